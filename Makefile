@@ -1,0 +1,28 @@
+# Every target creates .venv and installs what it needs: a fresh clone needs
+# nothing but python3 (>= 3.11) and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: check test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+check: $(STAMP)
+	$(BIN)/journeycode check maps
+
+lint: $(STAMP)
+	$(BIN)/ruff check journeycode tests
+	$(BIN)/ruff format --check journeycode tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

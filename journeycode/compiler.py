@@ -1,0 +1,70 @@
+"""load → validate → model → rules: the pure core behind every command.
+
+Nothing here prints or exits; failures that stop the whole run are raised as
+:class:`WorkspaceError`, problems in the maps are returned as data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from journeycode import discover, loader, resolve, rules, schema
+from journeycode.model import Workspace
+from journeycode.problems import Level, Problem, Result
+
+LOAD_RULE = "load"
+
+
+class WorkspaceError(Exception):
+    """The workspace cannot be read at all (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    workspace: Workspace
+    result: Result
+
+
+def compile_workspace(root: Path, display: str | None = None, *, max_bytes: int = loader.MAX_BYTES) -> Compiled:
+    """Read, validate and check every map below ``root``.
+
+    ``display`` is how problems name the folder (default: ``root`` as given).
+    A file that fails to load or validate is reported and left out of the
+    model; the other files are still checked.
+    """
+    if not root.exists():
+        raise WorkspaceError(f"{root}: no such folder")
+    if not root.is_dir():
+        raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
+    display_root = root.as_posix() if display is None else display
+    problems: list[Problem] = []
+    valid: list[loader.SourceFile] = []
+    invalid: list[loader.SourceFile] = []
+    found = discover.map_files(root, display_root)
+    for candidate in found:
+        if candidate.symlink:
+            problems.append(_load_problem(candidate.display, "symlinks are not followed", "copy the file into the workspace instead"))
+            continue
+        try:
+            file = loader.read(candidate.path, candidate.display, max_bytes=max_bytes)
+        except loader.LoadError as error:
+            problems.append(_load_problem(candidate.display, error.message, error.hint, error.line, error.col))
+            continue
+        except OSError as error:
+            problems.append(_load_problem(candidate.display, f"cannot read the file: {error.strerror}"))
+            continue
+        errors = schema.validate(file)
+        problems.extend(errors)
+        (invalid if errors else valid).append(file)
+    workspace = resolve.build(root, valid, invalid)
+    problems.extend(rules.run(workspace))
+    return Compiled(workspace, Result.of(problems, (f.display for f in found)))
+
+
+def check(root: Path, display: str | None = None) -> Result:
+    return compile_workspace(root, display).result
+
+
+def _load_problem(display: str, message: str, hint: str | None = None, line: int = 1, col: int = 1) -> Problem:
+    return Problem(display, line, col, LOAD_RULE, Level.ERROR, message, hint)

@@ -1,0 +1,370 @@
+"""Safe YAML → plain data, with the positions of every node on demand.
+
+The loader builds Python data straight from libyaml's event stream instead of
+``yaml.load``:
+
+* it is iterative, so no nesting can overflow a stack (libyaml's composer is
+  recursive and crashes on ``[[[[…``); depth is capped at :data:`MAX_DEPTH`;
+* it sees anchors, aliases and tags as events and refuses them before anything
+  is expanded, so alias bombs cost nothing;
+* it resolves plain scalars by the YAML 1.2 core schema: only ``true``/``false``
+  are booleans, ``0755`` is the decimal 755, dates stay strings;
+* it notices duplicate keys;
+* it records positions only when asked: the fast pass builds data alone, and a
+  second, tracking pass runs for a file only once a problem there needs a
+  ``line:col``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+MAX_DEPTH = 64
+MAX_BYTES = 5 * 1024 * 1024
+
+Pointer = tuple[str | int, ...]
+Position = tuple[int, int]
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Characters YAML 1.2 does not allow in a stream (c-printable's complement).
+_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+_WORDS: dict[str, Any] = {
+    "": None,
+    "~": None,
+    "null": None,
+    "Null": None,
+    "NULL": None,
+    "true": True,
+    "True": True,
+    "TRUE": True,
+    "false": False,
+    "False": False,
+    "FALSE": False,
+}
+_NUMERIC_START = frozenset("0123456789+-.")
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_OCT = re.compile(r"0o[0-7]+\Z")
+_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
+_INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
+_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a journeycode map; positions are 1-based."""
+
+    def __init__(self, message: str, line: int = 1, col: int = 1, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.col = col
+        self.hint = hint
+
+
+class _NeedsPositions(Exception):
+    """Raised by the fast pass when an error message needs the tracking pass."""
+
+
+def resolve_plain(value: str) -> Any:
+    """The YAML 1.2 core-schema value of a plain (unquoted) scalar."""
+    if value in _WORDS:
+        return _WORDS[value]
+    if value[0] in _NUMERIC_START:
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        if _OCT.match(value):
+            return int(value[2:], 8)
+        if _HEX.match(value):
+            return int(value[2:], 16)
+        inf = _INF.match(value)
+        if inf:
+            return float(f"{inf.group(1)}inf")
+        if _NAN.match(value):
+            return float("nan")
+    return value
+
+
+@dataclass
+class Positions:
+    """Where each node of a document starts: ``values`` for nodes, ``keys`` for
+    the key of each mapping entry, both by JSON pointer (a tuple of keys and indices)."""
+
+    values: dict[Pointer, Position] = field(default_factory=dict)
+    keys: dict[Pointer, Position] = field(default_factory=dict)
+
+    def locate(self, pointer: Pointer, *, key: bool = False) -> Position:
+        """The position of ``pointer``, or of its nearest ancestor that exists."""
+        if key and pointer in self.keys:
+            return self.keys[pointer]
+        while pointer not in self.values and pointer:
+            pointer = pointer[:-1]
+        return self.values.get(pointer, (1, 1))
+
+
+def _mark(event: Any) -> Position:
+    mark = event.start_mark
+    return mark.line + 1, mark.column + 1
+
+
+def _build(text: str, positions: Positions | None) -> Any:
+    """Build the data of a one-document stream; record positions when given."""
+    root: Any = None
+    # A frame is [container, pending mapping key or None, pointer of container].
+    stack: list[list[Any]] = []
+    documents = 0
+    events = yaml.parse(text, Loader=_Loader)
+    try:
+        for event in events:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                value: Any = event.value
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchor_or_tag(event)
+                if not stack:
+                    root = resolve_plain(value) if event.implicit[0] else value
+                    if positions is not None:
+                        positions.values[()] = _mark(event)
+                    continue
+                frame = stack[-1]
+                container = frame[0]
+                if type(container) is dict:
+                    if frame[1] is None:
+                        _check_key(event, container, frame, positions)
+                        frame[1] = value
+                        continue
+                    key = frame[1]
+                    frame[1] = None
+                else:
+                    key = len(container)
+                if event.implicit[0]:
+                    value = resolve_plain(value)
+                if type(container) is dict:
+                    container[key] = value
+                else:
+                    container.append(value)
+                if positions is not None:
+                    positions.values[(*frame[2], key)] = _mark(event)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    _refuse_anchor_or_tag(event)
+                if len(stack) >= MAX_DEPTH:
+                    line, col = _mark(event)
+                    raise LoadError(
+                        f"nesting is deeper than {MAX_DEPTH} levels",
+                        line,
+                        col,
+                        "flatten the structure: journeycode maps never need this depth",
+                    )
+                new: Any = {} if kind is yaml.MappingStartEvent else []
+                if stack:
+                    frame = stack[-1]
+                    container = frame[0]
+                    if type(container) is dict:
+                        if frame[1] is None:
+                            line, col = _mark(event)
+                            raise LoadError(
+                                "a mapping key must be a plain value, not a list or mapping",
+                                line,
+                                col,
+                            )
+                        key = frame[1]
+                        frame[1] = None
+                        container[key] = new
+                    else:
+                        key = len(container)
+                        container.append(new)
+                    pointer: Pointer = (*frame[2], key) if positions is not None else ()
+                else:
+                    root = new
+                    pointer = ()
+                if positions is not None:
+                    positions.values[pointer] = _mark(event)
+                stack.append([new, None, pointer])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                _refuse_anchor_or_tag(event)
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    line, col = _mark(event)
+                    raise LoadError(
+                        "a map file holds one YAML document; a second one starts here",
+                        line,
+                        col,
+                        "split it into two files, or remove the '---' separator",
+                    )
+    except yaml.MarkedYAMLError as error:
+        raise _syntax_error(error, text) from None
+    finally:
+        events.close()
+    return root
+
+
+def _check_key(event: Any, container: dict[str, Any], frame: list[Any], positions: Positions | None) -> None:
+    key = event.value
+    if key == "<<" and event.implicit[0]:
+        line, col = _mark(event)
+        raise LoadError("merge keys ('<<') are not allowed", line, col, "write the entries out in full")
+    if positions is not None:
+        pointer = (*frame[2], key)
+        if key in container:
+            first, _ = positions.keys[pointer]
+            line, col = _mark(event)
+            raise LoadError(
+                f"duplicate key '{key}': first on line {first}, again on line {line}",
+                line,
+                col,
+                "remove one of the two entries",
+            )
+        positions.keys[pointer] = _mark(event)
+    elif key in container:
+        raise _NeedsPositions
+
+
+def _refuse_anchor_or_tag(event: Any) -> None:
+    line, col = _mark(event)
+    if type(event) is yaml.AliasEvent:
+        raise LoadError(
+            f"aliases ('*{event.anchor}') are not allowed",
+            line,
+            col,
+            "write the value out in full: aliases make maps hard to review and can explode in size",
+        )
+    if event.anchor is not None:
+        raise LoadError(
+            f"anchors ('&{event.anchor}') are not allowed",
+            line,
+            col,
+            "write the value out in full: anchors and aliases make maps hard to review",
+        )
+    tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
+    raise LoadError(
+        f"tags ('{tag}') are not allowed",
+        line,
+        col,
+        "remove the tag; quote the value if it must stay text",
+    )
+
+
+def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
+    problem = error.problem or "invalid YAML"
+    mark = error.problem_mark
+    context = error.context or ""
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if context.startswith("while parsing a flow") and error.context_mark is not None:
+        # Unclosed brackets are only noticed where the file ends or the next
+        # key starts; the opening bracket is where the fix is.
+        opening = error.context_mark
+        bracket = "[" if "sequence" in context else "{"
+        closing = "]" if bracket == "[" else "}"
+        return LoadError(
+            f"'{bracket}' is never closed ({problem})",
+            opening.line + 1,
+            opening.column + 1,
+            f"add the missing '{closing}', or a ',' between items",
+        )
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return LoadError(
+            "tab character where YAML expects indentation",
+            line,
+            col,
+            "indent with spaces; YAML does not allow tabs for indentation",
+        )
+    message = f"{context}: {problem}" if context else problem
+    return LoadError(f"invalid YAML: {message}", line, col)
+
+
+def _decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        start = error.start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        line = data.count(b"\n", 0, start) + 1
+        col = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        raise LoadError(
+            f"the file is not UTF-8: byte 0x{data[start]:02x} cannot be decoded",
+            line,
+            col,
+            "save the file as UTF-8",
+        ) from None
+
+
+def _check_printable(text: str) -> None:
+    bad = _NON_PRINTABLE.search(text)
+    if bad is None:
+        return
+    start = bad.start()
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    raise LoadError(
+        f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
+        line,
+        col,
+        "remove it; it is often left over from a copy and paste",
+    )
+
+
+def parse(text: str) -> Any:
+    """The data of one YAML document, by journeycode's rules. Raises LoadError."""
+    _check_printable(text)
+    try:
+        return _build(text, None)
+    except _NeedsPositions:
+        return _build(text, Positions())
+
+
+def positions_of(text: str) -> Positions:
+    """The position of every node of an already parsed document."""
+    positions = Positions()
+    _build(text, positions)
+    return positions
+
+
+class SourceFile:
+    """One map file: its text, its data, and positions computed on first use."""
+
+    def __init__(self, path: Path, display: str, text: str, data: Any):
+        self.path = path
+        self.display = display
+        self.text = text
+        self.data = data
+
+    @functools.cached_property
+    def positions(self) -> Positions:
+        return positions_of(self.text)
+
+    def locate(self, pointer: Pointer, *, key: bool = False) -> Position:
+        return self.positions.locate(pointer, key=key)
+
+    def __repr__(self) -> str:
+        return f"SourceFile({self.display!r})"
+
+
+def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
+    """Read and parse one map file. Raises LoadError (and OSError for I/O)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LoadError(
+            f"the file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB",
+            hint="split it into several files",
+        )
+    text = _decode(path.read_bytes())
+    data = parse(text)
+    if data is None:
+        raise LoadError(
+            "the file is empty",
+            hint="a map file holds a mapping (personas:, channels:, journey: …); add content or delete it",
+        )
+    return SourceFile(path, display, text, data)

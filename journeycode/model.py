@@ -1,0 +1,242 @@
+"""The compiled journey maps: frozen dataclasses, built once by :mod:`resolve`.
+
+Every entity keeps its :class:`Src` (file and JSON pointer) so a rule can point
+at the exact node it is talking about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TypeVar
+
+from journeycode.loader import Pointer, SourceFile
+from journeycode.problems import Level, Problem
+
+
+@dataclass(frozen=True)
+class Src:
+    """Where an entity, or one of its fields, is written."""
+
+    file: SourceFile
+    pointer: Pointer
+
+    def at(self, *parts: str | int) -> Src:
+        return Src(self.file, (*self.pointer, *parts))
+
+    def problem(
+        self, rule: str, level: Level, message: str, hint: str | None = None, *, key: bool = False
+    ) -> Problem:
+        line, col = self.file.locate(self.pointer, key=key)
+        return Problem(self.file.display, line, col, rule, level, message, hint)
+
+    @property
+    def location(self) -> str:
+        line, col = self.file.locate(self.pointer)
+        return f"{self.file.display}:{line}:{col}"
+
+
+@dataclass(frozen=True)
+class Entity:
+    id: str
+    src: Src
+    waive: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Persona(Entity):
+    name: str = ""
+    description: str | None = None
+    goals: tuple[str, ...] = ()
+    frustrations: tuple[str, ...] = ()
+    preferred_channels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Channel(Entity):
+    name: str = ""
+    type: str = ""
+    mode: str = ""
+    hours: str | None = None
+    description: str | None = None
+
+    @property
+    def always_open(self) -> bool:
+        return self.hours == "24/7"
+
+
+@dataclass(frozen=True)
+class Owner(Entity):
+    name: str = ""
+    contact: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class System(Entity):
+    name: str = ""
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Measurement:
+    date: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Kpi(Entity):
+    name: str = ""
+    kind: str = ""
+    unit: str = ""
+    direction: str | None = None
+    range: tuple[float, float] | None = None
+    target: float | None = None
+    owner: str | None = None
+    channels: tuple[str, ...] = ()
+    measurements: tuple[Measurement, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class PainPoint(Entity):
+    text: str = ""
+    severity: str = ""
+    evidence: str | None = None
+
+
+@dataclass(frozen=True)
+class Touchpoint(Entity):
+    name: str = ""
+    channel: str = ""
+    owner: str | None = None
+    personas: tuple[str, ...] = ()
+    """As written; empty means every persona of the journey (see Journey.personas_at)."""
+    action: str | None = None
+    frontstage: tuple[str, ...] = ()
+    backstage: tuple[str, ...] = ()
+    systems: tuple[str, ...] = ()
+    emotion: float | Mapping[str, float] | None = None
+    initiated_by: str | None = None
+    routing: str | None = None
+    moment_of_truth: bool = False
+    pain_points: tuple[PainPoint, ...] = ()
+    kpis: tuple[str, ...] = ()
+    next: tuple[str, ...] = ()
+    escalates_to: tuple[str, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Stage(Entity):
+    name: str = ""
+    goal: str | None = None
+    owner: str | None = None
+    kpis: tuple[str, ...] = ()
+    touchpoints: tuple[Touchpoint, ...] = ()
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Opportunity(Entity):
+    name: str = ""
+    addresses: tuple[str, ...] = ()
+    owner: str | None = None
+    kpis: tuple[str, ...] = ()
+    status: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Journey(Entity):
+    name: str = ""
+    version: str | None = None
+    status: str | None = None
+    owner: str | None = None
+    reviewed: str | None = None
+    personas: tuple[str, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    opportunities: tuple[Opportunity, ...] = ()
+    description: str | None = None
+
+    def touchpoints(self) -> list[tuple[Stage, Touchpoint]]:
+        return [(stage, tp) for stage in self.stages for tp in stage.touchpoints]
+
+    def pain_points(self) -> list[tuple[Touchpoint, PainPoint]]:
+        return [(tp, pp) for _, tp in self.touchpoints() for pp in tp.pain_points]
+
+    def personas_at(self, touchpoint: Touchpoint) -> tuple[str, ...]:
+        return touchpoint.personas or self.personas
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Everything read from one maps folder.
+
+    The tuples hold every definition in file order, duplicates included (the
+    duplicate-id rule reports them); the ``*_by_id`` mappings keep the first.
+    ``shadow_ids`` are ids found in files that failed validation: references to
+    them are not reported, so one broken file does not flood the report.
+    """
+
+    root: Path
+    files: tuple[SourceFile, ...]
+    personas: tuple[Persona, ...] = ()
+    channels: tuple[Channel, ...] = ()
+    owners: tuple[Owner, ...] = ()
+    systems: tuple[System, ...] = ()
+    kpis: tuple[Kpi, ...] = ()
+    journeys: tuple[Journey, ...] = ()
+    shadow_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    def entities(self) -> Iterator[Entity]:
+        """Every entity, catalogs first, then each journey depth-first."""
+        yield from self.personas
+        yield from self.channels
+        yield from self.owners
+        yield from self.systems
+        yield from self.kpis
+        for journey in self.journeys:
+            yield journey
+            for stage in journey.stages:
+                yield stage
+                for tp in stage.touchpoints:
+                    yield tp
+                    yield from tp.pain_points
+            yield from journey.opportunities
+
+    @cached_property
+    def persona_by_id(self) -> Mapping[str, Persona]:
+        return _first_by_id(self.personas)
+
+    @cached_property
+    def channel_by_id(self) -> Mapping[str, Channel]:
+        return _first_by_id(self.channels)
+
+    @cached_property
+    def owner_by_id(self) -> Mapping[str, Owner]:
+        return _first_by_id(self.owners)
+
+    @cached_property
+    def system_by_id(self) -> Mapping[str, System]:
+        return _first_by_id(self.systems)
+
+    @cached_property
+    def kpi_by_id(self) -> Mapping[str, Kpi]:
+        return _first_by_id(self.kpis)
+
+    @cached_property
+    def journey_by_id(self) -> Mapping[str, Journey]:
+        return _first_by_id(self.journeys)
+
+
+E = TypeVar("E", bound=Entity)
+
+
+def _first_by_id(entities: tuple[E, ...]) -> dict[str, E]:
+    index: dict[str, E] = {}
+    for entity in entities:
+        index.setdefault(entity.id, entity)
+    return index

@@ -1,0 +1,66 @@
+"""Problems, results and the exit codes: the one place they are defined.
+
+Exit codes of every command:
+
+* ``0`` — clean: no error (and, with ``--strict``, no warning either);
+* ``1`` — the maps have problems: at least one error, or a warning under ``--strict``;
+* ``2`` — journeycode could not do its job: bad usage, bad configuration, a
+  path that does not exist, an output that could not be written.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class ExitCode(enum.IntEnum):
+    OK = 0
+    PROBLEMS = 1
+    FAILURE = 2
+
+
+class Level(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located in a file. ``line`` and ``col`` are 1-based."""
+
+    path: str
+    line: int
+    col: int
+    rule: str
+    level: Level
+    message: str
+    hint: str | None = None
+
+    @property
+    def location(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}"
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a check returns: the problems of a workspace, sorted, and what was read."""
+
+    problems: tuple[Problem, ...]
+    files: tuple[str, ...]
+
+    @classmethod
+    def of(cls, problems: Iterable[Problem], files: Iterable[str]) -> Result:
+        return cls(tuple(sorted(problems)), tuple(files))
+
+    def counts(self) -> Counter[Level]:
+        return Counter(p.level for p in self.problems)
+
+    def exit_code(self, *, strict: bool = False) -> ExitCode:
+        counts = self.counts()
+        if counts[Level.ERROR] or (strict and counts[Level.WARNING]):
+            return ExitCode.PROBLEMS
+        return ExitCode.OK

@@ -1,0 +1,15 @@
+"""Reporters: a Result in, text out. The CLI picks one by name from REPORTERS."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from journeycode.problems import Result
+from journeycode.report import json_report, text
+
+Reporter = Callable[[Result], str]
+
+REPORTERS: dict[str, Reporter] = {
+    "text": text.report,
+    "json": json_report.report,
+}

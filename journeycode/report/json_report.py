@@ -1,0 +1,47 @@
+"""A stable JSON document for tools.
+
+```json
+{
+  "version": 1,
+  "files": ["maps/catalog.yaml"],
+  "summary": {"error": 0, "warning": 0, "info": 0},
+  "problems": [
+    {"path": "maps/a.yaml", "line": 3, "col": 5, "level": "error",
+     "rule": "schema", "message": "...", "hint": null}
+  ]
+}
+```
+
+``version`` changes only when a field changes meaning or disappears; new fields
+may be added at any time.
+"""
+
+from __future__ import annotations
+
+import json
+
+from journeycode.problems import Level, Result
+
+VERSION = 1
+
+
+def report(result: Result) -> str:
+    counts = result.counts()
+    document = {
+        "version": VERSION,
+        "files": list(result.files),
+        "summary": {level.value: counts[level] for level in Level},
+        "problems": [
+            {
+                "path": p.path,
+                "line": p.line,
+                "col": p.col,
+                "level": p.level.value,
+                "rule": p.rule,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in result.problems
+        ],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,230 @@
+"""The JSON Schema of the format, and its errors as located, readable Problems."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterator
+from importlib import resources
+from typing import Any
+
+import jsonschema
+from jsonschema.exceptions import ValidationError
+
+from journeycode.loader import Pointer, SourceFile
+from journeycode.problems import Level, Problem
+from journeycode.suggest import did_you_mean, show
+
+RULE = "schema"
+
+# What an item of each list is called in messages.
+_ITEM_NAMES = {
+    "personas": "persona",
+    "channels": "channel",
+    "owners": "owner",
+    "systems": "system",
+    "kpis": "KPI",
+    "measurements": "measurement",
+    "stages": "stage",
+    "touchpoints": "touchpoint",
+    "pain_points": "pain point",
+    "opportunities": "opportunity",
+}
+_JSON_TYPES = {
+    "object": "a mapping",
+    "array": "a list",
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+@functools.cache
+def schema_text() -> str:
+    return resources.files("journeycode").joinpath("journeycode.schema.json").read_text("utf-8")
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(schema_text())
+    return loaded
+
+
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    checker = jsonschema.FormatChecker(formats=("date",))
+    return jsonschema.Draft202012Validator(schema(), format_checker=checker)
+
+
+def _id_pattern() -> str:
+    pattern: str = schema()["$defs"]["id"]["pattern"]
+    return pattern
+
+
+def validate(file: SourceFile) -> list[Problem]:
+    """Every schema violation of one file, located and in document order."""
+    problems: set[Problem] = set()
+    for error in _validator().iter_errors(file.data):
+        problems.update(_problems(file, error))
+    return sorted(problems)
+
+
+def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        error = _best_branch(error)
+    pointer: Pointer = tuple(error.absolute_path)
+    where = _entity(file.data, pointer)
+    field = _field(pointer)
+    validator = error.validator
+    instance = error.instance
+
+    def at(target: Pointer, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+        line, col = file.locate(target, key=key)
+        return Problem(file.display, line, col, RULE, Level.ERROR, message, hint)
+
+    if "propertyNames" in error.relative_schema_path:
+        yield at(
+            (*pointer, instance),
+            f"{field}: key {show(instance)} is not a valid id",
+            _id_hint(instance),
+            key=True,
+        )
+    elif validator == "additionalProperties":
+        allowed = error.schema.get("properties", {})
+        for extra in sorted(set(instance) - set(allowed)):
+            yield at(
+                (*pointer, extra),
+                f"unknown key {show(extra)}{where}",
+                did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}",
+                key=True,
+            )
+    elif validator == "required":
+        for name in error.validator_value:
+            if name not in instance:
+                yield at(pointer, f"missing required key '{name}'{where}")
+    elif validator == "type" and not pointer:
+        yield at(
+            pointer,
+            f"a map file must be a mapping, got {_kind(instance)}",
+            "start with a key: personas:, channels:, owners:, systems:, kpis: or journey:",
+        )
+    elif validator == "type":
+        yield at(pointer, f"{field}: expected {_expected(error.validator_value)}, got {_kind(instance)}")
+    elif validator == "anyOf":
+        types = [branch.validator_value for branch in error.context or ()]
+        yield at(pointer, f"{field}: expected {' or '.join(map(_expected, types))}, got {_kind(instance)}")
+    elif validator == "enum":
+        choices = [str(choice) for choice in error.validator_value]
+        yield at(
+            pointer,
+            f"{field}: {show(instance)} is not one of {', '.join(choices)}",
+            did_you_mean(str(instance), choices),
+        )
+    elif validator == "pattern":
+        yield at(pointer, *_pattern_message(field, instance, error.validator_value))
+    elif validator == "format":
+        yield at(pointer, f"{field}: {show(instance)} is not a valid date (YYYY-MM-DD)")
+    elif validator in ("minimum", "maximum"):
+        bound = "at least" if validator == "minimum" else "at most"
+        yield at(pointer, f"{field}: {instance!r} is out of range; it must be {bound} {error.validator_value}")
+    elif validator == "minLength":
+        yield at(pointer, f"{field}: must not be empty")
+    elif validator in ("minItems", "maxItems") and error.schema.get("minItems") == error.schema.get(
+        "maxItems"
+    ):
+        yield at(pointer, f"{field}: must have exactly {error.validator_value} items")
+    elif validator == "minItems":
+        yield at(pointer, f"{field}: must have at least {error.validator_value} item(s)")
+    elif validator == "uniqueItems":
+        seen: set[str] = set()
+        for index, item in enumerate(instance):
+            marker = json.dumps(item, sort_keys=True)
+            if marker in seen:
+                yield at((*pointer, index), f"{field}: {show(item)} is listed twice")
+                break
+            seen.add(marker)
+    elif validator == "const":
+        yield at(
+            pointer,
+            f"{field}: format version {show(instance)} is not supported; "
+            f"this journeycode reads version {error.validator_value}",
+        )
+    else:
+        yield at(pointer, f"{field}: {error.message}")
+
+
+def _best_branch(error: ValidationError) -> ValidationError:
+    """The error of the anyOf branch the author most likely meant."""
+    branches = list(error.context or ())
+    depth = len(error.absolute_path)
+    deeper = [e for e in branches if len(e.absolute_path) > depth]
+    for candidates in (deeper, [e for e in branches if e.validator != "type"]):
+        if candidates:
+            chosen = min(candidates, key=lambda e: e.validator == "type")
+            if chosen.validator in ("anyOf", "oneOf") and chosen.context:
+                return _best_branch(chosen)
+            return chosen
+    return error
+
+
+def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | None]:
+    if pattern == _id_pattern():
+        return f"{field}: {show(value)} is not a valid id", _id_hint(value)
+    if "[0-9]{4}" in pattern:
+        return f"{field}: {show(value)} is not a date (YYYY-MM-DD)", None
+    if pattern.startswith("^(0|[1-9]"):
+        return f"{field}: {show(value)} is not a semantic version", "write MAJOR.MINOR.PATCH, e.g. 2.1.0"
+    return f"{field}: {show(value)} does not match {pattern}", None
+
+
+def _id_hint(value: Any) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+    if slug:
+        return f"ids use lowercase letters, digits and '-': try '{slug}'"
+    return "ids use lowercase letters, digits and '-'"
+
+
+def _field(pointer: Pointer) -> str:
+    names = [part for part in pointer if isinstance(part, str)]
+    return names[-1] if names else "file"
+
+
+def _entity(data: Any, pointer: Pointer) -> str:
+    """' in touchpoint 'x'' for the innermost entity containing ``pointer``."""
+    node = data
+    label = ""
+    parent: str | int | None = None
+    for part in pointer:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(part, int) and isinstance(parent, str) and parent in _ITEM_NAMES:
+            label = _ITEM_NAMES[parent]
+            ident = node.get("id") if isinstance(node, dict) else None
+            if isinstance(ident, str):
+                label = f"{label} {show(ident)}"
+        elif part == "journey" and parent is None:
+            ident = node.get("id") if isinstance(node, dict) else None
+            label = f"journey {show(ident)}" if isinstance(ident, str) else "journey"
+        parent = part
+    return f" in {label}" if label else ""
+
+
+def _expected(json_type: str | list[str]) -> str:
+    if isinstance(json_type, list):
+        return " or ".join(_JSON_TYPES.get(t, t) for t in json_type)
+    return _JSON_TYPES.get(json_type, json_type)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the text {show(value)}"
+    return show(value)
