@@ -26,12 +26,14 @@ class Compiled:
     result: Result
 
 
-def compile_workspace(root: Path, display: str | None = None, *, max_bytes: int = loader.MAX_BYTES) -> Compiled:
+def compile_workspace(
+    root: Path, display: str | None = None, *, max_bytes: int = loader.MAX_BYTES
+) -> Compiled:
     """Read, validate and check every map below ``root``.
 
     ``display`` is how problems name the folder (default: ``root`` as given).
-    A file that fails to load or validate is reported and left out of the
-    model; the other files are still checked.
+    A file that fails to load is reported and left out; in a file that fails
+    validation only the entities at fault are left out of the model.
     """
     if not root.exists():
         raise WorkspaceError(f"{root}: no such folder")
@@ -39,25 +41,34 @@ def compile_workspace(root: Path, display: str | None = None, *, max_bytes: int 
         raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
     display_root = root.as_posix() if display is None else display
     problems: list[Problem] = []
-    valid: list[loader.SourceFile] = []
-    invalid: list[loader.SourceFile] = []
+    loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
     found = discover.map_files(root, display_root)
     for candidate in found:
         if candidate.symlink:
-            problems.append(_load_problem(candidate.display, "symlinks are not followed", "copy the file into the workspace instead"))
+            problems.append(
+                _load_problem(
+                    candidate.display,
+                    "symlinks are not followed",
+                    "copy the file into the workspace instead",
+                )
+            )
             continue
         try:
             file = loader.read(candidate.path, candidate.display, max_bytes=max_bytes)
         except loader.LoadError as error:
-            problems.append(_load_problem(candidate.display, error.message, error.hint, error.line, error.col))
+            problems.append(
+                _load_problem(candidate.display, error.message, error.hint, error.line, error.col)
+            )
             continue
         except OSError as error:
-            problems.append(_load_problem(candidate.display, f"cannot read the file: {error.strerror}"))
+            problems.append(
+                _load_problem(candidate.display, f"cannot read the file: {error.strerror}")
+            )
             continue
-        errors = schema.validate(file)
-        problems.extend(errors)
-        (invalid if errors else valid).append(file)
-    workspace = resolve.build(root, valid, invalid)
+        validation = schema.validate(file)
+        problems.extend(validation.problems)
+        loaded.append((file, validation.faults))
+    workspace = resolve.build(root, loaded)
     problems.extend(rules.run(workspace))
     return Compiled(workspace, Result.of(problems, (f.display for f in found)))
 
@@ -66,5 +77,7 @@ def check(root: Path, display: str | None = None) -> Result:
     return compile_workspace(root, display).result
 
 
-def _load_problem(display: str, message: str, hint: str | None = None, line: int = 1, col: int = 1) -> Problem:
+def _load_problem(
+    display: str, message: str, hint: str | None = None, line: int = 1, col: int = 1
+) -> Problem:
     return Problem(display, line, col, LOAD_RULE, Level.ERROR, message, hint)

@@ -122,7 +122,7 @@ def _build(text: str, positions: Positions | None) -> Any:
     # A frame is [container, pending mapping key or None, pointer of container].
     stack: list[list[Any]] = []
     documents = 0
-    events = yaml.parse(text, Loader=_Loader)
+    events: Any = yaml.parse(text, Loader=_Loader)
     try:
         for event in events:
             kind = type(event)
@@ -211,11 +211,15 @@ def _build(text: str, positions: Positions | None) -> Any:
     return root
 
 
-def _check_key(event: Any, container: dict[str, Any], frame: list[Any], positions: Positions | None) -> None:
+def _check_key(
+    event: Any, container: dict[str, Any], frame: list[Any], positions: Positions | None
+) -> None:
     key = event.value
     if key == "<<" and event.implicit[0]:
         line, col = _mark(event)
-        raise LoadError("merge keys ('<<') are not allowed", line, col, "write the entries out in full")
+        raise LoadError(
+            "merge keys ('<<') are not allowed", line, col, "write the entries out in full"
+        )
     if positions is not None:
         pointer = (*frame[2], key)
         if key in container:
@@ -273,6 +277,14 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
             opening.line + 1,
             opening.column + 1,
             f"add the missing '{closing}', or a ',' between items",
+        )
+    if context.startswith("while scanning a quoted scalar") and error.context_mark is not None:
+        opening = error.context_mark
+        return LoadError(
+            "this quoted text is never closed",
+            opening.line + 1,
+            opening.column + 1,
+            "add the closing quote",
         )
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return LoadError(
@@ -365,6 +377,7 @@ def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
     if data is None:
         raise LoadError(
             "the file is empty",
-            hint="a map file holds a mapping (personas:, channels:, journey: …); add content or delete it",
+            hint="a map file holds personas:, channels:, owners:, systems:, kpis: or journey:; "
+            "add content or delete the file",
         )
     return SourceFile(path, display, text, data)

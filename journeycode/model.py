@@ -160,6 +160,8 @@ class Journey(Entity):
     stages: tuple[Stage, ...] = ()
     opportunities: tuple[Opportunity, ...] = ()
     description: str | None = None
+    dropped_ids: frozenset[str] = frozenset()
+    """Ids of stages, touchpoints, pain points and opportunities left out for schema errors."""
 
     def touchpoints(self) -> list[tuple[Stage, Touchpoint]]:
         return [(stage, tp) for stage in self.stages for tp in stage.touchpoints]
@@ -177,8 +179,8 @@ class Workspace:
 
     The tuples hold every definition in file order, duplicates included (the
     duplicate-id rule reports them); the ``*_by_id`` mappings keep the first.
-    ``shadow_ids`` are ids found in files that failed validation: references to
-    them are not reported, so one broken file does not flood the report.
+    ``shadow_ids`` are ids of catalog entries and journeys left out for schema
+    errors: references to them are not reported again.
     """
 
     root: Path

@@ -6,6 +6,7 @@ import functools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -64,12 +65,33 @@ def _id_pattern() -> str:
     return pattern
 
 
-def validate(file: SourceFile) -> list[Problem]:
+@dataclass(frozen=True)
+class Validation:
+    """The schema problems of one file, and the pointers of the nodes at fault."""
+
+    problems: list[Problem]
+    faults: list[Pointer]
+
+
+def validate(file: SourceFile) -> Validation:
     """Every schema violation of one file, located and in document order."""
     problems: set[Problem] = set()
+    faults: list[Pointer] = []
     for error in _validator().iter_errors(file.data):
         problems.update(_problems(file, error))
-    return sorted(problems)
+        faults.append(_fault(error))
+    return Validation(sorted(problems), faults)
+
+
+def _fault(error: ValidationError) -> Pointer:
+    """The node to blame: an unknown key rather than the mapping that holds it."""
+    pointer: Pointer = tuple(error.absolute_path)
+    instance: Any = error.instance
+    subschema: Any = error.schema
+    if error.validator == "additionalProperties":
+        extra = sorted(set(instance) - set(subschema.get("properties", {})))
+        return (*pointer, extra[0]) if extra else pointer
+    return pointer
 
 
 def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
@@ -79,7 +101,9 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
     where = _entity(file.data, pointer)
     field = _field(pointer)
     validator = error.validator
-    instance = error.instance
+    instance: Any = error.instance
+    constraint: Any = error.validator_value
+    subschema: Any = error.schema
 
     def at(target: Pointer, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
         line, col = file.locate(target, key=key)
@@ -93,7 +117,7 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
             key=True,
         )
     elif validator == "additionalProperties":
-        allowed = error.schema.get("properties", {})
+        allowed = subschema.get("properties", {})
         for extra in sorted(set(instance) - set(allowed)):
             yield at(
                 (*pointer, extra),
@@ -102,7 +126,7 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
                 key=True,
             )
     elif validator == "required":
-        for name in error.validator_value:
+        for name in constraint:
             if name not in instance:
                 yield at(pointer, f"missing required key '{name}'{where}")
     elif validator == "type" and not pointer:
@@ -112,32 +136,35 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
             "start with a key: personas:, channels:, owners:, systems:, kpis: or journey:",
         )
     elif validator == "type":
-        yield at(pointer, f"{field}: expected {_expected(error.validator_value)}, got {_kind(instance)}")
+        yield at(pointer, f"{field}: expected {_expected(constraint)}, got {_kind(instance)}")
     elif validator == "anyOf":
-        types = [branch.validator_value for branch in error.context or ()]
-        yield at(pointer, f"{field}: expected {' or '.join(map(_expected, types))}, got {_kind(instance)}")
+        types: list[Any] = [branch.validator_value for branch in error.context or ()]
+        yield at(
+            pointer,
+            f"{field}: expected {' or '.join(map(_expected, types))}, got {_kind(instance)}",
+        )
     elif validator == "enum":
-        choices = [str(choice) for choice in error.validator_value]
+        choices = [str(choice) for choice in constraint]
         yield at(
             pointer,
             f"{field}: {show(instance)} is not one of {', '.join(choices)}",
             did_you_mean(str(instance), choices),
         )
     elif validator == "pattern":
-        yield at(pointer, *_pattern_message(field, instance, error.validator_value))
+        yield at(pointer, *_pattern_message(field, instance, constraint))
     elif validator == "format":
         yield at(pointer, f"{field}: {show(instance)} is not a valid date (YYYY-MM-DD)")
     elif validator in ("minimum", "maximum"):
         bound = "at least" if validator == "minimum" else "at most"
-        yield at(pointer, f"{field}: {instance!r} is out of range; it must be {bound} {error.validator_value}")
+        yield at(pointer, f"{field}: {instance!r} is out of range; it must be {bound} {constraint}")
     elif validator == "minLength":
         yield at(pointer, f"{field}: must not be empty")
-    elif validator in ("minItems", "maxItems") and error.schema.get("minItems") == error.schema.get(
+    elif validator in ("minItems", "maxItems") and subschema.get("minItems") == subschema.get(
         "maxItems"
     ):
-        yield at(pointer, f"{field}: must have exactly {error.validator_value} items")
+        yield at(pointer, f"{field}: must have exactly {constraint} items")
     elif validator == "minItems":
-        yield at(pointer, f"{field}: must have at least {error.validator_value} item(s)")
+        yield at(pointer, f"{field}: must have at least {constraint} item(s)")
     elif validator == "uniqueItems":
         seen: set[str] = set()
         for index, item in enumerate(instance):
@@ -150,7 +177,7 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
         yield at(
             pointer,
             f"{field}: format version {show(instance)} is not supported; "
-            f"this journeycode reads version {error.validator_value}",
+            f"this journeycode reads version {constraint}",
         )
     else:
         yield at(pointer, f"{field}: {error.message}")
@@ -176,7 +203,10 @@ def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | N
     if "[0-9]{4}" in pattern:
         return f"{field}: {show(value)} is not a date (YYYY-MM-DD)", None
     if pattern.startswith("^(0|[1-9]"):
-        return f"{field}: {show(value)} is not a semantic version", "write MAJOR.MINOR.PATCH, e.g. 2.1.0"
+        return (
+            f"{field}: {show(value)} is not a semantic version",
+            "write MAJOR.MINOR.PATCH, e.g. 2.1.0",
+        )
     return f"{field}: {show(value)} does not match {pattern}", None
 
 

@@ -21,4 +21,6 @@ def run(workspace: Workspace) -> Iterator[Problem]:
     """Every rule over the workspace, at its default level."""
     for rule in REGISTRY.values():
         for finding in rule.check(workspace, {}):
-            yield finding.src.problem(rule.ID, rule.LEVEL, finding.message, finding.hint, key=finding.key)
+            yield finding.src.problem(
+                rule.ID, rule.LEVEL, finding.message, finding.hint, key=finding.key
+            )

@@ -42,7 +42,7 @@ journey:
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 from journeycode.model import Entity, Journey, Src, Workspace
 from journeycode.problems import Level
@@ -56,7 +56,9 @@ LEVEL = Level.ERROR
 def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
     known = _Known(workspace)
     for persona in workspace.personas:
-        yield from known.each(persona.src.at("preferred_channels"), persona.preferred_channels, "channels")
+        yield from known.each(
+            persona.src.at("preferred_channels"), persona.preferred_channels, "channels"
+        )
     for kpi in workspace.kpis:
         yield from known.one(kpi.src.at("owner"), kpi.owner, "owners")
         yield from known.each(kpi.src.at("channels"), kpi.channels, "channels")
@@ -70,8 +72,8 @@ def _journey(journey: Journey, known: _Known) -> Iterator[Finding]:
     src = journey.src
     yield from known.one(src.at("owner"), journey.owner, "owners")
     yield from known.each(src.at("personas"), journey.personas, "personas")
-    touchpoint_ids = {tp.id for _, tp in journey.touchpoints()}
-    pain_point_ids = {pp.id for _, pp in journey.pain_points()}
+    touchpoint_ids = {tp.id for _, tp in journey.touchpoints()} | journey.dropped_ids
+    pain_point_ids = {pp.id for _, pp in journey.pain_points()} | journey.dropped_ids
     where = f"journey '{journey.id}'"
     for stage in journey.stages:
         yield from known.one(stage.src.at("owner"), stage.owner, "owners")
@@ -91,14 +93,17 @@ def _journey(journey: Journey, known: _Known) -> Iterator[Finding]:
                         "add it to the journey's personas, or remove it here",
                     )
             yield from _local(at("next"), tp.next, touchpoint_ids, "touchpoint", where)
-            yield from _local(at("escalates_to"), tp.escalates_to, touchpoint_ids, "touchpoint", where)
+            yield from _local(
+                at("escalates_to"), tp.escalates_to, touchpoint_ids, "touchpoint", where
+            )
             if isinstance(tp.emotion, Mapping):
                 personas = journey.personas_at(tp)
                 for persona in tp.emotion:
                     if persona not in personas:
                         yield Finding(
                             at("emotion", persona),
-                            f"emotion for '{persona}', who is not a persona of touchpoint '{tp.id}'",
+                            f"emotion for '{persona}', "
+                            f"who is not a persona of touchpoint '{tp.id}'",
                             did_you_mean(persona, personas),
                             key=True,
                         )
@@ -106,13 +111,21 @@ def _journey(journey: Journey, known: _Known) -> Iterator[Finding]:
         at = opportunity.src.at
         yield from known.one(at("owner"), opportunity.owner, "owners")
         yield from known.each(at("kpis"), opportunity.kpis, "kpis")
-        yield from _local(at("addresses"), opportunity.addresses, pain_point_ids, "pain point", where)
+        yield from _local(
+            at("addresses"), opportunity.addresses, pain_point_ids, "pain point", where
+        )
 
 
 class _Known:
-    """The ids of each catalog kind, including those of files that failed validation."""
+    """The ids of each catalog kind, including those left out for schema errors."""
 
-    _NAMES = {"personas": "persona", "channels": "channel", "owners": "owner", "systems": "system", "kpis": "KPI"}
+    _NAMES: ClassVar[dict[str, str]] = {
+        "personas": "persona",
+        "channels": "channel",
+        "owners": "owner",
+        "systems": "system",
+        "kpis": "KPI",
+    }
 
     def __init__(self, workspace: Workspace):
         defined = {
@@ -124,22 +137,29 @@ class _Known:
         }
         self.defined = {kind: set(ids) for kind, ids in defined.items()}
         self.ids = {
-            kind: ids | workspace.shadow_ids.get(kind, frozenset()) for kind, ids in self.defined.items()
+            kind: ids | workspace.shadow_ids.get(kind, frozenset())
+            for kind, ids in self.defined.items()
         }
 
     def one(self, src: Src, ref: str | None, kind: str) -> Iterator[Finding]:
         if ref is not None and ref not in self.ids[kind]:
-            yield Finding(src, f"unknown {self._NAMES[kind]} '{ref}'", did_you_mean(ref, self.defined[kind]))
+            yield Finding(
+                src, f"unknown {self._NAMES[kind]} '{ref}'", did_you_mean(ref, self.defined[kind])
+            )
 
     def each(self, src: Src, refs: Iterable[str], kind: str) -> Iterator[Finding]:
         for index, ref in enumerate(refs):
             yield from self.one(src.at(index), ref, kind)
 
 
-def _local(src: Src, refs: Iterable[str], ids: Collection[str], kind: str, where: str) -> Iterator[Finding]:
+def _local(
+    src: Src, refs: Iterable[str], ids: Collection[str], kind: str, where: str
+) -> Iterator[Finding]:
     for index, ref in enumerate(refs):
         if ref not in ids:
-            yield Finding(src.at(index), f"unknown {kind} '{ref}' in {where}", did_you_mean(ref, ids))
+            yield Finding(
+                src.at(index), f"unknown {kind} '{ref}' in {where}", did_you_mean(ref, ids)
+            )
 
 
 def _waivers(entity: Entity) -> Iterator[Finding]:

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = Path(__file__).resolve().parent / "cases"
+EXAMPLES = Path(__file__).resolve().parent / "examples"
+
+# Set to rewrite golden files instead of comparing: JOURNEYCODE_UPDATE_GOLDEN=1 make test
+UPDATE_GOLDEN = os.environ.get("JOURNEYCODE_UPDATE_GOLDEN") == "1"
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def compare_golden(actual: str, golden: Path) -> None:
+    if UPDATE_GOLDEN:
+        golden.write_text(actual, encoding="utf-8")
+    assert golden.exists(), f"{golden} is missing: run with JOURNEYCODE_UPDATE_GOLDEN=1"
+    assert actual == golden.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    folder = tmp_path / "maps"
+    folder.mkdir()
+    return folder

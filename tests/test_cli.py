@@ -1,0 +1,112 @@
+"""The command line, end to end, on the example folders and the sample maps."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from journeycode.cli import main
+from journeycode.problems import ExitCode
+from tests.conftest import EXAMPLES, ROOT, compare_golden
+
+
+def _run(*args: str, cwd: Path = EXAMPLES) -> tuple[int, str, str]:
+    os.chdir(cwd)
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(autouse=True)
+def _restore_cwd() -> object:
+    here = Path.cwd()
+    yield
+    os.chdir(here)
+
+
+def test_good_example_is_clean() -> None:
+    code, out, _ = _run("check", "good")
+    assert code == ExitCode.OK
+    assert out == "No problems in 2 files.\n"
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_bad_example_matches_golden_output(output_format: str) -> None:
+    code, out, _ = _run("check", "bad", "--format", output_format)
+    assert code == ExitCode.PROBLEMS
+    compare_golden(out, EXAMPLES / f"bad.{output_format}")
+
+
+def test_json_output_is_a_stable_document() -> None:
+    _, out, _ = _run("check", "bad", "--format", "json")
+    document = json.loads(out)
+    assert document["version"] == 1
+    assert document["summary"] == {"error": len(document["problems"]), "warning": 0, "info": 0}
+    assert set(document["problems"][0]) == {
+        "path",
+        "line",
+        "col",
+        "level",
+        "rule",
+        "message",
+        "hint",
+    }
+
+
+def test_sample_maps_are_clean() -> None:
+    code, out, _ = _run("check", "maps", cwd=ROOT)
+    assert code == ExitCode.OK, out
+    assert out.startswith("No problems in ")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["check", "no-such-folder"], "no-such-folder: no such folder"),
+        (["check", "good/journey.yaml"], "not a folder"),
+        (["check", "good", "--format", "yaml"], "Invalid value for '--format'"),
+        (["chekc"], "No such command 'chekc'"),
+    ],
+)
+def test_usage_and_io_failures_exit_2(args: list[str], message: str) -> None:
+    code, _, err = _run(*args)
+    assert code == ExitCode.FAILURE
+    assert message in err
+
+
+def test_schema_command_prints_the_schema() -> None:
+    code, out, _ = _run("schema")
+    assert code == ExitCode.OK
+    printed = json.loads(out)
+    assert printed == json.loads((ROOT / "schema" / "journeycode.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(printed)
+
+
+def test_python_dash_m_and_console_script_agree() -> None:
+    """Real processes, two hash seeds: the output is byte-identical."""
+    outputs = set()
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-m", "journeycode", "check", "bad"],
+            cwd=EXAMPLES,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert run.returncode == ExitCode.PROBLEMS
+        assert "Traceback" not in run.stderr
+        outputs.add(run.stdout)
+    script = Path(sys.executable).with_name("journeycode")
+    run = subprocess.run(
+        [script, "check", "bad"], cwd=EXAMPLES, capture_output=True, text=True, check=False
+    )
+    outputs.add(run.stdout)
+    assert len(outputs) == 1

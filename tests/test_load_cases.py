@@ -1,0 +1,76 @@
+"""Bad input files (tests/cases/load): each gives exactly one clean, located problem."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from journeycode.cli import main
+from journeycode.compiler import check
+from tests.conftest import CASES
+
+FOLDER = CASES / "load"
+EXPECTED: dict[str, Any] = yaml.safe_load((FOLDER / "expected.yaml").read_text(encoding="utf-8"))
+
+
+def _generated(spec: dict[str, Any]) -> str:
+    return "".join((spec.get("prefix", ""), spec["repeat"] * spec["times"], spec.get("suffix", "")))
+
+
+def _cases() -> list[Any]:
+    cases = [
+        pytest.param(name, None, expect, id=name) for name, expect in EXPECTED["files"].items()
+    ]
+    cases += [
+        pytest.param(name, _generated(expect["content"]), expect, id=name)
+        for name, expect in EXPECTED["generated"].items()
+    ]
+    return cases
+
+
+def test_every_case_file_has_an_expectation() -> None:
+    on_disk = {p.name for p in FOLDER.iterdir()} - {"expected.yaml"}
+    assert on_disk == set(EXPECTED["files"])
+
+
+@pytest.mark.parametrize(("name", "content", "expect"), _cases())
+def test_bad_file_gives_one_located_problem(
+    name: str, content: str | None, expect: dict[str, str], workspace: Path
+) -> None:
+    target = workspace / name
+    if content is None:
+        shutil.copyfile(FOLDER / name, target)
+    else:
+        target.write_text(content, encoding="utf-8")
+
+    result = check(workspace, "maps")
+
+    assert len(result.problems) == 1, result.problems
+    problem = result.problems[0]
+    assert problem.location == f"maps/{name}:{expect['at']}"
+    assert problem.rule == expect.get("rule", "load")
+    assert expect["message"] in problem.message
+
+    run = CliRunner().invoke(main, ["check", str(workspace)])
+    assert run.exit_code == 1
+    assert run.exception is None or isinstance(run.exception, SystemExit)
+    assert "Traceback" not in run.output
+
+
+def test_a_bad_file_does_not_stop_the_others(workspace: Path) -> None:
+    for name in EXPECTED["files"]:
+        shutil.copyfile(FOLDER / name, workspace / name)
+    (workspace / "zz-journey.yaml").write_text(
+        "journey:\n  id: j\n  name: J\n  personas: [nobody]\n  stages: [{id: s, name: S}]\n",
+        encoding="utf-8",
+    )
+
+    result = check(workspace, "maps")
+
+    located = {p.path.removeprefix("maps/") for p in result.problems}
+    assert located == set(EXPECTED["files"]) | {"zz-journey.yaml"}
