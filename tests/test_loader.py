@@ -1,0 +1,138 @@
+"""The loader's own guarantees, beyond the bad-file cases."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journeycode import loader
+from journeycode.compiler import check
+
+# YAML 1.2 core schema: what each plain scalar becomes.
+SCALARS: list[tuple[str, Any]] = [
+    ("true", True),
+    ("False", False),
+    ("yes", "yes"),
+    ("no", "no"),
+    ("on", "on"),
+    ("off", "off"),
+    ("y", "y"),
+    ("~", None),
+    ("null", None),
+    ("", None),
+    ("0755", 755),
+    ("0o17", 15),
+    ("0x1F", 31),
+    ("-12", -12),
+    ("+3", 3),
+    ("1.5", 1.5),
+    ("1e3", 1000.0),
+    ("-.inf", -math.inf),
+    ("2026-10-15", "2026-10-15"),
+    ("12:30", "12:30"),
+    ("24/7", "24/7"),
+    ("1_000", "1_000"),
+    (".5.", ".5."),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), SCALARS)
+def test_plain_scalars_follow_yaml_1_2(text: str, value: Any) -> None:
+    assert loader.parse(f"key: {text}\n") == {"key": value}
+
+
+def test_nan() -> None:
+    assert math.isnan(loader.parse("key: .nan\n")["key"])
+
+
+def test_quoted_scalars_stay_text() -> None:
+    assert loader.parse("a: 'true'\nb: \"12\"\nc: |\n  no\n") == {
+        "a": "true",
+        "b": "12",
+        "c": "no\n",
+    }
+
+
+def test_keys_are_always_text() -> None:
+    assert loader.parse("1: a\ntrue: b\nnull: c\n") == {"1": "a", "true": "b", "null": "c"}
+
+
+def test_positions_of_keys_and_values() -> None:
+    text = "journey:\n  id: billing\n  stages:\n    - id: notice\n      name: Notice\n"
+    positions = loader.positions_of(text)
+    assert positions.locate(("journey", "id")) == (2, 7)
+    assert positions.locate(("journey", "id"), key=True) == (2, 3)
+    assert positions.locate(("journey", "stages", 0, "name")) == (5, 13)
+    # A pointer into something missing lands on the nearest existing ancestor.
+    assert positions.locate(("journey", "stages", 0, "missing", 3)) == (4, 7)
+
+
+def test_duplicate_key_in_the_fast_pass_names_both_lines() -> None:
+    with pytest.raises(loader.LoadError) as caught:
+        loader.parse("a: 1\nb:\n  c: 2\n  c: 3\n")
+    assert (caught.value.line, caught.value.col) == (4, 3)
+    assert "first on line 3, again on line 4" in caught.value.message
+
+
+def test_messages_never_echo_other_lines(workspace: Path) -> None:
+    secret = "password-of-the-ceo"
+    (workspace / "leak.yaml").write_text(f"owners:\n  - {{id: a, name: [\n# {secret}\n", "utf-8")
+    result = check(workspace)
+    assert result.problems
+    assert all(secret not in (p.message + (p.hint or "")) for p in result.problems)
+
+
+def test_symlinks_are_refused(workspace: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("owners: [{id: a, name: A}]\n", "utf-8")
+    (workspace / "linked.yaml").symlink_to(outside / "secret.yaml")
+    (workspace / "linked-folder").symlink_to(outside)
+
+    result = check(workspace, "maps")
+
+    assert [(p.location, p.message) for p in result.problems] == [
+        ("maps/linked-folder:1:1", "symlinks are not followed"),
+        ("maps/linked.yaml:1:1", "symlinks are not followed"),
+    ]
+
+
+def test_hidden_folders_settings_and_other_files_are_not_maps(workspace: Path) -> None:
+    (workspace / ".git").mkdir()
+    (workspace / ".git" / "x.yaml").write_text("not: [valid\n", "utf-8")
+    (workspace / "journeycode.yaml").write_text("rules: {}\n", "utf-8")
+    (workspace / "notes.txt").write_text("{{{", "utf-8")
+    (workspace / "sub").mkdir()
+    (workspace / "sub" / "journeycode.yaml").write_text("owners: [{id: a, name: A}]\n", "utf-8")
+    (workspace / "b.yml").write_text("owners: [{id: b, name: B}]\n", "utf-8")
+
+    result = check(workspace, "maps")
+
+    assert result.problems == ()
+    assert result.files == ("maps/b.yml", "maps/sub/journeycode.yaml")
+
+
+def test_byte_order_mark_is_accepted(workspace: Path) -> None:
+    (workspace / "bom.yaml").write_bytes("\ufeffowners: [{id: a, name: Å}]\n".encode())
+    assert check(workspace).problems == ()
+
+
+def test_unreadable_file_is_a_problem_not_a_crash(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root in CI, where mode 000 does not stop a read: fail the read itself.
+    target = workspace / "locked.yaml"
+    target.write_text("owners: []\n", "utf-8")
+    real_read = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == "locked.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real_read(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    result = check(workspace, "maps")
+    assert [p.message for p in result.problems] == ["cannot read the file: Permission denied"]
