@@ -206,6 +206,8 @@ def _build(text: str, positions: Positions | None) -> Any:
                     )
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, text) from None
+    except yaml.YAMLError as error:
+        raise LoadError(f"invalid YAML: {error}") from None
     finally:
         events.close()
     return root

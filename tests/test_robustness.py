@@ -1,0 +1,73 @@
+"""Whatever is in the files, check() returns problems: it never raises."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from journeycode import loader
+from journeycode.compiler import check
+from journeycode.schema import schema
+
+# Keys the format knows, so generated documents get deep into the schema.
+_KEYS = sorted(
+    {"journey", "id", "name"}
+    | set(schema()["properties"])
+    | {key for d in schema()["$defs"].values() for key in d.get("properties", {})}
+)
+_IDS = st.sampled_from(["a", "b", "busy-parent", "ivr", "Bad Id"])
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 5),
+    st.floats(allow_nan=False),
+    st.text(max_size=8),
+    _IDS,
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(st.one_of(st.sampled_from(_KEYS), st.text(max_size=5)), inner, max_size=5),
+    ),
+    max_leaves=40,
+)
+_DOCUMENTS = st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=4)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents=st.lists(_DOCUMENTS, min_size=1, max_size=3))
+def test_any_structure_gives_problems_not_exceptions(documents: list[dict[str, Any]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        for index, document in enumerate(documents):
+            text = yaml.safe_dump(document, allow_unicode=True)
+            (Path(folder) / f"f{index}.yaml").write_text(text, encoding="utf-8")
+        result = check(Path(folder))
+    for problem in result.problems:
+        assert problem.line >= 1
+        assert problem.col >= 1
+
+
+def _parses_or_fails_located(text: str) -> None:
+    try:
+        loader.parse(text)
+    except loader.LoadError as error:
+        assert error.line >= 1
+        assert error.col >= 1
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+def test_any_text_parses_or_gives_a_load_error(text: str) -> None:
+    _parses_or_fails_located(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="[]{}:,-?&*!|>'\"# \n\tab0", max_size=80))
+def test_yaml_punctuation_parses_or_gives_a_load_error(text: str) -> None:
+    _parses_or_fails_located(text)
