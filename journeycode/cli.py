@@ -5,14 +5,64 @@ Exit codes are defined once, in :class:`journeycode.problems.ExitCode`.
 
 from __future__ import annotations
 
+import datetime
+import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
-from journeycode import __version__, compiler, schema
-from journeycode.problems import ExitCode
-from journeycode.report import REPORTERS
+from journeycode import __version__, atomic, compiler, schema
+from journeycode.coverage import coverage as compute_coverage
+from journeycode.problems import ExitCode, WorkspaceError
+from journeycode.report import REPORTERS, text
+from journeycode.report.coverage_report import COVERAGE_REPORTERS
+from journeycode.rules.docs import DOCS
+from journeycode.suggest import did_you_mean
+
+_PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
+_OUTPUT = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE (atomically) instead of standard output.",
+)
+
+
+def _fail(message: str, hint: str | None = None) -> NoReturn:
+    click.echo(f"journeycode: {message}", err=True)
+    if hint:
+        click.echo(f"    hint: {hint}", err=True)
+    sys.exit(ExitCode.FAILURE)
+
+
+def _today() -> datetime.date | None:
+    """JOURNEYCODE_TODAY pins "today" (stale-review) for reproducible runs."""
+    pinned = os.environ.get("JOURNEYCODE_TODAY")
+    if not pinned:
+        return None
+    try:
+        return datetime.date.fromisoformat(pinned)
+    except ValueError:
+        _fail(f"JOURNEYCODE_TODAY={pinned!r} is not a date (YYYY-MM-DD)")
+
+
+def _compile(path: Path) -> compiler.Compiled:
+    try:
+        return compiler.compile_workspace(path, str(path).rstrip("/") or ".", today=_today())
+    except WorkspaceError as error:
+        _fail(error.message, error.hint)
+
+
+def _emit(output: Path | None, content: str) -> None:
+    if output is None:
+        click.echo(content, nl=False)
+        return
+    try:
+        atomic.write_text(output, content)
+    except OSError as error:
+        _fail(f"cannot write {output}: {error.strerror}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,30 +71,82 @@ def main() -> None:
     """Customer journey maps as code.
 
     Exit codes: 0 clean; 1 the maps have problems (errors, or warnings with
-    --strict); 2 usage, configuration or I/O failure.
+    --strict; coverage under --fail-under); 2 usage, configuration or I/O failure.
     """
 
 
 @main.command()
-@click.argument("path", default="maps", type=click.Path(path_type=Path))
+@_PATH
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(REPORTERS)),
+    type=click.Choice(list(REPORTERS)),
     default="text",
     show_default=True,
-    help="How to report the problems.",
+    help="text for people, json for tools, github for workflow annotations, "
+    "sarif for code scanning, junit for test dashboards.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
-def check(path: Path, output_format: str, strict: bool) -> None:
+@_OUTPUT
+def check(path: Path, output_format: str, strict: bool, output: Path | None) -> None:
     """Validate the maps in PATH (default: maps) and run the rules."""
-    try:
-        result = compiler.check(path, display=str(path).rstrip("/") or ".")
-    except compiler.WorkspaceError as error:
-        click.echo(f"journeycode: {error}", err=True)
-        sys.exit(ExitCode.FAILURE)
-    click.echo(REPORTERS[output_format](result), nl=False)
+    result = _compile(path).result
+    reporter = REPORTERS[output_format]
+    if output_format == "text" and output is None and _color(sys.stdout):
+        reporter = text.report_color
+    _emit(output, reporter(result))
     sys.exit(result.exit_code(strict=strict))
+
+
+def _color(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
+@main.command("coverage")
+@_PATH
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(COVERAGE_REPORTERS)),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 1000),
+    help="Exit 1 when the portfolio's total coverage is under this percentage "
+    "(default: coverage.fail_under in journeycode.yaml).",
+)
+@_OUTPUT
+def coverage_command(
+    path: Path, output_format: str, fail_under: float | None, output: Path | None
+) -> None:
+    """Show how completely the maps in PATH are owned, measured and mapped."""
+    compiled = _compile(path)
+    cov = compute_coverage(compiled.workspace)
+    _emit(output, COVERAGE_REPORTERS[output_format](cov))
+    threshold = fail_under if fail_under is not None else compiled.settings.fail_under
+    if threshold is not None and (cov.total if cov.total is not None else 100.0) < threshold:
+        total = "—" if cov.total is None else f"{cov.total:.1f}%"
+        click.echo(f"journeycode: total coverage {total} is under {threshold:g}%", err=True)
+        sys.exit(ExitCode.PROBLEMS)
+    sys.exit(ExitCode.OK)
+
+
+@main.command()
+@click.argument("rule_id", required=False)
+def rules(rule_id: str | None) -> None:
+    """List the rules, or print the documentation of RULE_ID."""
+    if rule_id is None:
+        width = max(map(len, DOCS))
+        for doc in DOCS.values():
+            click.echo(f"{doc.id:<{width}}  {doc.level:<7}  {doc.summary}")
+        return
+    if rule_id not in DOCS:
+        _fail(f"no rule '{rule_id}'", did_you_mean(rule_id, DOCS))
+    doc = DOCS[rule_id]
+    click.echo(f"{doc.id} (default level: {doc.level})\n\n{doc.text.strip()}")
 
 
 @main.command("schema")

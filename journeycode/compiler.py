@@ -6,28 +6,30 @@ Nothing here prints or exits; failures that stop the whole run are raised as
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import discover, loader, resolve, rules, schema
+from journeycode import config, discover, loader, resolve, rules, schema
 from journeycode.model import Workspace
-from journeycode.problems import Level, Problem, Result
+from journeycode.problems import Level, Problem, Result, WorkspaceError
 
 LOAD_RULE = "load"
-
-
-class WorkspaceError(Exception):
-    """The workspace cannot be read at all (exit code 2)."""
 
 
 @dataclass(frozen=True)
 class Compiled:
     workspace: Workspace
+    settings: config.Config
     result: Result
 
 
 def compile_workspace(
-    root: Path, display: str | None = None, *, max_bytes: int = loader.MAX_BYTES
+    root: Path,
+    display: str | None = None,
+    *,
+    today: datetime.date | None = None,
+    max_bytes: int = loader.MAX_BYTES,
 ) -> Compiled:
     """Read, validate and check every map below ``root``.
 
@@ -40,6 +42,7 @@ def compile_workspace(
     if not root.is_dir():
         raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
     display_root = root.as_posix() if display is None else display
+    settings = config.load(root, display_root)
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
     found = discover.map_files(root, display_root)
@@ -69,12 +72,12 @@ def compile_workspace(
         problems.extend(validation.problems)
         loaded.append((file, validation.faults))
     workspace = resolve.build(root, loaded)
-    problems.extend(rules.run(workspace))
-    return Compiled(workspace, Result.of(problems, (f.display for f in found)))
+    problems.extend(rules.run(workspace, settings, today or datetime.date.today()))
+    return Compiled(workspace, settings, Result.of(problems, (f.display for f in found)))
 
 
-def check(root: Path, display: str | None = None) -> Result:
-    return compile_workspace(root, display).result
+def check(root: Path, display: str | None = None, today: datetime.date | None = None) -> Result:
+    return compile_workspace(root, display, today=today).result
 
 
 def _load_problem(

@@ -166,6 +166,10 @@ class Journey(Entity):
     def touchpoints(self) -> list[tuple[Stage, Touchpoint]]:
         return [(stage, tp) for stage in self.stages for tp in stage.touchpoints]
 
+    @cached_property
+    def touchpoint_by_id(self) -> Mapping[str, Touchpoint]:
+        return _first_by_id(tuple(tp for _, tp in self.touchpoints()))
+
     def pain_points(self) -> list[tuple[Touchpoint, PainPoint]]:
         return [(tp, pp) for _, tp in self.touchpoints() for pp in tp.pain_points]
 
@@ -208,6 +212,24 @@ class Workspace:
                     yield tp
                     yield from tp.pain_points
             yield from journey.opportunities
+
+    @cached_property
+    def kpis_by_channel(self) -> Mapping[str, tuple[Kpi, ...]]:
+        """The KPIs that list each channel among the channels they measure."""
+        found: dict[str, list[Kpi]] = {}
+        for kpi in self.kpi_by_id.values():
+            for channel in kpi.channels:
+                found.setdefault(channel, []).append(kpi)
+        return {channel: tuple(kpis) for channel, kpis in found.items()}
+
+    @cached_property
+    def journeys_by_channel(self) -> Mapping[str, tuple[Journey, ...]]:
+        """The journeys with at least one touchpoint on each channel."""
+        found: dict[str, dict[str, Journey]] = {}
+        for journey in self.journeys:
+            for _, tp in journey.touchpoints():
+                found.setdefault(tp.channel, {})[journey.id] = journey
+        return {channel: tuple(by_id.values()) for channel, by_id in found.items()}
 
     @cached_property
     def persona_by_id(self) -> Mapping[str, Persona]:

@@ -22,6 +22,15 @@ class ExitCode(enum.IntEnum):
     FAILURE = 2
 
 
+class WorkspaceError(Exception):
+    """The workspace cannot be checked at all: a missing folder, bad settings (exit 2)."""
+
+    def __init__(self, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
 class Level(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"

@@ -1,11 +1,16 @@
-"""Workspaces as data (tests/cases/check/*.yaml): the exact problems each one gives.
+"""Workspaces as data: the exact problems each one gives.
 
-Each case's files are written into a fresh workspace next to ``_catalog.yaml``
-(as ``catalog.yaml``); ``expect`` lists every problem, in report order.
+``tests/cases/check/*.yaml`` hold cases for the loader-level rules, each file
+naming the rules it compares; ``tests/cases/rules/RULE-ID.yaml`` hold the cases
+of one rule each. Every case's files are written into a fresh workspace next
+to the folder's ``_catalog.yaml`` (as ``catalog.yaml``); ``expect`` lists every
+problem of the compared rules (plus ``load`` and ``schema``), in report order.
+A case with ``catalog: false`` brings all its own files.
 """
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,28 +18,46 @@ import pytest
 import yaml
 
 from journeycode.compiler import check
+from journeycode.rules import CONFIGURABLE
 from tests.conftest import CASES, write_files
 
-FOLDER = CASES / "check"
-CATALOG = (FOLDER / "_catalog.yaml").read_text(encoding="utf-8")
+TODAY = datetime.date(2026, 11, 1)
+ALWAYS = {"load", "schema"}
 
 
 def _cases() -> list[Any]:
     params = []
-    for path in sorted(FOLDER.glob("[!_]*.yaml")):
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]:
-            params.append(pytest.param(case, id=f"{path.stem}: {case['name']}"))
+    for folder in ("check", "rules"):
+        for path in sorted((CASES / folder).glob("[!_]*.yaml")):
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            rules = set(document["rules"]) if "rules" in document else {path.stem}
+            for case in document["cases"]:
+                params.append(
+                    pytest.param(path.parent, rules, case, id=f"{path.stem}: {case['name']}")
+                )
     return params
 
 
-@pytest.mark.parametrize("case", _cases())
-def test_case(case: dict[str, Any], tmp_path: Path) -> None:
-    root = write_files(tmp_path, {"catalog.yaml": CATALOG, **case["files"]})
+def test_every_rule_has_a_case_file() -> None:
+    assert {p.stem for p in (CASES / "rules").glob("[!_]*.yaml")} == set(CONFIGURABLE) - {
+        "duplicate-id",
+        "unknown-reference",
+    }
 
-    result = check(root, "")
+
+@pytest.mark.parametrize(("folder", "rules", "case"), _cases())
+def test_case(folder: Path, rules: set[str], case: dict[str, Any], tmp_path: Path) -> None:
+    catalog = (folder / "_catalog.yaml").read_text(encoding="utf-8")
+    shared = {"catalog.yaml": catalog} if case.get("catalog", True) else {}
+    root = write_files(tmp_path, {**shared, **case["files"]})
+
+    result = check(root, "", today=TODAY)
 
     actual = [
         {"at": p.location, "rule": p.rule, "message": p.message, "hint": p.hint}
         for p in result.problems
+        if p.rule in rules | ALWAYS
     ]
-    assert actual == [{"hint": None, **expected} for expected in case["expect"]]
+    default_rule = next(iter(rules), None)
+    expected = [{"hint": None, "rule": default_rule, **e} for e in case["expect"]]
+    assert actual == expected

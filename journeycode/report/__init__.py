@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from journeycode.problems import Result
-from journeycode.report import json_report, text
+from journeycode.report import github, json_report, junit, sarif, text
 
 Reporter = Callable[[Result], str]
 
 REPORTERS: dict[str, Reporter] = {
     "text": text.report,
     "json": json_report.report,
+    "github": github.report,
+    "sarif": sarif.report,
+    "junit": junit.report,
 }

@@ -1,14 +1,34 @@
-"""``path:line:col: level: message [rule]``, a hint line where there is one, and a summary."""
+"""``path:line:col: level: message [rule]``, a hint line where there is one, and a summary.
+
+Colour is for terminals only: :func:`report` is plain, :func:`report_color`
+adds ANSI colours, and the CLI picks the second only on a TTY without ``NO_COLOR``.
+"""
 
 from __future__ import annotations
 
 from journeycode.problems import Level, Result
 
+_COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.INFO: "36"}
+
 
 def report(result: Result) -> str:
+    return _report(result, color=False)
+
+
+def report_color(result: Result) -> str:
+    return _report(result, color=True)
+
+
+def _report(result: Result, *, color: bool) -> str:
+    def paint(code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+
     lines = []
     for problem in result.problems:
-        lines.append(f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]")
+        lines.append(
+            f"{paint('1', problem.location)}: {paint(_COLORS[problem.level], problem.level)}: "
+            f"{problem.message} {paint('2', f'[{problem.rule}]')}"
+        )
         if problem.hint:
             lines.append(f"    hint: {problem.hint}")
     lines.append(summary(result))

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from journeycode.model import Src, Workspace
+from journeycode.model import Entity, Src, Workspace
 from journeycode.problems import Level
 
 
@@ -17,16 +17,23 @@ class Finding:
     src: Src
     message: str
     hint: str | None = None
+    subjects: tuple[Entity, ...] = ()
+    """The entities whose ``waive:`` can silence this finding."""
     key: bool = False
     """Point at the mapping key of ``src`` rather than its value."""
 
 
-class Rule(Protocol):
-    """A rule module: ``ID``, default ``LEVEL``, a docstring that is its documentation,
-    and ``check``."""
+class Configurable(Protocol):
+    """A rule's public face: ``ID``, default ``LEVEL``, ``OPTIONS`` with their
+    defaults, and a docstring that is its documentation."""
 
     ID: str
     LEVEL: Level
+    OPTIONS: Mapping[str, Any]
     __doc__: str | None
+
+
+class Rule(Configurable, Protocol):
+    """A rule module that checks the model."""
 
     def check(self, workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]: ...

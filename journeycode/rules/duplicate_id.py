@@ -11,16 +11,16 @@ Passing:
 
 ```yaml
 channels:
-  - {id: webchat, name: Web chat, type: messaging, mode: assisted}
-  - {id: chatbot, name: Chatbot, type: messaging, mode: self-service}
+  - {id: email, name: E-mail, type: messaging, mode: assisted}
+  - {id: callback, name: Callback, type: voice, mode: assisted}
 ```
 
-Failing (the second ``webchat``):
+Failing (the second ``email``):
 
 ```yaml
 channels:
-  - {id: webchat, name: Web chat, type: messaging, mode: assisted}
-  - {id: webchat, name: Chat bot, type: messaging, mode: self-service}
+  - {id: email, name: E-mail, type: messaging, mode: assisted}
+  - {id: email, name: Callback, type: voice, mode: assisted}
 ```
 """
 
@@ -35,6 +35,7 @@ from journeycode.rules.base import Finding
 
 ID = "duplicate-id"
 LEVEL = Level.ERROR
+OPTIONS: Mapping[str, Any] = {}
 
 
 def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
@@ -61,4 +62,5 @@ def _duplicates(kind: str, entities: Iterable[Entity], scope: str) -> Iterator[F
                 entity.src.at("id"),
                 f"duplicate {kind} id '{entity.id}'{scope}",
                 f"first defined at {original.src.at('id').location}; rename or remove one",
+                (entity,),
             )

@@ -51,6 +51,7 @@ from journeycode.suggest import did_you_mean
 
 ID = "unknown-reference"
 LEVEL = Level.ERROR
+OPTIONS: Mapping[str, Any] = {}
 
 
 def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:

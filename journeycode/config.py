@@ -1,0 +1,161 @@
+"""The settings file, ``journeycode.yaml`` at the top of the workspace.
+
+```yaml
+rules:
+  stale-review: {level: error, max_age_days: 90}
+  after-hours: off
+coverage:
+  fail_under: 80
+```
+
+Each rule takes ``off``, a level (``info``, ``warning``, ``error``) or a mapping
+of ``level`` and the rule's options. An unknown rule, option or value is a
+:class:`ConfigError` that names it, with its location (exit code 2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from journeycode import loader
+from journeycode.discover import SETTINGS_FILE
+from journeycode.loader import Pointer
+from journeycode.problems import Level, WorkspaceError
+from journeycode.rules import CONFIGURABLE
+from journeycode.suggest import did_you_mean, show
+
+OFF = "off"
+
+
+class ConfigError(WorkspaceError):
+    def __init__(self, message: str, location: str, hint: str | None = None):
+        super().__init__(f"{location}: {message}", hint)
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    level: Level | None
+    """None when the rule is off."""
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Config:
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    fail_under: float | None = None
+
+    def setting(self, rule: str) -> RuleSetting:
+        """The effective level and options of a rule: defaults, then the file."""
+        module = CONFIGURABLE[rule]
+        configured = self.rules.get(rule)
+        if configured is None:
+            return RuleSetting(module.LEVEL, dict(module.OPTIONS))
+        return RuleSetting(configured.level, {**module.OPTIONS, **configured.options})
+
+
+def load(root: Path, display_root: str) -> Config:
+    path = root / SETTINGS_FILE
+    display = f"{display_root}/{SETTINGS_FILE}" if display_root else SETTINGS_FILE
+    if not path.is_file() or path.is_symlink():
+        return Config()
+    try:
+        file = loader.read(path, display)
+    except loader.LoadError as error:
+        raise ConfigError(
+            error.message, f"{display}:{error.line}:{error.col}", error.hint
+        ) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read the file: {error.strerror}", f"{display}:1:1") from None
+    return _Reader(file).config()
+
+
+class _Reader:
+    def __init__(self, file: loader.SourceFile):
+        self.file = file
+
+    def fail(
+        self, pointer: Pointer, message: str, hint: str | None = None, *, key: bool = False
+    ) -> ConfigError:
+        line, col = self.file.locate(pointer, key=key)
+        return ConfigError(message, f"{self.file.display}:{line}:{col}", hint)
+
+    def mapping(self, value: Any, pointer: Pointer, allowed: Mapping[str, Any]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(pointer, f"{_name(pointer)}: expected a mapping, got {show(value)}")
+        for name in value:
+            if name not in allowed:
+                raise self.fail(
+                    (*pointer, name),
+                    f"unknown {_what(pointer)} '{name}'",
+                    did_you_mean(name, allowed) or f"known: {', '.join(allowed)}",
+                    key=True,
+                )
+        return value
+
+    def config(self) -> Config:
+        top = self.mapping(self.file.data, (), {"rules": None, "coverage": None})
+        rules = self.mapping(top.get("rules", {}), ("rules",), CONFIGURABLE)
+        coverage = self.mapping(top.get("coverage", {}), ("coverage",), {"fail_under": None})
+        fail_under = coverage.get("fail_under")
+        if fail_under is not None and (
+            isinstance(fail_under, bool)
+            or not isinstance(fail_under, (int, float))
+            or not 0 <= fail_under <= 100
+        ):
+            raise self.fail(
+                ("coverage", "fail_under"), "fail_under: expected a percentage from 0 to 100"
+            )
+        return Config(
+            {rule: self.rule(rule, value) for rule, value in rules.items()},
+            None if fail_under is None else float(fail_under),
+        )
+
+    def rule(self, rule: str, value: Any) -> RuleSetting:
+        pointer: Pointer = ("rules", rule)
+        if not isinstance(value, dict):
+            return RuleSetting(self.level(value, pointer))
+        options = CONFIGURABLE[rule].OPTIONS
+        self.mapping(value, pointer, {"level": None, **options})
+        level = (
+            self.level(value["level"], (*pointer, "level"))
+            if "level" in value
+            else CONFIGURABLE[rule].LEVEL
+        )
+        for name, setting in value.items():
+            if name == "level":
+                continue
+            default = options[name]
+            if isinstance(setting, bool) or type(setting) is not type(default) or setting < 0:
+                raise self.fail(
+                    (*pointer, name), f"{name}: expected a whole number ≥ 0, got {show(setting)}"
+                )
+        return RuleSetting(level, {k: v for k, v in value.items() if k != "level"})
+
+    def level(self, value: Any, pointer: Pointer) -> Level | None:
+        if value == OFF or value is False:
+            return None
+        choices = [OFF, *(level.value for level in Level)]
+        if value not in choices:
+            raise self.fail(
+                pointer,
+                f"{_name(pointer)}: {show(value)} is not one of {', '.join(choices)}",
+                did_you_mean(str(value), choices),
+            )
+        return Level(value)
+
+
+def _name(pointer: Pointer) -> str:
+    return str(pointer[-1]) if pointer else "settings"
+
+
+def _what(pointer: Pointer) -> str:
+    if not pointer:
+        return "setting"
+    if pointer == ("rules",):
+        return "rule"
+    if pointer[0] == "rules":
+        return f"option of {pointer[1]}"
+    return f"{pointer[0]} setting"

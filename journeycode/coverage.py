@@ -1,0 +1,124 @@
+"""Coverage: how completely the maps are owned, measured and mapped, as numbers.
+
+Per journey and for the portfolio: the persona-by-stage and channel-by-stage
+matrices (touchpoints in each cell), and six shares. A share with nothing to
+count (a journey with no self-service step) is None and is left out of the
+total, which is the mean of the shares that exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from journeycode.model import Journey, Workspace
+from journeycode.queries import (
+    addressed_pain_points,
+    channel_kpis,
+    emotion_for,
+    needs_escalation,
+    owner_of,
+    reaches_a_human,
+    stage_kpis,
+)
+
+SHARES = {
+    "touchpoints_owned": "Touchpoints with an owner",
+    "stages_measured": "Stages measured by a KPI",
+    "channels_measured": "Channels with an operational KPI",
+    "escalation_paths": "Self-service steps with a way out to a human",
+    "pain_points_addressed": "High pain points addressed",
+    "emotions_given": "Emotions given (per touchpoint and persona)",
+}
+
+
+@dataclass(frozen=True)
+class Share:
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> float | None:
+        return None if self.total == 0 else 100.0 * self.covered / self.total
+
+    def __add__(self, other: Share) -> Share:
+        return Share(self.covered + other.covered, self.total + other.total)
+
+
+@dataclass(frozen=True)
+class JourneyCoverage:
+    id: str
+    name: str
+    stages: tuple[str, ...]
+    personas: dict[str, dict[str, int]]
+    """persona → stage → touchpoints that serve the persona there."""
+    channels: dict[str, dict[str, int]]
+    """channel → stage → touchpoints on the channel there."""
+    shares: dict[str, Share]
+
+    @property
+    def total(self) -> float | None:
+        return _mean(self.shares)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    journeys: tuple[JourneyCoverage, ...]
+    shares: dict[str, Share]
+
+    @property
+    def total(self) -> float | None:
+        return _mean(self.shares)
+
+
+def _mean(shares: dict[str, Share]) -> float | None:
+    values = [p for p in (share.percent for share in shares.values()) if p is not None]
+    return sum(values) / len(values) if values else None
+
+
+def coverage(workspace: Workspace) -> Coverage:
+    journeys = tuple(_journey(workspace, journey) for journey in workspace.journeys)
+    shares = {name: sum((j.shares[name] for j in journeys), Share(0, 0)) for name in SHARES}
+    # A channel used by two journeys counts once for the portfolio.
+    used = sorted({channel for j in journeys for channel in j.channels})
+    shares["channels_measured"] = Share(
+        sum(1 for c in used if channel_kpis(workspace, c, "operational")), len(used)
+    )
+    return Coverage(journeys, shares)
+
+
+def _journey(workspace: Workspace, journey: Journey) -> JourneyCoverage:
+    stage_ids = tuple(stage.id for stage in journey.stages)
+    personas = {p: dict.fromkeys(stage_ids, 0) for p in journey.personas}
+    channels: dict[str, dict[str, int]] = {}
+    owned = self_service = escalating = emotions = emotion_slots = 0
+    for stage, tp in journey.touchpoints():
+        channels.setdefault(tp.channel, dict.fromkeys(stage_ids, 0))[stage.id] += 1
+        for persona in journey.personas_at(tp):
+            if persona in personas:
+                personas[persona][stage.id] += 1
+            emotion_slots += 1
+            emotions += emotion_for(tp, persona) is not None
+        owned += owner_of(stage, tp) is not None
+        if needs_escalation(workspace, tp):
+            self_service += 1
+            escalating += reaches_a_human(workspace, journey, tp)
+    addressed = addressed_pain_points(journey)
+    high = [pain for _, pain in journey.pain_points() if pain.severity == "high"]
+    measured_channels = sum(1 for c in channels if channel_kpis(workspace, c, "operational"))
+    return JourneyCoverage(
+        id=journey.id,
+        name=journey.name,
+        stages=stage_ids,
+        personas=personas,
+        channels=dict(sorted(channels.items())),
+        shares={
+            "touchpoints_owned": Share(owned, len(journey.touchpoints())),
+            "stages_measured": Share(
+                sum(1 for s in journey.stages if stage_kpis(s)), len(journey.stages)
+            ),
+            "channels_measured": Share(measured_channels, len(channels)),
+            "escalation_paths": Share(escalating, self_service),
+            "pain_points_addressed": Share(sum(1 for p in high if p.id in addressed), len(high)),
+            "emotions_given": Share(emotions, emotion_slots),
+        },
+    )

@@ -1,0 +1,116 @@
+"""Coverage as text (matrices a terminal can show), JSON and Markdown."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share
+
+VERSION = 1
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _share(share: Share) -> str:
+    return f"{_percent(share.percent):>5} ({share.covered}/{share.total})"
+
+
+def _matrix(
+    title: str, rows: Mapping[str, Mapping[str, int]], stages: tuple[str, ...]
+) -> list[str]:
+    width = max([len(title), *map(len, rows)])
+    widths = [max(len(s), 3) for s in stages]
+    lines = [
+        f"  {title:<{width}}  "
+        + "  ".join(f"{s:>{w}}" for s, w in zip(stages, widths, strict=True))
+    ]
+    for name, cells in rows.items():
+        marks = [(str(cells[s]) if cells[s] else "·") for s in stages]
+        lines.append(
+            f"  {name:<{width}}  "
+            + "  ".join(f"{m:>{w}}" for m, w in zip(marks, widths, strict=True))
+        )
+    return lines
+
+
+def text(cov: Coverage) -> str:
+    lines: list[str] = []
+    for journey in cov.journeys:
+        lines.append(f"{journey.name} [{journey.id}]  total {_percent(journey.total)}")
+        lines += _matrix("persona \\ stage", journey.personas, journey.stages)
+        lines.append("")
+        lines += _matrix("channel \\ stage", journey.channels, journey.stages)
+        lines.append("")
+        lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in journey.shares.items()]
+        lines.append("")
+    lines.append(f"Portfolio ({len(cov.journeys)} journeys)  total {_percent(cov.total)}")
+    lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in cov.shares.items()]
+    return "\n".join(lines) + "\n"
+
+
+def _shares_json(shares: Mapping[str, Share]) -> dict[str, Any]:
+    return {
+        name: {"covered": s.covered, "total": s.total, "percent": s.percent}
+        for name, s in shares.items()
+    }
+
+
+def _journey_json(journey: JourneyCoverage) -> dict[str, Any]:
+    return {
+        "id": journey.id,
+        "name": journey.name,
+        "stages": list(journey.stages),
+        "personas": journey.personas,
+        "channels": journey.channels,
+        "shares": _shares_json(journey.shares),
+        "total": journey.total,
+    }
+
+
+def json_report(cov: Coverage) -> str:
+    document = {
+        "version": VERSION,
+        "total": cov.total,
+        "shares": _shares_json(cov.shares),
+        "journeys": [_journey_json(j) for j in cov.journeys],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(cov: Coverage) -> str:
+    lines = ["# Coverage", "", f"Portfolio total: **{_percent(cov.total)}**", ""]
+    header = "| | " + " | ".join(_md_cell(j.id) for j in cov.journeys) + " | portfolio |"
+    lines += [header, "|---" * (len(cov.journeys) + 2) + "|"]
+    for name, label in SHARES.items():
+        percents = [_percent(j.shares[name].percent) for j in cov.journeys]
+        lines.append(
+            f"| {label} | " + " | ".join(percents) + f" | {_percent(cov.shares[name].percent)} |"
+        )
+    for journey in cov.journeys:
+        lines += ["", f"## {_md_cell(journey.name)}", ""]
+        for title, matrix in (("Persona", journey.personas), ("Channel", journey.channels)):
+            lines.append(f"| {title} | " + " | ".join(map(_md_cell, journey.stages)) + " |")
+            lines.append("|---" * (len(journey.stages) + 1) + "|")
+            for row, cells in matrix.items():
+                lines.append(
+                    f"| {_md_cell(row)} | "
+                    + " | ".join(str(cells[s]) if cells[s] else "—" for s in journey.stages)
+                    + " |"
+                )
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+COVERAGE_REPORTERS: dict[str, Callable[[Coverage], str]] = {
+    "text": text,
+    "json": json_report,
+    "markdown": markdown,
+}

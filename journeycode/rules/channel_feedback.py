@@ -1,0 +1,62 @@
+"""Every channel a journey uses has a feedback KPI (CSAT, NPS, CES).
+
+Feedback is tracked for few channels — only 8% of the contact centres that
+offer SMS track feedback on it — so the customer's view of whole channels is
+missing. A channel has feedback when a ``feedback`` KPI lists it in its
+``channels``. Reported once per channel, at its definition.
+
+Passing:
+
+```yaml
+kpis:
+  - {id: chat-csat, name: Chat CSAT, kind: feedback, unit: score, channels: [webchat]}
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: chat, name: Chat, channel: webchat}
+```
+
+Failing (no feedback KPI lists ``webchat``):
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: chat, name: Chat, channel: webchat}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.queries import unmeasured_channels
+from journeycode.rules.base import Finding
+
+ID = "channel-feedback"
+LEVEL = Level.WARNING
+OPTIONS: Mapping[str, Any] = {}
+
+
+def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+    for channel, journeys in unmeasured_channels(workspace, "feedback"):
+        yield Finding(
+            channel.src.at("id"),
+            f"channel '{channel.id}' is used by {', '.join(journeys)} "
+            "but no feedback KPI (CSAT, NPS, CES) covers it",
+            f"add '{channel.id}' to the channels of a feedback KPI, or survey it",
+            (channel,),
+        )

@@ -1,0 +1,63 @@
+"""Every touchpoint has an emotion for each of its personas.
+
+The emotional curve — from frustration to delight — shows where a journey
+hurts. A touchpoint with no ``emotion``, or an emotion map that leaves out one
+of the touchpoint's personas, is a gap in that curve.
+
+Passing:
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent, retiree]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: call, name: Agent call, channel: agent-voice, emotion: {busy-parent: -1, retiree: 1}}
+```
+
+Failing (nothing for ``retiree``):
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent, retiree]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: call, name: Agent call, channel: agent-voice, emotion: {busy-parent: -1}}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.queries import emotion_for
+from journeycode.rules.base import Finding
+
+ID = "emotion-coverage"
+LEVEL = Level.INFO
+OPTIONS: Mapping[str, Any] = {}
+
+
+def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+    for journey in workspace.journeys:
+        for _, tp in journey.touchpoints():
+            missing = [p for p in journey.personas_at(tp) if emotion_for(tp, p) is None]
+            if not missing:
+                continue
+            where = tp.src.at("emotion") if tp.emotion is not None else tp.src.at("id")
+            yield Finding(
+                where,
+                f"touchpoint '{tp.id}' has no emotion for {', '.join(missing)}",
+                "add emotion: -2 (frustrated) to 2 (delighted), or one per persona",
+                (tp,),
+            )

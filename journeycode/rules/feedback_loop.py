@@ -1,0 +1,62 @@
+"""The last stage of a journey asks for feedback.
+
+Ask for feedback after the interaction: 70% of customers leave a review when
+asked. The last stage of every journey needs a touchpoint that measures a
+``feedback`` KPI (CSAT, NPS, CES) — a survey, a rating, a review request.
+
+Passing:
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: resolve
+      name: Resolve
+      touchpoints:
+        - {id: survey, name: Survey, channel: sms, initiated_by: company, kpis: [csat]}
+```
+
+Failing:
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: resolve
+      name: Resolve
+      touchpoints:
+        - {id: call, name: Agent call, channel: agent-voice, kpis: [fcr]}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.queries import kpis_of_kind
+from journeycode.rules.base import Finding
+
+ID = "feedback-loop"
+LEVEL = Level.WARNING
+OPTIONS: Mapping[str, Any] = {}
+
+
+def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+    for journey in workspace.journeys:
+        if not journey.stages:
+            continue
+        last = journey.stages[-1]
+        if not any(kpis_of_kind(workspace, tp.kpis, "feedback") for tp in last.touchpoints):
+            yield Finding(
+                last.src.at("id"),
+                f"the last stage '{last.id}' of journey '{journey.id}' does not ask for feedback",
+                "add a touchpoint (a survey, a rating) with a feedback KPI such as CSAT or NPS",
+                (last, journey),
+            )

@@ -1,0 +1,69 @@
+"""Every high-severity pain point is addressed by an opportunity.
+
+A journey map exists to find and fix what hurts. A ``high`` pain point that no
+opportunity of the journey lists in ``addresses`` is a known, serious problem
+with no plan.
+
+Passing:
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - id: call
+          name: Agent call
+          channel: agent-voice
+          pain_points: [{id: long-wait, text: Twenty minutes on hold, severity: high}]
+  opportunities:
+    - {id: callbacks, name: Offer a callback, addresses: [long-wait]}
+```
+
+Failing:
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - id: call
+          name: Agent call
+          channel: agent-voice
+          pain_points: [{id: long-wait, text: Twenty minutes on hold, severity: high}]
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.queries import addressed_pain_points
+from journeycode.rules.base import Finding
+
+ID = "pain-point-addressed"
+LEVEL = Level.WARNING
+OPTIONS: Mapping[str, Any] = {}
+
+
+def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+    for journey in workspace.journeys:
+        addressed = addressed_pain_points(journey)
+        for _, pain in journey.pain_points():
+            if pain.severity == "high" and pain.id not in addressed:
+                yield Finding(
+                    pain.src.at("id"),
+                    f"high-severity pain point '{pain.id}' is not addressed by any opportunity",
+                    "add an opportunity with addresses: [" + pain.id + "]",
+                    (pain,),
+                )

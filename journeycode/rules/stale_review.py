@@ -1,0 +1,73 @@
+"""A journey map whose last review is too old.
+
+A journey map is a living document: channels and customer behaviour change,
+and a map nobody has looked at for months describes a service that no longer
+exists. ``reviewed`` is the date of the last review; a journey without one, or
+with one older than ``max_age_days``, is reported. Retired journeys are not.
+
+Options:
+
+- ``max_age_days`` (default 180)
+
+Passing (reviewed recently):
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  reviewed: "2999-01-01"
+  personas: [busy-parent]
+  stages:
+    - {id: ask, name: Ask, touchpoints: [{id: chat, name: Chat, channel: webchat}]}
+```
+
+Failing:
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  reviewed: "2019-03-01"
+  personas: [busy-parent]
+  stages:
+    - {id: ask, name: Ask, touchpoints: [{id: chat, name: Chat, channel: webchat}]}
+```
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.rules.base import Finding
+
+ID = "stale-review"
+LEVEL = Level.WARNING
+OPTIONS: Mapping[str, Any] = {"max_age_days": 180}
+
+
+def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+    today: datetime.date = options["today"]
+    max_age = int(options["max_age_days"])
+    for journey in workspace.journeys:
+        if journey.status == "retired":
+            continue
+        if journey.reviewed is None:
+            yield Finding(
+                journey.src.at("id"),
+                f"journey '{journey.id}' has never been reviewed",
+                'add reviewed: "YYYY-MM-DD" after the next review',
+                (journey,),
+            )
+            continue
+        age = (today - datetime.date.fromisoformat(journey.reviewed)).days
+        if age > max_age:
+            yield Finding(
+                journey.src.at("reviewed"),
+                f"journey '{journey.id}' was last reviewed {age} days ago (more than {max_age})",
+                "review the map with its owners and update reviewed:",
+                (journey,),
+            )

@@ -1,0 +1,74 @@
+"""A waiver for a rule that no longer fires on its entity.
+
+``waive: {rule-id: reason}`` silences one rule for one entity, and the reason
+is published. Once the map is fixed, the waiver is dead weight — and it would
+hide the problem if it ever came back. Remove it.
+
+Waivers of rules that are turned off in the settings are not reported.
+
+Passing (the chatbot still has no way out, so the waiver is needed):
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - id: bot
+          name: Chatbot
+          channel: chatbot
+          waive: {escalation-path: Pilot with a closed user group; agents join in Q3}
+```
+
+Failing (the chatbot escalates now):
+
+```yaml
+journey:
+  id: ask
+  name: Ask a question
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - id: bot
+          name: Chatbot
+          channel: chatbot
+          escalates_to: [chat]
+          waive: {escalation-path: Pilot with a closed user group; agents join in Q3}
+        - {id: chat, name: Live chat, channel: webchat}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.rules.base import Finding
+
+ID = "stale-waiver"
+LEVEL = Level.INFO
+OPTIONS: Mapping[str, Any] = {}
+
+
+def stale(
+    workspace: Workspace, used: Collection[tuple[int, str]], checked: Collection[str]
+) -> Iterator[Finding]:
+    """Waivers of a rule in ``checked`` that silenced nothing: ``used`` holds
+    (id(entity), rule id) for each waiver that did."""
+    for entity in workspace.entities():
+        for rule in entity.waive:
+            if rule in checked and (id(entity), rule) not in used:
+                yield Finding(
+                    entity.src.at("waive", rule),
+                    f"waiver for '{rule}' is not needed: the rule does not fire here",
+                    "remove the waiver",
+                    (),
+                    key=True,
+                )

@@ -1,0 +1,63 @@
+"""Every touchpoint has an owner: its own ``owner``, or its stage's.
+
+Someone must be accountable for each place where the customer meets the
+business — marketing, sales, support, product or operations. A touchpoint
+nobody owns is one nobody fixes.
+
+Passing:
+
+```yaml
+journey:
+  id: pay-bill
+  name: Pay a bill
+  personas: [busy-parent]
+  stages:
+    - id: pay
+      name: Pay
+      owner: digital-care
+      touchpoints:
+        - {id: pay-in-app, name: Pay in the app, channel: chatbot}
+        - {id: pay-by-phone, name: Pay by phone, channel: agent-voice, owner: telephony}
+```
+
+Failing (neither the touchpoint nor its stage names an owner):
+
+```yaml
+journey:
+  id: pay-bill
+  name: Pay a bill
+  personas: [busy-parent]
+  stages:
+    - id: pay
+      name: Pay
+      touchpoints:
+        - {id: pay-in-app, name: Pay in the app, channel: chatbot}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.queries import owner_of
+from journeycode.rules.base import Finding
+
+ID = "touchpoint-owner"
+LEVEL = Level.ERROR
+OPTIONS: Mapping[str, Any] = {}
+
+
+def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+    for journey in workspace.journeys:
+        for stage, tp in journey.touchpoints():
+            if owner_of(stage, tp) is None:
+                yield Finding(
+                    tp.src.at("id"),
+                    f"touchpoint '{tp.id}' has no owner",
+                    f"set owner: on the touchpoint, or on stage '{stage.id}' "
+                    "for all its touchpoints",
+                    (tp,),
+                )
