@@ -97,6 +97,13 @@ class _Reader:
 
     def config(self) -> Config:
         top = self.mapping(self.file.data, (), {"rules": None, "coverage": None})
+        for fixed in ("load", "schema"):
+            if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
+                raise self.fail(
+                    ("rules", fixed),
+                    f"rule '{fixed}' is always an error and cannot be configured",
+                    key=True,
+                )
         rules = self.mapping(top.get("rules", {}), ("rules",), CONFIGURABLE)
         coverage = self.mapping(top.get("coverage", {}), ("coverage",), {"fail_under": None})
         fail_under = coverage.get("fail_under")

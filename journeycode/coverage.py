@@ -1,13 +1,14 @@
 """Coverage: how completely the maps are owned, measured and mapped, as numbers.
 
 Per journey and for the portfolio: the persona-by-stage and channel-by-stage
-matrices (touchpoints in each cell), and six shares. A share with nothing to
+matrices (touchpoints in each cell), and seven shares. A share with nothing to
 count (a journey with no self-service step) is None and is left out of the
 total, which is the mean of the shares that exist.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journeycode.model import Journey, Workspace
@@ -25,6 +26,7 @@ SHARES = {
     "touchpoints_owned": "Touchpoints with an owner",
     "stages_measured": "Stages measured by a KPI",
     "channels_measured": "Channels with an operational KPI",
+    "channels_with_feedback": "Channels with a feedback KPI",
     "escalation_paths": "Self-service steps with a way out to a human",
     "pain_points_addressed": "High pain points addressed",
     "emotions_given": "Emotions given (per touchpoint and persona)",
@@ -80,10 +82,14 @@ def coverage(workspace: Workspace) -> Coverage:
     shares = {name: sum((j.shares[name] for j in journeys), Share(0, 0)) for name in SHARES}
     # A channel used by two journeys counts once for the portfolio.
     used = sorted({channel for j in journeys for channel in j.channels})
-    shares["channels_measured"] = Share(
-        sum(1 for c in used if channel_kpis(workspace, c, "operational")), len(used)
-    )
+    shares["channels_measured"] = _channels_with(workspace, used, "operational")
+    shares["channels_with_feedback"] = _channels_with(workspace, used, "feedback")
     return Coverage(journeys, shares)
+
+
+def _channels_with(workspace: Workspace, channels: Iterable[str], kind: str) -> Share:
+    listed = list(channels)
+    return Share(sum(1 for c in listed if channel_kpis(workspace, c, kind)), len(listed))
 
 
 def _journey(workspace: Workspace, journey: Journey) -> JourneyCoverage:
@@ -104,7 +110,6 @@ def _journey(workspace: Workspace, journey: Journey) -> JourneyCoverage:
             escalating += reaches_a_human(workspace, journey, tp)
     addressed = addressed_pain_points(journey)
     high = [pain for _, pain in journey.pain_points() if pain.severity == "high"]
-    measured_channels = sum(1 for c in channels if channel_kpis(workspace, c, "operational"))
     return JourneyCoverage(
         id=journey.id,
         name=journey.name,
@@ -116,7 +121,8 @@ def _journey(workspace: Workspace, journey: Journey) -> JourneyCoverage:
             "stages_measured": Share(
                 sum(1 for s in journey.stages if stage_kpis(s)), len(journey.stages)
             ),
-            "channels_measured": Share(measured_channels, len(channels)),
+            "channels_measured": _channels_with(workspace, channels, "operational"),
+            "channels_with_feedback": _channels_with(workspace, channels, "feedback"),
             "escalation_paths": Share(escalating, self_service),
             "pain_points_addressed": Share(sum(1 for p in high if p.id in addressed), len(high)),
             "emotions_given": Share(emotions, emotion_slots),

@@ -94,8 +94,9 @@ def markdown(cov: Coverage) -> str:
         lines.append(
             f"| {label} | " + " | ".join(percents) + f" | {_percent(cov.shares[name].percent)} |"
         )
+    lines.append("")
     for journey in cov.journeys:
-        lines += ["", f"## {_md_cell(journey.name)}", ""]
+        lines += [f"## {_md_cell(journey.name)}", ""]
         for title, matrix in (("Persona", journey.personas), ("Channel", journey.channels)):
             lines.append(f"| {title} | " + " | ".join(map(_md_cell, journey.stages)) + " |")
             lines.append("|---" * (len(journey.stages) + 1) + "|")

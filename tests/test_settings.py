@@ -1,0 +1,68 @@
+"""The settings file: levels, options, off; and clear exit-2 errors when it is wrong."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from journeycode.cli import main
+from journeycode.problems import ExitCode
+from tests.conftest import CASES, EXAMPLES
+
+CASES_FILE = CASES / "settings" / "cases.yaml"
+ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
+
+
+def _workspace(tmp_path: Path, settings: str) -> Path:
+    maps = tmp_path / "maps"
+    shutil.copytree(EXAMPLES / "bad", maps)
+    (maps / "journeycode.yaml").write_text(settings, encoding="utf-8")
+    return maps
+
+
+@pytest.mark.parametrize(
+    "case",
+    yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))["cases"],
+    ids=lambda case: case["name"],
+)
+@pytest.mark.parametrize("command", ["check", "coverage"])
+def test_bad_settings_exit_2_with_a_location(
+    case: dict[str, Any], command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _workspace(tmp_path, case["settings"])
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner(env=ENV).invoke(main, [command, "maps"])
+    assert run.exit_code == ExitCode.FAILURE
+    expected = f"journeycode: {case['error']}\n"
+    if "hint" in case:
+        expected += f"    hint: {case['hint']}\n"
+    assert run.stderr == expected
+    assert run.stdout == ""
+
+
+def _levels(tmp_path: Path, settings: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, set[str]]:
+    _workspace(tmp_path, settings)
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner(env=ENV).invoke(main, ["check", "maps", "--format", "json"])
+    levels: dict[str, set[str]] = {}
+    for problem in yaml.safe_load(run.stdout)["problems"]:
+        levels.setdefault(problem["rule"], set()).add(problem["level"])
+    return levels
+
+
+def test_levels_and_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    default = _levels(tmp_path / "a", "rules: {}\n", monkeypatch)
+    assert default["stale-review"] == {"warning"}
+    assert default["after-hours"] == {"info"}
+
+    settings = "rules:\n  stale-review: {level: error}\n  after-hours: off\n  feedback-loop: info\n"
+    changed = _levels(tmp_path / "b", settings, monkeypatch)
+    assert changed["stale-review"] == {"error"}
+    assert "after-hours" not in changed
+    assert changed["feedback-loop"] == {"info"}
+    assert changed.keys() == default.keys() - {"after-hours"}
