@@ -69,17 +69,42 @@ REGISTRY: Mapping[str, Rule] = {
 
 CONFIGURABLE: Mapping[str, Configurable] = {**REGISTRY, stale_waiver.ID: stale_waiver}
 
+# These rules are exact on a partial model. The others judge completeness, which
+# a journey that lost entities to schema errors cannot show: their findings
+# there would be echoes of the schema error, so they wait until it is fixed.
+_EXACT_ON_PARTIAL = frozenset({duplicate_id.ID, unknown_reference.ID})
+
+
+def _incomplete(workspace: Workspace) -> set[int]:
+    """id() of every entity of the journeys that lost entities to schema errors."""
+    inside: set[int] = set()
+    for journey in workspace.journeys:
+        if journey.dropped_ids:
+            inside.add(id(journey))
+            for stage in journey.stages:
+                inside.add(id(stage))
+                for tp in stage.touchpoints:
+                    inside.add(id(tp))
+                    inside.update(id(pain) for pain in tp.pain_points)
+            inside.update(id(opportunity) for opportunity in journey.opportunities)
+    return inside
+
 
 def run(workspace: Workspace, config: Config, today: datetime.date) -> Iterator[Problem]:
     """Every enabled rule over the workspace at its configured level, with waivers applied."""
     used: set[tuple[int, str]] = set()
     checked: list[str] = []
+    incomplete = _incomplete(workspace)
     for rule in REGISTRY.values():
         setting = config.setting(rule.ID)
         if setting.level is None:
             continue
         checked.append(rule.ID)
         for finding in rule.check(workspace, {**setting.options, "today": today}):
+            if rule.ID not in _EXACT_ON_PARTIAL and any(
+                id(s) in incomplete for s in finding.subjects
+            ):
+                continue
             waivers = [s for s in finding.subjects if rule.ID in s.waive]
             if waivers:
                 used.update((id(s), rule.ID) for s in waivers)
@@ -89,7 +114,7 @@ def run(workspace: Workspace, config: Config, today: datetime.date) -> Iterator[
             )
     level = config.setting(stale_waiver.ID).level
     if level is not None:
-        for finding in stale_waiver.stale(workspace, used, checked):
+        for finding in stale_waiver.stale(workspace, used, checked, incomplete):
             yield finding.src.problem(
                 stale_waiver.ID, level, finding.message, finding.hint, key=True
             )

@@ -58,11 +58,17 @@ OPTIONS: Mapping[str, Any] = {}
 
 
 def stale(
-    workspace: Workspace, used: Collection[tuple[int, str]], checked: Collection[str]
+    workspace: Workspace,
+    used: Collection[tuple[int, str]],
+    checked: Collection[str],
+    skipped: Collection[int],
 ) -> Iterator[Finding]:
     """Waivers of a rule in ``checked`` that silenced nothing: ``used`` holds
-    (id(entity), rule id) for each waiver that did."""
+    (id(entity), rule id) for each waiver that did; entities whose id() is in
+    ``skipped`` were not judged, so neither are their waivers."""
     for entity in workspace.entities():
+        if id(entity) in skipped:
+            continue
         for rule in entity.waive:
             if rule in checked and (id(entity), rule) not in used:
                 yield Finding(
