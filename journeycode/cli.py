@@ -13,9 +13,10 @@ from typing import NoReturn
 
 import click
 
-from journeycode import __version__, atomic, compiler, schema
+from journeycode import __version__, atomic, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
-from journeycode.problems import ExitCode, WorkspaceError
+from journeycode.problems import ExitCode, Level, WorkspaceError
+from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import REPORTERS, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
 from journeycode.rules.docs import DOCS
@@ -132,6 +133,83 @@ def coverage_command(
         click.echo(f"journeycode: total coverage {total} is under {threshold:g}%", err=True)
         sys.exit(ExitCode.PROBLEMS)
     sys.exit(ExitCode.OK)
+
+
+@main.command("render")
+@_PATH
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the diagrams.",
+)
+@click.option(
+    "--view",
+    "view_names",
+    type=click.Choice(render.VIEWS),
+    multiple=True,
+    help="Views to render (repeatable; default: all).",
+)
+@click.option("--journey", "journey_ids", multiple=True, help="Only these journeys (repeatable).")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(render.FORMATS),
+    default="svg",
+    show_default=True,
+    help="The emotion curve is always SVG.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where rendered diagrams are cached (default: $JOURNEYCODE_CACHE_DIR or "
+    "~/.cache/journeycode/diagrams).",
+)
+@click.option("--no-cache", is_flag=True, help="Render everything again.")
+def render_command(
+    path: Path,
+    out: Path,
+    view_names: tuple[str, ...],
+    journey_ids: tuple[str, ...],
+    output_format: str,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Draw the journey, blueprint, emotion and portfolio diagrams of PATH into --out."""
+    compiled = _compile(path)
+    known = compiled.workspace.journey_by_id
+    for journey_id in journey_ids:
+        if journey_id not in known:
+            _fail(f"no journey '{journey_id}'", did_you_mean(journey_id, known))
+    items = render.diagrams(compiled.workspace, view_names or render.VIEWS, journey_ids or None)
+    cache = Cache(None if no_cache else (cache_dir or default_cache_dir()))
+    try:
+        files = render.render(items, output_format, cache)
+        written = render.write(out, files)
+    except RenderError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write to {out}: {error.strerror}")
+    errors = compiled.result.counts()[Level.ERROR]
+    if errors:
+        click.echo(
+            f"journeycode: the maps have {errors} error(s); the diagrams show what is valid "
+            "(run journeycode check)",
+            err=True,
+        )
+    click.echo(f"{len(written)} diagram(s) in {out}")
+
+
+EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": export.mermaid}
+
+
+@main.command("export")
+@_PATH
+@click.option("--format", "output_format", type=click.Choice(list(EXPORTS)), required=True)
+@_OUTPUT
+def export_command(path: Path, output_format: str, output: Path | None) -> None:
+    """Export the compiled maps: a JSON manifest, a CSV touchpoint sheet, or Mermaid."""
+    _emit(output, EXPORTS[output_format](_compile(path)))
 
 
 @main.command()

@@ -19,10 +19,23 @@ may be added at any time.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from journeycode.problems import Level, Result
+from journeycode.problems import Level, Problem, Result
 
 VERSION = 1
+
+
+def problem_dict(p: Problem) -> dict[str, Any]:
+    return {
+        "path": p.path,
+        "line": p.line,
+        "col": p.col,
+        "level": p.level.value,
+        "rule": p.rule,
+        "message": p.message,
+        "hint": p.hint,
+    }
 
 
 def report(result: Result) -> str:
@@ -31,17 +44,6 @@ def report(result: Result) -> str:
         "version": VERSION,
         "files": list(result.files),
         "summary": {level.value: counts[level] for level in Level},
-        "problems": [
-            {
-                "path": p.path,
-                "line": p.line,
-                "col": p.col,
-                "level": p.level.value,
-                "rule": p.rule,
-                "message": p.message,
-                "hint": p.hint,
-            }
-            for p in result.problems
-        ],
+        "problems": [problem_dict(p) for p in result.problems],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

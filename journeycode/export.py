@@ -1,0 +1,187 @@
+"""Exports of the compiled model: a JSON manifest, a CSV touchpoint sheet, Mermaid.
+
+The JSON manifest (``manifest_version`` 1) is the contract for other tools::
+
+    {
+      "manifest_version": 1,
+      "generator": "journeycode 0.1.0",
+      "personas": [{"id", "name", "description", "goals", "frustrations",
+                    "preferred_channels", "waive"}],
+      "channels": [{"id", "name", "type", "mode", "hours", "description", "waive"}],
+      "owners":   [{"id", "name", "contact", "description", "waive"}],
+      "systems":  [{"id", "name", "description", "waive"}],
+      "kpis":     [{"id", "name", "kind", "unit", "direction", "range", "target",
+                    "owner", "channels", "measurements": [{"date", "value"}], ...}],
+      "journeys": [{"id", "name", "version", "status", "owner", "reviewed", "personas",
+                    "stages": [{"id", "name", "goal", "owner", "kpis",
+                                "touchpoints": [{"id", "name", "channel", "owner",
+                                                 "effective_owner", "personas",
+                                                 "effective_personas", "emotion", ...}]}],
+                    "opportunities": [...], "source": "maps/journeys/x.yaml"}],
+      "problems": [{"path", "line", "col", "level", "rule", "message", "hint"}],
+      "coverage": {"total", "shares", "journeys"}
+    }
+
+Keys may be added in a minor release; a key changes meaning or disappears only
+with a new ``manifest_version``.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import json
+from typing import Any
+
+from journeycode import __version__
+from journeycode.compiler import Compiled
+from journeycode.coverage import coverage
+from journeycode.model import Entity, Journey, Workspace
+from journeycode.queries import emotion_for, owner_of
+from journeycode.render.quoting import mermaid_text
+from journeycode.report.coverage_report import json_report as coverage_json
+from journeycode.report.json_report import problem_dict
+
+MANIFEST_VERSION = 1
+CSV_COLUMNS = (
+    "journey",
+    "journey_name",
+    "stage",
+    "stage_name",
+    "touchpoint",
+    "touchpoint_name",
+    "channel",
+    "channel_mode",
+    "owner",
+    "persona",
+    "emotion",
+    "moment_of_truth",
+    "initiated_by",
+    "routing",
+    "pain_points",
+    "kpis",
+    "systems",
+)
+
+
+def _plain(entity: Entity, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for field in dataclasses.fields(entity):
+        if field.name in ("src", *skip):
+            continue
+        value = getattr(entity, field.name)
+        if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+            value = [
+                dataclasses.asdict(v) if not isinstance(v, Entity) else _plain(v) for v in value
+            ]
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif isinstance(value, frozenset):
+            value = sorted(value)
+        elif hasattr(value, "items"):
+            value = dict(value)
+        data[field.name] = value
+    return data
+
+
+def _journey(workspace: Workspace, journey: Journey) -> dict[str, Any]:
+    data = _plain(journey, skip=("stages", "dropped_ids"))
+    data["stages"] = []
+    for stage in journey.stages:
+        stage_data = _plain(stage, skip=("touchpoints",))
+        stage_data["touchpoints"] = []
+        for tp in stage.touchpoints:
+            tp_data = _plain(tp)
+            tp_data["effective_owner"] = owner_of(stage, tp)
+            tp_data["effective_personas"] = list(journey.personas_at(tp))
+            stage_data["touchpoints"].append(tp_data)
+        data["stages"].append(stage_data)
+    data["source"] = journey.src.file.display
+    return data
+
+
+def manifest(compiled: Compiled) -> str:
+    workspace = compiled.workspace
+    document = {
+        "manifest_version": MANIFEST_VERSION,
+        "generator": f"journeycode {__version__}",
+        "personas": [_plain(p) for p in workspace.persona_by_id.values()],
+        "channels": [_plain(c) for c in workspace.channel_by_id.values()],
+        "owners": [_plain(o) for o in workspace.owner_by_id.values()],
+        "systems": [_plain(s) for s in workspace.system_by_id.values()],
+        "kpis": [_plain(k) for k in workspace.kpi_by_id.values()],
+        "journeys": [_journey(workspace, j) for j in workspace.journey_by_id.values()],
+        "problems": [problem_dict(p) for p in compiled.result.problems],
+        "coverage": json.loads(coverage_json(coverage(workspace))),
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(value: str) -> str:
+    """Spreadsheets run cells that start with = + - @ as formulas: not ours."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def touchpoint_sheet(compiled: Compiled) -> str:
+    workspace = compiled.workspace
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for journey in workspace.journeys:
+        for stage, tp in journey.touchpoints():
+            channel = workspace.channel_by_id.get(tp.channel)
+            for persona in journey.personas_at(tp):
+                emotion = emotion_for(tp, persona)
+                texts = [
+                    journey.id,
+                    journey.name,
+                    stage.id,
+                    stage.name,
+                    tp.id,
+                    tp.name,
+                    tp.channel,
+                    channel.mode if channel else "",
+                    owner_of(stage, tp) or "",
+                    persona,
+                ]
+                writer.writerow(
+                    [
+                        *map(_cell, texts),
+                        "" if emotion is None else f"{emotion:g}",
+                        "true" if tp.moment_of_truth else "false",
+                        tp.initiated_by or "",
+                        tp.routing or "",
+                        " ".join(p.id for p in tp.pain_points),
+                        " ".join(tp.kpis),
+                        " ".join(tp.systems),
+                    ]
+                )
+    return buffer.getvalue()
+
+
+def mermaid(compiled: Compiled) -> str:
+    """A Markdown document with one Mermaid ``journey`` per journey (GitHub renders it).
+
+    Mermaid scores run 1 to 5: emotion -2..+2 maps to 1..5, and touchpoints with no
+    emotion for a persona get 3 (neutral). Personas with different emotions at
+    one touchpoint get one task line each.
+    """
+    workspace = compiled.workspace
+    names = {p.id: p.name for p in workspace.persona_by_id.values()}
+    out: list[str] = []
+    for journey in workspace.journeys:
+        out += [f"## {mermaid_text(journey.name)}", "", "```mermaid", "journey"]
+        out.append(f"    title {mermaid_text(journey.name)}")
+        for stage in journey.stages:
+            out.append(f"    section {mermaid_text(stage.name)}")
+            for tp in stage.touchpoints:
+                by_score: dict[int, list[str]] = {}
+                for persona in journey.personas_at(tp):
+                    emotion = emotion_for(tp, persona)
+                    score = 3 if emotion is None else round(emotion) + 3
+                    by_score.setdefault(score, []).append(mermaid_text(names.get(persona, persona)))
+                for score, actors in sorted(by_score.items(), reverse=True):
+                    out.append(f"      {mermaid_text(tp.name)}: {score}: {', '.join(actors)}")
+        out += ["```", ""]
+    return "\n".join(out)

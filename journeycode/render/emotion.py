@@ -1,0 +1,119 @@
+"""The emotion curve: one line per persona across a journey's touchpoints, as SVG.
+
+Written directly (no plotting library): stages as bands, touchpoints as
+columns, the emotion scale from -2 (frustrated) to +2 (delighted), a gap where
+a persona has no emotion or does not pass the touchpoint. All text is escaped
+through :mod:`journeycode.render.quoting`. The output depends only on the map.
+"""
+
+from __future__ import annotations
+
+from journeycode.model import Journey, Workspace
+from journeycode.queries import emotion_for
+from journeycode.render.quoting import display_width, wrap, xml_text
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
+COLUMN = 96
+LEFT = 110
+TOP = 90
+PLOT = 240
+FONT = "Arial, Helvetica, sans-serif"
+SCALE = {2: "+2 delighted", 1: "+1", 0: "0 neutral", -1: "-1", -2: "-2 frustrated"}
+CHAR = 6.6  # px per column of 11 px text, generous
+
+
+def _y(value: float) -> float:
+    return TOP + (2 - value) * PLOT / 4
+
+
+def emotion_svg(workspace: Workspace, journey: Journey) -> str:
+    touchpoints = journey.touchpoints()
+    personas = list(journey.personas)
+    width = LEFT + max(len(touchpoints), 1) * COLUMN + 40
+    label_lines = [wrap(tp.name, 14) for _, tp in touchpoints]
+    labels_height = 16 * max((len(lines) for lines in label_lines), default=1) + 10
+    legend_top = TOP + PLOT + labels_height + 20
+    height = legend_top + 22 * len(personas) + 20
+    names = {
+        p: (workspace.persona_by_id[p].name if p in workspace.persona_by_id else p)
+        for p in personas
+    }
+    legend_width = max((display_width(n) for n in names.values()), default=0) * CHAR + 60
+    width = max(width, int(LEFT + legend_width))
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11">',
+        f"<title>{xml_text(f'Emotion curve: {journey.name}')}</title>",
+        f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
+        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">'
+        f"{xml_text(f'Emotion curve: {journey.name}')}</text>",
+    ]
+    # Stage bands and names.
+    column = 0
+    for index, stage in enumerate(journey.stages):
+        span = len(stage.touchpoints)
+        if span == 0:
+            continue
+        band = LEFT + column * COLUMN
+        fill = "#f4f4f4" if index % 2 == 0 else "#ffffff"
+        out.append(
+            f'<rect x="{band}" y="{TOP - 48}" width="{span * COLUMN}" height="{PLOT + 48}" '
+            f'fill="{fill}"/>'
+        )
+        title = wrap(stage.name, max(span * 14 - 2, 10))
+        for row, line in enumerate(title):
+            title_y = TOP - 8 - (len(title) - 1 - row) * 13
+            out.append(
+                f'<text x="{band + span * COLUMN / 2:.1f}" y="{title_y}" text-anchor="middle" '
+                f'font-weight="bold">{xml_text(line)}</text>'
+            )
+        column += span
+    # The scale.
+    for level, text in SCALE.items():
+        y = _y(level)
+        dash = "" if level == 0 else ' stroke-dasharray="3,4"'
+        out.append(
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + len(touchpoints) * COLUMN}" y2="{y:.1f}" '
+            f'stroke="#bbbbbb"{dash}/>'
+        )
+        out.append(
+            f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#555555">'
+            f"{xml_text(text)}</text>"
+        )
+    # Touchpoint labels under the plot.
+    for index, lines in enumerate(label_lines):
+        center = LEFT + index * COLUMN + COLUMN / 2
+        for row, line in enumerate(lines):
+            out.append(
+                f'<text x="{center:.1f}" y="{TOP + PLOT + 18 + row * 16}" text-anchor="middle">'
+                f"{xml_text(line)}</text>"
+            )
+    # One line per persona along its own path: touchpoints the persona does not
+    # pass are skipped; one it passes without an emotion breaks the line.
+    for number, persona in enumerate(personas):
+        color = PALETTE[number % len(PALETTE)]
+        offset = (number - (len(personas) - 1) / 2) * 2.5  # keep equal values apart
+        segments: list[list[tuple[float, float]]] = [[]]
+        for index, (_, tp) in enumerate(touchpoints):
+            if persona not in journey.personas_at(tp):
+                continue
+            emotion = emotion_for(tp, persona)
+            if emotion is None:
+                segments.append([])
+                continue
+            segments[-1].append((LEFT + index * COLUMN + COLUMN / 2, _y(emotion) + offset))
+        for part in segments:
+            if len(part) > 1:
+                points = " ".join(f"{px:.1f},{py:.1f}" for px, py in part)
+                out.append(
+                    f'<polyline points="{points}" fill="none" stroke="{color}" '
+                    'stroke-width="2.5" stroke-linejoin="round"/>'
+                )
+            for px, py in part:
+                out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{color}"/>')
+        legend_y = legend_top + number * 22
+        out.append(f'<rect x="{LEFT}" y="{legend_y - 9}" width="22" height="4" fill="{color}"/>')
+        out.append(f'<text x="{LEFT + 30}" y="{legend_y}">{xml_text(names[persona])}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"

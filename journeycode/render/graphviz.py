@@ -1,0 +1,114 @@
+"""Running Graphviz: finding the program, caching its output by content hash.
+
+The program is, in this order: ``$JOURNEYCODE_DOT``; the ``graphviz-pure``
+script beside the running interpreter (so a venv works without being
+activated); ``graphviz-pure`` on PATH; ``dot`` on PATH.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from journeycode import atomic
+
+TIMEOUT_SECONDS = 120
+
+
+class RenderError(Exception):
+    """Graphviz is missing or failed; nothing was written (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class Graphviz:
+    program: str
+
+    @classmethod
+    def find(cls) -> Graphviz:
+        configured = os.environ.get("JOURNEYCODE_DOT")
+        if configured:
+            found = shutil.which(configured)
+            if found is None:
+                raise RenderError(f"JOURNEYCODE_DOT={configured} is not an executable program")
+            return cls(found)
+        beside = Path(sys.executable).with_name("graphviz-pure")
+        if beside.is_file() and os.access(beside, os.X_OK):
+            return cls(str(beside))
+        for name in ("graphviz-pure", "dot"):
+            found = shutil.which(name)
+            if found:
+                return cls(found)
+        raise RenderError(
+            "no Graphviz found: install journeycode with its dependencies "
+            "(pip install journeycode brings graphviz-pure), or set JOURNEYCODE_DOT"
+        )
+
+    @property
+    def identity(self) -> str:
+        """What the cache key needs of the program, without running it."""
+        stat = Path(self.program).stat()
+        return f"{self.program}:{stat.st_size}:{stat.st_mtime_ns}"
+
+    def run(self, source: str, output_format: str) -> bytes:
+        try:
+            completed = subprocess.run(
+                [self.program, f"-T{output_format}"],
+                input=source.encode("utf-8"),
+                capture_output=True,
+                timeout=TIMEOUT_SECONDS,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise RenderError(f"cannot run {self.program}: {error}") from None
+        if completed.returncode != 0:
+            detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RenderError(
+                f"{self.program} failed (exit {completed.returncode})"
+                + (f": {detail[-1]}" if detail else "")
+            )
+        if not completed.stdout.strip():
+            raise RenderError(f"{self.program} produced no output")
+        return completed.stdout
+
+
+def default_cache_dir() -> Path:
+    configured = os.environ.get("JOURNEYCODE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "journeycode" / "diagrams"
+
+
+@dataclass(frozen=True)
+class Cache:
+    """Rendered diagrams by the hash of (program, format, DOT source)."""
+
+    folder: Path | None
+
+    def key(self, graphviz: Graphviz, source: str, output_format: str) -> str:
+        digest = hashlib.sha256()
+        for part in (graphviz.identity, output_format, source):
+            digest.update(part.encode("utf-8"))
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
+        # A cache that cannot be written only costs time.
+        with contextlib.suppress(OSError):
+            atomic.write_bytes(self.folder / key, data)

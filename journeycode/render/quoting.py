@@ -1,0 +1,122 @@
+"""All escaping of user text for the diagram languages, in one place.
+
+Every string from a map that enters DOT, an SVG or a Mermaid diagram goes
+through a function here; nothing else builds those strings from user text.
+Node ids are generated (``n0``, ``n1`` …), never taken from the maps.
+
+DOT strings are double-quoted with backslashes and quotes escaped, so
+Graphviz's own escapes (``\\N``, ``\\G``, ``\\l`` …) show literally; HTML-like
+labels are entity-escaped with backslashes doubled (Graphviz expands its
+escapes there too); SVG text is entity-escaped; Mermaid text loses the few characters
+its journey syntax gives meaning to.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Characters that Mermaid's journey syntax reads as structure.
+# Each becomes a look-alike: RATIO, REVERSED SEMICOLON, FULLWIDTH NUMBER SIGN.
+_MERMAID = str.maketrans(
+    {":": "\u2236", ";": "\u204f", "#": "\uff03", "\n": " ", "\r": " ", "\t": " "}
+)
+
+
+def dot_string(text: str) -> str:
+    """A DOT quoted string that Graphviz displays exactly as ``text``."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{escaped}"'
+
+
+def html(text: str) -> str:
+    """Text for a Graphviz HTML-like label: entities escaped, line breaks as
+    ``<BR/>``. Graphviz expands ``\\N``, ``\\G`` … in HTML labels too, even when
+    written as ``&#92;N``; only a doubled backslash stays one backslash."""
+    escaped = (
+        text.replace("\\", "\\\\")
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+        .replace("\t", " ")
+    )
+    return "<BR/>".join(escaped.splitlines()) if "\n" in escaped else escaped
+
+
+def xml_text(text: str) -> str:
+    """Text or attribute content for an SVG document we write ourselves."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+        .replace("\n", " ")
+    )
+
+
+def mermaid_text(text: str) -> str:
+    """Text for a Mermaid journey title, section or task, shown as written
+    except for the characters the syntax would read (``:`` ``;`` ``#``)."""
+    return " ".join(text.translate(_MERMAID).split())
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` columns, broken between words (and between
+    CJK characters, which count two columns); a longer word is cut."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        current = ""
+        for word, spaced in _pieces(paragraph):
+            candidate = current + (" " if spaced and current else "") + word
+            if display_width(candidate) <= width or not current:
+                current = candidate
+            else:
+                lines.append(current)
+                current = word
+            while display_width(current) > width and len(current) > 1:
+                cut = _cut(current, width)
+                lines.append(current[:cut])
+                current = current[cut:]
+        lines.append(current)
+    return lines
+
+
+def display_width(text: str) -> int:
+    return sum(2 if _is_wide(c) else 1 for c in text)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def _pieces(paragraph: str) -> list[tuple[str, bool]]:
+    """Break opportunities: (piece, preceded by a space). Each wide character is
+    its own piece; runs of other characters are split at spaces."""
+    pieces: list[tuple[str, bool]] = []
+    for word in paragraph.split():
+        spaced = True
+        run = ""
+        for char in word:
+            if _is_wide(char):
+                if run:
+                    pieces.append((run, spaced))
+                    spaced, run = False, ""
+                pieces.append((char, spaced))
+                spaced = False
+            else:
+                run += char
+        if run:
+            pieces.append((run, spaced))
+    return pieces
+
+
+def _cut(text: str, width: int) -> int:
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if _is_wide(char) else 1
+        if used > width:
+            return max(index, 1)
+    return len(text)

@@ -1,0 +1,362 @@
+"""The Graphviz views, built with pydot: journey, blueprint and portfolio.
+
+Markers are characters the bundled Graphviz fonts have (♦ ▲ → ·), so PNGs show them too.
+
+Every user string goes through :mod:`journeycode.render.quoting`; every node
+id is generated. Graph, node and edge order follow the maps (which are read in
+sorted path order), so the DOT text — and the picture — is the same on every run.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+
+import pydot
+
+from journeycode.model import Journey, Stage, Touchpoint, Workspace
+from journeycode.queries import owner_of
+from journeycode.render.quoting import display_width, dot_string, html, wrap
+
+FONT = "Arial"
+MODE_COLORS = {
+    "self-service": "#d9efdc",
+    "automated": "#dbe7f6",
+    "assisted": "#fce3c8",
+}
+MODE_BORDERS = {"self-service": "#3f8f4e", "automated": "#3b6fb0", "assisted": "#c07020"}
+UNKNOWN_COLOR, UNKNOWN_BORDER = "#eeeeee", "#888888"
+ESCALATION_COLOR = "#c0392b"
+PAIN_COLOR = "#b03a2e"
+LANES = ("Customer actions", "Frontstage", "Backstage", "Support systems")
+LINE_AFTER = {"Customer actions": "line of interaction", "Frontstage": "line of visibility"}
+LABEL_WIDTH = 24  # columns per line in node labels
+CELL_WIDTH = 22
+POINTS_PER_COLUMN = 7.2  # a generous average advance at 12-13 pt, for the minimum widths
+
+
+def _graph(name: str, title: str, **attributes: str) -> pydot.Dot:
+    graph = pydot.Dot(name, graph_type="digraph", strict=False)
+    graph.set_graph_defaults(
+        fontname=FONT,
+        label=dot_string(title),
+        labelloc="t",
+        fontsize="18",
+        pad="0.3",
+        **attributes,
+    )
+    graph.set_node_defaults(fontname=FONT, fontsize="12")
+    graph.set_edge_defaults(fontname=FONT, fontsize="10")
+    return graph
+
+
+def _lines(text: str, width: int = LABEL_WIDTH) -> str:
+    # Graphviz rejects an empty <B></B> or <FONT></FONT>: keep one space in it.
+    return "<BR/>".join(html(line) for line in wrap(text, width)).strip() or "&#160;"
+
+
+def _min_width(*texts: str, points: float = POINTS_PER_COLUMN) -> str:
+    """A node width (inches) that holds the widest line, wide characters included:
+    Graphviz's own metrics have no width for CJK glyphs."""
+    widest = max((display_width(line) for t in texts for line in wrap(t, LABEL_WIDTH)), default=0)
+    return f"{widest * points / 72 + 0.3:.2f}"
+
+
+def _ids(prefix: str, items: Iterable[object]) -> dict[int, str]:
+    return {id(item): f"{prefix}{index}" for index, item in enumerate(items)}
+
+
+# --- journey ---------------------------------------------------------------------------
+
+
+def journey(workspace: Workspace, journey: Journey) -> pydot.Dot:
+    """Stages as columns, touchpoints coloured by channel mode, next and
+    escalation edges, moments of truth and pain points marked, and a legend."""
+    graph = _graph(
+        "journey",
+        f"{journey.name}  ({journey.id})",
+        rankdir="LR",
+        newrank="true",
+        nodesep="0.25",
+        ranksep="0.6",
+    )
+    touchpoints = journey.touchpoints()
+    node_ids = _ids("n", (tp for _, tp in touchpoints))
+    stage_of = {
+        tp.id: index for index, stage in enumerate(journey.stages) for tp in stage.touchpoints
+    }
+    by_id = journey.touchpoint_by_id
+    for index, stage in enumerate(journey.stages):
+        cluster = pydot.Cluster(
+            f"stage{index}",
+            label=dot_string(f"{index + 1}. {stage.name}"),
+            style="rounded,filled",
+            fillcolor="#f7f7f7",
+            color="#bbbbbb",
+            fontsize="14",
+        )
+        column = pydot.Subgraph(f"column{index}", rank="same")
+        # With rankdir=LR, dot stacks a rank's nodes bottom-up in input order.
+        for tp in reversed(stage.touchpoints):
+            column.add_node(_touchpoint_node(workspace, stage, tp, node_ids[id(tp)]))
+        if not stage.touchpoints:
+            column.add_node(
+                pydot.Node(f"empty{index}", label=dot_string("(no touchpoints)"), shape="plain")
+            )
+        cluster.add_subgraph(column)
+        graph.add_subgraph(cluster)  # type: ignore[arg-type]  # pydot's stubs omit Cluster
+    # Keep the stages in order even where no edge runs forward between them.
+    firsts = [
+        node_ids[id(stage.touchpoints[0])] if stage.touchpoints else f"empty{index}"
+        for index, stage in enumerate(journey.stages)
+    ]
+    for left, right in itertools.pairwise(firsts):
+        graph.add_edge(pydot.Edge(left, right, style="invis", weight="10"))
+    for _, tp in touchpoints:
+        for target in tp.next:
+            if target in by_id:
+                forward = stage_of[target] > stage_of[tp.id]
+                graph.add_edge(
+                    pydot.Edge(
+                        node_ids[id(tp)],
+                        node_ids[id(by_id[target])],
+                        color="#555555",
+                        constraint="true" if forward else "false",
+                    )
+                )
+        for target in tp.escalates_to:
+            if target in by_id:
+                graph.add_edge(
+                    pydot.Edge(
+                        node_ids[id(tp)],
+                        node_ids[id(by_id[target])],
+                        color=ESCALATION_COLOR,
+                        style="dashed",
+                        penwidth="1.4",
+                        constraint="false",
+                    )
+                )
+    legend = pydot.Subgraph("legend_rank", rank="sink")
+    legend.add_node(pydot.Node("legend", shape="plain", label=_journey_legend()))
+    graph.add_subgraph(legend)
+    return graph
+
+
+def _touchpoint_node(
+    workspace: Workspace, stage: Stage, tp: Touchpoint, node_id: str
+) -> pydot.Node:
+    channel = workspace.channel_by_id.get(tp.channel)
+    mode = channel.mode if channel else ""
+    owner = owner_of(stage, tp)
+    details = [channel.name if channel else tp.channel]
+    if owner:
+        details.append(
+            workspace.owner_by_id[owner].name if owner in workspace.owner_by_id else owner
+        )
+    rows = [
+        f"<B>{_lines(tp.name)}</B>",
+        f'<FONT POINT-SIZE="9">{_lines(" · ".join(details), 30)}</FONT>',
+    ]
+    if tp.moment_of_truth:
+        rows.append('<FONT POINT-SIZE="9" COLOR="#7d3c98">♦ moment of truth</FONT>')
+    if tp.pain_points:
+        worst = "high" if any(p.severity == "high" for p in tp.pain_points) else "medium/low"
+        count = len(tp.pain_points)
+        rows.append(
+            f'<FONT POINT-SIZE="9" COLOR="{PAIN_COLOR}">▲ {count} pain point'
+            f"{'s' if count > 1 else ''} ({worst})</FONT>"
+        )
+    return pydot.Node(
+        node_id,
+        label="<" + "<BR/>".join(rows) + ">",
+        shape="box",
+        style="rounded,filled",
+        fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),
+        color="#7d3c98" if tp.moment_of_truth else MODE_BORDERS.get(mode, UNKNOWN_BORDER),
+        penwidth="2.5" if tp.moment_of_truth else "1",
+        width=_min_width(tp.name),
+        margin="0.12,0.06",
+    )
+
+
+def _journey_legend() -> str:
+    cells = "".join(
+        f'<TD BGCOLOR="{MODE_COLORS[mode]}" BORDER="1" COLOR="{MODE_BORDERS[mode]}">{mode}</TD>'
+        for mode in MODE_COLORS
+    )
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="4">'
+        '<TR><TD COLSPAN="3"><B>Legend</B></TD></TR>'
+        f"<TR>{cells}</TR>"
+        '<TR><TD COLSPAN="3" ALIGN="LEFT">→ next step (grey)</TD></TR>'
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{ESCALATION_COLOR}">'
+        "- - → escalation to a human (dashed red)</FONT></TD></TR>"
+        '<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="#7d3c98">♦ moment of truth (thick border)'
+        "</FONT></TD></TR>"
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{PAIN_COLOR}">▲ pain points</FONT>'
+        "</TD></TR>"
+        "</TABLE>>"
+    )
+
+
+# --- blueprint -------------------------------------------------------------------------
+
+
+def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
+    """Service blueprint: lanes (customer actions, frontstage, backstage, support
+    systems) by touchpoints grouped by stage, with the lines of interaction and
+    visibility. One HTML table, so lanes and columns line up exactly."""
+    graph = _graph("blueprint", f"Service blueprint: {journey.name}  ({journey.id})")
+    touchpoints = journey.touchpoints()
+    columns = max(len(touchpoints), 1)
+    rows = ['<TR><TD BORDER="0"></TD>']
+    for stage in journey.stages:
+        span = max(len(stage.touchpoints), 1)
+        rows.append(f'<TD COLSPAN="{span}" BGCOLOR="#e8e8e8"><B>{_lines(stage.name, 30)}</B></TD>')
+    rows.append("</TR>")
+    rows.append('<TR><TD BGCOLOR="#f4f4f4"><B>Touchpoint</B></TD>')
+    for stage in journey.stages:
+        if not stage.touchpoints:
+            rows.append("<TD></TD>")
+        for tp in stage.touchpoints:
+            channel = workspace.channel_by_id.get(tp.channel)
+            fill = MODE_COLORS.get(channel.mode, UNKNOWN_COLOR) if channel else UNKNOWN_COLOR
+            name = channel.name if channel else tp.channel
+            rows.append(
+                f'<TD BGCOLOR="{fill}"><B>{_lines(tp.name, CELL_WIDTH)}</B><BR/>'
+                f'<FONT POINT-SIZE="9">{_lines(name, CELL_WIDTH)}</FONT></TD>'
+            )
+    rows.append("</TR>")
+    lanes: dict[str, Callable[[Touchpoint], list[str]]] = {
+        "Customer actions": lambda tp: [tp.action] if tp.action else [],
+        "Frontstage": lambda tp: list(tp.frontstage),
+        "Backstage": lambda tp: list(tp.backstage),
+        "Support systems": lambda tp: [
+            workspace.system_by_id[s].name if s in workspace.system_by_id else s for s in tp.systems
+        ],
+    }
+    for lane in LANES:
+        rows.append(f'<TR><TD BGCOLOR="#f4f4f4" ALIGN="LEFT"><B>{lane}</B></TD>')
+        for stage in journey.stages:
+            if not stage.touchpoints:
+                rows.append("<TD></TD>")
+            for tp in stage.touchpoints:
+                items = lanes[lane](tp)
+                rows.append(f"<TD>{_cell(items)}</TD>")
+        rows.append("</TR>")
+        if lane in LINE_AFTER:
+            rows.append(
+                f'<TR><TD COLSPAN="{columns + 1}" BGCOLOR="#fafafa" BORDER="0">'
+                f'<FONT POINT-SIZE="9" COLOR="#777777"><I>— — — {LINE_AFTER[lane]} — — —</I>'
+                "</FONT></TD></TR>"
+            )
+    table = (
+        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="6" COLOR="#999999">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
+    graph.add_node(pydot.Node("blueprint", shape="plain", label=table))
+    return graph
+
+
+def _cell(items: Sequence[str]) -> str:
+    if not items:
+        return '<FONT COLOR="#bbbbbb">—</FONT>'
+    return "<BR/>".join(_lines(item, CELL_WIDTH) for item in items)
+
+
+# --- portfolio -------------------------------------------------------------------------
+
+
+def portfolio(workspace: Workspace) -> pydot.Dot:
+    """Journeys in the middle, the personas they serve on the left, the channels
+    they use on the right, and the owners who maintain them."""
+    graph = _graph("portfolio", "Journey portfolio", rankdir="LR", ranksep="1.2", nodesep="0.2")
+    personas = sorted({p for j in workspace.journeys for p in j.personas})
+    channels = sorted(workspace.journeys_by_channel)
+    owners = sorted({j.owner for j in workspace.journeys if j.owner})
+    node: dict[tuple[str, str], str] = {}
+    for kind, ids in (("persona", personas), ("channel", channels), ("owner", owners)):
+        for index, ident in enumerate(ids):
+            node[(kind, ident)] = f"{kind[0]}{index}"
+    for index, item in enumerate(workspace.journeys):
+        node[("journey", item.id)] = f"j{index}"
+
+    column = pydot.Subgraph("personas", rank="min")
+    for ident in personas:
+        persona = workspace.persona_by_id.get(ident)
+        name = persona.name if persona else ident
+        column.add_node(
+            pydot.Node(
+                node[("persona", ident)],
+                label=f"<{_lines(name)}>",
+                shape="ellipse",
+                style="filled",
+                fillcolor="#ece4f7",
+                color="#7d5ba6",
+                width=_min_width(name),
+            )
+        )
+    graph.add_subgraph(column)
+    for ident in owners:
+        owner = workspace.owner_by_id.get(ident)
+        name = owner.name if owner else ident
+        graph.add_node(
+            pydot.Node(
+                node[("owner", ident)],
+                label=f'<<FONT POINT-SIZE="10">{_lines(name)}</FONT>>',
+                shape="folder",
+                style="filled",
+                fillcolor="#eeeeee",
+                color="#777777",
+            )
+        )
+    for item in workspace.journeys:
+        meta = " · ".join(x for x in (item.status, item.version and f"v{item.version}") if x)
+        graph.add_node(
+            pydot.Node(
+                node[("journey", item.id)],
+                label=f"<<B>{_lines(item.name)}</B><BR/>"
+                f'<FONT POINT-SIZE="9">{_lines(meta)}</FONT>>',
+                shape="box",
+                style="rounded,filled,bold",
+                fillcolor="#fff8dc",
+                color="#8a6d1f",
+                width=_min_width(item.name),
+            )
+        )
+    column = pydot.Subgraph("channels", rank="max")
+    for ident in channels:
+        channel = workspace.channel_by_id.get(ident)
+        mode = channel.mode if channel else ""
+        name = channel.name if channel else ident
+        column.add_node(
+            pydot.Node(
+                node[("channel", ident)],
+                label=f"<{_lines(name)}>",
+                shape="box",
+                style="filled",
+                fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),
+                color=MODE_BORDERS.get(mode, UNKNOWN_BORDER),
+                width=_min_width(name),
+            )
+        )
+    graph.add_subgraph(column)
+    for item in workspace.journeys:
+        target = node[("journey", item.id)]
+        for persona_id in item.personas:
+            graph.add_edge(pydot.Edge(node[("persona", persona_id)], target, color="#7d5ba6"))
+        used = sorted({tp.channel for _, tp in item.touchpoints()})
+        for channel_id in used:
+            graph.add_edge(pydot.Edge(target, node[("channel", channel_id)], color="#999999"))
+        if item.owner:
+            graph.add_edge(
+                pydot.Edge(
+                    node[("owner", item.owner)],
+                    target,
+                    style="dashed",
+                    color="#777777",
+                    arrowhead="none",
+                )
+            )
+    return graph

@@ -1,0 +1,258 @@
+"""Diagrams with real Graphviz: hostile text, determinism, cache, failures, goldens."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from journeycode import render
+from journeycode.cli import main
+from journeycode.compiler import compile_workspace
+from journeycode.problems import ExitCode
+from journeycode.render.graphviz import Cache, Graphviz
+from journeycode.render.quoting import dot_string, html, mermaid_text, wrap
+from tests.conftest import CASES, ROOT, UPDATE_GOLDEN, compare_golden, write_files
+
+HOSTILE: list[str] = yaml.safe_load((CASES / "render" / "hostile.yaml").read_text("utf-8"))[
+    "strings"
+]
+GOLDEN = Path(__file__).resolve().parent / "golden" / "diagrams"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _workspace(text: str) -> dict[str, str]:
+    quoted = yaml.safe_dump(text, allow_unicode=True, width=1000).removesuffix("\n...\n").strip()
+    return {
+        "maps.yaml": f"""\
+personas:
+  - {{id: p, name: {quoted}}}
+channels:
+  - {{id: c, name: {quoted}, type: voice, mode: assisted}}
+  - {{id: bot, name: {quoted}, type: messaging, mode: self-service}}
+owners:
+  - {{id: o, name: {quoted}}}
+systems:
+  - {{id: s, name: {quoted}}}
+journey:
+  id: j
+  name: {quoted}
+  owner: o
+  personas: [p]
+  stages:
+    - id: st
+      name: {quoted}
+      owner: o
+      touchpoints:
+        - id: t1
+          name: {quoted}
+          channel: bot
+          action: {quoted}
+          frontstage: {quoted}
+          backstage: [{quoted}]
+          systems: [s]
+          emotion: 1
+          escalates_to: [t2]
+        - {{id: t2, name: {quoted}, channel: c, emotion: -1, moment_of_truth: true}}
+"""
+    }
+
+
+def _texts(svg: bytes) -> str:
+    root = ET.fromstring(svg)
+    return "".join("".join(el.itertext()) for el in root.iter(f"{SVG}text"))
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture(scope="module")
+def graphviz() -> Graphviz:
+    return Graphviz.find()
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_text_renders_literally(text: str, tmp_path: Path, graphviz: Graphviz) -> None:
+    compiled = compile_workspace(write_files(tmp_path, _workspace(text)))
+    assert not [p for p in compiled.result.problems if p.rule in ("load", "schema")]
+    items = render.diagrams(compiled.workspace)
+    files = render.render(items, "svg", Cache(None), graphviz)
+    expected_nodes = {"j.journey.svg": 3, "j.blueprint.svg": 1, "portfolio.svg": 5}
+    for name, svg in files.items():
+        root = ET.fromstring(svg)  # well-formed
+        for element in root.iter():
+            for attribute in element.attrib:
+                assert not attribute.lower().startswith("on"), (name, attribute)
+                assert "href" not in attribute.lower(), (name, attribute)
+            assert element.tag not in (f"{SVG}script", f"{SVG}a", f"{SVG}foreignObject")
+        for line in text.splitlines():
+            assert _squash(line) in _squash(_texts(svg)), (name, line)
+        if name in expected_nodes:
+            nodes = [g for g in root.iter(f"{SVG}g") if g.get("class") == "node"]
+            assert len(nodes) == expected_nodes[name], name
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ('a"b', '"a\\"b"'),
+        ("a\\", '"a\\\\"'),
+        ("\\N", '"\\\\N"'),
+        ("x\ny", '"x\\ny"'),
+        ("node", '"node"'),
+    ],
+)
+def test_dot_string(text: str, quoted: str) -> None:
+    assert dot_string(text) == quoted
+
+
+def test_html_and_mermaid_escaping() -> None:
+    assert html("<b>&\"'\\N") == "&lt;b&gt;&amp;&quot;&#39;\\\\N"
+    assert html("a\nb") == "a<BR/>b"
+    assert ":" not in mermaid_text("a:b; #c\nd") and "\n" not in mermaid_text("a\nb")
+
+
+def test_wrap_counts_wide_characters_twice() -> None:
+    assert wrap("客户旅程地图", 6) == ["客户旅", "程地图"]
+    assert wrap("one two three", 7) == ["one two", "three"]
+
+
+def _render(
+    out: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "journeycode", "render", "maps", "--out", str(out), *args],
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
+    first = _render(tmp_path / "a", "--no-cache", env={"PYTHONHASHSEED": "1"})
+    second = _render(tmp_path / "b", "--no-cache", env={"PYTHONHASHSEED": "31337"})
+    assert first.returncode == second.returncode == 0, first.stderr
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert len(names) == 4 * 3 + 1
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+def _counting_graphviz(tmp_path: Path, real: str) -> tuple[Path, Path]:
+    log = tmp_path / "calls.log"
+    script = tmp_path / "counting-dot"
+    script.write_text(f'#!/bin/sh\necho run >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    return script, log
+
+
+def test_a_second_render_runs_no_graphviz(tmp_path: Path, graphviz: Graphviz) -> None:
+    script, log = _counting_graphviz(tmp_path, graphviz.program)
+    env = {"JOURNEYCODE_DOT": str(script), "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}
+    assert _render(tmp_path / "one", env=env).returncode == 0
+    calls = log.read_text(encoding="utf-8").count("run")
+    assert calls == 4 * 2 + 1  # journey and blueprint per journey, and the portfolio
+    assert _render(tmp_path / "two", env=env).returncode == 0
+    assert log.read_text(encoding="utf-8").count("run") == calls
+    for path in (tmp_path / "one").iterdir():
+        assert path.read_bytes() == (tmp_path / "two" / path.name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("program", "message"),
+    [
+        ("#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 1\n", "failed (exit 1): syntax error"),
+        ("#!/bin/sh\ncat > /dev/null\nexit 0\n", "produced no output"),
+        (None, "is not an executable program"),
+    ],
+    ids=["fails", "empty", "missing"],
+)
+@pytest.mark.parametrize("optimize", [False, True], ids=["", "python -O"])
+def test_graphviz_failure_exits_2_and_leaves_files_alone(
+    program: str | None, message: str, optimize: bool, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "billing-dispute.journey.svg").write_text("previous", encoding="utf-8")
+    fake = tmp_path / "fake-dot"
+    if program is not None:
+        fake.write_text(program, encoding="utf-8")
+        fake.chmod(0o755)
+    run = subprocess.run(
+        [
+            sys.executable,
+            *(["-O"] if optimize else []),
+            *("-m", "journeycode", "render", "maps", "--out", str(out), "--no-cache"),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "JOURNEYCODE_DOT": str(fake)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == ExitCode.FAILURE
+    assert message in run.stderr
+    assert "Traceback" not in run.stderr
+    assert [p.name for p in out.iterdir()] == ["billing-dispute.journey.svg"]
+    assert (out / "billing-dispute.journey.svg").read_text(encoding="utf-8") == "previous"
+
+
+def test_graphviz_is_found_beside_the_interpreter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("JOURNEYCODE_DOT", raising=False)
+    monkeypatch.setenv("PATH", "/nonexistent")
+    assert Graphviz.find().program == str(Path(sys.executable).with_name("graphviz-pure"))
+
+
+def test_views_journey_filter_and_formats(tmp_path: Path) -> None:
+    runner = CliRunner(env={"JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")})
+    args = ["render", str(ROOT / "maps"), "--out", str(tmp_path / "d"), "--journey", "onboarding"]
+    run = runner.invoke(
+        main, [*args, "--view", "blueprint", "--view", "emotion", "--format", "dot"]
+    )
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
+        "onboarding.blueprint.dot",
+        "onboarding.emotion.svg",
+    ]
+    png = runner.invoke(main, [*args, "--view", "journey", "--format", "png"])
+    assert png.exit_code == 0
+    assert (tmp_path / "d" / "onboarding.journey.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    unknown = runner.invoke(main, [*args[:-1], "onbaording"])
+    assert unknown.exit_code == ExitCode.FAILURE
+    assert "did you mean 'onboarding'?" in unknown.stderr
+
+
+def _sample_files(graphviz: Graphviz) -> dict[str, bytes]:
+    compiled = compile_workspace(ROOT / "maps", "maps")
+    return render.render(render.diagrams(compiled.workspace), "svg", Cache(None), graphviz)
+
+
+def test_sample_diagrams_match_golden_files(graphviz: Graphviz) -> None:
+    """graphviz-pure is byte-stable and font-independent: a changed diagram is a
+    reviewed change of its golden file (JOURNEYCODE_UPDATE_GOLDEN=1 rewrites them)."""
+    files = _sample_files(graphviz)
+    if UPDATE_GOLDEN:
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        GOLDEN.mkdir(parents=True)
+    else:
+        assert sorted(files) == sorted(p.name for p in GOLDEN.iterdir())
+    for name, data in files.items():
+        compare_golden(data.decode("utf-8"), GOLDEN / name)
+
+
+def test_no_version_comment(graphviz: Graphviz) -> None:
+    files: dict[str, Any] = _sample_files(graphviz)
+    assert all(b"Generated by" not in data for data in files.values())
