@@ -20,6 +20,8 @@ from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import REPORTERS, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
 from journeycode.rules.docs import DOCS
+from journeycode.site import history
+from journeycode.site.generator import build_site
 from journeycode.suggest import did_you_mean
 
 _PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
@@ -198,6 +200,31 @@ def render_command(
             err=True,
         )
     click.echo(f"{len(written)} diagram(s) in {out}")
+
+
+@main.command("docs")
+@_PATH
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the Markdown pages and SVG diagrams.",
+)
+def docs_command(path: Path, out: Path) -> None:
+    """Write the site's pages as Markdown and SVG, for any static site generator."""
+    compiled = _compile(path)
+    files = [f.path for f in compiled.workspace.files]
+    try:
+        site = build_site(
+            compiled, cache=Cache(default_cache_dir()), history=history.history(path, files)
+        )
+        contents = {**{p: m.encode("utf-8") for p, m in site.pages.items()}, **site.assets}
+        render.write(out, contents)
+    except RenderError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write to {out}: {error.strerror}")
+    click.echo(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
 
 
 EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": export.mermaid}

@@ -39,7 +39,7 @@ from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
 from journeycode.model import Entity, Journey, Workspace
 from journeycode.queries import emotion_for, owner_of
-from journeycode.render.quoting import mermaid_text
+from journeycode.quoting import mermaid_text
 from journeycode.report.coverage_report import json_report as coverage_json
 from journeycode.report.json_report import problem_dict
 

@@ -19,8 +19,8 @@ from journeycode import render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.problems import ExitCode
+from journeycode.quoting import dot_string, html, mermaid_text, wrap
 from journeycode.render.graphviz import Cache, Graphviz
-from journeycode.render.quoting import dot_string, html, mermaid_text, wrap
 from tests.conftest import CASES, ROOT, UPDATE_GOLDEN, compare_golden, write_files
 
 HOSTILE: list[str] = yaml.safe_load((CASES / "render" / "hostile.yaml").read_text("utf-8"))[

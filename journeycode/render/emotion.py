@@ -3,14 +3,14 @@
 Written directly (no plotting library): stages as bands, touchpoints as
 columns, the emotion scale from -2 (frustrated) to +2 (delighted), a gap where
 a persona has no emotion or does not pass the touchpoint. All text is escaped
-through :mod:`journeycode.render.quoting`. The output depends only on the map.
+through :mod:`journeycode.quoting`. The output depends only on the map.
 """
 
 from __future__ import annotations
 
 from journeycode.model import Journey, Workspace
 from journeycode.queries import emotion_for
-from journeycode.render.quoting import display_width, wrap, xml_text
+from journeycode.quoting import display_width, wrap, xml_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2")
 COLUMN = 96

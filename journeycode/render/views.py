@@ -2,7 +2,7 @@
 
 Markers are characters the bundled Graphviz fonts have (♦ ▲ → ·), so PNGs show them too.
 
-Every user string goes through :mod:`journeycode.render.quoting`; every node
+Every user string goes through :mod:`journeycode.quoting`; every node
 id is generated. Graph, node and edge order follow the maps (which are read in
 sorted path order), so the DOT text — and the picture — is the same on every run.
 """
@@ -16,7 +16,7 @@ import pydot
 
 from journeycode.model import Journey, Stage, Touchpoint, Workspace
 from journeycode.queries import owner_of
-from journeycode.render.quoting import display_width, dot_string, html, wrap
+from journeycode.quoting import display_width, dot_string, html, wrap
 
 FONT = "Arial"
 MODE_COLORS = {

@@ -1,18 +1,21 @@
-"""All escaping of user text for the diagram languages, in one place.
+"""All escaping of user text, in one place.
 
-Every string from a map that enters DOT, an SVG or a Mermaid diagram goes
-through a function here; nothing else builds those strings from user text.
+Every string from a map that enters DOT, an SVG, a Mermaid diagram or a site
+page goes through a function here; nothing else builds those strings from
+user text.
 Node ids are generated (``n0``, ``n1`` …), never taken from the maps.
 
 DOT strings are double-quoted with backslashes and quotes escaped, so
 Graphviz's own escapes (``\\N``, ``\\G``, ``\\l`` …) show literally; HTML-like
 labels are entity-escaped with backslashes doubled (Graphviz expands its
 escapes there too); SVG text is entity-escaped; Mermaid text loses the few characters
-its journey syntax gives meaning to.
+its journey syntax gives meaning to; Markdown text has every character
+Markdown or HTML could read as syntax written as an HTML entity.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Characters that Mermaid's journey syntax reads as structure.
@@ -54,6 +57,21 @@ def xml_text(text: str) -> str:
         .replace('"', "&quot;")
         .replace("'", "&#39;")
         .replace("\n", " ")
+    )
+
+
+# Markdown and HTML syntax characters, and braces (template and attribute syntax).
+_MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>&~\"'$:="}
+_LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s)")
+
+
+def markdown_text(text: str) -> str:
+    """Text for a Markdown page, shown literally: no link, emphasis, HTML,
+    table cell break or template can come from it. Line breaks become spaces."""
+    escaped = " ".join(text.split()).translate(_MARKDOWN)
+    # "- x" or "1. x" would start a list where the text begins a line.
+    return _LIST_START.sub(
+        lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)) + m.group(3), escaped
     )
 
 
