@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share
+from journeycode.quoting import markdown_text
 
 VERSION = 1
 
@@ -81,13 +82,9 @@ def json_report(cov: Coverage) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def markdown(cov: Coverage) -> str:
     lines = ["# Coverage", "", f"Portfolio total: **{_percent(cov.total)}**", ""]
-    header = "| | " + " | ".join(_md_cell(j.id) for j in cov.journeys) + " | portfolio |"
+    header = "| | " + " | ".join(markdown_text(j.id) for j in cov.journeys) + " | portfolio |"
     lines += [header, "|---" * (len(cov.journeys) + 2) + "|"]
     for name, label in SHARES.items():
         percents = [_percent(j.shares[name].percent) for j in cov.journeys]
@@ -96,13 +93,13 @@ def markdown(cov: Coverage) -> str:
         )
     lines.append("")
     for journey in cov.journeys:
-        lines += [f"## {_md_cell(journey.name)}", ""]
+        lines += [f"## {markdown_text(journey.name)}", ""]
         for title, matrix in (("Persona", journey.personas), ("Channel", journey.channels)):
-            lines.append(f"| {title} | " + " | ".join(map(_md_cell, journey.stages)) + " |")
+            lines.append(f"| {title} | " + " | ".join(map(markdown_text, journey.stages)) + " |")
             lines.append("|---" * (len(journey.stages) + 1) + "|")
             for row, cells in matrix.items():
                 lines.append(
-                    f"| {_md_cell(row)} | "
+                    f"| {markdown_text(row)} | "
                     + " | ".join(str(cells[s]) if cells[s] else "—" for s in journey.stages)
                     + " |"
                 )

@@ -1,0 +1,317 @@
+"""The site: the generator, real MkDocs builds with both themes, escaping, history, caching."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from journeycode.cli import main
+from journeycode.compiler import compile_workspace
+from journeycode.render.graphviz import Cache, Graphviz
+from journeycode.site import history
+from journeycode.site.generator import build_site
+from tests.conftest import ROOT, write_files
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[click](javascript:alert(1))",
+    "a | b | c",
+    "{{ 7*7 }}",
+    "{% raw %}",
+    "**not bold** _not em_ `not code`",
+]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+
+
+def _project(tmp_path: Path, theme: str, maps: Path, fail_on: str = "error") -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(maps, project / "maps")
+    theme_config = "{name: material, font: false}" if theme == "material" else "{name: mkdocs}"
+    write_files(
+        project,
+        {
+            "docs/index.md": "# Home\n\nSee the [journeys](journeys/index.md).\n",
+            "mkdocs.yml": f"site_name: test\ntheme: {theme_config}\nplugins:\n"
+            f"  - journeycode: {{maps: maps, path: journeys, fail_on: {fail_on}}}\n",
+        },
+    )
+    return project
+
+
+def _build(project: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=project,
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_generator_makes_every_page() -> None:
+    compiled = compile_workspace(ROOT / "maps", "maps")
+    site = build_site(compiled, cache=Cache(None), history=None)
+    workspace = compiled.workspace
+    expected = {"index.md", "coverage.md", "rules.md", "format.md"}
+    expected |= {f"{j.id}.md" for j in workspace.journeys}
+    for kind, entities in (
+        ("personas", workspace.personas),
+        ("channels", workspace.channels),
+        ("owners", workspace.owners),
+        ("kpis", workspace.kpis),
+    ):
+        expected |= {f"{kind}/index.md"} | {f"{kind}/{e.id}.md" for e in entities}
+    assert set(site.pages) == expected
+    assert (
+        len([a for a in site.assets if a.startswith("diagrams/")])
+        == 3 * len(workspace.journeys) + 1
+    )
+    page = site.pages["billing-dispute.md"]
+    assert "History is not available: the maps are not in a git repository." in page
+    assert "[CX design team](owners/cx-design.md)" in page
+    assert "(diagrams/billing-dispute.blueprint.svg)" in page
+
+
+@pytest.mark.parametrize("theme", ["mkdocs", "material"])
+def test_real_mkdocs_build(theme: str, tmp_path: Path) -> None:
+    project = _project(tmp_path, theme, ROOT / "maps")
+    run = _build(project, tmp_path)
+    assert run.returncode == 0, run.stderr
+    site = project / "site" / "journeys"
+    page = (site / "billing-dispute" / "index.html").read_text(encoding="utf-8")
+    assert 'src="../diagrams/billing-dispute.journey.svg"' in page
+    assert (site / "diagrams" / "billing-dispute.journey.svg").read_bytes().startswith(b"<?xml")
+    owner = (site / "owners" / "billing-support" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../billing-dispute/"' in owner
+    assert "fonts.googleapis.com" not in (project / "site" / "index.html").read_text("utf-8")
+
+
+def _workspace_with_errors(tmp_path: Path) -> Path:
+    maps = tmp_path / "bad-maps"
+    shutil.copytree(ROOT / "tests" / "examples" / "bad", maps)
+    return maps
+
+
+@pytest.mark.parametrize(("fail_on", "fails"), [("error", True), ("never", False)])
+def test_fail_on(fail_on: str, fails: bool, tmp_path: Path) -> None:
+    project = _project(tmp_path, "mkdocs", _workspace_with_errors(tmp_path), fail_on)
+    run = _build(project, tmp_path)
+    assert (run.returncode != 0) == fails, run.stderr
+    if fails:
+        assert "the maps have problems" in run.stderr
+        assert "unknown channel 'ivrr'" in run.stderr
+
+
+def test_fail_on_warning(tmp_path: Path) -> None:
+    project = _project(tmp_path, "mkdocs", ROOT / "maps", "warning")
+    run = _build(project, tmp_path)
+    assert run.returncode != 0
+    assert "[channel-feedback]" in run.stderr
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self.attributes: list[tuple[str, str, str]] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            self.attributes.append((tag, name, value or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_script = False
+
+    def handle_data(self, data: str) -> None:
+        (self.scripts if self._in_script else self.text).append(data)
+
+
+def _hostile_maps(tmp_path: Path) -> Path:
+    maps = tmp_path / "hostile"
+    rows = []
+    for index, text in enumerate(HOSTILE):
+        quoted = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        rows.append((index, quoted))
+    q = dict(rows)
+    write_files(
+        maps,
+        {
+            "catalog.yaml": f"""\
+personas:
+  - {{id: p, name: {q[0]}, description: {q[1]}, goals: [{q[2]}], frustrations: [{q[3]}]}}
+channels:
+  - {{id: c, name: {q[4]}, type: voice, mode: assisted, hours: {q[5]}, description: {q[6]}}}
+owners:
+  - {{id: o, name: {q[1]}, contact: {q[2]}, description: {q[3]}}}
+systems:
+  - {{id: s, name: {q[4]}}}
+kpis:
+  - {{id: k, name: {q[5]}, description: {q[6]}, kind: feedback, unit: score, channels: [c]}}
+""",
+            "journey.yaml": f"""\
+journey:
+  id: j
+  name: {q[0]}
+  description: {q[1]}
+  owner: o
+  personas: [p]
+  stages:
+    - id: st
+      name: {q[2]}
+      goal: {q[3]}
+      owner: o
+      kpis: [k]
+      touchpoints:
+        - id: t
+          name: {q[4]}
+          channel: c
+          action: {q[5]}
+          frontstage: {q[6]}
+          backstage: [{q[0]}]
+          systems: [s]
+          pain_points: [{{id: pp, text: {q[1]}, severity: low, evidence: {q[2]}}}]
+          waive: {{after-hours: {q[3]}}}
+  opportunities:
+    - {{id: op, name: {q[4]}, description: {q[5]}, addresses: [pp]}}
+""",
+        },
+    )
+    return maps
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+def test_hostile_text_is_shown_literally_in_the_built_html(tmp_path: Path) -> None:
+    project = _project(tmp_path, "mkdocs", _hostile_maps(tmp_path), fail_on="never")
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(
+        project,
+        "-c",
+        "user.name=[a](javascript:alert(2)) {{ 8*8 }}",
+        "-c",
+        "user.email=x@example.com",
+        "commit",
+        "-q",
+        "-m",
+        "<script>alert(3)</script> [x](javascript:alert(3))",
+    )
+    run = _build(project, tmp_path)
+    assert run.returncode == 0, run.stderr
+    pages = sorted((project / "site" / "journeys").rglob("*.html"))
+    assert len(pages) > 10
+    seen = ""
+    for page in pages:
+        parser = _Page()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, name, value in parser.attributes:
+            assert not name.startswith("on"), (page, tag, name)
+            assert not value.strip().lower().startswith("javascript:"), (page, tag, name)
+        assert not any("alert(" in script for script in parser.scripts), page
+        seen += " ".join(parser.text)
+    for text in HOSTILE:
+        assert text in seen, text
+    # The commit's author and subject, in the journey's history (git drops < > from names).
+    assert "[a](javascript:alert(2)) {{ 8*8 }}" in seen
+    assert "<script>alert(3)</script> [x](javascript:alert(3))" in seen
+
+
+def test_history_from_git_with_versions(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "tests" / "examples" / "good", maps)
+    _git(tmp_path, "init", "-q")
+    for version in ("1.0.0", "1.1.0"):
+        text = (maps / "journey.yaml").read_text(encoding="utf-8")
+        text = text.replace("  name: Call us\n", f"  name: Call us\n  version: {version}\n", 1)
+        if "version: 1.0.0" in text and version == "1.1.0":
+            text = text.replace("version: 1.0.0", "version: 1.1.0")
+        (maps / "journey.yaml").write_text(text, encoding="utf-8")
+        _git(tmp_path, "add", "-A")
+        _git(
+            tmp_path,
+            "-c",
+            "user.name=Ana",
+            "-c",
+            "user.email=a@x",
+            "commit",
+            "-qm",
+            f"Release {version}",
+        )
+    found = history.history(maps, [maps / "journey.yaml", maps / "catalog.yaml"])
+    assert found is not None
+    changes = found[maps / "journey.yaml"]
+    assert [(c.author, c.subject, c.version) for c in changes] == [
+        ("Ana", "Release 1.1.0", "1.1.0"),
+        ("Ana", "Release 1.0.0", "1.0.0"),
+    ]
+    assert [c.subject for c in found[maps / "catalog.yaml"]] == ["Release 1.0.0"]
+
+
+def test_history_outside_git(tmp_path: Path) -> None:
+    assert history.history(tmp_path, [tmp_path / "x.yaml"]) is None
+
+
+def test_docs_command_writes_pages_and_diagrams(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    run = CliRunner(env={"JOURNEYCODE_CACHE_DIR": str(tmp_path / "c")}).invoke(
+        main, ["docs", str(ROOT / "maps"), "--out", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    assert (out / "index.md").read_text(encoding="utf-8").startswith("# Journey portfolio")
+    assert (out / "diagrams" / "portfolio.svg").is_file()
+    assert (out / "owners" / "billing-support.md").is_file()
+
+
+def test_rebuild_after_editing_one_map_renders_only_its_diagrams(tmp_path: Path) -> None:
+    real = Graphviz.find().program
+    log = tmp_path / "calls.log"
+    script = tmp_path / "counting-dot"
+    script.write_text(f'#!/bin/sh\necho "$$" >> "{log}"\nexec "{real}" "$@"\n', encoding="utf-8")
+    script.chmod(0o755)
+    project = _project(tmp_path, "mkdocs", ROOT / "maps")
+    env = {**_env(tmp_path), "JOURNEYCODE_DOT": str(script)}
+
+    def build() -> int:
+        before = len(log.read_text().splitlines()) if log.exists() else 0
+        run = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            check=False,
+        )
+        assert run.returncode == 0, run.stderr
+        return len(log.read_text().splitlines()) - before
+
+    assert build() == 4 * 2 + 1
+    assert build() == 0
+    journey = project / "maps" / "journeys" / "onboarding.yaml"
+    journey.write_text(
+        journey.read_text(encoding="utf-8").replace(
+            "Self-install and activation check", "Self-install check"
+        ),
+        encoding="utf-8",
+    )
+    assert build() == 2  # the onboarding journey and blueprint; nothing else changed
