@@ -242,23 +242,13 @@ def test_history_from_git_with_versions(tmp_path: Path) -> None:
     maps = tmp_path / "maps"
     shutil.copytree(ROOT / "tests" / "examples" / "good", maps)
     _git(tmp_path, "init", "-q")
+    original = (maps / "journey.yaml").read_text(encoding="utf-8")
     for version in ("1.0.0", "1.1.0"):
-        text = (maps / "journey.yaml").read_text(encoding="utf-8")
-        text = text.replace("  name: Call us\n", f"  name: Call us\n  version: {version}\n", 1)
-        if "version: 1.0.0" in text and version == "1.1.0":
-            text = text.replace("version: 1.0.0", "version: 1.1.0")
+        text = original.replace("  name: Call us\n", f"  name: Call us\n  version: {version}\n")
         (maps / "journey.yaml").write_text(text, encoding="utf-8")
         _git(tmp_path, "add", "-A")
-        _git(
-            tmp_path,
-            "-c",
-            "user.name=Ana",
-            "-c",
-            "user.email=a@x",
-            "commit",
-            "-qm",
-            f"Release {version}",
-        )
+        commit = ["commit", "-qm", f"Release {version}"]
+        _git(tmp_path, "-c", "user.name=Ana", "-c", "user.email=a@x", *commit)
     found = history.history(maps, [maps / "journey.yaml", maps / "catalog.yaml"])
     assert found is not None
     changes = found[maps / "journey.yaml"]
