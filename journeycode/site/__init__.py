@@ -1,0 +1,1 @@
+"""The published site: the page generator and the MkDocs plugin over it."""

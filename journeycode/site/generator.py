@@ -1,0 +1,426 @@
+"""The site's pages, as Markdown and SVG, from a compiled workspace.
+
+One generator behind two front doors: ``journeycode docs`` writes the pages to
+a folder, the MkDocs plugin hands them to MkDocs in memory. Pages come from
+the Jinja2 templates beside this module. Every value a template prints is
+escaped by :func:`journeycode.quoting.markdown_text` unless the generator
+built it as :class:`Markup` (links, badges, tables of escaped cells), so no
+text from a map can become a link, HTML or template code on the site.
+"""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from journeycode import render
+from journeycode.compiler import Compiled
+from journeycode.coverage import SHARES, Coverage, coverage
+from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
+from journeycode.problems import Problem
+from journeycode.queries import emotion_for, owner_of
+from journeycode.quoting import markdown_text
+from journeycode.render.graphviz import Cache, Graphviz
+from journeycode.rules.docs import DOCS
+from journeycode.schema import schema
+from journeycode.site.history import Change
+
+# Names of the section's own pages and folders; a journey with such an id gets a suffix.
+RESERVED = frozenset(
+    {"index", "personas", "channels", "owners", "kpis", "coverage", "rules", "format", "diagrams"}
+)
+CSS = "journeycode.css"
+
+
+@dataclass(frozen=True)
+class Site:
+    pages: dict[str, str]
+    """Path inside the section (``personas/busy-parent.md``) → Markdown."""
+    assets: dict[str, bytes] = field(default_factory=dict)
+    """Path inside the section (``diagrams/x.svg``, the stylesheet) → content."""
+    nav: list[Any] = field(default_factory=list)
+    """The section's navigation, in MkDocs ``nav`` form, paths inside the section."""
+
+
+def _escape(value: Any) -> Any:
+    if isinstance(value, Markup) or value is None:
+        return "" if value is None else value
+    return markdown_text(str(value))
+
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("journeycode.site", "templates"),
+    autoescape=False,
+    finalize=_escape,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+# Rule documentation is the project's own Markdown, not map text.
+_ENVIRONMENT.filters["safe_doc"] = Markup
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+class _Pages:
+    """Where each entity's page is, and links to it from any other page."""
+
+    def __init__(self, workspace: Workspace):
+        self.journey = {
+            j.id: f"{j.id}-journey.md" if j.id in RESERVED else f"{j.id}.md"
+            for j in workspace.journey_by_id.values()
+        }
+        self.workspace = workspace
+
+    def path(self, kind: str, ident: str) -> str:
+        return self.journey[ident] if kind == "journey" else f"{kind}s/{ident}.md"
+
+    def link(self, here: str, kind: str, ident: str, text: str | None = None) -> Markup:
+        names: dict[str, dict[str, Entity]] = {
+            "journey": dict(self.workspace.journey_by_id),
+            "persona": dict(self.workspace.persona_by_id),
+            "channel": dict(self.workspace.channel_by_id),
+            "owner": dict(self.workspace.owner_by_id),
+            "kpi": dict(self.workspace.kpi_by_id),
+        }
+        entity = names[kind].get(ident)
+        label = text if text is not None else (getattr(entity, "name", ident) if entity else ident)
+        if entity is None:
+            return Markup(markdown_text(label))
+        target = posixpath.relpath(self.path(kind, ident), posixpath.dirname(here) or ".")
+        return Markup(f"[{markdown_text(label)}]({target})")
+
+
+def build_site(
+    compiled: Compiled,
+    *,
+    cache: Cache,
+    history: dict[Any, list[Change]] | None,
+    graphviz: Graphviz | None = None,
+    today: datetime.date | None = None,
+) -> Site:
+    """Every page and diagram of the site. Raises RenderError if Graphviz fails."""
+    workspace = compiled.workspace
+    pages = _Pages(workspace)
+    cov = coverage(workspace)
+    diagrams = render.render(render.diagrams(workspace), "svg", cache, graphviz)
+    assets = {f"diagrams/{name}": data for name, data in diagrams.items()}
+    assets[CSS] = _STYLESHEET.encode()
+    out: dict[str, str] = {}
+    context = _Context(compiled, pages, cov, history)
+
+    out["index.md"] = context.render("index.md.j2", "index.md", journeys=context.journey_rows())
+    for journey in workspace.journey_by_id.values():
+        here = pages.path("journey", journey.id)
+        out[here] = context.render("journey.md.j2", here, **context.journey(journey, here))
+    for kind, entities, template in (
+        ("persona", workspace.persona_by_id.values(), "persona.md.j2"),
+        ("channel", workspace.channel_by_id.values(), "channel.md.j2"),
+        ("owner", workspace.owner_by_id.values(), "owner.md.j2"),
+        ("kpi", workspace.kpi_by_id.values(), "kpi.md.j2"),
+    ):
+        listing = f"{kind}s/index.md"
+        out[listing] = context.render(
+            "catalog.md.j2",
+            listing,
+            title={"kpi": "KPIs"}.get(kind, f"{kind.capitalize()}s"),
+            items=[(pages.link(listing, kind, e.id), _summary(e)) for e in entities],
+        )
+        for entity in entities:
+            here = pages.path(kind, entity.id)
+            out[here] = context.render(template, here, **getattr(context, kind)(entity, here))
+    out["coverage.md"] = context.render("coverage.md.j2", "coverage.md", **context.coverage_page())
+    out["rules.md"] = context.render("rules.md.j2", "rules.md", rules=list(DOCS.values()))
+    out["format.md"] = context.render("format.md.j2", "format.md", sections=_format_sections())
+    return Site(out, assets, _nav(workspace, pages))
+
+
+_SECTIONS = (
+    ("File", None),
+    ("Persona", "persona"),
+    ("Channel", "channel"),
+    ("Owner", "owner"),
+    ("System", "system"),
+    ("KPI", "kpi"),
+    ("Measurement", "measurement"),
+    ("Journey", "journey"),
+    ("Stage", "stage"),
+    ("Touchpoint", "touchpoint"),
+    ("Pain point", "painPoint"),
+    ("Opportunity", "opportunity"),
+)
+
+
+def _format_sections() -> list[dict[str, Any]]:
+    document = schema()
+    definitions = document["$defs"]
+
+    def kind(node: dict[str, Any]) -> str:
+        if "$ref" in node:
+            target = node["$ref"].rsplit("/", 1)[-1]
+            return {"ids": "list of ids", "texts": "list of text", "textOrTexts": "text or list"}.get(
+                target, "id" if target == "id" else target
+            )
+        if "enum" in node:
+            return " / ".join(map(str, node["enum"]))
+        if "anyOf" in node:
+            return " or ".join(kind(n) for n in node["anyOf"])
+        return str(node.get("type", "object"))
+
+    sections = []
+    for title, name in _SECTIONS:
+        node = document if name is None else definitions[name]
+        fields = []
+        for field_name, spec in node["properties"].items():
+            target = definitions.get(spec.get("$ref", "").rsplit("/", 1)[-1], {})
+            fields.append(
+                {
+                    "name": field_name,
+                    "required": field_name in node.get("required", ()),
+                    "type": kind(spec) if "const" not in spec else str(spec["const"]),
+                    "description": spec.get("description") or target.get("description", ""),
+                }
+            )
+        sections.append({"title": title, "description": node.get("description", ""), "fields": fields})
+    return sections
+
+
+def _summary(entity: Entity) -> str:
+    for attribute in ("description", "text"):
+        value = getattr(entity, attribute, None)
+        if value:
+            return str(value)
+    return ""
+
+
+def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
+    def section(title: str, kind: str, entities: Iterable[Entity]) -> dict[str, Any]:
+        items: list[Any] = [f"{kind}s/index.md"]
+        items += [{getattr(e, "name", e.id): pages.path(kind, e.id)} for e in entities]
+        return {title: items}
+
+    return [
+        {"Overview": "index.md"},
+        *({j.name: pages.path("journey", j.id)} for j in workspace.journey_by_id.values()),
+        section("Personas", "persona", workspace.persona_by_id.values()),
+        section("Channels", "channel", workspace.channel_by_id.values()),
+        section("Owners", "owner", workspace.owner_by_id.values()),
+        section("KPIs", "kpi", workspace.kpi_by_id.values()),
+        {"Coverage": "coverage.md"},
+        {"Rules": "rules.md"},
+        {"Field reference": "format.md"},
+    ]
+
+
+class _Context:
+    """Turns model objects into the plain rows the templates lay out."""
+
+    def __init__(
+        self,
+        compiled: Compiled,
+        pages: _Pages,
+        cov: Coverage,
+        history: dict[Any, list[Change]] | None,
+    ):
+        self.compiled = compiled
+        self.workspace = compiled.workspace
+        self.pages = pages
+        self.cov = cov
+        self.history = history
+        self.coverage_by_id = {j.id: j for j in cov.journeys}
+
+    def render(self, template: str, here: str, **values: Any) -> str:
+        def link(kind: str, ident: str | None, text: str | None = None) -> Markup:
+            return self.pages.link(here, kind, ident, text) if ident else Markup("—")
+
+        def asset(path: str) -> str:
+            return posixpath.relpath(path, posixpath.dirname(here) or ".")
+
+        return _ENVIRONMENT.get_template(template).render(
+            link=link, asset=asset, percent=_percent, number=_number, **values
+        )
+
+    def problems_in(self, path: str) -> list[Problem]:
+        return [p for p in self.compiled.result.problems if p.path == path]
+
+    def journey_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for journey in self.workspace.journey_by_id.values():
+            problems = self.problems_in(journey.src.file.display)
+            rows.append(
+                {
+                    "journey": journey,
+                    "coverage": self.coverage_by_id[journey.id].total,
+                    "errors": sum(1 for p in problems if p.level == "error"),
+                    "warnings": sum(1 for p in problems if p.level == "warning"),
+                    "stale": any(p.rule == "stale-review" for p in problems),
+                }
+            )
+        return rows
+
+    def journey(self, journey: Journey, here: str) -> dict[str, Any]:
+        problems = self.problems_in(journey.src.file.display)
+        changes = None if self.history is None else self.history.get(journey.src.file.path, [])
+        return {
+            "journey": journey,
+            "stale": any(p.rule == "stale-review" for p in problems),
+            "stages": [self._stage(journey, stage) for stage in journey.stages],
+            "coverage": self.coverage_by_id[journey.id],
+            "shares": SHARES,
+            "problems": problems,
+            "waivers": [
+                (kind, entity, rule, reason)
+                for kind, entity in _journey_entities(journey)
+                for rule, reason in entity.waive.items()
+            ],
+            "history": changes,
+            "opportunities": journey.opportunities,
+            "kpi_target": self._kpi_target,
+        }
+
+    def _stage(self, journey: Journey, stage: Stage) -> dict[str, Any]:
+        return {
+            "stage": stage,
+            "touchpoints": [
+                {
+                    "tp": tp,
+                    "owner": owner_of(stage, tp),
+                    "emotion": self._emotion(journey, tp),
+                    "personas": journey.personas_at(tp),
+                }
+                for tp in stage.touchpoints
+            ],
+        }
+
+    def _emotion(self, journey: Journey, tp: Touchpoint) -> str:
+        personas = journey.personas_at(tp)
+        values = {p: emotion_for(tp, p) for p in personas}
+        if len(set(values.values())) == 1:
+            return _number(next(iter(values.values()), None))
+        names = self.workspace.persona_by_id
+        return ", ".join(
+            f"{names[p].name if p in names else p} {_number(v)}" for p, v in values.items()
+        )
+
+    def _kpi_target(self, kpi_id: str) -> str:
+        kpi = self.workspace.kpi_by_id.get(kpi_id)
+        if kpi is None or kpi.target is None:
+            return ""
+        sign = {"higher": "≥ ", "lower": "≤ "}.get(kpi.direction or "", "")
+        return f"{sign}{_number(kpi.target)}{_UNITS.get(kpi.unit, '')}"
+
+    def persona(self, persona: Entity, here: str) -> dict[str, Any]:
+        journeys = [j for j in self.workspace.journey_by_id.values() if persona.id in j.personas]
+        paths = [
+            (j, [(s, [tp for tp in s.touchpoints if persona.id in j.personas_at(tp)]) for s in j.stages])
+            for j in journeys
+        ]
+        return {"persona": persona, "paths": paths, "emotion_for": emotion_for}
+
+    def channel(self, channel: Entity, here: str) -> dict[str, Any]:
+        uses = [
+            (j, s, tp)
+            for j in self.workspace.journey_by_id.values()
+            for s, tp in j.touchpoints()
+            if tp.channel == channel.id
+        ]
+        preferred = [p for p in self.workspace.persona_by_id.values() if channel.id in p.preferred_channels]
+        kpis = self.workspace.kpis_by_channel.get(channel.id, ())
+        return {"channel": channel, "uses": uses, "preferred": preferred, "kpis": kpis}
+
+    def owner(self, owner: Entity, here: str) -> dict[str, Any]:
+        journeys = self.workspace.journey_by_id.values()
+        touchpoints = [(j, s, tp) for j in journeys for s, tp in j.touchpoints() if owner_of(s, tp) == owner.id]
+        return {
+            "owner": owner,
+            "journeys": [j for j in journeys if j.owner == owner.id],
+            "stages": [(j, s) for j in journeys for s in j.stages if s.owner == owner.id],
+            "touchpoints": touchpoints,
+            "pain_points": [(j, tp, pain) for j, _, tp in touchpoints for pain in tp.pain_points],
+            "kpis": [(k, _status(k)) for k in self.workspace.kpi_by_id.values() if k.owner == owner.id],
+            "opportunities": [(j, o) for j in journeys for o in j.opportunities if o.owner == owner.id],
+        }
+
+    def kpi(self, kpi: Entity, here: str) -> dict[str, Any]:
+        assert isinstance(kpi, Kpi)
+        journeys = self.workspace.journey_by_id.values()
+        return {
+            "kpi": kpi,
+            "unit": _UNITS.get(kpi.unit, ""),
+            "status": _status(kpi),
+            "trend": _trend(kpi),
+            "target": self._kpi_target(kpi.id),
+            "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
+            "touchpoints": [(j, s, tp) for j in journeys for s, tp in j.touchpoints() if kpi.id in tp.kpis],
+            "opportunities": [(j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis],
+        }
+
+    def coverage_page(self) -> dict[str, Any]:
+        return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.journey_by_id}
+
+
+_UNITS = {"percent": "%", "seconds": " s", "minutes": " min", "hours": " h"}
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+def _status(kpi: Kpi) -> str | None:
+    """'on target' / 'off target' for the latest measurement, None without data."""
+    if not kpi.measurements or kpi.target is None or kpi.direction is None:
+        return None
+    latest = kpi.measurements[-1].value
+    good = latest >= kpi.target if kpi.direction == "higher" else latest <= kpi.target
+    return "on target" if good else "off target"
+
+
+def _trend(kpi: Kpi) -> list[tuple[str, str, str]]:
+    """(date, value, arrow) per measurement; the arrow says better or worse than before."""
+    rows = []
+    previous: float | None = None
+    for m in kpi.measurements:
+        arrow = ""
+        if previous is not None and m.value != previous:
+            up = m.value > previous
+            better = up == (kpi.direction == "higher") if kpi.direction else None
+            arrow = ("▲" if up else "▼") + {True: " better", False: " worse", None: ""}[better]
+        rows.append((m.date, _number(m.value), arrow))
+        previous = m.value
+    return rows
+
+
+def _journey_entities(journey: Journey) -> Iterable[tuple[str, Entity]]:
+    yield "journey", journey
+    for stage in journey.stages:
+        yield "stage", stage
+        for tp in stage.touchpoints:
+            yield "touchpoint", tp
+            for pain in tp.pain_points:
+                yield "pain point", pain
+    for opportunity in journey.opportunities:
+        yield "opportunity", opportunity
+
+
+_STYLESHEET = """\
+.jc-badge { display: inline-block; padding: 0 .5em; border-radius: .8em; font-size: .8em;
+  font-weight: 600; background: #e0e0e0; color: #333; }
+.jc-published, .jc-on { background: #d9efdc; color: #1e5b2a; }
+.jc-draft, .jc-review { background: #fff3cd; color: #6b5200; }
+.jc-retired { background: #eeeeee; color: #555; }
+.jc-stale, .jc-off, .jc-error { background: #f8d7da; color: #842029; }
+.jc-warning { background: #fff3cd; color: #6b5200; }
+img[src*="diagrams/"] { max-width: 100%; height: auto; border: 1px solid #ddd;
+  border-radius: 4px; background: white; }
+"""

@@ -1,0 +1,104 @@
+"""A journey map's history from git: who changed it, when, why, and which version it carried.
+
+One ``git log`` over the workspace and one ``git cat-file --batch`` for the
+versions, however many maps there are; the result is cached per HEAD, so a
+site rebuild under ``mkdocs serve`` asks git again only after a commit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+LIMIT = 10  # changes shown per map
+SCANNED = 2000  # commits read at most, so huge histories stay fast
+_VERSION = re.compile(rb"^\s+version:\s*['\"]?([0-9A-Za-z.+-]+)", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Change:
+    commit: str
+    date: str
+    author: str
+    subject: str
+    version: str | None
+
+
+def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
+    try:
+        completed = subprocess.run(
+            ["git", "-C", str(root), *args],
+            input=stdin,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return completed.stdout if completed.returncode == 0 else None
+
+
+def history(root: Path, files: Iterable[Path]) -> dict[Path, list[Change]] | None:
+    """The newest changes of each file, or None when ``root`` is not in a git repository."""
+    top = _git(root, "rev-parse", "--show-toplevel")
+    head = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    if top is None:
+        return None
+    return _cached(Path(top.decode().strip()), (head or b"").strip().decode(), tuple(files))
+
+
+@functools.cache
+def _cached(top: Path, head: str, files: tuple[Path, ...]) -> dict[Path, list[Change]]:
+    wanted = {f.resolve().relative_to(top.resolve()).as_posix(): f for f in files}
+    found: dict[Path, list[Change]] = {f: [] for f in files}
+    if not head or not wanted:
+        return found
+    log = _git(
+        top,
+        "log",
+        f"-n{SCANNED}",
+        "--date=short",
+        "--format=%x1e%H%x1f%ad%x1f%an%x1f%s",
+        "--name-only",
+        "--",
+        *wanted,
+    )
+    pending: list[tuple[str, str, str, str, str]] = []  # name, commit, date, author, subject
+    counts = dict.fromkeys(wanted, 0)
+    for record in (log or b"").decode("utf-8", "replace").split("\x1e")[1:]:
+        header, _, names = record.partition("\n")
+        commit, date, author, subject = (header.split("\x1f") + ["", "", "", ""])[:4]
+        for name in names.split("\n"):
+            if name in counts and counts[name] < LIMIT:
+                counts[name] += 1
+                pending.append((name, commit, date, author, subject))
+    versions = _versions(top, [(commit, name) for name, commit, *_ in pending])
+    for (name, commit, date, author, subject), version in zip(pending, versions, strict=True):
+        found[wanted[name]].append(Change(commit[:10], date, author, subject, version))
+    return found
+
+
+def _versions(top: Path, objects: list[tuple[str, str]]) -> list[str | None]:
+    """The ``version:`` of each file at each commit, read in one git process."""
+    if not objects:
+        return []
+    request = "".join(f"{commit}:{name}\n" for commit, name in objects).encode()
+    output = _git(top, "cat-file", "--batch", stdin=request) or b""
+    versions: list[str | None] = []
+    position = 0
+    for _ in objects:
+        end = output.find(b"\n", position)
+        header = output[position:end].split()
+        if end < 0 or len(header) < 3:
+            versions.append(None)
+            position = end + 1
+            continue
+        size = int(header[2])
+        match = _VERSION.search(output[end + 1 : end + 1 + size])
+        versions.append(match.group(1).decode() if match else None)
+        position = end + 1 + size + 1
+    return versions

@@ -1,0 +1,80 @@
+"""The MkDocs plugin: a thin adapter over :func:`journeycode.site.generator.build_site`.
+
+``plugins: [journeycode]`` with ``maps`` (the workspace folder, relative to
+mkdocs.yml), ``path`` (the site section, default ``journeys``) and ``fail_on``
+(``error``, ``warning`` or ``never``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from journeycode import compiler
+from journeycode.problems import Level, WorkspaceError
+from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
+from journeycode.report import text
+from journeycode.site import history
+from journeycode.site.generator import CSS, Site, build_site
+
+_FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
+
+
+class JourneycodeConfig(base.Config):
+    maps = c.Type(str, default="maps")
+    path = c.Type(str, default="journeys")
+    fail_on = c.Choice(("error", "warning", "never"), default="error")
+
+
+class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
+    site: Site | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = Path(config.config_file_path or ".").parent / self.config.maps
+        try:
+            compiled = compiler.compile_workspace(root, self.config.maps)
+        except WorkspaceError as error:
+            raise PluginError(f"journeycode: {error.message}") from None
+        failing = [p for p in compiled.result.problems if p.level in _FAILING[self.config.fail_on]]
+        if failing:
+            raise PluginError("journeycode: the maps have problems\n" + text.report(compiled.result))
+        files = [f.path for f in compiled.workspace.files]
+        try:
+            self.site = build_site(
+                compiled, cache=Cache(default_cache_dir()), history=history.history(root, files)
+            )
+        except RenderError as error:
+            raise PluginError(f"journeycode: {error}") from None
+        section = self.config.path.strip("/")
+        config.extra_css.append(f"{section}/{CSS}")
+        if config.nav is not None:
+            config.nav.append({"Journeys": _prefixed(self.site.nav, section)})
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        assert self.site is not None
+        section = self.config.path.strip("/")
+        for path, markdown in self.site.pages.items():
+            files.append(File.generated(config, f"{section}/{path}", content=markdown))
+        for path, data in self.site.assets.items():
+            files.append(File.generated(config, f"{section}/{path}", content=data))
+        return files
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(Path(config.config_file_path or ".").parent / self.config.maps))
+        return server
+
+
+def _prefixed(nav: Any, section: str) -> Any:
+    if isinstance(nav, str):
+        return f"{section}/{nav}"
+    if isinstance(nav, list):
+        return [_prefixed(item, section) for item in nav]
+    return {title: _prefixed(value, section) for title, value in nav.items()}
