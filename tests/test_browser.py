@@ -14,7 +14,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -119,7 +118,9 @@ def test_journey_page_shows_its_diagrams(browser: object, site_url: str) -> None
     images = page.locator("article img")
     assert images.count() == 3
     for index in range(images.count()):
-        size = images.nth(index).evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]")
+        size = images.nth(index).evaluate(
+            "img => [img.complete, img.naturalWidth, img.naturalHeight]"
+        )
         assert size[0] and size[1] > 0 and size[2] > 0, images.nth(index).get_attribute("src")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "journey-billing-dispute.png"), full_page=True)

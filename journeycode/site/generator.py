@@ -169,9 +169,11 @@ def _format_sections() -> list[dict[str, Any]]:
     def kind(node: dict[str, Any]) -> str:
         if "$ref" in node:
             target = node["$ref"].rsplit("/", 1)[-1]
-            return {"ids": "list of ids", "texts": "list of text", "textOrTexts": "text or list"}.get(
-                target, "id" if target == "id" else target
-            )
+            return {
+                "ids": "list of ids",
+                "texts": "list of text",
+                "textOrTexts": "text or list",
+            }.get(target, "id" if target == "id" else target)
         if "enum" in node:
             return " / ".join(map(str, node["enum"]))
         if "anyOf" in node:
@@ -192,7 +194,9 @@ def _format_sections() -> list[dict[str, Any]]:
                     "description": spec.get("description") or target.get("description", ""),
                 }
             )
-        sections.append({"title": title, "description": node.get("description", ""), "fields": fields})
+        sections.append(
+            {"title": title, "description": node.get("description", ""), "fields": fields}
+        )
     return sections
 
 
@@ -323,7 +327,13 @@ class _Context:
     def persona(self, persona: Entity, here: str) -> dict[str, Any]:
         journeys = [j for j in self.workspace.journey_by_id.values() if persona.id in j.personas]
         paths = [
-            (j, [(s, [tp for tp in s.touchpoints if persona.id in j.personas_at(tp)]) for s in j.stages])
+            (
+                j,
+                [
+                    (s, [tp for tp in s.touchpoints if persona.id in j.personas_at(tp)])
+                    for s in j.stages
+                ],
+            )
             for j in journeys
         ]
         return {"persona": persona, "paths": paths, "emotion_for": emotion_for}
@@ -335,21 +345,29 @@ class _Context:
             for s, tp in j.touchpoints()
             if tp.channel == channel.id
         ]
-        preferred = [p for p in self.workspace.persona_by_id.values() if channel.id in p.preferred_channels]
+        preferred = [
+            p for p in self.workspace.persona_by_id.values() if channel.id in p.preferred_channels
+        ]
         kpis = self.workspace.kpis_by_channel.get(channel.id, ())
         return {"channel": channel, "uses": uses, "preferred": preferred, "kpis": kpis}
 
     def owner(self, owner: Entity, here: str) -> dict[str, Any]:
         journeys = self.workspace.journey_by_id.values()
-        touchpoints = [(j, s, tp) for j in journeys for s, tp in j.touchpoints() if owner_of(s, tp) == owner.id]
+        touchpoints = [
+            (j, s, tp) for j in journeys for s, tp in j.touchpoints() if owner_of(s, tp) == owner.id
+        ]
         return {
             "owner": owner,
             "journeys": [j for j in journeys if j.owner == owner.id],
             "stages": [(j, s) for j in journeys for s in j.stages if s.owner == owner.id],
             "touchpoints": touchpoints,
             "pain_points": [(j, tp, pain) for j, _, tp in touchpoints for pain in tp.pain_points],
-            "kpis": [(k, _status(k)) for k in self.workspace.kpi_by_id.values() if k.owner == owner.id],
-            "opportunities": [(j, o) for j in journeys for o in j.opportunities if o.owner == owner.id],
+            "kpis": [
+                (k, _status(k)) for k in self.workspace.kpi_by_id.values() if k.owner == owner.id
+            ],
+            "opportunities": [
+                (j, o) for j in journeys for o in j.opportunities if o.owner == owner.id
+            ],
         }
 
     def kpi(self, kpi: Entity, here: str) -> dict[str, Any]:
@@ -362,8 +380,12 @@ class _Context:
             "trend": _trend(kpi),
             "target": self._kpi_target(kpi.id),
             "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
-            "touchpoints": [(j, s, tp) for j in journeys for s, tp in j.touchpoints() if kpi.id in tp.kpis],
-            "opportunities": [(j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis],
+            "touchpoints": [
+                (j, s, tp) for j in journeys for s, tp in j.touchpoints() if kpi.id in tp.kpis
+            ],
+            "opportunities": [
+                (j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis
+            ],
         }
 
     def coverage_page(self) -> dict[str, Any]:

@@ -71,7 +71,7 @@ def _cached(top: Path, head: str, files: tuple[Path, ...]) -> dict[Path, list[Ch
     counts = dict.fromkeys(wanted, 0)
     for record in (log or b"").decode("utf-8", "replace").split("\x1e")[1:]:
         header, _, names = record.partition("\n")
-        commit, date, author, subject = (header.split("\x1f") + ["", "", "", ""])[:4]
+        commit, date, author, subject = [*header.split("\x1f"), "", "", ""][:4]
         for name in names.split("\n"):
             if name in counts and counts[name] < LIMIT:
                 counts[name] += 1

@@ -44,7 +44,9 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
             raise PluginError(f"journeycode: {error.message}") from None
         failing = [p for p in compiled.result.problems if p.level in _FAILING[self.config.fail_on]]
         if failing:
-            raise PluginError("journeycode: the maps have problems\n" + text.report(compiled.result))
+            raise PluginError(
+                "journeycode: the maps have problems\n" + text.report(compiled.result)
+            )
         files = [f.path for f in compiled.workspace.files]
         try:
             self.site = build_site(
