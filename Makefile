@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site check test lint clean
+.PHONY: site check test lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,12 +21,17 @@ check: $(STAMP)
 	$(BIN)/journeycode check maps
 
 lint: $(STAMP)
-	$(BIN)/ruff check journeycode tests
-	$(BIN)/ruff format --check journeycode tests
+	$(BIN)/ruff check journeycode tests benchmarks
+	$(BIN)/ruff format --check journeycode tests benchmarks
 	$(BIN)/mypy
 
 test: lint
 	$(BIN)/pytest
+
+# Ratios against floors measured in the same run; not part of make test (a tiny
+# smoke run of it is).
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache

@@ -20,8 +20,6 @@ from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import REPORTERS, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
 from journeycode.rules.docs import DOCS
-from journeycode.site import history
-from journeycode.site.generator import build_site
 from journeycode.suggest import did_you_mean
 
 _PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
@@ -212,6 +210,10 @@ def render_command(
 )
 def docs_command(path: Path, out: Path) -> None:
     """Write the site's pages as Markdown and SVG, for any static site generator."""
+    # Imported here (Jinja2 and friends): check should start fast.
+    from journeycode.site import history
+    from journeycode.site.generator import build_site
+
     compiled = _compile(path)
     files = [f.path for f in compiled.workspace.files]
     try:

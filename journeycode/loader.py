@@ -10,16 +10,14 @@ The loader builds Python data straight from libyaml's event stream instead of
 * it resolves plain scalars by the YAML 1.2 core schema: only ``true``/``false``
   are booleans, ``0755`` is the decimal 755, dates stay strings;
 * it notices duplicate keys;
-* it records positions only when asked: the fast pass builds data alone, and a
-  second, tracking pass runs for a file only once a problem there needs a
-  ``line:col``.
+* it keeps only the line and column of each node, in two compact arrays; the
+  ``line:col`` of a JSON pointer is worked out from them when a problem needs it.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-from dataclasses import dataclass, field
+from array import array
 from pathlib import Path
 from typing import Any
 
@@ -69,10 +67,6 @@ class LoadError(Exception):
         self.hint = hint
 
 
-class _NeedsPositions(Exception):
-    """Raised by the fast pass when an error message needs the tracking pass."""
-
-
 def resolve_plain(value: str) -> Any:
     """The YAML 1.2 core-schema value of a plain (unquoted) scalar."""
     if value in _WORDS:
@@ -94,21 +88,55 @@ def resolve_plain(value: str) -> Any:
     return value
 
 
-@dataclass
 class Positions:
-    """Where each node of a document starts: ``values`` for nodes, ``keys`` for
-    the key of each mapping entry, both by JSON pointer (a tuple of keys and indices)."""
+    """Where each node of a parsed document starts, found from the marks the
+    parse recorded: one (line, column) per node and per mapping key, in
+    document order, which is also the order a walk of the data visits them."""
 
-    values: dict[Pointer, Position] = field(default_factory=dict)
-    keys: dict[Pointer, Position] = field(default_factory=dict)
+    def __init__(self, data: Any, lines: array[int], columns: array[int]):
+        self.data = data
+        self.lines = lines
+        self.columns = columns
+        self._sizes: dict[int, int] = {}
+
+    def _size(self, node: Any) -> int:
+        """How many marks a node and everything below it recorded."""
+        if type(node) is dict:
+            cached = self._sizes.get(id(node))
+            if cached is None:
+                cached = 1 + sum(1 + self._size(value) for value in node.values())
+                self._sizes[id(node)] = cached
+            return cached
+        if type(node) is list:
+            cached = self._sizes.get(id(node))
+            if cached is None:
+                cached = 1 + sum(self._size(item) for item in node)
+                self._sizes[id(node)] = cached
+            return cached
+        return 1
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Position:
-        """The position of ``pointer``, or of its nearest ancestor that exists."""
-        if key and pointer in self.keys:
-            return self.keys[pointer]
-        while pointer not in self.values and pointer:
-            pointer = pointer[:-1]
-        return self.values.get(pointer, (1, 1))
+        """The position of ``pointer`` (of its key, with ``key``), or of its
+        nearest ancestor that exists."""
+        if not self.lines:
+            return 1, 1
+        node, index, key_index = self.data, 0, None
+        for part in pointer:
+            if type(node) is dict and part in node:
+                index += 1
+                for name, value in node.items():
+                    if name == part:
+                        break
+                    index += 1 + self._size(value)
+                key_index, index, node = index, index + 1, node[part]
+            elif type(node) is list and type(part) is int and 0 <= part < len(node):
+                index += 1 + sum(self._size(item) for item in node[:part])
+                key_index, node = None, node[part]
+            else:
+                key_index = None
+                break
+        at = key_index if key and key_index is not None else index
+        return self.lines[at] + 1, self.columns[at] + 1
 
 
 def _mark(event: Any) -> Position:
@@ -116,45 +144,47 @@ def _mark(event: Any) -> Position:
     return mark.line + 1, mark.column + 1
 
 
-def _build(text: str, positions: Positions | None) -> Any:
-    """Build the data of a one-document stream; record positions when given."""
+def _build(text: str) -> tuple[Any, array[int], array[int]]:
+    """The data of a one-document stream, and the line and column of each node
+    and key in document order (see :class:`Positions`)."""
     root: Any = None
-    # A frame is [container, pending mapping key or None, pointer of container].
+    # A frame is [container, pending mapping key or None, its key or index in its parent].
     stack: list[list[Any]] = []
+    lines: array[int] = array("I")
+    columns: array[int] = array("I")
+    add_line, add_column = lines.append, columns.append
     documents = 0
     events: Any = yaml.parse(text, Loader=_Loader)
     try:
         for event in events:
             kind = type(event)
             if kind is yaml.ScalarEvent:
+                mark = event.start_mark
+                add_line(mark.line)
+                add_column(mark.column)
                 value: Any = event.value
                 if event.anchor is not None or event.tag is not None:
                     _refuse_anchor_or_tag(event)
                 if not stack:
                     root = resolve_plain(value) if event.implicit[0] else value
-                    if positions is not None:
-                        positions.values[()] = _mark(event)
                     continue
                 frame = stack[-1]
                 container = frame[0]
                 if type(container) is dict:
                     if frame[1] is None:
-                        _check_key(event, container, frame, positions)
+                        if value in container or (value == "<<" and event.implicit[0]):
+                            _refuse_key(event, root, stack, lines, columns)
                         frame[1] = value
                         continue
                     key = frame[1]
                     frame[1] = None
+                    container[key] = resolve_plain(value) if event.implicit[0] else value
                 else:
-                    key = len(container)
-                if event.implicit[0]:
-                    value = resolve_plain(value)
-                if type(container) is dict:
-                    container[key] = value
-                else:
-                    container.append(value)
-                if positions is not None:
-                    positions.values[(*frame[2], key)] = _mark(event)
+                    container.append(resolve_plain(value) if event.implicit[0] else value)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                mark = event.start_mark
+                add_line(mark.line)
+                add_column(mark.column)
                 if event.anchor is not None or event.tag is not None:
                     _refuse_anchor_or_tag(event)
                 if len(stack) >= MAX_DEPTH:
@@ -166,6 +196,7 @@ def _build(text: str, positions: Positions | None) -> Any:
                         "flatten the structure: journeycode maps never need this depth",
                     )
                 new: Any = {} if kind is yaml.MappingStartEvent else []
+                place: Any = None
                 if stack:
                     frame = stack[-1]
                     container = frame[0]
@@ -177,19 +208,15 @@ def _build(text: str, positions: Positions | None) -> Any:
                                 line,
                                 col,
                             )
-                        key = frame[1]
+                        place = frame[1]
                         frame[1] = None
-                        container[key] = new
+                        container[place] = new
                     else:
-                        key = len(container)
+                        place = len(container)
                         container.append(new)
-                    pointer: Pointer = (*frame[2], key) if positions is not None else ()
                 else:
                     root = new
-                    pointer = ()
-                if positions is not None:
-                    positions.values[pointer] = _mark(event)
-                stack.append([new, None, pointer])
+                stack.append([new, None, place])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
             elif kind is yaml.AliasEvent:
@@ -210,32 +237,28 @@ def _build(text: str, positions: Positions | None) -> Any:
         raise LoadError(f"invalid YAML: {error}") from None
     finally:
         events.close()
-    return root
+    return root, lines, columns
 
 
-def _check_key(
-    event: Any, container: dict[str, Any], frame: list[Any], positions: Positions | None
+def _refuse_key(
+    event: Any, root: Any, stack: list[list[Any]], lines: array[int], columns: array[int]
 ) -> None:
+    line, col = _mark(event)
     key = event.value
     if key == "<<" and event.implicit[0]:
-        line, col = _mark(event)
         raise LoadError(
             "merge keys ('<<') are not allowed", line, col, "write the entries out in full"
         )
-    if positions is not None:
-        pointer = (*frame[2], key)
-        if key in container:
-            first, _ = positions.keys[pointer]
-            line, col = _mark(event)
-            raise LoadError(
-                f"duplicate key '{key}': first on line {first}, again on line {line}",
-                line,
-                col,
-                "remove one of the two entries",
-            )
-        positions.keys[pointer] = _mark(event)
-    elif key in container:
-        raise _NeedsPositions
+    # The mark of this second key is recorded already: leave it out, so the
+    # marks match the data built so far, and find the first one.
+    pointer: Pointer = (*(frame[2] for frame in stack[1:]), key)
+    first, _ = Positions(root, lines[:-1], columns[:-1]).locate(pointer, key=True)
+    raise LoadError(
+        f"duplicate key '{key}': first on line {first}, again on line {line}",
+        line,
+        col,
+        "remove one of the two entries",
+    )
 
 
 def _refuse_anchor_or_tag(event: Any) -> None:
@@ -330,34 +353,22 @@ def _check_printable(text: str) -> None:
     )
 
 
-def parse(text: str) -> Any:
-    """The data of one YAML document, by journeycode's rules. Raises LoadError."""
+def parse(text: str) -> tuple[Any, Positions]:
+    """The data of one YAML document by journeycode's rules, and where its nodes
+    are. Raises LoadError."""
     _check_printable(text)
-    try:
-        return _build(text, None)
-    except _NeedsPositions:
-        return _build(text, Positions())
-
-
-def positions_of(text: str) -> Positions:
-    """The position of every node of an already parsed document."""
-    positions = Positions()
-    _build(text, positions)
-    return positions
+    data, lines, columns = _build(text)
+    return data, Positions(data, lines, columns)
 
 
 class SourceFile:
-    """One map file: its text, its data, and positions computed on first use."""
+    """One map file: its data and where each of its nodes is."""
 
-    def __init__(self, path: Path, display: str, text: str, data: Any):
+    def __init__(self, path: Path, display: str, data: Any, positions: Positions):
         self.path = path
         self.display = display
-        self.text = text
         self.data = data
-
-    @functools.cached_property
-    def positions(self) -> Positions:
-        return positions_of(self.text)
+        self.positions = positions
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Position:
         return self.positions.locate(pointer, key=key)
@@ -374,12 +385,11 @@ def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
             f"the file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB",
             hint="split it into several files",
         )
-    text = _decode(path.read_bytes())
-    data = parse(text)
+    data, positions = parse(_decode(path.read_bytes()))
     if data is None:
         raise LoadError(
             "the file is empty",
             hint="a map file holds personas:, channels:, owners:, systems:, kpis: or journey:; "
             "add content or delete the file",
         )
-    return SourceFile(path, display, text, data)
+    return SourceFile(path, display, data, positions)

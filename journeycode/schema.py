@@ -8,14 +8,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
-
-import jsonschema
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from journeycode.loader import Pointer, SourceFile
 from journeycode.problems import Level, Problem
 from journeycode.suggest import did_you_mean, show
+
+if TYPE_CHECKING:
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 RULE = "schema"
 
@@ -56,10 +57,25 @@ def schema() -> dict[str, Any]:
 
 @functools.cache
 def _validator() -> jsonschema.protocols.Validator:
+    # Imported here: a check of valid maps never needs the reference validator.
+    import jsonschema
+
     checker = jsonschema.FormatChecker(formats=("date",))
     return jsonschema.Draft202012Validator(schema(), format_checker=checker)
 
 
+@functools.cache
+def _fast_validator() -> Any:
+    """jsonschema-rs accepts valid documents quickly (None where it is not
+    installed); the reference validator still finds and explains every error."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    return jsonschema_rs.Draft202012Validator(schema(), validate_formats=True)
+
+
+@functools.cache
 def _id_pattern() -> str:
     pattern: str = schema()["$defs"]["id"]["pattern"]
     return pattern
@@ -75,6 +91,12 @@ class Validation:
 
 def validate(file: SourceFile) -> Validation:
     """Every schema violation of one file, located and in document order."""
+    fast = _fast_validator()
+    try:
+        if fast is not None and fast.is_valid(file.data):
+            return Validation([], [])
+    except (ValueError, OverflowError):
+        pass  # data the fast validator cannot take (e.g. .inf): the reference decides
     problems: set[Problem] = set()
     faults: list[Pointer] = []
     for error in _validator().iter_errors(file.data):

@@ -49,15 +49,15 @@ SCALARS: list[tuple[str, Any]] = [
 
 @pytest.mark.parametrize(("text", "value"), SCALARS)
 def test_plain_scalars_follow_yaml_1_2(text: str, value: Any) -> None:
-    assert loader.parse(f"key: {text}\n") == {"key": value}
+    assert loader.parse(f"key: {text}\n")[0] == {"key": value}
 
 
 def test_nan() -> None:
-    assert math.isnan(loader.parse("key: .nan\n")["key"])
+    assert math.isnan(loader.parse("key: .nan\n")[0]["key"])
 
 
 def test_quoted_scalars_stay_text() -> None:
-    assert loader.parse("a: 'true'\nb: \"12\"\nc: |\n  no\n") == {
+    assert loader.parse("a: 'true'\nb: \"12\"\nc: |\n  no\n")[0] == {
         "a": "true",
         "b": "12",
         "c": "no\n",
@@ -65,12 +65,12 @@ def test_quoted_scalars_stay_text() -> None:
 
 
 def test_keys_are_always_text() -> None:
-    assert loader.parse("1: a\ntrue: b\nnull: c\n") == {"1": "a", "true": "b", "null": "c"}
+    assert loader.parse("1: a\ntrue: b\nnull: c\n")[0] == {"1": "a", "true": "b", "null": "c"}
 
 
 def test_positions_of_keys_and_values() -> None:
     text = "journey:\n  id: billing\n  stages:\n    - id: notice\n      name: Notice\n"
-    positions = loader.positions_of(text)
+    _, positions = loader.parse(text)
     assert positions.locate(("journey", "id")) == (2, 7)
     assert positions.locate(("journey", "id"), key=True) == (2, 3)
     assert positions.locate(("journey", "stages", 0, "name")) == (5, 13)
@@ -78,11 +78,19 @@ def test_positions_of_keys_and_values() -> None:
     assert positions.locate(("journey", "stages", 0, "missing", 3)) == (4, 7)
 
 
-def test_duplicate_key_in_the_fast_pass_names_both_lines() -> None:
+@pytest.mark.parametrize(
+    ("text", "at", "first"),
+    [
+        ("a: 1\nb:\n  c: 2\n  c: 3\n", (4, 3), 3),
+        ("l:\n  - x: 1\n  - {y: [1, {z: 2}], q: 1, y: 3}\n", (3, 28), 3),
+        ("a: {b: 1}\nc:\n  - - d: 1\n      e: 2\n      d: 3\n", (5, 7), 3),
+    ],
+)
+def test_duplicate_key_names_both_lines(text: str, at: tuple[int, int], first: int) -> None:
     with pytest.raises(loader.LoadError) as caught:
-        loader.parse("a: 1\nb:\n  c: 2\n  c: 3\n")
-    assert (caught.value.line, caught.value.col) == (4, 3)
-    assert "first on line 3, again on line 4" in caught.value.message
+        loader.parse(text)
+    assert (caught.value.line, caught.value.col) == at
+    assert f"first on line {first}, again on line {at[0]}" in caught.value.message
 
 
 def test_messages_never_echo_other_lines(workspace: Path) -> None:

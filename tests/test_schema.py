@@ -60,6 +60,6 @@ def test_objects_reject_unknown_keys() -> None:
     "path", sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "maps").rglob("*.yaml"))
 )
 def test_sample_maps_validate_with_the_reference_validator(path: str) -> None:
-    data = loader.parse((ROOT / path).read_text("utf-8"))
+    data, _ = loader.parse((ROOT / path).read_text("utf-8"))
     checker = jsonschema.FormatChecker(formats=("date",))
     jsonschema.Draft202012Validator(schema(), format_checker=checker).validate(data)

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from journeycode import atomic
 from journeycode.model import Workspace
-from journeycode.render import views
 from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz, RenderError
 
@@ -57,6 +56,9 @@ def diagrams(
     journey_ids: Iterable[str] | None = None,
 ) -> list[Diagram]:
     """The sources of the chosen views, for the chosen journeys (default: all)."""
+    # Imported here: pydot (and pyparsing) cost more to import than a check takes.
+    from journeycode.render import views
+
     wanted = set(journey_ids) if journey_ids is not None else None
     found: list[Diagram] = []
     for journey in workspace.journeys:

@@ -1,0 +1,178 @@
+"""journeycode's benchmark: ratios against floors measured in the same run.
+
+Machines here are noisy, so nothing is compared with a fixed number of seconds.
+For each portfolio size, on the same generated files, in separate processes:
+
+* floor — a bare ``yaml.load(..., Loader=CSafeLoader)`` of every file, in one process;
+* check — ``journeycode check`` (wall time and peak memory);
+* peer  — ``check-jsonschema --schemafile schema/journeycode.schema.json`` on the files.
+
+It prints check/floor (target ≤ 1.5 at 300 journeys of 40 touchpoints) and peer/check (target ≥ 10),
+the scaling exponent of check time in touchpoints (1 is linear), and, for the
+site, a full ``mkdocs build`` of a 100-journey portfolio against a rebuild
+after editing one map (target ≤ 15%), and serial against parallel diagram
+rendering. Each time is the median of ``--repeat`` runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import portfolio
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+FLOOR = """
+import sys, yaml
+for name in sys.argv[1:]:
+    with open(name, encoding="utf-8") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+
+def timed(
+    command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
+) -> tuple[float, float, int]:
+    """Wall seconds, peak resident MB and exit code of one process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=cwd
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def median(command: list[str], repeat: int, **kwargs: object) -> tuple[float, float]:
+    runs = [timed(command, **kwargs) for _ in range(repeat)]  # type: ignore[arg-type]
+    for _, _, code in runs:
+        if code not in (0, 1):
+            raise SystemExit(f"{command[0]} failed with exit code {code}")
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def check_sizes(
+    sizes: list[int], touchpoints: int, repeat: int, peer_up_to: int, work: Path
+) -> None:
+    print(f"check: {touchpoints} touchpoints per journey, median of {repeat} runs\n")
+    columns = [("journeys", 8), ("touchpts", 8), ("MB", 6), ("floor s", 8), ("check s", 8)]
+    columns += [("check/floor", 11), ("peak MB", 8), ("peer s", 8), ("peer/check", 10)]
+    header = " ".join(f"{name:>{width}}" for name, width in columns)
+    print(header)
+    print("-" * len(header))
+    points = []
+    for size in sizes:
+        folder = work / f"portfolio-{size}"
+        files = portfolio.write(folder, size, touchpoints)
+        megabytes = sum(f.stat().st_size for f in files) / 1e6
+        floor, _ = median([sys.executable, "-c", FLOOR, *map(str, files)], repeat)
+        check, peak = median([str(BIN / "journeycode"), "check", str(folder)], repeat)
+        peer_text = ratio_text = "—"
+        if size <= peer_up_to:
+            schema = str(ROOT / "schema" / "journeycode.schema.json")
+            peer, _ = median(
+                [str(BIN / "check-jsonschema"), "--schemafile", schema, *map(str, files)], 1
+            )
+            peer_text, ratio_text = f"{peer:8.2f}", f"{peer / check:10.1f}"
+        points.append((size * touchpoints, check))
+        print(
+            f"{size:>8} {size * touchpoints:>8} {megabytes:>6.1f} {floor:>8.2f} {check:>8.2f} "
+            f"{check / floor:>11.2f} {peak:>8.0f} {peer_text:>8} {ratio_text:>10}"
+        )
+    if len(points) >= 2:
+        xs = [math.log(p[0]) for p in points]
+        ys = [math.log(p[1]) for p in points]
+        mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+        slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sum(
+            (x - mean_x) ** 2 for x in xs
+        )
+        print(
+            f"\nscaling: check time ∝ touchpoints^{slope:.2f} (1.00 is linear; startup flattens it)"
+        )
+
+
+def site(journeys: int, touchpoints: int, work: Path) -> None:
+    print(f"\nsite: {journeys} journeys of {touchpoints} touchpoints\n")
+    project = work / "site-project"
+    maps = project / "maps"
+    portfolio.write(maps, journeys, touchpoints)
+    (project / "docs").mkdir(parents=True)
+    (project / "docs" / "index.md").write_text("# Portfolio\n", "utf-8")
+    (project / "mkdocs.yml").write_text(
+        "site_name: bench\ntheme: {name: mkdocs}\nplugins:\n  - journeycode: {fail_on: never}\n",
+        "utf-8",
+    )
+    env = {**os.environ, "JOURNEYCODE_CACHE_DIR": str(work / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    build = [sys.executable, "-m", "mkdocs", "build", "-q"]
+    full, _, code = timed(build, env=env, cwd=project)
+    if code:
+        raise SystemExit("mkdocs build failed")
+    edited = maps / "journeys" / "journey-0000.yaml"
+    edited.write_text(
+        edited.read_text("utf-8").replace("Journey number 0", "Journey zero"), "utf-8"
+    )
+    rebuild, _, _ = timed(build, env=env, cwd=project)
+    print(f"  full build (cold diagram cache)   {full:8.2f} s")
+    share = 100 * rebuild / full
+    print(
+        f"  rebuild after editing one map     {rebuild:8.2f} s   "
+        f"{share:5.1f}% of full (target ≤ 15%)"
+    )
+
+    from journeycode import render
+    from journeycode.compiler import compile_workspace
+    from journeycode.render.graphviz import Cache
+
+    items = render.diagrams(compile_workspace(maps).workspace)
+    timings = {}
+    for workers in (1, os.cpu_count() or 1):
+        start = time.perf_counter()
+        render.render(items, "svg", Cache(None), workers=workers)
+        timings[workers] = time.perf_counter() - start
+    serial, parallel = timings[1], timings[max(timings)]
+    print(
+        f"  diagrams ({len(items)}): serial {serial:.2f} s, parallel on {max(timings)} cores "
+        f"{parallel:.2f} s, speed-up {serial / parallel:.2f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="30,300,1000", help="journeys per portfolio")
+    parser.add_argument("--touchpoints", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--peer-up-to", type=int, default=300, help="largest size to run the peer on"
+    )
+    parser.add_argument("--site-journeys", type=int, default=100, help="0 skips the site")
+    parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.touchpoints, args.repeat, args.site_journeys = "3,6", 5, 1, 3
+    work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
+    try:
+        check_sizes(
+            [int(s) for s in args.sizes.split(",")],
+            args.touchpoints,
+            args.repeat,
+            args.peer_up_to,
+            work,
+        )
+        if args.site_journeys:
+            site(args.site_journeys, args.touchpoints, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""A tiny run of the benchmark, so it cannot rot; it asserts no timing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks import portfolio
+from journeycode.compiler import check
+from tests.conftest import ROOT
+
+
+def test_generated_portfolio_is_valid_and_errors_can_be_planted(tmp_path: Path) -> None:
+    portfolio.write(tmp_path / "valid", journeys=5, touchpoints=12)
+    assert not [p for p in check(tmp_path / "valid").problems if p.level == "error"]
+    portfolio.write(tmp_path / "planted", journeys=5, touchpoints=12, errors=2)
+    rules = {p.rule for p in check(tmp_path / "planted").problems if p.level == "error"}
+    assert {"unknown-reference", "load"} <= rules
+
+
+def test_generator_is_deterministic(tmp_path: Path) -> None:
+    first = portfolio.write(tmp_path / "a", journeys=3, touchpoints=8)
+    second = portfolio.write(tmp_path / "b", journeys=3, touchpoints=8)
+    assert [f.read_bytes() for f in first] == [f.read_bytes() for f in second]
+
+
+def test_benchmark_smoke_run() -> None:
+    run = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--quick"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "check/floor" in run.stdout
+    assert "scaling: check time" in run.stdout
+    assert "rebuild after editing one map" in run.stdout
+    assert "speed-up" in run.stdout
