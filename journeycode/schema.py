@@ -222,7 +222,7 @@ def _best_branch(error: ValidationError) -> ValidationError:
 def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | None]:
     if pattern == _id_pattern():
         return f"{field}: {show(value)} is not a valid id", _id_hint(value)
-    if "[0-9]{4}" in pattern:
+    if pattern.endswith("-[0-9]{2}-[0-9]{2}$"):
         return f"{field}: {show(value)} is not a date (YYYY-MM-DD)", None
     if pattern.startswith("^(0|[1-9]"):
         return (

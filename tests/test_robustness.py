@@ -6,13 +6,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from journeycode import loader
 from journeycode.compiler import check
-from journeycode.schema import schema
+from journeycode.schema import _fast_validator, schema
 
 # Keys the format knows, so generated documents get deep into the schema.
 _KEYS = sorted(
@@ -71,3 +72,39 @@ def test_any_text_parses_or_gives_a_load_error(text: str) -> None:
 @given(st.text(alphabet="[]{}:,-?&*!|>'\"# \n\tab0", max_size=80))
 def test_yaml_punctuation_parses_or_gives_a_load_error(text: str) -> None:
     _parses_or_fails_located(text)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=_DOCUMENTS)
+def test_fast_and_reference_validators_agree(document: dict[str, Any]) -> None:
+    """jsonschema-rs only decides that a file is valid; it must never accept
+    what the reference jsonschema rejects (nor the other way round)."""
+    import jsonschema
+
+    reference = jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.FormatChecker(formats=("date",))
+    )
+    assert _fast_validator().is_valid(document) == reference.is_valid(document)
+
+
+@pytest.mark.parametrize(
+    "date", ["2026-02-28", "2026-02-30", "2026-13-01", "0000-01-01", "2024-02-29", "2026-1-01"]
+)
+def test_validators_agree_on_dates(date: str) -> None:
+    import jsonschema
+
+    document = {
+        "kpis": [
+            {
+                "id": "k",
+                "name": "K",
+                "kind": "outcome",
+                "unit": "count",
+                "measurements": [{"date": date, "value": 1}],
+            }
+        ]
+    }
+    reference = jsonschema.Draft202012Validator(
+        schema(), format_checker=jsonschema.FormatChecker(formats=("date",))
+    )
+    assert _fast_validator().is_valid(document) == reference.is_valid(document)
