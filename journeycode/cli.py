@@ -162,8 +162,8 @@ def coverage_command(
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Where rendered diagrams are cached (default: $JOURNEYCODE_CACHE_DIR or "
-    "~/.cache/journeycode/diagrams).",
+    help="Where rendered diagrams are cached (default: diagrams/ in $JOURNEYCODE_CACHE_DIR "
+    "or ~/.cache/journeycode).",
 )
 @click.option("--no-cache", is_flag=True, help="Render everything again.")
 def render_command(
@@ -182,7 +182,7 @@ def render_command(
         if journey_id not in known:
             _fail(f"no journey '{journey_id}'", did_you_mean(journey_id, known))
     items = render.diagrams(compiled.workspace, view_names or render.VIEWS, journey_ids or None)
-    cache = Cache(None if no_cache else (cache_dir or default_cache_dir()))
+    cache = Cache(None if no_cache else (cache_dir or default_cache_dir() / "diagrams"))
     try:
         files = render.render(items, output_format, cache)
         written = render.write(out, files)
@@ -218,7 +218,9 @@ def docs_command(path: Path, out: Path) -> None:
     files = [f.path for f in compiled.workspace.files]
     try:
         site = build_site(
-            compiled, cache=Cache(default_cache_dir()), history=history.history(path, files)
+            compiled,
+            cache=Cache(default_cache_dir() / "diagrams"),
+            history=history.history(path, files),
         )
         contents = {**{p: m.encode("utf-8") for p, m in site.pages.items()}, **site.assets}
         render.write(out, contents)

@@ -103,6 +103,8 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 def display_width(text: str) -> int:
+    if text.isascii():  # the common case, without a Unicode lookup per character
+        return len(text)
     return sum(2 if _is_wide(c) else 1 for c in text)
 
 
@@ -113,6 +115,8 @@ def _is_wide(char: str) -> bool:
 def _pieces(paragraph: str) -> list[tuple[str, bool]]:
     """Break opportunities: (piece, preceded by a space). Each wide character is
     its own piece; runs of other characters are split at spaces."""
+    if paragraph.isascii():
+        return [(word, True) for word in paragraph.split()]
     pieces: list[tuple[str, bool]] = []
     for word in paragraph.split():
         spaced = True

@@ -305,3 +305,19 @@ def test_rebuild_after_editing_one_map_renders_only_its_diagrams(tmp_path: Path)
         encoding="utf-8",
     )
     assert build() == 2  # the onboarding journey and blueprint; nothing else changed
+
+
+def test_cached_pages_build_the_same_site(tmp_path: Path) -> None:
+    """A build that takes every page from the page cache makes the same HTML,
+    table of contents and anchors as one that converts them all."""
+    project = _project(tmp_path, "material", ROOT / "maps")
+    assert _build(project, tmp_path).returncode == 0
+    cold = {
+        p.relative_to(project / "site"): p.read_bytes()
+        for p in (project / "site" / "journeys").rglob("*.html")
+    }
+    assert len(list((tmp_path / "cache" / "pages").iterdir())) == len(cold)
+    run = _build(project, tmp_path)
+    assert run.returncode == 0, run.stderr
+    for path, html in cold.items():
+        assert (project / "site" / path).read_bytes() == html, path

@@ -78,11 +78,13 @@ class Graphviz:
 
 
 def default_cache_dir() -> Path:
+    """journeycode's cache: ``$JOURNEYCODE_CACHE_DIR``, else ~/.cache/journeycode.
+    Diagrams go in its ``diagrams`` folder, converted site pages in ``pages``."""
     configured = os.environ.get("JOURNEYCODE_CACHE_DIR")
     if configured:
         return Path(configured)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "journeycode" / "diagrams"
+    return Path(base) / "journeycode"
 
 
 @dataclass(frozen=True)

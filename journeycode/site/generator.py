@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,24 +81,24 @@ class _Pages:
             j.id: f"{j.id}-journey.md" if j.id in RESERVED else f"{j.id}.md"
             for j in workspace.journey_by_id.values()
         }
-        self.workspace = workspace
+        self.entities: dict[str, Mapping[str, Entity]] = {
+            "journey": workspace.journey_by_id,
+            "persona": workspace.persona_by_id,
+            "channel": workspace.channel_by_id,
+            "owner": workspace.owner_by_id,
+            "kpi": workspace.kpi_by_id,
+        }
 
     def path(self, kind: str, ident: str) -> str:
         return self.journey[ident] if kind == "journey" else f"{kind}s/{ident}.md"
 
     def link(self, here: str, kind: str, ident: str, text: str | None = None) -> Markup:
-        names: dict[str, dict[str, Entity]] = {
-            "journey": dict(self.workspace.journey_by_id),
-            "persona": dict(self.workspace.persona_by_id),
-            "channel": dict(self.workspace.channel_by_id),
-            "owner": dict(self.workspace.owner_by_id),
-            "kpi": dict(self.workspace.kpi_by_id),
-        }
-        entity = names[kind].get(ident)
+        entity = self.entities[kind].get(ident)
         label = text if text is not None else (getattr(entity, "name", ident) if entity else ident)
         if entity is None:
             return Markup(markdown_text(label))
-        target = posixpath.relpath(self.path(kind, ident), posixpath.dirname(here) or ".")
+        # Pages sit in the section or one folder below it: no need for relpath.
+        target = "../" * here.count("/") + self.path(kind, ident)
         return Markup(f"[{markdown_text(label)}]({target})")
 
 
@@ -243,6 +243,9 @@ class _Context:
         self.cov = cov
         self.history = history
         self.coverage_by_id = {j.id: j for j in cov.journeys}
+        self.rows = [
+            (j, s, tp) for j in self.workspace.journey_by_id.values() for s, tp in j.touchpoints()
+        ]
 
     def render(self, template: str, here: str, **values: Any) -> str:
         def link(kind: str, ident: str | None, text: str | None = None) -> Markup:
@@ -339,12 +342,7 @@ class _Context:
         return {"persona": persona, "paths": paths, "emotion_for": emotion_for}
 
     def channel(self, channel: Entity, here: str) -> dict[str, Any]:
-        uses = [
-            (j, s, tp)
-            for j in self.workspace.journey_by_id.values()
-            for s, tp in j.touchpoints()
-            if tp.channel == channel.id
-        ]
+        uses = _by_journey(row for row in self.rows if row[2].channel == channel.id)
         preferred = [
             p for p in self.workspace.persona_by_id.values() if channel.id in p.preferred_channels
         ]
@@ -353,14 +351,12 @@ class _Context:
 
     def owner(self, owner: Entity, here: str) -> dict[str, Any]:
         journeys = self.workspace.journey_by_id.values()
-        touchpoints = [
-            (j, s, tp) for j in journeys for s, tp in j.touchpoints() if owner_of(s, tp) == owner.id
-        ]
+        touchpoints = [(j, s, tp) for j, s, tp in self.rows if owner_of(s, tp) == owner.id]
         return {
             "owner": owner,
             "journeys": [j for j in journeys if j.owner == owner.id],
             "stages": [(j, s) for j in journeys for s in j.stages if s.owner == owner.id],
-            "touchpoints": touchpoints,
+            "touchpoints": _by_journey(touchpoints),
             "pain_points": [(j, tp, pain) for j, _, tp in touchpoints for pain in tp.pain_points],
             "kpis": [
                 (k, _status(k)) for k in self.workspace.kpi_by_id.values() if k.owner == owner.id
@@ -380,9 +376,7 @@ class _Context:
             "trend": _trend(kpi),
             "target": self._kpi_target(kpi.id),
             "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
-            "touchpoints": [
-                (j, s, tp) for j in journeys for s, tp in j.touchpoints() if kpi.id in tp.kpis
-            ],
+            "touchpoints": _by_journey(row for row in self.rows if kpi.id in row[2].kpis),
             "opportunities": [
                 (j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis
             ],
@@ -421,6 +415,17 @@ def _trend(kpi: Kpi) -> list[tuple[str, str, str]]:
         rows.append((m.date, _number(m.value), arrow))
         previous = m.value
     return rows
+
+
+def _by_journey(
+    rows: Iterable[tuple[Journey, Stage, Touchpoint]],
+) -> list[tuple[Journey, list[tuple[Stage, Touchpoint]]]]:
+    """Touchpoint rows grouped under their journey, so a catalog page stays one
+    row per journey however large the portfolio."""
+    grouped: dict[str, tuple[Journey, list[tuple[Stage, Touchpoint]]]] = {}
+    for journey, stage, tp in rows:
+        grouped.setdefault(journey.id, (journey, []))[1].append((stage, tp))
+    return list(grouped.values())
 
 
 def _journey_entities(journey: Journey) -> Iterable[tuple[str, Entity]]:

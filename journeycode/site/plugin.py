@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from journeycode import compiler
 from journeycode.problems import Level, WorkspaceError
@@ -23,6 +24,7 @@ from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import text
 from journeycode.site import history
 from journeycode.site.generator import CSS, Site, build_site
+from journeycode.site.pagecache import PageCache
 
 _FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
 
@@ -35,6 +37,7 @@ class JourneycodeConfig(base.Config):
 
 class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     site: Site | None = None
+    pages = PageCache(None)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").parent / self.config.maps
@@ -50,10 +53,13 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         files = [f.path for f in compiled.workspace.files]
         try:
             self.site = build_site(
-                compiled, cache=Cache(default_cache_dir()), history=history.history(root, files)
+                compiled,
+                cache=Cache(default_cache_dir() / "diagrams"),
+                history=history.history(root, files),
             )
         except RenderError as error:
             raise PluginError(f"journeycode: {error}") from None
+        self.pages = PageCache(default_cache_dir() / "pages")
         section = self.config.path.strip("/")
         config.extra_css.append(f"{section}/{CSS}")
         if config.nav is not None:
@@ -67,7 +73,18 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
             files.append(File.generated(config, f"{section}/{path}", content=markdown))
         for path, data in self.site.assets.items():
             files.append(File.generated(config, f"{section}/{path}", content=data))
+        extensions = [config.use_directory_urls, config.markdown_extensions, config.mdx_configs]
+        self.pages.start_build((f.src_uri for f in files), extensions)
         return files
+
+    def _ours(self, page: Page) -> bool:
+        return page.file.src_uri.startswith(self.config.path.strip("/") + "/")
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
+        return self.pages.before(page, markdown) if self._ours(page) else markdown
+
+    def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
+        return self.pages.after(page, html, files) if self._ours(page) else html
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path or ".").parent / self.config.maps))

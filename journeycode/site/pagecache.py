@@ -1,0 +1,119 @@
+"""A cache of the HTML MkDocs makes from each generated page.
+
+MkDocs converts every page's Markdown on every build, and for a large
+portfolio that conversion is most of the build. A generated page whose
+Markdown, URL and site (the set of files, the Markdown extensions) are what
+they were last time converts to the same HTML: the plugin hands MkDocs an
+empty page to convert and restores the HTML, table of contents, title and
+anchors MkDocs made before. Pages whose conversion logged a warning are never
+cached, so a cached build warns (and fails under --strict) like a fresh one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, get_toc
+
+from journeycode import atomic
+
+VERSION = "1"  # of the entry layout below
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
+# One for the process: MkDocs makes a new plugin object on every rebuild of `serve`.
+_WARNINGS = _Counter()
+logging.getLogger("mkdocs").addHandler(_WARNINGS)
+
+
+@dataclass
+class PageCache:
+    folder: Path | None
+    site: str = ""
+
+    def __post_init__(self) -> None:
+        self._warnings = _WARNINGS
+        self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> (key, warnings before)
+        self._hits: dict[str, dict[str, Any]] = {}
+
+    def start_build(self, files: Iterable[str], settings: Any) -> None:
+        """What every page's HTML depends on besides its own Markdown and URL."""
+        self.site = _digest(json.dumps([sorted(files), settings], sort_keys=True, default=str))
+        self._pending.clear()
+        self._hits.clear()
+
+    def before(self, page: Page, markdown: str) -> str:
+        """The Markdown MkDocs should convert: the page's own, or nothing when cached."""
+        key = _digest(f"{VERSION}\0{self.site}\0{page.url}\0{markdown}")
+        entry = self._read(key)
+        if entry is not None:
+            self._hits[page.file.src_uri] = entry
+            return ""
+        self._pending[page.file.src_uri] = (key, self._warnings.count)
+        return markdown
+
+    def after(self, page: Page, html: str, files: Files) -> str:
+        """The page's HTML, restored from the cache or stored into it."""
+        entry = self._hits.pop(page.file.src_uri, None)
+        if entry is not None:
+            page.toc = get_toc(entry["toc"])
+            page._title_from_render = entry["title"]
+            page.present_anchor_ids = set(entry["anchors"])
+            if entry["links"] is not None:
+                found = {files.get_file_from_path(uri): v for uri, v in entry["links"].items()}
+                page.links_to_anchors = {f: v for f, v in found.items() if f is not None}
+            html_text: str = entry["html"]
+            return html_text
+        key, warnings = self._pending.pop(page.file.src_uri, ("", -1))
+        if key and warnings == self._warnings.count and self.folder is not None:
+            links = page.links_to_anchors
+            entry = {
+                "html": html,
+                "toc": [_token(item) for item in page.toc],
+                "title": page._title_from_render,
+                "anchors": sorted(page.present_anchor_ids or ()),
+                "links": None if links is None else {f.src_uri: v for f, v in links.items()},
+            }
+            # A cache that cannot be written only costs time.
+            with contextlib.suppress(OSError):
+                atomic.write_text(self.folder / key, json.dumps(entry))
+        return html
+
+    def _read(self, key: str) -> dict[str, Any] | None:
+        if self.folder is None:
+            return None
+        try:
+            entry: dict[str, Any] = json.loads((self.folder / key).read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry
+
+
+def _token(item: AnchorLink) -> dict[str, Any]:
+    return {
+        "level": item.level,
+        "id": item.id,
+        "name": item.title,
+        "children": [_token(child) for child in item.children],
+    }
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
