@@ -78,7 +78,7 @@ def _mean(shares: dict[str, Share]) -> float | None:
 
 
 def coverage(workspace: Workspace) -> Coverage:
-    journeys = tuple(_journey(workspace, journey) for journey in workspace.journeys)
+    journeys = tuple(_journey(workspace, j) for j in workspace.journey_by_id.values())
     shares = {name: sum((j.shares[name] for j in journeys), Share(0, 0)) for name in SHARES}
     # A channel used by two journeys counts once for the portfolio.
     used = sorted({channel for j in journeys for channel in j.channels})

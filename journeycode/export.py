@@ -128,7 +128,7 @@ def touchpoint_sheet(compiled: Compiled) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for journey in workspace.journeys:
+    for journey in workspace.journey_by_id.values():
         for stage, tp in journey.touchpoints():
             channel = workspace.channel_by_id.get(tp.channel)
             for persona in journey.personas_at(tp):
@@ -170,7 +170,7 @@ def mermaid(compiled: Compiled) -> str:
     workspace = compiled.workspace
     names = {p.id: p.name for p in workspace.persona_by_id.values()}
     out: list[str] = []
-    for journey in workspace.journeys:
+    for journey in workspace.journey_by_id.values():
         out += [f"## {mermaid_text(journey.name)}", "", "```mermaid", "journey"]
         out.append(f"    title {mermaid_text(journey.name)}")
         for stage in journey.stages:

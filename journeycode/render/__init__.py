@@ -61,7 +61,7 @@ def diagrams(
 
     wanted = set(journey_ids) if journey_ids is not None else None
     found: list[Diagram] = []
-    for journey in workspace.journeys:
+    for journey in workspace.journey_by_id.values():
         if wanted is not None and journey.id not in wanted:
             continue
         for view in JOURNEY_VIEWS:

@@ -272,14 +272,14 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
     """Journeys in the middle, the personas they serve on the left, the channels
     they use on the right, and the owners who maintain them."""
     graph = _graph("portfolio", "Journey portfolio", rankdir="LR", ranksep="1.2", nodesep="0.2")
-    personas = sorted({p for j in workspace.journeys for p in j.personas})
+    personas = sorted({p for j in workspace.journey_by_id.values() for p in j.personas})
     channels = sorted(workspace.journeys_by_channel)
-    owners = sorted({j.owner for j in workspace.journeys if j.owner})
+    owners = sorted({j.owner for j in workspace.journey_by_id.values() if j.owner})
     node: dict[tuple[str, str], str] = {}
     for kind, ids in (("persona", personas), ("channel", channels), ("owner", owners)):
         for index, ident in enumerate(ids):
             node[(kind, ident)] = f"{kind[0]}{index}"
-    for index, item in enumerate(workspace.journeys):
+    for index, item in enumerate(workspace.journey_by_id.values()):
         node[("journey", item.id)] = f"j{index}"
 
     column = pydot.Subgraph("personas", rank="min")
@@ -311,7 +311,7 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
                 color="#777777",
             )
         )
-    for item in workspace.journeys:
+    for item in workspace.journey_by_id.values():
         meta = " · ".join(x for x in (item.status, item.version and f"v{item.version}") if x)
         graph.add_node(
             pydot.Node(
@@ -342,7 +342,7 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
             )
         )
     graph.add_subgraph(column)
-    for item in workspace.journeys:
+    for item in workspace.journey_by_id.values():
         target = node[("journey", item.id)]
         for persona_id in item.personas:
             graph.add_edge(pydot.Edge(node[("persona", persona_id)], target, color="#7d5ba6"))
