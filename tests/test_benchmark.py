@@ -37,5 +37,5 @@ def test_benchmark_smoke_run() -> None:
     assert run.returncode == 0, run.stderr
     assert "check/floor" in run.stdout
     assert "scaling: check time" in run.stdout
-    assert "rebuild after editing one map" in run.stdout
+    assert "rebuild after editing one touchpoint" in run.stdout
     assert "speed-up" in run.stdout
