@@ -92,6 +92,8 @@ def main() -> None:
 def check(path: Path, output_format: str, strict: bool, output: Path | None) -> None:
     """Validate the maps in PATH (default: maps) and run the rules."""
     result = _compile(path).result
+    if not result.files:
+        click.echo(f"journeycode: no *.yaml or *.yml files below {path}", err=True)
     reporter = REPORTERS[output_format]
     if output_format == "text" and output is None and _color(sys.stdout):
         reporter = text.report_color

@@ -121,3 +121,10 @@ def test_python_dash_m_and_console_script_agree() -> None:
     )
     outputs.add(run.stdout)
     assert len(outputs) == 1
+
+
+def test_an_empty_folder_is_clean_but_said(tmp_path: Path) -> None:
+    code, out, err = _run("check", str(tmp_path))
+    assert code == ExitCode.OK
+    assert out == "No problems in 0 files.\n"
+    assert f"no *.yaml or *.yml files below {tmp_path}" in err
