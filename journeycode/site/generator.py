@@ -178,6 +178,10 @@ def _format_sections() -> list[dict[str, Any]]:
             return " / ".join(map(str, node["enum"]))
         if "anyOf" in node:
             return " or ".join(kind(n) for n in node["anyOf"])
+        if "allOf" in node:
+            return kind(node["allOf"][0])
+        if node.get("type") == "array" and "$ref" in node.get("items", {}):
+            return "list of " + node["items"]["$ref"].rsplit("/", 1)[-1]
         return str(node.get("type", "object"))
 
     sections = []
