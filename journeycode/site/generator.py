@@ -181,7 +181,7 @@ def _format_sections() -> list[dict[str, Any]]:
         if "allOf" in node:
             return kind(node["allOf"][0])
         if node.get("type") == "array" and "$ref" in node.get("items", {}):
-            return "list of " + node["items"]["$ref"].rsplit("/", 1)[-1]
+            return "list of " + str(node["items"]["$ref"]).rsplit("/", 1)[-1]
         return str(node.get("type", "object"))
 
     sections = []
