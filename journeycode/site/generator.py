@@ -10,7 +10,6 @@ text from a map can become a link, HTML or template code on the site.
 
 from __future__ import annotations
 
-import datetime
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from journeycode import render
+from journeycode import digest, render
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage
 from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
@@ -108,13 +107,16 @@ def build_site(
     cache: Cache,
     history: dict[Any, list[Change]] | None,
     graphviz: Graphviz | None = None,
-    today: datetime.date | None = None,
 ) -> Site:
-    """Every page and diagram of the site. Raises RenderError if Graphviz fails."""
+    """Every page and diagram of the site. Raises RenderError if Graphviz fails.
+
+    ``cache`` holds the diagrams and the journey pages, by the digest of their
+    inputs, so a rebuild after editing one map redoes only that map's."""
     workspace = compiled.workspace
     pages = _Pages(workspace)
     cov = coverage(workspace)
-    diagrams = render.render(render.diagrams(workspace), "svg", cache, graphviz)
+    inputs = digest.Inputs(workspace)
+    diagrams = render.render(render.diagrams(workspace, inputs=inputs), "svg", cache, graphviz)
     assets = {f"diagrams/{name}": data for name, data in diagrams.items()}
     assets[CSS] = _STYLESHEET.encode()
     out: dict[str, str] = {}
@@ -123,7 +125,18 @@ def build_site(
     out["index.md"] = context.render("index.md.j2", "index.md", journeys=context.journey_rows())
     for journey in workspace.journey_by_id.values():
         here = pages.path("journey", journey.id)
-        out[here] = context.render("journey.md.j2", here, **context.journey(journey, here))
+        key = digest.of(
+            "journey page",
+            here,
+            inputs.journey(journey),
+            context.problems_in(journey.src.file.display),
+            history and history.get(journey.src.file.path),
+        )
+        cached = cache.get(key)
+        if cached is None:
+            markdown = context.render("journey.md.j2", here, **context.journey(journey, here))
+            cache.put(key, markdown.encode("utf-8"))
+        out[here] = markdown if cached is None else cached.decode("utf-8")
     for kind, entities, template in (
         ("persona", workspace.persona_by_id.values(), "persona.md.j2"),
         ("channel", workspace.channel_by_id.values(), "channel.md.j2"),

@@ -1,0 +1,56 @@
+"""Digests of what a diagram or a page is made from, for the render caches.
+
+A journey's diagrams and page depend on its own file, on the catalog (every
+file's data but its journey) and on journeycode's own code. Hashing those
+inputs lets a rebuild skip building what has not changed, before any of it is
+built.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from journeycode import __version__
+from journeycode.model import Journey, Workspace
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def of(*parts: Any) -> str:
+    """A digest of JSON-able parts (repr for anything else)."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def code() -> str:
+    """journeycode's version and the source of everything that draws or writes pages."""
+    sources = sorted(
+        [
+            *(_PACKAGE / "render").glob("*.py"),
+            *(_PACKAGE / "site").glob("*.py"),
+            *(_PACKAGE / "site" / "templates").glob("*.j2"),
+            _PACKAGE / "quoting.py",
+        ]
+    )
+    return of(__version__, [path.read_text("utf-8") for path in sources])
+
+
+class Inputs:
+    """The digests of one workspace's inputs."""
+
+    def __init__(self, workspace: Workspace):
+        catalog = [{k: v for k, v in f.data.items() if k != "journey"} for f in workspace.files]
+        self.catalog = of(code(), catalog)
+        self._files: dict[int, str] = {}
+
+    def journey(self, journey: Journey) -> str:
+        """What the journey's diagrams are drawn from: its file and the catalog."""
+        file = journey.src.file
+        if id(file) not in self._files:
+            self._files[id(file)] = of(self.catalog, file.display, file.data)
+        return self._files[id(file)]
