@@ -72,6 +72,11 @@ class Coverage:
         return _mean(self.shares)
 
 
+def percent(value: float | None) -> str:
+    """A share as people read it: 83%, or — when there was nothing to count."""
+    return "—" if value is None else f"{value:.0f}%"
+
+
 def _mean(shares: dict[str, Share]) -> float | None:
     values = [p for p in (share.percent for share in shares.values()) if p is not None]
     return sum(values) / len(values) if values else None

@@ -8,7 +8,6 @@ activated); ``graphviz-pure`` on PATH; ``dot`` on PATH.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import subprocess
@@ -16,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import atomic
+from journeycode import atomic, digest
 
 TIMEOUT_SECONDS = 120
 
@@ -94,11 +93,7 @@ class Cache:
     folder: Path | None
 
     def key(self, graphviz: Graphviz, source: str, output_format: str) -> str:
-        digest = hashlib.sha256()
-        for part in (graphviz.identity, output_format, source):
-            digest.update(part.encode("utf-8"))
-            digest.update(b"\0")
-        return digest.hexdigest()
+        return digest.of(graphviz.identity, output_format, source)
 
     def get(self, key: str) -> bytes | None:
         if self.folder is None:

@@ -6,18 +6,14 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share
+from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share, percent
 from journeycode.quoting import markdown_text
 
 VERSION = 1
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
-
-
 def _share(share: Share) -> str:
-    return f"{_percent(share.percent):>5} ({share.covered}/{share.total})"
+    return f"{percent(share.percent):>5} ({share.covered}/{share.total})"
 
 
 def _matrix(
@@ -41,14 +37,14 @@ def _matrix(
 def text(cov: Coverage) -> str:
     lines: list[str] = []
     for journey in cov.journeys:
-        lines.append(f"{journey.name} [{journey.id}]  total {_percent(journey.total)}")
+        lines.append(f"{journey.name} [{journey.id}]  total {percent(journey.total)}")
         lines += _matrix("persona \\ stage", journey.personas, journey.stages)
         lines.append("")
         lines += _matrix("channel \\ stage", journey.channels, journey.stages)
         lines.append("")
         lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in journey.shares.items()]
         lines.append("")
-    lines.append(f"Portfolio ({len(cov.journeys)} journeys)  total {_percent(cov.total)}")
+    lines.append(f"Portfolio ({len(cov.journeys)} journeys)  total {percent(cov.total)}")
     lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in cov.shares.items()]
     return "\n".join(lines) + "\n"
 
@@ -83,13 +79,13 @@ def json_report(cov: Coverage) -> str:
 
 
 def markdown(cov: Coverage) -> str:
-    lines = ["# Coverage", "", f"Portfolio total: **{_percent(cov.total)}**", ""]
+    lines = ["# Coverage", "", f"Portfolio total: **{percent(cov.total)}**", ""]
     header = "| | " + " | ".join(markdown_text(j.id) for j in cov.journeys) + " | portfolio |"
     lines += [header, "|---" * (len(cov.journeys) + 2) + "|"]
     for name, label in SHARES.items():
-        percents = [_percent(j.shares[name].percent) for j in cov.journeys]
+        percents = [percent(j.shares[name].percent) for j in cov.journeys]
         lines.append(
-            f"| {label} | " + " | ".join(percents) + f" | {_percent(cov.shares[name].percent)} |"
+            f"| {label} | " + " | ".join(percents) + f" | {percent(cov.shares[name].percent)} |"
         )
     lines.append("")
     for journey in cov.journeys:

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from journeycode import digest, render
 from journeycode.compiler import Compiled
-from journeycode.coverage import SHARES, Coverage, coverage
+from journeycode.coverage import SHARES, Coverage, coverage, percent
 from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.queries import emotion_for, owner_of
@@ -260,6 +260,9 @@ class _Context:
         self.cov = cov
         self.history = history
         self.coverage_by_id = {j.id: j for j in cov.journeys}
+        self.problems_by_path: dict[str, list[Problem]] = {}
+        for problem in compiled.result.problems:
+            self.problems_by_path.setdefault(problem.path, []).append(problem)
         self.rows = [
             (j, s, tp) for j in self.workspace.journey_by_id.values() for s, tp in j.touchpoints()
         ]
@@ -272,11 +275,11 @@ class _Context:
             return posixpath.relpath(path, posixpath.dirname(here) or ".")
 
         return _ENVIRONMENT.get_template(template).render(
-            link=link, asset=asset, percent=_percent, number=_number, **values
+            link=link, asset=asset, percent=percent, number=_number, **values
         )
 
     def problems_in(self, path: str) -> list[Problem]:
-        return [p for p in self.compiled.result.problems if p.path == path]
+        return self.problems_by_path.get(path, [])
 
     def journey_rows(self) -> list[dict[str, Any]]:
         rows = []
@@ -404,10 +407,6 @@ class _Context:
 
 
 _UNITS = {"percent": "%", "seconds": " s", "minutes": " min", "hours": " h"}
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
 
 
 def _status(kpi: Kpi) -> str | None:

@@ -12,7 +12,6 @@ cached, so a cached build warns (and fails under --strict) like a fresh one.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from journeycode import atomic
+from journeycode import atomic, digest
 
 VERSION = "1"  # of the entry layout below
 
@@ -55,13 +54,13 @@ class PageCache:
 
     def start_build(self, files: Iterable[str], settings: Any) -> None:
         """What every page's HTML depends on besides its own Markdown and URL."""
-        self.site = _digest(json.dumps([sorted(files), settings], sort_keys=True, default=str))
+        self.site = digest.of(sorted(files), settings)
         self._pending.clear()
         self._hits.clear()
 
     def before(self, page: Page, markdown: str) -> str:
         """The Markdown MkDocs should convert: the page's own, or nothing when cached."""
-        key = _digest(f"{VERSION}\0{self.site}\0{page.url}\0{markdown}")
+        key = digest.of(VERSION, self.site, page.url, markdown)
         entry = self._read(key)
         if entry is not None:
             self._hits[page.file.src_uri] = entry
@@ -113,7 +112,3 @@ def _token(item: AnchorLink) -> dict[str, Any]:
         "name": item.title,
         "children": [_token(child) for child in item.children],
     }
-
-
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
