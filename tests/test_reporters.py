@@ -54,6 +54,7 @@ def test_github_escapes_what_would_break_a_command() -> None:
 
 def test_sarif_validates_against_the_sarif_2_1_0_schema(result: Result) -> None:
     document = json.loads(REPORTERS["sarif"](result))
+    assert SARIF_SCHEMA.is_file(), f"{SARIF_SCHEMA} missing: shared/ must sit beside the checkout"
     schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(schema).validate(document)
     run = document["runs"][0]
