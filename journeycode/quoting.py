@@ -10,11 +10,13 @@ Graphviz's own escapes (``\\N``, ``\\G``, ``\\l`` …) show literally; HTML-like
 labels are entity-escaped with backslashes doubled (Graphviz expands its
 escapes there too); SVG text is entity-escaped; Mermaid text loses the few characters
 its journey syntax gives meaning to; Markdown text has every character
-Markdown or HTML could read as syntax written as an HTML entity.
+Markdown or HTML could read as syntax written as an HTML entity; titles (of
+pages and navigation entries) hold no HTML syntax character at all.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -22,6 +24,14 @@ import unicodedata
 # Each becomes a look-alike: RATIO, REVERSED SEMICOLON, FULLWIDTH NUMBER SIGN.
 _MERMAID = str.maketrans(
     {":": "\u2236", ";": "\u204f", "#": "\uff03", "\n": " ", "\r": " ", "\t": " "}
+)
+
+
+# Themes print titles raw, in attributes, escaped, or through ``striptags``,
+# which turns entities back into markup: only a title with no HTML syntax
+# character is safe in all of them. Each becomes a look-alike.
+_TITLE = str.maketrans(
+    {"<": "\uff1c", ">": "\uff1e", "&": "\uff06", '"': "\u201d", "'": "\u2019", "`": "\u02cb"}
 )
 
 
@@ -73,6 +83,19 @@ def markdown_text(text: str) -> str:
     return _LIST_START.sub(
         lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)) + m.group(3), escaped
     )
+
+
+def title(text: str) -> str:
+    """A page or navigation title that any theme may print as HTML, in an
+    attribute or through ``striptags``: on one line, with look-alikes for
+    ``<`` ``>`` ``&`` and quotes."""
+    return " ".join(text.translate(_TITLE).split())
+
+
+def front_matter(page_title: str) -> str:
+    """The YAML front matter that gives a generated page its title, so a site
+    generator never derives one from the page's (escaped) heading."""
+    return f"---\ntitle: {json.dumps(title(page_title), ensure_ascii=False)}\n---\n\n"
 
 
 def mermaid_text(text: str) -> str:

@@ -6,6 +6,7 @@ A screenshot of a journey page is left in build/screenshots/ for people to look 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -14,8 +15,11 @@ import sys
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from journeycode.compiler import compile_workspace
 from tests.conftest import ROOT
@@ -30,6 +34,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 WORKSPACE = compile_workspace(ROOT / "maps", "maps").workspace
 
 
@@ -43,17 +48,15 @@ def _chromium() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("site")
+def _build(project: Path, folder: Path) -> None:
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
         "JOURNEYCODE_CACHE_DIR": str(folder.parent / "diagram-cache"),
     }
     build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(folder)],
-        cwd=ROOT,
+        [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(folder)],
+        cwd=project,
         env=env,
         capture_output=True,
         text=True,
@@ -61,6 +64,9 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     assert build.returncode == 0, build.stderr
 
+
+@contextlib.contextmanager
+def _served(folder: Path) -> Iterator[str]:
     class Quiet(SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
@@ -68,9 +74,19 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("site")
+    _build(ROOT, folder)
+    with _served(folder) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +168,86 @@ def test_every_generated_page_loads_cleanly(browser: object, site_url: str) -> N
         visit = _Visit(browser, site_url + path)
         assert visit.page.locator("h1").count() == 1
         visit.close()
+
+
+# Each breaks out of a different place a theme may print a title: element text,
+# an attribute, <title> after striptags (which turns entities back into tags).
+PAYLOADS = [
+    "<img src=x onerror=alert(1)>",
+    "</title><script>alert(2)</script>",
+    '"><svg onload=alert(3)>',
+    "' onmouseover='alert(4)' x='",
+    "&lt;img src=x onerror=alert(5)&gt;",
+    '<a href="javascript:alert(6)">six</a>',
+]
+
+
+def _hostile_names(node: Any, counter: list[int]) -> None:
+    """Every entity's name (and a pain point's text) becomes a payload."""
+    if isinstance(node, dict):
+        for key in ("name", "text"):
+            if isinstance(node.get(key), str):
+                node[key] = f"{PAYLOADS[counter[0] % len(PAYLOADS)]} #{counter[0]}"
+                counter[0] += 1
+        for value in node.values():
+            _hostile_names(value, counter)
+    elif isinstance(node, list):
+        for item in node:
+            _hostile_names(item, counter)
+
+
+@pytest.fixture(scope="module", params=["material", "mkdocs"])
+def hostile_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    project = tmp_path_factory.mktemp("hostile")
+    counter = [0]
+    for source in sorted((ROOT / "maps").rglob("*.yaml")):
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        _hostile_names(data, counter)
+        target = project / "maps" / source.relative_to(ROOT / "maps")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (project / "docs").mkdir()
+    (project / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    theme = "{name: material, font: false}" if request.param == "material" else "{name: mkdocs}"
+    (project / "mkdocs.yml").write_text(
+        f"site_name: hostile\ntheme: {theme}\nplugins: [search, {{journeycode: "
+        "{maps: maps, fail_on: never}}]\nnav:\n  - Home: index.md\n",
+        encoding="utf-8",
+    )
+    folder = project / "site"
+    _build(project, folder)
+    pages = sorted(p.relative_to(folder) for p in folder.rglob("index.html"))
+    with _served(folder) as url:
+        yield url, pages, counter[0]
+
+
+def test_hostile_names_run_no_script_on_any_page(browser: Any, hostile_site: Any) -> None:
+    url, pages, named = hostile_site
+    assert named > 100 and len(pages) > 60
+    dialogs: list[str] = []
+    page = browser.new_page()
+    page.on(
+        "dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss())
+    )
+    seen_in_nav = False
+    for path in pages:
+        page.goto(f"{url}/{path.parent.as_posix()}/", wait_until="load")
+        handlers = page.evaluate(
+            """() => [...document.querySelectorAll('*')].flatMap(el =>
+                [...el.attributes].filter(a => a.name.startsWith('on')
+                    || /^\\s*javascript:/i.test(a.value)).map(a => el.tagName + ' ' + a.name))"""
+        )
+        assert handlers == [], (path, handlers)
+        assert page.locator("script:has-text('alert(')").count() == 0, path
+        seen_in_nav = seen_in_nav or "\uff1cimg src=x onerror=alert(1)\uff1e" in page.evaluate(
+            "() => [...document.querySelectorAll('nav, .navbar')].map(n => n.textContent).join()"
+        )
+    # The names reached the navigation, shown as text.
+    assert seen_in_nav
+    page.goto(f"{url}/", wait_until="load")
+    search = page.locator("input[type=search], #mkdocs-search-query").first
+    if search.count() and search.is_visible():
+        search.fill("onerror")
+        page.wait_for_timeout(1500)
+    page.close()
+    assert dialogs == []

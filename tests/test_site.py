@@ -269,7 +269,8 @@ def test_docs_command_writes_pages_and_diagrams(tmp_path: Path) -> None:
         main, ["docs", str(ROOT / "maps"), "--out", str(out)]
     )
     assert run.exit_code == 0, run.output
-    assert (out / "index.md").read_text(encoding="utf-8").startswith("# Journey portfolio")
+    index = (out / "index.md").read_text(encoding="utf-8")
+    assert index.startswith('---\ntitle: "Journey portfolio"\n---\n\n# Journey portfolio\n')
     assert (out / "diagrams" / "portfolio.svg").is_file()
     assert (out / "owners" / "billing-support.md").is_file()
 

@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, render
+from journeycode import digest, quoting, render
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage, percent
 from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
@@ -122,7 +122,9 @@ def build_site(
     out: dict[str, str] = {}
     context = _Context(compiled, pages, cov, history)
 
-    out["index.md"] = context.render("index.md.j2", "index.md", journeys=context.journey_rows())
+    out["index.md"] = context.render(
+        "index.md.j2", "index.md", "Journey portfolio", journeys=context.journey_rows()
+    )
     for journey in workspace.journey_by_id.values():
         here = pages.path("journey", journey.id)
         key = digest.of(
@@ -134,7 +136,9 @@ def build_site(
         )
         cached = cache.get(key)
         if cached is None:
-            markdown = context.render("journey.md.j2", here, **context.journey(journey, here))
+            markdown = context.render(
+                "journey.md.j2", here, journey.name, **context.journey(journey, here)
+            )
             cache.put(key, markdown.encode("utf-8"))
         out[here] = markdown if cached is None else cached.decode("utf-8")
     for kind, entities, template in (
@@ -144,18 +148,26 @@ def build_site(
         ("kpi", workspace.kpi_by_id.values(), "kpi.md.j2"),
     ):
         listing = f"{kind}s/index.md"
+        heading = {"kpi": "KPIs"}.get(kind, f"{kind.capitalize()}s")
         out[listing] = context.render(
             "catalog.md.j2",
             listing,
-            title={"kpi": "KPIs"}.get(kind, f"{kind.capitalize()}s"),
+            heading,
+            title=heading,
             items=[(pages.link(listing, kind, e.id), _summary(e)) for e in entities],
         )
         for entity in entities:
             here = pages.path(kind, entity.id)
-            out[here] = context.render(template, here, **getattr(context, kind)(entity, here))
-    out["coverage.md"] = context.render("coverage.md.j2", "coverage.md", **context.coverage_page())
-    out["rules.md"] = context.render("rules.md.j2", "rules.md", rules=list(DOCS.values()))
-    out["format.md"] = context.render("format.md.j2", "format.md", sections=_format_sections())
+            out[here] = context.render(
+                template, here, entity.name, **getattr(context, kind)(entity, here)
+            )
+    out["coverage.md"] = context.render(
+        "coverage.md.j2", "coverage.md", "Coverage", **context.coverage_page()
+    )
+    out["rules.md"] = context.render("rules.md.j2", "rules.md", "Rules", rules=list(DOCS.values()))
+    out["format.md"] = context.render(
+        "format.md.j2", "format.md", "Field reference", sections=_format_sections()
+    )
     return Site(out, assets, _nav(workspace, pages))
 
 
@@ -228,12 +240,17 @@ def _summary(entity: Entity) -> str:
 def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
     def section(title: str, kind: str, entities: Iterable[Entity]) -> dict[str, Any]:
         items: list[Any] = [f"{kind}s/index.md"]
-        items += [{getattr(e, "name", e.id): pages.path(kind, e.id)} for e in entities]
+        items += [
+            {quoting.title(getattr(e, "name", e.id)): pages.path(kind, e.id)} for e in entities
+        ]
         return {title: items}
 
     return [
         {"Overview": "index.md"},
-        *({j.name: pages.path("journey", j.id)} for j in workspace.journey_by_id.values()),
+        *(
+            {quoting.title(j.name): pages.path("journey", j.id)}
+            for j in workspace.journey_by_id.values()
+        ),
         section("Personas", "persona", workspace.persona_by_id.values()),
         section("Channels", "channel", workspace.channel_by_id.values()),
         section("Owners", "owner", workspace.owner_by_id.values()),
@@ -267,16 +284,19 @@ class _Context:
             (j, s, tp) for j in self.workspace.journey_by_id.values() for s, tp in j.touchpoints()
         ]
 
-    def render(self, template: str, here: str, **values: Any) -> str:
+    def render(self, template: str, here: str, page_title: str, **values: Any) -> str:
+        """The page's front matter (its title) and its Markdown."""
+
         def link(kind: str, ident: str | None, text: str | None = None) -> Markup:
             return self.pages.link(here, kind, ident, text) if ident else Markup("—")
 
         def asset(path: str) -> str:
             return posixpath.relpath(path, posixpath.dirname(here) or ".")
 
-        return _ENVIRONMENT.get_template(template).render(
+        body = _ENVIRONMENT.get_template(template).render(
             link=link, asset=asset, percent=percent, number=_number, **values
         )
+        return quoting.front_matter(page_title) + body
 
     def problems_in(self, path: str) -> list[Problem]:
         return self.problems_by_path.get(path, [])
