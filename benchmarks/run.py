@@ -8,7 +8,8 @@ For each portfolio size, on the same generated files, in separate processes:
 * peer  — ``check-jsonschema --schemafile schema/journeycode.schema.json`` on the files.
 
 It prints check/floor (target ≤ 1.5 at 300 journeys of 40 touchpoints) and peer/check (target ≥ 10),
-the scaling exponent of check time in touchpoints (1 is linear), and, for the
+the scaling exponent of check time in touchpoints (1 is linear), the time per
+item of the shapes in :mod:`benchmarks.scaling` at two sizes, and, for the
 site, a full ``mkdocs build`` of a 100-journey portfolio against a rebuild
 after editing one map (target ≤ 15%), and serial against parallel diagram
 rendering. Each time is the median of ``--repeat`` runs.
@@ -27,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks import portfolio
+from benchmarks import portfolio, scaling
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -104,6 +105,17 @@ def check_sizes(
         )
 
 
+def shapes(work: Path, scale: float, repeat: int) -> None:
+    print(f"\nshapes: ms per 1,000 items at two sizes, best of {repeat} (linear: ratio ≤ 1.3)\n")
+    for row in scaling.run(work / "shapes", scale, repeat):
+        (small, at_small), (large, at_large) = row["sizes"]
+        verdict = "linear" if row["ratio"] <= 1.3 else "NOT LINEAR"
+        print(
+            f"  {row['shape']:<26}{small:>8} {1000 * at_small:8.1f} ms {large:>8} "
+            f"{1000 * at_large:8.1f} ms   ratio {row['ratio']:.2f} {verdict}"
+        )
+
+
 def site(journeys: int, touchpoints: int, work: Path) -> None:
     print(f"\nsite: {journeys} journeys of {touchpoints} touchpoints\n")
     project = work / "site-project"
@@ -160,10 +172,14 @@ def main() -> None:
         "--peer-up-to", type=int, default=300, help="largest size to run the peer on"
     )
     parser.add_argument("--site-journeys", type=int, default=100, help="0 skips the site")
+    parser.add_argument(
+        "--shape-scale", type=float, default=1.0, help="scales the sizes of the shapes; 0 skips"
+    )
     parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.touchpoints, args.repeat, args.site_journeys = "3,6", 5, 1, 3
+        args.shape_scale = 0.02
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
         check_sizes(
@@ -173,6 +189,8 @@ def main() -> None:
             args.peer_up_to,
             work,
         )
+        if args.shape_scale:
+            shapes(work, args.shape_scale, args.repeat)
         if args.site_journeys:
             site(args.site_journeys, args.touchpoints, work)
     finally:

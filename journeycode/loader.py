@@ -91,29 +91,48 @@ def resolve_plain(value: str) -> Any:
 class Positions:
     """Where each node of a parsed document starts, found from the marks the
     parse recorded: one (line, column) per node and per mapping key, in
-    document order, which is also the order a walk of the data visits them."""
+    document order, which is also the order a walk of the data visits them.
+
+    Subtree sizes and the offset of each child inside its container are worked
+    out once per container, so locating a pointer costs O(depth) however many
+    problems a document has."""
 
     def __init__(self, data: Any, lines: array[int], columns: array[int]):
         self.data = data
         self.lines = lines
         self.columns = columns
         self._sizes: dict[int, int] = {}
+        self._offsets: dict[int, Any] = {}
 
     def _size(self, node: Any) -> int:
         """How many marks a node and everything below it recorded."""
-        if type(node) is dict:
+        if type(node) is dict or type(node) is list:
             cached = self._sizes.get(id(node))
             if cached is None:
-                cached = 1 + sum(1 + self._size(value) for value in node.values())
-                self._sizes[id(node)] = cached
-            return cached
-        if type(node) is list:
-            cached = self._sizes.get(id(node))
-            if cached is None:
-                cached = 1 + sum(self._size(item) for item in node)
-                self._sizes[id(node)] = cached
+                self._child_offsets(node)
+                cached = self._sizes[id(node)]
             return cached
         return 1
+
+    def _child_offsets(self, node: dict[Any, Any] | list[Any]) -> Any:
+        """Where each child's first mark is, counted from the container's own
+        mark: the key's mark for a mapping entry (its value follows it)."""
+        offsets = self._offsets.get(id(node))
+        if offsets is None:
+            at = 1
+            if type(node) is dict:
+                offsets = {}
+                for name, value in node.items():
+                    offsets[name] = at
+                    at += 1 + self._size(value)
+            else:
+                offsets = array("Q")
+                for item in node:
+                    offsets.append(at)
+                    at += self._size(item)
+            self._offsets[id(node)] = offsets
+            self._sizes[id(node)] = at
+        return offsets
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Position:
         """The position of ``pointer`` (of its key, with ``key``), or of its
@@ -123,14 +142,10 @@ class Positions:
         node, index, key_index = self.data, 0, None
         for part in pointer:
             if type(node) is dict and part in node:
-                index += 1
-                for name, value in node.items():
-                    if name == part:
-                        break
-                    index += 1 + self._size(value)
-                key_index, index, node = index, index + 1, node[part]
+                key_index = index + self._child_offsets(node)[part]
+                index, node = key_index + 1, node[part]
             elif type(node) is list and type(part) is int and 0 <= part < len(node):
-                index += 1 + sum(self._size(item) for item in node[:part])
+                index += self._child_offsets(node)[part]
                 key_index, node = None, node[part]
             else:
                 key_index = None

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from benchmarks import portfolio
+from benchmarks import portfolio, scaling
 from journeycode.compiler import check
 from tests.conftest import ROOT
 
@@ -39,3 +39,4 @@ def test_benchmark_smoke_run() -> None:
     assert "scaling: check time" in run.stdout
     assert "rebuild after editing one touchpoint" in run.stdout
     assert "speed-up" in run.stdout
+    assert run.stdout.count(" ratio ") == len(scaling.SHAPES)

@@ -226,9 +226,12 @@ def test_hostile_names_run_no_script_on_any_page(browser: Any, hostile_site: Any
     assert named > 100 and len(pages) > 60
     dialogs: list[str] = []
     page = browser.new_page()
-    page.on(
-        "dialog", lambda dialog: (dialogs.append(f"{page.url}: {dialog.message}"), dialog.dismiss())
-    )
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(f"{page.url}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     seen_in_nav = False
     for path in pages:
         page.goto(f"{url}/{path.parent.as_posix()}/", wait_until="load")

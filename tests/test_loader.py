@@ -152,3 +152,31 @@ def test_unreadable_file_is_a_problem_not_a_crash(
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     result = check(workspace, "maps")
     assert [p.message for p in result.problems] == ["cannot read the file: Permission denied"]
+
+
+@pytest.mark.parametrize("shape", ["list", "mapping"])
+def test_locating_every_item_of_a_long_container_is_linear(
+    shape: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each locate costs O(depth): locating all n items touches O(n) subtrees,
+    not O(n²) as when every locate re-summed the sizes of the earlier items."""
+    n = 2000
+    if shape == "list":
+        text = "items:\n" + "".join(f"  - {{id: i{i}, tags: [a, b]}}\n" for i in range(n))
+        pointers: list[loader.Pointer] = [("items", i, "id") for i in range(n)]
+    else:
+        text = "items:\n" + "".join(f"  k{i}: [a, b]\n" for i in range(n))
+        pointers = [("items", f"k{i}", 1) for i in range(n)]
+    _, positions = loader.parse(text)
+    calls = 0
+    size = loader.Positions._size
+
+    def counted(self: loader.Positions, node: Any) -> int:
+        nonlocal calls
+        calls += 1
+        return size(self, node)
+
+    monkeypatch.setattr(loader.Positions, "_size", counted)
+    found = [positions.locate(p) for p in pointers]
+    assert found[-1][0] == n + 1 and found[0][0] == 2
+    assert calls <= 10 * n
