@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import NoReturn
 
@@ -57,22 +58,61 @@ def _compile(path: Path) -> compiler.Compiled:
 
 
 def _emit(output: Path | None, content: str) -> None:
-    if output is None:
-        click.echo(content, nl=False)
+    """Write a report to ``output``, or to standard output; a write that fails
+    is exit 2, never a report silently lost."""
+    if output is not None:
+        try:
+            atomic.write_text(output, content)
+        except OSError as error:
+            _fail(f"cannot write {output}: {error.strerror}")
         return
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed
+        _fail("standard output is closed, so the report cannot be written", "use --output FILE")
     try:
-        atomic.write_text(output, content)
+        stream.write(content)
+        stream.flush()
     except OSError as error:
-        _fail(f"cannot write {output}: {error.strerror}")
+        # What is still buffered would fail again when Python exits.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+        _fail(f"cannot write to standard output: {error.strerror}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _say(line: str) -> None:
+    _emit(None, line + "\n")
+
+
+class _Guarded(click.Group):
+    """Turns an unexpected exception into exit 3 and one line asking for a bug
+    report; ``--debug`` shows the traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as error:
+            if ctx.params.get("debug"):
+                traceback.print_exc()
+            what = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+            click.echo(
+                f"journeycode: internal error ({what}); this is a bug: please report it with "
+                "the command you ran"
+                + ("" if ctx.params.get("debug") else " (--debug shows the traceback)"),
+                err=True,
+            )
+            ctx.exit(ExitCode.BUG)
+
+
+@click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="journeycode")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def main(debug: bool) -> None:
     """Customer journey maps as code.
 
     Exit codes: 0 clean; 1 the maps have problems (errors, or warnings with
-    --strict; coverage under --fail-under); 2 usage, configuration or I/O failure.
+    --strict; coverage under --fail-under); 2 usage, configuration or I/O failure;
+    3 an internal error (a bug: please report it).
     """
 
 
@@ -92,8 +132,6 @@ def main() -> None:
 def check(path: Path, output_format: str, strict: bool, output: Path | None) -> None:
     """Validate the maps in PATH (default: maps) and run the rules."""
     result = _compile(path).result
-    if not result.files:
-        click.echo(f"journeycode: no *.yaml or *.yml files below {path}", err=True)
     reporter = REPORTERS[output_format]
     if output_format == "text" and output is None and _color(sys.stdout):
         reporter = text.report_color
@@ -199,7 +237,7 @@ def render_command(
             "(run journeycode check)",
             err=True,
         )
-    click.echo(f"{len(written)} diagram(s) in {out}")
+    _say(f"{len(written)} diagram(s) in {out}")
 
 
 @main.command("docs")
@@ -230,7 +268,7 @@ def docs_command(path: Path, out: Path) -> None:
         _fail(str(error))
     except OSError as error:
         _fail(f"cannot write to {out}: {error.strerror}")
-    click.echo(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
+    _say(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
 
 
 EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": export.mermaid}
@@ -252,15 +290,15 @@ def rules(rule_id: str | None) -> None:
     if rule_id is None:
         width = max(map(len, DOCS))
         for doc in DOCS.values():
-            click.echo(f"{doc.id:<{width}}  {doc.level:<7}  {doc.summary}")
+            _say(f"{doc.id:<{width}}  {doc.level:<7}  {doc.summary}")
         return
     if rule_id not in DOCS:
         _fail(f"no rule '{rule_id}'", did_you_mean(rule_id, DOCS))
     doc = DOCS[rule_id]
-    click.echo(f"{doc.id} (default level: {doc.level})\n\n{doc.text.strip()}")
+    _say(f"{doc.id} (default level: {doc.level})\n\n{doc.text.strip()}")
 
 
 @main.command("schema")
 def schema_command() -> None:
     """Print the JSON Schema of the map format (draft 2020-12)."""
-    click.echo(schema.schema_text(), nl=False)
+    _emit(None, schema.schema_text())

@@ -73,15 +73,14 @@ def _compile(
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
     found = discover.map_files(root, display_root)
+    if not found:
+        raise WorkspaceError(
+            f"no map files (*.yaml, *.yml) below {display_root or '.'}",
+            "give the folder that holds the maps (default: maps)",
+        )
     for candidate in found:
-        if candidate.symlink:
-            problems.append(
-                _load_problem(
-                    candidate.display,
-                    "symlinks are not followed",
-                    "copy the file into the workspace instead",
-                )
-            )
+        if candidate.refused is not None:
+            problems.append(_load_problem(candidate.display, candidate.refused, candidate.hint))
             continue
         try:
             file = loader.read(candidate.path, candidate.display, max_bytes=max_bytes)

@@ -59,7 +59,13 @@ class Config:
 def load(root: Path, display_root: str) -> Config:
     path = root / SETTINGS_FILE
     display = f"{display_root}/{SETTINGS_FILE}" if display_root else SETTINGS_FILE
-    if not path.is_file() or path.is_symlink():
+    if path.is_symlink():
+        raise ConfigError(
+            "the settings file is a symlink, and symlinks are not followed",
+            f"{display}:1:1",
+            "copy the file into the workspace instead",
+        )
+    if not path.exists():
         return Config()
     try:
         file = loader.read(path, display)

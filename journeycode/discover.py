@@ -12,11 +12,13 @@ SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True)
 class Found:
-    """A candidate map file: its path, how problems name it, and whether it is a symlink."""
+    """A candidate map file: its path, how problems name it, and why it is
+    refused unread (a symlink, a folder that cannot be listed), if it is."""
 
     path: Path
     display: str
-    symlink: bool
+    refused: str | None = None
+    hint: str | None = None
 
 
 def map_files(root: Path, display_root: str) -> list[Found]:
@@ -24,28 +26,55 @@ def map_files(root: Path, display_root: str) -> list[Found]:
 
     Hidden folders (``.git``) are skipped and the settings file at the top is not
     a map. Symlinks are reported rather than followed, so nothing outside the
-    workspace is ever read.
+    workspace is ever read; a folder that cannot be listed is reported too, so
+    its maps are never silently left out.
     """
     found: list[Found] = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=False):
+
+    def unreadable(error: OSError) -> None:
+        rel = Path(error.filename or root).relative_to(root)
+        found.append(
+            _found(
+                root,
+                display_root,
+                rel,
+                f"cannot read the folder: {error.strerror}",
+                "make it readable, or move it out of the workspace",
+            )
+        )
+
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
         here = Path(folder)
         rel_folder = here.relative_to(root)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in list(dirnames):
             if (here / name).is_symlink():
                 dirnames.remove(name)
-                found.append(_found(root, display_root, rel_folder / name, symlink=True))
+                found.append(_symlink(root, display_root, rel_folder / name))
         for name in filenames:
             if not name.endswith(SUFFIXES) or name.startswith("."):
                 continue
             if rel_folder == Path() and name == SETTINGS_FILE:
                 continue
-            found.append(
-                _found(root, display_root, rel_folder / name, symlink=(here / name).is_symlink())
-            )
+            if (here / name).is_symlink():
+                found.append(_symlink(root, display_root, rel_folder / name))
+            else:
+                found.append(_found(root, display_root, rel_folder / name))
     return sorted(found, key=lambda f: f.display)
 
 
-def _found(root: Path, display_root: str, rel: Path, *, symlink: bool) -> Found:
+def _symlink(root: Path, display_root: str, rel: Path) -> Found:
+    return _found(
+        root,
+        display_root,
+        rel,
+        "symlinks are not followed",
+        "copy the file into the workspace instead",
+    )
+
+
+def _found(
+    root: Path, display_root: str, rel: Path, refused: str | None = None, hint: str | None = None
+) -> Found:
     display = (Path(display_root) / rel).as_posix() if display_root else rel.as_posix()
-    return Found(root / rel, display, symlink)
+    return Found(root / rel, display, refused, hint)

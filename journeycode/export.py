@@ -39,7 +39,7 @@ from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
 from journeycode.model import Entity, Journey, Workspace
 from journeycode.queries import emotion_for, owner_of
-from journeycode.quoting import mermaid_text
+from journeycode.quoting import json_document, mermaid_text
 from journeycode.report.coverage_report import json_report as coverage_json
 from journeycode.report.json_report import problem_dict
 
@@ -115,7 +115,7 @@ def manifest(compiled: Compiled) -> str:
         "problems": [problem_dict(p) for p in compiled.result.problems],
         "coverage": json.loads(coverage_json(coverage(workspace))),
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def _cell(value: str) -> str:

@@ -16,7 +16,9 @@ The loader builds Python data straight from libyaml's event stream instead of
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from array import array
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,9 @@ _WORDS: dict[str, Any] = {
     "False": False,
     "FALSE": False,
 }
+# What an escape in a double-quoted scalar may not produce: control characters
+# but tab and newline, and lone surrogates (which cannot even be written out).
+_NOT_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _NUMERIC_START = frozenset("0123456789+-.")
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _OCT = re.compile(r"0o[0-7]+\Z")
@@ -54,6 +59,11 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
+
+
+# Larger integers cannot be written to JSON reports or checked by the fast
+# validator, and Python will not even print one past 4,300 digits.
+MAX_INT = 2**63 - 1
 
 
 class LoadError(Exception):
@@ -67,25 +77,37 @@ class LoadError(Exception):
         self.hint = hint
 
 
+class _TooLarge(ValueError):
+    """A plain scalar that reads as an integer journeycode cannot hold."""
+
+
 def resolve_plain(value: str) -> Any:
-    """The YAML 1.2 core-schema value of a plain (unquoted) scalar."""
+    """The YAML 1.2 core-schema value of a plain (unquoted) scalar. Raises
+    _TooLarge for an integer beyond ±MAX_INT."""
     if value in _WORDS:
         return _WORDS[value]
     if value[0] in _NUMERIC_START:
         if _INT.match(value):
-            return int(value)
+            return _integer(value.lstrip("+-").lstrip("0"), 10, value)
         if _FLOAT.match(value):
             return float(value)
         if _OCT.match(value):
-            return int(value[2:], 8)
+            return _integer(value[2:], 8, value)
         if _HEX.match(value):
-            return int(value[2:], 16)
+            return _integer(value[2:], 16, value)
         inf = _INF.match(value)
         if inf:
             return float(f"{inf.group(1)}inf")
         if _NAN.match(value):
             return float("nan")
     return value
+
+
+def _integer(digits: str, base: int, written: str) -> int:
+    # Checked on the digits first: int() refuses more than 4,300 decimal ones.
+    if len(digits) > 64 or int(digits or "0", base) > MAX_INT:
+        raise _TooLarge(written)
+    return int(written, base) if base == 10 else int(digits, base)
 
 
 class Positions:
@@ -180,6 +202,8 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
                 value: Any = event.value
                 if event.anchor is not None or event.tag is not None:
                     _refuse_anchor_or_tag(event)
+                if event.style == '"' and _NOT_TEXT.search(value):
+                    _refuse_escape(event)
                 if not stack:
                     root = resolve_plain(value) if event.implicit[0] else value
                     continue
@@ -246,6 +270,15 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
                         col,
                         "split it into two files, or remove the '---' separator",
                     )
+    except _TooLarge as error:
+        line, col = _mark(event)
+        shown = str(error) if len(str(error)) <= 24 else f"{str(error)[:20]}…"
+        raise LoadError(
+            f"the number {shown} is too large; journeycode numbers lie within ±{MAX_INT}",
+            line,
+            col,
+            "quote it if it is text, not a number",
+        ) from None
     except yaml.MarkedYAMLError as error:
         raise _syntax_error(error, text) from None
     except yaml.YAMLError as error:
@@ -273,6 +306,18 @@ def _refuse_key(
         line,
         col,
         "remove one of the two entries",
+    )
+
+
+def _refuse_escape(event: Any) -> None:
+    line, col = _mark(event)
+    bad = _NOT_TEXT.search(event.value)
+    assert bad is not None
+    raise LoadError(
+        f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed",
+        line,
+        col,
+        "remove the escape; only \\t and \\n may be written as escapes of control characters",
     )
 
 
@@ -337,6 +382,55 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
     return LoadError(f"invalid YAML: {message}", line, col)
 
 
+def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``. A FIFO, socket or
+    device is refused without waiting on it; a symlink is not followed."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise LoadError(
+                f"not a regular file (a {_file_kind(info.st_mode)}); it is not read",
+                hint="keep only map files in the workspace",
+            )
+        if info.st_size > max_bytes:
+            raise LoadError(
+                _over_limit(info.st_size, max_bytes), hint="split it into several files"
+            )
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        # Read one byte past the limit: the file may have grown since fstat.
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise LoadError(
+            _over_limit(max(len(data), info.st_size), max_bytes), hint="split it into several files"
+        )
+    return data
+
+
+def _over_limit(size: int, limit: int) -> str:
+    shown, allowed = f"{size / 1_048_576:.1f} MB", f"{limit / 1_048_576:.1f} MB"
+    if shown == allowed:  # never "the file is 5.0 MB; the limit is 5.0 MB"
+        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes ({allowed})"
+    return f"the file is {shown}; the limit is {allowed}"
+
+
+def _file_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "folder"),
+        (stat.S_ISFIFO, "named pipe"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "character device"),
+        (stat.S_ISBLK, "block device"),
+    ):
+        if test(mode):
+            return kind
+    return "special file"
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -394,13 +488,7 @@ class SourceFile:
 
 def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
     """Read and parse one map file. Raises LoadError (and OSError for I/O)."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise LoadError(
-            f"the file is {size / 1_048_576:.1f} MB; the limit is {max_bytes / 1_048_576:.1f} MB",
-            hint="split it into several files",
-        )
-    data, positions = parse(_decode(path.read_bytes()))
+    data, positions = parse(_decode(read_bytes(path, max_bytes)))
     if data is None:
         raise LoadError(
             "the file is empty",

@@ -5,7 +5,9 @@ Exit codes of every command:
 * ``0`` — clean: no error (and, with ``--strict``, no warning either);
 * ``1`` — the maps have problems: at least one error, or a warning under ``--strict``;
 * ``2`` — journeycode could not do its job: bad usage, bad configuration, a
-  path that does not exist, an output that could not be written.
+  path that does not exist, an output that could not be written;
+* ``3`` — an internal error: a bug in journeycode, to be reported (``--debug``
+  shows its traceback).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ class ExitCode(enum.IntEnum):
     OK = 0
     PROBLEMS = 1
     FAILURE = 2
+    BUG = 3
 
 
 class WorkspaceError(Exception):

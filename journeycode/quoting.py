@@ -98,6 +98,11 @@ def front_matter(page_title: str) -> str:
     return f"---\ntitle: {json.dumps(title(page_title), ensure_ascii=False)}\n---\n\n"
 
 
+def json_document(document: object) -> str:
+    """A JSON report or export: strict JSON (never ``NaN``), text as written."""
+    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def mermaid_text(text: str) -> str:
     """Text for a Mermaid journey title, section or task, shown as written
     except for the characters the syntax would read (``:`` ``;`` ``#``)."""

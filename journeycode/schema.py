@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,9 +101,42 @@ def validate(file: SourceFile) -> Validation:
     problems: set[Problem] = set()
     faults: list[Pointer] = []
     for error in _validator().iter_errors(file.data):
+        if _is_non_finite(error.instance):
+            continue  # reported once, below
         problems.update(_problems(file, error))
         faults.append(_fault(error))
+    for pointer, value in _non_finite(file.data, ()):
+        line, col = file.locate(pointer)
+        written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+        problems.add(
+            Problem(
+                file.display,
+                line,
+                col,
+                RULE,
+                Level.ERROR,
+                f"{_field(pointer)}: {written} is not a number journeycode can use",
+                "give a finite number",
+            )
+        )
+        faults.append(pointer)
     return Validation(sorted(problems), faults)
+
+
+def _is_non_finite(value: Any) -> bool:
+    return type(value) is float and not math.isfinite(value)
+
+
+def _non_finite(node: Any, pointer: Pointer) -> Iterator[tuple[Pointer, float]]:
+    """Every .nan and .inf: JSON Schema has no way to refuse them."""
+    if _is_non_finite(node):
+        yield pointer, node
+    elif isinstance(node, dict):
+        for key, value in node.items():
+            yield from _non_finite(value, (*pointer, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _non_finite(value, (*pointer, index))
 
 
 def _fault(error: ValidationError) -> Pointer:

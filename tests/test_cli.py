@@ -123,8 +123,53 @@ def test_python_dash_m_and_console_script_agree() -> None:
     assert len(outputs) == 1
 
 
-def test_an_empty_folder_is_clean_but_said(tmp_path: Path) -> None:
+def test_a_folder_without_maps_is_a_failure_not_a_pass(tmp_path: Path) -> None:
     code, out, err = _run("check", str(tmp_path))
-    assert code == ExitCode.OK
-    assert out == "No problems in 0 files.\n"
-    assert f"no *.yaml or *.yml files below {tmp_path}" in err
+    assert code == ExitCode.FAILURE
+    assert out == ""
+    assert f"journeycode: no map files (*.yaml, *.yml) below {tmp_path}\n" in err
+
+
+@pytest.mark.parametrize(
+    ("redirect", "message"),
+    [
+        (">/dev/full", "journeycode: cannot write to standard output: No space left on device\n"),
+        (">&-", "journeycode: standard output is closed, so the report cannot be written\n"),
+    ],
+    ids=["full-disk", "closed"],
+)
+def test_a_report_that_cannot_be_written_exits_2(redirect: str, message: str) -> None:
+    script = Path(sys.executable).with_name("journeycode")
+    run = subprocess.run(
+        ["bash", "-c", f'"$0" check bad {redirect}', str(script)],
+        cwd=EXAMPLES,
+        env={**os.environ, **ENV},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == ExitCode.FAILURE, run.stderr
+    assert run.stderr.startswith(message)
+    assert "Traceback" not in run.stderr and "Exception ignored" not in run.stderr
+
+
+def test_an_internal_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from journeycode import compiler
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise KeyError("no such thing")
+
+    # A bug stands in for every bug: the core raising what nobody expected.
+    monkeypatch.setattr(compiler, "compile_workspace", broken)
+    code, out, err = _run("check", "good")
+    assert code == ExitCode.BUG
+    assert int(ExitCode.BUG) == 3
+    assert out == ""
+    assert err == (
+        "journeycode: internal error (KeyError: 'no such thing'); this is a bug: please report "
+        "it with the command you ran (--debug shows the traceback)\n"
+    )
+    code, _, err = _run("--debug", "check", "good")
+    assert code == ExitCode.BUG
+    assert err.startswith("Traceback (most recent call last):\n")
+    assert "raise KeyError" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
@@ -139,19 +140,50 @@ def test_byte_order_mark_is_accepted(workspace: Path) -> None:
 def test_unreadable_file_is_a_problem_not_a_crash(
     workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Tests run as root in CI, where mode 000 does not stop a read: fail the read itself.
+    # Tests run as root in CI, where mode 000 does not stop a read: fail the open itself.
     target = workspace / "locked.yaml"
     target.write_text("owners: []\n", "utf-8")
-    real_read = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "locked.yaml":
+    def refusing_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if Path(path).name == "locked.yaml":
             raise PermissionError(13, "Permission denied")
-        return real_read(self)
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     result = check(workspace, "maps")
     assert [p.message for p in result.problems] == ["cannot read the file: Permission denied"]
+
+
+def test_a_folder_that_cannot_be_listed_is_an_error(
+    workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (workspace / "ok.yaml").write_text("owners: [{id: a, name: A}]\n", "utf-8")
+    (workspace / "locked").mkdir()
+    (workspace / "locked" / "broken.yaml").write_text("owners: [\n", "utf-8")
+    real_scandir = os.scandir
+
+    def refusing_scandir(path: Any) -> Any:
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refusing_scandir)
+    result = check(workspace, "maps")
+    assert [(p.location, p.message) for p in result.problems] == [
+        ("maps/locked:1:1", "cannot read the folder: Permission denied")
+    ]
+    assert result.exit_code() == 1
+
+
+def test_a_named_pipe_is_refused_without_waiting_on_it(workspace: Path) -> None:
+    (workspace / "ok.yaml").write_text("owners: [{id: a, name: A}]\n", "utf-8")
+    os.mkfifo(workspace / "pipe.yaml")
+    (workspace / "folder.yaml").mkdir()
+    result = check(workspace, "maps")
+    assert [(p.location, p.message) for p in result.problems] == [
+        ("maps/pipe.yaml:1:1", "not a regular file (a named pipe); it is not read")
+    ]
 
 
 @pytest.mark.parametrize("shape", ["list", "mapping"])

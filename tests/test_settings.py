@@ -66,3 +66,22 @@ def test_levels_and_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert "after-hours" not in changed
     assert changed["feedback-loop"] == {"info"}
     assert changed.keys() == default.keys() - {"after-hours"}
+
+
+@pytest.mark.parametrize("kind", ["symlink", "folder"])
+def test_a_settings_file_that_is_not_a_file_is_an_error(
+    kind: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(EXAMPLES / "good", maps)
+    if kind == "symlink":
+        (tmp_path / "elsewhere.yaml").write_text("rules: {}\n", encoding="utf-8")
+        (maps / "journeycode.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+        message = "the settings file is a symlink, and symlinks are not followed"
+    else:
+        (maps / "journeycode.yaml").mkdir()
+        message = "not a regular file (a folder); it is not read"
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner(env=ENV).invoke(main, ["check", "maps"])
+    assert run.exit_code == ExitCode.FAILURE
+    assert run.stderr.startswith(f"journeycode: maps/journeycode.yaml:1:1: {message}\n")

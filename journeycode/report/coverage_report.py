@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share, percent
-from journeycode.quoting import markdown_text
+from journeycode.quoting import json_document, markdown_text
 
 VERSION = 1
 
@@ -75,7 +74,7 @@ def json_report(cov: Coverage) -> str:
         "shares": _shares_json(cov.shares),
         "journeys": [_journey_json(j) for j in cov.journeys],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
 
 
 def markdown(cov: Coverage) -> str:

@@ -18,10 +18,10 @@ may be added at any time.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from journeycode.problems import Level, Problem, Result
+from journeycode.quoting import json_document
 
 VERSION = 1
 
@@ -46,4 +46,4 @@ def report(result: Result) -> str:
         "summary": {level.value: counts[level] for level in Level},
         "problems": [problem_dict(p) for p in result.problems],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)

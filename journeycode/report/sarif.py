@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from journeycode import __version__
 from journeycode.problems import Level, Result
+from journeycode.quoting import json_document
 from journeycode.rules.docs import DOCS
 
 _LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
@@ -61,4 +61,4 @@ def report(result: Result) -> str:
             }
         ],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json_document(document)
