@@ -1,7 +1,7 @@
 """Digests of what a diagram or a page is made from, for the render caches.
 
 A journey's diagrams and page depend on its own file, on the catalog (every
-file's data but its journey) and on journeycode's own code. Hashing those
+file's data but its journey), on the settings and on journeycode's own code. Hashing those
 inputs lets a rebuild skip building what has not changed, before any of it is
 built.
 """
@@ -28,24 +28,29 @@ def of(*parts: Any) -> str:
 
 @functools.cache
 def code() -> str:
-    """journeycode's version and the source of everything that draws or writes pages."""
+    """journeycode's version and every file of the package: any of them (the
+    model, the queries, coverage, a template) can change what is drawn or written."""
+    return package_digest(_PACKAGE)
+
+
+def package_digest(package: Path) -> str:
     sources = sorted(
-        [
-            *(_PACKAGE / "render").glob("*.py"),
-            *(_PACKAGE / "site").glob("*.py"),
-            *(_PACKAGE / "site" / "templates").glob("*.j2"),
-            _PACKAGE / "quoting.py",
-        ]
+        path
+        for path in package.rglob("*")
+        if path.suffix in (".py", ".j2", ".json") and "__pycache__" not in path.parts
     )
-    return of(__version__, [path.read_text("utf-8") for path in sources])
+    return of(
+        __version__,
+        [(path.relative_to(package).as_posix(), path.read_text("utf-8")) for path in sources],
+    )
 
 
 class Inputs:
     """The digests of one workspace's inputs."""
 
-    def __init__(self, workspace: Workspace):
+    def __init__(self, workspace: Workspace, settings: Any = None):
         catalog = [{k: v for k, v in f.data.items() if k != "journey"} for f in workspace.files]
-        self.catalog = of(code(), catalog)
+        self.catalog = of(code(), catalog, settings)
         self._files: dict[int, str] = {}
 
     def journey(self, journey: Journey) -> str:

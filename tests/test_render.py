@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from journeycode import render
+from journeycode import config, digest, render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.problems import ExitCode
@@ -264,3 +264,29 @@ def test_titles_hold_no_html_syntax(text: str) -> None:
     assert not set(shown) & set("<>&\"'`")
     assert len(shown) == len(text)
     assert yaml.safe_load(front_matter(text).split("---")[1]) == {"title": shown}
+
+
+def test_cache_keys_change_with_every_module_of_the_package(tmp_path: Path) -> None:
+    """Diagrams depend on the model, the queries and coverage too, not only on
+    render/ and site/: an edit to any module must miss the cache."""
+    package = tmp_path / "journeycode"
+    shutil.copytree(
+        Path(digest.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    before = digest.package_digest(package)
+    modules = sorted(package.rglob("*.py"))
+    assert {"queries.py", "coverage.py", "model.py", "schema.py"} <= {m.name for m in modules}
+    for module in modules:
+        original = module.read_text("utf-8")
+        module.write_text(original + "\n# edited\n", "utf-8")
+        assert digest.package_digest(package) != before, module
+        module.write_text(original, "utf-8")
+    assert digest.package_digest(package) == before
+
+
+def test_cache_keys_change_with_the_settings() -> None:
+    compiled = compile_workspace(ROOT / "maps", "maps")
+    journey = compiled.workspace.journeys[0]
+    plain = digest.Inputs(compiled.workspace, compiled.settings).journey(journey)
+    other = config.Config(fail_under=50.0)
+    assert digest.Inputs(compiled.workspace, other).journey(journey) != plain

@@ -115,7 +115,7 @@ def build_site(
     workspace = compiled.workspace
     pages = _Pages(workspace)
     cov = coverage(workspace)
-    inputs = digest.Inputs(workspace)
+    inputs = digest.Inputs(workspace, compiled.settings)
     diagrams = render.render(render.diagrams(workspace, inputs=inputs), "svg", cache, graphviz)
     assets = {f"diagrams/{name}": data for name, data in diagrams.items()}
     assets[CSS] = _STYLESHEET.encode()

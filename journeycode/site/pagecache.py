@@ -12,10 +12,12 @@ cached, so a cached build warns (and fails under --strict) like a fresh one.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +56,7 @@ class PageCache:
 
     def start_build(self, files: Iterable[str], settings: Any) -> None:
         """What every page's HTML depends on besides its own Markdown and URL."""
-        self.site = digest.of(sorted(files), settings)
+        self.site = digest.of(sorted(files), settings, digest.code(), _converters())
         self._pending.clear()
         self._hits.clear()
 
@@ -103,6 +105,12 @@ class PageCache:
         except (OSError, ValueError):
             return None
         return entry
+
+
+@functools.cache
+def _converters() -> list[str]:
+    """The versions of what turns a page's Markdown into HTML."""
+    return [metadata.version(name) for name in ("mkdocs", "markdown")]
 
 
 def _token(item: AnchorLink) -> dict[str, Any]:
