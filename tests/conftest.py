@@ -14,6 +14,21 @@ EXAMPLES = Path(__file__).resolve().parent / "examples"
 UPDATE_GOLDEN = os.environ.get("JOURNEYCODE_UPDATE_GOLDEN") == "1"
 
 
+SHARED = ROOT.parent / "shared"
+
+
+def shared_file(relative: str) -> Path:
+    """A file of shared/, which sits beside every checkout in CI. A lone clone
+    has no shared/: there the test skips with the reason; under CI=true it fails."""
+    path = SHARED / relative
+    if not path.is_file():
+        message = f"{path} is missing: shared/ sits beside the checkout in CI"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
     for name, content in files.items():
         path = root / name
