@@ -6,6 +6,7 @@ Exit codes are defined once, in :class:`journeycode.problems.ExitCode`.
 from __future__ import annotations
 
 import datetime
+import glob
 import os
 import sys
 import traceback
@@ -62,6 +63,8 @@ def _emit(output: Path | None, content: str) -> None:
     is exit 2, never a report silently lost."""
     if output is not None:
         try:
+            if output.parent.is_dir():
+                atomic.sweep(output.parent, glob.escape(output.name))
             atomic.write_text(output, content)
         except OSError as error:
             _fail(f"cannot write {output}: {error.strerror}")
@@ -263,7 +266,7 @@ def docs_command(path: Path, out: Path) -> None:
             history=history.history(path, files),
         )
         contents = {**{p: m.encode("utf-8") for p, m in site.pages.items()}, **site.assets}
-        render.write(out, contents)
+        render.write(out, contents, complete=True)
     except RenderError as error:
         _fail(str(error))
     except OSError as error:

@@ -322,3 +322,52 @@ def test_cached_pages_build_the_same_site(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     for path, html in cold.items():
         assert (project / "site" / path).read_bytes() == html, path
+
+
+def test_docs_removes_the_pages_of_a_deleted_journey_and_nothing_else(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    out = tmp_path / "pages"
+    out.mkdir()
+    (out / "README.txt").write_text("not ours\n", encoding="utf-8")
+    runner = CliRunner(env={"JOURNEYCODE_CACHE_DIR": str(tmp_path / "c")})
+    assert runner.invoke(main, ["docs", str(maps), "--out", str(out)]).exit_code == 0
+    assert (out / "onboarding.md").is_file()
+    assert (out / "diagrams" / "onboarding.journey.svg").is_file()
+
+    (maps / "journeys" / "onboarding.yaml").unlink()
+    run = runner.invoke(main, ["docs", str(maps), "--out", str(out)])
+    assert run.exit_code == 0, run.output
+    assert not (out / "onboarding.md").exists()
+    assert not list((out / "diagrams").glob("onboarding.*"))
+    assert (out / "billing-dispute.md").is_file()
+    assert (out / "README.txt").read_text(encoding="utf-8") == "not ours\n"
+
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+from journeycode import atomic
+Path.replace = lambda self, target: time.sleep(600)  # killed before the rename
+atomic.write_bytes(Path(sys.argv[1]), b"half")
+"""
+
+
+def test_a_writer_killed_mid_write_leaves_nothing_behind_for_long(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    out.mkdir()
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(out / "index.md")])
+    deadline = 200
+    while not list(out.glob(".index.md.*.tmp")) and deadline:
+        deadline -= 1
+        subprocess.run(["sleep", "0.05"], check=True)
+    writer.kill()
+    writer.wait()
+    assert [p.name for p in out.glob(".*.tmp")] != []
+    live = out / f".other.md.{os.getpid()}-abc.tmp"  # a writer still at work
+    live.write_bytes(b"")
+    run = CliRunner(env={"JOURNEYCODE_CACHE_DIR": str(tmp_path / "c")}).invoke(
+        main, ["docs", str(ROOT / "maps"), "--out", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    assert [p.name for p in out.rglob(".*.tmp")] == [live.name]

@@ -9,6 +9,7 @@ sources it has not seen).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -152,11 +153,37 @@ def _graphviz(program: Graphviz, cache: Cache, source: str, output_format: str) 
     return data
 
 
-def write(folder: Path, files: dict[str, bytes]) -> list[Path]:
+MANIFEST = ".journeycode-files"
+
+
+def write(folder: Path, files: dict[str, bytes], *, complete: bool = False) -> list[Path]:
+    """Write ``files`` (relative names) into ``folder``, leaving unchanged files
+    untouched, and remove temporary files of writers that were killed.
+
+    With ``complete`` the files are all there is to the output (a whole site):
+    what this function wrote there last time and is not in ``files`` now (the
+    pages of a deleted journey) is removed; nothing else is."""
+    if folder.is_dir():
+        atomic.sweep(folder, recursive=True)
+    previous = _manifest(folder) if complete else set()
     written = []
     for name in sorted(files):
         path = folder / name
         if not (path.is_file() and path.read_bytes() == files[name]):
             atomic.write_bytes(path, files[name])
         written.append(path)
+    for name in sorted(previous - files.keys()):
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+    if complete:
+        atomic.write_text(folder / MANIFEST, "".join(f"{name}\n" for name in sorted(files)))
     return written
+
+
+def _manifest(folder: Path) -> set[str]:
+    try:
+        names = (folder / MANIFEST).read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return set()
+    # Only plain relative names inside the folder: a manifest is never a way out of it.
+    return {n for n in names if n and not Path(n).is_absolute() and ".." not in Path(n).parts}

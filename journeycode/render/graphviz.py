@@ -92,6 +92,10 @@ class Cache:
 
     folder: Path | None
 
+    def __post_init__(self) -> None:
+        if self.folder is not None and self.folder.is_dir():
+            atomic.sweep(self.folder)
+
     def key(self, graphviz: Graphviz, source: str, output_format: str) -> str:
         return digest.of(graphviz.identity, output_format, source)
 

@@ -50,6 +50,8 @@ class PageCache:
     site: str = ""
 
     def __post_init__(self) -> None:
+        if self.folder is not None and self.folder.is_dir():
+            atomic.sweep(self.folder)
         self._warnings = _WARNINGS
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> (key, warnings before)
         self._hits: dict[str, dict[str, Any]] = {}
