@@ -351,6 +351,23 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
     mark = error.problem_mark
     context = error.context or ""
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if mark is not None and problem.startswith(("did not find expected", "expected <block end>")):
+        before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index].rstrip()
+        if before.endswith(('"', "'")):
+            return LoadError(
+                "more text follows a quoted value",
+                line,
+                col,
+                "quote the whole value: the quotes must enclose all of it, "
+                f"as in {_requoted(before, text, mark.index)}",
+            )
+    if problem.startswith("mapping values are not allowed"):
+        return LoadError(
+            "': ' inside a value that is not quoted",
+            line,
+            col,
+            "quote the whole value: a colon followed by a space starts a mapping",
+        )
     if context.startswith("while parsing a flow") and error.context_mark is not None:
         # Unclosed brackets are only noticed where the file ends or the next
         # key starts; the opening bracket is where the fix is.
@@ -429,6 +446,17 @@ def _file_kind(mode: int) -> str:
         if test(mode):
             return kind
     return "special file"
+
+
+def _requoted(before: str, text: str, at: int) -> str:
+    """The value written out as one double-quoted text, for a hint."""
+    quoted = before[max(before.rfind(": "), before.rfind("- ")) + 2 :].strip()
+    inner = quoted[1:-1]
+    if quoted[0] == "'":
+        inner = inner.replace("''", "'").replace("\\", "\\\\").replace('"', '\\"')
+    rest = re.split(r"[\n,}\]#]", text[at:], maxsplit=1)[0].strip()
+    full = f"{inner} {rest}".strip()
+    return f'"{full[:39]}…"' if len(full) > 40 else f'"{full}"'
 
 
 def _decode(data: bytes) -> str:

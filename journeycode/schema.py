@@ -178,7 +178,9 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
             yield at(
                 (*pointer, extra),
                 f"unknown key {show(extra)}{where}",
-                did_you_mean(extra, allowed) or f"allowed keys: {', '.join(allowed)}",
+                _comma_hint(extra, instance[extra])
+                or did_you_mean(extra, allowed)
+                or f"allowed keys: {', '.join(allowed)}",
                 key=True,
             )
     elif validator == "required":
@@ -192,7 +194,11 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
             "start with a key: personas:, channels:, owners:, systems:, kpis: or journey:",
         )
     elif validator == "type":
-        yield at(pointer, f"{field}: expected {_expected(constraint)}, got {_kind(instance)}")
+        yield at(
+            pointer,
+            f"{field}: expected {_expected(constraint)}, got {_kind(instance)}",
+            _COMMENT_HINT if instance is None else None,
+        )
     elif validator == "anyOf":
         types: list[Any] = [branch.validator_value for branch in error.context or ()]
         yield at(
@@ -237,6 +243,17 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
         )
     else:
         yield at(pointer, f"{field}: {error.message}")
+
+
+_COMMENT_HINT = "if the value starts with '#', quote it: '#' after a space starts a comment"
+
+
+def _comma_hint(key: str, value: Any) -> str | None:
+    """A key of several words with no value is most likely the rest of a text
+    that an unquoted ',' cut in two inside {…}."""
+    if value is None and " " in key.strip():
+        return "quote the whole text: inside {…} an unquoted ',' ends the value"
+    return None
 
 
 def _best_branch(error: ValidationError) -> ValidationError:
@@ -307,6 +324,8 @@ def _expected(json_type: str | list[str]) -> str:
 
 
 def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
     if isinstance(value, bool):
         return "true/false"
     if isinstance(value, (int, float)):

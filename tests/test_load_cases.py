@@ -55,6 +55,7 @@ def test_bad_file_gives_one_located_problem(
     assert problem.location == f"maps/{name}:{expect['at']}"
     assert problem.rule == expect.get("rule", "load")
     assert expect["message"] in problem.message
+    assert expect.get("hint", problem.hint) == problem.hint
 
     run = CliRunner().invoke(main, ["check", str(workspace)])
     assert run.exit_code == 1
