@@ -72,6 +72,7 @@ def _compile(
 ) -> Compiled:
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
+    unparsed: list[bytes | None] = []
     found = discover.map_files(root, display_root)
     if not found:
         raise WorkspaceError(
@@ -81,6 +82,7 @@ def _compile(
     for candidate in found:
         if candidate.refused is not None:
             problems.append(_load_problem(candidate.display, candidate.refused, candidate.hint))
+            unparsed.append(None)
             continue
         try:
             file = loader.read(candidate.path, candidate.display, max_bytes=max_bytes)
@@ -88,16 +90,18 @@ def _compile(
             problems.append(
                 _load_problem(candidate.display, error.message, error.hint, error.line, error.col)
             )
+            unparsed.append(error.source)
             continue
         except OSError as error:
             problems.append(
                 _load_problem(candidate.display, f"cannot read the file: {error.strerror}")
             )
+            unparsed.append(None)
             continue
         validation = schema.validate(file)
         problems.extend(validation.problems)
         loaded.append((file, validation.faults))
-    workspace = resolve.build(root, loaded)
+    workspace = resolve.build(root, loaded, unparsed)
     problems.extend(rules.run(workspace, settings, today or datetime.date.today()))
     return Compiled(workspace, settings, Result.of(problems, (f.display for f in found)))
 

@@ -75,6 +75,7 @@ class LoadError(Exception):
         self.line = line
         self.col = col
         self.hint = hint
+        self.source: bytes | None = None
 
 
 class _TooLarge(ValueError):
@@ -515,8 +516,14 @@ class SourceFile:
 
 
 def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
-    """Read and parse one map file. Raises LoadError (and OSError for I/O)."""
-    data, positions = parse(_decode(read_bytes(path, max_bytes)))
+    """Read and parse one map file. Raises LoadError, with the file's bytes as
+    ``source`` when they could be read, and OSError for I/O."""
+    raw = read_bytes(path, max_bytes)
+    try:
+        data, positions = parse(_decode(raw))
+    except LoadError as error:
+        error.source = raw
+        raise
     if data is None:
         raise LoadError(
             "the file is empty",

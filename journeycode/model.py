@@ -1,16 +1,18 @@
 """The compiled journey maps: frozen dataclasses, built once by :mod:`resolve`.
 
 Every entity keeps its :class:`Src` (file and JSON pointer) so a rule can point
-at the exact node it is talking about.
+at the exact node it is talking about. Entities compare and hash by identity:
+two touchpoints with the same fields are still two touchpoints. Enum fields
+are ``Literal`` types whose values a test keeps equal to the schema's enums.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from journeycode.loader import Pointer, SourceFile
 from journeycode.problems import Level, Problem
@@ -38,14 +40,33 @@ class Src:
         return f"{self.file.display}:{line}:{col}"
 
 
-@dataclass(frozen=True)
+ChannelType = Literal["voice", "digital", "messaging", "social", "in-person", "mail"]
+Mode = Literal["self-service", "automated", "assisted"]
+KpiKind = Literal["outcome", "operational", "feedback", "financial"]
+Unit = Literal["percent", "seconds", "minutes", "hours", "score", "count", "currency", "ratio"]
+Direction = Literal["higher", "lower"]
+JourneyStatus = Literal["draft", "review", "published", "retired"]
+Initiator = Literal["customer", "company"]
+Routing = Literal[
+    "skills",
+    "agent-performance",
+    "customer-value",
+    "customer-state",
+    "service-level",
+    "next-available",
+]
+Severity = Literal["low", "medium", "high"]
+OpportunityStatus = Literal["idea", "planned", "in-progress", "done"]
+
+
+@dataclass(frozen=True, eq=False)
 class Entity:
     id: str
     src: Src
     waive: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Persona(Entity):
     name: str = ""
     description: str | None = None
@@ -54,11 +75,11 @@ class Persona(Entity):
     preferred_channels: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Channel(Entity):
     name: str = ""
-    type: str = ""
-    mode: str = ""
+    type: ChannelType = "digital"
+    mode: Mode = "self-service"
     hours: str | None = None
     description: str | None = None
 
@@ -67,14 +88,14 @@ class Channel(Entity):
         return self.hours == "24/7"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Owner(Entity):
     name: str = ""
     contact: str | None = None
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class System(Entity):
     name: str = ""
     description: str | None = None
@@ -86,12 +107,12 @@ class Measurement:
     value: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kpi(Entity):
     name: str = ""
-    kind: str = ""
-    unit: str = ""
-    direction: str | None = None
+    kind: KpiKind = "operational"
+    unit: Unit = "count"
+    direction: Direction | None = None
     range: tuple[float, float] | None = None
     target: float | None = None
     owner: str | None = None
@@ -100,14 +121,14 @@ class Kpi(Entity):
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PainPoint(Entity):
     text: str = ""
-    severity: str = ""
+    severity: Severity = "low"
     evidence: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Touchpoint(Entity):
     name: str = ""
     channel: str = ""
@@ -119,8 +140,8 @@ class Touchpoint(Entity):
     backstage: tuple[str, ...] = ()
     systems: tuple[str, ...] = ()
     emotion: float | Mapping[str, float] | None = None
-    initiated_by: str | None = None
-    routing: str | None = None
+    initiated_by: Initiator | None = None
+    routing: Routing | None = None
     moment_of_truth: bool = False
     pain_points: tuple[PainPoint, ...] = ()
     kpis: tuple[str, ...] = ()
@@ -129,7 +150,7 @@ class Touchpoint(Entity):
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Stage(Entity):
     name: str = ""
     goal: str | None = None
@@ -139,21 +160,21 @@ class Stage(Entity):
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Opportunity(Entity):
     name: str = ""
     addresses: tuple[str, ...] = ()
     owner: str | None = None
     kpis: tuple[str, ...] = ()
-    status: str | None = None
+    status: OpportunityStatus | None = None
     description: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Journey(Entity):
     name: str = ""
     version: str | None = None
-    status: str | None = None
+    status: JourneyStatus | None = None
     owner: str | None = None
     reviewed: str | None = None
     personas: tuple[str, ...] = ()
@@ -183,8 +204,13 @@ class Workspace:
 
     The tuples hold every definition in file order, duplicates included (the
     duplicate-id rule reports them); the ``*_by_id`` mappings keep the first.
-    ``shadow_ids`` are ids of catalog entries and journeys left out for schema
-    errors: references to them are not reported again.
+    What schema errors left out, and what could not be loaded, stays known so
+    that nothing echoes it (see :mod:`journeycode.resolve`): ``shadow_ids``
+    holds, by kind name, the ids of the shared entities left out;
+    ``shadow_words`` every word of the files that could not be parsed (they
+    may define or mention anything so written); ``pruned_words``, by the kind
+    of the entity left out, every text it held (it may mention that); ``unreadable`` says that the
+    content of some file is not known at all.
     """
 
     root: Path
@@ -196,22 +222,24 @@ class Workspace:
     kpis: tuple[Kpi, ...] = ()
     journeys: tuple[Journey, ...] = ()
     shadow_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    shadow_words: frozenset[str] = frozenset()
+    pruned_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    unreadable: bool = False
 
-    def entities(self) -> Iterator[Entity]:
-        """Every entity, catalogs first, then each journey depth-first."""
-        yield from self.personas
-        yield from self.channels
-        yield from self.owners
-        yield from self.systems
-        yield from self.kpis
-        for journey in self.journeys:
-            yield journey
-            for stage in journey.stages:
-                yield stage
-                for tp in stage.touchpoints:
-                    yield tp
-                    yield from tp.pain_points
-            yield from journey.opportunities
+    def may_define(self, kind: str, ident: str) -> bool:
+        """Whether something left out or unreadable may define this id."""
+        return (
+            self.unreadable or ident in self.shadow_ids.get(kind, ()) or ident in self.shadow_words
+        )
+
+    def may_mention(self, ident: str, by: str | None = None) -> bool:
+        """Whether something left out or unreadable (an entity of kind ``by``,
+        or of any kind) may refer to this id."""
+        if self.unreadable or ident in self.shadow_words:
+            return True
+        if by is not None:
+            return ident in self.pruned_words.get(by, ())
+        return any(ident in words for words in self.pruned_words.values())
 
     @cached_property
     def kpis_by_channel(self) -> Mapping[str, tuple[Kpi, ...]]:

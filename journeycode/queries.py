@@ -82,8 +82,13 @@ def personas_in(journey: Journey, stage: Stage) -> set[str]:
 
 
 def unmeasured_channels(workspace: Workspace, kind: str) -> Iterator[tuple[Channel, list[str]]]:
-    """Channels some journey uses that no KPI of ``kind`` measures, with those journeys."""
+    """Channels some journey uses that no KPI of ``kind`` measures, with those
+    journeys; not those that a KPI left out for schema errors may measure."""
     for channel in workspace.channel_by_id.values():
         journeys = workspace.journeys_by_channel.get(channel.id, ())
-        if journeys and not channel_kpis(workspace, channel.id, kind):
+        if (
+            journeys
+            and not channel_kpis(workspace, channel.id, kind)
+            and not workspace.may_mention(channel.id, by="kpi")
+        ):
             yield channel, [journey.id for journey in journeys]

@@ -98,17 +98,21 @@ def validate(file: SourceFile) -> Validation:
             return Validation([], [])
     except (ValueError, OverflowError):
         pass  # data the fast validator cannot take (e.g. .inf): the reference decides
-    problems: set[Problem] = set()
+    # One message per location: a value that breaks two keywords (a date's
+    # format and pattern) is one mistake.
+    problems: dict[tuple[int, int], Problem] = {}
     faults: list[Pointer] = []
     for error in _validator().iter_errors(file.data):
         if _is_non_finite(error.instance):
             continue  # reported once, below
-        problems.update(_problems(file, error))
+        for problem in _problems(file, error):
+            problems.setdefault((problem.line, problem.col), problem)
         faults.append(_fault(error))
     for pointer, value in _non_finite(file.data, ()):
         line, col = file.locate(pointer)
         written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
-        problems.add(
+        problems.setdefault(
+            (line, col),
             Problem(
                 file.display,
                 line,
@@ -117,10 +121,10 @@ def validate(file: SourceFile) -> Validation:
                 Level.ERROR,
                 f"{_field(pointer)}: {written} is not a number journeycode can use",
                 "give a finite number",
-            )
+            ),
         )
         faults.append(pointer)
-    return Validation(sorted(problems), faults)
+    return Validation(sorted(problems.values()), faults)
 
 
 def _is_non_finite(value: Any) -> bool:

@@ -1,8 +1,8 @@
-"""The rules: one module each, registered here explicitly.
+"""The rules: one module each, registered here explicitly, run in this order.
 
-``REGISTRY`` holds the rules that check the model. ``CONFIGURABLE`` adds
-``stale-waiver``, which the runner itself applies after them. The pipeline's
-own checks, ``load`` and ``schema``, are always errors.
+``stale-waiver`` comes last: it reports the waivers that the rules before it
+found nothing to silence. The pipeline's own checks, ``load`` and ``schema``,
+are always errors.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from journeycode.model import Workspace
+from journeycode import kinds
+from journeycode.model import Entity, Workspace
 from journeycode.problems import Problem
 from journeycode.rules import (
     after_hours,
@@ -35,12 +36,12 @@ from journeycode.rules import (
     unknown_reference,
     unused_entity,
 )
-from journeycode.rules.base import Configurable, Finding, Rule
+from journeycode.rules.base import Configurable, Finding, Rule, RuleContext
 
 if TYPE_CHECKING:
     from journeycode.config import Config
 
-__all__ = ["CONFIGURABLE", "REGISTRY", "Finding", "Rule", "run"]
+__all__ = ["CONFIGURABLE", "REGISTRY", "Finding", "Rule", "RuleContext", "run"]
 
 REGISTRY: Mapping[str, Rule] = {
     rule.ID: rule
@@ -64,57 +65,82 @@ REGISTRY: Mapping[str, Rule] = {
         unused_entity,
         stale_review,
         transfer_chain,
+        stale_waiver,
     )
 }
 
-CONFIGURABLE: Mapping[str, Configurable] = {**REGISTRY, stale_waiver.ID: stale_waiver}
+CONFIGURABLE: Mapping[str, Configurable] = REGISTRY
 
 # These rules are exact on a partial model. The others judge completeness, which
-# a journey that lost entities to schema errors cannot show: their findings
-# there would be echoes of the schema error, so they wait until it is fixed.
-_EXACT_ON_PARTIAL = frozenset({duplicate_id.ID, unknown_reference.ID})
+# the parts left out for schema errors, or files that could not be read, may
+# settle: their findings there would be echoes, so they wait until it is fixed.
+_EXACT_ON_PARTIAL = frozenset({duplicate_id.ID, unknown_reference.ID, stale_waiver.ID})
 
 
-def _incomplete(workspace: Workspace) -> set[int]:
-    """id() of every entity of the journeys that lost entities to schema errors."""
-    inside: set[int] = set()
-    for journey in workspace.journeys:
-        if journey.dropped_ids:
-            inside.add(id(journey))
-            for stage in journey.stages:
-                inside.add(id(stage))
-                for tp in stage.touchpoints:
-                    inside.add(id(tp))
-                    inside.update(id(pain) for pain in tp.pain_points)
-            inside.update(id(opportunity) for opportunity in journey.opportunities)
-    return inside
+def _unjudged(workspace: Workspace) -> set[Entity]:
+    """Every entity of the journeys that lost entities to schema errors."""
+    return {
+        entity
+        for journey in workspace.journeys
+        if journey.dropped_ids
+        for entity in kinds.within(journey)
+    }
+
+
+class _Echoes:
+    """Whether a finding about an entity may be an echo: the entity, an entity
+    inside it, or a touchpoint it leads to (by ``next`` or ``escalates_to``,
+    transitively) refers to a shared entity that was left out for schema
+    errors or may be defined in a file that could not be read."""
+
+    def __init__(self, workspace: Workspace):
+        self.workspace = workspace
+        self.touchpoints = {
+            tp: journey.touchpoint_by_id
+            for journey in workspace.journeys
+            for _, tp in journey.touchpoints()
+        }
+
+    def __call__(self, subject: Entity) -> bool:
+        seen: set[Entity] = set()
+        todo = list(kinds.within(subject))
+        while todo:
+            entity = todo.pop()
+            if entity in seen:
+                continue
+            seen.add(entity)
+            for ref, _, ident in kinds.references(entity):
+                if kinds.KINDS[ref.target].shared:
+                    if self.workspace.may_define(ref.target, ident):
+                        return True
+                elif ref.target == "touchpoint" and entity in self.touchpoints:
+                    following = self.touchpoints[entity].get(ident)
+                    if following is not None:
+                        todo.append(following)
+        return False
 
 
 def run(workspace: Workspace, config: Config, today: datetime.date) -> Iterator[Problem]:
     """Every enabled rule over the workspace at its configured level, with waivers applied."""
-    used: set[tuple[int, str]] = set()
+    silenced: set[tuple[Entity, str]] = set()
     checked: list[str] = []
-    incomplete = _incomplete(workspace)
+    unjudged = _unjudged(workspace)
+    partial = bool(workspace.shadow_ids or workspace.shadow_words or workspace.unreadable)
+    echo = _Echoes(workspace)
     for rule in REGISTRY.values():
         setting = config.setting(rule.ID)
         if setting.level is None:
             continue
+        context = RuleContext(today, setting.options, tuple(checked), silenced, unjudged)
         checked.append(rule.ID)
-        for finding in rule.check(workspace, {**setting.options, "today": today}):
-            if rule.ID not in _EXACT_ON_PARTIAL and any(
-                id(s) in incomplete for s in finding.subjects
-            ):
-                continue
+        for finding in rule.check(workspace, context):
             waivers = [s for s in finding.subjects if rule.ID in s.waive]
-            if waivers:
-                used.update((id(s), rule.ID) for s in waivers)
+            silenced.update((s, rule.ID) for s in waivers)
+            if waivers or (
+                rule.ID not in _EXACT_ON_PARTIAL
+                and any(s in unjudged or (partial and echo(s)) for s in finding.subjects)
+            ):
                 continue
             yield finding.src.problem(
                 rule.ID, setting.level, finding.message, finding.hint, key=finding.key
-            )
-    level = config.setting(stale_waiver.ID).level
-    if level is not None:
-        for finding in stale_waiver.stale(workspace, used, checked, incomplete):
-            yield finding.src.problem(
-                stale_waiver.ID, level, finding.message, finding.hint, key=True
             )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import datetime
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from journeycode.model import Entity, Src, Workspace
@@ -23,6 +24,21 @@ class Finding:
     """Point at the mapping key of ``src`` rather than its value."""
 
 
+@dataclass(frozen=True)
+class RuleContext:
+    """What a rule is given besides the workspace."""
+
+    today: datetime.date
+    options: Mapping[str, Any] = field(default_factory=dict)
+    """The rule's options: its defaults, then the settings file."""
+    checked: Collection[str] = ()
+    """The rules that ran before this one."""
+    silenced: Collection[tuple[Entity, str]] = ()
+    """(entity, rule id) of each waiver that silenced a finding so far."""
+    unjudged: Collection[Entity] = ()
+    """Entities whose completeness is not judged while schema errors hide parts of them."""
+
+
 class Configurable(Protocol):
     """A rule's public face: ``ID``, default ``LEVEL``, ``OPTIONS`` with their
     defaults, and a docstring that is its documentation."""
@@ -36,4 +52,4 @@ class Configurable(Protocol):
 class Rule(Configurable, Protocol):
     """A rule module that checks the model."""
 
-    def check(self, workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]: ...
+    def check(self, workspace: Workspace, context: RuleContext) -> Iterator[Finding]: ...

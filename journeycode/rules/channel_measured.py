@@ -45,14 +45,14 @@ from typing import Any
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import unmeasured_channels
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "channel-measured"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for channel, journeys in unmeasured_channels(workspace, "operational"):
         yield Finding(
             channel.src.at("id"),

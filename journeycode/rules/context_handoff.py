@@ -48,14 +48,14 @@ from typing import Any
 from journeycode.model import Journey, Touchpoint, Workspace
 from journeycode.problems import Level
 from journeycode.queries import is_assisted
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "context-handoff"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
         for _, tp in journey.touchpoints():
             for field, index, target in _handoffs(workspace, journey, tp):

@@ -29,38 +29,35 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+from journeycode import kinds
 from journeycode.model import Entity, Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "duplicate-id"
 LEVEL = Level.ERROR
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
-    yield from _duplicates("persona", workspace.personas, "")
-    yield from _duplicates("channel", workspace.channels, "")
-    yield from _duplicates("owner", workspace.owners, "")
-    yield from _duplicates("system", workspace.systems, "")
-    yield from _duplicates("KPI", workspace.kpis, "")
-    yield from _duplicates("journey", workspace.journeys, "")
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    for kind in (*kinds.CATALOG, kinds.JOURNEY):
+        yield from _duplicates(kind.label, kinds.catalog(workspace, kind), "")
     for journey in workspace.journeys:
-        scope = f" in journey '{journey.id}'"
-        yield from _duplicates("stage", journey.stages, scope)
-        yield from _duplicates("touchpoint", (tp for _, tp in journey.touchpoints()), scope)
-        yield from _duplicates("pain point", (pp for _, pp in journey.pain_points()), scope)
-        yield from _duplicates("opportunity", journey.opportunities, scope)
+        parts = list(kinds.within(journey))[1:]
+        for kind in kinds.KINDS.values():
+            if not kind.shared:
+                of_kind = (e for e in parts if kinds.of(e) is kind)
+                yield from _duplicates(kind.label, of_kind, f" in journey '{journey.id}'")
 
 
-def _duplicates(kind: str, entities: Iterable[Entity], scope: str) -> Iterator[Finding]:
+def _duplicates(label: str, entities: Iterable[Entity], scope: str) -> Iterator[Finding]:
     first: dict[str, Entity] = {}
     for entity in entities:
         original = first.setdefault(entity.id, entity)
         if original is not entity:
             yield Finding(
                 entity.src.at("id"),
-                f"duplicate {kind} id '{entity.id}'{scope}",
+                f"duplicate {label} id '{entity.id}'{scope}",
                 f"first defined at {original.src.at('id').location}; rename or remove one",
                 (entity,),
             )

@@ -41,14 +41,14 @@ from typing import Any
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import emotion_for
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "emotion-coverage"
 LEVEL = Level.INFO
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
         for _, tp in journey.touchpoints():
             missing = [p for p in journey.personas_at(tp) if emotion_for(tp, p) is None]

@@ -48,14 +48,14 @@ from typing import Any
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import needs_escalation, reaches_a_human
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "escalation-path"
 LEVEL = Level.ERROR
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
         for _, tp in journey.touchpoints():
             if needs_escalation(workspace, tp) and not reaches_a_human(workspace, journey, tp):

@@ -28,14 +28,14 @@ from typing import Any
 
 from journeycode.model import Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "kpi-target"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for kpi in workspace.kpis:
         if kpi.direction is None:
             yield Finding(

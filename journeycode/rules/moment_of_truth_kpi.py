@@ -43,14 +43,14 @@ from typing import Any
 
 from journeycode.model import Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "moment-of-truth-kpi"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     kpis = workspace.kpi_by_id
     for journey in workspace.journeys:
         for _, tp in journey.touchpoints():

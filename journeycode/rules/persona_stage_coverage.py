@@ -45,14 +45,14 @@ from typing import Any
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import personas_in
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "persona-stage-coverage"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
         for stage in journey.stages:
             present = personas_in(journey, stage)

@@ -45,14 +45,14 @@ from typing import Any
 
 from journeycode.model import Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "preferred-channel"
 LEVEL = Level.INFO
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     personas = workspace.persona_by_id
     for journey in workspace.journeys:
         for stage in journey.stages:

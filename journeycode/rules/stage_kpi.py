@@ -42,14 +42,14 @@ from typing import Any
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import stage_kpis
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "stage-kpi"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
         for stage in journey.stages:
             if not stage_kpis(stage):

@@ -42,16 +42,16 @@ from typing import Any
 
 from journeycode.model import Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "stale-review"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {"max_age_days": 180}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
-    today: datetime.date = options["today"]
-    max_age = int(options["max_age_days"])
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    today: datetime.date = context.today
+    max_age = int(context.options["max_age_days"])
     for journey in workspace.journeys:
         if journey.status == "retired":
             continue

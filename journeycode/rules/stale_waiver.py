@@ -45,32 +45,27 @@ journey:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import kinds
 from journeycode.model import Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "stale-waiver"
 LEVEL = Level.INFO
 OPTIONS: Mapping[str, Any] = {}
 
 
-def stale(
-    workspace: Workspace,
-    used: Collection[tuple[int, str]],
-    checked: Collection[str],
-    skipped: Collection[int],
-) -> Iterator[Finding]:
-    """Waivers of a rule in ``checked`` that silenced nothing: ``used`` holds
-    (id(entity), rule id) for each waiver that did; entities whose id() is in
-    ``skipped`` were not judged, so neither are their waivers."""
-    for entity in workspace.entities():
-        if id(entity) in skipped:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    """Waivers of a rule that ran before this one and silenced nothing;
+    entities whose completeness was not judged are not judged here either."""
+    for entity in kinds.walk(workspace):
+        if entity in context.unjudged:
             continue
         for rule in entity.waive:
-            if rule in checked and (id(entity), rule) not in used:
+            if rule in context.checked and (entity, rule) not in context.silenced:
                 yield Finding(
                     entity.src.at("waive", rule),
                     f"waiver for '{rule}' is not needed: the rule does not fire here",

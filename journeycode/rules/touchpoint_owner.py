@@ -43,14 +43,14 @@ from typing import Any
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import owner_of
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "touchpoint-owner"
 LEVEL = Level.ERROR
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
         for stage, tp in journey.touchpoints():
             if owner_of(stage, tp) is None:

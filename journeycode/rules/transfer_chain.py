@@ -50,15 +50,15 @@ from typing import Any
 
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 
 ID = "transfer-chain"
 LEVEL = Level.WARNING
 OPTIONS: Mapping[str, Any] = {"max_transfers": 2}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
-    limit = int(options["max_transfers"])
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    limit = int(context.options["max_transfers"])
     for journey in workspace.journeys:
         yield from _journey(journey, limit)
 

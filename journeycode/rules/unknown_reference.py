@@ -41,12 +41,13 @@ journey:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from typing import Any, ClassVar
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any
 
+from journeycode import kinds
 from journeycode.model import Entity, Journey, Src, Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding
+from journeycode.rules.base import Finding, RuleContext
 from journeycode.suggest import did_you_mean
 
 ID = "unknown-reference"
@@ -54,113 +55,71 @@ LEVEL = Level.ERROR
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, options: Mapping[str, Any]) -> Iterator[Finding]:
-    known = _Known(workspace)
-    for persona in workspace.personas:
-        yield from known.each(
-            persona.src.at("preferred_channels"), persona.preferred_channels, "channels"
-        )
-    for kpi in workspace.kpis:
-        yield from known.one(kpi.src.at("owner"), kpi.owner, "owners")
-        yield from known.each(kpi.src.at("channels"), kpi.channels, "channels")
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    defined = {kind.name: set(kinds.by_id(workspace, kind)) for kind in kinds.CATALOG}
+    for kind in kinds.CATALOG:
+        for entity in kinds.catalog(workspace, kind):
+            yield from _references(workspace, entity, defined, {})
     for journey in workspace.journeys:
-        yield from _journey(journey, known)
-    for entity in workspace.entities():
+        local = {
+            name: {e.id for e in kinds.within(journey) if kinds.of(e).name == name}
+            | journey.dropped_ids
+            for name in ("touchpoint", "pain_point")
+        }
+        for entity in kinds.within(journey):
+            yield from _references(workspace, entity, defined, local, journey)
+        yield from _journey_personas(journey, defined["persona"])
+    for entity in kinds.walk(workspace):
         yield from _waivers(entity)
 
 
-def _journey(journey: Journey, known: _Known) -> Iterator[Finding]:
-    src = journey.src
-    yield from known.one(src.at("owner"), journey.owner, "owners")
-    yield from known.each(src.at("personas"), journey.personas, "personas")
-    touchpoint_ids = {tp.id for _, tp in journey.touchpoints()} | journey.dropped_ids
-    pain_point_ids = {pp.id for _, pp in journey.pain_points()} | journey.dropped_ids
-    where = f"journey '{journey.id}'"
+def _references(
+    workspace: Workspace,
+    entity: Entity,
+    defined: Mapping[str, Collection[str]],
+    local: Mapping[str, Collection[str]],
+    journey: Journey | None = None,
+) -> Iterator[Finding]:
+    """Every id ``entity`` refers to that nothing defines (or may define: a
+    part left out for a schema error, a file that could not be read)."""
+    for ref, index, ident in kinds.references(entity):
+        target = kinds.KINDS[ref.target]
+        at = entity.src.at(ref.field) if index is None else entity.src.at(ref.field, index)
+        if target.shared:
+            if ident not in defined[target.name] and not workspace.may_define(target.name, ident):
+                yield _unknown(at, target.label, ident, defined[target.name])
+        elif ident not in local[target.name]:
+            assert journey is not None
+            where = f" in journey '{journey.id}'"
+            yield _unknown(at, target.label, ident, local[target.name], where)
+
+
+def _unknown(src: Src, label: str, ident: str, known: Collection[str], where: str = "") -> Finding:
+    return Finding(src, f"unknown {label} '{ident}'{where}", did_you_mean(ident, known))
+
+
+def _journey_personas(journey: Journey, personas: Collection[str]) -> Iterator[Finding]:
+    """A touchpoint's personas and emotions name personas of its journey."""
     for stage in journey.stages:
-        yield from known.one(stage.src.at("owner"), stage.owner, "owners")
-        yield from known.each(stage.src.at("kpis"), stage.kpis, "kpis")
         for tp in stage.touchpoints:
-            at = tp.src.at
-            yield from known.one(at("channel"), tp.channel, "channels")
-            yield from known.one(at("owner"), tp.owner, "owners")
-            yield from known.each(at("systems"), tp.systems, "systems")
-            yield from known.each(at("kpis"), tp.kpis, "kpis")
-            yield from known.each(at("personas"), tp.personas, "personas")
             for index, persona in enumerate(tp.personas):
-                if persona not in journey.personas and persona in known.ids["personas"]:
+                if persona not in journey.personas and persona in personas:
                     yield Finding(
-                        at("personas", index),
-                        f"persona '{persona}' is not one of the personas of {where}",
+                        tp.src.at("personas", index),
+                        f"persona '{persona}' is not one of the personas of journey '{journey.id}'",
                         "add it to the journey's personas, or remove it here",
                     )
-            yield from _local(at("next"), tp.next, touchpoint_ids, "touchpoint", where)
-            yield from _local(
-                at("escalates_to"), tp.escalates_to, touchpoint_ids, "touchpoint", where
-            )
             if isinstance(tp.emotion, Mapping):
-                personas = journey.personas_at(tp)
+                at_tp = journey.personas_at(tp)
                 for persona in tp.emotion:
-                    if persona not in personas:
+                    if persona not in at_tp:
                         yield Finding(
-                            at("emotion", persona),
-                            f"emotion for '{persona}', "
-                            f"who is not a persona of touchpoint '{tp.id}'",
-                            did_you_mean(persona, personas),
+                            tp.src.at("emotion", persona),
+                            f"emotion for '{persona}', who is not a persona of touchpoint "
+                            f"'{tp.id}'",
+                            did_you_mean(persona, at_tp),
                             key=True,
                         )
-    for opportunity in journey.opportunities:
-        at = opportunity.src.at
-        yield from known.one(at("owner"), opportunity.owner, "owners")
-        yield from known.each(at("kpis"), opportunity.kpis, "kpis")
-        yield from _local(
-            at("addresses"), opportunity.addresses, pain_point_ids, "pain point", where
-        )
-
-
-class _Known:
-    """The ids of each catalog kind, including those left out for schema errors."""
-
-    _NAMES: ClassVar[dict[str, str]] = {
-        "personas": "persona",
-        "channels": "channel",
-        "owners": "owner",
-        "systems": "system",
-        "kpis": "KPI",
-    }
-
-    def __init__(self, workspace: Workspace):
-        defined = {
-            "personas": workspace.persona_by_id,
-            "channels": workspace.channel_by_id,
-            "owners": workspace.owner_by_id,
-            "systems": workspace.system_by_id,
-            "kpis": workspace.kpi_by_id,
-        }
-        self.defined = {kind: set(ids) for kind, ids in defined.items()}
-        self.ids = {
-            kind: ids | workspace.shadow_ids.get(kind, frozenset())
-            for kind, ids in self.defined.items()
-        }
-
-    def one(self, src: Src, ref: str | None, kind: str) -> Iterator[Finding]:
-        if ref is not None and ref not in self.ids[kind]:
-            yield Finding(
-                src, f"unknown {self._NAMES[kind]} '{ref}'", did_you_mean(ref, self.defined[kind])
-            )
-
-    def each(self, src: Src, refs: Iterable[str], kind: str) -> Iterator[Finding]:
-        for index, ref in enumerate(refs):
-            yield from self.one(src.at(index), ref, kind)
-
-
-def _local(
-    src: Src, refs: Iterable[str], ids: Collection[str], kind: str, where: str
-) -> Iterator[Finding]:
-    for index, ref in enumerate(refs):
-        if ref not in ids:
-            yield Finding(
-                src.at(index), f"unknown {kind} '{ref}' in {where}", did_you_mean(ref, ids)
-            )
 
 
 def _waivers(entity: Entity) -> Iterator[Finding]:

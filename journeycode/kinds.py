@@ -1,0 +1,289 @@
+"""The entity kinds: one table that every part of journeycode walks.
+
+For each kind: its model class, where it is written (a catalog section such as
+``channels:``, the ``journey:`` of a file, or a list inside another entity),
+which of its fields refer to which kind, and which of its fields hold entities
+of another kind. Resolve builds the model from it, the rules duplicate-id,
+unknown-reference and unused-entity check by it, the runner knows from it what
+a finding's subjects refer to, and the site lists the catalogs by it. Adding a
+field means adding it to its model class (and to ``REFERENCES`` if it refers
+to something); adding a kind means one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from journeycode.loader import Pointer
+from journeycode.model import (
+    Channel,
+    Entity,
+    Journey,
+    Kpi,
+    Measurement,
+    Opportunity,
+    Owner,
+    PainPoint,
+    Persona,
+    Src,
+    Stage,
+    System,
+    Touchpoint,
+    Workspace,
+)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field that holds the id (or ids) of another entity."""
+
+    field: str
+    target: str
+    """The kind referred to."""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    """How messages name one: ``KPI``, ``pain point``."""
+    plural: str
+    """How page titles name several: ``KPIs``."""
+    model: type[Entity]
+    section: str | None = None
+    """Its list at the top of a file (``channels``); None for a journey's parts."""
+    references: tuple[Reference, ...] = ()
+    children: Mapping[str, str] = field(default_factory=dict)
+    """List fields holding entities of another kind: field → kind."""
+    parts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    """List fields whose items are pruned one by one, and how each item is built."""
+    convert: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    """Fields whose value is not written as the model holds it."""
+
+    @property
+    def shared(self) -> bool:
+        """Ids shared by the whole workspace (catalog kinds and journeys);
+        the others are local to their journey."""
+        return self.section is not None or self.name == "journey"
+
+
+def _texts(value: str | list[str]) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _measurement(item: dict[str, Any]) -> Measurement:
+    return Measurement(item["date"], item["value"])
+
+
+_KINDS = (
+    Kind(
+        "persona",
+        "persona",
+        "Personas",
+        Persona,
+        "personas",
+        (Reference("preferred_channels", "channel"),),
+    ),
+    Kind("channel", "channel", "Channels", Channel, "channels"),
+    Kind("owner", "owner", "Owners", Owner, "owners"),
+    Kind("system", "system", "Systems", System, "systems"),
+    Kind(
+        "kpi",
+        "KPI",
+        "KPIs",
+        Kpi,
+        "kpis",
+        (Reference("owner", "owner"), Reference("channels", "channel")),
+        parts={"measurements": _measurement},
+        convert={"range": tuple},
+    ),
+    Kind(
+        "journey",
+        "journey",
+        "Journeys",
+        Journey,
+        references=(Reference("owner", "owner"), Reference("personas", "persona")),
+        children={"stages": "stage", "opportunities": "opportunity"},
+    ),
+    Kind(
+        "stage",
+        "stage",
+        "Stages",
+        Stage,
+        references=(Reference("owner", "owner"), Reference("kpis", "kpi")),
+        children={"touchpoints": "touchpoint"},
+    ),
+    Kind(
+        "touchpoint",
+        "touchpoint",
+        "Touchpoints",
+        Touchpoint,
+        references=(
+            Reference("channel", "channel"),
+            Reference("owner", "owner"),
+            Reference("personas", "persona"),
+            Reference("systems", "system"),
+            Reference("kpis", "kpi"),
+            Reference("next", "touchpoint"),
+            Reference("escalates_to", "touchpoint"),
+        ),
+        children={"pain_points": "pain_point"},
+        convert={"frontstage": _texts, "backstage": _texts},
+    ),
+    Kind("pain_point", "pain point", "Pain points", PainPoint),
+    Kind(
+        "opportunity",
+        "opportunity",
+        "Opportunities",
+        Opportunity,
+        references=(
+            Reference("owner", "owner"),
+            Reference("kpis", "kpi"),
+            Reference("addresses", "pain_point"),
+        ),
+    ),
+)
+
+KINDS: Mapping[str, Kind] = {kind.name: kind for kind in _KINDS}
+CATALOG: tuple[Kind, ...] = tuple(kind for kind in _KINDS if kind.section is not None)
+BY_MODEL: Mapping[type[Entity], Kind] = {kind.model: kind for kind in _KINDS}
+JOURNEY = KINDS["journey"]
+
+
+def of(entity: Entity) -> Kind:
+    return BY_MODEL[type(entity)]
+
+
+def ids(entity: Entity, reference: Reference) -> tuple[str, ...]:
+    """The ids one reference field of an entity holds (none, one or several)."""
+    value = getattr(entity, reference.field)
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def references(entity: Entity) -> Iterator[tuple[Reference, int | None, str]]:
+    """(field, index in a list or None, id) of every id ``entity`` refers to."""
+    for reference in of(entity).references:
+        value = getattr(entity, reference.field)
+        if isinstance(value, str):
+            yield reference, None, value
+        elif value:
+            for index, ident in enumerate(value):
+                yield reference, index, ident
+
+
+def catalog(workspace: Workspace, kind: Kind) -> tuple[Entity, ...]:
+    """Every definition of a catalog kind (or of journeys), duplicates included."""
+    found: tuple[Entity, ...] = getattr(workspace, kind.section or "journeys")
+    return found
+
+
+def by_id(workspace: Workspace, kind: Kind) -> Mapping[str, Entity]:
+    """The first definition of each id of a catalog kind (or of journeys)."""
+    found: Mapping[str, Entity] = getattr(workspace, f"{kind.name}_by_id")
+    return found
+
+
+def walk(workspace: Workspace) -> Iterator[Entity]:
+    """Every entity: the catalogs, then each journey depth-first."""
+    for kind in CATALOG:
+        yield from catalog(workspace, kind)
+    for journey in workspace.journeys:
+        yield from within(journey)
+
+
+def within(entity: Entity) -> Iterator[Entity]:
+    """An entity and every entity inside it, depth-first."""
+    yield entity
+    for child_field in of(entity).children:
+        for child in getattr(entity, child_field):
+            yield from within(child)
+
+
+def build(kind: Kind, item: dict[str, Any], src: Src, **extra: Any) -> Entity:
+    """The model of one valid (or pruned) item: every field of the model class
+    is read from the key of the same name. List items pruned to None are left out."""
+    values: dict[str, Any] = {"id": item["id"], "src": src, "waive": item.get("waive", {})}
+    for model_field in fields(kind.model):
+        name = model_field.name
+        if name in values or name in extra or name not in item:
+            continue
+        value = item[name]
+        if name in kind.children:
+            child = KINDS[kind.children[name]]
+            values[name] = tuple(
+                build(child, v, src.at(name, i)) for i, v in enumerate(value) if v is not None
+            )
+        elif name in kind.parts:
+            values[name] = tuple(kind.parts[name](v) for v in value if v is not None)
+        elif name in kind.convert:
+            values[name] = kind.convert[name](value)
+        else:
+            values[name] = tuple(value) if isinstance(value, list) else value
+    return kind.model(**values, **extra)
+
+
+def _shapes() -> frozenset[tuple[str | int, ...]]:
+    """The pointers (with every index written 0) of what a schema error prunes."""
+    shapes: set[tuple[str | int, ...]] = set()
+
+    def add(kind: Kind, at: tuple[str | int, ...]) -> None:
+        shapes.add(at)
+        for child_field, child in kind.children.items():
+            add(KINDS[child], (*at, child_field, 0))
+        for part in kind.parts:
+            shapes.add((*at, part, 0))
+
+    for kind in CATALOG:
+        add(kind, (str(kind.section), 0))
+    add(JOURNEY, ("journey",))
+    return frozenset(shapes)
+
+
+_PRUNABLE = _shapes()
+
+
+def prunable(pointer: Pointer) -> Pointer:
+    """The innermost entity (or part, such as one measurement) that holds the
+    node at ``pointer``; the top-level key it is under when none does."""
+    for end in range(len(pointer), 0, -1):
+        if tuple(0 if isinstance(p, int) else p for p in pointer[:end]) in _PRUNABLE:
+            return pointer[:end]
+    return pointer[:1]
+
+
+def owning_entity(pointer: Pointer) -> Pointer:
+    """The entity a part (one KPI measurement) belongs to: the innermost
+    prunable prefix that is an entity."""
+    for end in range(len(pointer) - 1, 0, -1):
+        if kind_at(pointer[:end]) is not None:
+            return pointer[:end]
+    return pointer[:1]
+
+
+def nested_ids(kind: Kind, item: Any) -> Iterable[tuple[Kind, str]]:
+    """The kind and id of a raw item and of every entity written inside it."""
+    if not isinstance(item, dict):
+        return
+    if isinstance(item.get("id"), str):
+        yield kind, item["id"]
+    for child_field, child in kind.children.items():
+        value = item.get(child_field)
+        for child_item in value if isinstance(value, list) else ():
+            yield from nested_ids(KINDS[child], child_item)
+
+
+def kind_at(pointer: Pointer) -> Kind | None:
+    """The kind of the entity at an entity pointer (see :func:`prunable`)."""
+    if pointer == ("journey",):
+        return JOURNEY
+    if len(pointer) == 2:
+        return next((k for k in CATALOG if k.section == pointer[0]), None)
+    if len(pointer) >= 3 and isinstance(pointer[-2], str):
+        parent = kind_at(pointer[:-2])
+        if parent is not None and pointer[-2] in parent.children:
+            return KINDS[parent.children[pointer[-2]]]
+    return None
