@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, quoting, render
+from journeycode import digest, kinds, quoting, render
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage, percent
 from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
@@ -35,6 +35,8 @@ RESERVED = frozenset(
     {"index", "personas", "channels", "owners", "kpis", "coverage", "rules", "format", "diagrams"}
 )
 CSS = "journeycode.css"
+# The catalog kinds with a page for each entry (systems are listed on touchpoints).
+PAGED = tuple(kinds.KINDS[name] for name in ("persona", "channel", "owner", "kpi"))
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,7 @@ class _Pages:
             for j in workspace.journey_by_id.values()
         }
         self.entities: dict[str, Mapping[str, Entity]] = {
-            "journey": workspace.journey_by_id,
-            "persona": workspace.persona_by_id,
-            "channel": workspace.channel_by_id,
-            "owner": workspace.owner_by_id,
-            "kpi": workspace.kpi_by_id,
+            kind.name: kinds.by_id(workspace, kind) for kind in (kinds.JOURNEY, *PAGED)
         }
 
     def path(self, kind: str, ident: str) -> str:
@@ -141,25 +139,23 @@ def build_site(
             )
             cache.put(key, markdown.encode("utf-8"))
         out[here] = markdown if cached is None else cached.decode("utf-8")
-    for kind, entities, template in (
-        ("persona", workspace.persona_by_id.values(), "persona.md.j2"),
-        ("channel", workspace.channel_by_id.values(), "channel.md.j2"),
-        ("owner", workspace.owner_by_id.values(), "owner.md.j2"),
-        ("kpi", workspace.kpi_by_id.values(), "kpi.md.j2"),
-    ):
+    for paged in PAGED:
+        kind, entities = paged.name, kinds.by_id(workspace, paged).values()
         listing = f"{kind}s/index.md"
-        heading = {"kpi": "KPIs"}.get(kind, f"{kind.capitalize()}s")
         out[listing] = context.render(
             "catalog.md.j2",
             listing,
-            heading,
-            title=heading,
+            paged.plural,
+            title=paged.plural,
             items=[(pages.link(listing, kind, e.id), _summary(e)) for e in entities],
         )
         for entity in entities:
             here = pages.path(kind, entity.id)
             out[here] = context.render(
-                template, here, entity.name, **getattr(context, kind)(entity, here)
+                f"{kind}.md.j2",
+                here,
+                getattr(entity, "name", entity.id),
+                **getattr(context, kind)(entity, here),
             )
     out["coverage.md"] = context.render(
         "coverage.md.j2", "coverage.md", "Coverage", **context.coverage_page()
@@ -238,12 +234,13 @@ def _summary(entity: Entity) -> str:
 
 
 def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
-    def section(title: str, kind: str, entities: Iterable[Entity]) -> dict[str, Any]:
-        items: list[Any] = [f"{kind}s/index.md"]
+    def section(kind: kinds.Kind) -> dict[str, Any]:
+        items: list[Any] = [f"{kind.name}s/index.md"]
         items += [
-            {quoting.title(getattr(e, "name", e.id)): pages.path(kind, e.id)} for e in entities
+            {quoting.title(getattr(e, "name", e.id)): pages.path(kind.name, e.id)}
+            for e in kinds.by_id(workspace, kind).values()
         ]
-        return {title: items}
+        return {kind.plural: items}
 
     return [
         {"Overview": "index.md"},
@@ -251,10 +248,7 @@ def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
             {quoting.title(j.name): pages.path("journey", j.id)}
             for j in workspace.journey_by_id.values()
         ),
-        section("Personas", "persona", workspace.persona_by_id.values()),
-        section("Channels", "channel", workspace.channel_by_id.values()),
-        section("Owners", "owner", workspace.owner_by_id.values()),
-        section("KPIs", "kpi", workspace.kpi_by_id.values()),
+        *(section(kind) for kind in PAGED),
         {"Coverage": "coverage.md"},
         {"Rules": "rules.md"},
         {"Field reference": "format.md"},
@@ -328,7 +322,8 @@ class _Context:
             "problems": problems,
             "waivers": [
                 (kind, entity, rule, reason)
-                for kind, entity in _journey_entities(journey)
+                for entity in kinds.within(journey)
+                for kind in (kinds.of(entity).label,)
                 for rule, reason in entity.waive.items()
             ],
             "history": changes,
@@ -462,18 +457,6 @@ def _by_journey(
     for journey, stage, tp in rows:
         grouped.setdefault(journey.id, (journey, []))[1].append((stage, tp))
     return list(grouped.values())
-
-
-def _journey_entities(journey: Journey) -> Iterable[tuple[str, Entity]]:
-    yield "journey", journey
-    for stage in journey.stages:
-        yield "stage", stage
-        for tp in stage.touchpoints:
-            yield "touchpoint", tp
-            for pain in tp.pain_points:
-                yield "pain point", pain
-    for opportunity in journey.opportunities:
-        yield "opportunity", opportunity
 
 
 _STYLESHEET = """\
