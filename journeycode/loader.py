@@ -225,38 +225,9 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
                 mark = event.start_mark
                 add_line(mark.line)
                 add_column(mark.column)
-                if event.anchor is not None or event.tag is not None:
-                    _refuse_anchor_or_tag(event)
-                if len(stack) >= MAX_DEPTH:
-                    line, col = _mark(event)
-                    raise LoadError(
-                        f"nesting is deeper than {MAX_DEPTH} levels",
-                        line,
-                        col,
-                        "flatten the structure: journeycode maps never need this depth",
-                    )
-                new: Any = {} if kind is yaml.MappingStartEvent else []
-                place: Any = None
-                if stack:
-                    frame = stack[-1]
-                    container = frame[0]
-                    if type(container) is dict:
-                        if frame[1] is None:
-                            line, col = _mark(event)
-                            raise LoadError(
-                                "a mapping key must be a plain value, not a list or mapping",
-                                line,
-                                col,
-                            )
-                        place = frame[1]
-                        frame[1] = None
-                        container[place] = new
-                    else:
-                        place = len(container)
-                        container.append(new)
-                else:
+                new = _open(event, stack)
+                if len(stack) == 1:
                     root = new
-                stack.append([new, None, place])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
             elif kind is yaml.AliasEvent:
@@ -264,20 +235,16 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
             elif kind is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    line, col = _mark(event)
                     raise LoadError(
                         "a map file holds one YAML document; a second one starts here",
-                        line,
-                        col,
+                        *_mark(event),
                         "split it into two files, or remove the '---' separator",
                     )
     except _TooLarge as error:
-        line, col = _mark(event)
         shown = str(error) if len(str(error)) <= 24 else f"{str(error)[:20]}…"
         raise LoadError(
             f"the number {shown} is too large; journeycode numbers lie within ±{MAX_INT}",
-            line,
-            col,
+            *_mark(event),
             "quote it if it is text, not a number",
         ) from None
     except yaml.MarkedYAMLError as error:
@@ -287,6 +254,37 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
     finally:
         events.close()
     return root, lines, columns
+
+
+def _open(event: Any, stack: list[list[Any]]) -> Any:
+    """The new mapping or list an event starts, placed in its parent and pushed
+    on the stack as a frame [container, pending key, its place in the parent]."""
+    if event.anchor is not None or event.tag is not None:
+        _refuse_anchor_or_tag(event)
+    if len(stack) >= MAX_DEPTH:
+        raise LoadError(
+            f"nesting is deeper than {MAX_DEPTH} levels",
+            *_mark(event),
+            "flatten the structure: journeycode maps never need this depth",
+        )
+    new: Any = {} if type(event) is yaml.MappingStartEvent else []
+    place: Any = None
+    if stack:
+        frame = stack[-1]
+        container = frame[0]
+        if type(container) is dict:
+            if frame[1] is None:
+                raise LoadError(
+                    "a mapping key must be a plain value, not a list or mapping", *_mark(event)
+                )
+            place = frame[1]
+            frame[1] = None
+            container[place] = new
+        else:
+            place = len(container)
+            container.append(new)
+    stack.append([new, None, place])
+    return new
 
 
 def _refuse_key(

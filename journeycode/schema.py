@@ -154,99 +154,129 @@ def _fault(error: ValidationError) -> Pointer:
     return pointer
 
 
+# What a validation error says: where (a pointer, its key or its value), the
+# message and a hint.
+_Said = tuple[Pointer, str, "str | None", bool]
+
+
+@dataclass(frozen=True)
+class _Fault:
+    """One validation error, with what its messages need."""
+
+    error: ValidationError
+    pointer: Pointer
+    field: str
+    where: str
+    instance: Any
+    constraint: Any
+    subschema: Any
+
+    def say(self, message: str, hint: str | None = None) -> _Said:
+        return self.pointer, message, hint, False
+
+
 def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         error = _best_branch(error)
     pointer: Pointer = tuple(error.absolute_path)
-    where = _entity(file.data, pointer)
-    field = _field(pointer)
-    validator = error.validator
-    instance: Any = error.instance
-    constraint: Any = error.validator_value
-    subschema: Any = error.schema
-
-    def at(target: Pointer, message: str, hint: str | None = None, *, key: bool = False) -> Problem:
+    fault = _Fault(
+        error,
+        pointer,
+        _field(pointer),
+        _entity(file.data, pointer),
+        error.instance,
+        error.validator_value,
+        error.schema,
+    )
+    structural = error.validator in _STRUCTURE or "propertyNames" in error.relative_schema_path
+    explain = _structure if structural else _value
+    for target, message, hint, key in explain(fault):
         line, col = file.locate(target, key=key)
-        return Problem(file.display, line, col, RULE, Level.ERROR, message, hint)
+        yield Problem(file.display, line, col, RULE, Level.ERROR, message, hint)
 
-    if "propertyNames" in error.relative_schema_path:
-        yield at(
-            (*pointer, instance),
+
+_STRUCTURE = frozenset({"additionalProperties", "required", "type", "anyOf"})
+
+
+def _structure(f: _Fault) -> Iterator[_Said]:
+    """Messages about the shape of the data: keys and types."""
+    validator, instance, field = f.error.validator, f.instance, f.field
+    if "propertyNames" in f.error.relative_schema_path:
+        yield (
+            (*f.pointer, instance),
             f"{field}: key {show(instance)} is not a valid id",
-            _id_hint(instance),
-            key=True,
+            (_id_hint(instance)),
+            True,
         )
     elif validator == "additionalProperties":
-        allowed = subschema.get("properties", {})
+        allowed = f.subschema.get("properties", {})
         for extra in sorted(set(instance) - set(allowed)):
-            yield at(
-                (*pointer, extra),
-                f"unknown key {show(extra)}{where}",
+            hint = (
                 _comma_hint(extra, instance[extra])
                 or did_you_mean(extra, allowed)
-                or f"allowed keys: {', '.join(allowed)}",
-                key=True,
+                or f"allowed keys: {', '.join(allowed)}"
             )
+            yield (*f.pointer, extra), f"unknown key {show(extra)}{f.where}", hint, True
     elif validator == "required":
-        for name in constraint:
+        for name in f.constraint:
             if name not in instance:
-                yield at(pointer, f"missing required key '{name}'{where}")
-    elif validator == "type" and not pointer:
-        yield at(
-            pointer,
+                yield f.say(f"missing required key '{name}'{f.where}")
+    elif validator == "type" and not f.pointer:
+        yield f.say(
             f"a map file must be a mapping, got {_kind(instance)}",
             "start with a key: personas:, channels:, owners:, systems:, kpis: or journey:",
         )
     elif validator == "type":
-        yield at(
-            pointer,
-            f"{field}: expected {_expected(constraint)}, got {_kind(instance)}",
+        yield f.say(
+            f"{field}: expected {_expected(f.constraint)}, got {_kind(instance)}",
             _COMMENT_HINT if instance is None else None,
         )
-    elif validator == "anyOf":
-        types: list[Any] = [branch.validator_value for branch in error.context or ()]
-        yield at(
-            pointer,
-            f"{field}: expected {' or '.join(map(_expected, types))}, got {_kind(instance)}",
+    else:  # anyOf
+        types: list[Any] = [branch.validator_value for branch in f.error.context or ()]
+        yield f.say(
+            f"{field}: expected {' or '.join(map(_expected, types))}, got {_kind(instance)}"
         )
-    elif validator == "enum":
+
+
+def _value(f: _Fault) -> Iterator[_Said]:
+    """Messages about a value of the right type that the format does not allow."""
+    validator, instance, field, constraint = f.error.validator, f.instance, f.field, f.constraint
+    if validator == "enum":
         choices = [str(choice) for choice in constraint]
-        yield at(
-            pointer,
+        yield f.say(
             f"{field}: {show(instance)} is not one of {', '.join(choices)}",
             did_you_mean(str(instance), choices),
         )
     elif validator == "pattern":
-        yield at(pointer, *_pattern_message(field, instance, constraint))
+        yield f.say(*_pattern_message(field, instance, constraint))
     elif validator == "format":
-        yield at(pointer, f"{field}: {show(instance)} is not a valid date (YYYY-MM-DD)")
+        yield f.say(f"{field}: {show(instance)} is not a valid date (YYYY-MM-DD)")
     elif validator in ("minimum", "maximum"):
         bound = "at least" if validator == "minimum" else "at most"
-        yield at(pointer, f"{field}: {instance!r} is out of range; it must be {bound} {constraint}")
+        yield f.say(f"{field}: {instance!r} is out of range; it must be {bound} {constraint}")
     elif validator == "minLength":
-        yield at(pointer, f"{field}: must not be empty")
-    elif validator in ("minItems", "maxItems") and subschema.get("minItems") == subschema.get(
+        yield f.say(f"{field}: must not be empty")
+    elif validator in ("minItems", "maxItems") and f.subschema.get("minItems") == f.subschema.get(
         "maxItems"
     ):
-        yield at(pointer, f"{field}: must have exactly {constraint} items")
+        yield f.say(f"{field}: must have exactly {constraint} items")
     elif validator == "minItems":
-        yield at(pointer, f"{field}: must have at least {constraint} item(s)")
+        yield f.say(f"{field}: must have at least {constraint} item(s)")
     elif validator == "uniqueItems":
         seen: set[str] = set()
         for index, item in enumerate(instance):
             marker = json.dumps(item, sort_keys=True)
             if marker in seen:
-                yield at((*pointer, index), f"{field}: {show(item)} is listed twice")
+                yield (*f.pointer, index), f"{field}: {show(item)} is listed twice", None, False
                 break
             seen.add(marker)
     elif validator == "const":
-        yield at(
-            pointer,
+        yield f.say(
             f"{field}: format version {show(instance)} is not supported; "
-            f"this journeycode reads version {constraint}",
+            f"this journeycode reads version {constraint}"
         )
     else:
-        yield at(pointer, f"{field}: {error.message}")
+        yield f.say(f"{field}: {f.error.message}")
 
 
 _COMMENT_HINT = "if the value starts with '#', quote it: '#' after a space starts a comment"
