@@ -49,7 +49,22 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
         f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">'
         f"{xml_text(f'Emotion curve: {journey.name}')}</text>",
     ]
-    # Stage bands and names.
+    out += _stage_bands(journey)
+    out += _scale(len(touchpoints))
+    out += _touchpoint_labels(label_lines)
+    for number, persona in enumerate(personas):
+        out += _persona_line(journey, persona, number)
+        color = PALETTE[number % len(PALETTE)]
+        legend_y = legend_top + number * 22
+        out.append(f'<rect x="{LEFT}" y="{legend_y - 9}" width="22" height="4" fill="{color}"/>')
+        out.append(f'<text x="{LEFT + 30}" y="{legend_y}">{xml_text(names[persona])}</text>')
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def _stage_bands(journey: Journey) -> list[str]:
+    """A shaded band per stage over its touchpoints' columns, named on top."""
+    out = []
     column = 0
     for index, stage in enumerate(journey.stages):
         span = len(stage.touchpoints)
@@ -69,19 +84,28 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
                 f'font-weight="bold">{xml_text(line)}</text>'
             )
         column += span
-    # The scale.
+    return out
+
+
+def _scale(columns: int) -> list[str]:
+    out = []
     for level, text in SCALE.items():
         y = _y(level)
         dash = "" if level == 0 else ' stroke-dasharray="3,4"'
         out.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + len(touchpoints) * COLUMN}" y2="{y:.1f}" '
+            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + columns * COLUMN}" y2="{y:.1f}" '
             f'stroke="#bbbbbb"{dash}/>'
         )
         out.append(
             f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#555555">'
             f"{xml_text(text)}</text>"
         )
-    # Touchpoint labels under the plot.
+    return out
+
+
+def _touchpoint_labels(label_lines: list[list[str]]) -> list[str]:
+    """Touchpoint names under the plot."""
+    out = []
     for index, lines in enumerate(label_lines):
         center = LEFT + index * COLUMN + COLUMN / 2
         for row, line in enumerate(lines):
@@ -89,31 +113,32 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
                 f'<text x="{center:.1f}" y="{TOP + PLOT + 18 + row * 16}" text-anchor="middle">'
                 f"{xml_text(line)}</text>"
             )
-    # One line per persona along its own path: touchpoints the persona does not
-    # pass are skipped; one it passes without an emotion breaks the line.
-    for number, persona in enumerate(personas):
-        color = PALETTE[number % len(PALETTE)]
-        offset = (number - (len(personas) - 1) / 2) * 2.5  # keep equal values apart
-        segments: list[list[tuple[float, float]]] = [[]]
-        for index, (_, tp) in enumerate(touchpoints):
-            if persona not in journey.personas_at(tp):
-                continue
-            emotion = emotion_for(tp, persona)
-            if emotion is None:
-                segments.append([])
-                continue
-            segments[-1].append((LEFT + index * COLUMN + COLUMN / 2, _y(emotion) + offset))
-        for part in segments:
-            if len(part) > 1:
-                points = " ".join(f"{px:.1f},{py:.1f}" for px, py in part)
-                out.append(
-                    f'<polyline points="{points}" fill="none" stroke="{color}" '
-                    'stroke-width="2.5" stroke-linejoin="round"/>'
-                )
-            for px, py in part:
-                out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{color}"/>')
-        legend_y = legend_top + number * 22
-        out.append(f'<rect x="{LEFT}" y="{legend_y - 9}" width="22" height="4" fill="{color}"/>')
-        out.append(f'<text x="{LEFT + 30}" y="{legend_y}">{xml_text(names[persona])}</text>')
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return out
+
+
+def _persona_line(journey: Journey, persona: str, number: int) -> list[str]:
+    """One line per persona along its own path: touchpoints the persona does not
+    pass are skipped; one it passes without an emotion breaks the line."""
+    personas = journey.personas
+    color = PALETTE[number % len(PALETTE)]
+    offset = (number - (len(personas) - 1) / 2) * 2.5  # keep equal values apart
+    segments: list[list[tuple[float, float]]] = [[]]
+    for index, (_, tp) in enumerate(journey.touchpoints()):
+        if persona not in journey.personas_at(tp):
+            continue
+        emotion = emotion_for(tp, persona)
+        if emotion is None:
+            segments.append([])
+            continue
+        segments[-1].append((LEFT + index * COLUMN + COLUMN / 2, _y(emotion) + offset))
+    out = []
+    for part in segments:
+        if len(part) > 1:
+            points = " ".join(f"{px:.1f},{py:.1f}" for px, py in part)
+            out.append(
+                f'<polyline points="{points}" fill="none" stroke="{color}" '
+                'stroke-width="2.5" stroke-linejoin="round"/>'
+            )
+        for px, py in part:
+            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{color}"/>')
+    return out

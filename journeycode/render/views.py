@@ -10,11 +10,11 @@ sorted path order), so the DOT text — and the picture — is the same on every
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import pydot
 
-from journeycode.model import Journey, Stage, Touchpoint, Workspace
+from journeycode.model import Channel, Entity, Journey, Stage, Touchpoint, Workspace
 from journeycode.queries import owner_of
 from journeycode.quoting import display_width, dot_string, html, wrap
 
@@ -62,8 +62,8 @@ def _min_width(*texts: str, points: float = POINTS_PER_COLUMN) -> str:
     return f"{widest * points / 72 + 0.3:.2f}"
 
 
-def _ids(prefix: str, items: Iterable[object]) -> dict[int, str]:
-    return {id(item): f"{prefix}{index}" for index, item in enumerate(items)}
+def _ids(prefix: str, items: Iterable[Entity]) -> dict[Entity, str]:
+    return {item: f"{prefix}{index}" for index, item in enumerate(items)}
 
 
 # --- journey ---------------------------------------------------------------------------
@@ -80,66 +80,73 @@ def journey(workspace: Workspace, journey: Journey) -> pydot.Dot:
         nodesep="0.25",
         ranksep="0.6",
     )
-    touchpoints = journey.touchpoints()
-    node_ids = _ids("n", (tp for _, tp in touchpoints))
-    stage_of = {
-        tp.id: index for index, stage in enumerate(journey.stages) for tp in stage.touchpoints
-    }
-    by_id = journey.touchpoint_by_id
+    node_ids = _ids("n", (tp for _, tp in journey.touchpoints()))
     for index, stage in enumerate(journey.stages):
-        cluster = pydot.Cluster(
-            f"stage{index}",
-            label=dot_string(f"{index + 1}. {stage.name}"),
-            style="rounded,filled",
-            fillcolor="#f7f7f7",
-            color="#bbbbbb",
-            fontsize="14",
-        )
-        column = pydot.Subgraph(f"column{index}", rank="same")
-        # With rankdir=LR, dot stacks a rank's nodes bottom-up in input order.
-        for tp in reversed(stage.touchpoints):
-            column.add_node(_touchpoint_node(workspace, stage, tp, node_ids[id(tp)]))
-        if not stage.touchpoints:
-            column.add_node(
-                pydot.Node(f"empty{index}", label=dot_string("(no touchpoints)"), shape="plain")
-            )
-        cluster.add_subgraph(column)
-        graph.add_subgraph(cluster)  # type: ignore[arg-type]  # pydot's stubs omit Cluster
+        graph.add_subgraph(_stage_cluster(workspace, index, stage, node_ids))  # type: ignore[arg-type]  # pydot's stubs omit Cluster
     # Keep the stages in order even where no edge runs forward between them.
     firsts = [
-        node_ids[id(stage.touchpoints[0])] if stage.touchpoints else f"empty{index}"
+        node_ids[stage.touchpoints[0]] if stage.touchpoints else f"empty{index}"
         for index, stage in enumerate(journey.stages)
     ]
     for left, right in itertools.pairwise(firsts):
         graph.add_edge(pydot.Edge(left, right, style="invis", weight="10"))
-    for _, tp in touchpoints:
-        for target in tp.next:
-            if target in by_id:
-                forward = stage_of[target] > stage_of[tp.id]
-                graph.add_edge(
-                    pydot.Edge(
-                        node_ids[id(tp)],
-                        node_ids[id(by_id[target])],
-                        color="#555555",
-                        constraint="true" if forward else "false",
-                    )
-                )
-        for target in tp.escalates_to:
-            if target in by_id:
-                graph.add_edge(
-                    pydot.Edge(
-                        node_ids[id(tp)],
-                        node_ids[id(by_id[target])],
-                        color=ESCALATION_COLOR,
-                        style="dashed",
-                        penwidth="1.4",
-                        constraint="false",
-                    )
-                )
+    for edge in _journey_edges(journey, node_ids):
+        graph.add_edge(edge)
     legend = pydot.Subgraph("legend_rank", rank="sink")
     legend.add_node(pydot.Node("legend", shape="plain", label=_journey_legend()))
     graph.add_subgraph(legend)
     return graph
+
+
+def _stage_cluster(
+    workspace: Workspace, index: int, stage: Stage, node_ids: dict[Entity, str]
+) -> pydot.Cluster:
+    cluster = pydot.Cluster(
+        f"stage{index}",
+        label=dot_string(f"{index + 1}. {stage.name}"),
+        style="rounded,filled",
+        fillcolor="#f7f7f7",
+        color="#bbbbbb",
+        fontsize="14",
+    )
+    column = pydot.Subgraph(f"column{index}", rank="same")
+    # With rankdir=LR, dot stacks a rank's nodes bottom-up in input order.
+    for tp in reversed(stage.touchpoints):
+        column.add_node(_touchpoint_node(workspace, stage, tp, node_ids[tp]))
+    if not stage.touchpoints:
+        column.add_node(
+            pydot.Node(f"empty{index}", label=dot_string("(no touchpoints)"), shape="plain")
+        )
+    cluster.add_subgraph(column)
+    return cluster
+
+
+def _journey_edges(journey: Journey, node_ids: dict[Entity, str]) -> Iterator[pydot.Edge]:
+    """Next steps (grey; only forward ones pull the layout) and escalations (dashed red)."""
+    stage_of = {
+        tp.id: index for index, stage in enumerate(journey.stages) for tp in stage.touchpoints
+    }
+    by_id = journey.touchpoint_by_id
+    for _, tp in journey.touchpoints():
+        for target in tp.next:
+            if target in by_id:
+                forward = stage_of[target] > stage_of[tp.id]
+                yield pydot.Edge(
+                    node_ids[tp],
+                    node_ids[by_id[target]],
+                    color="#555555",
+                    constraint="true" if forward else "false",
+                )
+        for target in tp.escalates_to:
+            if target in by_id:
+                yield pydot.Edge(
+                    node_ids[tp],
+                    node_ids[by_id[target]],
+                    color=ESCALATION_COLOR,
+                    style="dashed",
+                    penwidth="1.4",
+                    constraint="false",
+                )
 
 
 def _touchpoint_node(
@@ -285,62 +292,17 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
     column = pydot.Subgraph("personas", rank="min")
     for ident in personas:
         persona = workspace.persona_by_id.get(ident)
-        name = persona.name if persona else ident
-        column.add_node(
-            pydot.Node(
-                node[("persona", ident)],
-                label=f"<{_lines(name)}>",
-                shape="ellipse",
-                style="filled",
-                fillcolor="#ece4f7",
-                color="#7d5ba6",
-                width=_min_width(name),
-            )
-        )
+        column.add_node(_persona_node(node[("persona", ident)], persona.name if persona else ident))
     graph.add_subgraph(column)
     for ident in owners:
         owner = workspace.owner_by_id.get(ident)
-        name = owner.name if owner else ident
-        graph.add_node(
-            pydot.Node(
-                node[("owner", ident)],
-                label=f'<<FONT POINT-SIZE="10">{_lines(name)}</FONT>>',
-                shape="folder",
-                style="filled",
-                fillcolor="#eeeeee",
-                color="#777777",
-            )
-        )
+        graph.add_node(_owner_node(node[("owner", ident)], owner.name if owner else ident))
     for item in workspace.journey_by_id.values():
-        meta = " · ".join(x for x in (item.status, item.version and f"v{item.version}") if x)
-        graph.add_node(
-            pydot.Node(
-                node[("journey", item.id)],
-                label=f"<<B>{_lines(item.name)}</B><BR/>"
-                f'<FONT POINT-SIZE="9">{_lines(meta)}</FONT>>',
-                shape="box",
-                style="rounded,filled,bold",
-                fillcolor="#fff8dc",
-                color="#8a6d1f",
-                width=_min_width(item.name),
-            )
-        )
+        graph.add_node(_journey_node(node[("journey", item.id)], item))
     column = pydot.Subgraph("channels", rank="max")
     for ident in channels:
         channel = workspace.channel_by_id.get(ident)
-        mode = channel.mode if channel else ""
-        name = channel.name if channel else ident
-        column.add_node(
-            pydot.Node(
-                node[("channel", ident)],
-                label=f"<{_lines(name)}>",
-                shape="box",
-                style="filled",
-                fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),
-                color=MODE_BORDERS.get(mode, UNKNOWN_BORDER),
-                width=_min_width(name),
-            )
-        )
+        column.add_node(_channel_node(node[("channel", ident)], ident, channel))
     graph.add_subgraph(column)
     for item in workspace.journey_by_id.values():
         target = node[("journey", item.id)]
@@ -360,3 +322,53 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
                 )
             )
     return graph
+
+
+def _persona_node(node_id: str, name: str) -> pydot.Node:
+    return pydot.Node(
+        node_id,
+        label=f"<{_lines(name)}>",
+        shape="ellipse",
+        style="filled",
+        fillcolor="#ece4f7",
+        color="#7d5ba6",
+        width=_min_width(name),
+    )
+
+
+def _owner_node(node_id: str, name: str) -> pydot.Node:
+    return pydot.Node(
+        node_id,
+        label=f'<<FONT POINT-SIZE="10">{_lines(name)}</FONT>>',
+        shape="folder",
+        style="filled",
+        fillcolor="#eeeeee",
+        color="#777777",
+    )
+
+
+def _journey_node(node_id: str, journey: Journey) -> pydot.Node:
+    meta = " · ".join(x for x in (journey.status, journey.version and f"v{journey.version}") if x)
+    return pydot.Node(
+        node_id,
+        label=f'<<B>{_lines(journey.name)}</B><BR/><FONT POINT-SIZE="9">{_lines(meta)}</FONT>>',
+        shape="box",
+        style="rounded,filled,bold",
+        fillcolor="#fff8dc",
+        color="#8a6d1f",
+        width=_min_width(journey.name),
+    )
+
+
+def _channel_node(node_id: str, ident: str, channel: Channel | None) -> pydot.Node:
+    mode = channel.mode if channel else ""
+    name = channel.name if channel else ident
+    return pydot.Node(
+        node_id,
+        label=f"<{_lines(name)}>",
+        shape="box",
+        style="filled",
+        fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),
+        color=MODE_BORDERS.get(mode, UNKNOWN_BORDER),
+        width=_min_width(name),
+    )
