@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from journeycode import kinds
 from journeycode.loader import Pointer, SourceFile
 from journeycode.problems import Level, Problem
 from journeycode.suggest import did_you_mean, show
@@ -21,18 +22,15 @@ if TYPE_CHECKING:
 
 RULE = "schema"
 
-# What an item of each list is called in messages.
+# What an item of each list is called in messages: the kinds' labels.
 _ITEM_NAMES = {
-    "personas": "persona",
-    "channels": "channel",
-    "owners": "owner",
-    "systems": "system",
-    "kpis": "KPI",
-    "measurements": "measurement",
-    "stages": "stage",
-    "touchpoints": "touchpoint",
-    "pain_points": "pain point",
-    "opportunities": "opportunity",
+    **{str(kind.section): kind.label for kind in kinds.CATALOG},
+    **{
+        field: kinds.KINDS[child].label
+        for k in kinds.KINDS.values()
+        for field, child in k.children.items()
+    },
+    **{part: part.removesuffix("s") for kind in kinds.KINDS.values() for part in kind.parts},
 }
 _JSON_TYPES = {
     "object": "a mapping",
