@@ -12,6 +12,7 @@ to something); adding a kind means one entry here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -44,6 +45,9 @@ class Reference:
     """The kind referred to."""
 
 
+_PLAIN, _CHILDREN, _PARTS, _CONVERT = range(4)
+
+
 @dataclass(frozen=True)
 class Kind:
     name: str
@@ -61,6 +65,26 @@ class Kind:
     """List fields whose items are pruned one by one, and how each item is built."""
     convert: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     """Fields whose value is not written as the model holds it."""
+
+    @functools.cached_property
+    def readers(self) -> tuple[tuple[str, int, Kind], ...]:
+        """How :func:`build` reads each field of the model: (name, how, the kind
+        of its items, for a field of children)."""
+        found: list[tuple[str, int, Kind]] = []
+        for model_field in fields(self.model):
+            name = model_field.name
+            if name in ("id", "src", "waive"):
+                continue
+            if name in self.children:
+                found.append((name, _CHILDREN, KINDS[self.children[name]]))
+            else:
+                how = _PARTS if name in self.parts else _CONVERT if name in self.convert else _PLAIN
+                found.append((name, how, self))
+        return tuple(found)
+
+    @functools.cached_property
+    def reversed_children(self) -> tuple[str, ...]:
+        return tuple(reversed(list(self.children)))
 
     @property
     def shared(self) -> bool:
@@ -197,32 +221,32 @@ def walk(workspace: Workspace) -> Iterator[Entity]:
 
 def within(entity: Entity) -> Iterator[Entity]:
     """An entity and every entity inside it, depth-first."""
-    yield entity
-    for child_field in of(entity).children:
-        for child in getattr(entity, child_field):
-            yield from within(child)
+    stack = [entity]
+    while stack:
+        current = stack.pop()
+        yield current
+        for child_field in BY_MODEL[type(current)].reversed_children:
+            stack.extend(reversed(getattr(current, child_field)))
 
 
 def build(kind: Kind, item: dict[str, Any], src: Src, **extra: Any) -> Entity:
     """The model of one valid (or pruned) item: every field of the model class
     is read from the key of the same name. List items pruned to None are left out."""
     values: dict[str, Any] = {"id": item["id"], "src": src, "waive": item.get("waive", {})}
-    for model_field in fields(kind.model):
-        name = model_field.name
-        if name in values or name in extra or name not in item:
+    for name, how, child in kind.readers:
+        if name not in item or name in extra:
             continue
         value = item[name]
-        if name in kind.children:
-            child = KINDS[kind.children[name]]
+        if how == _CHILDREN:
             values[name] = tuple(
                 build(child, v, src.at(name, i)) for i, v in enumerate(value) if v is not None
             )
-        elif name in kind.parts:
+        elif how == _PARTS:
             values[name] = tuple(kind.parts[name](v) for v in value if v is not None)
-        elif name in kind.convert:
+        elif how == _CONVERT:
             values[name] = kind.convert[name](value)
         else:
-            values[name] = tuple(value) if isinstance(value, list) else value
+            values[name] = tuple(value) if type(value) is list else value
     return kind.model(**values, **extra)
 
 

@@ -129,17 +129,24 @@ class Positions:
 
     def _size(self, node: Any) -> int:
         """How many marks a node and everything below it recorded."""
-        if type(node) is dict or type(node) is list:
+        if type(node) is dict:
             cached = self._sizes.get(id(node))
             if cached is None:
-                self._child_offsets(node)
-                cached = self._sizes[id(node)]
+                cached = 1 + sum(1 + self._size(value) for value in node.values())
+                self._sizes[id(node)] = cached
+            return cached
+        if type(node) is list:
+            cached = self._sizes.get(id(node))
+            if cached is None:
+                cached = 1 + sum(self._size(item) for item in node)
+                self._sizes[id(node)] = cached
             return cached
         return 1
 
     def _child_offsets(self, node: dict[Any, Any] | list[Any]) -> Any:
         """Where each child's first mark is, counted from the container's own
-        mark: the key's mark for a mapping entry (its value follows it)."""
+        mark: the key's mark for a mapping entry (its value follows it).
+        Worked out only for the containers a located pointer passes through."""
         offsets = self._offsets.get(id(node))
         if offsets is None:
             at = 1
@@ -154,7 +161,6 @@ class Positions:
                     offsets.append(at)
                     at += self._size(item)
             self._offsets[id(node)] = offsets
-            self._sizes[id(node)] = at
         return offsets
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Position:

@@ -8,11 +8,12 @@ are always errors.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from journeycode import kinds
-from journeycode.model import Entity, Workspace
+from journeycode.model import Entity, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.rules import (
     after_hours,
@@ -95,9 +96,13 @@ class _Echoes:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
-        self.touchpoints = {
+
+    @functools.cached_property
+    def touchpoints(self) -> dict[Entity, Mapping[str, Touchpoint]]:
+        """Each touchpoint's journey's touchpoints by id."""
+        return {
             tp: journey.touchpoint_by_id
-            for journey in workspace.journeys
+            for journey in self.workspace.journeys
             for _, tp in journey.touchpoints()
         }
 

@@ -62,9 +62,8 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             yield from _references(workspace, entity, defined, {})
     for journey in workspace.journeys:
         local = {
-            name: {e.id for e in kinds.within(journey) if kinds.of(e).name == name}
-            | journey.dropped_ids
-            for name in ("touchpoint", "pain_point")
+            "touchpoint": {tp.id for _, tp in journey.touchpoints()} | journey.dropped_ids,
+            "pain_point": {pp.id for _, pp in journey.pain_points()} | journey.dropped_ids,
         }
         for entity in kinds.within(journey):
             yield from _references(workspace, entity, defined, local, journey)
