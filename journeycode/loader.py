@@ -359,12 +359,13 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
     if mark is not None and problem.startswith(("did not find expected", "expected <block end>")):
         before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index].rstrip()
         if before.endswith(('"', "'")):
+            example = _requoted(before, text, mark.index)
             return LoadError(
                 "more text follows a quoted value",
                 line,
                 col,
-                "quote the whole value: the quotes must enclose all of it, "
-                f"as in {_requoted(before, text, mark.index)}",
+                "quote the whole value: the quotes must enclose all of it"
+                + (f", as in {example}" if example else ""),
             )
     if problem.startswith("mapping values are not allowed"):
         return LoadError(
@@ -453,11 +454,15 @@ def _file_kind(mode: int) -> str:
     return "special file"
 
 
-def _requoted(before: str, text: str, at: int) -> str:
-    """The value written out as one double-quoted text, for a hint."""
-    quoted = before[max(before.rfind(": "), before.rfind("- ")) + 2 :].strip()
+def _requoted(before: str, text: str, at: int) -> str | None:
+    """The value written out as one double-quoted text, for a hint; None when
+    the quoted part does not start on this line."""
+    start = max(before.rfind(": "), before.rfind("- "))
+    quoted = (before[start + 2 :] if start >= 0 else before).strip()
+    if len(quoted) < 2 or quoted[0] != quoted[-1]:
+        return None
     inner = quoted[1:-1]
-    if quoted[0] == "'":
+    if quoted.startswith("'"):
         inner = inner.replace("''", "'").replace("\\", "\\\\").replace('"', '\\"')
     rest = re.split(r"[\n,}\]#]", text[at:], maxsplit=1)[0].strip()
     full = f"{inner} {rest}".strip()

@@ -58,14 +58,16 @@ def _levels(tmp_path: Path, settings: str, monkeypatch: pytest.MonkeyPatch) -> d
 def test_levels_and_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     default = _levels(tmp_path / "a", "rules: {}\n", monkeypatch)
     assert default["stale-review"] == {"warning"}
-    assert default["after-hours"] == {"info"}
+    assert default["emotion-coverage"] == {"info"}
 
-    settings = "rules:\n  stale-review: {level: error}\n  after-hours: off\n  feedback-loop: info\n"
+    settings = (
+        "rules:\n  stale-review: {level: error}\n  emotion-coverage: off\n  feedback-loop: info\n"
+    )
     changed = _levels(tmp_path / "b", settings, monkeypatch)
     assert changed["stale-review"] == {"error"}
-    assert "after-hours" not in changed
+    assert "emotion-coverage" not in changed
     assert changed["feedback-loop"] == {"info"}
-    assert changed.keys() == default.keys() - {"after-hours"}
+    assert changed.keys() == default.keys() - {"emotion-coverage"}
 
 
 @pytest.mark.parametrize("kind", ["symlink", "folder"])

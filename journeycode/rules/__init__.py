@@ -89,13 +89,15 @@ def _unjudged(workspace: Workspace) -> set[Entity]:
 
 
 class _Echoes:
-    """Whether a finding about an entity may be an echo: the entity, an entity
-    inside it, or a touchpoint it leads to (by ``next`` or ``escalates_to``,
-    transitively) refers to a shared entity that was left out for schema
-    errors or may be defined in a file that could not be read."""
+    """Whether a finding about an entity may be an echo of another problem: the
+    entity, an entity inside it (but for a journey), or a touchpoint it leads to (by ``next`` or
+    ``escalates_to``, transitively) refers to a shared entity that is not
+    defined (unknown-reference reports that), was left out for schema errors,
+    or may be defined in a file that could not be read."""
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
+        self.defined = {kind.name: kinds.by_id(workspace, kind) for kind in kinds.CATALOG}
 
     @functools.cached_property
     def touchpoints(self) -> dict[Entity, Mapping[str, Touchpoint]]:
@@ -106,19 +108,25 @@ class _Echoes:
             for _, tp in journey.touchpoints()
         }
 
-    def __call__(self, subject: Entity) -> bool:
+    def __call__(self, subject: Entity, settled_by: frozenset[str]) -> bool:
         seen: set[Entity] = set()
-        todo = list(kinds.within(subject))
+        # A finding about a whole journey (its review date, its owner) does not
+        # rest on every touchpoint in it; one about a stage or a touchpoint does.
+        todo = [subject] if kinds.of(subject) is kinds.JOURNEY else list(kinds.within(subject))
+        # A touchpoint's way out runs through the steps it leads to.
+        follow = isinstance(subject, Touchpoint)
         while todo:
             entity = todo.pop()
             if entity in seen:
                 continue
             seen.add(entity)
             for ref, _, ident in kinds.references(entity):
-                if kinds.KINDS[ref.target].shared:
-                    if self.workspace.may_define(ref.target, ident):
+                if ref.target in settled_by:
+                    if ident not in self.defined[ref.target] or self.workspace.may_define(
+                        ref.target, ident
+                    ):
                         return True
-                elif ref.target == "touchpoint" and entity in self.touchpoints:
+                elif follow and ref.target == "touchpoint" and entity in self.touchpoints:
                     following = self.touchpoints[entity].get(ident)
                     if following is not None:
                         todo.append(following)
@@ -130,7 +138,6 @@ def run(workspace: Workspace, config: Config, today: datetime.date) -> Iterator[
     silenced: set[tuple[Entity, str]] = set()
     checked: list[str] = []
     unjudged = _unjudged(workspace)
-    partial = bool(workspace.shadow_ids or workspace.shadow_words or workspace.unreadable)
     echo = _Echoes(workspace)
     for rule in REGISTRY.values():
         setting = config.setting(rule.ID)
@@ -143,7 +150,7 @@ def run(workspace: Workspace, config: Config, today: datetime.date) -> Iterator[
             silenced.update((s, rule.ID) for s in waivers)
             if waivers or (
                 rule.ID not in _EXACT_ON_PARTIAL
-                and any(s in unjudged or (partial and echo(s)) for s in finding.subjects)
+                and any(s in unjudged or echo(s, rule.SETTLED_BY) for s in finding.subjects)
             ):
                 continue
             yield finding.src.problem(

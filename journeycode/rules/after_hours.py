@@ -46,6 +46,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "after-hours"
 LEVEL = Level.INFO
+SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -45,6 +45,10 @@ class Configurable(Protocol):
 
     ID: str
     LEVEL: Level
+    SETTLED_BY: frozenset[str]
+    """The kinds whose definitions the rule's findings rest on: a finding about
+    an entity that refers to one that is undefined, or left out for a schema
+    error, may be an echo of that error and is not reported."""
     OPTIONS: Mapping[str, Any]
     __doc__: str | None
 

@@ -48,6 +48,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "channel-feedback"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"channel", "kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 

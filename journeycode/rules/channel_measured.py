@@ -49,6 +49,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "channel-measured"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"channel", "kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -52,6 +52,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "context-handoff"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"channel", "system"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -36,6 +36,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "duplicate-id"
 LEVEL = Level.ERROR
+SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {}
 
 

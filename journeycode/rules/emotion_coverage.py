@@ -45,6 +45,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "emotion-coverage"
 LEVEL = Level.INFO
+SETTLED_BY: frozenset[str] = frozenset({"persona"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -52,6 +52,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "escalation-path"
 LEVEL = Level.ERROR
+SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {}
 
 

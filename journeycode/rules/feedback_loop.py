@@ -45,6 +45,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "feedback-loop"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 

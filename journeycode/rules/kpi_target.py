@@ -32,6 +32,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "kpi-target"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -47,6 +47,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "moment-of-truth-kpi"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 

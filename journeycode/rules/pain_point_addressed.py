@@ -53,6 +53,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "pain-point-addressed"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -49,6 +49,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "persona-stage-coverage"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"persona"})
 OPTIONS: Mapping[str, Any] = {}
 
 

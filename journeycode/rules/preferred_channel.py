@@ -49,6 +49,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "preferred-channel"
 LEVEL = Level.INFO
+SETTLED_BY: frozenset[str] = frozenset({"channel", "persona"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -46,6 +46,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "stage-kpi"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 

@@ -46,6 +46,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "stale-review"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {"max_age_days": 180}
 
 

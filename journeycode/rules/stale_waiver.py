@@ -55,6 +55,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "stale-waiver"
 LEVEL = Level.INFO
+SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {}
 
 

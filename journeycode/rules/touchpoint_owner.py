@@ -47,6 +47,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "touchpoint-owner"
 LEVEL = Level.ERROR
+SETTLED_BY: frozenset[str] = frozenset({"owner"})
 OPTIONS: Mapping[str, Any] = {}
 
 

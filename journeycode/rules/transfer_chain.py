@@ -54,6 +54,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "transfer-chain"
 LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {"max_transfers": 2}
 
 

@@ -52,6 +52,7 @@ from journeycode.suggest import did_you_mean
 
 ID = "unknown-reference"
 LEVEL = Level.ERROR
+SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {}
 
 

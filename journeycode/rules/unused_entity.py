@@ -42,6 +42,7 @@ from journeycode.rules.base import Finding, RuleContext
 
 ID = "unused-entity"
 LEVEL = Level.INFO
+SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {}
 
 
