@@ -9,6 +9,7 @@ import datetime
 import glob
 import os
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 from typing import NoReturn
@@ -17,7 +18,7 @@ import click
 
 from journeycode import __version__, atomic, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
-from journeycode.problems import ExitCode, Level, WorkspaceError
+from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import REPORTERS, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
@@ -131,15 +132,35 @@ def main(debug: bool) -> None:
     "sarif for code scanning, junit for test dashboards.",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
+@click.option(
+    "--new-since",
+    metavar="BASE",
+    help="Report only the problems BASE (a git revision, REV:PATH or a folder) did not have.",
+)
 @_OUTPUT
-def check(path: Path, output_format: str, strict: bool, output: Path | None) -> None:
+def check(
+    path: Path, output_format: str, strict: bool, new_since: str | None, output: Path | None
+) -> None:
     """Validate the maps in PATH (default: maps) and run the rules."""
-    result = _compile(path).result
+    compiled = _compile(path)
+    result = compiled.result if new_since is None else _new_since(compiled, new_since, path)
     reporter = REPORTERS[output_format]
     if output_format == "text" and output is None and _color(sys.stdout):
         reporter = text.report_color
     _emit(output, reporter(result))
     sys.exit(result.exit_code(strict=strict))
+
+
+def _new_since(compiled: compiler.Compiled, base: str, path: Path) -> Result:
+    from journeycode.review.compare import new_problems
+    from journeycode.review.run import compile_side
+
+    with tempfile.TemporaryDirectory(prefix="journeycode-base-") as work:
+        try:
+            before = compile_side(base, path, str(path).rstrip("/") or ".", Path(work))
+        except WorkspaceError as error:
+            _fail(error.message, error.hint)
+    return Result.of(new_problems(before, compiled), compiled.result.files)
 
 
 def _color(stream: object) -> bool:
@@ -272,6 +293,57 @@ def docs_command(path: Path, out: Path) -> None:
     except OSError as error:
         _fail(f"cannot write to {out}: {error.strerror}")
     _say(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
+
+
+@main.command("diff")
+@click.argument("specs", nargs=-1, metavar="[BASE] [HEAD] [PATH]")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="markdown is a pull-request comment.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["breaking", "notable", "never"]),
+    default="breaking",
+    show_default=True,
+    help="Exit 1 when a change at this level or above is present.",
+)
+@click.option("--list-kinds", is_flag=True, help="List the kinds of change and their levels.")
+@_OUTPUT
+def diff_command(
+    specs: tuple[str, ...], output_format: str, fail_on: str, list_kinds: bool, output: Path | None
+) -> None:
+    """Compare the maps of BASE and HEAD by meaning: what a reviewer must see.
+
+    BASE and HEAD are git revisions (main, HEAD~3, a SHA), REV:PATH or folders.
+    BASE defaults to the merge-base with the default branch, HEAD to the working
+    tree, PATH to maps."""
+    from journeycode.review.changes import KINDS, Severity
+    from journeycode.review.report import REPORTERS, Sides
+    from journeycode.review.run import compare
+
+    if list_kinds:
+        width = max(map(len, KINDS))
+        for kind in sorted(KINDS.values(), key=lambda k: -k.level):
+            _say(f"{kind.id:<{width}}  {kind.level!s:<8}  {kind.summary}")
+        sys.exit(ExitCode.OK)
+    if len(specs) > 3:
+        _fail("diff takes at most BASE, HEAD and PATH")
+    base, head, folder = (*specs, None, None, None)[:3]
+    path = Path(folder or "maps")
+    try:
+        found, before, after = compare(base, head, path, str(path).rstrip("/") or ".")
+    except WorkspaceError as error:
+        _fail(error.message, error.hint)
+    _emit(output, REPORTERS[output_format](found, Sides(before, after)))
+    threshold = {"breaking": Severity.BREAKING, "notable": Severity.NOTABLE}.get(fail_on)
+    sys.exit(
+        ExitCode.PROBLEMS if threshold is not None and found.at_least(threshold) else ExitCode.OK
+    )
 
 
 EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": export.mermaid}

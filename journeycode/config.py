@@ -6,6 +6,8 @@ rules:
   after-hours: off
 coverage:
   fail_under: 80
+diff:
+  waiver-added: notable
 ```
 
 Each rule takes ``off``, a level (``info``, ``warning``, ``error``) or a mapping
@@ -24,6 +26,8 @@ from journeycode import loader
 from journeycode.discover import SETTINGS_FILE
 from journeycode.loader import Pointer
 from journeycode.problems import Level, WorkspaceError
+from journeycode.review.changes import KINDS as CHANGE_KINDS
+from journeycode.review.changes import Severity
 from journeycode.rules import CONFIGURABLE
 from journeycode.suggest import did_you_mean, show
 
@@ -46,6 +50,8 @@ class RuleSetting:
 class Config:
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     fail_under: float | None = None
+    diff_levels: Mapping[str, Severity] = field(default_factory=dict)
+    """Levels of change kinds for ``journeycode diff``, where they differ from the defaults."""
 
     def setting(self, rule: str) -> RuleSetting:
         """The effective level and options of a rule: defaults, then the file."""
@@ -102,7 +108,7 @@ class _Reader:
         return value
 
     def config(self) -> Config:
-        top = self.mapping(self.file.data, (), {"rules": None, "coverage": None})
+        top = self.mapping(self.file.data, (), {"rules": None, "coverage": None, "diff": None})
         for fixed in ("load", "schema"):
             if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
                 raise self.fail(
@@ -124,7 +130,22 @@ class _Reader:
         return Config(
             {rule: self.rule(rule, value) for rule, value in rules.items()},
             None if fail_under is None else float(fail_under),
+            self.diff_levels(top.get("diff", {})),
         )
+
+    def diff_levels(self, value: Any) -> dict[str, Severity]:
+        levels = self.mapping(value, ("diff",), CHANGE_KINDS)
+        found = {}
+        names = [str(level) for level in Severity]
+        for kind, level in levels.items():
+            if level not in names:
+                raise self.fail(
+                    ("diff", kind),
+                    f"diff: {show(level)} is not one of {', '.join(reversed(names))}",
+                    did_you_mean(str(level), names),
+                )
+            found[kind] = Severity[level.upper()]
+        return found
 
     def rule(self, rule: str, value: Any) -> RuleSetting:
         pointer: Pointer = ("rules", rule)
@@ -169,6 +190,8 @@ def _what(pointer: Pointer) -> str:
         return "setting"
     if pointer == ("rules",):
         return "rule"
+    if pointer == ("diff",):
+        return "change kind"
     if pointer[0] == "rules":
         return f"option of {pointer[1]}"
     return f"{pointer[0]} setting"

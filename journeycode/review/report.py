@@ -1,0 +1,190 @@
+"""A review as text for a terminal, JSON for tools, or Markdown for a pull-request comment.
+
+All map text in the Markdown goes through :func:`journeycode.quoting.markdown_text`,
+so a touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from journeycode.coverage import Coverage, percent
+from journeycode.problems import Problem
+from journeycode.quoting import json_document, markdown_text
+from journeycode.review.changes import Severity
+from journeycode.review.compare import Change, Review
+
+VERSION = 1
+MARKDOWN_LIMIT = 60_000
+
+
+@dataclass(frozen=True)
+class Sides:
+    base: str
+    head: str
+
+
+def _counts(changes: Iterable[Change]) -> dict[Severity, int]:
+    counted = dict.fromkeys(Severity, 0)
+    for change in changes:
+        counted[change.level] += 1
+    return counted
+
+
+def _summary(review: Review) -> str:
+    counted = _counts(review.changes)
+    journeys = {c.journey for c in review.changes if c.journey is not None}
+    if not review.changes:
+        return "no changes"
+    parts = [f"{counted[level]} {level}" for level in reversed(Severity) if counted[level]]
+    where = f"{len(journeys)} journey(s)" + (
+        " and the catalog" if any(c.journey is None for c in review.changes) else ""
+    )
+    return f"{', '.join(parts)} change(s) in {where}"
+
+
+def _groups(review: Review) -> list[tuple[str | None, list[Change]]]:
+    """Changes by journey (the catalog first), each group breaking first."""
+    grouped: dict[str | None, list[Change]] = {}
+    for change in sorted(review.changes, key=lambda c: (c.journey is not None, c.journey or "")):
+        grouped.setdefault(change.journey, []).append(change)
+    return [(key, sorted(value, key=lambda c: -c.level)) for key, value in grouped.items()]
+
+
+def _total_delta(before: float | None, after: float | None) -> str:
+    if before is None or after is None or round(before) == round(after):
+        return ""
+    return f" ({after - before:+.0f})"
+
+
+def _coverage_rows(review: Review) -> list[tuple[str, float | None, float | None]]:
+    before, after = review.coverage
+    old = {j.id: j.total for j in before.journeys}
+    new = {j.id: j.total for j in after.journeys}
+    rows = [("portfolio", before.total, after.total)]
+    for ident in sorted(old.keys() | new.keys()):
+        if old.get(ident) != new.get(ident):
+            rows.append((ident, old.get(ident), new.get(ident)))
+    return rows
+
+
+def _problem_line(problem: Problem) -> str:
+    return f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
+
+
+def text(review: Review, sides: Sides) -> str:
+    lines = [f"journeycode diff: {sides.base} → {sides.head}", _summary(review)]
+    for journey, changes in _groups(review):
+        title = "Catalog" if journey is None else f"Journey {journey}"
+        lines += ["", title]
+        for change in changes:
+            where = f"{change.path}:{change.line}:{change.col}" if change.path else "(removed)"
+            lines.append(f"  {change.level!s:<8}  {change.kind}  {where}")
+            lines.append(f"      {change.message}")
+    if review.introduced or review.fixed:
+        lines += ["", f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed"]
+        lines += [f"  + {_problem_line(p)}" for p in review.introduced]
+        lines += [f"  - {_problem_line(p)}" for p in review.fixed]
+    lines += ["", "Coverage"]
+    for name, before, after in _coverage_rows(review):
+        lines.append(f"  {name}: {percent(before)} → {percent(after)}{_total_delta(before, after)}")
+    for journey, persona, stage in review.uncovered:
+        lines.append(f"  {journey}: persona '{persona}' no longer passes stage '{stage}'")
+    return "\n".join(lines) + "\n"
+
+
+def json(review: Review, sides: Sides) -> str:
+    def coverage(value: Coverage) -> dict[str, object]:
+        return {"total": value.total, "journeys": {j.id: j.total for j in value.journeys}}
+
+    def problem(p: Problem) -> dict[str, object]:
+        return {
+            "path": p.path,
+            "line": p.line,
+            "col": p.col,
+            "rule": p.rule,
+            "level": str(p.level),
+            "message": p.message,
+        }
+
+    document = {
+        "diff_version": VERSION,
+        "base": sides.base,
+        "head": sides.head,
+        "summary": {str(level): count for level, count in _counts(review.changes).items()},
+        "changes": [
+            {
+                "kind": c.kind,
+                "level": str(c.level),
+                "journey": c.journey,
+                "message": c.message,
+                "path": c.path,
+                "line": c.line if c.path else None,
+                "col": c.col if c.path else None,
+            }
+            for c in review.changes
+        ],
+        "problems": {
+            "introduced": [problem(p) for p in review.introduced],
+            "fixed": [problem(p) for p in review.fixed],
+        },
+        "coverage": {"base": coverage(review.coverage[0]), "head": coverage(review.coverage[1])},
+        "uncovered": [{"journey": j, "persona": p, "stage": s} for j, p, s in review.uncovered],
+    }
+    return json_document(document)
+
+
+def markdown(review: Review, sides: Sides) -> str:
+    """A pull-request comment: a summary, a table of changed journeys, breaking
+    changes first, and the details of each journey folded away."""
+    e = markdown_text
+    head = [f"### journeycode: {e(_summary(review))}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
+    groups = _groups(review)
+    if groups:
+        head += ["| Journey | Breaking | Notable | Info |", "|---|---:|---:|---:|"]
+        for journey, changes in groups:
+            counted = _counts(changes)
+            name = "catalog" if journey is None else review.journeys.get(journey, journey)
+            head.append(
+                f"| {e(name)} | {counted[Severity.BREAKING]} | {counted[Severity.NOTABLE]} "
+                f"| {counted[Severity.INFO]} |"
+            )
+        head.append("")
+    breaking = [c for c in review.changes if c.level is Severity.BREAKING]
+    if breaking:
+        head += ["**Breaking changes**", ""]
+        head += [f"- `{c.kind}` {e(c.message)}" for c in breaking]
+        head.append("")
+    if review.introduced or review.fixed:
+        head.append(f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed")
+        head += [f"- new: {e(_problem_line(p))}" for p in review.introduced]
+        head += [f"- fixed: {e(_problem_line(p))}" for p in review.fixed]
+        head.append("")
+    rows = _coverage_rows(review)
+    head.append(
+        "Coverage: "
+        + "; ".join(f"{e(n)} {percent(b)} → {percent(a)}{_total_delta(b, a)}" for n, b, a in rows)
+    )
+    head.append("")
+    body = []
+    for journey, changes in groups:
+        name = "Catalog" if journey is None else review.journeys.get(journey, journey)
+        lines = [f"<details><summary>{e(name)} ({len(changes)})</summary>", ""]
+        lines += [f"- **{c.level}** `{c.kind}` {e(c.message)}" for c in changes]
+        lines += ["", "</details>", ""]
+        body.append("\n".join(lines))
+    out = "\n".join(head)
+    for index, block in enumerate(body):
+        if len(out) + len(block) > MARKDOWN_LIMIT - 200:
+            out += f"\n_{len(body) - index} more journey(s) cut to keep this comment short._\n"
+            break
+        out += "\n" + block
+    return out
+
+
+REPORTERS: dict[str, Callable[[Review, Sides], str]] = {
+    "text": text,
+    "json": json,
+    "markdown": markdown,
+}

@@ -1,0 +1,136 @@
+"""`journeycode diff` and `check --new-since` on real git repositories.
+
+Scenarios are data (tests/cases/diff/scenarios.yaml): the sample maps are
+committed on main, edited on a branch, and compared by meaning.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from journeycode.review.changes import KINDS
+from tests.conftest import CASES, ROOT
+
+SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
+SCRIPT = Path(sys.executable).with_name("journeycode")
+ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    run = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return run.stdout
+
+
+def _repository(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    shutil.copytree(ROOT / "maps", repo / "maps")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "The sample maps")
+    _git(repo, "checkout", "-q", "-b", "change")
+    return repo
+
+
+def _journeycode(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SCRIPT), *args], cwd=repo, env=ENV, capture_output=True, text=True, check=False
+    )
+
+
+def _apply(repo: Path, scenario: dict[str, Any]) -> None:
+    for source, target in scenario.get("moves", {}).items():
+        (repo / "maps" / target).parent.mkdir(parents=True, exist_ok=True)
+        _git(repo, "mv", f"maps/{source}", f"maps/{target}")
+    for edit in scenario.get("edits", []):
+        path = repo / "maps" / edit["file"]
+        text = path.read_text("utf-8")
+        assert text.count(edit["old"]) == 1, edit["old"]
+        path.write_text(text.replace(edit["old"], edit["new"]), "utf-8")
+    if scenario.get("commit"):
+        _git(repo, "commit", "-qam", "Edit")
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s["name"])
+def test_scenario(scenario: dict[str, Any], tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    _apply(repo, scenario)
+    run = _journeycode(repo, "diff", "main", "--format", "json")
+    assert run.returncode == scenario["exit"], run.stderr
+    document = json.loads(run.stdout)
+    said = [f"{c['level']} {c['kind']}: {c['message']}" for c in document["changes"]]
+    assert said == scenario["expect"]
+    status = _git(repo, "status", "--porcelain")
+    assert "??" not in status  # nothing written into the working tree
+
+
+def test_every_change_kind_is_listed_with_its_level() -> None:
+    run = subprocess.run(
+        [str(SCRIPT), "diff", "--list-kinds"], capture_output=True, text=True, check=True
+    )
+    lines = run.stdout.splitlines()
+    assert len(lines) == len(KINDS)
+    for line in lines:
+        ident, level, *_ = line.split()
+        assert KINDS[ident].level.name.lower() == level
+
+
+def test_check_new_since_reports_only_problems_the_base_did_not_have(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    before = _journeycode(repo, "check", "maps", "--new-since", "main", "--format", "json")
+    assert json.loads(before.stdout)["problems"] == []
+    path = repo / "maps" / "journeys" / "billing-dispute.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(text.replace("channel: webchat", "channel: web-chat", 1), "utf-8")
+    after = _journeycode(repo, "check", "maps", "--new-since", "main", "--format", "json")
+    assert after.returncode == 1
+    problems = json.loads(after.stdout)["problems"]
+    assert [p["message"] for p in problems] == ["unknown channel 'web-chat'"]
+
+
+def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    _git(repo, "checkout", "-q", "main")
+    (repo / "maps" / "extra.yaml").write_text("owners: [{id: x, name: X}]\n", "utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Second")
+    shallow = tmp_path / "shallow"
+    _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
+    run = _journeycode(shallow, "diff", "HEAD~1")
+    assert run.returncode == 2
+    assert "git fetch --unshallow origin" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_markdown_keeps_hostile_names_as_text(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    path = repo / "maps" / "journeys" / "cancel-retention.yaml"
+    text = path.read_text("utf-8")
+    hostile = "</details><img src=x onerror=alert(1)>"
+    path.write_text(
+        text.replace(
+            "        - id: contract-end-letter\n",
+            f'        - {{id: evil, name: "{hostile}", channel: callback}}\n'
+            "        - id: contract-end-letter\n",
+        ),
+        "utf-8",
+    )
+    run = _journeycode(repo, "diff", "main", "--format", "markdown", "--fail-on", "never")
+    assert run.returncode == 0, run.stderr
+    assert "<img" not in run.stdout and "</details><" not in run.stdout
+    assert run.stdout.count("<details>") == run.stdout.count("</details>")
