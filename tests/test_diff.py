@@ -36,11 +36,14 @@ def _git(cwd: Path, *args: str) -> str:
     return run.stdout
 
 
-def _repository(tmp_path: Path) -> Path:
+def _repository(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
+    """A repository with the sample maps (and ``files`` in maps/) on main, on a new branch."""
     repo = tmp_path / "repo"
     repo.mkdir()
     _git(repo, "init", "-q", "-b", "main")
     shutil.copytree(ROOT / "maps", repo / "maps")
+    for name, content in (files or {}).items():
+        (repo / "maps" / name).write_text(content, "utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "The sample maps")
     _git(repo, "checkout", "-q", "-b", "change")
@@ -54,6 +57,11 @@ def _journeycode(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _apply(repo: Path, scenario: dict[str, Any]) -> None:
+    for name, content in scenario.get("head_files", {}).items():
+        if content is None:
+            _git(repo, "rm", "-q", f"maps/{name}")
+        else:
+            (repo / "maps" / name).write_text(content, "utf-8")
     for source, target in scenario.get("moves", {}).items():
         (repo / "maps" / target).parent.mkdir(parents=True, exist_ok=True)
         _git(repo, "mv", f"maps/{source}", f"maps/{target}")
@@ -68,15 +76,16 @@ def _apply(repo: Path, scenario: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s["name"])
 def test_scenario(scenario: dict[str, Any], tmp_path: Path) -> None:
-    repo = _repository(tmp_path)
+    repo = _repository(tmp_path, scenario.get("base_files"))
     _apply(repo, scenario)
+    status = _git(repo, "status", "--porcelain")
     run = _journeycode(repo, "diff", "main", "--format", "json")
     assert run.returncode == scenario["exit"], run.stderr
     document = json.loads(run.stdout)
     said = [f"{c['level']} {c['kind']}: {c['message']}" for c in document["changes"]]
     assert said == scenario["expect"]
-    status = _git(repo, "status", "--porcelain")
-    assert "??" not in status  # nothing written into the working tree
+    # Reading the base touched neither the working tree nor the index.
+    assert _git(repo, "status", "--porcelain") == status
 
 
 def test_every_change_kind_is_listed_with_its_level() -> None:
@@ -134,3 +143,29 @@ def test_markdown_keeps_hostile_names_as_text(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "<img" not in run.stdout and "</details><" not in run.stdout
     assert run.stdout.count("<details>") == run.stdout.count("</details>")
+
+
+def test_a_base_with_schema_errors_is_still_compared_and_says_so(tmp_path: Path) -> None:
+    repo = _repository(tmp_path, {"broken.yaml": "owners:\n  - {id: x, name: X, colour: red}\n"})
+    (repo / "maps" / "broken.yaml").write_text("owners:\n  - {id: x, name: X}\n", "utf-8")
+    run = _journeycode(repo, "diff", "main")
+    assert run.returncode == 0, run.stderr
+    assert "note: main (" in run.stdout and "has 1 error(s)" in run.stdout
+    assert "1 info change(s) in the catalog\n" in run.stdout
+    assert "info      catalog-added  maps/broken.yaml:2:10" in run.stdout
+    assert "  - maps/broken.yaml:2:22: error: unknown key 'colour'" in run.stdout
+
+
+def test_levels_can_be_changed_in_the_settings(tmp_path: Path) -> None:
+    repo = _repository(tmp_path, {"journeycode.yaml": "diff: {kpi-target-loosened: info}\n"})
+    path = repo / "maps" / "catalog" / "kpis.yaml"
+    path.write_text(path.read_text("utf-8").replace("target: 420\n", "target: 480\n"), "utf-8")
+    run = _journeycode(repo, "diff", "main", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert [c["level"] for c in json.loads(run.stdout)["changes"]] == ["info"]
+    strict = _journeycode(repo, "diff", "main", "--fail-on", "notable")
+    assert strict.returncode == 0
+    (repo / "maps" / "journeycode.yaml").write_text("diff: {kpi-target-loosend: info}\n", "utf-8")
+    wrong = _journeycode(repo, "diff", "main")
+    assert wrong.returncode == 2
+    assert "did you mean 'kpi-target-loosened'?" in wrong.stderr

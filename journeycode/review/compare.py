@@ -52,6 +52,8 @@ class Review:
     """(journey, persona, stage) cells covered before and not after."""
     journeys: Mapping[str, str] = field(default_factory=dict)
     """Journey id → name, on either side."""
+    errors: tuple[int, int] = (0, 0)
+    """Errors in BASE and HEAD: what they leave out is not compared."""
 
     def at_least(self, level: Severity) -> list[Change]:
         return [c for c in self.changes if c.level >= level]
@@ -100,7 +102,12 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
         (before, after),
         tuple(_uncovered(before, after)),
         names,
+        (_errors(base), _errors(head)),
     )
+
+
+def _errors(compiled: Compiled) -> int:
+    return sum(1 for p in compiled.result.problems if p.level == "error")
 
 
 def _uncovered(before: Coverage, after: Coverage) -> Iterator[tuple[str, str, str]]:
@@ -116,6 +123,19 @@ def _uncovered(before: Coverage, after: Coverage) -> Iterator[tuple[str, str, st
 
 def _ids(values: tuple[str, ...]) -> str:
     return ", ".join(values) if values else "none"
+
+
+def _renamed(removed: Journey, added: list[Journey]) -> str:
+    """A hint when an added journey has most of the removed one's touchpoints."""
+    ids = {tp.id for _, tp in removed.touchpoints()}
+    for journey in added:
+        matching = len(ids & {tp.id for _, tp in journey.touchpoints()})
+        if ids and matching * 2 > len(ids):
+            return (
+                f"; it looks renamed to '{journey.id}' ({matching} of {len(ids)} touchpoints "
+                "match): its history of changes starts again"
+            )
+    return ""
 
 
 _KPI_FIELDS = ("target", "unit", "range", "direction", "measurements")
@@ -154,10 +174,15 @@ class _Comparer:
                 self.add("journey-added", f"journey '{journey.id}' added", journey.src.at("id"))
             else:
                 self._journey_changes(base_journeys[journey.id], journey)
+        added = [j for j in self.head.journey_by_id.values() if j.id not in base_journeys]
         for journey in base_journeys.values():
             if journey.id not in self.head.journey_by_id:
                 self._journey = journey.id
-                self.add("journey-removed", f"journey '{journey.id}' removed", journey.src.at("id"))
+                self.add(
+                    "journey-removed",
+                    f"journey '{journey.id}' removed{_renamed(journey, added)}",
+                    None,
+                )
         self.changes.sort(key=lambda c: (-c.level, c.journey or "", c.path or "", c.line, c.col))
 
     # --- the catalog ---------------------------------------------------------------
@@ -185,9 +210,11 @@ class _Comparer:
 
     def _kpi(self, old: Kpi, new: Kpi) -> None:
         name = f"KPI '{new.id}'"
-        if old.target != new.target and old.target is not None and new.target is not None:
+        same_scale = old.unit == new.unit and old.direction == new.direction
+        was, now = old.target, new.target
+        if was is not None and now is not None and was != now and same_scale:
             lower = new.direction == "lower"
-            tighter = new.target < old.target if lower else new.target > old.target
+            tighter = now < was if lower else now > was
             if new.direction is None:
                 self.add(
                     "kpi-definition-changed",

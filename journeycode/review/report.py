@@ -38,9 +38,10 @@ def _summary(review: Review) -> str:
     if not review.changes:
         return "no changes"
     parts = [f"{counted[level]} {level}" for level in reversed(Severity) if counted[level]]
-    where = f"{len(journeys)} journey(s)" + (
-        " and the catalog" if any(c.journey is None for c in review.changes) else ""
-    )
+    places = [f"{len(journeys)} journey(s)"] if journeys else []
+    if any(c.journey is None for c in review.changes):
+        places.append("the catalog")
+    where = " and ".join(places)
     return f"{', '.join(parts)} change(s) in {where}"
 
 
@@ -73,8 +74,18 @@ def _problem_line(problem: Problem) -> str:
     return f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
 
 
+def _partial(review: Review, sides: Sides) -> list[str]:
+    """A warning for each side whose errors hide parts of it from the comparison."""
+    return [
+        f"note: {label} has {count} error(s); what they leave out is not compared"
+        for label, count in zip((sides.base, sides.head), review.errors, strict=True)
+        if count
+    ]
+
+
 def text(review: Review, sides: Sides) -> str:
     lines = [f"journeycode diff: {sides.base} → {sides.head}", _summary(review)]
+    lines += _partial(review, sides)
     for journey, changes in _groups(review):
         title = "Catalog" if journey is None else f"Journey {journey}"
         lines += ["", title]
@@ -113,6 +124,7 @@ def json(review: Review, sides: Sides) -> str:
         "base": sides.base,
         "head": sides.head,
         "summary": {str(level): count for level, count in _counts(review.changes).items()},
+        "errors": {"base": review.errors[0], "head": review.errors[1]},
         "changes": [
             {
                 "kind": c.kind,
