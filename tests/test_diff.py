@@ -18,10 +18,11 @@ import pytest
 import yaml
 
 from journeycode.review.changes import KINDS
-from tests.conftest import CASES, ROOT
+from tests.conftest import CASES, ROOT, compare_golden
 
 SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
 SCRIPT = Path(sys.executable).with_name("journeycode")
+GOLDEN = ROOT / "tests" / "golden" / "diff"
 ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
 
 
@@ -169,3 +170,38 @@ def test_levels_can_be_changed_in_the_settings(tmp_path: Path) -> None:
     wrong = _journeycode(repo, "diff", "main")
     assert wrong.returncode == 2
     assert "did you mean 'kpi-target-loosened'?" in wrong.stderr
+
+
+def test_the_readme_example_prints_what_it_shows(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Reviewing a change") :]
+    block = section[section.index("```console\n") + 11 : section.index("```\n", 20)]
+    command, *shown = block.splitlines()
+    assert command == "$ .venv/bin/journeycode diff main"
+    repo = _repository(tmp_path)
+    kpis = repo / "maps" / "catalog" / "kpis.yaml"
+    kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 480\n"), "utf-8")
+    journey = repo / "maps" / "journeys" / "cancel-retention.yaml"
+    journey.write_text(
+        journey.read_text("utf-8").replace("          escalates_to: [cancel-chat]\n", "", 1),
+        "utf-8",
+    )
+    run = _journeycode(repo, "diff", "main")
+    assert run.returncode == 1
+    sha = _git(repo, "rev-parse", "--short=7", "main").strip()
+    assert run.stdout.replace(sha, "66b22a5").splitlines() == shown
+
+
+def test_the_pull_request_comment_matches_its_golden_file(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    kpis = repo / "maps" / "catalog" / "kpis.yaml"
+    kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 480\n"), "utf-8")
+    journey = repo / "maps" / "journeys" / "cancel-retention.yaml"
+    journey.write_text(
+        journey.read_text("utf-8").replace("          escalates_to: [cancel-chat]\n", "", 1),
+        "utf-8",
+    )
+    run = _journeycode(repo, "diff", "main", "--format", "markdown")
+    assert run.returncode == 1, run.stderr
+    sha = _git(repo, "rev-parse", "--short=7", "main").strip()
+    compare_golden(run.stdout.replace(sha, "0000000"), GOLDEN / "comment.md")

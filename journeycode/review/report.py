@@ -152,6 +152,8 @@ def markdown(review: Review, sides: Sides) -> str:
     changes first, and the details of each journey folded away."""
     e = markdown_text
     head = [f"### journeycode: {e(_summary(review))}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
+    notes = _partial(review, sides)
+    head += [*(f"> {e(note)}" for note in notes), *([""] if notes else [])]
     groups = _groups(review)
     if groups:
         head += ["| Journey | Breaking | Notable | Info |", "|---|---:|---:|---:|"]
