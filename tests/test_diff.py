@@ -172,12 +172,8 @@ def test_levels_can_be_changed_in_the_settings(tmp_path: Path) -> None:
     assert "did you mean 'kpi-target-loosened'?" in wrong.stderr
 
 
-def test_the_readme_example_prints_what_it_shows(tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index("## Reviewing a change") :]
-    block = section[section.index("```console\n") + 11 : section.index("```\n", 20)]
-    command, *shown = block.splitlines()
-    assert command == "$ .venv/bin/journeycode diff main"
+def _readme_branch(tmp_path: Path) -> Path:
+    """The README's example: the AHT target loosened, the cancel FAQ's escalation dropped."""
     repo = _repository(tmp_path)
     kpis = repo / "maps" / "catalog" / "kpis.yaml"
     kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 480\n"), "utf-8")
@@ -186,6 +182,16 @@ def test_the_readme_example_prints_what_it_shows(tmp_path: Path) -> None:
         journey.read_text("utf-8").replace("          escalates_to: [cancel-chat]\n", "", 1),
         "utf-8",
     )
+    return repo
+
+
+def test_the_readme_example_prints_what_it_shows(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("## Reviewing a change") :]
+    block = section[section.index("```console\n") + 11 : section.index("```\n", 20)]
+    command, *shown = block.splitlines()
+    assert command == "$ .venv/bin/journeycode diff main"
+    repo = _readme_branch(tmp_path)
     run = _journeycode(repo, "diff", "main")
     assert run.returncode == 1
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()
@@ -193,14 +199,7 @@ def test_the_readme_example_prints_what_it_shows(tmp_path: Path) -> None:
 
 
 def test_the_pull_request_comment_matches_its_golden_file(tmp_path: Path) -> None:
-    repo = _repository(tmp_path)
-    kpis = repo / "maps" / "catalog" / "kpis.yaml"
-    kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 480\n"), "utf-8")
-    journey = repo / "maps" / "journeys" / "cancel-retention.yaml"
-    journey.write_text(
-        journey.read_text("utf-8").replace("          escalates_to: [cancel-chat]\n", "", 1),
-        "utf-8",
-    )
+    repo = _readme_branch(tmp_path)
     run = _journeycode(repo, "diff", "main", "--format", "markdown")
     assert run.returncode == 1, run.stderr
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()

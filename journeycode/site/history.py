@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from journeycode.revisions import git
 
 LIMIT = 10  # changes shown per map
 SCANNED = 2000  # commits read at most, so huge histories stay fast
@@ -28,24 +29,10 @@ class Change:
     version: str | None
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
-    try:
-        completed = subprocess.run(
-            ["git", "-C", str(root), *args],
-            input=stdin,
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return completed.stdout if completed.returncode == 0 else None
-
-
 def history(root: Path, files: Iterable[Path]) -> dict[Path, list[Change]] | None:
     """The newest changes of each file, or None when ``root`` is not in a git repository."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    head = _git(root, "rev-parse", "--verify", "-q", "HEAD")
+    top = git(root, "rev-parse", "--show-toplevel")
+    head = git(root, "rev-parse", "--verify", "-q", "HEAD")
     if top is None:
         return None
     return _cached(Path(top.decode().strip()), (head or b"").strip().decode(), tuple(files))
@@ -57,7 +44,7 @@ def _cached(top: Path, head: str, files: tuple[Path, ...]) -> dict[Path, list[Ch
     found: dict[Path, list[Change]] = {f: [] for f in files}
     if not head or not wanted:
         return found
-    log = _git(
+    log = git(
         top,
         "log",
         f"-n{SCANNED}",
@@ -87,7 +74,7 @@ def _versions(top: Path, objects: list[tuple[str, str]]) -> list[str | None]:
     if not objects:
         return []
     request = "".join(f"{commit}:{name}\n" for commit, name in objects).encode()
-    output = _git(top, "cat-file", "--batch", stdin=request) or b""
+    output = git(top, "cat-file", "--batch", stdin=request) or b""
     versions: list[str | None] = []
     position = 0
     for _ in objects:
