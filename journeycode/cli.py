@@ -52,9 +52,14 @@ def _today() -> datetime.date | None:
         _fail(f"JOURNEYCODE_TODAY={pinned!r} is not a date (YYYY-MM-DD)")
 
 
+def _display(path: Path) -> str:
+    """How problems name the workspace folder: as the user gave it."""
+    return str(path).rstrip("/") or "."
+
+
 def _compile(path: Path) -> compiler.Compiled:
     try:
-        return compiler.compile_workspace(path, str(path).rstrip("/") or ".", today=_today())
+        return compiler.compile_workspace(path, _display(path), today=_today())
     except WorkspaceError as error:
         _fail(error.message, error.hint)
 
@@ -157,7 +162,7 @@ def _new_since(compiled: compiler.Compiled, base: str, path: Path) -> Result:
 
     with tempfile.TemporaryDirectory(prefix="journeycode-base-") as work:
         try:
-            before = compile_side(base, path, str(path).rstrip("/") or ".", Path(work))
+            before, _ = compile_side(base, path, _display(path), Path(work), _today())
         except WorkspaceError as error:
             _fail(error.message, error.hint)
     return Result.of(new_problems(before, compiled), compiled.result.files)
@@ -336,7 +341,7 @@ def diff_command(
     base, head, folder = (*specs, None, None, None)[:3]
     path = Path(folder or "maps")
     try:
-        found, before, after = compare(base, head, path, str(path).rstrip("/") or ".")
+        found, before, after = compare(base, head, path, _display(path), _today())
     except WorkspaceError as error:
         _fail(error.message, error.hint)
     _emit(output, REPORTERS[output_format](found, Sides(before, after)))

@@ -6,8 +6,8 @@ which of its fields refer to which kind, and which of its fields hold entities
 of another kind. Resolve builds the model from it, the rules duplicate-id,
 unknown-reference and unused-entity check by it, the runner knows from it what
 a finding's subjects refer to, and the site lists the catalogs by it. Adding a
-field means adding it to its model class (and to ``REFERENCES`` if it refers
-to something); adding a kind means one entry here.
+field means adding it to its model class (and a ``Reference`` to its kind's
+entry if it refers to something); adding a kind means one entry here.
 """
 
 from __future__ import annotations
@@ -178,14 +178,6 @@ JOURNEY = KINDS["journey"]
 
 def of(entity: Entity) -> Kind:
     return BY_MODEL[type(entity)]
-
-
-def ids(entity: Entity, reference: Reference) -> tuple[str, ...]:
-    """The ids one reference field of an entity holds (none, one or several)."""
-    value = getattr(entity, reference.field)
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def references(entity: Entity) -> Iterator[tuple[Reference, int | None, str]]:

@@ -105,10 +105,11 @@ def resolve_plain(value: str) -> Any:
 
 
 def _integer(digits: str, base: int, written: str) -> int:
-    # Checked on the digits first: int() refuses more than 4,300 decimal ones.
-    if len(digits) > 64 or int(digits or "0", base) > MAX_INT:
+    # The length first: int() refuses more than 4,300 decimal digits.
+    value = int(digits or "0", base) if len(digits) <= 64 else MAX_INT + 1
+    if value > MAX_INT:
         raise _TooLarge(written)
-    return int(written, base) if base == 10 else int(digits, base)
+    return -value if written.startswith("-") else value
 
 
 class Positions:

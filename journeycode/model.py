@@ -209,8 +209,8 @@ class Workspace:
     holds, by kind name, the ids of the shared entities left out;
     ``shadow_words`` every word of the files that could not be parsed (they
     may define or mention anything so written); ``pruned_words``, by the kind
-    of the entity left out, every text it held (it may mention that); ``unreadable`` says that the
-    content of some file is not known at all.
+    of the entity left out, every text it held (it may mention that);
+    ``unreadable`` says that the content of some file is not known at all.
     """
 
     root: Path

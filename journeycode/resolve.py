@@ -84,7 +84,7 @@ def build(
         journeys=tuple(lists["journey"]),
         shadow_ids={kind: frozenset(ids) for kind, ids in shadow.items()},
         shadow_words=frozenset(words),
-        pruned_words={kind: frozenset(words) for kind, words in pruned_words.items()},
+        pruned_words={kind: frozenset(texts) for kind, texts in pruned_words.items()},
         unreadable=unknown,
     )
 

@@ -345,13 +345,14 @@ class _Comparer:
                 continue
             old_stage, previous = before[ident]
             self._touchpoint(old, new, old_stage, previous, stage, tp)
+        stages = {s.id: s for s in new.stages}
         for ident, (stage, tp) in before.items():
             if ident in after:
                 continue
             self.add(
                 "touchpoint-removed", f"touchpoint '{ident}' removed from stage '{stage.id}'", None
             )
-            kept = {s.id: s for s in new.stages}.get(stage.id)
+            kept = stages.get(stage.id)
             if kept is None:
                 continue
             still = {p for t in kept.touchpoints for p in new.personas_at(t)}

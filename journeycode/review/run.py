@@ -7,6 +7,7 @@ returns a :class:`~journeycode.review.compare.Review`.
 
 from __future__ import annotations
 
+import datetime
 import tempfile
 from pathlib import Path
 
@@ -14,22 +15,28 @@ from journeycode import compiler, revisions
 from journeycode.review.compare import Review, review
 
 
-def compile_side(spec: str | None, path: Path, display: str, work: Path) -> compiler.Compiled:
-    """One side, compiled; problems name files as the workspace ``display`` does."""
+def compile_side(
+    spec: str | None, path: Path, display: str, work: Path, today: datetime.date | None = None
+) -> tuple[compiler.Compiled, str]:
+    """One side, compiled, and its label; problems name files as the workspace
+    ``display`` does, and both sides are judged on the same day, so that their
+    problems can be matched."""
     side = revisions.side(spec, path, work)
-    return compiler.compile_workspace(side.root, display)
+    return compiler.compile_workspace(side.root, display, today=today), side.label
 
 
 def compare(
-    base: str | None, head: str | None, path: Path, display: str
+    base: str | None,
+    head: str | None,
+    path: Path,
+    display: str,
+    today: datetime.date | None = None,
 ) -> tuple[Review, str, str]:
     """The review of BASE → HEAD below ``path``, and the two sides' labels.
     BASE defaults to the merge-base with the default branch, HEAD to the working tree."""
     base_spec = base if base is not None else revisions.default_base(path)
     with tempfile.TemporaryDirectory(prefix="journeycode-diff-") as work:
-        before_side = revisions.side(base_spec, path, Path(work) / "base")
-        after_side = revisions.side(head, path, Path(work) / "head")
-        before = compiler.compile_workspace(before_side.root, display)
-        after = compiler.compile_workspace(after_side.root, display)
-        levels = after.settings.diff_levels
-        return review(before, after, levels), before_side.label, after_side.label
+        day = today or datetime.date.today()
+        before, base_label = compile_side(base_spec, path, display, Path(work) / "base", day)
+        after, head_label = compile_side(head, path, display, Path(work) / "head", day)
+        return review(before, after, after.settings.diff_levels), base_label, head_label

@@ -90,10 +90,11 @@ def _unjudged(workspace: Workspace) -> set[Entity]:
 
 class _Echoes:
     """Whether a finding about an entity may be an echo of another problem: the
-    entity, an entity inside it (but for a journey), or a touchpoint it leads to (by ``next`` or
-    ``escalates_to``, transitively) refers to a shared entity that is not
-    defined (unknown-reference reports that), was left out for schema errors,
-    or may be defined in a file that could not be read."""
+    entity, an entity inside it (but for a journey), or, for a touchpoint, a
+    touchpoint it leads to (by ``next`` or ``escalates_to``, transitively)
+    refers to an entity of a kind the rule rests on (its ``SETTLED_BY``) that
+    is not defined (unknown-reference reports that), was left out for schema
+    errors, or may be defined in a file that could not be read."""
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
