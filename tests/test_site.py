@@ -348,7 +348,10 @@ KILLED_WRITER = """
 import sys, time
 from pathlib import Path
 from journeycode import atomic
-Path.replace = lambda self, target: time.sleep(600)  # killed before the rename
+def stall(self, target):
+    print("written", flush=True)  # the temporary file is complete; never renamed
+    time.sleep(600)
+Path.replace = stall
 atomic.write_bytes(Path(sys.argv[1]), b"half")
 """
 
@@ -356,13 +359,17 @@ atomic.write_bytes(Path(sys.argv[1]), b"half")
 def test_a_writer_killed_mid_write_leaves_nothing_behind_for_long(tmp_path: Path) -> None:
     out = tmp_path / "pages"
     out.mkdir()
-    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(out / "index.md")])
-    deadline = 200
-    while not list(out.glob(".index.md.*.tmp")) and deadline:
-        deadline -= 1
-        subprocess.run(["sleep", "0.05"], check=True)
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(out / "index.md")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    # Wait for the writer's word rather than a clock: a loaded machine is slow to start Python.
+    assert writer.stdout is not None
+    assert writer.stdout.readline() == "written\n"
     writer.kill()
     writer.wait()
+    writer.stdout.close()
     assert [p.name for p in out.glob(".*.tmp")] != []
     live = out / f".other.md.{os.getpid()}-abc.tmp"  # a writer still at work
     live.write_bytes(b"")
