@@ -305,10 +305,10 @@ def docs_command(path: Path, out: Path) -> None:
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
+    type=click.Choice(["text", "json", "markdown", "github"]),
     default="text",
     show_default=True,
-    help="markdown is a pull-request comment.",
+    help="markdown is a pull-request comment, github annotates the changed lines.",
 )
 @click.option(
     "--fail-on",
@@ -327,8 +327,8 @@ def diff_command(
     BASE and HEAD are git revisions (main, HEAD~3, a SHA), REV:PATH or folders.
     BASE defaults to the merge-base with the default branch, HEAD to the working
     tree, PATH to maps."""
+    from journeycode.review import report
     from journeycode.review.changes import KINDS, Severity
-    from journeycode.review.report import REPORTERS, Sides
     from journeycode.review.run import compare
 
     if list_kinds:
@@ -344,7 +344,11 @@ def diff_command(
         found, before, after = compare(base, head, path, _display(path), _today())
     except WorkspaceError as error:
         _fail(error.message, error.hint)
-    _emit(output, REPORTERS[output_format](found, Sides(before, after)))
+    sides = report.Sides(before, after)
+    if output_format == "text" and output is None and _color(sys.stdout):
+        _emit(output, report.text(found, sides, color=True))
+    else:
+        _emit(output, report.REPORTERS[output_format](found, sides))
     threshold = {"breaking": Severity.BREAKING, "notable": Severity.NOTABLE}.get(fail_on)
     sys.exit(
         ExitCode.PROBLEMS if threshold is not None and found.at_least(threshold) else ExitCode.OK

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import pty
+import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -52,3 +54,21 @@ def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "maps"
     folder.mkdir()
     return folder
+
+
+def on_a_terminal(command: list[str], cwd: Path, env: dict[str, str]) -> str:
+    """What ``command`` writes when its standard output is a terminal (a pty)."""
+    leader, follower = pty.openpty()
+    subprocess.run(command, cwd=cwd, env=env, stdout=follower, check=False)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower is closed: everything has been read
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return b"".join(chunks).decode()

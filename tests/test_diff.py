@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from journeycode.review.changes import KINDS
-from tests.conftest import CASES, ROOT, compare_golden
+from tests.conftest import CASES, ROOT, compare_golden, on_a_terminal
 
 SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
 SCRIPT = Path(sys.executable).with_name("journeycode")
@@ -151,7 +151,7 @@ def test_a_base_with_schema_errors_is_still_compared_and_says_so(tmp_path: Path)
     (repo / "maps" / "broken.yaml").write_text("owners:\n  - {id: x, name: X}\n", "utf-8")
     run = _journeycode(repo, "diff", "main")
     assert run.returncode == 0, run.stderr
-    assert "note: main (" in run.stdout and "has 1 error(s)" in run.stdout
+    assert "note: main (" in run.stdout and "has 1 load or schema error(s)" in run.stdout
     assert "1 info change(s) in the catalog\n" in run.stdout
     assert "info      catalog-added  maps/broken.yaml:2:10" in run.stdout
     assert "  - maps/broken.yaml:2:22: error: unknown key 'colour'" in run.stdout
@@ -204,3 +204,51 @@ def test_the_pull_request_comment_matches_its_golden_file(tmp_path: Path) -> Non
     assert run.returncode == 1, run.stderr
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()
     compare_golden(run.stdout.replace(sha, "0000000"), GOLDEN / "comment.md")
+
+
+def test_github_annotates_breaking_and_notable_changes_on_their_lines(tmp_path: Path) -> None:
+    repo = _readme_branch(tmp_path)
+    run = _journeycode(repo, "diff", "main", "--format", "github")
+    assert run.returncode == 1, run.stderr
+    sha = _git(repo, "rev-parse", "--short=7", "main").strip()
+    sides = f"main ({sha}) → working tree"
+    journey = "maps/journeys/cancel-retention.yaml"
+    assert run.stdout.splitlines() == [
+        "::error file=maps/catalog/kpis.yaml,line=14,col=13,title=journeycode diff%3A "
+        "kpi-target-loosened::KPI 'aht': target loosened, 420 → 480 (lower is better) "
+        f"(breaking; {sides})",
+        f"::error file={journey},line=23,col=15,title=journeycode diff%3A way-out-lost::"
+        f"touchpoint 'cancel-faq' on help-centre no longer reaches a human (breaking; {sides})",
+        f"::warning file={journey},line=11,col=12,title=journeycode diff%3A version-not-bumped::"
+        "journey 'cancel-retention' changed but its version is still 1.2.0: a patch bump would "
+        f"be 1.2.1 (notable; {sides})",
+        f"::warning file={journey},line=23,col=15,title=journeycode diff%3A escalation-changed::"
+        f"touchpoint 'cancel-faq' escalations: -cancel-chat (notable; {sides})",
+    ]
+
+
+def test_github_keeps_a_hostile_message_on_one_line(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    path = repo / "maps" / "journeys" / "cancel-retention.yaml"
+    text = path.read_text("utf-8")
+    path.write_text(
+        text.replace(
+            "          escalates_to: [cancel-chat]\n",
+            '          waive: {escalation-path: "a\\n::error::forged, 100%"}\n',
+            1,
+        ),
+        "utf-8",
+    )
+    run = _journeycode(repo, "diff", "main", "--format", "github")
+    lines = run.stdout.splitlines()
+    assert all(line.startswith(("::error file=", "::warning file=")) for line in lines), lines
+    assert any("a%0A::error::forged, 100%25" in line for line in lines)
+
+
+def test_text_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
+    repo = _readme_branch(tmp_path)
+    env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    shown = on_a_terminal([str(SCRIPT), "diff", "main"], repo, env)
+    assert "\x1b[31mbreaking\x1b[0m" in shown and "\x1b[33mnotable \x1b[0m" in shown
+    assert "\x1b[" not in on_a_terminal([str(SCRIPT), "diff", "main"], repo, ENV)
+    assert "\x1b[" not in _journeycode(repo, "diff", "main").stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import pty
 import re
 import subprocess
 import sys
@@ -20,7 +19,7 @@ from journeycode.cli import main
 from journeycode.compiler import check
 from journeycode.problems import ExitCode, Level, Problem, Result
 from journeycode.report import REPORTERS
-from tests.conftest import EXAMPLES, shared_file
+from tests.conftest import EXAMPLES, on_a_terminal, shared_file
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
 
@@ -108,26 +107,7 @@ def _environment(**extra: str) -> dict[str, str]:
 
 
 def _on_a_terminal(env: dict[str, str]) -> str:
-    leader, follower = pty.openpty()
-    subprocess.run(
-        [sys.executable, "-m", "journeycode", "check", "bad"],
-        cwd=EXAMPLES,
-        env=env,
-        stdout=follower,
-        check=False,
-    )
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    return b"".join(chunks).decode()
+    return on_a_terminal([sys.executable, "-m", "journeycode", "check", "bad"], EXAMPLES, env)
 
 
 def test_colour_on_a_terminal_unless_no_color() -> None:

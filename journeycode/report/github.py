@@ -18,12 +18,23 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
+def annotation(
+    command: str, message: str, title: str, path: str | None, line: int = 1, col: int = 1
+) -> str:
+    """One workflow command; without a path, GitHub shows it on the run, not on a file."""
+    where = f"file={_property(path)},line={line},col={col}," if path is not None else ""
+    return f"::{command} {where}title={_property(title)}::{_data(message)}\n"
+
+
 def report(result: Result) -> str:
-    lines = []
-    for p in result.problems:
-        message = p.message + (f"\n{p.hint}" if p.hint else "")
-        lines.append(
-            f"::{_COMMANDS[p.level]} file={_property(p.path)},line={p.line},col={p.col},"
-            f"title={_property(p.rule)}::{_data(message)}"
+    return "".join(
+        annotation(
+            _COMMANDS[p.level],
+            p.message + (f"\n{p.hint}" if p.hint else ""),
+            p.rule,
+            p.path,
+            p.line,
+            p.col,
         )
-    return "".join(line + "\n" for line in lines)
+        for p in result.problems
+    )

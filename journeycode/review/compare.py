@@ -10,11 +10,11 @@ make every later problem "new".
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
-from journeycode import kinds
-from journeycode.compiler import Compiled
+from journeycode import kinds, schema
+from journeycode.compiler import LOAD_RULE, Compiled
 from journeycode.coverage import Coverage, coverage
 from journeycode.model import Entity, Journey, Kpi, Src, Stage, Touchpoint, Workspace
 from journeycode.problems import Problem
@@ -36,8 +36,14 @@ class Change:
     """The journey it is in; None for the catalog."""
     message: str
     path: str | None = None
+    """Where it is in HEAD; for something removed, the place it was removed
+    from (its stage, its journey); None when that is gone too."""
     line: int = 1
     col: int = 1
+    stage: str | None = None
+    """The stage it is about, if any."""
+    touchpoint: str | None = None
+    """The touchpoint it is about, if any."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +59,7 @@ class Review:
     journeys: Mapping[str, str] = field(default_factory=dict)
     """Journey id → name, on either side."""
     errors: tuple[int, int] = (0, 0)
-    """Errors in BASE and HEAD: what they leave out is not compared."""
+    """Load and schema errors in BASE and HEAD: what they leave out is not compared."""
 
     def at_least(self, level: Severity) -> list[Change]:
         return [c for c in self.changes if c.level >= level]
@@ -107,7 +113,8 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
 
 
 def _errors(compiled: Compiled) -> int:
-    return sum(1 for p in compiled.result.problems if p.level == "error")
+    """The errors that leave part of the maps out of the model (see :mod:`journeycode.resolve`)."""
+    return sum(1 for p in compiled.result.problems if p.rule in (LOAD_RULE, schema.RULE))
 
 
 def _uncovered(before: Coverage, after: Coverage) -> Iterator[tuple[str, str, str]]:
@@ -145,6 +152,17 @@ def _number(value: float | None) -> str:
     return "none" if value is None else f"{value:g}"
 
 
+def _show(value: object) -> str:
+    """A field's value in a message: lists of ids joined, a range in brackets."""
+    if value is None:
+        return "none"
+    if isinstance(value, tuple):
+        if all(isinstance(v, int | float) for v in value):
+            return f"[{', '.join(f'{v:g}' for v in value)}]"
+        return ", ".join(map(str, value))
+    return str(value)
+
+
 def _delta(value: float) -> str:
     return f"{value:+g}"
 
@@ -154,6 +172,8 @@ class _Comparer:
         self.base, self.head, self.levels = base, head, levels
         self.changes: list[Change] = []
         self._journey: str | None = None
+        self._about_stage: str | None = None
+        self._about_touchpoint: str | None = None
 
     def add(self, kind: str, message: str, src: Src | None) -> None:
         path, line, col = None, 1, 1
@@ -161,7 +181,23 @@ class _Comparer:
             line, col = src.file.locate(src.pointer)
             path = src.file.display
         level = self.levels.get(kind, KINDS[kind].level)
-        self.changes.append(Change(kind, level, self._journey, message, path, line, col))
+        self.changes.append(
+            Change(
+                kind,
+                level,
+                self._journey,
+                message,
+                path,
+                line,
+                col,
+                self._about_stage,
+                self._about_touchpoint,
+            )
+        )
+
+    def about(self, stage: str | None = None, touchpoint: str | None = None) -> None:
+        """What the next changes are about, within the current journey."""
+        self._about_stage, self._about_touchpoint = stage, touchpoint
 
     def run(self) -> None:
         self._journey = None
@@ -172,6 +208,7 @@ class _Comparer:
             self._journey = journey.id
             if journey.id not in base_journeys:
                 self.add("journey-added", f"journey '{journey.id}' added", journey.src.at("id"))
+                self._new_waivers(kinds.within(journey))
             else:
                 self._journey_changes(base_journeys[journey.id], journey)
         added = [j for j in self.head.journey_by_id.values() if j.id not in base_journeys]
@@ -194,6 +231,7 @@ class _Comparer:
             if old is None:
                 added = "kpi-added" if kind.name == "kpi" else "catalog-added"
                 self.add(added, f"{kind.label} '{ident}' added", entity.src.at("id"))
+                self._new_waivers([entity])
                 continue
             self._waivers(old, entity, f"{kind.label} '{ident}'")
             if isinstance(entity, Kpi) and isinstance(old, Kpi):
@@ -203,10 +241,13 @@ class _Comparer:
                 self._field(old, entity, "hours", "channel-hours-changed", f"channel '{ident}'")
             handled = {"kpi": _KPI_FIELDS, "channel": ("mode", "hours")}.get(kind.name, ())
             self._text(old, entity, f"{kind.label} '{ident}'", skip=handled)
-        for ident in before:
+        files = {file.display: file for file in self.head.files}
+        for ident, entity in before.items():
             if ident not in after:
                 removed = "kpi-removed" if kind.name == "kpi" else "catalog-removed"
-                self.add(removed, f"{kind.label} '{ident}' removed", None)
+                file = files.get(entity.src.file.display)
+                where = None if file is None else Src(file, entity.src.pointer[:1])
+                self.add(removed, f"{kind.label} '{ident}' removed", where)
 
     def _kpi(self, old: Kpi, new: Kpi) -> None:
         name = f"KPI '{new.id}'"
@@ -236,14 +277,7 @@ class _Comparer:
                 new.src.at("id"),
             )
         for attribute in ("unit", "range", "direction"):
-            if getattr(old, attribute) != getattr(new, attribute):
-                self.add(
-                    "kpi-definition-changed",
-                    f"{name}: {attribute} {getattr(old, attribute)} → {getattr(new, attribute)}",
-                    new.src.at(attribute)
-                    if getattr(new, attribute) is not None
-                    else new.src.at("id"),
-                )
+            self._field(old, new, attribute, "kpi-definition-changed", name)
         known = {m.date for m in old.measurements}
         fresh = [m for m in new.measurements if m.date not in known]
         if fresh:
@@ -298,8 +332,11 @@ class _Comparer:
         before = {s.id: s for s in old.stages}
         after = {s.id: s for s in new.stages}
         for stage in new.stages:
+            self.about(stage.id)
             if stage.id not in before:
                 self.add("stage-added", f"stage '{stage.id}' added", stage.src.at("id"))
+                # Its touchpoints are added one by one, with theirs.
+                self._new_waivers([stage])
                 continue
             previous = before[stage.id]
             name = f"stage '{stage.id}'"
@@ -318,11 +355,13 @@ class _Comparer:
                 )
         for stage in old.stages:
             if stage.id not in after:
+                self.about(stage.id)
                 self.add(
                     "stage-removed",
                     f"stage '{stage.id}' removed, with {len(stage.touchpoints)} touchpoint(s)",
-                    None,
+                    new.src.at("stages"),
                 )
+        self.about()
         common_old = [s.id for s in old.stages if s.id in after]
         common_new = [s.id for s in new.stages if s.id in before]
         if common_old != common_new:
@@ -336,12 +375,14 @@ class _Comparer:
         before = {tp.id: (s, tp) for s, tp in old.touchpoints()}
         after = {tp.id: (s, tp) for s, tp in new.touchpoints()}
         for ident, (stage, tp) in after.items():
+            self.about(stage.id, ident)
             if ident not in before:
                 self.add(
                     "touchpoint-added",
                     f"touchpoint '{ident}' added to stage '{stage.id}'",
                     tp.src.at("id"),
                 )
+                self._new_waivers(kinds.within(tp))
                 continue
             old_stage, previous = before[ident]
             self._touchpoint(old, new, old_stage, previous, stage, tp)
@@ -349,10 +390,13 @@ class _Comparer:
         for ident, (stage, tp) in before.items():
             if ident in after:
                 continue
-            self.add(
-                "touchpoint-removed", f"touchpoint '{ident}' removed from stage '{stage.id}'", None
-            )
+            self.about(stage.id, ident)
             kept = stages.get(stage.id)
+            self.add(
+                "touchpoint-removed",
+                f"touchpoint '{ident}' removed from stage '{stage.id}'",
+                new.src.at("stages") if kept is None else kept.src.at("touchpoints"),
+            )
             if kept is None:
                 continue
             still = {p for t in kept.touchpoints for p in new.personas_at(t)}
@@ -372,6 +416,7 @@ class _Comparer:
             ):
                 old_tp = before[ident][1]
                 if reaches_a_human(self.base, old, old_tp):
+                    self.about(after[ident][0].id, ident)
                     self.add(
                         "way-out-lost",
                         f"touchpoint '{ident}' on {tp.channel} no longer reaches a human",
@@ -460,6 +505,7 @@ class _Comparer:
                     f"pain point '{pain.id}' ({pain.severity}) added to touchpoint '{tp.id}'",
                     pain.src.at("id"),
                 )
+                self._new_waivers([pain])
             else:
                 self._waivers(previous, pain, f"pain point '{pain.id}'")
                 self._field(
@@ -476,16 +522,18 @@ class _Comparer:
                 self.add(
                     "pain-point-removed",
                     f"pain point '{ident}' removed from touchpoint '{tp.id}'",
-                    tp.src.at("id"),
+                    tp.src.at("pain_points"),
                 )
 
     def _opportunities(self, old: Journey, new: Journey) -> None:
+        self.about()
         before = {o.id: o for o in old.opportunities}
         for opportunity in new.opportunities:
             previous = before.get(opportunity.id)
             name = f"opportunity '{opportunity.id}'"
             if previous is None:
                 self.add("opportunity-added", f"{name} added", opportunity.src.at("id"))
+                self._new_waivers([opportunity])
                 continue
             self._waivers(previous, opportunity, name)
             self._field(previous, opportunity, "status", "opportunity-status-changed", name)
@@ -496,12 +544,10 @@ class _Comparer:
     def _field(self, old: Entity, new: Entity, attribute: str, kind: str, name: str) -> None:
         was, now = getattr(old, attribute), getattr(new, attribute)
         if was != now:
-            shown = [
-                ", ".join(v) if isinstance(v, tuple) else ("none" if v is None else str(v))
-                for v in (was, now)
-            ]
             src = new.src.at(attribute) if now is not None else new.src.at("id")
-            self.add(kind, f"{name}: {attribute.replace('_', ' ')} {shown[0]} → {shown[1]}", src)
+            self.add(
+                kind, f"{name}: {attribute.replace('_', ' ')} {_show(was)} → {_show(now)}", src
+            )
 
     def _set(
         self, old: tuple[str, ...], new: tuple[str, ...], kind: str, name: str, src: Src
@@ -546,7 +592,18 @@ class _Comparer:
                 self.add(
                     "waiver-removed",
                     f"{name}: waiver for '{rule}' removed (was: {reason})",
-                    new.src.at("id"),
+                    new.src.at("waive"),
+                )
+
+    def _new_waivers(self, entities: Iterable[Entity]) -> None:
+        """The waivers that come with new entities: a reviewer must see them too."""
+        for entity in entities:
+            name = f"{kinds.of(entity).label} '{entity.id}'"
+            for rule, reason in entity.waive.items():
+                self.add(
+                    "waiver-added",
+                    f"{name}: waiver for '{rule}' added: {reason}",
+                    entity.src.at("waive", rule),
                 )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from journeycode.coverage import Coverage, percent
 from journeycode.problems import Problem
 from journeycode.quoting import json_document, markdown_text
+from journeycode.report.github import annotation
 from journeycode.review.changes import Severity
 from journeycode.review.compare import Change, Review
 
@@ -77,21 +78,30 @@ def _problem_line(problem: Problem) -> str:
 def _partial(review: Review, sides: Sides) -> list[str]:
     """A warning for each side whose errors hide parts of it from the comparison."""
     return [
-        f"note: {label} has {count} error(s); what they leave out is not compared"
+        f"note: {label} has {count} load or schema error(s); what they leave out is not compared"
         for label, count in zip((sides.base, sides.head), review.errors, strict=True)
         if count
     ]
 
 
-def text(review: Review, sides: Sides) -> str:
-    lines = [f"journeycode diff: {sides.base} → {sides.head}", _summary(review)]
+_COLORS = {Severity.BREAKING: "31", Severity.NOTABLE: "33", Severity.INFO: "36"}
+
+
+def text(review: Review, sides: Sides, *, color: bool = False) -> str:
+    """Grouped by journey, breaking first; ANSI colours with ``color`` (a terminal)."""
+
+    def paint(code: str, words: str) -> str:
+        return f"\x1b[{code}m{words}\x1b[0m" if color else words
+
+    lines = [f"journeycode diff: {sides.base} → {sides.head}", paint("1", _summary(review))]
     lines += _partial(review, sides)
     for journey, changes in _groups(review):
         title = "Catalog" if journey is None else f"Journey {journey}"
-        lines += ["", title]
+        lines += ["", paint("1", title)]
         for change in changes:
             where = f"{change.path}:{change.line}:{change.col}" if change.path else "(removed)"
-            lines.append(f"  {change.level!s:<8}  {change.kind}  {where}")
+            level = paint(_COLORS[change.level], f"{change.level!s:<8}")
+            lines.append(f"  {level}  {change.kind}  {paint('2', where)}")
             lines.append(f"      {change.message}")
     if review.introduced or review.fixed:
         lines += ["", f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed"]
@@ -197,8 +207,29 @@ def markdown(review: Review, sides: Sides) -> str:
     return out
 
 
+_ANNOTATIONS = {Severity.BREAKING: "error", Severity.NOTABLE: "warning"}
+
+
+def github(review: Review, sides: Sides) -> str:
+    """Workflow annotations on the changed lines: breaking changes as errors,
+    notable ones as warnings; info changes are left to the other formats."""
+    return "".join(
+        annotation(
+            _ANNOTATIONS[c.level],
+            f"{c.message} ({c.level}; {sides.base} → {sides.head})",
+            f"journeycode diff: {c.kind}",
+            c.path,
+            c.line,
+            c.col,
+        )
+        for c in review.changes
+        if c.level in _ANNOTATIONS
+    )
+
+
 REPORTERS: dict[str, Callable[[Review, Sides], str]] = {
     "text": text,
     "json": json,
     "markdown": markdown,
+    "github": github,
 }
