@@ -12,7 +12,7 @@ import sys
 import tempfile
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -24,6 +24,9 @@ from journeycode.report import REPORTERS, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
 from journeycode.rules.docs import DOCS
 from journeycode.suggest import did_you_mean
+
+if TYPE_CHECKING:
+    from journeycode.review.run import Comparison
 
 _PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
 _OUTPUT = click.option(
@@ -318,9 +321,28 @@ def docs_command(path: Path, out: Path) -> None:
     help="Exit 1 when a change at this level or above is present.",
 )
 @click.option("--list-kinds", is_flag=True, help="List the kinds of change and their levels.")
+@click.option(
+    "--diagrams",
+    "diagram_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write a diagram of each changed journey here (JOURNEY.change.svg).",
+)
+@click.option(
+    "--diagram-format",
+    type=click.Choice(["svg", "png"]),
+    default="svg",
+    show_default=True,
+    help="png for a pull-request comment that shows the pictures.",
+)
 @_OUTPUT
 def diff_command(
-    specs: tuple[str, ...], output_format: str, fail_on: str, list_kinds: bool, output: Path | None
+    specs: tuple[str, ...],
+    output_format: str,
+    fail_on: str,
+    list_kinds: bool,
+    diagram_dir: Path | None,
+    diagram_format: str,
+    output: Path | None,
 ) -> None:
     """Compare the maps of BASE and HEAD by meaning: what a reviewer must see.
 
@@ -341,10 +363,16 @@ def diff_command(
     base, head, folder = (*specs, None, None, None)[:3]
     path = Path(folder or "maps")
     try:
-        found, before, after = compare(base, head, path, _display(path), _today())
+        comparison = compare(base, head, path, _display(path), _today())
     except WorkspaceError as error:
         _fail(error.message, error.hint)
-    sides = report.Sides(before, after)
+    found = comparison.review
+    written = (
+        [] if diagram_dir is None else _change_diagrams(comparison, diagram_dir, diagram_format)
+    )
+    sides = report.Sides(
+        comparison.base_label, comparison.head_label, tuple(p.as_posix() for p in written)
+    )
     if output_format == "text" and output is None and _color(sys.stdout):
         _emit(output, report.text(found, sides, color=True))
     else:
@@ -353,6 +381,20 @@ def diff_command(
     sys.exit(
         ExitCode.PROBLEMS if threshold is not None and found.at_least(threshold) else ExitCode.OK
     )
+
+
+def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -> list[Path]:
+    from journeycode.review import diagram
+
+    base, head = comparison.base.workspace, comparison.head.workspace
+    items = diagram.diagrams(base, head, comparison.review.changes)
+    try:
+        files = render.render(items, output_format, Cache(default_cache_dir() / "diagrams"))
+        return render.write(folder, files)
+    except RenderError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write to {folder}: {error.strerror}")
 
 
 EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": export.mermaid}

@@ -140,10 +140,14 @@ def test_markdown_keeps_hostile_names_as_text(tmp_path: Path) -> None:
         ),
         "utf-8",
     )
-    run = _journeycode(repo, "diff", "main", "--format", "markdown", "--fail-on", "never")
+    run = _journeycode(
+        repo, "diff", "main", "--format", "markdown", "--fail-on", "never", "--diagrams", "d"
+    )
     assert run.returncode == 0, run.stderr
     assert "<img" not in run.stdout and "</details><" not in run.stdout
     assert run.stdout.count("<details>") == run.stdout.count("</details>")
+    svg = (repo / "d" / "cancel-retention.change.svg").read_text("utf-8")
+    assert "<img" not in svg and "&lt;/details&gt;&lt;img src=x" in svg
 
 
 def test_a_base_with_schema_errors_is_still_compared_and_says_so(tmp_path: Path) -> None:
@@ -252,3 +256,52 @@ def test_text_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
     assert "\x1b[31mbreaking\x1b[0m" in shown and "\x1b[33mnotable \x1b[0m" in shown
     assert "\x1b[" not in on_a_terminal([str(SCRIPT), "diff", "main"], repo, ENV)
     assert "\x1b[" not in _journeycode(repo, "diff", "main").stdout
+
+
+def _scenario_branch(tmp_path: Path, name: str) -> Path:
+    scenario = next(s for s in SCENARIOS if s["name"] == name)
+    repo = _repository(tmp_path, scenario.get("base_files"))
+    _apply(repo, scenario)
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("scenario", "journey"),
+    [
+        ("stages and touchpoints added, removed, moved, reordered and reassigned", "zz"),
+        (
+            "a self-service step loses its way to a human, hidden by a new waiver",
+            "cancel-retention",
+        ),
+    ],
+)
+def test_diagrams_of_the_change_match_their_golden_files(
+    scenario: str, journey: str, tmp_path: Path
+) -> None:
+    """Added in green, changed in amber, removed as dashed grey ghosts where they were."""
+    repo = _scenario_branch(tmp_path, scenario)
+    run = _journeycode(repo, "diff", "main", "--diagrams", "pictures", "--format", "markdown")
+    assert run.returncode == 1, run.stderr
+    assert f"Diagrams of the change: `pictures/{journey}.change.svg`\n" in run.stdout
+    assert sorted(p.name for p in (repo / "pictures").iterdir()) == [f"{journey}.change.svg"]
+    svg = (repo / "pictures" / f"{journey}.change.svg").read_text("utf-8")
+    compare_golden(svg, GOLDEN / f"{journey}.change.svg")
+
+
+def test_diagrams_of_the_change_are_the_same_on_every_run(tmp_path: Path) -> None:
+    repo = _scenario_branch(
+        tmp_path, "stages and touchpoints added, removed, moved, reordered and reassigned"
+    )
+    pictures = []
+    for seed in ("1", "31337"):
+        out = tmp_path / f"out{seed}"
+        run = subprocess.run(
+            [str(SCRIPT), "diff", "main", "--diagrams", str(out), "--diagram-format", "png"],
+            cwd=repo,
+            env={**ENV, "PYTHONHASHSEED": seed, "JOURNEYCODE_CACHE_DIR": str(out / "cache")},
+            capture_output=True,
+            check=False,
+        )
+        assert run.returncode == 1, run.stderr
+        pictures.append((out / "zz.change.png").read_bytes())
+    assert pictures[0] == pictures[1] and pictures[0].startswith(b"\x89PNG")

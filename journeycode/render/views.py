@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Literal, Protocol
 
 import pydot
 
@@ -18,6 +19,7 @@ from journeycode.model import Channel, Entity, Journey, Stage, Touchpoint, Works
 from journeycode.queries import owner_of
 from journeycode.quoting import display_width, dot_string, html, wrap
 
+EdgeKind = Literal["next", "escalation"]
 FONT = "Arial"
 MODE_COLORS = {
     "self-service": "#d9efdc",
@@ -69,12 +71,28 @@ def _ids(prefix: str, items: Iterable[Entity]) -> dict[Entity, str]:
 # --- journey ---------------------------------------------------------------------------
 
 
-def journey(workspace: Workspace, journey: Journey) -> pydot.Dot:
+class Paint(Protocol):
+    """Restyles the journey view for another purpose (see :mod:`journeycode.review.diagram`)."""
+
+    title: str
+    legend: str
+
+    def stage(self, stage: Stage, cluster: pydot.Cluster) -> None: ...
+
+    def touchpoint(self, tp: Touchpoint, node: pydot.Node) -> None: ...
+
+    def edge(
+        self, kind: EdgeKind, source: Touchpoint, target: Touchpoint, edge: pydot.Edge
+    ) -> None: ...
+
+
+def journey(workspace: Workspace, journey: Journey, paint: Paint | None = None) -> pydot.Dot:
     """Stages as columns, touchpoints coloured by channel mode, next and
-    escalation edges, moments of truth and pain points marked, and a legend."""
+    escalation edges, moments of truth and pain points marked, and a legend.
+    ``paint`` restyles stages, touchpoints and edges, and gives the title and legend."""
     graph = _graph(
         "journey",
-        f"{journey.name}  ({journey.id})",
+        paint.title if paint else f"{journey.name}  ({journey.id})",
         rankdir="LR",
         newrank="true",
         nodesep="0.25",
@@ -82,7 +100,8 @@ def journey(workspace: Workspace, journey: Journey) -> pydot.Dot:
     )
     node_ids = _ids("n", (tp for _, tp in journey.touchpoints()))
     for index, stage in enumerate(journey.stages):
-        graph.add_subgraph(_stage_cluster(workspace, index, stage, node_ids))  # type: ignore[arg-type]  # pydot's stubs omit Cluster
+        cluster = _stage_cluster(workspace, index, stage, node_ids, paint)
+        graph.add_subgraph(cluster)  # type: ignore[arg-type]  # pydot's stubs omit Cluster
     # Keep the stages in order even where no edge runs forward between them.
     firsts = [
         node_ids[stage.touchpoints[0]] if stage.touchpoints else f"empty{index}"
@@ -90,16 +109,23 @@ def journey(workspace: Workspace, journey: Journey) -> pydot.Dot:
     ]
     for left, right in itertools.pairwise(firsts):
         graph.add_edge(pydot.Edge(left, right, style="invis", weight="10"))
-    for edge in _journey_edges(journey, node_ids):
+    for kind, source, target, edge in _journey_edges(journey, node_ids):
+        if paint:
+            paint.edge(kind, source, target, edge)
         graph.add_edge(edge)
     legend = pydot.Subgraph("legend_rank", rank="sink")
-    legend.add_node(pydot.Node("legend", shape="plain", label=_journey_legend()))
+    label = paint.legend if paint else _journey_legend()
+    legend.add_node(pydot.Node("legend", shape="plain", label=label))
     graph.add_subgraph(legend)
     return graph
 
 
 def _stage_cluster(
-    workspace: Workspace, index: int, stage: Stage, node_ids: dict[Entity, str]
+    workspace: Workspace,
+    index: int,
+    stage: Stage,
+    node_ids: dict[Entity, str],
+    paint: Paint | None,
 ) -> pydot.Cluster:
     cluster = pydot.Cluster(
         f"stage{index}",
@@ -112,16 +138,23 @@ def _stage_cluster(
     column = pydot.Subgraph(f"column{index}", rank="same")
     # With rankdir=LR, dot stacks a rank's nodes bottom-up in input order.
     for tp in reversed(stage.touchpoints):
-        column.add_node(_touchpoint_node(workspace, stage, tp, node_ids[tp]))
+        node = _touchpoint_node(workspace, stage, tp, node_ids[tp])
+        if paint:
+            paint.touchpoint(tp, node)
+        column.add_node(node)
     if not stage.touchpoints:
         column.add_node(
             pydot.Node(f"empty{index}", label=dot_string("(no touchpoints)"), shape="plain")
         )
     cluster.add_subgraph(column)
+    if paint:
+        paint.stage(stage, cluster)
     return cluster
 
 
-def _journey_edges(journey: Journey, node_ids: dict[Entity, str]) -> Iterator[pydot.Edge]:
+def _journey_edges(
+    journey: Journey, node_ids: dict[Entity, str]
+) -> Iterator[tuple[EdgeKind, Touchpoint, Touchpoint, pydot.Edge]]:
     """Next steps (grey; only forward ones pull the layout) and escalations (dashed red)."""
     stage_of = {
         tp.id: index for index, stage in enumerate(journey.stages) for tp in stage.touchpoints
@@ -131,21 +164,31 @@ def _journey_edges(journey: Journey, node_ids: dict[Entity, str]) -> Iterator[py
         for target in tp.next:
             if target in by_id:
                 forward = stage_of[target] > stage_of[tp.id]
-                yield pydot.Edge(
-                    node_ids[tp],
-                    node_ids[by_id[target]],
-                    color="#555555",
-                    constraint="true" if forward else "false",
+                yield (
+                    "next",
+                    tp,
+                    by_id[target],
+                    pydot.Edge(
+                        node_ids[tp],
+                        node_ids[by_id[target]],
+                        color="#555555",
+                        constraint="true" if forward else "false",
+                    ),
                 )
         for target in tp.escalates_to:
             if target in by_id:
-                yield pydot.Edge(
-                    node_ids[tp],
-                    node_ids[by_id[target]],
-                    color=ESCALATION_COLOR,
-                    style="dashed",
-                    penwidth="1.4",
-                    constraint="false",
+                yield (
+                    "escalation",
+                    tp,
+                    by_id[target],
+                    pydot.Edge(
+                        node_ids[tp],
+                        node_ids[by_id[target]],
+                        color=ESCALATION_COLOR,
+                        style="dashed",
+                        penwidth="1.4",
+                        constraint="false",
+                    ),
                 )
 
 

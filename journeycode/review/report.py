@@ -22,8 +22,12 @@ MARKDOWN_LIMIT = 60_000
 
 @dataclass(frozen=True)
 class Sides:
+    """What a report says besides the review: the two sides' labels, and the
+    diagrams of the change that were written (``--diagrams``)."""
+
     base: str
     head: str
+    diagrams: tuple[str, ...] = ()
 
 
 def _counts(changes: Iterable[Change]) -> dict[Severity, int]:
@@ -112,6 +116,8 @@ def text(review: Review, sides: Sides, *, color: bool = False) -> str:
         lines.append(f"  {name}: {percent(before)} → {percent(after)}{_total_delta(before, after)}")
     for journey, persona, stage in review.uncovered:
         lines.append(f"  {journey}: persona '{persona}' no longer passes stage '{stage}'")
+    if sides.diagrams:
+        lines += ["", "Diagrams of the change", *(f"  {name}" for name in sides.diagrams)]
     return "\n".join(lines) + "\n"
 
 
@@ -153,6 +159,7 @@ def json(review: Review, sides: Sides) -> str:
         },
         "coverage": {"base": coverage(review.coverage[0]), "head": coverage(review.coverage[1])},
         "uncovered": [{"journey": j, "persona": p, "stage": s} for j, p, s in review.uncovered],
+        "diagrams": list(sides.diagrams),
     }
     return json_document(document)
 
@@ -191,6 +198,9 @@ def markdown(review: Review, sides: Sides) -> str:
         + "; ".join(f"{e(n)} {percent(b)} → {percent(a)}{_total_delta(b, a)}" for n, b, a in rows)
     )
     head.append("")
+    if sides.diagrams:
+        head.append("Diagrams of the change: " + ", ".join(f"`{e(n)}`" for n in sides.diagrams))
+        head.append("")
     body = []
     for journey, changes in groups:
         name = "Catalog" if journey is None else review.journeys.get(journey, journey)

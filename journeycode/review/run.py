@@ -2,27 +2,39 @@
 
 :func:`compare` reads both sides (git revisions or folders, see
 :mod:`journeycode.revisions`), compiles each with the whole pipeline and
-returns a :class:`~journeycode.review.compare.Review`.
+returns a :class:`Comparison`: the
+:class:`~journeycode.review.compare.Review` and both compiled sides.
 """
 
 from __future__ import annotations
 
 import datetime
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from journeycode import compiler, revisions
+from journeycode.compiler import Compiled
 from journeycode.review.compare import Review, review
 
 
 def compile_side(
     spec: str | None, path: Path, display: str, work: Path, today: datetime.date | None = None
-) -> tuple[compiler.Compiled, str]:
+) -> tuple[Compiled, str]:
     """One side, compiled, and its label; problems name files as the workspace
     ``display`` does, and both sides are judged on the same day, so that their
     problems can be matched."""
     side = revisions.side(spec, path, work)
     return compiler.compile_workspace(side.root, display, today=today), side.label
+
+
+@dataclass(frozen=True)
+class Comparison:
+    review: Review
+    base: Compiled
+    head: Compiled
+    base_label: str
+    head_label: str
 
 
 def compare(
@@ -31,12 +43,13 @@ def compare(
     path: Path,
     display: str,
     today: datetime.date | None = None,
-) -> tuple[Review, str, str]:
-    """The review of BASE → HEAD below ``path``, and the two sides' labels.
+) -> Comparison:
+    """The review of BASE → HEAD below ``path``, with both sides and their labels.
     BASE defaults to the merge-base with the default branch, HEAD to the working tree."""
     base_spec = base if base is not None else revisions.default_base(path)
     with tempfile.TemporaryDirectory(prefix="journeycode-diff-") as work:
         day = today or datetime.date.today()
         before, base_label = compile_side(base_spec, path, display, Path(work) / "base", day)
         after, head_label = compile_side(head, path, display, Path(work) / "head", day)
-        return review(before, after, after.settings.diff_levels), base_label, head_label
+    found = review(before, after, after.settings.diff_levels)
+    return Comparison(found, before, after, base_label, head_label)

@@ -1,0 +1,251 @@
+"""A picture of the change: each changed journey's diagram, both sides in one.
+
+The journey view of :mod:`journeycode.render.views`, drawn from a merged
+journey: HEAD's stages and touchpoints, with what BASE had and HEAD lost put
+back where it was. Added touchpoints, stages and edges are green, changed ones
+amber, removed ones dashed grey ghosts; the rest is neutral, so colour means
+change only. Each marked node also says it in words (``+ added``), for readers
+who do not tell the colours apart.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import pydot
+
+from journeycode import digest
+from journeycode.model import Journey, Stage, Touchpoint, Workspace
+from journeycode.quoting import html
+from journeycode.render import Diagram, views
+from journeycode.render.views import EdgeKind
+from journeycode.review.compare import Change
+
+Status = Literal["added", "changed", "removed", "same"]
+
+# (fill, border, the words on a node)
+STYLES: dict[Status, tuple[str, str, str]] = {
+    "added": ("#dcf3dc", "#2e7d32", "+ added"),
+    "changed": ("#ffecc2", "#c77800", "~ changed"),
+    "removed": ("#ffffff", "#9e9e9e", "- removed"),
+    "same": ("#ffffff", "#b0b0b0", ""),
+}
+
+
+def diagrams(base: Workspace, head: Workspace, changes: Sequence[Change]) -> list[Diagram]:
+    """One diagram, ``JOURNEY.change``, for each journey with a change, in id order."""
+    changed = sorted({c.journey for c in changes if c.journey is not None})
+    before, after = digest.Inputs(base), digest.Inputs(head)
+    found = []
+    for ident in changed:
+        old, new = base.journey_by_id.get(ident), head.journey_by_id.get(ident)
+        key = digest.of(
+            "change", old and before.journey(old), new and after.journey(new), before.catalog
+        )
+        build = functools.partial(
+            _draw, base, head, old, new, [c for c in changes if c.journey == ident]
+        )
+        found.append(Diagram(f"{ident}.change", build, key))
+    return found
+
+
+def _draw(
+    base: Workspace,
+    head: Workspace,
+    old: Journey | None,
+    new: Journey | None,
+    changes: Sequence[Change],
+) -> str:
+    merged, painter = _merge(old, new, changes)
+    # Named from HEAD's catalog (channels, owners), or BASE's for a removed journey.
+    workspace = head if new is not None else base
+    text: str = views.journey(workspace, merged, painter).to_string()
+    return text
+
+
+def _merge(
+    old: Journey | None, new: Journey | None, changes: Sequence[Change]
+) -> tuple[Journey, _Painter]:
+    """The journey to draw, and how to paint it."""
+    if new is None or old is None:
+        whole = new or old
+        assert whole is not None
+        everything: Status = "removed" if new is None else "added"
+        edges = _edges(whole)
+        return whole, _Painter(whole, everything, edges if old else set(), edges if new else set())
+    kept = set(new.touchpoint_by_id)
+    new_stages = {s.id for s in new.stages}
+    old_stages = {s.id: s for s in old.stages}
+    # Removed stages go back after the stage they followed (None: first).
+    ghosts: dict[str | None, list[Stage]] = {}
+    previous: str | None = None
+    for stage in old.stages:
+        if stage.id in new_stages:
+            previous = stage.id
+        else:
+            # Only what did not move to another stage stays in the ghost.
+            left = tuple(tp for tp in stage.touchpoints if tp.id not in kept)
+            ghosts.setdefault(previous, []).append(dataclasses.replace(stage, touchpoints=left))
+    stages = list(ghosts.get(None, []))
+    for stage in new.stages:
+        stages.append(_merge_stage(stage, old_stages.get(stage.id), kept, old.touchpoint_by_id))
+        stages.extend(ghosts.get(stage.id, []))
+    painter = _Painter(new, None, _edges(old), _edges(new))
+    for _, tp in new.touchpoints():
+        painter.status[tp.id] = "same" if tp.id in old.touchpoint_by_id else "added"
+    for _, tp in old.touchpoints():
+        painter.status.setdefault(tp.id, "removed")
+    for stage in (*new.stages, *old.stages):
+        painter.stage_status.setdefault(
+            stage.id,
+            "added"
+            if stage.id not in old_stages
+            else "removed"
+            if stage.id not in new_stages
+            else "same",
+        )
+    for change in changes:
+        if change.touchpoint is not None:
+            if painter.status.get(change.touchpoint) == "same":
+                painter.status[change.touchpoint] = "changed"
+            if not change.kind.endswith(("-added", "-removed")) or "pain" in change.kind:
+                painter.words.setdefault(change.touchpoint, set()).add(_word(change.kind))
+        elif change.stage is not None and painter.stage_status.get(change.stage) == "same":
+            painter.stage_status[change.stage] = "changed"
+    return dataclasses.replace(new, stages=tuple(stages)), painter
+
+
+def _merge_stage(
+    stage: Stage, before: Stage | None, kept: set[str], old: Mapping[str, Touchpoint]
+) -> Stage:
+    """HEAD's stage, each touchpoint with its edges from both sides, and the
+    touchpoints it lost back after the one they followed."""
+    touchpoints = [_both_edges(tp, old.get(tp.id)) for tp in stage.touchpoints]
+    anchor: str | None = None
+    for tp in before.touchpoints if before is not None else ():
+        if tp.id in kept:
+            if any(t.id == tp.id for t in touchpoints):
+                anchor = tp.id
+            continue
+        at = (
+            0
+            if anchor is None
+            else 1 + next(i for i, t in enumerate(touchpoints) if t.id == anchor)
+        )
+        touchpoints.insert(at, tp)
+        anchor = tp.id
+    return dataclasses.replace(stage, touchpoints=tuple(touchpoints))
+
+
+def _both_edges(tp: Touchpoint, old: Touchpoint | None) -> Touchpoint:
+    if old is None:
+        return tp
+    return dataclasses.replace(
+        tp,
+        next=(*tp.next, *(t for t in old.next if t not in tp.next)),
+        escalates_to=(*tp.escalates_to, *(t for t in old.escalates_to if t not in tp.escalates_to)),
+    )
+
+
+def _edges(journey: Journey) -> set[tuple[EdgeKind, str, str]]:
+    found: set[tuple[EdgeKind, str, str]] = set()
+    for _, tp in journey.touchpoints():
+        found.update(("next", tp.id, target) for target in tp.next)
+        found.update(("escalation", tp.id, target) for target in tp.escalates_to)
+    return found
+
+
+def _word(kind: str) -> str:
+    """``touchpoint-channel-changed`` → ``channel``: what changed, for a node's label."""
+    return kind.removeprefix("touchpoint-").removesuffix("-changed").replace("-", " ")
+
+
+class _Painter:
+    """Styles the merged journey by what happened to each part (see :class:`views.Paint`)."""
+
+    def __init__(
+        self,
+        journey: Journey,
+        everything: Status | None,
+        old_edges: set[tuple[EdgeKind, str, str]],
+        new_edges: set[tuple[EdgeKind, str, str]],
+    ):
+        self.title = f"Changes to {journey.name}  ({journey.id})"
+        self.legend = _LEGEND
+        self.everything = everything
+        self.old_edges, self.new_edges = old_edges, new_edges
+        self.status: dict[str, Status] = {}
+        self.stage_status: dict[str, Status] = {}
+        self.words: dict[str, set[str]] = {}
+
+    def stage(self, stage: Stage, cluster: pydot.Cluster) -> None:
+        status = self.everything or self.stage_status.get(stage.id, "same")
+        _, border, words = STYLES[status]
+        if status == "same":
+            return
+        cluster.set("color", border)
+        cluster.set("penwidth", "2")
+        if status == "removed":
+            cluster.set("style", "rounded,dashed")
+            cluster.set("fontcolor", border)
+        # The label is a quoted DOT string: the words go inside its closing quote.
+        label = str(cluster.get("label"))
+        cluster.set("label", f"{label[:-1]}  ({words}){label[-1]}")
+
+    def touchpoint(self, tp: Touchpoint, node: pydot.Node) -> None:
+        status = self.everything or self.status.get(tp.id, "same")
+        fill, border, words = STYLES[status]
+        node.set("fillcolor", fill)
+        node.set("color", border)
+        node.set("penwidth", "1" if status == "same" else "2.5")
+        if status == "removed":
+            node.set("style", "rounded,dashed,filled")
+            node.set("fontcolor", border)
+        what = sorted(self.words.get(tp.id, ())) if status == "changed" else []
+        if words:
+            said = f"{words}: {', '.join(what)}" if what else words
+            label = str(node.get("label"))
+            # An HTML label, <…>: one more row before its closing bracket.
+            node.set(
+                "label",
+                f'{label[:-1]}<BR/><FONT POINT-SIZE="9" COLOR="{border}"><B>{html(said)}</B>'
+                "</FONT>>",
+            )
+
+    def edge(
+        self, kind: EdgeKind, source: Touchpoint, target: Touchpoint, edge: pydot.Edge
+    ) -> None:
+        key = (kind, source.id, target.id)
+        if key in self.new_edges and key in self.old_edges:
+            return
+        if key in self.new_edges:
+            edge.set("color", STYLES["added"][1])
+            edge.set("penwidth", "2.2")
+        else:
+            edge.set("color", STYLES["removed"][1])
+            edge.set("style", "dashed")
+            edge.set("arrowhead", "empty")
+
+
+def _legend_row(status: Status, shown: str) -> str:
+    fill, border, _ = STYLES[status]
+    style = ' STYLE="dashed"' if status == "removed" else ""
+    return f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"{style}>{shown}</TD>'
+
+
+_LEGEND = (
+    '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="4">'
+    '<TR><TD COLSPAN="3"><B>Legend</B></TD></TR>'
+    f"<TR>{_legend_row('added', STYLES['added'][2])}{_legend_row('changed', STYLES['changed'][2])}"
+    f"{_legend_row('removed', STYLES['removed'][2])}</TR>"
+    f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{STYLES["added"][1]}">'
+    "→ edge added (green)</FONT></TD></TR>"
+    f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{STYLES["removed"][1]}">'
+    "- - → edge removed (dashed grey)</FONT></TD></TR>"
+    '<TR><TD COLSPAN="3" ALIGN="LEFT">→ next step (grey), '
+    '<FONT COLOR="#c0392b">- - → escalation (dashed red)</FONT></TD></TR>'
+    "</TABLE>>"
+)
