@@ -17,7 +17,10 @@ from typing import Any
 import pytest
 import yaml
 
+from journeycode.compiler import compile_workspace
+from journeycode.render.graphviz import Cache
 from journeycode.review.changes import KINDS
+from journeycode.site.generator import build_site
 from tests.conftest import CASES, ROOT, compare_golden, on_a_terminal
 
 SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
@@ -89,6 +92,11 @@ def test_scenario(scenario: dict[str, Any], tmp_path: Path) -> None:
     assert _git(repo, "status", "--porcelain") == status
 
 
+def test_every_change_kind_has_a_scenario() -> None:
+    seen = {line.split()[1].rstrip(":") for s in SCENARIOS for line in s["expect"]}
+    assert sorted(KINDS.keys() - seen) == []
+
+
 def test_every_change_kind_is_listed_with_its_level() -> None:
     run = subprocess.run(
         [str(SCRIPT), "diff", "--list-kinds"], capture_output=True, text=True, check=True
@@ -98,6 +106,20 @@ def test_every_change_kind_is_listed_with_its_level() -> None:
     for line in lines:
         ident, level, *_ = line.split()
         assert KINDS[ident].level.name.lower() == level
+
+
+def test_the_site_documents_every_change_kind_and_the_levels_in_force(tmp_path: Path) -> None:
+    repo = _repository(tmp_path, {"journeycode.yaml": "diff: {waiver-added: notable}\n"})
+    compiled = compile_workspace(repo / "maps", "maps")
+    page = build_site(compiled, cache=Cache(None), history=None).pages["changes.md"]
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows] == sorted(KINDS, key=lambda k: (-KINDS[k].level, k))
+    for row in rows:
+        ident = row.split("`")[1]
+        default = str(KINDS[ident].level)
+        level = "notable" if ident == "waiver-added" else default
+        assert row.startswith(f"| `{ident}` | {default} | {level} | {KINDS[ident].summary}")
+    assert "These maps change 1 of them" in page
 
 
 def test_check_new_since_reports_only_problems_the_base_did_not_have(tmp_path: Path) -> None:

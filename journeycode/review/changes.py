@@ -79,6 +79,7 @@ KINDS: dict[str, ChangeKind] = {
             "channel-mode-changed", _N, "A channel became self-service, automated or assisted."
         ),
         ChangeKind("catalog-removed", _N, "A persona, channel, owner or system is gone."),
+        ChangeKind("journey-version-changed", _I, "A new version number for the journey."),
         ChangeKind("stage-reordered", _I, "Stages are in another order."),
         ChangeKind("touchpoint-details-changed", _I, "Systems, routing or who starts the step."),
         ChangeKind("emotion-changed", _I, "How a persona feels at a touchpoint (signed delta)."),

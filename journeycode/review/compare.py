@@ -303,6 +303,7 @@ class _Comparer:
         count = len(self.changes)
         name = f"journey '{new.id}'"
         self._waivers(old, new, name)
+        self._field(old, new, "version", "journey-version-changed", name)
         self._field(old, new, "status", "journey-status-changed", name)
         self._field(old, new, "owner", "journey-owner-changed", name)
         self._set(
@@ -316,7 +317,7 @@ class _Comparer:
         self._stages(old, new)
         self._touchpoints(old, new)
         self._opportunities(old, new)
-        content = self.changes[count:]
+        content = [c for c in self.changes[count:] if c.kind != "journey-version-changed"]
         if content and old.version is not None and old.version == new.version:
             removed = any(c.kind in ("stage-removed", "touchpoint-removed") for c in content)
             added = any(c.kind.endswith("-added") for c in content)
@@ -452,7 +453,8 @@ class _Comparer:
             f"{name} personas",
             at,
         )
-        for attribute in ("systems", "routing", "initiated_by"):
+        self._set(old.systems, tp.systems, "touchpoint-details-changed", f"{name} systems", at)
+        for attribute in ("routing", "initiated_by"):
             self._field(old, tp, attribute, "touchpoint-details-changed", name)
         for persona in new_j.personas_at(tp):
             before, after = emotion_for(old, persona), emotion_for(tp, persona)

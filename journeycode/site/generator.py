@@ -26,13 +26,25 @@ from journeycode.problems import Problem
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import markdown_text
 from journeycode.render.graphviz import Cache, Graphviz
+from journeycode.review.changes import KINDS
 from journeycode.rules.docs import DOCS
 from journeycode.schema import schema
 from journeycode.site.history import Change
 
 # Names of the section's own pages and folders; a journey with such an id gets a suffix.
 RESERVED = frozenset(
-    {"index", "personas", "channels", "owners", "kpis", "coverage", "rules", "format", "diagrams"}
+    {
+        "index",
+        "personas",
+        "channels",
+        "owners",
+        "kpis",
+        "coverage",
+        "rules",
+        "changes",
+        "format",
+        "diagrams",
+    }
 )
 CSS = "journeycode.css"
 # The catalog kinds with a page for each entry (systems are listed on touchpoints).
@@ -161,6 +173,22 @@ def build_site(
         "coverage.md.j2", "coverage.md", "Coverage", **context.coverage_page()
     )
     out["rules.md"] = context.render("rules.md.j2", "rules.md", "Rules", rules=list(DOCS.values()))
+    levels = compiled.settings.diff_levels
+    out["changes.md"] = context.render(
+        "changes.md.j2",
+        "changes.md",
+        "Change kinds",
+        configured=len(levels),
+        kinds=[
+            {
+                "id": kind.id,
+                "default": str(kind.level),
+                "level": str(levels.get(kind.id, kind.level)),
+                "summary": kind.summary,
+            }
+            for kind in sorted(KINDS.values(), key=lambda k: (-k.level, k.id))
+        ],
+    )
     out["format.md"] = context.render(
         "format.md.j2", "format.md", "Field reference", sections=_format_sections()
     )
@@ -251,6 +279,7 @@ def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
         *(section(kind) for kind in PAGED),
         {"Coverage": "coverage.md"},
         {"Rules": "rules.md"},
+        {"Change kinds": "changes.md"},
         {"Field reference": "format.md"},
     ]
 
