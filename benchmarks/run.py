@@ -12,7 +12,8 @@ the scaling exponent of check time in touchpoints (1 is linear), the time per
 item of the shapes in :mod:`benchmarks.scaling` at two sizes, and, for the
 site, a full ``mkdocs build`` of a 100-journey portfolio against a rebuild
 after editing one map (target ≤ 15%), and serial against parallel diagram
-rendering. Each time is the median of ``--repeat`` runs.
+rendering; and ``diff`` of two 300-journey portfolios, 30 journeys changed, against
+one ``check`` (target ≤ 2.5). Each time is the median of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -105,6 +106,33 @@ def check_sizes(
         )
 
 
+def review(journeys: int, touchpoints: int, changed: int, repeat: int, work: Path) -> None:
+    """``diff`` of two folders against one ``check`` of the head folder."""
+    print(f"\ndiff: {journeys} journeys of {touchpoints} touchpoints, {changed} changed\n")
+    base, head = work / "diff-base", work / "diff-head"
+    portfolio.write(base, journeys, touchpoints)
+    shutil.copytree(base, head)
+    step = max(journeys // max(changed, 1), 1)
+    for index in range(0, step * changed, step):
+        path = head / "journeys" / f"journey-{index:04d}.yaml"
+        text = path.read_text("utf-8")
+        for old, new in (
+            ("version: 1.0.0\n", "version: 1.1.0\n"),
+            ("    action: ", "    action: Reworded, "),
+            ("      next:\n      - tp-1\n", ""),
+        ):
+            text = text.replace(old, new, 1)
+        path.write_text(text, "utf-8")
+    journeycode = str(BIN / "journeycode")
+    check, _ = median([journeycode, "check", str(head)], repeat)
+    diff, peak = median([journeycode, "diff", str(base), str(head)], repeat)
+    print(f"  check of the head                              {check:8.2f} s")
+    print(
+        f"  diff base → head                               {diff:8.2f} s   "
+        f"diff/check {diff / check:.2f} (target ≤ 2.5), peak {peak:.0f} MB"
+    )
+
+
 def shapes(work: Path, scale: float, repeat: int) -> None:
     print(f"\nshapes: ms per 1,000 items at two sizes, best of {repeat} (linear: ratio ≤ 1.3)\n")
     for row in scaling.run(work / "shapes", scale, repeat):
@@ -172,6 +200,8 @@ def main() -> None:
         "--peer-up-to", type=int, default=300, help="largest size to run the peer on"
     )
     parser.add_argument("--site-journeys", type=int, default=100, help="0 skips the site")
+    parser.add_argument("--diff-journeys", type=int, default=300, help="0 skips the diff")
+    parser.add_argument("--diff-changed", type=int, default=30, help="journeys the head changes")
     parser.add_argument(
         "--shape-scale", type=float, default=1.0, help="scales the sizes of the shapes; 0 skips"
     )
@@ -179,6 +209,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.quick:
         args.sizes, args.touchpoints, args.repeat, args.site_journeys = "3,6", 5, 1, 3
+        args.diff_journeys, args.diff_changed = 6, 2
         args.shape_scale = 0.02
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
@@ -189,6 +220,8 @@ def main() -> None:
             args.peer_up_to,
             work,
         )
+        if args.diff_journeys:
+            review(args.diff_journeys, args.touchpoints, args.diff_changed, args.repeat, work)
         if args.shape_scale:
             shapes(work, args.shape_scale, args.repeat)
         if args.site_journeys:

@@ -361,7 +361,9 @@ def diff_command(
     if len(specs) > 3:
         _fail("diff takes at most BASE, HEAD and PATH")
     base, head, folder = (*specs, None, None, None)[:3]
-    path = Path(folder or "maps")
+    # Two folders and no PATH: problems are named as in HEAD's folder.
+    head_folder = head is not None and ":" not in head and Path(head).is_dir()
+    path = Path(folder or (head if head_folder and head else "maps"))
     try:
         comparison = compare(base, head, path, _display(path), _today())
     except WorkspaceError as error:

@@ -39,4 +39,5 @@ def test_benchmark_smoke_run() -> None:
     assert "scaling: check time" in run.stdout
     assert "rebuild after editing one touchpoint" in run.stdout
     assert "speed-up" in run.stdout
+    assert "diff/check" in run.stdout
     assert run.stdout.count(" linear\n") == len(scaling.SHAPES)

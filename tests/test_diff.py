@@ -327,3 +327,43 @@ def test_diagrams_of_the_change_are_the_same_on_every_run(tmp_path: Path) -> Non
         assert run.returncode == 1, run.stderr
         pictures.append((out / "zz.change.png").read_bytes())
     assert pictures[0] == pictures[1] and pictures[0].startswith(b"\x89PNG")
+
+
+def test_diff_runs_on_the_projects_own_history() -> None:
+    """``journeycode diff HEAD~3`` in this very checkout, as the README's done-when asks."""
+    shallow = _git(ROOT, "rev-parse", "--is-shallow-repository").strip() == "true"
+    has_base = (
+        subprocess.run(
+            ["git", "rev-parse", "--verify", "-q", "HEAD~3^{commit}"],
+            cwd=ROOT,
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
+    run = _journeycode(ROOT, "diff", "HEAD~3", "--fail-on", "never")
+    if shallow and not has_base:
+        # A CI checkout with too little history: the answer is how to fetch it.
+        assert run.returncode == 2 and "git fetch" in run.stderr, run.stderr
+        return
+    assert run.returncode == 0, run.stderr
+    sha = _git(ROOT, "rev-parse", "--short=7", "HEAD~3").strip()
+    assert run.stdout.startswith(f"journeycode diff: HEAD~3 ({sha}) → working tree\n")
+    assert "\nCoverage\n  portfolio: " in run.stdout
+
+
+def test_two_folders_are_compared_and_named_as_in_the_head_folder(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "maps", tmp_path / "before")
+    shutil.copytree(ROOT / "maps", tmp_path / "after")
+    kpis = tmp_path / "after" / "catalog" / "kpis.yaml"
+    kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 400\n"), "utf-8")
+    run = _journeycode(tmp_path, "diff", "before", "after")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[:6] == [
+        "journeycode diff: before → after",
+        "1 notable change(s) in the catalog",
+        "",
+        "Catalog",
+        "  notable   kpi-target-tightened  after/catalog/kpis.yaml:14:13",
+        "      KPI 'aht': target tightened, 420 → 400 (lower is better)",
+    ]
