@@ -149,25 +149,64 @@ def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(tmp_path: Path) -
     assert "Traceback" not in run.stderr
 
 
-def test_markdown_keeps_hostile_names_as_text(tmp_path: Path) -> None:
+HOSTILE = [
+    "</details><img src=x onerror=alert(1)>",
+    "| forged | cells |",
+    "[click](javascript:alert(1)) <!-- hidden",
+    "</summary>**bold** `tick` ```",
+]
+
+
+def _hostile_branch(tmp_path: Path) -> Path:
+    """Hostile text in every field a change shows: a new touchpoint's name, a
+    journey renamed (table, heading, message; with a line break), a waiver's
+    reason, a channel's hours (a version must be semantic: no room for any)."""
     repo = _repository(tmp_path)
-    path = repo / "maps" / "journeys" / "cancel-retention.yaml"
-    text = path.read_text("utf-8")
-    hostile = "</details><img src=x onerror=alert(1)>"
-    path.write_text(
-        text.replace(
+    journey = repo / "maps" / "journeys" / "cancel-retention.yaml"
+    channels = repo / "maps" / "catalog" / "channels.yaml"
+    edits = [
+        (
+            journey,
             "        - id: contract-end-letter\n",
-            f'        - {{id: evil, name: "{hostile}", channel: callback}}\n'
+            f"        - {{id: evil, name: {json.dumps(HOSTILE[0])}, channel: callback}}\n"
             "        - id: contract-end-letter\n",
         ),
-        "utf-8",
-    )
+        (
+            journey,
+            "  name: Leave, or be given a reason to stay\n",
+            f"  name: {json.dumps(HOSTILE[1] + chr(10) + HOSTILE[3])}\n",
+        ),
+        (
+            journey,
+            "          escalates_to: [cancel-chat]\n",
+            f"          escalates_to: [cancel-chat]\n          waive: {{context-handoff: {json.dumps(HOSTILE[2])}}}\n",
+        ),
+        (channels, '    hours: "Posted daily"\n', f"    hours: {json.dumps(HOSTILE[2])}\n"),
+    ]
+    for path, old, replacement in edits:
+        text = path.read_text("utf-8")
+        assert text.count(old) == 1, old
+        path.write_text(text.replace(old, replacement), "utf-8")
+    return repo
+
+
+def test_hostile_text_in_every_changed_field_stays_text(tmp_path: Path) -> None:
+    repo = _hostile_branch(tmp_path)
     run = _journeycode(
         repo, "diff", "main", "--format", "markdown", "--fail-on", "never", "--diagrams", "d"
     )
     assert run.returncode == 0, run.stderr
-    assert "<img" not in run.stdout and "</details><" not in run.stdout
-    assert run.stdout.count("<details>") == run.stdout.count("</details>")
+    comment = run.stdout
+    for tag in ("<details>", "</details>", "<summary>", "</summary>"):
+        comment = comment.replace(tag, "")
+    assert "<" not in comment and "](" not in comment and "`tick`" not in comment
+    assert run.stdout.count("<details>") == run.stdout.count("</details>") == 2
+    rows = [line for line in run.stdout.splitlines() if line.startswith("|")]
+    assert len(rows) == 4 and all(row.count("|") == 5 for row in rows), rows
+    assert "forged" in run.stdout and "javascript" in run.stdout  # shown, as text
+    json_run = _journeycode(repo, "diff", "main", "--format", "json", "--fail-on", "never")
+    messages = " ".join(c["message"] for c in json.loads(json_run.stdout)["changes"])
+    assert all(h in messages for h in HOSTILE[1:3])
     svg = (repo / "d" / "cancel-retention.change.svg").read_text("utf-8")
     assert "<img" not in svg and "&lt;/details&gt;&lt;img src=x" in svg
 

@@ -573,9 +573,15 @@ class _Comparer:
             if f.name not in ignored and getattr(old, f.name) != getattr(new, f.name)
         ]
         if changed:
+            # A new name is worth reading in full; other texts are only named.
+            said = [
+                f"renamed '{getattr(old, f)}' → '{getattr(new, f)}'" if f == "name" else f
+                for f in changed
+            ]
+            tail = "" if changed == ["name"] else " changed"
             self.add(
                 "text-changed",
-                f"{name}: {', '.join(changed)} changed",
+                f"{name}: {', '.join(said)}{tail}",
                 new.src.at(changed[0])
                 if getattr(new, changed[0]) is not None
                 else new.src.at("id"),
