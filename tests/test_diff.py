@@ -179,7 +179,8 @@ def _hostile_branch(tmp_path: Path) -> Path:
         (
             journey,
             "          escalates_to: [cancel-chat]\n",
-            f"          escalates_to: [cancel-chat]\n          waive: {{context-handoff: {json.dumps(HOSTILE[2])}}}\n",
+            "          escalates_to: [cancel-chat]\n"
+            f"          waive: {{context-handoff: {json.dumps(HOSTILE[2])}}}\n",
         ),
         (channels, '    hours: "Posted daily"\n', f"    hours: {json.dumps(HOSTILE[2])}\n"),
     ]
