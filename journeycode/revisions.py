@@ -50,8 +50,9 @@ def _top(path: Path) -> Path:
     return Path(found.decode().strip())
 
 
-def default_base(path: Path) -> str:
-    """The merge-base of HEAD with the default branch (origin/HEAD, else main, else master)."""
+def default_base(path: Path) -> tuple[str, str]:
+    """The merge-base of HEAD with the default branch (origin/HEAD, else main,
+    else master), and that branch's name."""
     top = _top(path)
     candidates = []
     symbolic = git(top, "symbolic-ref", "-q", "--short", "refs/remotes/origin/HEAD")
@@ -64,7 +65,7 @@ def default_base(path: Path) -> str:
         base = git(top, "merge-base", "HEAD", branch)
         if base is None:
             raise _missing(top, branch)
-        return base.decode().strip()
+        return base.decode().strip(), branch
     raise WorkspaceError(
         "no default branch to compare with (origin/HEAD, main or master)",
         "name the base: journeycode diff BASE",

@@ -407,3 +407,34 @@ def test_two_folders_are_compared_and_named_as_in_the_head_folder(tmp_path: Path
         "  notable   kpi-target-tightened  after/catalog/kpis.yaml:14:13",
         "      KPI 'aht': target tightened, 420 → 400 (lower is better)",
     ]
+
+
+def test_the_default_base_is_the_merge_base_with_the_default_branch(tmp_path: Path) -> None:
+    """Changes main made after the branch started are not the branch's."""
+    repo = _repository(tmp_path)
+    fork = _git(repo, "rev-parse", "--short=7", "HEAD").strip()
+    kpis = repo / "maps" / "catalog" / "kpis.yaml"
+    kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 400\n"), "utf-8")
+    _git(repo, "commit", "-qam", "On the branch: AHT 420 → 400")
+    _git(repo, "checkout", "-q", "main")
+    channels = repo / "maps" / "catalog" / "channels.yaml"
+    text = channels.read_text("utf-8")
+    channels.write_text(text.replace('hours: "Posted daily"', 'hours: "Mon-Fri"'), "utf-8")
+    _git(repo, "commit", "-qam", "On main, later: letter hours")
+    _git(repo, "checkout", "-q", "change")
+    run = _journeycode(repo, "diff", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    assert document["base"] == f"merge-base with main ({fork})"
+    assert [c["kind"] for c in document["changes"]] == ["kpi-target-tightened"]
+
+
+def test_rev_path_compares_maps_that_moved_to_another_folder(tmp_path: Path) -> None:
+    repo = _repository(tmp_path)
+    _git(repo, "mv", "maps", "cx-maps")
+    _git(repo, "commit", "-qm", "The maps move")
+    run = _journeycode(repo, "diff", "main:maps", "HEAD", "cx-maps")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines()[1] == "no changes"
+    head_run = _journeycode(repo, "diff", "main:maps", "HEAD:cx-maps", "cx-maps", "--format", "json")
+    assert json.loads(head_run.stdout)["changes"] == []

@@ -46,10 +46,14 @@ def compare(
 ) -> Comparison:
     """The review of BASE → HEAD below ``path``, with both sides and their labels.
     BASE defaults to the merge-base with the default branch, HEAD to the working tree."""
-    base_spec = base if base is not None else revisions.default_base(path)
+    branch = None
+    if base is None:
+        base, branch = revisions.default_base(path)
     with tempfile.TemporaryDirectory(prefix="journeycode-diff-") as work:
         day = today or datetime.date.today()
-        before, base_label = compile_side(base_spec, path, display, Path(work) / "base", day)
+        before, base_label = compile_side(base, path, display, Path(work) / "base", day)
         after, head_label = compile_side(head, path, display, Path(work) / "head", day)
+    if branch is not None:
+        base_label = f"merge-base with {branch} ({base[:7]})"
     found = review(before, after, after.settings.diff_levels)
     return Comparison(found, before, after, base_label, head_label)
