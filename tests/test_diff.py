@@ -436,5 +436,7 @@ def test_rev_path_compares_maps_that_moved_to_another_folder(tmp_path: Path) -> 
     run = _journeycode(repo, "diff", "main:maps", "HEAD", "cx-maps")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines()[1] == "no changes"
-    head_run = _journeycode(repo, "diff", "main:maps", "HEAD:cx-maps", "cx-maps", "--format", "json")
+    head_run = _journeycode(
+        repo, "diff", "main:maps", "HEAD:cx-maps", "cx-maps", "--format", "json"
+    )
     assert json.loads(head_run.stdout)["changes"] == []
