@@ -52,7 +52,7 @@ def _graph(name: str, title: str, **attributes: str) -> pydot.Dot:
     return graph
 
 
-def _lines(text: str, width: int = LABEL_WIDTH) -> str:
+def label_lines(text: str, width: int = LABEL_WIDTH) -> str:
     # Graphviz rejects an empty <B></B> or <FONT></FONT>: keep one space in it.
     return "<BR/>".join(html(line) for line in wrap(text, width)).strip() or "&#160;"
 
@@ -204,8 +204,8 @@ def _touchpoint_node(
             workspace.owner_by_id[owner].name if owner in workspace.owner_by_id else owner
         )
     rows = [
-        f"<B>{_lines(tp.name)}</B>",
-        f'<FONT POINT-SIZE="9">{_lines(" · ".join(details), 30)}</FONT>',
+        f"<B>{label_lines(tp.name)}</B>",
+        f'<FONT POINT-SIZE="9">{label_lines(" · ".join(details), 30)}</FONT>',
     ]
     if tp.moment_of_truth:
         rows.append('<FONT POINT-SIZE="9" COLOR="#7d3c98">♦ moment of truth</FONT>')
@@ -262,7 +262,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
     rows = ['<TR><TD BORDER="0"></TD>']
     for stage in journey.stages:
         span = max(len(stage.touchpoints), 1)
-        rows.append(f'<TD COLSPAN="{span}" BGCOLOR="#e8e8e8"><B>{_lines(stage.name, 30)}</B></TD>')
+        name = label_lines(stage.name, 30)
+        rows.append(f'<TD COLSPAN="{span}" BGCOLOR="#e8e8e8"><B>{name}</B></TD>')
     rows.append("</TR>")
     rows.append('<TR><TD BGCOLOR="#f4f4f4"><B>Touchpoint</B></TD>')
     for stage in journey.stages:
@@ -273,8 +274,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
             fill = MODE_COLORS.get(channel.mode, UNKNOWN_COLOR) if channel else UNKNOWN_COLOR
             name = channel.name if channel else tp.channel
             rows.append(
-                f'<TD BGCOLOR="{fill}"><B>{_lines(tp.name, CELL_WIDTH)}</B><BR/>'
-                f'<FONT POINT-SIZE="9">{_lines(name, CELL_WIDTH)}</FONT></TD>'
+                f'<TD BGCOLOR="{fill}"><B>{label_lines(tp.name, CELL_WIDTH)}</B><BR/>'
+                f'<FONT POINT-SIZE="9">{label_lines(name, CELL_WIDTH)}</FONT></TD>'
             )
     rows.append("</TR>")
     lanes: dict[str, Callable[[Touchpoint], list[str]]] = {
@@ -312,7 +313,7 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
 def _cell(items: Sequence[str]) -> str:
     if not items:
         return '<FONT COLOR="#bbbbbb">—</FONT>'
-    return "<BR/>".join(_lines(item, CELL_WIDTH) for item in items)
+    return "<BR/>".join(label_lines(item, CELL_WIDTH) for item in items)
 
 
 # --- portfolio -------------------------------------------------------------------------
@@ -370,7 +371,7 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
 def _persona_node(node_id: str, name: str) -> pydot.Node:
     return pydot.Node(
         node_id,
-        label=f"<{_lines(name)}>",
+        label=f"<{label_lines(name)}>",
         shape="ellipse",
         style="filled",
         fillcolor="#ece4f7",
@@ -382,7 +383,7 @@ def _persona_node(node_id: str, name: str) -> pydot.Node:
 def _owner_node(node_id: str, name: str) -> pydot.Node:
     return pydot.Node(
         node_id,
-        label=f'<<FONT POINT-SIZE="10">{_lines(name)}</FONT>>',
+        label=f'<<FONT POINT-SIZE="10">{label_lines(name)}</FONT>>',
         shape="folder",
         style="filled",
         fillcolor="#eeeeee",
@@ -394,7 +395,10 @@ def _journey_node(node_id: str, journey: Journey) -> pydot.Node:
     meta = " · ".join(x for x in (journey.status, journey.version and f"v{journey.version}") if x)
     return pydot.Node(
         node_id,
-        label=f'<<B>{_lines(journey.name)}</B><BR/><FONT POINT-SIZE="9">{_lines(meta)}</FONT>>',
+        label=(
+            f"<<B>{label_lines(journey.name)}</B><BR/>"
+            f'<FONT POINT-SIZE="9">{label_lines(meta)}</FONT>>'
+        ),
         shape="box",
         style="rounded,filled,bold",
         fillcolor="#fff8dc",
@@ -408,7 +412,7 @@ def _channel_node(node_id: str, ident: str, channel: Channel | None) -> pydot.No
     name = channel.name if channel else ident
     return pydot.Node(
         node_id,
-        label=f"<{_lines(name)}>",
+        label=f"<{label_lines(name)}>",
         shape="box",
         style="filled",
         fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),

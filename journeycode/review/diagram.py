@@ -19,7 +19,6 @@ import pydot
 
 from journeycode import digest
 from journeycode.model import Journey, Stage, Touchpoint, Workspace
-from journeycode.quoting import html
 from journeycode.render import Diagram, views
 from journeycode.render.views import EdgeKind
 from journeycode.review.compare import Change
@@ -111,7 +110,7 @@ def _merge(
         if change.touchpoint is not None:
             if painter.status.get(change.touchpoint) == "same":
                 painter.status[change.touchpoint] = "changed"
-            if not change.kind.endswith(("-added", "-removed")) or "pain" in change.kind:
+            if change.kind not in ("touchpoint-added", "touchpoint-removed"):
                 painter.words.setdefault(change.touchpoint, set()).add(_word(change.kind))
         elif change.stage is not None and painter.stage_status.get(change.stage) == "same":
             painter.stage_status[change.stage] = "changed"
@@ -211,8 +210,8 @@ class _Painter:
             # An HTML label, <…>: one more row before its closing bracket.
             node.set(
                 "label",
-                f'{label[:-1]}<BR/><FONT POINT-SIZE="9" COLOR="{border}"><B>{html(said)}</B>'
-                "</FONT>>",
+                f'{label[:-1]}<BR/><FONT POINT-SIZE="9" COLOR="{border}">'
+                f"<B>{views.label_lines(said, 34)}</B></FONT>>",
             )
 
     def edge(
