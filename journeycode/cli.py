@@ -141,13 +141,25 @@ def main(debug: bool) -> None:
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.option(
+    "--min-level",
+    type=click.Choice([level.value for level in Level]),
+    default="info",
+    show_default=True,
+    help="Report only problems at this level or above; the exit code still counts them all.",
+)
+@click.option(
     "--new-since",
     metavar="BASE",
     help="Report only the problems BASE (a git revision, REV:PATH or a folder) did not have.",
 )
 @_OUTPUT
 def check(
-    path: Path, output_format: str, strict: bool, new_since: str | None, output: Path | None
+    path: Path,
+    output_format: str,
+    strict: bool,
+    min_level: str,
+    new_since: str | None,
+    output: Path | None,
 ) -> None:
     """Validate the maps in PATH (default: maps) and run the rules."""
     compiled = _compile(path)
@@ -155,7 +167,7 @@ def check(
     reporter = REPORTERS[output_format]
     if output_format == "text" and output is None and _color(sys.stdout):
         reporter = text.report_color
-    _emit(output, reporter(result))
+    _emit(output, reporter(result.at_least(Level(min_level))))
     sys.exit(result.exit_code(strict=strict))
 
 

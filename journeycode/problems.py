@@ -40,6 +40,9 @@ class Level(enum.StrEnum):
     INFO = "info"
 
 
+_SEVERITY = {Level.INFO: 0, Level.WARNING: 1, Level.ERROR: 2}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One finding, located in a file. ``line`` and ``col`` are 1-based."""
@@ -63,6 +66,8 @@ class Result:
 
     problems: tuple[Problem, ...]
     files: tuple[str, ...]
+    hidden: int = 0
+    """Problems left out of the report by :meth:`at_least`."""
 
     @classmethod
     def of(cls, problems: Iterable[Problem], files: Iterable[str]) -> Result:
@@ -70,6 +75,11 @@ class Result:
 
     def counts(self) -> Counter[Level]:
         return Counter(p.level for p in self.problems)
+
+    def at_least(self, level: Level) -> Result:
+        """Only the problems at ``level`` or more serious, for a short report."""
+        keep = tuple(p for p in self.problems if _SEVERITY[p.level] >= _SEVERITY[level])
+        return Result(keep, self.files, self.hidden + len(self.problems) - len(keep))
 
     def exit_code(self, *, strict: bool = False) -> ExitCode:
         counts = self.counts()

@@ -173,3 +173,42 @@ def test_an_internal_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch
     assert code == ExitCode.BUG
     assert err.startswith("Traceback (most recent call last):\n")
     assert "raise KeyError" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "shown", "code"),
+    [
+        (
+            ["--min-level", "error"],
+            "No problems shown in 9 files (27 below --min-level not shown).",
+            0,
+        ),
+        (
+            ["--min-level", "warning"],
+            "2 problems (0 errors, 2 warnings, 0 info) in 9 files (25 below --min-level not shown).",
+            0,
+        ),
+        (
+            ["--min-level", "warning", "--strict"],
+            "2 problems (0 errors, 2 warnings, 0 info) in 9 files (25 below --min-level not shown).",
+            1,
+        ),
+        (
+            ["--min-level", "error", "--strict"],
+            "No problems shown in 9 files (27 below --min-level not shown).",
+            1,
+        ),
+    ],
+)
+def test_min_level_filters_the_report_not_the_exit_code(
+    args: list[str], shown: str, code: int
+) -> None:
+    run = CliRunner(env=ENV).invoke(main, ["check", str(ROOT / "maps"), *args])
+    assert run.exit_code == code, run.output
+    assert run.stdout.splitlines()[-1] == shown
+    levels = {
+        line.split(": ")[1]
+        for line in run.stdout.splitlines()
+        if ": " in line and not line.startswith(" ")
+    }
+    assert levels <= {"error", "warning"}

@@ -37,13 +37,14 @@ def _report(result: Result, *, color: bool) -> str:
 
 def summary(result: Result) -> str:
     files = _plural(len(result.files), "file")
+    hidden = f" ({result.hidden} below --min-level not shown)" if result.hidden else ""
     if not result.problems:
-        return f"No problems in {files}."
+        return f"No problems shown in {files}{hidden}." if hidden else f"No problems in {files}."
     counts = result.counts()
     parts = ", ".join(
         _plural(counts[level], level.value) for level in (Level.ERROR, Level.WARNING, Level.INFO)
     )
-    return f"{_plural(len(result.problems), 'problem')} ({parts}) in {files}."
+    return f"{_plural(len(result.problems), 'problem')} ({parts}) in {files}{hidden}."
 
 
 def _plural(count: int, noun: str) -> str:
