@@ -185,12 +185,14 @@ def test_an_internal_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch
         ),
         (
             ["--min-level", "warning"],
-            "2 problems (0 errors, 2 warnings, 0 info) in 9 files (25 below --min-level not shown).",
+            "2 problems (0 errors, 2 warnings, 0 info) in 9 files "
+            "(25 below --min-level not shown).",
             0,
         ),
         (
             ["--min-level", "warning", "--strict"],
-            "2 problems (0 errors, 2 warnings, 0 info) in 9 files (25 below --min-level not shown).",
+            "2 problems (0 errors, 2 warnings, 0 info) in 9 files "
+            "(25 below --min-level not shown).",
             1,
         ),
         (
