@@ -439,6 +439,8 @@ def rules(rule_id: str | None) -> None:
 
 
 @main.command("schema")
-def schema_command() -> None:
-    """Print the JSON Schema of the map format (draft 2020-12)."""
-    _emit(None, schema.schema_text())
+@_OUTPUT
+def schema_command(output: Path | None) -> None:
+    """Print the JSON Schema of the map format (draft 2020-12), or write it to
+    FILE (``-o .vscode/journeycode.schema.json``) for an editor to use."""
+    _emit(output, schema.schema_text())

@@ -94,6 +94,13 @@ def test_schema_command_prints_the_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(printed)
 
 
+def test_schema_command_writes_the_schema_where_a_workspace_wants_it(tmp_path: Path) -> None:
+    target = tmp_path / ".vscode" / "journeycode.schema.json"
+    run = CliRunner(env=ENV).invoke(main, ["schema", "--output", str(target)])
+    assert run.exit_code == ExitCode.OK and run.stdout == ""
+    assert json.loads(target.read_text("utf-8")) == json.loads(_run("schema")[1])
+
+
 def test_python_dash_m_and_console_script_agree() -> None:
     """Real processes, two hash seeds: the output is byte-identical."""
     outputs = set()
