@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -378,3 +379,39 @@ def test_a_writer_killed_mid_write_leaves_nothing_behind_for_long(tmp_path: Path
     )
     assert run.exit_code == 0, run.output
     assert [p.name for p in out.rglob(".*.tmp")] == [live.name]
+
+
+def _bare_project(tmp_path: Path, docs: dict[str, str]) -> Path:
+    """A team's project as a new user writes it: the plugin, no nav, maybe no pages."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "maps", project / "maps")
+    (project / "docs").mkdir()
+    write_files(project, {"mkdocs.yml": "site_name: Team\nplugins:\n  - journeycode\n", **docs})
+    return project
+
+
+def test_an_empty_docs_folder_gets_the_portfolio_as_its_home(tmp_path: Path) -> None:
+    project = _bare_project(tmp_path, {})
+    build = _build(project, tmp_path)
+    assert build.returncode == 0, build.stderr
+    home = (project / "site" / "index.html").read_text("utf-8")
+    # The portfolio, its links pointing into the section (--strict checked they resolve).
+    assert '<h1 id="journey-portfolio">Journey portfolio</h1>' in home
+    assert 'href="journeys/billing-dispute/"' in home and 'href="journeys/coverage/"' in home
+    assert 'src="journeys/diagrams/portfolio.svg"' in home
+    # Navigation titled by journeycode, not after folder names.
+    kpis = (project / "site" / "journeys" / "kpis" / "index.html").read_text("utf-8")
+    assert ">KPIs<" in kpis and ">Kpis<" not in kpis
+
+
+def test_the_teams_own_pages_come_first_and_their_home_is_kept(tmp_path: Path) -> None:
+    project = _bare_project(
+        tmp_path,
+        {"docs/index.md": "# Our service\n", "docs/how-we-map.md": "# How we map\n"},
+    )
+    build = _build(project, tmp_path)
+    assert build.returncode == 0, build.stderr
+    home = (project / "site" / "index.html").read_text("utf-8")
+    assert "Our service" in home and "Journey portfolio</h1>" not in home
+    titles = re.findall(r'class="(?:nav-link|dropdown-item)[^"]*"[^>]*>\s*([^<]+?)\s*<', home)
+    assert titles.index("How we map") < titles.index("Overview") < titles.index("KPIs")

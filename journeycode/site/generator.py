@@ -59,6 +59,9 @@ class Site:
     """Path inside the section (``diagrams/x.svg``, the stylesheet) → content."""
     nav: list[Any] = field(default_factory=list)
     """The section's navigation, in MkDocs ``nav`` form, paths inside the section."""
+    home: str | None = None
+    """The portfolio index as the site's home page, linking into the section,
+    for a project whose docs have none."""
 
 
 def _escape(value: Any) -> Any:
@@ -101,13 +104,15 @@ class _Pages:
     def path(self, kind: str, ident: str) -> str:
         return self.journey[ident] if kind == "journey" else f"{kind}s/{ident}.md"
 
-    def link(self, here: str, kind: str, ident: str, text: str | None = None) -> Markup:
+    def link(
+        self, here: str, kind: str, ident: str, text: str | None = None, base: str = ""
+    ) -> Markup:
         entity = self.entities[kind].get(ident)
         label = text if text is not None else (getattr(entity, "name", ident) if entity else ident)
         if entity is None:
             return Markup(markdown_text(label))
         # Pages sit in the section or one folder below it: no need for relpath.
-        target = "../" * here.count("/") + self.path(kind, ident)
+        target = base + "../" * here.count("/") + self.path(kind, ident)
         return Markup(f"[{markdown_text(label)}]({target})")
 
 
@@ -117,11 +122,13 @@ def build_site(
     cache: Cache,
     history: dict[Any, list[Change]] | None,
     graphviz: Graphviz | None = None,
+    section: str | None = None,
 ) -> Site:
     """Every page and diagram of the site. Raises RenderError if Graphviz fails.
 
     ``cache`` holds the diagrams and the journey pages, by the digest of their
-    inputs, so a rebuild after editing one map redoes only that map's."""
+    inputs, so a rebuild after editing one map redoes only that map's. With
+    ``section`` (the folder the pages go in), ``Site.home`` is made too."""
     workspace = compiled.workspace
     pages = _Pages(workspace)
     cov = coverage(workspace)
@@ -132,9 +139,13 @@ def build_site(
     out: dict[str, str] = {}
     context = _Context(compiled, pages, cov, history)
 
-    out["index.md"] = context.render(
-        "index.md.j2", "index.md", "Journey portfolio", journeys=context.journey_rows()
-    )
+    rows = context.journey_rows()
+    out["index.md"] = context.render("index.md.j2", "index.md", "Journey portfolio", journeys=rows)
+    home = None
+    if section is not None:
+        home = context.render(
+            "index.md.j2", "index.md", "Journey portfolio", base=f"{section}/", journeys=rows
+        )
     for journey in workspace.journey_by_id.values():
         here = pages.path("journey", journey.id)
         key = digest.of(
@@ -192,7 +203,7 @@ def build_site(
     out["format.md"] = context.render(
         "format.md.j2", "format.md", "Field reference", sections=_format_sections()
     )
-    return Site(out, assets, _nav(workspace, pages))
+    return Site(out, assets, _nav(workspace, pages), home)
 
 
 _SECTIONS = (
@@ -307,17 +318,21 @@ class _Context:
             (j, s, tp) for j in self.workspace.journey_by_id.values() for s, tp in j.touchpoints()
         ]
 
-    def render(self, template: str, here: str, page_title: str, **values: Any) -> str:
-        """The page's front matter (its title) and its Markdown."""
+    def render(
+        self, template: str, here: str, page_title: str, base: str = "", **values: Any
+    ) -> str:
+        """The page's front matter (its title) and its Markdown. ``base`` is
+        where the section is seen from the page, for a page outside it (the
+        site's home page)."""
 
         def link(kind: str, ident: str | None, text: str | None = None) -> Markup:
-            return self.pages.link(here, kind, ident, text) if ident else Markup("—")
+            return self.pages.link(here, kind, ident, text, base) if ident else Markup("—")
 
         def asset(path: str) -> str:
-            return posixpath.relpath(path, posixpath.dirname(here) or ".")
+            return base + posixpath.relpath(path, posixpath.dirname(here) or ".")
 
         body = _ENVIRONMENT.get_template(template).render(
-            link=link, asset=asset, percent=percent, number=_number, **values
+            link=link, asset=asset, page=asset, percent=percent, number=_number, **values
         )
         return quoting.front_matter(page_title) + body
 

@@ -51,16 +51,17 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
                 "journeycode: the maps have problems\n" + text.report(compiled.result)
             )
         files = [f.path for f in compiled.workspace.files]
+        section = self.config.path.strip("/")
         try:
             self.site = build_site(
                 compiled,
                 cache=Cache(default_cache_dir() / "diagrams"),
                 history=history.history(root, files),
+                section=section,
             )
         except RenderError as error:
             raise PluginError(f"journeycode: {error}") from None
         self.pages = PageCache(default_cache_dir() / "pages")
-        section = self.config.path.strip("/")
         config.extra_css.append(f"{section}/{CSS}")
         if config.nav is not None:
             config.nav.append({"Journeys": _prefixed(self.site.nav, section)})
@@ -69,6 +70,14 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         assert self.site is not None
         section = self.config.path.strip("/")
+        theirs = sorted(f.src_uri for f in files.documentation_pages())
+        if not {"index.md", "README.md"} & set(theirs) and self.site.home is not None:
+            # No home page in docs/ (or no docs at all): the portfolio is the home.
+            files.append(File.generated(config, "index.md", content=self.site.home))
+        if config.nav is None:
+            # MkDocs would title sections after folder names ("Kpis"): give ours.
+            home = [] if "index.md" in theirs else ["index.md"]
+            config.nav = [*home, *theirs, {"Journeys": _prefixed(self.site.nav, section)}]
         for path, markdown in self.site.pages.items():
             files.append(File.generated(config, f"{section}/{path}", content=markdown))
         for path, data in self.site.assets.items():
