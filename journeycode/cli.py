@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import glob
 import os
+import shlex
 import sys
 import tempfile
 import traceback
@@ -421,6 +422,45 @@ EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": e
 def export_command(path: Path, output_format: str, output: Path | None) -> None:
     """Export the compiled maps: a JSON manifest, a CSV touchpoint sheet, or Mermaid."""
     _emit(output, EXPORTS[output_format](_compile(path)))
+
+
+@main.command()
+@click.argument(
+    "directory", default=".", type=click.Path(file_okay=False, path_type=Path), required=False
+)
+@click.option("--force", is_flag=True, help="Overwrite files that exist.")
+@click.option("--minimal", is_flag=True, help="Write only maps/ (the starter maps and settings).")
+def init(directory: Path, force: bool, minimal: bool) -> None:
+    """Set up a team's repository in DIRECTORY (default: here): starter maps,
+    settings, a MkDocs site, a pre-commit hook, a CI workflow and editor settings.
+    Existing files are never overwritten without --force."""
+    from journeycode import init as starter
+
+    day = _today() or datetime.date.today()
+    planned = starter.files(day, starter.source(), minimal=minimal)
+    existing = [name for name in planned if (directory / name).exists()]
+    if existing and not force:
+        _fail(
+            f"{len(existing)} file(s) already exist in {directory}: {', '.join(existing)}",
+            "nothing was written; --force overwrites them",
+        )
+    try:
+        for name, content in planned.items():
+            atomic.write_text(directory / name, content)
+    except OSError as error:
+        _fail(f"cannot write to {directory}: {error.strerror}")
+    _say(f"Wrote {len(planned)} file(s) in {directory}; next:")
+    steps = ["journeycode check maps", "mkdocs serve", "pre-commit install"]
+    if minimal:
+        steps = [
+            "journeycode check maps",
+            "journeycode coverage maps",
+            "journeycode docs maps --out pages",
+        ]
+    if directory != Path():
+        steps[0] = f"cd {shlex.quote(str(directory))} && {steps[0]}"
+    for step in steps:
+        _say(f"  {step}")
 
 
 @main.command()

@@ -1,0 +1,206 @@
+"""``journeycode init`` in an empty git repository: what it writes works at once."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from journeycode import init as starter
+from journeycode.compiler import compile_workspace
+from journeycode.rules import CONFIGURABLE
+
+SCRIPT = Path(sys.executable).with_name("journeycode")
+PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
+ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-24", "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
+EVERYTHING = [
+    ".github/workflows/journeys.yml",
+    ".pre-commit-config.yaml",
+    ".vscode/extensions.json",
+    ".vscode/journeycode.schema.json",
+    ".vscode/settings.json",
+    "docs/index.md",
+    "maps/catalog/channels.yaml",
+    "maps/catalog/kpis.yaml",
+    "maps/catalog/owners.yaml",
+    "maps/catalog/personas.yaml",
+    "maps/catalog/systems.yaml",
+    "maps/journeycode.yaml",
+    "maps/journeys/billing-question.yaml",
+    "mkdocs.yml",
+]
+
+
+def _run(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        list(args), cwd=cwd, env=env or ENV, capture_output=True, text=True, check=False
+    )
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return _run(cwd, "git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args)
+
+
+def _files(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and ".git" not in p.parts
+    )
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    repo = tmp_path / "team"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    run = _run(repo, str(SCRIPT), "init")
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "Wrote 14 file(s) in .; next:",
+        "  journeycode check maps",
+        "  mkdocs serve",
+        "  pre-commit install",
+    ]
+    return repo
+
+
+def test_init_writes_a_repository_whose_maps_have_no_problem_at_all(team: Path) -> None:
+    assert _files(team) == EVERYTHING
+    check = _run(team, str(SCRIPT), "check", "maps")
+    assert (check.returncode, check.stdout) == (0, "No problems in 6 files.\n")
+    coverage = _run(team, str(SCRIPT), "coverage", "maps")
+    assert "Portfolio (1 journeys)  total 100%" in coverage.stdout
+    journey = (team / "maps" / "journeys" / "billing-question.yaml").read_text("utf-8")
+    assert 'reviewed: "2026-11-24"' in journey
+
+
+def test_the_starter_journey_shows_every_feature(team: Path) -> None:
+    workspace = compile_workspace(team / "maps").workspace
+    journey = workspace.journeys[0]
+    touchpoints = [tp for _, tp in journey.touchpoints()]
+    modes = {workspace.channel_by_id[tp.channel].mode for tp in touchpoints}
+    assert modes == {"self-service", "automated", "assisted"}
+    assert all(p.preferred_channels for p in workspace.personas)
+    assert all(c.hours for c in workspace.channels)
+    assert all(k.target is not None for k in workspace.kpis)
+    assert any(k.measurements for k in workspace.kpis)
+    assert any(tp.escalates_to for tp in touchpoints) and any(tp.next for tp in touchpoints)
+    assert any(tp.moment_of_truth for tp in touchpoints) and any(tp.systems for tp in touchpoints)
+    pains = [p.id for tp in touchpoints for p in tp.pain_points]
+    assert pains and {a for o in journey.opportunities for a in o.addresses} >= set(pains)
+    assert any(tp.waive for tp in touchpoints)  # and, as check is clean, not a stale one
+
+
+def test_the_settings_write_out_every_rule_at_its_default(team: Path) -> None:
+    settings = compile_workspace(team / "maps").settings
+    written = yaml.safe_load((team / "maps" / "journeycode.yaml").read_text("utf-8"))
+    assert list(written["rules"]) == list(CONFIGURABLE)
+    for rule, module in CONFIGURABLE.items():
+        effective = settings.setting(rule)
+        assert (effective.level, effective.options) == (module.LEVEL, dict(module.OPTIONS))
+
+
+def test_the_site_builds_strictly_at_once(team: Path, tmp_path: Path) -> None:
+    env = {**ENV, "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}
+    build = _run(team, sys.executable, "-m", "mkdocs", "build", "--strict", env=env)
+    assert build.returncode == 0, build.stderr
+    assert "Billing call" in (
+        team / "site" / "journeys" / "billing-question" / "index.html"
+    ).read_text("utf-8")
+
+
+def test_the_editor_reads_the_schema_for_every_map(team: Path) -> None:
+    settings = json.loads((team / ".vscode" / "settings.json").read_text("utf-8"))
+    assert settings["yaml.schemas"] == {
+        "./.vscode/journeycode.schema.json": ["maps/**/*.yaml", "maps/**/*.yml"]
+    }
+    document = json.loads((team / ".vscode" / "journeycode.schema.json").read_text("utf-8"))
+    assert document == json.loads(_run(team, str(SCRIPT), "schema").stdout)
+    validator = jsonschema.Draft202012Validator(document)
+    for path in (team / "maps").rglob("*.yaml"):
+        if path.name != "journeycode.yaml":
+            validator.validate(yaml.safe_load(path.read_text("utf-8")))
+    recommended = json.loads((team / ".vscode" / "extensions.json").read_text("utf-8"))
+    assert recommended == {"recommendations": ["redhat.vscode-yaml"]}
+
+
+def test_the_workflow_checks_diffs_and_builds_the_site(team: Path) -> None:
+    workflow = yaml.safe_load((team / ".github" / "workflows" / "journeys.yml").read_text("utf-8"))
+    runs = [step.get("run", "") for step in workflow["jobs"]["journeys"]["steps"]]
+    assert any("--new-since origin/${{ github.base_ref }}" in run for run in runs)
+    assert any(
+        "journeycode diff origin/${{ github.base_ref }} --format markdown" in r for r in runs
+    )
+    assert "mkdocs build --strict" in runs
+
+
+def test_nothing_is_overwritten_without_force(team: Path) -> None:
+    mkdocs = team / "mkdocs.yml"
+    mkdocs.write_text("site_name: Ours\n", "utf-8")
+    (team / "maps" / "journeys" / "billing-question.yaml").unlink()
+    again = _run(team, str(SCRIPT), "init")
+    assert again.returncode == 2
+    assert "13 file(s) already exist in ." in again.stderr and "--force" in again.stderr
+    # Nothing half-written: not even the one file that was missing.
+    assert not (team / "maps" / "journeys" / "billing-question.yaml").exists()
+    assert mkdocs.read_text("utf-8") == "site_name: Ours\n"
+    forced = _run(team, str(SCRIPT), "init", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert mkdocs.read_text("utf-8") == starter.MKDOCS
+    assert _files(team) == EVERYTHING
+
+
+def test_minimal_writes_only_the_maps_and_the_next_steps_name_the_folder(tmp_path: Path) -> None:
+    run = _run(tmp_path, str(SCRIPT), "init", "my team", "--minimal")
+    assert run.returncode == 0, run.stderr
+    assert _files(tmp_path / "my team") == [f for f in EVERYTHING if f.startswith("maps/")]
+    assert run.stdout.splitlines()[1] == "  cd 'my team' && journeycode check maps"
+
+
+def test_the_source_of_journeycode_is_where_this_one_came_from() -> None:
+    # pytest came from the index: no direct_url.json, so the version is pinned.
+    assert starter.source("pytest") == starter.Source(f"journeycode=={starter.__version__}")
+    here = starter.source()
+    assert here.requirement.startswith("journeycode @ file://") and not here.portable
+    assert "installed from a local file" in starter.pre_commit(here)
+    remote = starter.Source(
+        "journeycode @ git+https://example.com/j.git@abc", "https://example.com/j.git", "abc"
+    )
+    hooks = yaml.safe_load(starter.pre_commit(remote))["repos"][0]
+    assert (hooks["repo"], hooks["rev"], hooks["hooks"][0]["id"]) == (
+        "https://example.com/j.git",
+        "abc",
+        "journeycode-check",
+    )
+
+
+@pytest.mark.slow
+def test_pre_commit_blocks_a_commit_that_breaks_a_map(team: Path, tmp_path: Path) -> None:
+    env = {**ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
+    _git(team, "add", "-A")
+    every = _run(team, str(PRE_COMMIT), "run", "--all-files", env=env)
+    assert every.returncode == 0, every.stdout + every.stderr
+    assert _run(team, str(PRE_COMMIT), "install", env=env).returncode == 0
+    assert _git(team, "commit", "-qm", "Start").returncode == 0
+    journey = team / "maps" / "journeys" / "billing-question.yaml"
+    journey.write_text(journey.read_text("utf-8").replace("channel: phone\n", "channel: fone\n"))
+    _git(team, "add", "-A")
+    blocked = subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-m", "Break"],
+        cwd=team,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert blocked.returncode == 1
+    assert "unknown channel 'fone'" in blocked.stdout + blocked.stderr
