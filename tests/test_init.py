@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 import yaml
 
+from journeycode import __version__
 from journeycode import init as starter
 from journeycode.compiler import compile_workspace
 from journeycode.rules import CONFIGURABLE
@@ -168,7 +169,7 @@ def test_minimal_writes_only_the_maps_and_the_next_steps_name_the_folder(tmp_pat
 
 def test_the_source_of_journeycode_is_where_this_one_came_from() -> None:
     # pytest came from the index: no direct_url.json, so the version is pinned.
-    assert starter.source("pytest") == starter.Source(f"journeycode=={starter.__version__}")
+    assert starter.source("pytest") == starter.Source(f"journeycode=={__version__}")
     here = starter.source()
     assert here.requirement.startswith("journeycode @ file://") and not here.portable
     assert "installed from a local file" in starter.pre_commit(here)
