@@ -430,14 +430,19 @@ def export_command(path: Path, output_format: str, output: Path | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Overwrite files that exist.")
 @click.option("--minimal", is_flag=True, help="Write only maps/ (the starter maps and settings).")
-def init(directory: Path, force: bool, minimal: bool) -> None:
+@click.option(
+    "--modeline",
+    is_flag=True,
+    help="Start each map with a '# yaml-language-server: $schema=…' line (and write the schema).",
+)
+def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
     """Set up a team's repository in DIRECTORY (default: here): starter maps,
     settings, a MkDocs site, a pre-commit hook, a CI workflow and editor settings.
     Existing files are never overwritten without --force."""
     from journeycode import init as starter
 
     day = _today() or datetime.date.today()
-    planned = starter.files(day, starter.source(), minimal=minimal)
+    planned = starter.files(day, starter.source(), minimal=minimal, modeline=modeline)
     existing = [name for name in planned if (directory / name).exists()]
     if existing and not force:
         _fail(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 import importlib.metadata
 import json
+import posixpath
 from dataclasses import dataclass
 from importlib import resources
 
@@ -61,12 +62,21 @@ def source(distribution: str = "journeycode") -> Source:
     return Source(f"journeycode @ {url}")
 
 
-def files(today: datetime.date, origin: Source, *, minimal: bool = False) -> dict[str, str]:
-    """Relative path → text of every file ``init`` writes."""
+def files(
+    today: datetime.date, origin: Source, *, minimal: bool = False, modeline: bool = False
+) -> dict[str, str]:
+    """Relative path → text of every file ``init`` writes. With ``modeline``
+    each map starts with a comment that points editors at the schema, by a
+    path relative to the map's own folder."""
     out = _starter(today)
+    if modeline:
+        for name in out:
+            relative = posixpath.relpath(SCHEMA_FILE, posixpath.dirname(name))
+            out[name] = f"# yaml-language-server: $schema={relative}\n{out[name]}"
+        out[SCHEMA_FILE] = schema.schema_text()
     out[f"{MAPS}/journeycode.yaml"] = settings()
     if minimal:
-        return out
+        return dict(sorted(out.items()))
     out["mkdocs.yml"] = MKDOCS
     out["docs/index.md"] = HOME
     out[".pre-commit-config.yaml"] = pre_commit(origin)

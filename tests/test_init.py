@@ -205,3 +205,18 @@ def test_pre_commit_blocks_a_commit_that_breaks_a_map(team: Path, tmp_path: Path
     )
     assert blocked.returncode == 1
     assert "unknown channel 'fone'" in blocked.stdout + blocked.stderr
+
+
+def test_modelines_point_at_the_schema_from_every_depth(tmp_path: Path) -> None:
+    run = _run(tmp_path, str(SCRIPT), "init", "--minimal", "--modeline")
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / ".vscode" / "journeycode.schema.json").is_file()
+    for path in (tmp_path / "maps").rglob("*.yaml"):
+        if path.name == "journeycode.yaml":
+            continue
+        first = path.read_text("utf-8").splitlines()[0]
+        target = first.removeprefix("# yaml-language-server: $schema=")
+        assert target != first and (path.parent / target).resolve() == (
+            tmp_path / ".vscode" / "journeycode.schema.json"
+        ), path
+    assert _run(tmp_path, str(SCRIPT), "check", "maps").returncode == 0
