@@ -168,7 +168,8 @@ def markdown(review: Review, sides: Sides) -> str:
     """A pull-request comment: a summary, a table of changed journeys, breaking
     changes first, and the details of each journey folded away."""
     e = markdown_text
-    head = [f"### journeycode: {e(_summary(review))}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
+    # The summary is counts and fixed words: nothing to escape, and plainer unescaped.
+    head = [f"### journeycode: {_summary(review)}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
     notes = _partial(review, sides)
     head += [*(f"> {e(note)}" for note in notes), *([""] if notes else [])]
     groups = _groups(review)
