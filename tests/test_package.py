@@ -82,7 +82,7 @@ def test_the_sdist_and_the_wheel_carry_the_package_data(installed: tuple[Path, P
 def test_every_command_works_from_the_installed_wheel(
     installed: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    bin_dir, _ = installed
+    bin_dir, dist = installed
     # Nothing of the checkout on the path: only what the wheel installed.
     env = {
         "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
@@ -108,3 +108,15 @@ def test_every_command_works_from_the_installed_wheel(
     assert (team / "site" / "journeys" / "billing-question" / "index.html").is_file()
     schema = _run([journeycode, "schema"], team, env)
     assert schema == (ROOT / "schema" / "journeycode.schema.json").read_text("utf-8")
+
+    # The hook init wrote installs this very wheel into pre-commit's own environment.
+    config = (team / ".pre-commit-config.yaml").read_text("utf-8")
+    assert f"journeycode @ file://{dist}/journeycode-{__version__}-py3-none-any.whl" in config
+    subprocess.run(["git", "init", "-q", "-b", "main"], cwd=team, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=team, check=True)
+    hooks = {**env, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
+    pre_commit = str(Path(sys.executable).with_name("pre-commit"))
+    run = subprocess.run(
+        [pre_commit, "run", "--all-files"], cwd=team, env=hooks, capture_output=True, text=True
+    )
+    assert run.returncode == 0 and "journeycode check....." in run.stdout, run.stdout
