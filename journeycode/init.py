@@ -196,15 +196,22 @@ def workflow(origin: Source) -> str:
         if origin.portable
         else "      # journeycode was installed from a local file: give CI a source it can reach.\n"
     )
+    pull = "github.event_name == 'pull_request'"
+    # Values from the event reach the scripts through env, never spliced into them.
     return (
         "name: journeys\n"
         "on:\n"
         "  pull_request:\n"
         "  push:\n"
         "    branches: [main]\n"
+        "permissions:\n"
+        "  contents: read\n"
+        "  pull-requests: write  # the review comment\n"
         "jobs:\n"
         "  journeys:\n"
         "    runs-on: ubuntu-latest\n"
+        "    env:\n"
+        "      BASE: origin/${{ github.base_ref }}\n"
         "    steps:\n"
         "      - uses: actions/checkout@v4\n"
         "        with: {fetch-depth: 0}  # the base branch too, for --new-since and diff\n"
@@ -213,21 +220,35 @@ def workflow(origin: Source) -> str:
         + note
         + f"      - run: pip install {json.dumps(origin.requirement)}\n"
         "      # Only the problems a pull request brings, as annotations on its lines.\n"
-        "      - if: github.event_name == 'pull_request'\n"
-        "        run: >-\n"
-        f"          journeycode check {MAPS} --format github\n"
-        "          --new-since origin/${{ github.base_ref }}\n"
-        "      - if: github.event_name != 'pull_request'\n"
+        f"      - if: {pull}\n"
+        f'        run: journeycode check {MAPS} --format github --new-since "$BASE"\n'
+        f"      - if: github.event_name != 'pull_request'\n"
         f"        run: journeycode check {MAPS} --format github\n"
-        "      # What changed, by meaning, on the run's summary; breaking changes fail the job.\n"
-        "      - if: github.event_name == 'pull_request'\n"
+        "      # What changed, by meaning: on the run's summary and as one comment.\n"
+        f"      - if: {pull}\n"
+        "        id: review\n"
         "        run: |\n"
         "          status=0\n"
-        "          journeycode diff origin/${{ github.base_ref }} --format markdown \\\n"
-        "            --diagrams change-diagrams --diagram-format png -o review.md || status=$?\n"
+        '          journeycode diff "$BASE" --format markdown -o review.md \\\n'
+        "            --diagrams change-diagrams --diagram-format png || status=$?\n"
         '          cat review.md >> "$GITHUB_STEP_SUMMARY"\n'
-        "          exit $status\n"
+        '          echo "status=$status" >> "$GITHUB_OUTPUT"\n'
+        f"      - if: {pull}\n"
+        "        env:\n"
+        "          GH_TOKEN: ${{ github.token }}\n"
+        "          PULL_REQUEST: ${{ github.event.pull_request.number }}\n"
+        "        run: >-\n"
+        '          gh pr comment "$PULL_REQUEST" --body-file review.md\n'
+        "          --edit-last --create-if-none\n"
+        f"      - if: {pull}\n"
+        "        uses: actions/upload-artifact@v4\n"
+        "        with: {name: change-diagrams, path: change-diagrams, if-no-files-found: ignore}\n"
         "      - run: mkdocs build --strict\n"
         "      - uses: actions/upload-artifact@v4\n"
         "        with: {name: journey-site, path: site}\n"
+        "      # A breaking change fails the job, once the comment and the site are done.\n"
+        "      - if: steps.review.outputs.status != '' && steps.review.outputs.status != '0'\n"
+        "        run: |\n"
+        '          echo "journeycode diff: a breaking change, or the review could not run"\n'
+        "          exit 1\n"
     )

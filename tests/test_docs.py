@@ -148,7 +148,8 @@ def _settings(block: Block, tmp_path: Path) -> None:
     assert run.returncode in (0, 1), f"{block}: {run.stderr}"
 
 
-def _command_parses(argv: list[str], where: Block) -> None:
+def command_parses(argv: list[str], where: object) -> None:
+    """``journeycode ARGV`` is a command the real command line accepts."""
     ctx = main.make_context("journeycode", list(argv), resilient_parsing=False)
     name, command, rest = main.resolve_command(ctx, list(argv))
     assert command is not None, f"{where}: no command {argv}"
@@ -176,7 +177,7 @@ def _workflow(block: Block, tmp_path: Path) -> None:
         for line in script.splitlines():
             words = shlex.split(line.split("#")[0].split("||")[0])
             if words[:1] == ["journeycode"]:
-                _command_parses(words[1:], block)
+                command_parses(words[1:], block)
 
 
 def _pre_commit(block: Block, tmp_path: Path) -> None:

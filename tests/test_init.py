@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ from journeycode import __version__
 from journeycode import init as starter
 from journeycode.compiler import compile_workspace
 from journeycode.rules import CONFIGURABLE
+from tests.test_docs import command_parses
 
 SCRIPT = Path(sys.executable).with_name("journeycode")
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
@@ -136,12 +138,21 @@ def test_the_editor_reads_the_schema_for_every_map(team: Path) -> None:
 
 def test_the_workflow_checks_diffs_and_builds_the_site(team: Path) -> None:
     workflow = yaml.safe_load((team / ".github" / "workflows" / "journeys.yml").read_text("utf-8"))
-    runs = [step.get("run", "") for step in workflow["jobs"]["journeys"]["steps"]]
-    assert any("--new-since origin/${{ github.base_ref }}" in run for run in runs)
-    assert any(
-        "journeycode diff origin/${{ github.base_ref }} --format markdown" in r for r in runs
-    )
+    job = workflow["jobs"]["journeys"]
+    runs = [step.get("run", "") for step in job["steps"]]
+    assert job["env"] == {"BASE": "origin/${{ github.base_ref }}"}
+    assert 'journeycode check maps --format github --new-since "$BASE"' in runs
+    assert any(r.startswith('status=0\njourneycode diff "$BASE" --format markdown') for r in runs)
+    assert any(r.startswith("gh pr comment") and "--edit-last --create-if-none" in r for r in runs)
     assert "mkdocs build --strict" in runs
+    assert workflow["permissions"]["pull-requests"] == "write"
+    # No expression is spliced into a script: event values reach them through env.
+    assert not any("${{" in run for run in runs)
+    for run in runs:
+        for line in run.replace("\\\n", " ").splitlines():
+            words = shlex.split(line.split("||")[0])
+            if words[:1] == ["journeycode"]:
+                command_parses(words[1:], "the init workflow")
 
 
 def test_nothing_is_overwritten_without_force(team: Path) -> None:
