@@ -45,7 +45,7 @@ class Graphviz:
                 return cls(found)
         raise RenderError(
             "no Graphviz found: install journeycode with its dependencies "
-            "(pip install journeycode brings graphviz-pure), or set JOURNEYCODE_DOT"
+            "(installing journeycode brings graphviz-pure), or set JOURNEYCODE_DOT"
         )
 
     @property
