@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -40,4 +41,7 @@ def test_benchmark_smoke_run() -> None:
     assert "rebuild after editing one touchpoint" in run.stdout
     assert "speed-up" in run.stdout
     assert "diff/check" in run.stdout
-    assert run.stdout.count(" linear\n") == len(scaling.SHAPES)
+    # One row per shape; its verdict is a timing, which a smoke run on a busy machine
+    # must not assert (make bench is where the verdicts are read).
+    rows = re.findall(r"ratio \d+\.\d\d (?:linear|NOT LINEAR)\n", run.stdout)
+    assert len(rows) == len(scaling.SHAPES), run.stdout
