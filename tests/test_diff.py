@@ -281,7 +281,7 @@ def test_github_annotates_breaking_and_notable_changes_on_their_lines(tmp_path: 
     journey = "maps/journeys/cancel-retention.yaml"
     assert run.stdout.splitlines() == [
         "::error file=maps/catalog/kpis.yaml,line=14,col=13,title=journeycode diff%3A "
-        "kpi-target-loosened::KPI 'aht': target loosened, 420 → 480 (lower is better) "
+        "kpi-target-loosened::KPI 'aht': target loosened, 7 min → 8 min (lower is better) "
         f"(breaking; {sides})",
         f"::error file={journey},line=23,col=15,title=journeycode diff%3A way-out-lost::"
         f"touchpoint 'cancel-faq' on help-centre no longer reaches a human (breaking; {sides})",
@@ -405,7 +405,7 @@ def test_two_folders_are_compared_and_named_as_in_the_head_folder(tmp_path: Path
         "",
         "Catalog",
         "  notable   kpi-target-tightened  after/catalog/kpis.yaml:14:13",
-        "      KPI 'aht': target tightened, 420 → 400 (lower is better)",
+        "      KPI 'aht': target tightened, 7 min → 6 min 40 s (lower is better)",
     ]
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
 from journeycode import kinds, schema
+from journeycode import values as kpi_values
 from journeycode.compiler import LOAD_RULE, Compiled
 from journeycode.coverage import Coverage, coverage
 from journeycode.model import Entity, Journey, Kpi, Src, Stage, Touchpoint, Workspace
@@ -148,8 +149,8 @@ def _renamed(removed: Journey, added: list[Journey]) -> str:
 _KPI_FIELDS = ("target", "unit", "range", "direction", "measurements")
 
 
-def _number(value: float | None) -> str:
-    return "none" if value is None else f"{value:g}"
+def _target(kpi: Kpi) -> str:
+    return "none" if kpi.target is None else kpi_values.value(kpi.target, kpi)
 
 
 def _show(value: object) -> str:
@@ -256,44 +257,34 @@ class _Comparer:
         if was is not None and now is not None and was != now and same_scale:
             lower = new.direction == "lower"
             tighter = now < was if lower else now > was
+            shown = f"{kpi_values.value(was, new)} → {kpi_values.value(now, new)}"
             if new.direction is None:
-                self.add(
-                    "kpi-definition-changed",
-                    f"{name}: target {old.target:g} → {new.target:g}",
-                    new.src.at("target"),
-                )
+                self.add("kpi-definition-changed", f"{name}: target {shown}", new.src.at("target"))
             else:
                 word = "tightened" if tighter else "loosened"
                 self.add(
                     f"kpi-target-{word}",
-                    f"{name}: target {word}, {old.target:g} → {new.target:g} "
-                    f"({'lower' if lower else 'higher'} is better)",
+                    f"{name}: target {word}, {shown} ({'lower' if lower else 'higher'} is better)",
                     new.src.at("target"),
                 )
         elif old.target != new.target:
             self.add(
                 "kpi-definition-changed",
-                f"{name}: target {_number(old.target)} → {_number(new.target)}",
+                f"{name}: target {_target(old)} → {_target(new)}",
                 new.src.at("id"),
             )
         for attribute in ("unit", "range", "direction"):
             self._field(old, new, attribute, "kpi-definition-changed", name)
         known = {m.date for m in old.measurements}
         fresh = [m for m in new.measurements if m.date not in known]
-        if fresh:
-            latest = max(new.measurements, key=lambda m: m.date)
-            status = ""
-            if new.target is not None and new.direction is not None:
-                good = (
-                    latest.value <= new.target
-                    if new.direction == "lower"
-                    else latest.value >= new.target
-                )
-                status = ", on target" if good else ", off target"
+        latest = kpi_values.latest(new)
+        if fresh and latest is not None:
+            status = kpi_values.status(new)
             self.add(
                 "kpi-measured",
-                f"{name}: {len(fresh)} new measurement(s); "
-                f"latest {latest.value:g} on {latest.date}{status}",
+                f"{name}: {len(fresh)} new measurement(s); latest "
+                f"{kpi_values.value(latest.value, new)} on {latest.date}"
+                + (f", {status}" if status else ""),
                 new.src.at("measurements"),
             )
 

@@ -19,6 +19,7 @@ import jinja2
 from markupsafe import Markup
 
 from journeycode import digest, kinds, quoting, render
+from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage, percent
 from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
@@ -401,10 +402,7 @@ class _Context:
 
     def _kpi_target(self, kpi_id: str) -> str:
         kpi = self.workspace.kpi_by_id.get(kpi_id)
-        if kpi is None or kpi.target is None:
-            return ""
-        sign = {"higher": "≥ ", "lower": "≤ "}.get(kpi.direction or "", "")
-        return f"{sign}{_number(kpi.target)}{_UNITS.get(kpi.unit, '')}"
+        return (kpi_values.target(kpi) or "") if kpi is not None else ""
 
     def persona(self, persona: Entity, here: str) -> dict[str, Any]:
         journeys = [j for j in self.workspace.journey_by_id.values() if persona.id in j.personas]
@@ -438,7 +436,9 @@ class _Context:
             "touchpoints": _by_journey(touchpoints),
             "pain_points": [(j, tp, pain) for j, _, tp in touchpoints for pain in tp.pain_points],
             "kpis": [
-                (k, _status(k)) for k in self.workspace.kpi_by_id.values() if k.owner == owner.id
+                (k, kpi_values.target(k), _latest(k), kpi_values.status(k))
+                for k in self.workspace.kpi_by_id.values()
+                if k.owner == owner.id
             ],
             "opportunities": [
                 (j, o) for j in journeys for o in j.opportunities if o.owner == owner.id
@@ -450,10 +450,9 @@ class _Context:
         journeys = self.workspace.journey_by_id.values()
         return {
             "kpi": kpi,
-            "unit": _UNITS.get(kpi.unit, ""),
-            "status": _status(kpi),
+            "status": kpi_values.status(kpi),
             "trend": _trend(kpi),
-            "target": self._kpi_target(kpi.id),
+            "target": kpi_values.target(kpi),
             "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
             "touchpoints": _by_journey(row for row in self.rows if kpi.id in row[2].kpis),
             "opportunities": [
@@ -465,29 +464,24 @@ class _Context:
         return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.journey_by_id}
 
 
-_UNITS = {"percent": "%", "seconds": " s", "minutes": " min", "hours": " h"}
-
-
-def _status(kpi: Kpi) -> str | None:
-    """'on target' / 'off target' for the latest measurement, None without data."""
-    if not kpi.measurements or kpi.target is None or kpi.direction is None:
-        return None
-    latest = kpi.measurements[-1].value
-    good = latest >= kpi.target if kpi.direction == "higher" else latest <= kpi.target
-    return "on target" if good else "off target"
+def _latest(kpi: Kpi) -> str | None:
+    last = kpi_values.latest(kpi)
+    return None if last is None else f"{kpi_values.value(last.value, kpi)} ({last.date})"
 
 
 def _trend(kpi: Kpi) -> list[tuple[str, str, str]]:
-    """(date, value, arrow) per measurement; the arrow says better or worse than before."""
+    """(date, value, change) per measurement, oldest first; the change since
+    the period before says whether it got better or worse."""
     rows = []
     previous: float | None = None
-    for m in kpi.measurements:
-        arrow = ""
-        if previous is not None and m.value != previous:
-            up = m.value > previous
-            better = up == (kpi.direction == "higher") if kpi.direction else None
-            arrow = ("▲" if up else "▼") + {True: " better", False: " worse", None: ""}[better]
-        rows.append((m.date, _number(m.value), arrow))
+    for m in sorted(kpi.measurements, key=lambda m: m.date):
+        change = ""
+        if previous is not None:
+            change = kpi_values.delta(m.value - previous, kpi)
+            if m.value != previous and kpi.direction:
+                better = (m.value > previous) == (kpi.direction == "higher")
+                change += ", better" if better else ", worse"
+        rows.append((m.date, kpi_values.value(m.value, kpi), change))
         previous = m.value
     return rows
 

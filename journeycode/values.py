@@ -1,0 +1,104 @@
+"""How a KPI's numbers are written, everywhere: one formatter for targets,
+values and changes by the KPI's unit, and one answer to "is it on target?".
+
+======== ====================== ===========
+unit     a value                a change
+======== ====================== ===========
+percent  ``85 %``               ``+2 pp``
+seconds  ``7 min 30 s``, ``45 s`` ``-30 s``
+minutes  ``15 min``             ``+2 min``
+hours    ``1.5 h``              ``+0.5 h``
+score    ``4.2 / 5``; ``+32`` on a scale below zero (NPS)  ``+0.1``
+count    ``12,400``             ``+300``
+currency ``1,234.50``           ``-12``
+ratio    ``0.85``               ``+0.02``
+======== ====================== ===========
+
+The site, the CLI's messages (``journeycode diff``) and the diagrams use it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from journeycode.model import Kpi, Measurement
+
+Status = Literal["on target", "off target"]
+
+
+def _plain(number: float) -> str:
+    """At most two decimals, no trailing zeros, thousands grouped."""
+    if float(number).is_integer():
+        return f"{int(number):,}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def _duration(seconds: float) -> str:
+    total = round(abs(seconds))
+    sign = "-" if seconds < 0 and total else ""
+    if total < 60:
+        return f"{sign}{total} s"
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h"] if hours else []
+    parts += [f"{minutes} min"] if minutes or (hours and secs) else []
+    parts += [f"{secs} s"] if secs else []
+    return sign + " ".join(parts)
+
+
+def value(number: float, kpi: Kpi) -> str:
+    """A target or a measured value, in the KPI's unit."""
+    unit = kpi.unit
+    if unit == "percent":
+        return f"{_plain(number)} %"
+    if unit == "seconds":
+        return _duration(number)
+    if unit == "minutes":
+        return f"{_plain(number)} min"
+    if unit == "hours":
+        return f"{_plain(number)} h"
+    if unit == "score" and kpi.range is not None:
+        low, high = kpi.range
+        return f"{number:+g}" if low < 0 else f"{_plain(number)} / {_plain(high)}"
+    return _plain(number)
+
+
+def delta(number: float, kpi: Kpi) -> str:
+    """A change between two values, signed."""
+    sign = "+" if number > 0 else "-" if number < 0 else "±"
+    size = abs(number)
+    unit = kpi.unit
+    if unit == "percent":
+        return f"{sign}{_plain(size)} pp"
+    if unit == "seconds":
+        return sign + _duration(size)
+    suffix = {"minutes": " min", "hours": " h"}.get(unit, "")
+    return f"{sign}{_plain(size)}{suffix}"
+
+
+def target(kpi: Kpi) -> str | None:
+    """``≤ 7 min``, ``≥ 75 %``: the target with the way that is better."""
+    if kpi.target is None:
+        return None
+    way = {"lower": "≤ ", "higher": "≥ "}.get(kpi.direction or "", "")
+    return way + value(kpi.target, kpi)
+
+
+def latest(kpi: Kpi) -> Measurement | None:
+    return max(kpi.measurements, key=lambda m: m.date, default=None)
+
+
+def meets(number: float, kpi: Kpi) -> bool | None:
+    """Whether ``number`` meets the target; None without a target and a direction."""
+    if kpi.target is None or kpi.direction is None:
+        return None
+    return number <= kpi.target if kpi.direction == "lower" else number >= kpi.target
+
+
+def status(kpi: Kpi) -> Status | None:
+    """Whether the latest measurement is on target; None without data to say."""
+    last = latest(kpi)
+    good = None if last is None else meets(last.value, kpi)
+    if good is None:
+        return None
+    return "on target" if good else "off target"
