@@ -162,7 +162,12 @@ class _Reader:
             if name == "level":
                 continue
             default = options[name]
-            if isinstance(setting, bool) or type(setting) is not type(default) or setting < 0:
+            if isinstance(default, bool):
+                if not isinstance(setting, bool):
+                    raise self.fail(
+                        (*pointer, name), f"{name}: expected true or false, got {show(setting)}"
+                    )
+            elif isinstance(setting, bool) or type(setting) is not type(default) or setting < 0:
                 raise self.fail(
                     (*pointer, name), f"{name}: expected a whole number ≥ 0, got {show(setting)}"
                 )

@@ -104,9 +104,20 @@ def _starter(today: datetime.date) -> dict[str, str]:
             if entry.is_dir():
                 stack.append((entry, f"{name}/"))
             elif entry.name.endswith(".yaml"):
-                # The review date is the day of init, so stale-review is quiet for months.
-                found[name] = entry.read_text("utf-8").replace("@TODAY@", today.isoformat())
+                found[name] = _dated(entry.read_text("utf-8"), today)
     return dict(sorted(found.items()))
+
+
+def _dated(text: str, today: datetime.date) -> str:
+    """The review is dated the day of init and the measurements the ends of the
+    last two months, so stale-review and measurement-stale are quiet for months."""
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    before = last.replace(day=1) - datetime.timedelta(days=1)
+    return (
+        text.replace("@TODAY@", today.isoformat())
+        .replace("@PERIOD-1@", last.isoformat())
+        .replace("@PERIOD-2@", before.isoformat())
+    )
 
 
 def settings() -> str:
@@ -119,8 +130,8 @@ def settings() -> str:
         "rules:",
     ]
     for rule in CONFIGURABLE.values():
-        values = {"level": str(rule.LEVEL), **rule.OPTIONS}
-        shown = ", ".join(f"{key}: {value}" for key, value in values.items())
+        options = "".join(f", {key}: {json.dumps(value)}" for key, value in rule.OPTIONS.items())
+        shown = f"level: {rule.LEVEL}{options}"
         lines.append(f"  # {DOCS[rule.ID].summary}")
         lines.append(f"  {rule.ID}: {{{shown}}}")
     lines += [

@@ -62,8 +62,19 @@ def reaches_a_human(workspace: Workspace, journey: Journey, start: Touchpoint) -
     return False
 
 
-def addressed_pain_points(journey: Journey) -> set[str]:
-    return {pain for opportunity in journey.opportunities for pain in opportunity.addresses}
+COMMITTED = frozenset({"planned", "in-progress", "done"})
+"""Opportunity statuses that address a pain point; an idea (or no status) does not yet."""
+
+
+def addressed_pain_points(journey: Journey, *, count_ideas: bool = False) -> set[str]:
+    """Pain points an opportunity of the journey addresses: one that is planned,
+    in progress or done, or any one with ``count_ideas``."""
+    return {
+        pain
+        for opportunity in journey.opportunities
+        if count_ideas or opportunity.status in COMMITTED
+        for pain in opportunity.addresses
+    }
 
 
 def emotion_for(tp: Touchpoint, persona: str) -> float | None:

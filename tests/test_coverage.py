@@ -57,7 +57,7 @@ journey:
             - {id: p2, text: Two, severity: high}
             - {id: p3, text: Three, severity: low}
   opportunities:
-    - {id: o, name: O, addresses: [p1]}
+    - {id: o, name: O, addresses: [p1], status: planned}
 """,
 }
 

@@ -48,8 +48,11 @@ def _run(
     )
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return _run(cwd, "git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args)
+def _git(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    git = ("git", "-c", "user.name=T", "-c", "user.email=t@example.com")
+    return _run(cwd, *git, *args, env=env)
 
 
 def _files(root: Path) -> list[str]:
@@ -202,7 +205,9 @@ def test_pre_commit_blocks_a_commit_that_breaks_a_map(team: Path, tmp_path: Path
     every = _run(team, str(PRE_COMMIT), "run", "--all-files", env=env)
     assert every.returncode == 0, every.stdout + every.stderr
     assert _run(team, str(PRE_COMMIT), "install", env=env).returncode == 0
-    assert _git(team, "commit", "-qm", "Start").returncode == 0
+    # The hook runs with the same PRE_COMMIT_HOME: pre-commit keeps environments by their
+    # dependency string, and a file:// one does not change when the code behind it does.
+    assert _git(team, "commit", "-qm", "Start", env=env).returncode == 0
     journey = team / "maps" / "journeys" / "billing-question.yaml"
     journey.write_text(journey.read_text("utf-8").replace("channel: phone\n", "channel: fone\n"))
     _git(team, "add", "-A")

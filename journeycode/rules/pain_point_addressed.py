@@ -2,7 +2,13 @@
 
 A journey map exists to find and fix what hurts. A ``high`` pain point that no
 opportunity of the journey lists in ``addresses`` is a known, serious problem
-with no plan.
+with no plan. An opportunity addresses it once it is ``planned``, ``in-progress``
+or ``done``: an ``idea`` (or an opportunity without a status) is not a plan yet,
+unless ``count_ideas`` is set.
+
+Options:
+
+- ``count_ideas`` (default False)
 
 Passing:
 
@@ -20,10 +26,10 @@ journey:
           channel: agent-voice
           pain_points: [{id: long-wait, text: Twenty minutes on hold, severity: high}]
   opportunities:
-    - {id: callbacks, name: Offer a callback, addresses: [long-wait]}
+    - {id: callbacks, name: Offer a callback, addresses: [long-wait], status: planned}
 ```
 
-Failing:
+Failing (the callback is only an idea):
 
 ```yaml
 journey:
@@ -38,6 +44,8 @@ journey:
           name: Agent call
           channel: agent-voice
           pain_points: [{id: long-wait, text: Twenty minutes on hold, severity: high}]
+  opportunities:
+    - {id: callbacks, name: Offer a callback, addresses: [long-wait], status: idea}
 ```
 """
 
@@ -54,14 +62,24 @@ from journeycode.rules.base import Finding, RuleContext
 ID = "pain-point-addressed"
 LEVEL = Level.WARNING
 SETTLED_BY: frozenset[str] = frozenset()
-OPTIONS: Mapping[str, Any] = {}
+OPTIONS: Mapping[str, Any] = {"count_ideas": False}
 
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for journey in workspace.journeys:
-        addressed = addressed_pain_points(journey)
+        count_ideas = bool(context.options["count_ideas"])
+        addressed = addressed_pain_points(journey, count_ideas=count_ideas)
+        ideas = addressed_pain_points(journey, count_ideas=True)
         for _, pain in journey.pain_points():
             if pain.severity == "high" and pain.id not in addressed:
+                if pain.id in ideas:
+                    yield Finding(
+                        pain.src.at("id"),
+                        f"high-severity pain point '{pain.id}' is addressed only by ideas",
+                        "plan one of them (status: planned), or plan another opportunity",
+                        (pain,),
+                    )
+                    continue
                 yield Finding(
                     pain.src.at("id"),
                     f"high-severity pain point '{pain.id}' is not addressed by any opportunity",

@@ -1,0 +1,79 @@
+"""A KPI whose latest measurement misses its target.
+
+Coverage says what is measured; this says how it is going. A KPI with a
+target, a direction and measurements is reported when its newest measurement
+(by date) misses the target, or, with ``periods`` above 1, when that many
+newest measurements in a row all miss it, so one bad month need not raise the
+alarm. The finding is at the newest measurement; fix the service, or record
+the plan as an opportunity with this KPI in its ``kpis``.
+
+Options:
+
+- ``periods`` (default 1)
+
+Passing (4.4 meets a target of 4.3):
+
+```yaml
+kpis:
+  - id: survey-score
+    name: Survey score
+    kind: feedback
+    unit: score
+    direction: higher
+    range: [1, 5]
+    target: 4.3
+    measurements:
+      - {date: "2026-09-30", value: 4.1}
+      - {date: "2026-10-31", value: 4.4}
+```
+
+Failing (the last month fell short):
+
+```yaml
+kpis:
+  - id: survey-score
+    name: Survey score
+    kind: feedback
+    unit: score
+    direction: higher
+    range: [1, 5]
+    target: 4.3
+    measurements:
+      - {date: "2026-09-30", value: 4.4}
+      - {date: "2026-10-31", value: 4.1}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode import values
+from journeycode.model import Workspace
+from journeycode.problems import Level
+from journeycode.rules.base import Finding, RuleContext
+
+ID = "kpi-off-target"
+LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset()
+OPTIONS: Mapping[str, Any] = {"periods": 1}
+
+
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    periods = max(int(context.options["periods"]), 1)
+    for kpi in workspace.kpis:
+        order = sorted(range(len(kpi.measurements)), key=lambda i: kpi.measurements[i].date)
+        recent = order[-periods:]
+        if len(recent) < periods:
+            continue
+        if all(values.meets(kpi.measurements[i].value, kpi) is False for i in recent):
+            last = kpi.measurements[recent[-1]]
+            running = "" if periods == 1 else f" for {periods} periods in a row"
+            yield Finding(
+                kpi.src.at("measurements", recent[-1]),
+                f"KPI '{kpi.id}' is off target{running}: {values.value(last.value, kpi)} on "
+                f"{last.date}, target {values.target(kpi)}",
+                "find what moves it, and plan an opportunity with this KPI in its kpis",
+                (kpi,),
+            )
