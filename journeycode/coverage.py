@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from journeycode import values
 from journeycode.model import Journey, Workspace
 from journeycode.queries import (
     addressed_pain_points,
@@ -63,9 +64,39 @@ class JourneyCoverage:
 
 
 @dataclass(frozen=True)
+class Health:
+    """How the KPIs with a target are doing, by their newest measurement:
+    coverage says what is measured, this says whether it is good."""
+
+    on_target: tuple[str, ...]
+    off_target: tuple[str, ...]
+    unmeasured: tuple[str, ...]
+
+    @property
+    def total(self) -> int:
+        return len(self.on_target) + len(self.off_target) + len(self.unmeasured)
+
+    def __str__(self) -> str:
+        return (
+            f"{len(self.on_target)} on target, {len(self.off_target)} off target, "
+            f"{len(self.unmeasured)} unmeasured "
+            f"(of {self.total} KPI{'' if self.total == 1 else 's'} with a target)"
+        )
+
+
+def health(workspace: Workspace) -> Health:
+    found: dict[str | None, list[str]] = {"on target": [], "off target": [], None: []}
+    for kpi in workspace.kpis:
+        if kpi.target is not None:
+            found[values.status(kpi)].append(kpi.id)
+    return Health(tuple(found["on target"]), tuple(found["off target"]), tuple(found[None]))
+
+
+@dataclass(frozen=True)
 class Coverage:
     journeys: tuple[JourneyCoverage, ...]
     shares: dict[str, Share]
+    health: Health = Health((), (), ())
 
     @property
     def total(self) -> float | None:
@@ -89,7 +120,7 @@ def coverage(workspace: Workspace) -> Coverage:
     used = sorted({channel for j in journeys for channel in j.channels})
     shares["channels_measured"] = _channels_with(workspace, used, "operational")
     shares["channels_with_feedback"] = _channels_with(workspace, used, "feedback")
-    return Coverage(journeys, shares)
+    return Coverage(journeys, shares, health(workspace))
 
 
 def _channels_with(workspace: Workspace, channels: Iterable[str], kind: str) -> Share:

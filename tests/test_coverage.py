@@ -118,3 +118,33 @@ def test_json_report_is_complete() -> None:
     assert document["version"] == 1
     assert document["total"] == 100.0
     assert set(document["shares"]) == set(document["journeys"][0]["shares"])
+
+
+def test_health_says_how_the_kpis_with_a_target_are_doing(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "k.yaml": """
+kpis:
+  - {id: good, name: G, kind: operational, unit: percent, direction: higher, target: 80,
+     measurements: [{date: "2026-09-30", value: 70}, {date: "2026-10-31", value: 85}]}
+  - {id: bad, name: B, kind: operational, unit: seconds, direction: lower, target: 60,
+     measurements: [{date: "2026-10-31", value: 75}]}
+  - {id: blind, name: N, kind: operational, unit: count, direction: lower, target: 3}
+  - {id: no-target, name: T, kind: operational, unit: count}
+""",
+        },
+    )
+    health = coverage(compile_workspace(root).workspace).health
+    assert (health.on_target, health.off_target, health.unmeasured) == (
+        ("good",),
+        ("bad",),
+        ("blind",),
+    )
+    assert str(health) == "1 on target, 1 off target, 1 unmeasured (of 3 KPIs with a target)"
+    run = CliRunner().invoke(main, ["coverage", str(root), "--format", "json"])
+    assert json.loads(run.stdout)["health"] == {
+        "on_target": ["good"],
+        "off_target": ["bad"],
+        "unmeasured": ["blind"],
+    }

@@ -45,6 +45,7 @@ def text(cov: Coverage) -> str:
         lines.append("")
     lines.append(f"Portfolio ({len(cov.journeys)} journeys)  total {percent(cov.total)}")
     lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in cov.shares.items()]
+    lines += ["", f"KPI health: {cov.health}"]
     return "\n".join(lines) + "\n"
 
 
@@ -73,12 +74,18 @@ def json_report(cov: Coverage) -> str:
         "total": cov.total,
         "shares": _shares_json(cov.shares),
         "journeys": [_journey_json(j) for j in cov.journeys],
+        "health": {
+            "on_target": list(cov.health.on_target),
+            "off_target": list(cov.health.off_target),
+            "unmeasured": list(cov.health.unmeasured),
+        },
     }
     return json_document(document)
 
 
 def markdown(cov: Coverage) -> str:
     lines = ["# Coverage", "", f"Portfolio total: **{percent(cov.total)}**", ""]
+    lines += [f"KPI health: {cov.health}", ""]
     header = "| | " + " | ".join(markdown_text(j.id) for j in cov.journeys) + " | portfolio |"
     lines += [header, "|---" * (len(cov.journeys) + 2) + "|"]
     for name, label in SHARES.items():

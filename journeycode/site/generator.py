@@ -141,11 +141,18 @@ def build_site(
     context = _Context(compiled, pages, cov, history)
 
     rows = context.journey_rows()
-    out["index.md"] = context.render("index.md.j2", "index.md", "Journey portfolio", journeys=rows)
+    out["index.md"] = context.render(
+        "index.md.j2", "index.md", "Journey portfolio", journeys=rows, health=cov.health
+    )
     home = None
     if section is not None:
         home = context.render(
-            "index.md.j2", "index.md", "Journey portfolio", base=f"{section}/", journeys=rows
+            "index.md.j2",
+            "index.md",
+            "Journey portfolio",
+            base=f"{section}/",
+            journeys=rows,
+            health=cov.health,
         )
     for journey in workspace.journey_by_id.values():
         here = pages.path("journey", journey.id)
