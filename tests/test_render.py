@@ -219,14 +219,15 @@ def test_graphviz_is_found_beside_the_interpreter(monkeypatch: pytest.MonkeyPatc
 def test_views_journey_filter_and_formats(tmp_path: Path) -> None:
     runner = CliRunner(env={"JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")})
     args = ["render", str(ROOT / "maps"), "--out", str(tmp_path / "d"), "--journey", "onboarding"]
-    run = runner.invoke(
-        main, [*args, "--view", "blueprint", "--view", "emotion", "--format", "dot"]
-    )
+    run = runner.invoke(main, [*args, "--view", "blueprint", "--format", "dot"])
     assert run.exit_code == 0, run.output
-    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == [
-        "onboarding.blueprint.dot",
-        "onboarding.emotion.svg",
-    ]
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["onboarding.blueprint.dot"]
+    # Each view in the format asked for, or a clear error naming the one that cannot be.
+    for output_format in ("dot", "png"):
+        refused = runner.invoke(main, [*args, "--view", "emotion", "--format", output_format])
+        assert refused.exit_code == ExitCode.FAILURE
+        assert f"the emotion view is drawn as SVG only, not as {output_format}" in refused.stderr
+    assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["onboarding.blueprint.dot"]
     png = runner.invoke(main, [*args, "--view", "journey", "--format", "png"])
     assert png.exit_code == 0
     assert (tmp_path / "d" / "onboarding.journey.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -108,6 +108,13 @@ def render(
 
     A diagram whose inputs the cache has seen is neither built nor rendered; a
     new source that renders to something the cache holds is not rendered."""
+    svg_only = sorted({d.name.rsplit(".", 1)[-1] for d in items if d.is_svg})
+    if svg_only and output_format != "svg":
+        others = ", ".join(f"--view {v}" for v in VIEWS if v not in svg_only)
+        raise RenderError(
+            f"the {' and '.join(svg_only)} view is drawn as SVG only, not as {output_format}; "
+            f"use --format svg, or choose the other views ({others})"
+        )
     needs_graphviz = output_format != "dot" and any(not d.is_svg for d in items)
     program = graphviz or (Graphviz.find() if needs_graphviz else None)
     done: dict[str, bytes] = {}
