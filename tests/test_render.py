@@ -20,6 +20,7 @@ from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.problems import ExitCode
 from journeycode.quoting import dot_string, front_matter, html, mermaid_text, title, wrap
+from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz
 from tests.conftest import CASES, ROOT, UPDATE_GOLDEN, compare_golden, write_files
 
@@ -291,3 +292,39 @@ def test_cache_keys_change_with_the_settings() -> None:
     plain = digest.Inputs(compiled.workspace, compiled.settings).journey(journey)
     other = config.Config(fail_under=50.0)
     assert digest.Inputs(compiled.workspace, other).journey(journey) != plain
+
+
+def test_the_emotion_curve_joins_stages_never_alternatives(tmp_path: Path) -> None:
+    """Two touchpoints of one stage are alternatives: one point for the stage (their
+    mean) with a bar from lowest to highest, no line between them; a stage the
+    persona does not pass leaves a gap."""
+    root = write_files(
+        tmp_path,
+        {
+            "j.yaml": """
+personas: [{id: p, name: P}, {id: q, name: Q}]
+channels: [{id: c, name: C, type: voice, mode: assisted}]
+journey:
+  id: j
+  name: J
+  personas: [p, q]
+  stages:
+    - {id: a, name: A, touchpoints: [{id: a1, name: A1, channel: c, emotion: -2},
+                                     {id: a2, name: A2, channel: c, emotion: 2}]}
+    - {id: b, name: B, touchpoints: [{id: b1, name: B1, channel: c, personas: [q], emotion: 0}]}
+    - {id: c, name: C, touchpoints: [{id: c1, name: C1, channel: c, emotion: 1}]}
+""",
+        },
+    )
+    workspace = compile_workspace(root).workspace
+    svg = emotion_svg(workspace, workspace.journeys[0])
+    stage_points = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="5"', svg)
+    # p: stages a and c (b is not on its path); q: all three.
+    assert len(stage_points) == 5
+    # p's line breaks at b, so only q's three stage points are joined.
+    lines = re.findall(r'<polyline points="([^"]+)"', svg)
+    assert len(lines) == 1 and len(lines[0].split()) == 3
+    # Stage a's point is the mean (0) in the middle of the stage, with a bar from -2 to +2.
+    a_center = 110 + 96  # LEFT + one column: the middle of a two-column stage
+    assert any(float(x) == a_center for x, _ in stage_points)
+    assert svg.count('rx="3"') == 2  # one bar per persona for stage a

@@ -1,9 +1,12 @@
-"""The emotion curve: one line per persona across a journey's touchpoints, as SVG.
+"""The emotion curve: per persona, one point per stage, as SVG.
 
 Written directly (no plotting library): stages as bands, touchpoints as
-columns, the emotion scale from -2 (frustrated) to +2 (delighted), a gap where
-a persona has no emotion or does not pass the touchpoint. All text is escaped
-through :mod:`journeycode.quoting`. The output depends only on the map.
+columns, the emotion scale from -2 (frustrated) to +2 (delighted). The
+touchpoints of a stage are alternatives (a customer uses one or another), so
+no line joins them: each is a dot, and the stage's point is their mean, with a
+bar from the lowest to the highest; the line joins stage points, with a gap
+where a persona does not pass a stage or has no emotion there. All text is
+escaped through :mod:`journeycode.quoting`. The output depends only on the map.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
     label_lines = [wrap(tp.name, 14) for _, tp in touchpoints]
     labels_height = 16 * max((len(lines) for lines in label_lines), default=1) + 10
     legend_top = TOP + PLOT + labels_height + 20
-    height = legend_top + 22 * len(personas) + 20
+    height = legend_top + 22 * (len(personas) + 1) + 20
     names = {
         p: (workspace.persona_by_id[p].name if p in workspace.persona_by_id else p)
         for p in personas
@@ -58,6 +61,11 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
         legend_y = legend_top + number * 22
         out.append(f'<rect x="{LEFT}" y="{legend_y - 9}" width="22" height="4" fill="{color}"/>')
         out.append(f'<text x="{LEFT + 30}" y="{legend_y}">{xml_text(names[persona])}</text>')
+    out.append(
+        f'<text x="{LEFT}" y="{legend_top + len(personas) * 22}" fill="#555555">'
+        "Large dot: the stage, the mean of the touchpoints a persona uses there; bar: "
+        "lowest to highest; small dots: those touchpoints, alternatives, not steps.</text>"
+    )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -117,21 +125,40 @@ def _touchpoint_labels(label_lines: list[list[str]]) -> list[str]:
 
 
 def _persona_line(journey: Journey, persona: str, number: int) -> list[str]:
-    """One line per persona along its own path: touchpoints the persona does not
-    pass are skipped; one it passes without an emotion breaks the line."""
-    personas = journey.personas
+    """Per stage, the persona's touchpoints there are alternatives, not steps:
+    each is a small dot in its column; their mean is one point in the middle
+    of the stage, with a bar from the lowest to the highest. Only the means of
+    consecutive stages are joined; a stage the persona does not pass, or passes
+    with no emotion given, leaves a gap."""
     color = PALETTE[number % len(PALETTE)]
-    offset = (number - (len(personas) - 1) / 2) * 2.5  # keep equal values apart
+    offset = (number - (len(journey.personas) - 1) / 2) * 2.5  # keep equal values apart
+    out: list[str] = []
     segments: list[list[tuple[float, float]]] = [[]]
-    for index, (_, tp) in enumerate(journey.touchpoints()):
-        if persona not in journey.personas_at(tp):
+    column = 0
+    for stage in journey.stages:
+        felt = []
+        for index, tp in enumerate(stage.touchpoints):
+            emotion = emotion_for(tp, persona) if persona in journey.personas_at(tp) else None
+            if emotion is not None:
+                felt.append(emotion)
+                x = LEFT + (column + index) * COLUMN + COLUMN / 2
+                out.append(
+                    f'<circle cx="{x:.1f}" cy="{_y(emotion) + offset:.1f}" r="2.5" '
+                    f'fill="{color}" fill-opacity="0.55"/>'
+                )
+        center = LEFT + (column + len(stage.touchpoints) / 2) * COLUMN
+        column += len(stage.touchpoints)
+        if not felt:
+            if segments[-1]:
+                segments.append([])
             continue
-        emotion = emotion_for(tp, persona)
-        if emotion is None:
-            segments.append([])
-            continue
-        segments[-1].append((LEFT + index * COLUMN + COLUMN / 2, _y(emotion) + offset))
-    out = []
+        low, high = min(felt), max(felt)
+        if low != high:
+            out.append(
+                f'<rect x="{center - 3:.1f}" y="{_y(high) + offset:.1f}" width="6" '
+                f'height="{_y(low) - _y(high):.1f}" rx="3" fill="{color}" fill-opacity="0.25"/>'
+            )
+        segments[-1].append((center, _y(sum(felt) / len(felt)) + offset))
     for part in segments:
         if len(part) > 1:
             points = " ".join(f"{px:.1f},{py:.1f}" for px, py in part)
@@ -140,5 +167,8 @@ def _persona_line(journey: Journey, persona: str, number: int) -> list[str]:
                 'stroke-width="2.5" stroke-linejoin="round"/>'
             )
         for px, py in part:
-            out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{color}"/>')
+            out.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="5" fill="{color}" '
+                'stroke="white" stroke-width="1.5"/>'
+            )
     return out
