@@ -103,8 +103,8 @@ def browser() -> Iterator[object]:
 class _Visit:
     """A page in the browser, with every console error and page error it logged."""
 
-    def __init__(self, browser: object, url: str):
-        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    def __init__(self, browser: object, url: str, width: int = 1400):
+        self.page = browser.new_page(viewport={"width": width, "height": 1000})  # type: ignore[attr-defined]
         self.errors: list[str] = []
         self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
@@ -254,3 +254,34 @@ def test_hostile_names_run_no_script_on_any_page(browser: Any, hostile_site: Any
         page.wait_for_timeout(1500)
     page.close()
     assert dialogs == []
+
+
+# The smallest font, in CSS pixels, that the diagrams' text is drawn at on a page.
+SMALLEST_FONT = """async img => {
+  const svg = new DOMParser().parseFromString(
+    await (await fetch(img.src)).text(), "image/svg+xml").documentElement;
+  const box = svg.viewBox.baseVal;
+  const sizes = [...svg.querySelectorAll("text")].map(t => parseFloat(
+    t.getAttribute("font-size") || (t.closest("[font-size]") || svg).getAttribute("font-size")));
+  const scale = img.getBoundingClientRect().width / box.width;
+  return [Math.min(...sizes) * scale, img.getBoundingClientRect().width, img.naturalWidth,
+          img.parentElement.parentElement.scrollWidth > img.parentElement.parentElement.clientWidth];
+}"""
+
+
+def test_diagrams_are_never_shrunk_below_a_readable_size(browser: object, site_url: str) -> None:
+    """At 1280 px, a journey page's diagrams keep their natural size (a wide one
+    scrolls sideways) and their smallest text is at least 10 px."""
+    visit = _Visit(browser, f"{site_url}/journeys/billing-dispute/", width=1280)
+    images = visit.page.locator("article img")
+    scrolled = []
+    for index in range(images.count()):
+        image = images.nth(index)
+        smallest, shown, natural, scrolls = image.evaluate(SMALLEST_FONT)
+        assert shown >= natural - 1, (image.get_attribute("src"), shown, natural)
+        assert smallest >= 10, (image.get_attribute("src"), smallest)
+        scrolled.append(scrolls)
+        # A click opens the diagram full size.
+        assert image.evaluate("img => img.closest('a').href") == image.evaluate("img => img.src")
+    assert any(scrolled)  # the blueprint of this journey is wider than the page
+    visit.close()

@@ -512,6 +512,9 @@ _STYLESHEET = """\
 .jc-retired { background: #eeeeee; color: #555; }
 .jc-stale, .jc-off, .jc-error { background: #f8d7da; color: #842029; }
 .jc-warning { background: #fff3cd; color: #6b5200; }
-img[src*="diagrams/"] { max-width: 100%; height: auto; border: 1px solid #ddd;
-  border-radius: 4px; background: white; }
+/* Diagrams keep their natural size, so their text stays readable: a wide one
+   scrolls sideways inside its paragraph; a click opens it full size. */
+p:has(> a > img[src*="diagrams/"]) { overflow-x: auto; }
+.md-typeset img[src*="diagrams/"], img[src*="diagrams/"] { max-width: none; height: auto;
+  border: 1px solid #ddd; border-radius: 4px; background: white; }
 """
