@@ -263,9 +263,10 @@ SMALLEST_FONT = """async img => {
   const box = svg.viewBox.baseVal;
   const sizes = [...svg.querySelectorAll("text")].map(t => parseFloat(
     t.getAttribute("font-size") || (t.closest("[font-size]") || svg).getAttribute("font-size")));
-  const scale = img.getBoundingClientRect().width / box.width;
-  return [Math.min(...sizes) * scale, img.getBoundingClientRect().width, img.naturalWidth,
-          img.parentElement.parentElement.scrollWidth > img.parentElement.parentElement.clientWidth];
+  const shown = img.getBoundingClientRect().width;
+  const holder = img.parentElement.parentElement;  // the paragraph around the link
+  return [Math.min(...sizes) * shown / box.width, shown, img.naturalWidth,
+          holder.scrollWidth > holder.clientWidth];
 }"""
 
 
