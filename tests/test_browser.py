@@ -286,3 +286,26 @@ def test_diagrams_are_never_shrunk_below_a_readable_size(browser: object, site_u
         assert image.evaluate("img => img.closest('a').href") == image.evaluate("img => img.src")
     assert any(scrolled)  # the blueprint of this journey is wider than the page
     visit.close()
+
+
+def test_the_scorecard_shows_every_kpi_with_its_trend(browser: object, site_url: str) -> None:
+    visit = _Visit(browser, f"{site_url}/journeys/scorecard/", width=1280)
+    page = visit.page
+    rows = page.locator("article table tbody tr")
+    assert rows.count() == len(WORKSPACE.kpis)
+    measured = [k for k in WORKSPACE.kpis if k.measurements]
+    sparks = page.locator("article table svg.jc-spark")
+    assert sparks.count() == len(measured)
+    for index in range(sparks.count()):
+        box = sparks.nth(index).bounding_box()
+        assert box is not None and box["width"] == 120 and box["height"] == 28
+    # Off target first: the first row's badge says so.
+    assert rows.first.locator(".jc-badge").inner_text() == "off target"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "scorecard.png"), full_page=True)
+    chart = _Visit(browser, f"{site_url}/journeys/kpis/aht/", width=1280)
+    circles = chart.page.locator("svg.jc-chart circle")
+    assert circles.count() == len(WORKSPACE.kpi_by_id["aht"].measurements)
+    chart.page.locator("svg.jc-chart").screenshot(path=str(SCREENSHOTS / "kpi-chart.png"))
+    chart.close()
+    visit.close()

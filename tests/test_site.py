@@ -70,7 +70,7 @@ def test_generator_makes_every_page() -> None:
     compiled = compile_workspace(ROOT / "maps", "maps")
     site = build_site(compiled, cache=Cache(None), history=None)
     workspace = compiled.workspace
-    expected = {"index.md", "coverage.md", "rules.md", "changes.md", "format.md"}
+    expected = {"index.md", "coverage.md", "scorecard.md", "rules.md", "changes.md", "format.md"}
     expected |= {f"{j.id}.md" for j in workspace.journeys}
     for kind, entities in (
         ("personas", workspace.personas),

@@ -30,6 +30,7 @@ from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.review.changes import KINDS
 from journeycode.rules.docs import DOCS
 from journeycode.schema import schema
+from journeycode.site import charts
 from journeycode.site.history import Change
 
 # Names of the section's own pages and folders; a journey with such an id gets a suffix.
@@ -42,6 +43,7 @@ RESERVED = frozenset(
         "kpis",
         "coverage",
         "rules",
+        "scorecard",
         "changes",
         "format",
         "diagrams",
@@ -191,6 +193,9 @@ def build_site(
     out["coverage.md"] = context.render(
         "coverage.md.j2", "coverage.md", "Coverage", **context.coverage_page()
     )
+    out["scorecard.md"] = context.render(
+        "scorecard.md.j2", "scorecard.md", "KPI scorecard", **context.scorecard()
+    )
     out["rules.md"] = context.render("rules.md.j2", "rules.md", "Rules", rules=list(DOCS.values()))
     levels = compiled.settings.diff_levels
     out["changes.md"] = context.render(
@@ -297,6 +302,7 @@ def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
         ),
         *(section(kind) for kind in PAGED),
         {"Coverage": "coverage.md"},
+        {"KPI scorecard": "scorecard.md"},
         {"Rules": "rules.md"},
         {"Change kinds": "changes.md"},
         {"Field reference": "format.md"},
@@ -459,6 +465,7 @@ class _Context:
             "kpi": kpi,
             "status": kpi_values.status(kpi),
             "trend": _trend(kpi),
+            "chart": Markup(charts.chart(kpi)),
             "target": kpi_values.target(kpi),
             "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
             "touchpoints": _by_journey(row for row in self.rows if kpi.id in row[2].kpis),
@@ -466,6 +473,30 @@ class _Context:
                 (j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis
             ],
         }
+
+    def scorecard(self) -> dict[str, Any]:
+        """Every KPI, off target first, then on target, then the ones without data."""
+        rows = []
+        order = {"off target": 0, "on target": 1, None: 2}
+        for kpi in sorted(self.workspace.kpis, key=lambda k: order[kpi_values.status(k)]):
+            ordered = sorted(kpi.measurements, key=lambda m: m.date)
+            change = ""
+            if len(ordered) > 1:
+                step = ordered[-1].value - ordered[-2].value
+                change = kpi_values.delta(step, kpi)
+                if step and kpi.direction:
+                    change += ", better" if (step > 0) == (kpi.direction == "higher") else ", worse"
+            rows.append(
+                {
+                    "kpi": kpi,
+                    "latest": _latest(kpi),
+                    "target": kpi_values.target(kpi),
+                    "status": kpi_values.status(kpi),
+                    "change": change,
+                    "trend": Markup(charts.sparkline(kpi)),
+                }
+            )
+        return {"rows": rows, "health": self.cov.health}
 
     def coverage_page(self) -> dict[str, Any]:
         return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.journey_by_id}
@@ -517,4 +548,8 @@ _STYLESHEET = """\
 p:has(> a > img[src*="diagrams/"]) { overflow-x: auto; }
 .md-typeset img[src*="diagrams/"], img[src*="diagrams/"] { max-width: none; height: auto;
   border: 1px solid #ddd; border-radius: 4px; background: white; }
+/* Trend lines keep their size in narrow table cells. */
+.md-typeset svg.jc-spark, svg.jc-spark { width: 120px; min-width: 120px; max-width: none;
+  height: 28px; vertical-align: middle; }
+.md-typeset svg.jc-chart, svg.jc-chart { max-width: 100%; height: auto; }
 """
