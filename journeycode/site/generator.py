@@ -387,6 +387,7 @@ class _Context:
             "history": changes,
             "opportunities": journey.opportunities,
             "kpi_target": self._kpi_target,
+            "kpi_health": self._kpi_health,
         }
 
     def _stage(self, journey: Journey, stage: Stage) -> dict[str, Any]:
@@ -412,6 +413,24 @@ class _Context:
         return ", ".join(
             f"{names[p].name if p in names else p} {_number(v)}" for p, v in values.items()
         )
+
+    def _kpi_health(self, kpi_id: str) -> Markup:
+        """``7 min 21 s vs ≤ 7 min`` and an on/off-target badge, for a stage's health strip."""
+        kpi = self.workspace.kpi_by_id.get(kpi_id)
+        if kpi is None:
+            return Markup("")
+        last = kpi_values.latest(kpi)
+        target = kpi_values.target(kpi) or "no target"
+        if last is None:
+            return Markup(markdown_text(f"no data (target {target})"))
+        status = kpi_values.status(kpi)
+        badge = (
+            f' <span class="jc-badge jc-{"on" if status == "on target" else "off"}">{status}</span>'
+            if status
+            else ""
+        )
+        shown = f"{kpi_values.value(last.value, kpi)} vs {target}"
+        return Markup(markdown_text(shown) + badge)
 
     def _kpi_target(self, kpi_id: str) -> str:
         kpi = self.workspace.kpi_by_id.get(kpi_id)
