@@ -12,8 +12,9 @@ the scaling exponent of check time in touchpoints (1 is linear), the time per
 item of the shapes in :mod:`benchmarks.scaling` at two sizes, and, for the
 site, a full ``mkdocs build`` of a 100-journey portfolio against a rebuild
 after editing one map (target ≤ 15%), and serial against parallel diagram
-rendering; and ``diff`` of two 300-journey portfolios, 30 journeys changed, against
-one ``check`` (target ≤ 2.5). Each time is the median of ``--repeat`` runs.
+rendering; ``diff`` of two 300-journey portfolios, 30 journeys changed, against
+one ``check`` (target ≤ 2.5); and the time a 100,000-row measurement file adds
+to a check (target: well under a second). Each time is the median of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 from benchmarks import portfolio, scaling
 
@@ -133,6 +136,56 @@ def review(journeys: int, touchpoints: int, changed: int, repeat: int, work: Pat
     )
 
 
+MEASURED = """
+import sys, time
+from pathlib import Path
+from journeycode.compiler import compile_workspace
+root = Path(sys.argv[1])
+compile_workspace(root)  # imports and schema compiled: not timed
+start = time.perf_counter()
+compiled = compile_workspace(root)
+print(time.perf_counter() - start, sum(len(k.breakdown) for k in compiled.workspace.kpis))
+"""
+
+
+def measurement_rows(rows: int, repeat: int, work: Path) -> None:
+    """A check of a small workspace with and without a measurement file of ``rows`` rows."""
+    print(f"\nmeasurements: one CSV of {rows:,} rows, best of {repeat}\n")
+    folder = work / "measured"
+    portfolio.write(folder, 3, 10)
+    csv = folder / "measurements" / "export.csv"
+    csv.parent.mkdir()
+    catalog = yaml.safe_load((folder / "catalog.yaml").read_text("utf-8"))
+    kpis = [k["id"] for k in catalog["kpis"] if k.get("range", [0, 100])[0] <= 50][:3]
+    lines = ["kpi,period_end,value,channel,segment"]
+    for index in range(rows):
+        day = 1 + index % 28
+        month = 1 + (index // 28) % 12
+        year = 2000 + index // (28 * 12 * 20)
+        segment = f"s{(index // (28 * 12)) % 20}"
+        lines.append(f"{kpis[index % 3]},{year}-{month:02d}-{day:02d},50,webchat,{segment}")
+    csv.write_text("\n".join(lines) + "\n", "utf-8")
+    timings = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURED, str(folder)], capture_output=True, text=True
+        ).stdout.split()
+        timings.append(float(out[0]))
+    with_file = min(timings)
+    csv.unlink()
+    timings = []
+    for _ in range(repeat):
+        out = subprocess.run(
+            [sys.executable, "-c", MEASURED, str(folder)], capture_output=True, text=True
+        ).stdout.split()
+        timings.append(float(out[0]))
+    without = min(timings)
+    print(
+        f"  {rows:,} rows read and checked in {with_file - without:.2f} s "
+        f"(the check alone {without:.2f} s; target: well under 1 s)"
+    )
+
+
 def shapes(work: Path, scale: float, repeat: int) -> None:
     print(f"\nshapes: ms per 1,000 items at two sizes, best of {repeat} (linear: ratio ≤ 1.3)\n")
     for row in scaling.run(work / "shapes", scale, repeat):
@@ -203,6 +256,9 @@ def main() -> None:
     parser.add_argument("--diff-journeys", type=int, default=300, help="0 skips the diff")
     parser.add_argument("--diff-changed", type=int, default=30, help="journeys the head changes")
     parser.add_argument(
+        "--measurement-rows", type=int, default=100_000, help="rows of a CSV; 0 skips it"
+    )
+    parser.add_argument(
         "--shape-scale", type=float, default=1.0, help="scales the sizes of the shapes; 0 skips"
     )
     parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
@@ -210,6 +266,7 @@ def main() -> None:
     if args.quick:
         args.sizes, args.touchpoints, args.repeat, args.site_journeys = "3,6", 5, 1, 3
         args.diff_journeys, args.diff_changed = 6, 2
+        args.measurement_rows = 1000
         args.shape_scale = 0.02
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
@@ -222,6 +279,8 @@ def main() -> None:
         )
         if args.diff_journeys:
             review(args.diff_journeys, args.touchpoints, args.diff_changed, args.repeat, work)
+        if args.measurement_rows:
+            measurement_rows(args.measurement_rows, args.repeat, work)
         if args.shape_scale:
             shapes(work, args.shape_scale, args.repeat)
         if args.site_journeys:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import config, discover, loader, resolve, rules, schema
+from journeycode import config, discover, loader, measurements, resolve, rules, schema
 from journeycode.model import Workspace
 from journeycode.problems import Level, Problem, Result, WorkspaceError
 
@@ -102,8 +102,12 @@ def _compile(
         problems.extend(validation.problems)
         loaded.append((file, validation.faults))
     workspace = resolve.build(root, loaded, unparsed)
+    exports = measurements.read(root, display_root, settings.measurements, workspace)
+    workspace = measurements.merged(workspace, exports.rows)
+    problems.extend(exports.problems)
     problems.extend(rules.run(workspace, settings, today or datetime.date.today()))
-    return Compiled(workspace, settings, Result.of(problems, (f.display for f in found)))
+    files = [*(f.display for f in found), *exports.files]
+    return Compiled(workspace, settings, Result.of(problems, files))
 
 
 def check(root: Path, display: str | None = None, today: datetime.date | None = None) -> Result:

@@ -46,12 +46,27 @@ class RuleSetting:
     options: Mapping[str, Any] = field(default_factory=dict)
 
 
+# The columns of a measurements file: the first three are required.
+MEASUREMENT_COLUMNS = ("kpi", "period_end", "value", "journey", "stage", "channel", "segment")
+
+
+@dataclass(frozen=True)
+class Measurements:
+    """Where the contact centre's exports are, and what their columns are called."""
+
+    path: str = "measurements"
+    columns: Mapping[str, str] = field(
+        default_factory=lambda: {name: name for name in MEASUREMENT_COLUMNS}
+    )
+
+
 @dataclass(frozen=True)
 class Config:
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     fail_under: float | None = None
     diff_levels: Mapping[str, Severity] = field(default_factory=dict)
     """Levels of change kinds for ``journeycode diff``, where they differ from the defaults."""
+    measurements: Measurements = field(default_factory=Measurements)
 
     def setting(self, rule: str) -> RuleSetting:
         """The effective level and options of a rule: defaults, then the file."""
@@ -108,8 +123,12 @@ class _Reader:
         return value
 
     def config(self) -> Config:
-        top = self.mapping(self.file.data, (), {"rules": None, "coverage": None, "diff": None})
-        for fixed in ("load", "schema"):
+        top = self.mapping(
+            self.file.data,
+            (),
+            {"rules": None, "coverage": None, "diff": None, "measurements": None},
+        )
+        for fixed in ("load", "schema", "measurements"):
             if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
                 raise self.fail(
                     ("rules", fixed),
@@ -131,7 +150,30 @@ class _Reader:
             {rule: self.rule(rule, value) for rule, value in rules.items()},
             None if fail_under is None else float(fail_under),
             self.diff_levels(top.get("diff", {})),
+            self.measurements(top.get("measurements", {})),
         )
+
+    def measurements(self, value: Any) -> Measurements:
+        """``measurements: {path: exports, columns: {kpi: Metric, value: Value}}``."""
+        given = self.mapping(value, ("measurements",), {"path": None, "columns": None})
+        path = given.get("path", Measurements.path)
+        if not isinstance(path, str) or not path or Path(path).is_absolute() or ".." in path:
+            raise self.fail(
+                ("measurements", "path"),
+                f"path: expected a folder inside the workspace, got {show(path)}",
+            )
+        renamed = self.mapping(
+            given.get("columns", {}),
+            ("measurements", "columns"),
+            dict.fromkeys(MEASUREMENT_COLUMNS),
+        )
+        for name, header in renamed.items():
+            if not isinstance(header, str) or not header:
+                raise self.fail(
+                    ("measurements", "columns", name),
+                    f"{name}: expected the header of a column, got {show(header)}",
+                )
+        return Measurements(path, {name: renamed.get(name, name) for name in MEASUREMENT_COLUMNS})
 
     def diff_levels(self, value: Any) -> dict[str, Severity]:
         levels = self.mapping(value, ("diff",), CHANGE_KINDS)

@@ -72,8 +72,12 @@ def _plain(entity: Entity, skip: tuple[str, ...] = ()) -> dict[str, Any]:
             continue
         value = getattr(entity, field.name)
         if isinstance(value, tuple) and value and dataclasses.is_dataclass(value[0]):
+            # Parts (measurements) without their unset fields: a row's breakdown, its file.
             value = [
-                dataclasses.asdict(v) if not isinstance(v, Entity) else _plain(v) for v in value
+                _plain(v)
+                if isinstance(v, Entity)
+                else {k: x for k, x in dataclasses.asdict(v).items() if x is not None}
+                for v in value
             ]
         elif isinstance(value, tuple):
             value = list(value)

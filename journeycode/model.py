@@ -105,6 +105,14 @@ class System(Entity):
 class Measurement:
     date: str
     value: float
+    journey: str | None = None
+    stage: str | None = None
+    channel: str | None = None
+    segment: str | None = None
+    """A measurement file's row may break a KPI down by journey, stage,
+    channel or segment; one without any of them is the KPI's own value."""
+    row: str | None = None
+    """``file:line`` of the measurement file's row; None for one written in the maps."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -119,6 +127,8 @@ class Kpi(Entity):
     channels: tuple[str, ...] = ()
     measurements: tuple[Measurement, ...] = ()
     description: str | None = None
+    breakdown: tuple[Measurement, ...] = ()
+    """Measurements of a part: a journey, stage, channel or segment (from files)."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -41,6 +41,7 @@ def test_benchmark_smoke_run() -> None:
     assert "rebuild after editing one touchpoint" in run.stdout
     assert "speed-up" in run.stdout
     assert "diff/check" in run.stdout
+    assert "1,000 rows read and checked in" in run.stdout
     # One row per shape; its verdict is a timing, which a smoke run on a busy machine
     # must not assert (make bench is where the verdicts are read).
     rows = re.findall(r"ratio \d+\.\d\d (?:linear|NOT LINEAR)\n", run.stdout)

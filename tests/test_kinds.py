@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 # The schema's $defs name of each kind.
 DEFS = {"pain_point": "painPoint"}
 COMMON = {"id", "src", "waive"}
-DERIVED = {"dropped_ids"}
+DERIVED = {"dropped_ids", "breakdown"}  # from the model, or from measurement files
 
 
 def _definition(kind: kinds.Kind) -> dict[str, typing.Any]:

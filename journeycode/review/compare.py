@@ -146,7 +146,7 @@ def _renamed(removed: Journey, added: list[Journey]) -> str:
     return ""
 
 
-_KPI_FIELDS = ("target", "unit", "range", "direction", "measurements")
+_KPI_FIELDS = ("target", "unit", "range", "direction", "measurements", "breakdown")
 
 
 def _target(kpi: Kpi) -> str:

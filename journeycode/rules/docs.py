@@ -31,6 +31,20 @@ hover documentation.
 """
 
 
+MEASUREMENTS = """A row of a measurement file (CSV) that cannot be used.
+
+Measurement files sit below the workspace's `measurements/` folder: a header
+row with `kpi`, `period_end` (YYYY-MM-DD) and `value`, and optionally
+`journey`, `stage`, `channel` and `segment`, which break a KPI down. Headers
+of another tool's export are mapped in `journeycode.yaml`
+(`measurements: {columns: {kpi: Metric, period_end: Interval End, value: Value}}`).
+A row naming an unknown KPI, with a date that is not a date, a value that is
+not a number (a comma is not a decimal mark here) or is outside the KPI's range,
+or measuring a KPI and period already measured, is reported at its cell and
+left out; the other rows are used.
+"""
+
+
 @dataclass(frozen=True)
 class Doc:
     id: str
@@ -45,6 +59,7 @@ class Doc:
 DOCS: dict[str, Doc] = {
     "load": Doc("load", Level.ERROR, LOAD),
     "schema": Doc("schema", Level.ERROR, SCHEMA),
+    "measurements": Doc("measurements", Level.ERROR, MEASUREMENTS),
     **{
         rule.ID: Doc(rule.ID, rule.LEVEL, inspect.cleandoc(rule.__doc__ or ""))
         for rule in CONFIGURABLE.values()

@@ -4,7 +4,8 @@ Coverage says what is measured; this says how it is going. A KPI with a
 target, a direction and measurements is reported when its newest measurement
 (by date) misses the target, or, with ``periods`` above 1, when that many
 newest measurements in a row all miss it, so one bad month need not raise the
-alarm. The finding is at the newest measurement; fix the service, or record
+alarm. The finding is at the newest measurement (at the KPI's target when that
+came from a measurement file, whose row it names); fix the service, or record
 the plan as an opportunity with this KPI in its ``kpis``.
 
 Options:
@@ -70,10 +71,17 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         if all(values.meets(kpi.measurements[i].value, kpi) is False for i in recent):
             last = kpi.measurements[recent[-1]]
             running = "" if periods == 1 else f" for {periods} periods in a row"
+            # A row of a measurement file is named; the finding stays on the KPI.
+            where = (
+                kpi.src.at("target")
+                if last.row is not None
+                else kpi.src.at("measurements", recent[-1])
+            )
+            source = f" ({last.row})" if last.row is not None else ""
             yield Finding(
-                kpi.src.at("measurements", recent[-1]),
+                where,
                 f"KPI '{kpi.id}' is off target{running}: {values.value(last.value, kpi)} on "
-                f"{last.date}, target {values.target(kpi)}",
+                f"{last.date}{source}, target {values.target(kpi)}",
                 "find what moves it, and plan an opportunity with this KPI in its kpis",
                 (kpi,),
             )
