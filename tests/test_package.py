@@ -93,7 +93,7 @@ def test_every_command_works_from_the_installed_wheel(
     }
     journeycode = str(bin_dir / "journeycode")
     shutil.copytree(ROOT / "maps", tmp_path / "maps")
-    assert "54 problems (0 errors, 16 warnings, 38 info) in 9 files." in _run(
+    assert "46 problems (0 errors, 21 warnings, 25 info) in 10 files." in _run(
         [journeycode, "check", "maps"], tmp_path, env
     )
     assert _run([journeycode, "render", "maps", "--out", "d"], tmp_path, env).startswith("13 ")
