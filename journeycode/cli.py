@@ -260,7 +260,7 @@ def render_command(
     cache_dir: Path | None,
     no_cache: bool,
 ) -> None:
-    """Draw the journey, blueprint, emotion and portfolio diagrams of PATH into --out."""
+    """Draw the canvas, journey, blueprint, emotion and portfolio diagrams of PATH into --out."""
     compiled = _compile(path)
     known = compiled.workspace.journey_by_id
     for journey_id in journey_ids:

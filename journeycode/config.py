@@ -25,6 +25,7 @@ from typing import Any
 from journeycode import loader
 from journeycode.discover import SETTINGS_FILE
 from journeycode.loader import Pointer
+from journeycode.model import BREAKDOWN
 from journeycode.problems import Level, WorkspaceError
 from journeycode.review.changes import KINDS as CHANGE_KINDS
 from journeycode.review.changes import Severity
@@ -47,7 +48,7 @@ class RuleSetting:
 
 
 # The columns of a measurements file: the first three are required.
-MEASUREMENT_COLUMNS = ("kpi", "period_end", "value", "journey", "stage", "channel", "segment")
+MEASUREMENT_COLUMNS = ("kpi", "period_end", "value", *BREAKDOWN)
 
 
 @dataclass(frozen=True)

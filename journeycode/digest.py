@@ -1,7 +1,8 @@
 """Digests of what a diagram or a page is made from, for the render caches.
 
 A journey's diagrams and page depend on its own file, on the catalog (every
-file's data but its journey), on the settings and on journeycode's own code. Hashing those
+file's data but its journey, and the KPIs' measurements, which may come from
+CSV exports), on the settings and on journeycode's own code. Hashing those
 inputs lets a rebuild skip building what has not changed, before any of it is
 built.
 """
@@ -50,7 +51,8 @@ class Inputs:
 
     def __init__(self, workspace: Workspace, settings: Any = None):
         catalog = [{k: v for k, v in f.data.items() if k != "journey"} for f in workspace.files]
-        self.catalog = of(code(), catalog, settings)
+        measured = [(k.id, k.measurements, k.breakdown) for k in workspace.kpis]
+        self.catalog = of(code(), catalog, measured, settings)
         self._files: dict[int, str] = {}
 
     def journey(self, journey: Journey) -> str:

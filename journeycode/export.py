@@ -11,7 +11,9 @@ The JSON manifest (``manifest_version`` 1) is the contract for other tools::
       "owners":   [{"id", "name", "contact", "description", "waive"}],
       "systems":  [{"id", "name", "description", "waive"}],
       "kpis":     [{"id", "name", "kind", "unit", "direction", "range", "target",
-                    "owner", "channels", "measurements": [{"date", "value"}], ...}],
+                    "owner", "channels", "measurements": [{"date", "value"}], ...,
+                    "status": "on target" | "off target" | null,
+                    "shown": {"target", "latest"}}],   # as every page writes them
       "journeys": [{"id", "name", "version", "status", "owner", "reviewed", "personas",
                     "stages": [{"id", "name", "goal", "owner", "kpis",
                                 "touchpoints": [{"id", "name", "channel", "owner",
@@ -34,10 +36,10 @@ import io
 import json
 from typing import Any
 
-from journeycode import __version__
+from journeycode import __version__, values
 from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
-from journeycode.model import Entity, Journey, Workspace
+from journeycode.model import Entity, Journey, Kpi, Workspace
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import json_document, mermaid_text
 from journeycode.report.coverage_report import json_report as coverage_json
@@ -89,6 +91,19 @@ def _plain(entity: Entity, skip: tuple[str, ...] = ()) -> dict[str, Any]:
     return data
 
 
+def _kpi(kpi: Kpi) -> dict[str, Any]:
+    """The KPI, its status and its numbers written the way the site writes them
+    (``≤ 7 min``, ``7 min 21 s``), for a dashboard that shows them as they are."""
+    data = _plain(kpi)
+    last = values.latest(kpi)
+    data["status"] = values.status(kpi)
+    data["shown"] = {
+        "target": values.target(kpi),
+        "latest": None if last is None else values.value(last.value, kpi),
+    }
+    return data
+
+
 def _journey(workspace: Workspace, journey: Journey) -> dict[str, Any]:
     data = _plain(journey, skip=("stages", "dropped_ids"))
     data["stages"] = []
@@ -114,7 +129,7 @@ def manifest(compiled: Compiled) -> str:
         "channels": [_plain(c) for c in workspace.channel_by_id.values()],
         "owners": [_plain(o) for o in workspace.owner_by_id.values()],
         "systems": [_plain(s) for s in workspace.system_by_id.values()],
-        "kpis": [_plain(k) for k in workspace.kpi_by_id.values()],
+        "kpis": [_kpi(k) for k in workspace.kpi_by_id.values()],
         "journeys": [_journey(workspace, j) for j in workspace.journey_by_id.values()],
         "problems": [problem_dict(p) for p in compiled.result.problems],
         "coverage": json.loads(coverage_json(coverage(workspace))),

@@ -29,13 +29,12 @@ from pathlib import Path
 
 from journeycode import loader
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
-from journeycode.model import Kpi, Measurement, Workspace
+from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Level, Problem
 from journeycode.suggest import did_you_mean
 
 RULE = "measurements"
 MAX_BYTES = 200 * 1024 * 1024
-_BREAKDOWN = MEASUREMENT_COLUMNS[3:]
 
 
 @dataclass
@@ -212,7 +211,7 @@ class _File:
         key = (kpi.id, date, *parts)
         first = self.seen.get(key)
         if first is not None:
-            named = zip(_BREAKDOWN, parts, strict=True)
+            named = zip(BREAKDOWN, parts, strict=True)
             self.problem(
                 line,
                 1,
@@ -227,7 +226,7 @@ class _File:
         )
 
     def parts(self, index: Mapping[str, int | None]) -> list[int | None]:
-        return [index[name] for name in _BREAKDOWN]
+        return [index[name] for name in BREAKDOWN]
 
 
 def _is_date(text: str) -> bool:

@@ -101,6 +101,10 @@ class System(Entity):
     description: str | None = None
 
 
+BREAKDOWN = ("journey", "stage", "channel", "segment")
+"""The fields of a :class:`Measurement` that break its KPI down."""
+
+
 @dataclass(frozen=True)
 class Measurement:
     date: str

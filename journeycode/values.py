@@ -95,10 +95,15 @@ def meets(number: float, kpi: Kpi) -> bool | None:
     return number <= kpi.target if kpi.direction == "lower" else number >= kpi.target
 
 
-def status(kpi: Kpi) -> Status | None:
-    """Whether the latest measurement is on target; None without data to say."""
-    last = latest(kpi)
-    good = None if last is None else meets(last.value, kpi)
+def judge(number: float, kpi: Kpi) -> Status | None:
+    """``on target`` or ``off target``; None without a target and a direction."""
+    good = meets(number, kpi)
     if good is None:
         return None
     return "on target" if good else "off target"
+
+
+def status(kpi: Kpi) -> Status | None:
+    """Whether the latest measurement is on target; None without data to say."""
+    last = latest(kpi)
+    return None if last is None else judge(last.value, kpi)

@@ -132,7 +132,8 @@ def test_journey_page_shows_its_diagrams(browser: object, site_url: str) -> None
     page = visit.page
     assert page.locator("h1").inner_text().rstrip("¶") == "Resolve a billing dispute"
     images = page.locator("article img")
-    assert images.count() == 3
+    assert images.count() == 4
+    assert images.first.get_attribute("src").endswith("billing-dispute.canvas.svg")
     for index in range(images.count()):
         size = images.nth(index).evaluate(
             "img => [img.complete, img.naturalWidth, img.naturalHeight]"
@@ -140,8 +141,44 @@ def test_journey_page_shows_its_diagrams(browser: object, site_url: str) -> None
         assert size[0] and size[1] > 0 and size[2] > 0, images.nth(index).get_attribute("src")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "journey-billing-dispute.png"), full_page=True)
-    page.locator("article img").first.screenshot(path=str(SCREENSHOTS / "journey-diagram.png"))
+    page.locator("article img").nth(1).screenshot(path=str(SCREENSHOTS / "journey-diagram.png"))
     visit.close()
+
+
+# Every text of a grid cell of the canvas, as the browser lays it out, and the cell's box.
+SPILLS = """() => {
+  const spills = [];
+  for (const node of document.querySelectorAll("g.node")) {
+    const cell = node.querySelector("polygon");
+    if (!cell) continue;
+    const box = cell.getBBox();
+    for (const text of node.querySelectorAll("text")) {
+      const t = text.getBBox();
+      if (t.x < box.x - 1 || t.x + t.width > box.x + box.width + 1 ||
+          t.y < box.y - 1 || t.y + t.height > box.y + box.height + 1) {
+        spills.push([text.textContent, t.x + t.width - (box.x + box.width)]);
+      }
+    }
+  }
+  return [document.querySelectorAll("g.node text").length, spills];
+}"""
+
+
+def test_canvas_text_stays_inside_its_cells(browser: object, site_url: str) -> None:
+    """The canvas sizes its cells from the wrapped text; drawn by Chromium with
+    its own fonts, no line of any sample journey runs out of its cell."""
+    page = browser.new_page(viewport={"width": 1760, "height": 1300})  # type: ignore[attr-defined]
+    for journey in WORKSPACE.journeys:
+        # The SVG itself, as a document: a page of the site would need a fetch.
+        response = page.goto(f"{site_url}/journeys/diagrams/{journey.id}.canvas.svg")
+        assert response is not None and response.ok
+        count, spills = page.evaluate(SPILLS)
+        assert count > 50
+        assert spills == [], (journey.id, spills)
+        if journey.id == "billing-dispute":
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SCREENSHOTS / "canvas-billing-dispute.png"))
+    page.close()
 
 
 @pytest.mark.parametrize(
@@ -304,8 +341,18 @@ def test_the_scorecard_shows_every_kpi_with_its_trend(browser: object, site_url:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "scorecard.png"), full_page=True)
     chart = _Visit(browser, f"{site_url}/journeys/kpis/aht/", width=1280)
-    circles = chart.page.locator("svg.jc-chart circle")
-    assert circles.count() == len(WORKSPACE.kpi_by_id["aht"].measurements)
-    chart.page.locator("svg.jc-chart").screenshot(path=str(SCREENSHOTS / "kpi-chart.png"))
+    aht = WORKSPACE.kpi_by_id["aht"]
+    charts = chart.page.locator("svg.jc-chart")
+    assert charts.count() == 2  # the KPI, then by channel
+    assert charts.first.locator("circle").count() == len(aht.measurements)
+    channels = {m.channel or "" for m in aht.breakdown}
+    assert charts.nth(1).locator("polyline").count() == len(channels) == 2
+    assert charts.nth(1).locator("circle").count() == len(aht.breakdown)
+    names = [WORKSPACE.channel_by_id[c].name for c in sorted(channels)]
+    assert all(
+        charts.nth(1).get_by_text(name, exact=True).count() == 1 for name in names
+    )  # the legend
+    charts.first.screenshot(path=str(SCREENSHOTS / "kpi-chart.png"))
+    charts.nth(1).screenshot(path=str(SCREENSHOTS / "kpi-chart-by-channel.png"))
     chart.close()
     visit.close()

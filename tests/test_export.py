@@ -31,6 +31,10 @@ def test_manifest_holds_the_resolved_model() -> None:
     assert "src" not in first
     assert document["problems"] and {"path", "line", "col"} <= set(document["problems"][0])
     assert document["coverage"]["version"] == 1
+    aht = next(k for k in document["kpis"] if k["id"] == "aht")
+    assert aht["target"] == 420 and aht["status"] == "off target"
+    assert aht["shown"] == {"target": "≤ 7 min", "latest": "7 min 21 s"}
+    assert {b.get("channel") for b in aht["breakdown"]} == {"agent-voice", "webchat"}
 
 
 def test_csv_has_a_row_per_touchpoint_and_persona() -> None:

@@ -93,10 +93,10 @@ def test_every_command_works_from_the_installed_wheel(
     }
     journeycode = str(bin_dir / "journeycode")
     shutil.copytree(ROOT / "maps", tmp_path / "maps")
-    assert "46 problems (0 errors, 21 warnings, 25 info) in 10 files." in _run(
+    assert "46 problems (0 errors, 21 warnings, 25 info) in 11 files." in _run(
         [journeycode, "check", "maps"], tmp_path, env
     )
-    assert _run([journeycode, "render", "maps", "--out", "d"], tmp_path, env).startswith("13 ")
+    assert _run([journeycode, "render", "maps", "--out", "d"], tmp_path, env).startswith("17 ")
     assert (tmp_path / "d" / "portfolio.svg").read_bytes().startswith(b"<?xml")
     _run([journeycode, "docs", "maps", "--out", "pages"], tmp_path, env)
     assert (tmp_path / "pages" / "rules.md").is_file()

@@ -147,7 +147,7 @@ def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
     assert first.returncode == second.returncode == 0, first.stderr
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
-    assert len(names) == 4 * 3 + 1
+    assert len(names) == 4 * len(render.JOURNEY_VIEWS) + 1
     for name in names:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
 
@@ -165,7 +165,7 @@ def test_a_second_render_runs_no_graphviz(tmp_path: Path, graphviz: Graphviz) ->
     env = {"JOURNEYCODE_DOT": str(script), "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}
     assert _render(tmp_path / "one", env=env).returncode == 0
     calls = log.read_text(encoding="utf-8").count("run")
-    assert calls == 4 * 2 + 1  # journey and blueprint per journey, and the portfolio
+    assert calls == 4 * 3 + 1  # canvas, journey and blueprint per journey, and the portfolio
     assert _render(tmp_path / "two", env=env).returncode == 0
     assert log.read_text(encoding="utf-8").count("run") == calls
     for path in (tmp_path / "one").iterdir():

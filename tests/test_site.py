@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from journeycode import render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.render.graphviz import Cache, Graphviz
@@ -82,7 +83,7 @@ def test_generator_makes_every_page() -> None:
     assert set(site.pages) == expected
     assert (
         len([a for a in site.assets if a.startswith("diagrams/")])
-        == 3 * len(workspace.journeys) + 1
+        == len(render.JOURNEY_VIEWS) * len(workspace.journeys) + 1
     )
     page = site.pages["billing-dispute.md"]
     assert "History is not available: the maps are not in a git repository." in page
@@ -195,6 +196,9 @@ journey:
   opportunities:
     - {{id: op, name: {q[4]}, description: {q[5]}, addresses: [pp]}}
 """,
+            # Each hostile text as a segment of an export: a series of the KPI's breakdown.
+            "measurements/export.csv": "kpi,period_end,segment,value\n"
+            + "".join(f'k,2026-10-31,"{t.replace(chr(34), chr(34) * 2)}",3\n' for t in HOSTILE),
         },
     )
     return maps
@@ -234,6 +238,13 @@ def test_hostile_text_is_shown_literally_in_the_built_html(tmp_path: Path) -> No
         seen += " ".join(parser.text)
     for text in HOSTILE:
         assert text in seen, text
+    # The segments, in the breakdown's chart (its legend and its points' titles).
+    html = (project / "site" / "journeys" / "kpis" / "k" / "index.html").read_text("utf-8")
+    chart = _Page()
+    chart.feed(html.split('<svg class="jc-chart"')[-1].split("</svg>")[0])
+    assert chart.attributes and all(name != "href" for _, name, _ in chart.attributes)
+    for text in HOSTILE:
+        assert " ".join(chart.text).count(text) == 2, text
     # The commit's author and subject, in the journey's history (git drops < > from names).
     assert "[a](javascript:alert(2)) {{ 8*8 }}" in seen
     assert "<script>alert(3)</script> [x](javascript:alert(3))" in seen
@@ -297,7 +308,7 @@ def test_rebuild_after_editing_one_map_renders_only_its_diagrams(tmp_path: Path)
         assert run.returncode == 0, run.stderr
         return len(log.read_text().splitlines()) - before
 
-    assert build() == 4 * 2 + 1
+    assert build() == 4 * 3 + 1
     assert build() == 0
     journey = project / "maps" / "journeys" / "onboarding.yaml"
     journey.write_text(
@@ -306,7 +317,16 @@ def test_rebuild_after_editing_one_map_renders_only_its_diagrams(tmp_path: Path)
         ),
         encoding="utf-8",
     )
-    assert build() == 2  # the onboarding journey and blueprint; nothing else changed
+    assert build() == 3  # the onboarding canvas, journey and blueprint; nothing else changed
+    # A new value in the measurements export: only the canvas that shows the KPI.
+    export = project / "maps" / "measurements" / "cx-dashboard-2026.csv"
+    rows = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = max(i for i, row in enumerate(rows) if row.startswith("save-rate,"))
+    rows[last] = rows[last].rsplit(",", 1)[0] + ",12.5\n"
+    export.write_text("".join(rows), encoding="utf-8")
+    assert build() == 1  # cancel-retention's canvas: save-rate is one of its stages' KPIs
+    page = (project / "site" / "journeys" / "cancel-retention" / "index.html").read_text("utf-8")
+    assert "12.5 %" in page  # the journey page's health strip too
 
 
 def test_cached_pages_build_the_same_site(tmp_path: Path) -> None:

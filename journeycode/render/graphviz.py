@@ -54,10 +54,12 @@ class Graphviz:
         stat = Path(self.program).stat()
         return f"{self.program}:{stat.st_size}:{stat.st_mtime_ns}"
 
-    def run(self, source: str, output_format: str) -> bytes:
+    def run(self, source: str, output_format: str, dpi: int | None = None) -> bytes:
+        # -Gdpi, not a dpi attribute in the source: in an SVG it would scale the drawing.
+        options = [f"-Gdpi={dpi}"] if dpi else []
         try:
             completed = subprocess.run(
-                [self.program, f"-T{output_format}"],
+                [self.program, f"-T{output_format}", *options],
                 input=source.encode("utf-8"),
                 capture_output=True,
                 timeout=TIMEOUT_SECONDS,
@@ -96,8 +98,10 @@ class Cache:
         if self.folder is not None and self.folder.is_dir():
             atomic.sweep(self.folder)
 
-    def key(self, graphviz: Graphviz, source: str, output_format: str) -> str:
-        return digest.of(graphviz.identity, output_format, source)
+    def key(
+        self, graphviz: Graphviz, source: str, output_format: str, dpi: int | None = None
+    ) -> str:
+        return digest.of(graphviz.identity, output_format, dpi, source)
 
     def get(self, key: str) -> bytes | None:
         if self.folder is None:

@@ -22,7 +22,16 @@ from journeycode import digest, kinds, quoting, render
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage, percent
-from journeycode.model import Entity, Journey, Kpi, Stage, Touchpoint, Workspace
+from journeycode.model import (
+    BREAKDOWN,
+    Entity,
+    Journey,
+    Kpi,
+    Measurement,
+    Stage,
+    Touchpoint,
+    Workspace,
+)
 from journeycode.problems import Problem
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import markdown_text
@@ -485,6 +494,8 @@ class _Context:
             "status": kpi_values.status(kpi),
             "trend": _trend(kpi),
             "chart": Markup(charts.chart(kpi)),
+            "breakdowns": self._breakdowns(kpi),
+            "range": kpi.range and " to ".join(kpi_values.value(n, kpi) for n in kpi.range),
             "target": kpi_values.target(kpi),
             "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
             "touchpoints": _by_journey(row for row in self.rows if kpi.id in row[2].kpis),
@@ -492,6 +503,39 @@ class _Context:
                 (j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis
             ],
         }
+
+    def _breakdowns(self, kpi: Kpi) -> list[dict[str, Any]]:
+        """The KPI's broken-down measurements: a chart and a table per way it is
+        broken down (by channel, by segment, by channel and segment …)."""
+        catalogs: dict[str, Mapping[str, Entity]] = {
+            "journey": self.workspace.journey_by_id,
+            "channel": self.workspace.channel_by_id,
+        }
+        ways: dict[tuple[str, ...], dict[str, list[Measurement]]] = {}
+        for m in kpi.breakdown:
+            parts = [(field, getattr(m, field)) for field in BREAKDOWN if getattr(m, field)]
+            label = " · ".join(
+                getattr(catalogs.get(field, {}).get(value), "name", value) for field, value in parts
+            )
+            way = ways.setdefault(tuple(field for field, _ in parts), {})
+            way.setdefault(label, []).append(m)
+        found = []
+        for fields, series in sorted(ways.items(), key=lambda item: (len(item[0]), item[0])):
+            ordered = sorted(series.items())
+            rows = []
+            for label, points in ordered:
+                last = max(points, key=lambda m: m.date)
+                status = kpi_values.judge(last.value, kpi)
+                rows.append((label, kpi_values.value(last.value, kpi), last.date, status))
+            found.append(
+                {
+                    "title": "By " + " and ".join(fields),
+                    "chart": Markup(charts.breakdown(kpi, ordered)),
+                    "rows": rows,
+                    "drawn": min(len(ordered), charts.SERIES),
+                }
+            )
+        return found
 
     def scorecard(self) -> dict[str, Any]:
         """Every KPI, off target first, then on target, then the ones without data."""
