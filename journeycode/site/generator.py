@@ -552,7 +552,8 @@ class _Context:
             rows.append(
                 {
                     "kpi": kpi,
-                    "latest": _latest(kpi),
+                    "latest": kpi_values.latest(kpi),
+                    "value": lambda number, kpi=kpi: kpi_values.value(number, kpi),
                     "target": kpi_values.target(kpi),
                     "status": kpi_values.status(kpi),
                     "change": change,
