@@ -46,14 +46,10 @@ def _fail(message: str, hint: str | None = None) -> NoReturn:
 
 
 def _today() -> datetime.date | None:
-    """JOURNEYCODE_TODAY pins "today" (stale-review) for reproducible runs."""
-    pinned = os.environ.get("JOURNEYCODE_TODAY")
-    if not pinned:
-        return None
     try:
-        return datetime.date.fromisoformat(pinned)
-    except ValueError:
-        _fail(f"JOURNEYCODE_TODAY={pinned!r} is not a date (YYYY-MM-DD)")
+        return compiler.pinned_today()
+    except WorkspaceError as error:
+        _fail(str(error))
 
 
 def _display(path: Path) -> str:
@@ -489,3 +485,13 @@ def schema_command(output: Path | None) -> None:
     """Print the JSON Schema of the map format (draft 2020-12), or write it to
     FILE (``-o .vscode/journeycode.schema.json``) for an editor to use."""
     _emit(output, schema.schema_text())
+
+
+@main.command("lsp")
+def lsp_command() -> None:
+    """Serve the rules to an editor: a language server on standard input and
+    output (diagnostics as you type, completion of ids, go to definition, find
+    references, hover, quick fixes, rename). See docs/editors.md."""
+    from journeycode.lsp.server import main as serve
+
+    serve()

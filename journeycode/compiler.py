@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-from collections.abc import Iterator
+import hashlib
+import os
+from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from journeycode.model import Workspace
 from journeycode.problems import Level, Problem, Result, WorkspaceError
 
 LOAD_RULE = "load"
+
+FileCache = MutableMapping[str, "tuple[loader.SourceFile, schema.Validation]"]
+"""Parsed and validated files by the digest of their name and bytes: a file
+whose bytes did not change is neither parsed nor validated again."""
 
 
 @dataclass(frozen=True)
@@ -46,12 +52,16 @@ def compile_workspace(
     *,
     today: datetime.date | None = None,
     max_bytes: int = loader.MAX_BYTES,
+    overlay: Mapping[Path, bytes] | None = None,
+    cache: FileCache | None = None,
 ) -> Compiled:
     """Read, validate and check every map below ``root``.
 
     ``display`` is how problems name the folder (default: ``root`` as given).
     A file that fails to load is reported and left out; in a file that fails
     validation only the entities at fault are left out of the model.
+    ``overlay`` holds files' unsaved text (an editor's), by path, read instead
+    of the disk; ``cache`` keeps parsed and validated files between runs.
     """
     if not root.exists():
         raise WorkspaceError(f"{root}: no such folder")
@@ -60,7 +70,7 @@ def compile_workspace(
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root)
     with _gc_paused():
-        return _compile(root, display_root, settings, today, max_bytes)
+        return _compile(root, display_root, settings, today, max_bytes, overlay or {}, cache)
 
 
 def _compile(
@@ -69,6 +79,8 @@ def _compile(
     settings: config.Config,
     today: datetime.date | None,
     max_bytes: int,
+    overlay: Mapping[Path, bytes],
+    cache: FileCache | None,
 ) -> Compiled:
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
@@ -85,7 +97,7 @@ def _compile(
             unparsed.append(None)
             continue
         try:
-            file = loader.read(candidate.path, candidate.display, max_bytes=max_bytes)
+            file, validation = _read(candidate, overlay, max_bytes, cache)
         except loader.LoadError as error:
             problems.append(
                 _load_problem(candidate.display, error.message, error.hint, error.line, error.col)
@@ -98,7 +110,6 @@ def _compile(
             )
             unparsed.append(None)
             continue
-        validation = schema.validate(file)
         problems.extend(validation.problems)
         loaded.append((file, validation.faults))
     workspace = resolve.build(root, loaded, unparsed)
@@ -108,6 +119,47 @@ def _compile(
     problems.extend(rules.run(workspace, settings, today or datetime.date.today()))
     files = [*(f.display for f in found), *exports.files]
     return Compiled(workspace, settings, Result.of(problems, files))
+
+
+def _read(
+    candidate: discover.Found,
+    overlay: Mapping[Path, bytes],
+    max_bytes: int,
+    cache: FileCache | None,
+) -> tuple[loader.SourceFile, schema.Validation]:
+    """One file parsed and validated, or taken from the cache by its bytes."""
+    raw = overlay.get(candidate.path)
+    if raw is None:
+        raw = loader.read_bytes(candidate.path, max_bytes)
+    elif len(raw) > max_bytes:
+        raise loader.LoadError(
+            loader.over_limit(len(raw), max_bytes), hint="split it into several files"
+        )
+    key = ""
+    if cache is not None:
+        key = hashlib.blake2b(
+            b"%s\0%s\0%s" % (str(candidate.path).encode(), candidate.display.encode(), raw),
+            digest_size=20,
+        ).hexdigest()
+        found = cache.get(key)
+        if found is not None:
+            return found
+    file = loader.from_bytes(candidate.path, candidate.display, raw)
+    done = file, schema.validate(file)
+    if cache is not None:
+        cache[key] = done
+    return done
+
+
+def pinned_today() -> datetime.date | None:
+    """JOURNEYCODE_TODAY pins "today" (stale-review) for reproducible runs."""
+    pinned = os.environ.get("JOURNEYCODE_TODAY")
+    if not pinned:
+        return None
+    try:
+        return datetime.date.fromisoformat(pinned)
+    except ValueError:
+        raise WorkspaceError(f"JOURNEYCODE_TODAY={pinned!r} is not a date (YYYY-MM-DD)") from None
 
 
 def check(root: Path, display: str | None = None, today: datetime.date | None = None) -> Result:

@@ -76,5 +76,9 @@ def _symlink(root: Path, display_root: str, rel: Path) -> Found:
 def _found(
     root: Path, display_root: str, rel: Path, refused: str | None = None, hint: str | None = None
 ) -> Found:
-    display = (Path(display_root) / rel).as_posix() if display_root else rel.as_posix()
-    return Found(root / rel, display, refused, hint)
+    return Found(root / rel, display(display_root, rel), refused, hint)
+
+
+def display(display_root: str, rel: Path) -> str:
+    """How problems name the file at ``rel`` below the workspace folder."""
+    return (Path(display_root) / rel).as_posix() if display_root else rel.as_posix()

@@ -418,9 +418,7 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
                 hint="keep only map files in the workspace",
             )
         if info.st_size > max_bytes:
-            raise LoadError(
-                _over_limit(info.st_size, max_bytes), hint="split it into several files"
-            )
+            raise LoadError(over_limit(info.st_size, max_bytes), hint="split it into several files")
         handle = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
@@ -430,12 +428,12 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise LoadError(
-            _over_limit(max(len(data), info.st_size), max_bytes), hint="split it into several files"
+            over_limit(max(len(data), info.st_size), max_bytes), hint="split it into several files"
         )
     return data
 
 
-def _over_limit(size: int, limit: int) -> str:
+def over_limit(size: int, limit: int) -> str:
     shown, allowed = f"{size / 1_048_576:.1f} MB", f"{limit / 1_048_576:.1f} MB"
     if shown == allowed:  # never "the file is 5.0 MB; the limit is 5.0 MB"
         shown, allowed = f"{size:,} bytes", f"{limit:,} bytes ({allowed})"
@@ -528,7 +526,12 @@ class SourceFile:
 def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
     """Read and parse one map file. Raises LoadError, with the file's bytes as
     ``source`` when they could be read, and OSError for I/O."""
-    raw = read_bytes(path, max_bytes)
+    return from_bytes(path, display, read_bytes(path, max_bytes))
+
+
+def from_bytes(path: Path, display: str, raw: bytes) -> SourceFile:
+    """Parse the bytes of one map file (read from disk, or an editor's unsaved
+    text). Raises LoadError, with ``raw`` as its ``source``."""
     try:
         data, positions = parse(_decode(raw))
     except LoadError as error:

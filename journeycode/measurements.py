@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import loader
+from journeycode import discover, loader
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Level, Problem
@@ -69,7 +69,7 @@ def read(root: Path, display_root: str, settings: Measurements, workspace: Works
         for m in kpi.measurements:
             seen[(kpi.id, m.date, None, None, None, None)] = _where(kpi)
     for path in files(root, settings):
-        display = f"{display_root}/{path.relative_to(root).as_posix()}".lstrip("/")
+        display = discover.display(display_root, path.relative_to(root))
         out.files.append(display)
         _File(display, settings, workspace, seen, out).read(path)
     return out
@@ -222,7 +222,16 @@ class _File:
             return
         self.seen[key] = f"{self.display}:{line}:1"
         self.out.rows.setdefault(kpi.id, []).append(
-            Measurement(date, value, journey, stage, channel, segment, f"{self.display}:{line}")
+            Measurement(
+                date,
+                value,
+                journey,
+                stage,
+                channel,
+                segment,
+                f"{self.display}:{line}",
+                self.col(line, k),
+            )
         )
 
     def parts(self, index: Mapping[str, int | None]) -> list[int | None]:

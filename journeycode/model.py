@@ -117,6 +117,8 @@ class Measurement:
     channel or segment; one without any of them is the KPI's own value."""
     row: str | None = None
     """``file:line`` of the measurement file's row; None for one written in the maps."""
+    kpi_col: int | None = None
+    """The column where that row names its KPI (an editor renames the id there too)."""
 
 
 @dataclass(frozen=True, eq=False)

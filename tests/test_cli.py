@@ -221,3 +221,17 @@ def test_min_level_filters_the_report_not_the_exit_code(
         if ": " in line and not line.startswith(" ")
     }
     assert levels <= {"error", "warning"}
+
+
+def test_a_measurement_file_is_named_by_its_full_path_under_an_absolute_folder(
+    tmp_path: Path,
+) -> None:
+    """Its rows' problems name it as the maps' are named: below the folder as given."""
+    maps = tmp_path / "maps"
+    (maps / "measurements").mkdir(parents=True)
+    (maps / "kpis.yaml").write_text(
+        "kpis:\n  - {id: aht, name: AHT, kind: operational, unit: seconds}\n", "utf-8"
+    )
+    (maps / "measurements" / "x.csv").write_text("kpi,period_end,value\nath,2026-10-31,1\n")
+    run = CliRunner(env=ENV).invoke(main, ["check", str(maps)])
+    assert f"{maps}/measurements/x.csv:2:1: error: unknown KPI 'ath'" in run.output

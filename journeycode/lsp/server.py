@@ -1,0 +1,456 @@
+"""``journeycode lsp``: the language server, over stdio, built on pygls.
+
+The workspace is compiled as ``journeycode check`` compiles it, with the
+editor's unsaved text in place of the files on disk, a short while after the
+last keystroke; parsed and validated files are kept by the digest of their
+bytes, so an edit parses and validates one file again and reruns the rules on
+the model. Diagnostics are published for every file of the workspace. The
+features (completion, definition, references, hover, code actions, rename)
+answer from the index of the last compile (:mod:`journeycode.lsp.index`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from journeycode import __version__, kinds, values
+from journeycode.compiler import Compiled, FileCache, compile_workspace, pinned_today
+from journeycode.lsp import cursor, edits
+from journeycode.lsp.index import Index, Key, Site, build, scope_of
+from journeycode.model import Entity, Kpi
+from journeycode.problems import Level, Problem, WorkspaceError
+
+DEBOUNCE_SECONDS = 0.1
+SOURCE = "journeycode"
+_LEVELS = {
+    Level.ERROR: types.DiagnosticSeverity.Error,
+    Level.WARNING: types.DiagnosticSeverity.Warning,
+    Level.INFO: types.DiagnosticSeverity.Information,
+}
+_TOKEN = re.compile(r"""(?:"[^"]*"?|'[^']*'?|[^\s,\]}#]+)""")
+
+
+class JourneyServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("journeycode", __version__)
+        self.root: Path | None = None
+        self.cache: FileCache = {}
+        self.compiled: Compiled | None = None
+        self.index: Index | None = None
+        self.published: set[str] = set()
+        self.dirty = True
+        self.pending: asyncio.TimerHandle | None = None
+        self.compiles = 0
+        self.options: Any = None
+
+    # --- compiling --------------------------------------------------------------------
+
+    def text(self, path: Path) -> str | None:
+        """A file's text: the editor's if it is open, else the disk's."""
+        document = self.workspace.text_documents.get(from_fs_path(str(path)) or "")
+        if document is not None:
+            return str(document.source)
+        try:
+            return path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def lines(self, path: Path) -> list[str]:
+        return (self.text(path) or "").splitlines()
+
+    def recompile(self) -> None:
+        """Compile the workspace with the open documents' text and publish."""
+        self.pending = None
+        if self.root is None:
+            return
+        overlay = {}
+        for uri, document in self.workspace.text_documents.items():
+            path = to_fs_path(uri)
+            if path is not None:
+                overlay[Path(path)] = document.source.encode("utf-8")
+        try:
+            compiled = compile_workspace(
+                self.root, str(self.root), today=pinned_today(), overlay=overlay, cache=self.cache
+            )
+        except WorkspaceError as error:
+            self.window_show_message(
+                types.ShowMessageParams(
+                    type=types.MessageType.Error, message=f"journeycode: {error}"
+                )
+            )
+            return
+        self.compiled = compiled
+        self.index = None  # built when a feature asks: typing needs only diagnostics
+        self.dirty = False
+        self.compiles += 1
+        self.publish(compiled.result.problems)
+
+    def soon(self) -> None:
+        """Recompile once the typing has paused."""
+        self.dirty = True
+        if self.pending is not None:
+            self.pending.cancel()
+        self.pending = asyncio.get_running_loop().call_later(DEBOUNCE_SECONDS, self.recompile)
+
+    def fresh(self) -> Index | None:
+        """The index, compiled again first if an edit is waiting."""
+        if self.dirty:
+            if self.pending is not None:
+                self.pending.cancel()
+            self.recompile()
+        if self.index is None and self.compiled is not None:
+            self.index = build(self.compiled.workspace, self.text)
+        return self.index
+
+    def publish(self, problems: Sequence[Problem]) -> None:
+        by_file: dict[str, list[types.Diagnostic]] = {}
+        for problem in problems:
+            path = Path(problem.path)
+            uri = from_fs_path(str(path)) or problem.path
+            by_file.setdefault(uri, []).append(self.diagnostic(path, problem))
+        for uri in self.published - by_file.keys():
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
+        for uri, diagnostics in by_file.items():
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+            )
+        self.published = set(by_file)
+
+    def diagnostic(self, path: Path, problem: Problem) -> types.Diagnostic:
+        lines = self.lines(path)
+        line, start = problem.line - 1, problem.col - 1
+        end = start
+        if 0 <= line < len(lines):
+            token = _TOKEN.match(lines[line], start)
+            end = token.end() if token and token.end() > start else len(lines[line])
+        message = problem.message + (f"\n{problem.hint}" if problem.hint else "")
+        return types.Diagnostic(
+            range=self.range(lines, line, start, line, end),
+            message=message,
+            severity=_LEVELS[problem.level],
+            code=problem.rule,
+            source=SOURCE,
+            data={"hint": problem.hint, "rule": problem.rule, "level": problem.level.value},
+        )
+
+    # --- positions --------------------------------------------------------------------
+
+    def range(
+        self, lines: Sequence[str], line: int, start: int, end_line: int, end: int
+    ) -> types.Range:
+        """A range in code points, in the client's units."""
+        span = types.Range(
+            start=types.Position(line=line, character=start),
+            end=types.Position(line=end_line, character=end),
+        )
+        return self.workspace.position_codec.range_to_client_units(lines, span)
+
+    def site_range(self, site: Site) -> types.Range:
+        col = site.col - 1
+        return self.range(
+            self.lines(site.path), site.line - 1, col, site.line - 1, col + site.length
+        )
+
+    def location(self, site: Site) -> types.Location:
+        return types.Location(uri=from_fs_path(str(site.path)) or "", range=self.site_range(site))
+
+    def at(self, uri: str, position: types.Position) -> tuple[Path, int, Site | None]:
+        """The file, the 0-based character (code points) and the id at a position."""
+        path = Path(to_fs_path(uri) or uri)
+        lines = self.lines(path)
+        here = self.workspace.position_codec.position_from_client_units(lines, position)
+        index = self.fresh()
+        site = index.at(path, here.line + 1, here.character + 1) if index else None
+        return path, here.character, site
+
+    def edit(self, changes: Sequence[edits.Edit]) -> types.WorkspaceEdit:
+        by_uri: dict[str, list[types.TextEdit]] = {}
+        for change in changes:
+            lines = self.lines(change.path)
+            span = self.range(lines, change.line, change.start, change.end_line, change.end)
+            uri = from_fs_path(str(change.path)) or str(change.path)
+            by_uri.setdefault(uri, []).append(types.TextEdit(range=span, new_text=change.text))
+        return types.WorkspaceEdit(changes=by_uri)
+
+    def journey_of(self, path: Path) -> str:
+        if self.compiled is None:
+            return ""
+        return next((j.id for j in self.compiled.workspace.journeys if j.src.file.path == path), "")
+
+
+server = JourneyServer()
+
+
+def _maps_folder(root: Path, options: Any) -> Path:
+    """The maps: ``initializationOptions.maps`` (relative to the workspace),
+    else the workspace's ``maps`` folder, else the workspace itself."""
+    maps = options.get("maps") if isinstance(options, dict) else None
+    if isinstance(maps, str):
+        return (root / maps).resolve()
+    return (root / "maps").resolve() if (root / "maps").is_dir() else root.resolve()
+
+
+@server.feature(types.INITIALIZED)
+def initialized(ls: JourneyServer, params: types.InitializedParams) -> None:
+    ls.root = _maps_folder(Path(ls.workspace.root_path or "."), ls.options)
+    ls.recompile()
+
+
+@server.feature(types.INITIALIZE)
+def initialize(ls: JourneyServer, params: types.InitializeParams) -> None:
+    ls.options = params.initialization_options
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def did_open(ls: JourneyServer, params: types.DidOpenTextDocumentParams) -> None:
+    ls.soon()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParams) -> None:
+    ls.soon()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+def did_save(ls: JourneyServer, params: types.DidSaveTextDocumentParams) -> None:
+    ls.dirty = True
+    ls.fresh()
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+async def did_close(ls: JourneyServer, params: types.DidCloseTextDocumentParams) -> None:
+    ls.soon()
+
+
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def watched(ls: JourneyServer, params: types.DidChangeWatchedFilesParams) -> None:
+    ls.soon()
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", ",", "["])
+)
+def completion(ls: JourneyServer, params: types.CompletionParams) -> types.CompletionList:
+    path = Path(to_fs_path(params.text_document.uri) or "")
+    lines = ls.lines(path)
+    here = ls.workspace.position_codec.position_from_client_units(lines, params.position)
+    found = cursor.at("\n".join(lines), here.line, here.character)
+    items: list[types.CompletionItem] = []
+    index = ls.fresh()
+    if found is None or index is None:
+        return types.CompletionList(is_incomplete=False, items=items)
+    span = ls.range(lines, here.line, found.start, here.line, here.character)
+    target = found.target
+    if target is not None:
+        scope = scope_of(target, ls.journey_of(path))
+        for ident, entity in sorted(index.ids(target, scope).items()):
+            items.append(
+                types.CompletionItem(
+                    label=ident,
+                    kind=types.CompletionItemKind.Reference,
+                    detail=_name(entity),
+                    documentation=getattr(entity, "description", None),
+                    text_edit=types.TextEdit(range=span, new_text=ident),
+                )
+            )
+    elif found.kind is not None:
+        for value, description in edits.choices(found.kind, found.field):
+            items.append(
+                types.CompletionItem(
+                    label=value,
+                    kind=types.CompletionItemKind.EnumMember,
+                    documentation=description,
+                    text_edit=types.TextEdit(range=span, new_text=value),
+                )
+            )
+    return types.CompletionList(is_incomplete=False, items=items)
+
+
+@server.feature(types.TEXT_DOCUMENT_DEFINITION)
+def definition(ls: JourneyServer, params: types.DefinitionParams) -> list[types.Location]:
+    _, _, site = ls.at(params.text_document.uri, params.position)
+    if site is None or ls.index is None:
+        return []
+    return [ls.location(s) for s in ls.index.definitions.get(site.key, ())]
+
+
+@server.feature(types.TEXT_DOCUMENT_REFERENCES)
+def references(ls: JourneyServer, params: types.ReferenceParams) -> list[types.Location]:
+    _, _, site = ls.at(params.text_document.uri, params.position)
+    if site is None or ls.index is None:
+        return []
+    found = ls.index.references.get(site.key, [])
+    if params.context.include_declaration:
+        found = [*ls.index.definitions.get(site.key, ()), *found]
+    return [ls.location(s) for s in found]
+
+
+@server.feature(types.TEXT_DOCUMENT_HOVER)
+def hover(ls: JourneyServer, params: types.HoverParams) -> types.Hover | None:
+    _, _, site = ls.at(params.text_document.uri, params.position)
+    if site is None or ls.index is None:
+        return None
+    entity = ls.index.entities.get(site.key)
+    text = _describe(ls, site.key, entity)
+    return types.Hover(
+        contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
+        range=ls.site_range(site),
+    )
+
+
+def _name(entity: Entity) -> str:
+    return str(getattr(entity, "name", "") or getattr(entity, "text", "") or entity.id)
+
+
+def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
+    """The entity at a hover: its name, kind and id, description, a KPI's
+    target and latest value, and where it is defined and used."""
+    kind, _, ident = key
+    label = kinds.KINDS[kind].label
+    if entity is None:
+        return f"{label} `{ident}`: not defined"
+    assert ls.index is not None and ls.root is not None
+    root = ls.root
+    # Ids match [a-z0-9-]+, so they are safe in a code span; all else is escaped.
+    lines = [f"**{_markdown(_name(entity))}** · {label} `{ident}`"]
+    description = getattr(entity, "description", None)
+    if description:
+        lines.append(_markdown(description))
+    if isinstance(entity, Kpi):
+        last = values.latest(entity)
+        facts = [f"target {values.target(entity) or 'none'}"]
+        if last is not None:
+            facts.append(f"latest {values.value(last.value, entity)} ({last.date})")
+        status = values.status(entity)
+        if status:
+            facts.append(status)
+        lines.append(_markdown(" · ".join(facts)))
+    used = ls.index.references.get(key, [])
+    defined = ls.index.definitions.get(key, [])
+    lines.append(_markdown("Defined in " + ", ".join(_where(root, s) for s in defined)))
+    if used:
+        shown = ", ".join(_where(root, s) for s in used[:8])
+        more = f" and {len(used) - 8} more" if len(used) > 8 else ""
+        lines.append(_markdown(f"Used {len(used)} time{'s' * (len(used) != 1)}: {shown}{more}"))
+    else:
+        lines.append("Not used anywhere")
+    return "\n\n".join(lines)
+
+
+def _markdown(text: str) -> str:
+    """Map text shown as text in a Markdown hover, not as markup."""
+    return re.sub(r"([\\`*_{}\[\]()#+!|<>&~])", r"\\\1", " ".join(text.split()))
+
+
+def _where(root: Path, site: Site) -> str:
+    return f"{_relative(root, site.path)}:{site.line}"
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root.parent).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+)
+def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    path = Path(to_fs_path(params.text_document.uri) or "")
+    text = ls.text(path) or ""
+    actions: list[types.CodeAction] = []
+    index = ls.fresh()
+    for diagnostic in params.context.diagnostics:
+        if diagnostic.source != SOURCE:
+            continue
+        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+        rule = str(diagnostic.code or data.get("rule", ""))
+        lines = text.splitlines()
+        start = ls.workspace.position_codec.position_from_client_units(
+            lines, diagnostic.range.start
+        )
+        end = ls.workspace.position_codec.position_from_client_units(lines, diagnostic.range.end)
+        fix = edits.did_you_mean(
+            path,
+            start.line + 1,
+            start.character + 1,
+            end.character - start.character,
+            data.get("hint"),
+        )
+        if fix is not None:
+            actions.append(_action(ls, f"Change to '{fix.text}'", [fix], diagnostic, True))
+        if diagnostic.severity == types.DiagnosticSeverity.Warning and rule:
+            waive = edits.waiver(path, text, start.line + 1, rule)
+            if waive is not None:
+                actions.append(
+                    _action(ls, f"Waive {rule} here, with a reason", [waive], diagnostic)
+                )
+        missing = (
+            edits.unknown_reference(diagnostic.message) if rule == "unknown-reference" else None
+        )
+        if missing is not None and index is not None and ls.compiled is not None:
+            kind, ident = missing
+            section = kinds.KINDS[kind].section
+            for file in ls.compiled.workspace.files:
+                if section in file.data:
+                    entry = edits.catalog_entry(file.path, ls.text(file.path) or "", kind, ident)
+                    if entry is not None:
+                        title = f"Create {kinds.KINDS[kind].label} '{ident}' in {file.path.name}"
+                        actions.append(_action(ls, title, [entry], diagnostic))
+                        break
+    return actions
+
+
+def _action(
+    ls: JourneyServer,
+    title: str,
+    changes: list[edits.Edit],
+    diagnostic: types.Diagnostic,
+    preferred: bool = False,
+) -> types.CodeAction:
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        edit=ls.edit(changes),
+        is_preferred=preferred or None,
+    )
+
+
+@server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+def prepare_rename(
+    ls: JourneyServer, params: types.PrepareRenameParams
+) -> types.PrepareRenamePlaceholder | None:
+    _, _, site = ls.at(params.text_document.uri, params.position)
+    if site is None:
+        return None
+    return types.PrepareRenamePlaceholder(range=ls.site_range(site), placeholder=site.key[2])
+
+
+@server.feature(types.TEXT_DOCUMENT_RENAME)
+def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+    _, _, site = ls.at(params.text_document.uri, params.position)
+    if site is None or ls.index is None:
+        return None
+    try:
+        changes = edits.rename(ls.index, site.key, params.new_name)
+    except edits.Refused as refused:
+        raise JsonRpcInvalidParams(str(refused)) from None
+    return ls.edit(changes)
+
+
+def main() -> None:
+    server.start_io()

@@ -1,0 +1,419 @@
+"""`journeycode lsp` end to end: a real client (pytest-lsp) over stdio, on a copy
+of the sample maps. Diagnostics as `check` finds them, following unsaved
+edits; completion, definition, references, hover, quick fixes and rename;
+and text that is not YAML, or is hostile, never brings the server down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import re
+import shutil
+import sys
+import tomllib
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pygls.uris import from_fs_path
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from journeycode.compiler import compile_workspace
+from tests.conftest import ROOT
+from tests.test_fuzz import NASTY
+
+pytestmark = [pytest.mark.slow, pytest.mark.asyncio(loop_scope="function")]
+TODAY = "2026-11-01"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "maps", tmp_path / "maps")
+    return tmp_path
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "journeycode", "lsp"],
+        server_env={"JOURNEYCODE_TODAY": TODAY, "PYTHONUTF8": "1"},
+    )
+)
+async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[None]:
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=from_fs_path(str(workspace)),
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _uri(path: Path) -> str:
+    return from_fs_path(str(path)) or ""
+
+
+def _doc(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri=uri)
+
+
+async def _until(check: Callable[[], bool], seconds: float = 20) -> None:
+    for _ in range(int(seconds / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+Found = list[tuple[str, int, int, str, str]]
+
+
+def _expected(folder: Path) -> Found:
+    """What `journeycode check` finds: file, line, column, rule and message."""
+    today = datetime.date.fromisoformat(TODAY)
+    compiled = compile_workspace(folder, str(folder), today=today)
+    return sorted((p.path, p.line, p.col, p.rule, p.message) for p in compiled.result.problems)
+
+
+def _published(client: LanguageClient) -> Found:
+    return sorted(
+        (
+            uri.removeprefix("file://"),
+            d.range.start.line + 1,
+            d.range.start.character + 1,
+            str(d.code),
+            d.message.split("\n")[0],
+        )
+        for uri, diagnostics in client.diagnostics.items()
+        for d in diagnostics
+    )
+
+
+async def _open(client: LanguageClient, path: Path) -> str:
+    uri = _uri(path)
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(
+                uri=uri, language_id="yaml", version=1, text=path.read_text("utf-8")
+            )
+        )
+    )
+    return uri
+
+
+def _change(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def _position(path: Path, text: str, after: str) -> types.Position:
+    """In the first line holding ``text``, the position just after its first
+    ``len(after)`` characters (ASCII text)."""
+    lines = path.read_text("utf-8").splitlines()
+    for number, line in enumerate(lines):
+        if text in line:
+            return types.Position(line=number, character=line.index(text) + len(after))
+    raise AssertionError(text)
+
+
+async def test_diagnostics_are_those_of_check(client: LanguageClient, workspace: Path) -> None:
+    """Every problem `journeycode check` reports, at its line and column, with
+    its rule; the waived ones are not there."""
+    maps = (workspace / "maps").resolve()
+    expected = _expected(maps)
+    await _until(lambda: _published(client) == expected)
+    assert len(expected) == 46
+    levels = {d.severity for ds in client.diagnostics.values() for d in ds}
+    assert levels == {types.DiagnosticSeverity.Warning, types.DiagnosticSeverity.Information}
+
+
+async def test_diagnostics_follow_unsaved_edits(client: LanguageClient, workspace: Path) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    original = path.read_text("utf-8")
+    _change(client, uri, 2, original.replace("channel: webchat", "channel: web-chat"))
+
+    def broken() -> list[types.Diagnostic]:
+        return [d for d in client.diagnostics.get(uri, []) if d.code == "unknown-reference"]
+
+    await _until(lambda: len(broken()) == 1)
+    diagnostic = broken()[0]
+    assert diagnostic.severity == types.DiagnosticSeverity.Error
+    assert diagnostic.message == "unknown channel 'web-chat'\ndid you mean 'webchat'?"
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (96, 19)
+    assert diagnostic.range.end.character == 19 + len("web-chat")
+    assert path.read_text("utf-8") == original  # nothing was written
+    _change(client, uri, 3, original)
+    await _until(lambda: not broken())
+
+
+async def test_completion_offers_the_catalogs_ids(client: LanguageClient, workspace: Path) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    at = _position(path, "channel: webchat", "channel: ")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=_doc(uri), position=at)
+    )
+    assert isinstance(result, types.CompletionList)
+    channels = compile_workspace(workspace / "maps").workspace.channels
+    assert {i.label for i in result.items} == {c.id for c in channels}
+    webchat = next(i for i in result.items if i.label == "webchat")
+    assert webchat.detail == "Live chat (agent)"
+    # A closed list: the values with the field's description.
+    catalog = (workspace / "maps" / "catalog" / "channels.yaml").resolve()
+    uri = await _open(client, catalog)
+    at = _position(catalog, "mode: assisted", "mode: ")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(text_document=_doc(uri), position=at)
+    )
+    assert isinstance(result, types.CompletionList)
+    assert [i.label for i in result.items] == ["self-service", "automated", "assisted"]
+    assert "Who serves the customer" in str(result.items[0].documentation)
+
+
+async def test_definition_references_and_hover(client: LanguageClient, workspace: Path) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    at = _position(path, "channel: webchat", "channel: we")
+    found = await client.text_document_definition_async(
+        types.DefinitionParams(text_document=_doc(uri), position=at)
+    )
+    assert isinstance(found, list) and len(found) == 1
+    assert found[0].uri.endswith("/maps/catalog/channels.yaml")
+    assert found[0].range.start.line == 27
+    used = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=_doc(uri),
+            position=at,
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert used is not None
+    written = sum(
+        p.read_text("utf-8").count("webchat") for p in (workspace / "maps").rglob("*.yaml")
+    )
+    assert len(used) == written  # every place the id is written, and only those
+    kpi = _position(path, "kpis: [fcr, aht", "kpis: [fcr, a")
+    shown = await client.text_document_hover_async(
+        types.HoverParams(text_document=_doc(uri), position=kpi)
+    )
+    assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+    text = shown.contents.value.replace("\\", "")  # as Markdown shows it
+    assert "Average handle time" in text and "target ≤ 7 min" in text
+    assert "latest 7 min 21 s (2026-10-31)" in text and "off target" in text
+    uses = sum(
+        len(re.findall(r"\baht\b", p.read_text("utf-8")))
+        for p in (workspace / "maps" / "journeys").glob("*.yaml")
+    ) + sum(  # and the rows of the exports
+        p.read_text("utf-8").count("\naht,") for p in (workspace / "maps").rglob("*.csv")
+    )
+    assert f"Used {uses} times" in text
+
+
+async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    original = path.read_text("utf-8")
+    _change(client, uri, 2, original.replace("channel: webchat", "channel: web-chat"))
+    await _until(
+        lambda: any(d.code == "unknown-reference" for d in client.diagnostics.get(uri, []))
+    )
+    diagnostics = list(client.diagnostics[uri])
+    typo = next(d for d in diagnostics if d.code == "unknown-reference")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=_doc(uri),
+            range=typo.range,
+            context=types.CodeActionContext(diagnostics=[typo]),
+        )
+    )
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles == ["Change to 'webchat'", "Create channel 'web-chat' in channels.yaml"]
+    fix = actions[0]
+    assert isinstance(fix, types.CodeAction) and fix.edit and fix.edit.changes
+    assert [e.new_text for e in fix.edit.changes[uri]] == ["webchat"]
+    create = actions[1]
+    assert isinstance(create, types.CodeAction) and create.edit and create.edit.changes
+    (edit,) = next(iter(create.edit.changes.values()))
+    assert edit.new_text.startswith("  - id: web-chat\n    name: Web chat\n    type: voice")
+    # A warning can be waived where it is, with a reason to write.
+    warning = next(
+        d for ds in client.diagnostics.values() for d in ds if d.code == "context-handoff"
+    )
+    warned = next(u for u, ds in client.diagnostics.items() if warning in ds)
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=_doc(warned),
+            range=warning.range,
+            context=types.CodeActionContext(diagnostics=[warning]),
+        )
+    )
+    assert actions is not None
+    waive = next(a for a in actions if isinstance(a, types.CodeAction))
+    assert waive.title == "Waive context-handoff here, with a reason"
+    assert waive.edit and waive.edit.changes
+    (entry,) = waive.edit.changes[warned]
+    # After the touchpoint's last line (escalates_to, line 33), at its keys' indentation.
+    assert (entry.range.start.line, entry.range.start.character) == (33, 0)
+    assert entry.new_text == (
+        '          waive:\n            context-handoff: "why this is acceptable"\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "before", "old", "new", "files", "taken"),
+    [
+        (
+            "channel: webchat",
+            "channel: web",
+            "webchat",
+            "live-chat",
+            {"catalog/channels.yaml", "catalog/personas.yaml", "catalog/kpis.yaml"},
+            "a channel 'email' already exists",
+        ),
+        (
+            "kpis: [fcr, aht",
+            "kpis: [fcr, a",
+            "aht",
+            "handle-time",
+            {
+                "catalog/kpis.yaml",
+                "journeys/onboarding.yaml",
+                "measurements/cx-dashboard-2026.csv",
+                "measurements/by-channel-and-segment-2026.csv",
+            },
+            "a KPI 'fcr' already exists",
+        ),
+    ],
+    ids=["channel", "kpi with measurement exports"],
+)
+async def test_rename_changes_every_file_and_refuses_a_taken_id(
+    client: LanguageClient,
+    workspace: Path,
+    line: str,
+    before: str,
+    old: str,
+    new: str,
+    files: set[str],
+    taken: str,
+) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    at = _position(path, line, before)
+    edit = await client.text_document_rename_async(
+        types.RenameParams(text_document=_doc(uri), position=at, new_name=new)
+    )
+    assert edit is not None and edit.changes
+    assert files <= {u.rsplit("/maps/", 1)[1] for u in edit.changes}
+    # Applied, the maps check exactly as before.
+    problems = _expected((workspace / "maps").resolve())
+    for target, changes in edit.changes.items():
+        file = Path(target.removeprefix("file://"))
+        lines = file.read_text("utf-8").splitlines(keepends=True)
+        for change in sorted(changes, key=lambda c: c.range.start.character, reverse=True):
+            number = change.range.start.line
+            start, end = change.range.start.character, change.range.end.character
+            assert lines[number][start:end] == old
+            lines[number] = lines[number][:start] + change.new_text + lines[number][end:]
+        file.write_text("".join(lines), "utf-8")
+    after = _expected((workspace / "maps").resolve())
+    # The same problems, where they were; a message that names the id names it anew.
+    assert [p[:4] for p in after] == [p[:4] for p in problems]
+    assert not any(old in p.read_text("utf-8").split() for p in (workspace / "maps").rglob("*.*"))
+    with pytest.raises(Exception, match=taken):
+        await client.text_document_rename_async(
+            types.RenameParams(text_document=_doc(uri), position=at, new_name=taken.split("'")[1])
+        )
+
+
+async def test_broken_and_hostile_text_never_brings_the_server_down(
+    client: LanguageClient, workspace: Path
+) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    original = path.read_text("utf-8")
+    lines = original.splitlines(keepends=True)
+    version = 1
+    for value in NASTY:
+        for line in (96, 5):  # a reference, and the journey's name
+            version += 1
+            mutated = [*lines]
+            key = mutated[line].split(":", 1)[0]
+            mutated[line] = f"{key}: {value}\n"
+            _change(client, uri, version, "".join(mutated))
+            position = types.Position(line=line, character=len(key) + 2)
+            await client.text_document_hover_async(
+                types.HoverParams(text_document=_doc(uri), position=position)
+            )
+            await client.text_document_completion_async(
+                types.CompletionParams(text_document=_doc(uri), position=position)
+            )
+    for cut in (10, 200, 2000, len(original) // 2):
+        version += 1
+        _change(client, uri, version, original[:cut])
+    version += 1
+    _change(client, uri, version, original)
+    expected = _expected((workspace / "maps").resolve())
+    await _until(lambda: _published(client) == expected)
+    assert client.error is None
+
+
+def _documented_commands() -> list[tuple[str, list[str]]]:
+    """The server command of each editor's settings in docs/editors.md."""
+    text = (ROOT / "docs" / "editors.md").read_text("utf-8")
+    blocks = re.findall(r"```(\w+)\n(.*?)```", text, re.DOTALL)
+    found = []
+    for language, body in blocks:
+        if language == "json":
+            settings = json.loads(body)
+            found.append(
+                (
+                    "VS Code",
+                    [settings["glspc.server.command"], *settings["glspc.server.commandArguments"]],
+                )
+            )
+            assert settings["glspc.server.languageId"] == ["yaml"]
+        elif language == "lua":
+            cmd = re.search(r"cmd = \{ (.*?) \}", body)
+            assert cmd is not None and 'filetypes = { "yaml" }' in body
+            found.append(("Neovim", json.loads(f"[{cmd.group(1)}]")))
+        elif language == "toml":
+            settings = tomllib.loads(body)
+            server = settings["language-server"]["journeycode"]
+            assert "journeycode" in settings["language"][0]["language-servers"]
+            found.append(("Helix", [server["command"], *server["args"]]))
+    return found
+
+
+async def test_the_documented_editor_settings_start_the_server(workspace: Path) -> None:
+    """Each editor's settings in docs/editors.md name a command that, run as
+    the editor runs it, serves the workspace's diagnostics to a real client."""
+    commands = _documented_commands()
+    assert [editor for editor, _ in commands] == ["VS Code", "Neovim", "Helix"]
+    expected = _expected((workspace / "maps").resolve())
+    for _, command in commands:
+        program = Path(sys.executable).with_name(command[0])  # on PATH in the venv
+        config = ClientServerConfig(
+            server_command=[str(program), *command[1:]],
+            server_env={"JOURNEYCODE_TODAY": TODAY},
+        )
+        client = await config.start()
+        assert isinstance(client, LanguageClient)
+        await client.initialize_session(
+            types.InitializeParams(
+                capabilities=client_capabilities("neovim"),
+                root_uri=from_fs_path(str(workspace)),
+            )
+        )
+        await _until(lambda client=client: _published(client) == expected)  # type: ignore[misc]
+        await client.shutdown_session()
+        await client.stop()
