@@ -13,8 +13,10 @@ item of the shapes in :mod:`benchmarks.scaling` at two sizes, and, for the
 site, a full ``mkdocs build`` of a 100-journey portfolio against a rebuild
 after editing one map (target ≤ 15%), and serial against parallel diagram
 rendering; ``diff`` of two 300-journey portfolios, 30 journeys changed, against
-one ``check`` (target ≤ 2.5); and the time a 100,000-row measurement file adds
-to a check (target: well under a second). Each time is the median of ``--repeat`` runs.
+one ``check`` (target ≤ 2.5); the time a 100,000-row measurement file adds
+to a check (target: well under a second); and the language server's latency
+from a one-character edit to its diagnostics on 300 journeys (target ≤ 150 ms).
+Each time is the median of ``--repeat`` runs.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks import portfolio, scaling
+from benchmarks import editing, portfolio, scaling
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -186,6 +188,21 @@ def measurement_rows(rows: int, repeat: int, work: Path) -> None:
     )
 
 
+def editor(journeys: int, touchpoints: int, edits: int, work: Path) -> None:
+    """The language server on a portfolio: one-character edits to diagnostics."""
+    folder = work / f"editing-{journeys}"
+    files = portfolio.write(folder / "maps", journeys, touchpoints)
+    journey = next(f for f in files if f.parent.name == "journeys")
+    print(f"\neditor: journeycode lsp on {journeys} journeys of {touchpoints} touchpoints\n")
+    first, typed = editing.latency(folder, journey, edits)
+    print(f"  first diagnostics {first:.2f} s after start")
+    verdict = "met" if typed <= 0.150 else "NOT MET"
+    print(
+        f"  one-character edit to diagnostics: median {1000 * typed:.0f} ms of {edits} edits "
+        f"(target ≤ 150 ms: {verdict})"
+    )
+
+
 def shapes(work: Path, scale: float, repeat: int) -> None:
     print(f"\nshapes: ms per 1,000 items at two sizes, best of {repeat} (linear: ratio ≤ 1.3)\n")
     for row in scaling.run(work / "shapes", scale, repeat):
@@ -261,6 +278,9 @@ def main() -> None:
     parser.add_argument(
         "--shape-scale", type=float, default=1.0, help="scales the sizes of the shapes; 0 skips"
     )
+    parser.add_argument(
+        "--editor-journeys", type=int, default=300, help="the language server's row; 0 skips"
+    )
     parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
     args = parser.parse_args()
     if args.quick:
@@ -268,6 +288,7 @@ def main() -> None:
         args.diff_journeys, args.diff_changed = 6, 2
         args.measurement_rows = 1000
         args.shape_scale = 0.02
+        args.editor_journeys = 3
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
         check_sizes(
@@ -281,6 +302,8 @@ def main() -> None:
             review(args.diff_journeys, args.touchpoints, args.diff_changed, args.repeat, work)
         if args.measurement_rows:
             measurement_rows(args.measurement_rows, args.repeat, work)
+        if args.editor_journeys:
+            editor(args.editor_journeys, args.touchpoints, 5 if args.quick else 21, work)
         if args.shape_scale:
             shapes(work, args.shape_scale, args.repeat)
         if args.site_journeys:

@@ -46,7 +46,7 @@ class JourneyServer(LanguageServer):
         self.cache: FileCache = {}
         self.compiled: Compiled | None = None
         self.index: Index | None = None
-        self.published: set[str] = set()
+        self.published: dict[str, list[types.Diagnostic]] = {}
         self.dirty = True
         self.pending: asyncio.TimerHandle | None = None
         self.compiles = 0
@@ -112,23 +112,33 @@ class JourneyServer(LanguageServer):
         return self.index
 
     def publish(self, problems: Sequence[Problem]) -> None:
+        """Diagnostics for every file whose diagnostics changed, and for every
+        open one (its editor waits for them after an edit)."""
+        lines: dict[Path, list[str]] = {}
         by_file: dict[str, list[types.Diagnostic]] = {}
         for problem in problems:
             path = Path(problem.path)
+            if path not in lines:
+                lines[path] = self.lines(path)
             uri = from_fs_path(str(path)) or problem.path
-            by_file.setdefault(uri, []).append(self.diagnostic(path, problem))
-        for uri in self.published - by_file.keys():
+            by_file.setdefault(uri, []).append(self.diagnostic(lines[path], problem))
+        for uri in self.published.keys() - by_file.keys():
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
+        opened = self.workspace.text_documents.keys()
         for uri, diagnostics in by_file.items():
+            if uri in opened or self.published.get(uri) != diagnostics:
+                self.text_document_publish_diagnostics(
+                    types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+                )
+        for uri in opened - by_file.keys() - self.published.keys():
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
-        self.published = set(by_file)
+        self.published = by_file
 
-    def diagnostic(self, path: Path, problem: Problem) -> types.Diagnostic:
-        lines = self.lines(path)
+    def diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
         line, start = problem.line - 1, problem.col - 1
         end = start
         if 0 <= line < len(lines):
