@@ -155,28 +155,33 @@ async def test_diagnostics_follow_unsaved_edits(client: LanguageClient, workspac
     await _until(lambda: not broken())
 
 
-async def test_completion_offers_the_catalogs_ids(client: LanguageClient, workspace: Path) -> None:
-    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+async def _complete(
+    client: LanguageClient, path: Path, line: str, before: str
+) -> list[types.CompletionItem]:
     uri = await _open(client, path)
-    at = _position(path, "channel: webchat", "channel: ")
     result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=_doc(uri), position=at)
+        types.CompletionParams(text_document=_doc(uri), position=_position(path, line, before))
     )
     assert isinstance(result, types.CompletionList)
-    channels = compile_workspace(workspace / "maps").workspace.channels
-    assert {i.label for i in result.items} == {c.id for c in channels}
-    webchat = next(i for i in result.items if i.label == "webchat")
+    return list(result.items)
+
+
+async def test_completion_offers_the_ids_that_fit(client: LanguageClient, workspace: Path) -> None:
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    sample = compile_workspace(workspace / "maps").workspace
+    items = await _complete(client, path, "channel: webchat", "channel: ")
+    assert {i.label for i in items} == {c.id for c in sample.channels}
+    webchat = next(i for i in items if i.label == "webchat")
     assert webchat.detail == "Live chat (agent)"
+    # A touchpoint escalates to a touchpoint of its own journey.
+    items = await _complete(client, path, "escalates_to: [billing-agent-call, b", "escalates_to: [")
+    journey = sample.journey_by_id["billing-dispute"]
+    assert {i.label for i in items} == {tp.id for _, tp in journey.touchpoints()}
     # A closed list: the values with the field's description.
     catalog = (workspace / "maps" / "catalog" / "channels.yaml").resolve()
-    uri = await _open(client, catalog)
-    at = _position(catalog, "mode: assisted", "mode: ")
-    result = await client.text_document_completion_async(
-        types.CompletionParams(text_document=_doc(uri), position=at)
-    )
-    assert isinstance(result, types.CompletionList)
-    assert [i.label for i in result.items] == ["self-service", "automated", "assisted"]
-    assert "Who serves the customer" in str(result.items[0].documentation)
+    items = await _complete(client, catalog, "mode: assisted", "mode: ")
+    assert [i.label for i in items] == ["self-service", "automated", "assisted"]
+    assert "Who serves the customer" in str(items[0].documentation)
 
 
 async def test_definition_references_and_hover(client: LanguageClient, workspace: Path) -> None:
@@ -218,6 +223,21 @@ async def test_definition_references_and_hover(client: LanguageClient, workspace
     assert f"Used {uses} times" in text
 
 
+async def _actions(
+    client: LanguageClient, uri: str, diagnostic: types.Diagnostic
+) -> list[types.Command | types.CodeAction]:
+    """The code actions the server offers for one of its diagnostics."""
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=_doc(uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic]),
+        )
+    )
+    assert actions is not None
+    return list(actions)
+
+
 async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
     uri = await _open(client, path)
@@ -228,14 +248,7 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     )
     diagnostics = list(client.diagnostics[uri])
     typo = next(d for d in diagnostics if d.code == "unknown-reference")
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=_doc(uri),
-            range=typo.range,
-            context=types.CodeActionContext(diagnostics=[typo]),
-        )
-    )
-    assert actions is not None
+    actions = await _actions(client, uri, typo)
     titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
     assert titles == ["Change to 'webchat'", "Create channel 'web-chat' in channels.yaml"]
     fix = actions[0]
@@ -250,14 +263,7 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
         d for ds in client.diagnostics.values() for d in ds if d.code == "context-handoff"
     )
     warned = next(u for u, ds in client.diagnostics.items() if warning in ds)
-    actions = await client.text_document_code_action_async(
-        types.CodeActionParams(
-            text_document=_doc(warned),
-            range=warning.range,
-            context=types.CodeActionContext(diagnostics=[warning]),
-        )
-    )
-    assert actions is not None
+    actions = await _actions(client, warned, warning)
     waive = next(a for a in actions if isinstance(a, types.CodeAction))
     assert waive.title == "Waive context-handoff here, with a reason"
     assert waive.edit and waive.edit.changes

@@ -223,12 +223,11 @@ def initialize(ls: JourneyServer, params: types.InitializeParams) -> None:
 
 
 @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-async def did_open(ls: JourneyServer, params: types.DidOpenTextDocumentParams) -> None:
-    ls.soon()
-
-
 @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-async def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParams) -> None:
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+async def changed(ls: JourneyServer, params: Any) -> None:
+    """A document opened, edited or closed, or a file changed on disk."""
     ls.soon()
 
 
@@ -236,16 +235,6 @@ async def did_change(ls: JourneyServer, params: types.DidChangeTextDocumentParam
 def did_save(ls: JourneyServer, params: types.DidSaveTextDocumentParams) -> None:
     ls.dirty = True
     ls.fresh()
-
-
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-async def did_close(ls: JourneyServer, params: types.DidCloseTextDocumentParams) -> None:
-    ls.soon()
-
-
-@server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-async def watched(ls: JourneyServer, params: types.DidChangeWatchedFilesParams) -> None:
-    ls.soon()
 
 
 @server.feature(

@@ -207,6 +207,19 @@ class _Canvas:
         self.graph.add_node(pydot.Node(name, pos=_pos(x, y), **{**defaults, **attributes}))
         return name
 
+    def dot(self, x: float, y: float, color: str, inches: float) -> str:
+        """A filled circle, its centre at (x, y)."""
+        return self.point(
+            x,
+            y,
+            shape="circle",
+            width=f"{inches:g}",
+            fixedsize="true",
+            style="filled",
+            fillcolor=color,
+            color="white",
+        )
+
     def line(self, start: str, end: str, **attributes: Any) -> None:
         self.graph.add_edge(pydot.Edge(start, end, **attributes))
 
@@ -426,17 +439,7 @@ def _emotion_row(page: _Canvas, stages: tuple[Stage, ...], top: float) -> None:
                     color=color + "55",
                     penwidth="5",
                 )
-            mean = sum(felt) / len(felt)
-            dot = page.point(
-                x,
-                _emotion_y(top, mean),
-                shape="circle",
-                width="0.11",
-                fixedsize="true",
-                style="filled",
-                fillcolor=color,
-                color="white",
-            )
+            dot = page.dot(x, _emotion_y(top, sum(felt) / len(felt)), color, 0.11)
             if previous is not None:
                 page.line(previous, dot, color=color, penwidth="2.5")
             previous = dot
@@ -464,16 +467,7 @@ def _legend(page: _Canvas, top: float) -> None:
         if x + 30 + _advance(name) > page.width - PAD:
             x, y = left, y + line
         page.line(page.point(x, y), page.point(x + 22, y), color=color, penwidth="2.5")
-        page.point(
-            x + 11,
-            y,
-            shape="circle",
-            width="0.09",
-            fixedsize="true",
-            style="filled",
-            fillcolor=color,
-            color="white",
-        )
+        page.dot(x + 11, y, color, 0.09)
         x = page.text(x + 28, y, name) + 14
     note = Text(
         "Emotion: per persona, the mean of the touchpoints used in a stage (they are "
