@@ -84,14 +84,17 @@ def _references(
     part left out for a schema error, a file that could not be read)."""
     for ref, index, ident in kinds.references(entity):
         target = kinds.KINDS[ref.target]
-        at = entity.src.at(ref.field) if index is None else entity.src.at(ref.field, index)
         if target.shared:
-            if ident not in defined[target.name] and not workspace.may_define(target.name, ident):
-                yield _unknown(at, target.label, ident, defined[target.name])
-        elif ident not in local[target.name]:
+            if ident in defined[target.name] or workspace.may_define(target.name, ident):
+                continue
+            known, where = defined[target.name], ""
+        elif ident in local[target.name]:
+            continue
+        else:
             assert journey is not None
-            where = f" in journey '{journey.id}'"
-            yield _unknown(at, target.label, ident, local[target.name], where)
+            known, where = local[target.name], f" in journey '{journey.id}'"
+        at = entity.src.at(ref.field) if index is None else entity.src.at(ref.field, index)
+        yield _unknown(at, target.label, ident, known, where)
 
 
 def _unknown(src: Src, label: str, ident: str, known: Collection[str], where: str = "") -> Finding:
