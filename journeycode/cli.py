@@ -19,6 +19,7 @@ import click
 
 from journeycode import __version__, atomic, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
+from journeycode.filecache import DiskCache
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import REPORTERS, text
@@ -58,10 +59,14 @@ def _display(path: Path) -> str:
 
 
 def _compile(path: Path) -> compiler.Compiled:
+    """The workspace at ``path``, its unchanged files taken from the file cache."""
+    cache = DiskCache(default_cache_dir(), path)
     try:
-        return compiler.compile_workspace(path, _display(path), today=_today())
+        compiled = compiler.compile_workspace(path, _display(path), today=_today(), cache=cache)
     except WorkspaceError as error:
         _fail(error.message, error.hint)
+    cache.save()
+    return compiled
 
 
 def _emit(output: Path | None, content: str) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 import pty
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -14,6 +15,10 @@ EXAMPLES = Path(__file__).resolve().parent / "examples"
 
 # Set to rewrite golden files instead of comparing: JOURNEYCODE_UPDATE_GOLDEN=1 make test
 UPDATE_GOLDEN = os.environ.get("JOURNEYCODE_UPDATE_GOLDEN") == "1"
+
+# The commands' caches (parsed maps, diagrams) go to a folder of this run, not
+# the developer's own; a test that needs a cache of its own sets it.
+os.environ.setdefault("JOURNEYCODE_CACHE_DIR", tempfile.mkdtemp(prefix="journeycode-tests-"))
 
 
 SHARED = ROOT.parent / "shared"

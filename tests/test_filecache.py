@@ -1,0 +1,70 @@
+"""The parsed-file cache on disk: a second run reads only what changed, and
+says exactly what a run without it says."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from journeycode import compiler
+from journeycode.cli import main
+from journeycode.filecache import DiskCache
+from tests.conftest import ROOT
+
+ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
+
+
+def _check(maps: Path, cache: Path) -> str:
+    run = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)}).invoke(
+        main, ["check", str(maps), "--format", "json"]
+    )
+    assert run.exit_code in (0, 1), run.output
+    return run.output
+
+
+def test_a_second_check_reads_the_cache_and_says_the_same(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    assert len(list((cache / "parsed").iterdir())) == 1
+    stored = DiskCache(cache, maps)
+    assert len(stored.stored) == len(list(maps.rglob("*.yaml")))
+    assert _check(maps, cache) == first
+    # An edited file is read again: its new problem is there, and only it changed.
+    journey = maps / "journeys" / "billing-dispute.yaml"
+    journey.write_text(journey.read_text("utf-8").replace("channel: webchat", "channel: x"))
+    edited = _check(maps, cache)
+    assert "unknown channel 'x'" in edited
+    assert edited == _check(maps, tmp_path / "other-cache")
+
+
+def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
+    cache_folder = tmp_path / "cache"
+    cold = compiler.compile_workspace(ROOT / "maps", "maps")
+    first = DiskCache(cache_folder, ROOT / "maps")
+    compiler.compile_workspace(ROOT / "maps", "maps", cache=first)
+    first.save()
+    again = DiskCache(cache_folder, ROOT / "maps")
+    warm = compiler.compile_workspace(ROOT / "maps", "maps", cache=again)
+    assert len(again.entries) == len(again.stored) > 0
+    assert warm.result == cold.result
+    assert [f.data for f in warm.workspace.files] == [f.data for f in cold.workspace.files]
+    for file in warm.workspace.files:  # positions come back exact
+        original = next(f for f in cold.workspace.files if f.path == file.path)
+        assert file.locate(("journey", "stages", 1, "touchpoints", 0, "channel")) == (
+            original.locate(("journey", "stages", 1, "touchpoints", 0, "channel"))
+        )
+
+
+def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    (stored,) = (cache / "parsed").iterdir()
+    for garbage in (b"", b"\x00" * 64, stored.read_bytes()[:1000]):
+        stored.write_bytes(garbage)
+        assert _check(maps, cache) == first
