@@ -53,6 +53,22 @@ async def client(lsp_client: LanguageClient, workspace: Path) -> AsyncIterator[N
     await lsp_client.shutdown_session()
 
 
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "journeycode", "lsp"])
+)
+async def empty_client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    """A server on a workspace whose maps folder holds no map yet."""
+    (tmp_path / "maps").mkdir()
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=from_fs_path(str(tmp_path)),
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
 def _uri(path: Path) -> str:
     return from_fs_path(str(path)) or ""
 
@@ -423,3 +439,19 @@ async def test_the_documented_editor_settings_start_the_server(workspace: Path) 
         await _until(lambda client=client: _published(client) == expected)  # type: ignore[misc]
         await client.shutdown_session()
         await client.stop()
+
+
+async def test_a_workspace_it_cannot_check_is_said_once(
+    empty_client: LanguageClient, tmp_path: Path
+) -> None:
+    """A maps folder with no map: the reason, once, not at every keystroke."""
+    await _until(lambda: len(empty_client.messages) == 1)
+    assert "no map files" in empty_client.messages[0].message
+    draft = tmp_path / "maps" / "draft.yaml"
+    draft.write_text("personas: []\n", "utf-8")
+    uri = await _open(empty_client, draft)
+    draft.unlink()  # never saved: the folder still has no map on disk
+    for version in (2, 3, 4):
+        _change(empty_client, uri, version, f"personas: []  # {version}\n")
+    await asyncio.sleep(0.5)
+    assert len(empty_client.messages) == 1

@@ -51,6 +51,7 @@ class JourneyServer(LanguageServer):
         self.pending: asyncio.TimerHandle | None = None
         self.compiles = 0
         self.options: Any = None
+        self.failed: str | None = None
 
     # --- compiling --------------------------------------------------------------------
 
@@ -82,12 +83,14 @@ class JourneyServer(LanguageServer):
                 self.root, str(self.root), today=pinned_today(), overlay=overlay, cache=self.cache
             )
         except WorkspaceError as error:
-            self.window_show_message(
-                types.ShowMessageParams(
-                    type=types.MessageType.Error, message=f"journeycode: {error}"
+            message = f"journeycode: {error}"
+            if message != self.failed:  # once, not at every keystroke
+                self.window_show_message(
+                    types.ShowMessageParams(type=types.MessageType.Error, message=message)
                 )
-            )
+            self.failed = message
             return
+        self.failed = None
         self.compiled = compiled
         self.index = None  # built when a feature asks: typing needs only diagnostics
         self.dirty = False
