@@ -34,7 +34,7 @@ class Compiled:
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """The loader makes millions of small containers and no cycles: the cycle
     collector would scan them again and again for nothing."""
     enabled = gc.isenabled()
@@ -69,7 +69,7 @@ def compile_workspace(
         raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root)
-    with _gc_paused():
+    with gc_paused():
         return _compile(root, display_root, settings, today, max_bytes, overlay or {}, cache)
 
 

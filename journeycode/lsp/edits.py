@@ -45,7 +45,7 @@ def rename(index: Index, key: Key, new: str) -> list[Edit]:
         raise Refused(f"'{new}' is not an id: lowercase letters, digits and hyphens")
     if new == old:
         return []
-    if (kind, scope, new) in index.definitions:
+    if index.defines((kind, scope, new)):
         raise Refused(f"a {label} '{new}' already exists")
     return [
         Edit(s.path, s.line - 1, s.col - 1, s.line - 1, s.col - 1 + s.length, new)

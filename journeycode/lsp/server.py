@@ -284,7 +284,7 @@ def definition(ls: JourneyServer, params: types.DefinitionParams) -> list[types.
     _, _, site = ls.at(params.text_document.uri, params.position)
     if site is None or ls.index is None:
         return []
-    return [ls.location(s) for s in ls.index.definitions.get(site.key, ())]
+    return [ls.location(s) for s in ls.index.definitions(site.key)]
 
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
@@ -292,9 +292,9 @@ def references(ls: JourneyServer, params: types.ReferenceParams) -> list[types.L
     _, _, site = ls.at(params.text_document.uri, params.position)
     if site is None or ls.index is None:
         return []
-    found = ls.index.references.get(site.key, [])
+    found = ls.index.references(site.key)
     if params.context.include_declaration:
-        found = [*ls.index.definitions.get(site.key, ()), *found]
+        found = [*ls.index.definitions(site.key), *found]
     return [ls.location(s) for s in found]
 
 
@@ -338,13 +338,13 @@ def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
         if status:
             facts.append(status)
         lines.append(_markdown(" · ".join(facts)))
-    used = ls.index.references.get(key, [])
-    defined = ls.index.definitions.get(key, [])
+    used = ls.index.uses(key)
+    defined = ls.index.definitions(key)
     lines.append(_markdown("Defined in " + ", ".join(_where(root, s) for s in defined)))
     if used:
-        shown = ", ".join(_where(root, s) for s in used[:8])
-        more = f" and {len(used) - 8} more" if len(used) > 8 else ""
-        lines.append(_markdown(f"Used {len(used)} time{'s' * (len(used) != 1)}: {shown}{more}"))
+        shown = ", ".join(_where(root, s) for s in ls.index.references(key, most=8))
+        more = f" and {used - 8} more" if used > 8 else ""
+        lines.append(_markdown(f"Used {used} time{'s' * (used != 1)}: {shown}{more}"))
     else:
         lines.append("Not used anywhere")
     return "\n\n".join(lines)
