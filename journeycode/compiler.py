@@ -54,6 +54,7 @@ def compile_workspace(
     max_bytes: int = loader.MAX_BYTES,
     overlay: Mapping[Path, bytes] | None = None,
     cache: FileCache | None = None,
+    models: resolve.Models | None = None,
 ) -> Compiled:
     """Read, validate and check every map below ``root``.
 
@@ -61,7 +62,8 @@ def compile_workspace(
     A file that fails to load is reported and left out; in a file that fails
     validation only the entities at fault are left out of the model.
     ``overlay`` holds files' unsaved text (an editor's), by path, read instead
-    of the disk; ``cache`` keeps parsed and validated files between runs.
+    of the disk; ``cache`` keeps parsed and validated files between runs, and
+    ``models`` what each of them added to the model (a server keeps both).
     """
     if not root.exists():
         raise WorkspaceError(f"{root}: no such folder")
@@ -70,7 +72,9 @@ def compile_workspace(
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root)
     with gc_paused():
-        return _compile(root, display_root, settings, today, max_bytes, overlay or {}, cache)
+        return _compile(
+            root, display_root, settings, today, max_bytes, overlay or {}, cache, models
+        )
 
 
 def _compile(
@@ -81,6 +85,7 @@ def _compile(
     max_bytes: int,
     overlay: Mapping[Path, bytes],
     cache: FileCache | None,
+    models: resolve.Models | None,
 ) -> Compiled:
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
@@ -91,13 +96,14 @@ def _compile(
             f"no map files (*.yaml, *.yml) below {display_root or '.'}",
             "give the folder that holds the maps (default: maps)",
         )
+    used: set[str] = set()
     for candidate in found:
         if candidate.refused is not None:
             problems.append(_load_problem(candidate.display, candidate.refused, candidate.hint))
             unparsed.append(None)
             continue
         try:
-            file, validation = _read(candidate, overlay, max_bytes, cache)
+            file, validation = _read(candidate, overlay, max_bytes, cache, used)
         except loader.LoadError as error:
             problems.append(
                 _load_problem(candidate.display, error.message, error.hint, error.line, error.col)
@@ -112,7 +118,10 @@ def _compile(
             continue
         problems.extend(validation.problems)
         loaded.append((file, validation.faults))
-    workspace = resolve.build(root, loaded, unparsed)
+    if cache is not None:  # the files as they were before an edit go
+        for stale in [key for key in cache if key not in used]:
+            del cache[stale]
+    workspace = resolve.build(root, loaded, unparsed, models)
     exports = measurements.read(root, display_root, settings.measurements, workspace)
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)
@@ -126,6 +135,7 @@ def _read(
     overlay: Mapping[Path, bytes],
     max_bytes: int,
     cache: FileCache | None,
+    used: set[str],
 ) -> tuple[loader.SourceFile, schema.Validation]:
     """One file parsed and validated, or taken from the cache by its bytes."""
     raw = overlay.get(candidate.path)
@@ -141,6 +151,7 @@ def _read(
             b"%s\0%s\0%s" % (str(candidate.path).encode(), candidate.display.encode(), raw),
             digest_size=20,
         ).hexdigest()
+        used.add(key)
         found = cache.get(key)
         if found is not None:
             return found

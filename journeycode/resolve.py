@@ -18,7 +18,8 @@ from __future__ import annotations
 import copy
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableMapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +31,29 @@ from journeycode.model import Src, Workspace
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
+@dataclass(frozen=True)
+class _Modelled:
+    """What one file adds to the workspace."""
+
+    faults: tuple[Pointer, ...]
+    modelled: bool
+    lists: dict[str, list[Any]]
+    shadow: dict[str, set[str]]
+    words: set[str]
+    pruned_words: dict[str, set[str]]
+
+
+Models = MutableMapping[int, "tuple[SourceFile, _Modelled]"]
+"""What each file (by its identity) added to a workspace before: a file taken
+from the compiler's cache, the same object, is not modelled again. Kept out
+of the file itself, so no cycle runs through it."""
+
+
 def build(
     root: Path,
     files: Iterable[tuple[SourceFile, list[Pointer]]],
     unparsed: Iterable[bytes | None] = (),
+    models: Models | None = None,
 ) -> Workspace:
     """The workspace of ``files``, each with the pointers of its schema errors.
     ``unparsed`` holds the bytes of each file that could not be loaded (None
@@ -49,30 +69,28 @@ def build(
         else:
             words.update(_WORD.findall(raw.decode("utf-8", "replace")))
     modelled = []
+    seen: set[int] = set()
     for file, faults in files:
-        data, dropped = _prune(file.data, faults) if faults else (file.data, [])
-        if data is None:
-            words.update(_strings(file.data))
-            continue
-        modelled.append(file)
-        local: set[str] = set()
-        for pointer, item in dropped:
-            kind = kinds.kind_at(pointer)
-            owner = kind or kinds.kind_at(kinds.owning_entity(pointer))
-            pruned_words[owner.name if owner else ""].update(_strings(item))
-            for inner, ident in kinds.nested_ids(kind, item) if kind else ():
-                (shadow[inner.name] if inner.shared else local).add(ident)
-        top = Src(file, ())
-        for kind in kinds.CATALOG:
-            for index, item in enumerate(data.get(kind.section, ())):
-                if item is not None:
-                    src = top.at(str(kind.section), index)
-                    lists[kind.name].append(kinds.build(kind, item, src))
-        if "journey" in data:
-            journey = kinds.build(
-                kinds.JOURNEY, data["journey"], top.at("journey"), dropped_ids=frozenset(local)
-            )
-            lists["journey"].append(journey)
+        seen.add(id(file))
+        known = models.get(id(file)) if models is not None else None
+        if known is not None and known[0] is file and known[1].faults == tuple(faults):
+            found = known[1]
+        else:
+            found = _model(file, faults)
+            if models is not None:
+                models[id(file)] = (file, found)
+        words.update(found.words)
+        for kind, texts in found.pruned_words.items():
+            pruned_words[kind].update(texts)
+        for kind, ids in found.shadow.items():
+            shadow[kind].update(ids)
+        if found.modelled:
+            modelled.append(file)
+            for kind, entities in found.lists.items():
+                lists[kind].extend(entities)
+    if models is not None:  # files no longer read go
+        for gone in [key for key in models if key not in seen]:
+            del models[gone]
     return Workspace(
         root=root,
         files=tuple(modelled),
@@ -87,6 +105,34 @@ def build(
         pruned_words={kind: frozenset(texts) for kind, texts in pruned_words.items()},
         unreadable=unknown,
     )
+
+
+def _model(file: SourceFile, faults: list[Pointer]) -> _Modelled:
+    lists: dict[str, list[Any]] = defaultdict(list)
+    shadow: dict[str, set[str]] = defaultdict(set)
+    pruned_words: dict[str, set[str]] = defaultdict(set)
+    data, dropped = _prune(file.data, faults) if faults else (file.data, [])
+    if data is None:
+        return _Modelled(tuple(faults), False, {}, {}, set(_strings(file.data)), {})
+    local: set[str] = set()
+    for pointer, item in dropped:
+        kind = kinds.kind_at(pointer)
+        owner = kind or kinds.kind_at(kinds.owning_entity(pointer))
+        pruned_words[owner.name if owner else ""].update(_strings(item))
+        for inner, ident in kinds.nested_ids(kind, item) if kind else ():
+            (shadow[inner.name] if inner.shared else local).add(ident)
+    top = Src(file, ())
+    for kind in kinds.CATALOG:
+        for index, item in enumerate(data.get(kind.section, ())):
+            if item is not None:
+                src = top.at(str(kind.section), index)
+                lists[kind.name].append(kinds.build(kind, item, src))
+    if "journey" in data:
+        journey = kinds.build(
+            kinds.JOURNEY, data["journey"], top.at("journey"), dropped_ids=frozenset(local)
+        )
+        lists["journey"].append(journey)
+    return _Modelled(tuple(faults), True, dict(lists), dict(shadow), set(), dict(pruned_words))
 
 
 def _strings(node: Any) -> Iterable[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -68,3 +69,24 @@ def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
     for garbage in (b"", b"\x00" * 64, stored.read_bytes()[:1000]):
         stored.write_bytes(garbage)
         assert _check(maps, cache) == first
+
+
+def test_a_server_s_caches_keep_only_the_files_as_they_are(tmp_path: Path) -> None:
+    """Edit after edit, the caches hold one entry per file (the text before an
+    edit goes), and the model made from them is the one a cold compile makes."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    journey = maps / "journeys" / "billing-dispute.yaml"
+    text = journey.read_text("utf-8")
+    cache: compiler.FileCache = {}
+    models: dict[int, Any] = {}
+    for edit in range(4):
+        edited = text.replace("channel: webchat", f"channel: web{edit}")
+        warm = compiler.compile_workspace(
+            maps, "maps", overlay={journey: edited.encode()}, cache=cache, models=models
+        )
+        files = len(list(maps.rglob("*.yaml")))
+        assert len(cache) == len(models) == files
+        journey.write_text(edited, "utf-8")
+        assert warm.result == compiler.compile_workspace(maps, "maps").result
+        journey.write_text(text, "utf-8")

@@ -28,6 +28,7 @@ from journeycode.lsp import cursor, edits
 from journeycode.lsp.index import Index, Key, Site, build, scope_of
 from journeycode.model import Entity, Kpi
 from journeycode.problems import Level, Problem, WorkspaceError
+from journeycode.resolve import Models
 
 DEBOUNCE_SECONDS = 0.1
 SOURCE = "journeycode"
@@ -44,6 +45,7 @@ class JourneyServer(LanguageServer):
         super().__init__("journeycode", __version__)
         self.root: Path | None = None
         self.cache: FileCache = {}
+        self.models: Models = {}
         self.compiled: Compiled | None = None
         self.index: Index | None = None
         self.published: dict[str, list[types.Diagnostic]] = {}
@@ -80,7 +82,12 @@ class JourneyServer(LanguageServer):
                 overlay[Path(path)] = document.source.encode("utf-8")
         try:
             compiled = compile_workspace(
-                self.root, str(self.root), today=pinned_today(), overlay=overlay, cache=self.cache
+                self.root,
+                str(self.root),
+                today=pinned_today(),
+                overlay=overlay,
+                cache=self.cache,
+                models=self.models,
             )
         except WorkspaceError as error:
             message = f"journeycode: {error}"
