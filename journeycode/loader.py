@@ -357,6 +357,16 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
     mark = error.problem_mark
     context = error.context or ""
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    if "maximum nesting depth" in problem:
+        # libyaml 0.2.6 (PyYAML 6.0.4) stops at 1,000 flow levels while it
+        # scans ahead, before the parser hands over the 65th level's event.
+        line, col = _too_deep(text) or (line, col)
+        return LoadError(
+            f"nesting is deeper than {MAX_DEPTH} levels",
+            line,
+            col,
+            "flatten the structure: journeycode maps never need this depth",
+        )
     if mark is not None and problem.startswith(("did not find expected", "expected <block end>")):
         before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index].rstrip()
         if before.endswith(('"', "'")):
@@ -404,6 +414,35 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
         )
     message = f"{context}: {problem}" if context else problem
     return LoadError(f"invalid YAML: {message}", line, col)
+
+
+_FLOW = re.compile(r"""[\[\]{}"'#\n]""")
+
+
+def _too_deep(text: str) -> Position | None:
+    """Where flow collections first nest deeper than :data:`MAX_DEPTH`, a
+    block mapping at the root counted as the events would count it (brackets
+    in quotes and comments do not count)."""
+    depth = 0 if text.lstrip()[:1] in ("[", "{") else 1
+    quote, comment = "", False
+    for found in _FLOW.finditer(text):
+        char = found.group()
+        if comment:
+            comment = char != "\n"
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            comment = True
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                start = found.start()
+                return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
