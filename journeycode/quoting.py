@@ -85,6 +85,16 @@ def markdown_text(text: str) -> str:
     )
 
 
+_ESCAPABLE = re.compile(r"([\\`*_{}\[\]()#+!|<>&~])")
+
+
+def markdown_escaped(text: str) -> str:
+    """Text for Markdown that an editor shows (a hover): every syntax character
+    backslash-escaped, which reads as the text itself where the Markdown is
+    shown raw too, unlike the entities of :func:`markdown_text`. On one line."""
+    return _ESCAPABLE.sub(r"\\\1", " ".join(text.split()))
+
+
 def title(text: str) -> str:
     """A page or navigation title that any theme may print as HTML, in an
     attribute or through ``striptags``: on one line, with look-alikes for

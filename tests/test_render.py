@@ -19,7 +19,15 @@ from journeycode import config, digest, render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.problems import ExitCode
-from journeycode.quoting import dot_string, front_matter, html, mermaid_text, title, wrap
+from journeycode.quoting import (
+    dot_string,
+    front_matter,
+    html,
+    markdown_escaped,
+    mermaid_text,
+    title,
+    wrap,
+)
 from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz
 from tests.conftest import CASES, ROOT, UPDATE_GOLDEN, compare_golden, write_files
@@ -121,6 +129,12 @@ def test_html_and_mermaid_escaping() -> None:
     assert html("<b>&\"'\\N") == "&lt;b&gt;&amp;&quot;&#39;\\\\N"
     assert html("a\nb") == "a<BR/>b"
     assert ":" not in mermaid_text("a:b; #c\nd") and "\n" not in mermaid_text("a\nb")
+
+
+def test_markdown_escaped_keeps_every_syntax_character_literal() -> None:
+    """As the language server's hover shows map text: escaped, on one line."""
+    shown = markdown_escaped("[x](javascript:1) *b* `c` <i>\n# h")
+    assert shown == "\\[x\\]\\(javascript:1\\) \\*b\\* \\`c\\` \\<i\\> \\# h"
 
 
 def test_wrap_counts_wide_characters_twice() -> None:

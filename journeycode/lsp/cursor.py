@@ -11,6 +11,7 @@ refers to.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from journeycode import kinds
@@ -42,9 +43,8 @@ class Cursor:
         )
 
 
-def at(text: str, line: int, character: int) -> Cursor | None:
+def at(lines: Sequence[str], line: int, character: int) -> Cursor | None:
     """The field a cursor (0-based line and character) is in the value of."""
-    lines = text.splitlines()
     if not 0 <= line < len(lines):
         return None
     before = lines[line][:character]
@@ -77,7 +77,7 @@ def _indent(key: re.Match[str]) -> int:
     return len(key.group(1))
 
 
-def _enclosing(lines: list[str], line: int, indent: int) -> tuple[str, int] | None:
+def _enclosing(lines: Sequence[str], line: int, indent: int) -> tuple[str, int] | None:
     """The key of the block list a ``- item`` line at ``indent`` is in."""
     for above in range(line - 1, -1, -1):
         text = lines[above]
@@ -92,7 +92,7 @@ def _enclosing(lines: list[str], line: int, indent: int) -> tuple[str, int] | No
     return None
 
 
-def _ancestors(lines: list[str], line: int, indent: int) -> list[str]:
+def _ancestors(lines: Sequence[str], line: int, indent: int) -> list[str]:
     """The keys of the blocks around a key at ``indent``, outermost first."""
     found: list[str] = []
     for above in range(line - 1, -1, -1):

@@ -39,16 +39,14 @@ class Site:
     col: int
     length: int
     key: Key
-    definition: bool
-    field: str = "id"
 
     def covers(self, path: Path, line: int, col: int) -> bool:
         return path == self.path and line == self.line and self.col <= col <= self.col + self.length
 
 
-_Use = tuple[Path, Key, str, SourceFile | None, Pointer, tuple[int, int]]
-"""An id written somewhere, not placed yet: (file path, key, field, and the
-map file and pointer, or a known position: a measurement file's row). Plain
+_Use = tuple[Path, Key, SourceFile | None, Pointer, tuple[int, int]]
+"""An id written somewhere, not placed yet: (file path, key, and the map file
+and pointer, or a known position: a measurement file's row). Plain
 tuples: a large portfolio has a hundred thousand of them."""
 _SHARED = {kind.name: kind.shared for kind in kinds.KINDS.values()}
 
@@ -77,14 +75,14 @@ class Index:
             journey = journey_of.get(path, "")
             key = (kind, "" if _SHARED[kind] else journey, entity.id)
             self.entities.setdefault(key, entity)
-            use: _Use = (path, key, "id", file, (*at, "id"), nowhere)
+            use: _Use = (path, key, file, (*at, "id"), nowhere)
             defined[key].append(use)
             by_file[path].append(use)
             for reference, index, ident in kinds.references(entity):
                 name, target = reference.field, reference.target
                 pointer = (*at, name) if index is None else (*at, name, index)
                 key = (target, "" if _SHARED[target] else journey, ident)
-                use = (path, key, name, file, pointer, nowhere)
+                use = (path, key, file, pointer, nowhere)
                 used[key].append(use)
                 by_file[path].append(use)
         for kpi in workspace.kpis:
@@ -95,7 +93,7 @@ class Index:
                 display, line = measured.row.rsplit(":", 1)
                 path = Path(display)
                 if path.is_absolute():  # the server names files by their full path
-                    use = (path, key, "kpi", None, (), (int(line), measured.kpi_col))
+                    use = (path, key, None, (), (int(line), measured.kpi_col))
                     used[key].append(use)
                     by_file[path].append(use)
 
@@ -136,12 +134,12 @@ class Index:
     def _place(self, use: _Use) -> Site:
         placed = self._placed.get(use)
         if placed is None:
-            path, key, field, file, pointer, position = use
+            path, key, file, pointer, position = use
             line, col = file.locate(pointer) if file is not None else position
             lines = self._lines_of(path)
             if 0 < line <= len(lines) and lines[line - 1][col - 1 : col] in ("'", '"'):
                 col += 1  # inside the quotes
-            placed = Site(path, line, col, len(key[2]), key, field == "id", field)
+            placed = Site(path, line, col, len(key[2]), key)
             self._placed[use] = placed
         return placed
 
@@ -153,9 +151,3 @@ class Index:
 
 def scope_of(kind: str, journey: str) -> str:
     return "" if _SHARED[kind] else journey
-
-
-def build(workspace: Workspace, text_of: Callable[[Path], str | None]) -> Index:
-    """The index of ``workspace``; ``text_of`` gives a file's text (None when it
-    cannot), to place an id exactly when it is quoted."""
-    return Index(workspace, text_of)

@@ -25,9 +25,10 @@ from pygls.uris import from_fs_path, to_fs_path
 from journeycode import __version__, kinds, values
 from journeycode.compiler import Compiled, FileCache, compile_workspace, pinned_today
 from journeycode.lsp import cursor, edits
-from journeycode.lsp.index import Index, Key, Site, build, scope_of
+from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Kpi
 from journeycode.problems import Level, Problem, WorkspaceError
+from journeycode.quoting import markdown_escaped
 from journeycode.resolve import Models
 
 DEBOUNCE_SECONDS = 0.1
@@ -48,7 +49,7 @@ class JourneyServer(LanguageServer):
         self.models: Models = {}
         self.compiled: Compiled | None = None
         self.index: Index | None = None
-        self.published: dict[str, list[types.Diagnostic]] = {}
+        self.published: dict[str, list[Problem]] = {}
         self.dirty = True
         self.pending: asyncio.TimerHandle | None = None
         self.compiles = 0
@@ -118,34 +119,29 @@ class JourneyServer(LanguageServer):
                 self.pending.cancel()
             self.recompile()
         if self.index is None and self.compiled is not None:
-            self.index = build(self.compiled.workspace, self.text)
+            self.index = Index(self.compiled.workspace, self.text)
         return self.index
 
     def publish(self, problems: Sequence[Problem]) -> None:
-        """Diagnostics for every file whose diagnostics changed, and for every
-        open one (its editor waits for them after an edit)."""
-        lines: dict[Path, list[str]] = {}
-        by_file: dict[str, list[types.Diagnostic]] = {}
+        """Diagnostics for every file whose problems changed, and for every
+        open one (its editor waits for them after an edit); a file whose
+        problems did not change is not even read."""
+        by_file: dict[str, list[Problem]] = {}
         for problem in problems:
-            path = Path(problem.path)
-            if path not in lines:
-                lines[path] = self.lines(path)
-            uri = from_fs_path(str(path)) or problem.path
-            by_file.setdefault(uri, []).append(self.diagnostic(lines[path], problem))
-        for uri in self.published.keys() - by_file.keys():
+            uri = from_fs_path(problem.path) or problem.path
+            by_file.setdefault(uri, []).append(problem)
+        opened = self.workspace.text_documents.keys()
+        for uri in (self.published.keys() | opened) - by_file.keys():
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
             )
-        opened = self.workspace.text_documents.keys()
-        for uri, diagnostics in by_file.items():
-            if uri in opened or self.published.get(uri) != diagnostics:
+        for uri, found in by_file.items():
+            if uri in opened or self.published.get(uri) != found:
+                lines = self.lines(Path(found[0].path))
+                diagnostics = [self.diagnostic(lines, problem) for problem in found]
                 self.text_document_publish_diagnostics(
                     types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
                 )
-        for uri in opened - by_file.keys() - self.published.keys():
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
-            )
         self.published = by_file
 
     def diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
@@ -185,14 +181,12 @@ class JourneyServer(LanguageServer):
     def location(self, site: Site) -> types.Location:
         return types.Location(uri=from_fs_path(str(site.path)) or "", range=self.site_range(site))
 
-    def at(self, uri: str, position: types.Position) -> tuple[Path, int, Site | None]:
-        """The file, the 0-based character (code points) and the id at a position."""
+    def at(self, uri: str, position: types.Position) -> Site | None:
+        """The id at a position, defined or referred to there."""
         path = Path(to_fs_path(uri) or uri)
-        lines = self.lines(path)
-        here = self.workspace.position_codec.position_from_client_units(lines, position)
+        here = self.workspace.position_codec.position_from_client_units(self.lines(path), position)
         index = self.fresh()
-        site = index.at(path, here.line + 1, here.character + 1) if index else None
-        return path, here.character, site
+        return index.at(path, here.line + 1, here.character + 1) if index else None
 
     def edit(self, changes: Sequence[edits.Edit]) -> types.WorkspaceEdit:
         by_uri: dict[str, list[types.TextEdit]] = {}
@@ -254,7 +248,7 @@ def completion(ls: JourneyServer, params: types.CompletionParams) -> types.Compl
     path = Path(to_fs_path(params.text_document.uri) or "")
     lines = ls.lines(path)
     here = ls.workspace.position_codec.position_from_client_units(lines, params.position)
-    found = cursor.at("\n".join(lines), here.line, here.character)
+    found = cursor.at(lines, here.line, here.character)
     items: list[types.CompletionItem] = []
     index = ls.fresh()
     if found is None or index is None:
@@ -288,7 +282,7 @@ def completion(ls: JourneyServer, params: types.CompletionParams) -> types.Compl
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
 def definition(ls: JourneyServer, params: types.DefinitionParams) -> list[types.Location]:
-    _, _, site = ls.at(params.text_document.uri, params.position)
+    site = ls.at(params.text_document.uri, params.position)
     if site is None or ls.index is None:
         return []
     return [ls.location(s) for s in ls.index.definitions(site.key)]
@@ -296,7 +290,7 @@ def definition(ls: JourneyServer, params: types.DefinitionParams) -> list[types.
 
 @server.feature(types.TEXT_DOCUMENT_REFERENCES)
 def references(ls: JourneyServer, params: types.ReferenceParams) -> list[types.Location]:
-    _, _, site = ls.at(params.text_document.uri, params.position)
+    site = ls.at(params.text_document.uri, params.position)
     if site is None or ls.index is None:
         return []
     found = ls.index.references(site.key)
@@ -307,7 +301,7 @@ def references(ls: JourneyServer, params: types.ReferenceParams) -> list[types.L
 
 @server.feature(types.TEXT_DOCUMENT_HOVER)
 def hover(ls: JourneyServer, params: types.HoverParams) -> types.Hover | None:
-    _, _, site = ls.at(params.text_document.uri, params.position)
+    site = ls.at(params.text_document.uri, params.position)
     if site is None or ls.index is None:
         return None
     entity = ls.index.entities.get(site.key)
@@ -332,10 +326,10 @@ def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
     assert ls.index is not None and ls.root is not None
     root = ls.root
     # Ids match [a-z0-9-]+, so they are safe in a code span; all else is escaped.
-    lines = [f"**{_markdown(_name(entity))}** · {label} `{ident}`"]
+    lines = [f"**{markdown_escaped(_name(entity))}** · {label} `{ident}`"]
     description = getattr(entity, "description", None)
     if description:
-        lines.append(_markdown(description))
+        lines.append(markdown_escaped(description))
     if isinstance(entity, Kpi):
         last = values.latest(entity)
         facts = [f"target {values.target(entity) or 'none'}"]
@@ -344,22 +338,17 @@ def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
         status = values.status(entity)
         if status:
             facts.append(status)
-        lines.append(_markdown(" · ".join(facts)))
+        lines.append(markdown_escaped(" · ".join(facts)))
     used = ls.index.uses(key)
     defined = ls.index.definitions(key)
-    lines.append(_markdown("Defined in " + ", ".join(_where(root, s) for s in defined)))
+    lines.append(markdown_escaped("Defined in " + ", ".join(_where(root, s) for s in defined)))
     if used:
         shown = ", ".join(_where(root, s) for s in ls.index.references(key, most=8))
         more = f" and {used - 8} more" if used > 8 else ""
-        lines.append(_markdown(f"Used {used} time{'s' * (used != 1)}: {shown}{more}"))
+        lines.append(markdown_escaped(f"Used {used} time{'s' * (used != 1)}: {shown}{more}"))
     else:
         lines.append("Not used anywhere")
     return "\n\n".join(lines)
-
-
-def _markdown(text: str) -> str:
-    """Map text shown as text in a Markdown hover, not as markup."""
-    return re.sub(r"([\\`*_{}\[\]()#+!|<>&~])", r"\\\1", " ".join(text.split()))
 
 
 def _where(root: Path, site: Site) -> str:
@@ -380,6 +369,7 @@ def _relative(root: Path, path: Path) -> str:
 def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types.CodeAction]:
     path = Path(to_fs_path(params.text_document.uri) or "")
     text = ls.text(path) or ""
+    lines = text.splitlines()
     actions: list[types.CodeAction] = []
     index = ls.fresh()
     for diagnostic in params.context.diagnostics:
@@ -387,7 +377,6 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
             continue
         data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
         rule = str(diagnostic.code or data.get("rule", ""))
-        lines = text.splitlines()
         start = ls.workspace.position_codec.position_from_client_units(
             lines, diagnostic.range.start
         )
@@ -443,7 +432,7 @@ def _action(
 def prepare_rename(
     ls: JourneyServer, params: types.PrepareRenameParams
 ) -> types.PrepareRenamePlaceholder | None:
-    _, _, site = ls.at(params.text_document.uri, params.position)
+    site = ls.at(params.text_document.uri, params.position)
     if site is None:
         return None
     return types.PrepareRenamePlaceholder(range=ls.site_range(site), placeholder=site.key[2])
@@ -451,7 +440,7 @@ def prepare_rename(
 
 @server.feature(types.TEXT_DOCUMENT_RENAME)
 def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
-    _, _, site = ls.at(params.text_document.uri, params.position)
+    site = ls.at(params.text_document.uri, params.position)
     if site is None or ls.index is None:
         return None
     try:

@@ -154,9 +154,8 @@ def _chart(
                 f'<text x="{x(date):.1f}" y="{plot_bottom + 18}" text-anchor="middle" '
                 f'fill="#555555">{markdown_text(date)}</text>'
             )
-    for index, name in enumerate(legend):
+    for index, (name, colour, _) in enumerate(s for s in series if s[0]):
         row = plot_bottom + 40 + 18 * index
-        colour = next(c for n, c, _ in series if n == name)
         parts.append(
             f'<line x1="{left}" y1="{row - 4}" x2="{left + 22}" y2="{row - 4}" '
             f'stroke="{colour}" stroke-width="3"/>'
