@@ -55,6 +55,7 @@ def compile_workspace(
     overlay: Mapping[Path, bytes] | None = None,
     cache: FileCache | None = None,
     models: resolve.Models | None = None,
+    memo: rules.Memo | None = None,
 ) -> Compiled:
     """Read, validate and check every map below ``root``.
 
@@ -63,7 +64,8 @@ def compile_workspace(
     validation only the entities at fault are left out of the model.
     ``overlay`` holds files' unsaved text (an editor's), by path, read instead
     of the disk; ``cache`` keeps parsed and validated files between runs, and
-    ``models`` what each of them added to the model (a server keeps both).
+    ``models`` what each of them added to the model, and ``memo`` what the
+    rules found in each journey (a server keeps all three).
     """
     if not root.exists():
         raise WorkspaceError(f"{root}: no such folder")
@@ -73,7 +75,7 @@ def compile_workspace(
     settings = config.load(root, display_root)
     with gc_paused():
         return _compile(
-            root, display_root, settings, today, max_bytes, overlay or {}, cache, models
+            root, display_root, settings, today, max_bytes, overlay or {}, cache, models, memo
         )
 
 
@@ -86,6 +88,7 @@ def _compile(
     overlay: Mapping[Path, bytes],
     cache: FileCache | None,
     models: resolve.Models | None,
+    memo: rules.Memo | None,
 ) -> Compiled:
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
@@ -125,7 +128,7 @@ def _compile(
     exports = measurements.read(root, display_root, settings.measurements, workspace)
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)
-    problems.extend(rules.run(workspace, settings, today or datetime.date.today()))
+    problems.extend(rules.run(workspace, settings, today or datetime.date.today(), memo))
     files = [*(f.display for f in found), *exports.files]
     return Compiled(workspace, settings, Result.of(problems, files))
 

@@ -13,6 +13,7 @@ entry if it refers to something); adding a kind means one entry here.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -209,6 +210,46 @@ def walk(workspace: Workspace) -> Iterator[Entity]:
         yield from catalog(workspace, kind)
     for journey in workspace.journeys:
         yield from within(journey)
+
+
+def waiving(workspace: Workspace) -> Iterator[Entity]:
+    """Every entity that waives a rule, in the order of :func:`walk`."""
+    for kind in CATALOG:
+        yield from (entity for entity in catalog(workspace, kind) if entity.waive)
+    for journey in workspace.journeys:
+        yield from contents(journey).waiving
+
+
+@dataclass(frozen=True)
+class Contents:
+    """What a journey holds that the rules over the whole workspace ask about."""
+
+    uses: Mapping[str, frozenset[str]]
+    """The ids of each shared kind that the journey's entities refer to."""
+    waiving: tuple[Entity, ...]
+    """The journey's entities that waive a rule."""
+
+
+_CONTENTS: weakref.WeakKeyDictionary[Journey, Contents] = weakref.WeakKeyDictionary()
+
+
+def contents(journey: Journey) -> Contents:
+    """A journey's :class:`Contents`, worked out once for as long as the
+    journey lives: a language server keeps the journeys of files that did not
+    change, and asks again after every edit."""
+    found = _CONTENTS.get(journey)
+    if found is None:
+        uses: dict[str, set[str]] = {}
+        waiving = []
+        for entity in within(journey):
+            if entity.waive:
+                waiving.append(entity)
+            for ref, _, ident in references(entity):
+                if KINDS[ref.target].shared:
+                    uses.setdefault(ref.target, set()).add(ident)
+        found = Contents({k: frozenset(ids) for k, ids in uses.items()}, tuple(waiving))
+        _CONTENTS[journey] = found
+    return found
 
 
 def within(entity: Entity) -> Iterator[Entity]:

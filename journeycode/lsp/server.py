@@ -22,7 +22,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from journeycode import __version__, kinds, values
+from journeycode import __version__, kinds, rules, values
 from journeycode.compiler import Compiled, FileCache, compile_workspace, pinned_today
 from journeycode.lsp import cursor, edits
 from journeycode.lsp.index import Index, Key, Site, scope_of
@@ -47,6 +47,7 @@ class JourneyServer(LanguageServer):
         self.root: Path | None = None
         self.cache: FileCache = {}
         self.models: Models = {}
+        self.memo = rules.Memo()
         self.compiled: Compiled | None = None
         self.index: Index | None = None
         self.published: dict[str, list[Problem]] = {}
@@ -89,6 +90,7 @@ class JourneyServer(LanguageServer):
                 overlay=overlay,
                 cache=self.cache,
                 models=self.models,
+                memo=self.memo,
             )
         except WorkspaceError as error:
             message = f"journeycode: {error}"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from journeycode import kinds
-from journeycode.model import Entity, Touchpoint, Workspace
+from journeycode.model import Entity, Journey, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.rules import (
     after_hours,
@@ -39,12 +40,12 @@ from journeycode.rules import (
     unknown_reference,
     unused_entity,
 )
-from journeycode.rules.base import Configurable, Finding, Rule, RuleContext
+from journeycode.rules.base import Configurable, Finding, Rule, RuleContext, parts
 
 if TYPE_CHECKING:
-    from journeycode.config import Config
+    from journeycode.config import Config, RuleSetting
 
-__all__ = ["CONFIGURABLE", "REGISTRY", "Finding", "Rule", "RuleContext", "run"]
+__all__ = ["CONFIGURABLE", "REGISTRY", "Finding", "Memo", "Rule", "RuleContext", "run"]
 
 REGISTRY: Mapping[str, Rule] = {
     rule.ID: rule
@@ -113,7 +114,10 @@ class _Echoes:
             for _, tp in journey.touchpoints()
         }
 
-    def __call__(self, subject: Entity, settled_by: frozenset[str]) -> bool:
+    def __call__(
+        self, subject: Entity, settled_by: frozenset[str], journey: Journey | None = None
+    ) -> bool:
+        """``journey``, when given, holds the subject (and its touchpoints)."""
         seen: set[Entity] = set()
         # A finding about a whole journey (its review date, its owner) does not
         # rest on every touchpoint in it; one about a stage or a touchpoint does.
@@ -131,33 +135,124 @@ class _Echoes:
                         ref.target, ident
                     ):
                         return True
-                elif follow and ref.target == "touchpoint" and entity in self.touchpoints:
-                    following = self.touchpoints[entity].get(ident)
+                elif follow and ref.target == "touchpoint":
+                    by_id = journey.touchpoint_by_id if journey else self.touchpoints.get(entity)
+                    following = by_id.get(ident) if by_id is not None else None
                     if following is not None:
                         todo.append(following)
         return False
 
 
-def run(workspace: Workspace, config: Config, today: datetime.date) -> Iterator[Problem]:
-    """Every enabled rule over the workspace at its configured level, with waivers applied."""
-    silenced: set[tuple[Entity, str]] = set()
-    checked: list[str] = []
-    unjudged = _unjudged(workspace)
+@dataclass(frozen=True)
+class _Checked:
+    """What the rules found in one journey."""
+
+    problems: tuple[Problem, ...]
+    silenced: frozenset[tuple[Entity, str]]
+
+
+class Memo:
+    """Each journey's problems kept between runs over the same folder (a
+    language server's), while the catalogs, what may be missing, the settings
+    and today stay the same: a journey whose file did not change is the same
+    object, and is not checked again."""
+
+    def __init__(self) -> None:
+        self.key: tuple[object, ...] | None = None
+        self.journeys: dict[Journey, _Checked] = {}
+
+
+def _key(workspace: Workspace, config: Config, today: datetime.date) -> tuple[object, ...]:
+    """What a journey's part of a rule may rest on besides the journey: the
+    catalogs (by the files that define them; a file that did not change is
+    the same object), KPIs' measurements (merged from files, so compared by
+    value), what may be missing, the settings and today."""
+    files = {e.src.file: None for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
+    return (
+        tuple(files),
+        tuple((kpi.measurements, kpi.breakdown) for kpi in workspace.kpis),
+        workspace.shadow_ids,
+        workspace.shadow_words,
+        workspace.pruned_words,
+        workspace.unreadable,
+        config,
+        today,
+    )
+
+
+def run(
+    workspace: Workspace, config: Config, today: datetime.date, memo: Memo | None = None
+) -> Iterator[Problem]:
+    """Every enabled rule over the workspace at its configured level, with
+    waivers applied: each journey's part of the rules, then the parts that
+    look at the whole workspace, in the registry's order."""
+    enabled = [
+        (rule, setting)
+        for rule in REGISTRY.values()
+        if (setting := config.setting(rule.ID)).level is not None
+    ]
+    memo = memo or Memo()
+    key = _key(workspace, config, today)
+    if memo.key != key:
+        memo.key, memo.journeys = key, {}
     echo = _Echoes(workspace)
-    for rule in REGISTRY.values():
-        setting = config.setting(rule.ID)
-        if setting.level is None:
+    silenced: set[tuple[Entity, str]] = set()
+    kept: dict[Journey, _Checked] = {}
+    for journey in workspace.journeys:
+        checked = memo.journeys.get(journey) or _journey(journey, workspace, enabled, today, echo)
+        kept[journey] = checked
+        silenced.update(checked.silenced)
+        yield from checked.problems
+    memo.journeys = kept
+    unjudged = _unjudged(workspace)
+    ran: list[str] = []
+    for rule, setting in enabled:
+        context = RuleContext(today, setting.options, tuple(ran), silenced, unjudged)
+        ran.append(rule.ID)
+        check = parts(rule)[1]
+        if check is not None:
+            findings = check(workspace, context)
+            yield from _reported(rule, setting, findings, silenced, unjudged, echo)
+
+
+def _journey(
+    journey: Journey,
+    workspace: Workspace,
+    enabled: list[tuple[Rule, RuleSetting]],
+    today: datetime.date,
+    echo: _Echoes,
+) -> _Checked:
+    unjudged = set(kinds.within(journey)) if journey.dropped_ids else set()
+    silenced: set[tuple[Entity, str]] = set()
+    problems: list[Problem] = []
+    for rule, setting in enabled:
+        check = parts(rule)[0]
+        if check is not None:
+            findings = check(journey, workspace, RuleContext(today, setting.options))
+            problems.extend(_reported(rule, setting, findings, silenced, unjudged, echo, journey))
+    return _Checked(tuple(problems), frozenset(silenced))
+
+
+def _reported(
+    rule: Rule,
+    setting: RuleSetting,
+    findings: Iterable[Finding],
+    silenced: set[tuple[Entity, str]],
+    unjudged: Collection[Entity],
+    echo: _Echoes,
+    journey: Journey | None = None,
+) -> Iterator[Problem]:
+    """The findings that no waiver silences (each waiver that does goes to
+    ``silenced``) and that may not be echoes, as problems."""
+    assert setting.level is not None
+    for finding in findings:
+        waivers = [s for s in finding.subjects if rule.ID in s.waive]
+        silenced.update((s, rule.ID) for s in waivers)
+        if waivers or (
+            rule.ID not in _EXACT_ON_PARTIAL
+            and any(s in unjudged or echo(s, rule.SETTLED_BY, journey) for s in finding.subjects)
+        ):
             continue
-        context = RuleContext(today, setting.options, tuple(checked), silenced, unjudged)
-        checked.append(rule.ID)
-        for finding in rule.check(workspace, context):
-            waivers = [s for s in finding.subjects if rule.ID in s.waive]
-            silenced.update((s, rule.ID) for s in waivers)
-            if waivers or (
-                rule.ID not in _EXACT_ON_PARTIAL
-                and any(s in unjudged or echo(s, rule.SETTLED_BY) for s in finding.subjects)
-            ):
-                continue
-            yield finding.src.problem(
-                rule.ID, setting.level, finding.message, finding.hint, key=finding.key
-            )
+        yield finding.src.problem(
+            rule.ID, setting.level, finding.message, finding.hint, key=finding.key
+        )

@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import offers_24_7
 from journeycode.rules.base import Finding, RuleContext
@@ -50,13 +50,14 @@ SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for stage in journey.stages:
-            if stage.touchpoints and not offers_24_7(workspace, stage):
-                yield Finding(
-                    stage.src.at("id"),
-                    f"stage '{stage.id}' has no channel open 24/7",
-                    'add a self-service touchpoint on a channel with hours: "24/7"',
-                    (stage,),
-                )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for stage in journey.stages:
+        if stage.touchpoints and not offers_24_7(workspace, stage):
+            yield Finding(
+                stage.src.at("id"),
+                f"stage '{stage.id}' has no channel open 24/7",
+                'add a self-service touchpoint on a channel with hours: "24/7"',
+                (stage,),
+            )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from journeycode.model import Entity, Src, Workspace
+from journeycode.model import Entity, Journey, Src, Workspace
 from journeycode.problems import Level
 
 
@@ -54,6 +54,21 @@ class Configurable(Protocol):
 
 
 class Rule(Configurable, Protocol):
-    """A rule module that checks the model."""
+    """A rule module that checks the model, in one or two parts.
 
-    def check(self, workspace: Workspace, context: RuleContext) -> Iterator[Finding]: ...
+    ``check_journey(journey, workspace, context)`` finds what is wrong in one
+    journey. It may read that journey, the catalogs (their entities and KPIs'
+    measurements), what may be missing (``may_define``), its options and today,
+    and nothing else: no other journey. Its findings are kept per journey, so a
+    journey that did not change is not checked again while those stay the same.
+    ``check(workspace, context)`` finds the rest, looking at the whole workspace.
+    """
+
+
+JourneyCheck = Callable[[Journey, Workspace, RuleContext], Iterator[Finding]]
+WorkspaceCheck = Callable[[Workspace, RuleContext], Iterator[Finding]]
+
+
+def parts(rule: Rule) -> tuple[JourneyCheck | None, WorkspaceCheck | None]:
+    """A rule's journey part and workspace part, either of which may be missing."""
+    return getattr(rule, "check_journey", None), getattr(rule, "check", None)

@@ -56,21 +56,22 @@ SETTLED_BY: frozenset[str] = frozenset({"channel", "system"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for _, tp in journey.touchpoints():
-            for field, index, target in _handoffs(workspace, journey, tp):
-                if set(tp.systems) & set(target.systems):
-                    continue
-                verb = "escalation" if field == "escalates_to" else "transfer"
-                yield Finding(
-                    tp.src.at(field, index),
-                    f"{verb} from '{tp.id}' to '{target.id}': the two share no system, "
-                    "so the customer repeats themselves",
-                    "list the system that carries the context on both touchpoints, "
-                    "or waive with the reason",
-                    (tp, target),
-                )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for _, tp in journey.touchpoints():
+        for field, index, target in _handoffs(workspace, journey, tp):
+            if set(tp.systems) & set(target.systems):
+                continue
+            verb = "escalation" if field == "escalates_to" else "transfer"
+            yield Finding(
+                tp.src.at(field, index),
+                f"{verb} from '{tp.id}' to '{target.id}': the two share no system, "
+                "so the customer repeats themselves",
+                "list the system that carries the context on both touchpoints, "
+                "or waive with the reason",
+                (tp, target),
+            )
 
 
 def _handoffs(

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from journeycode import kinds
-from journeycode.model import Entity, Workspace
+from journeycode.model import Entity, Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -41,14 +41,20 @@ OPTIONS: Mapping[str, Any] = {}
 
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    """Ids of the catalogs' entries and of journeys."""
     for kind in (*kinds.CATALOG, kinds.JOURNEY):
         yield from _duplicates(kind.label, kinds.catalog(workspace, kind), "")
-    for journey in workspace.journeys:
-        parts = list(kinds.within(journey))[1:]
-        for kind in kinds.KINDS.values():
-            if not kind.shared:
-                of_kind = (e for e in parts if kinds.of(e) is kind)
-                yield from _duplicates(kind.label, of_kind, f" in journey '{journey.id}'")
+
+
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    """Ids of the stages, touchpoints, pain points and opportunities of one journey."""
+    parts = list(kinds.within(journey))[1:]
+    for kind in kinds.KINDS.values():
+        if not kind.shared:
+            of_kind = (e for e in parts if kinds.of(e) is kind)
+            yield from _duplicates(kind.label, of_kind, f" in journey '{journey.id}'")
 
 
 def _duplicates(label: str, entities: Iterable[Entity], scope: str) -> Iterator[Finding]:

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import emotion_for
 from journeycode.rules.base import Finding, RuleContext
@@ -49,16 +49,17 @@ SETTLED_BY: frozenset[str] = frozenset({"persona"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for _, tp in journey.touchpoints():
-            missing = [p for p in journey.personas_at(tp) if emotion_for(tp, p) is None]
-            if not missing:
-                continue
-            where = tp.src.at("emotion") if tp.emotion is not None else tp.src.at("id")
-            yield Finding(
-                where,
-                f"touchpoint '{tp.id}' has no emotion for {', '.join(missing)}",
-                "add emotion: -2 (frustrated) to 2 (delighted), or one per persona",
-                (tp,),
-            )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for _, tp in journey.touchpoints():
+        missing = [p for p in journey.personas_at(tp) if emotion_for(tp, p) is None]
+        if not missing:
+            continue
+        where = tp.src.at("emotion") if tp.emotion is not None else tp.src.at("id")
+        yield Finding(
+            where,
+            f"touchpoint '{tp.id}' has no emotion for {', '.join(missing)}",
+            "add emotion: -2 (frustrated) to 2 (delighted), or one per persona",
+            (tp,),
+        )

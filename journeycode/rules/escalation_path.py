@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import needs_escalation, reaches_a_human
 from journeycode.rules.base import Finding, RuleContext
@@ -56,13 +56,14 @@ SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for _, tp in journey.touchpoints():
-            if needs_escalation(workspace, tp) and not reaches_a_human(workspace, journey, tp):
-                yield Finding(
-                    tp.src.at("id"),
-                    f"touchpoint '{tp.id}' on {tp.channel} has no way out to a human",
-                    "add escalates_to: with a touchpoint on an assisted channel",
-                    (tp,),
-                )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for _, tp in journey.touchpoints():
+        if needs_escalation(workspace, tp) and not reaches_a_human(workspace, journey, tp):
+            yield Finding(
+                tp.src.at("id"),
+                f"touchpoint '{tp.id}' on {tp.channel} has no way out to a human",
+                "add escalates_to: with a touchpoint on an assisted channel",
+                (tp,),
+            )

@@ -38,7 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import kpis_of_kind
 from journeycode.rules.base import Finding, RuleContext
@@ -49,15 +49,16 @@ SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        if not journey.stages:
-            continue
-        last = journey.stages[-1]
-        if not any(kpis_of_kind(workspace, tp.kpis, "feedback") for tp in last.touchpoints):
-            yield Finding(
-                last.src.at("id"),
-                f"the last stage '{last.id}' of journey '{journey.id}' does not ask for feedback",
-                "add a touchpoint (a survey, a rating) with a feedback KPI such as CSAT or NPS",
-                (last, journey),
-            )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    if not journey.stages:
+        return
+    last = journey.stages[-1]
+    if not any(kpis_of_kind(workspace, tp.kpis, "feedback") for tp in last.touchpoints):
+        yield Finding(
+            last.src.at("id"),
+            f"the last stage '{last.id}' of journey '{journey.id}' does not ask for feedback",
+            "add a touchpoint (a survey, a rating) with a feedback KPI such as CSAT or NPS",
+            (last, journey),
+        )

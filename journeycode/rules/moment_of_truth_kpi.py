@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -51,16 +51,17 @@ SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
     kpis = workspace.kpi_by_id
-    for journey in workspace.journeys:
-        for _, tp in journey.touchpoints():
-            if not tp.moment_of_truth:
-                continue
-            if not any(k in kpis and kpis[k].target is not None for k in tp.kpis):
-                yield Finding(
-                    tp.src.at("moment_of_truth"),
-                    f"moment of truth '{tp.id}' has no KPI with a target",
-                    "add a KPI with a target to the touchpoint's kpis",
-                    (tp,),
-                )
+    for _, tp in journey.touchpoints():
+        if not tp.moment_of_truth:
+            continue
+        if not any(k in kpis and kpis[k].target is not None for k in tp.kpis):
+            yield Finding(
+                tp.src.at("moment_of_truth"),
+                f"moment of truth '{tp.id}' has no KPI with a target",
+                "add a KPI with a target to the touchpoint's kpis",
+                (tp,),
+            )

@@ -54,7 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import addressed_pain_points
 from journeycode.rules.base import Finding, RuleContext
@@ -65,24 +65,25 @@ SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {"count_ideas": False}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        count_ideas = bool(context.options["count_ideas"])
-        addressed = addressed_pain_points(journey, count_ideas=count_ideas)
-        ideas = addressed_pain_points(journey, count_ideas=True)
-        for _, pain in journey.pain_points():
-            if pain.severity == "high" and pain.id not in addressed:
-                if pain.id in ideas:
-                    yield Finding(
-                        pain.src.at("id"),
-                        f"high-severity pain point '{pain.id}' is addressed only by ideas",
-                        "plan one of them (status: planned), or plan another opportunity",
-                        (pain,),
-                    )
-                    continue
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    count_ideas = bool(context.options["count_ideas"])
+    addressed = addressed_pain_points(journey, count_ideas=count_ideas)
+    ideas = addressed_pain_points(journey, count_ideas=True)
+    for _, pain in journey.pain_points():
+        if pain.severity == "high" and pain.id not in addressed:
+            if pain.id in ideas:
                 yield Finding(
                     pain.src.at("id"),
-                    f"high-severity pain point '{pain.id}' is not addressed by any opportunity",
-                    "add an opportunity with addresses: [" + pain.id + "]",
+                    f"high-severity pain point '{pain.id}' is addressed only by ideas",
+                    "plan one of them (status: planned), or plan another opportunity",
                     (pain,),
                 )
+                continue
+            yield Finding(
+                pain.src.at("id"),
+                f"high-severity pain point '{pain.id}' is not addressed by any opportunity",
+                "add an opportunity with addresses: [" + pain.id + "]",
+                (pain,),
+            )

@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import personas_in
 from journeycode.rules.base import Finding, RuleContext
@@ -53,16 +53,17 @@ SETTLED_BY: frozenset[str] = frozenset({"persona"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for stage in journey.stages:
-            present = personas_in(journey, stage)
-            for persona in journey.personas:
-                if persona not in present:
-                    yield Finding(
-                        stage.src.at("id"),
-                        f"persona '{persona}' has no touchpoint in stage '{stage.id}'",
-                        f"add a touchpoint for '{persona}', or list the persona on one of the "
-                        "stage's touchpoints",
-                        (stage,),
-                    )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for stage in journey.stages:
+        present = personas_in(journey, stage)
+        for persona in journey.personas:
+            if persona not in present:
+                yield Finding(
+                    stage.src.at("id"),
+                    f"persona '{persona}' has no touchpoint in stage '{stage.id}'",
+                    f"add a touchpoint for '{persona}', or list the persona on one of the "
+                    "stage's touchpoints",
+                    (stage,),
+                )

@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -53,23 +53,24 @@ SETTLED_BY: frozenset[str] = frozenset({"channel", "persona"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
     personas = workspace.persona_by_id
-    for journey in workspace.journeys:
-        for stage in journey.stages:
-            offered: dict[str, set[str]] = {}
-            for tp in stage.touchpoints:
-                for persona_id in journey.personas_at(tp):
-                    offered.setdefault(persona_id, set()).add(tp.channel)
-            for persona_id, channels in offered.items():
-                persona = personas.get(persona_id)
-                if persona is None or not persona.preferred_channels:
-                    continue
-                if channels.isdisjoint(persona.preferred_channels):
-                    yield Finding(
-                        stage.src.at("id"),
-                        f"stage '{stage.id}' offers '{persona_id}' none of their preferred "
-                        f"channels ({', '.join(persona.preferred_channels)})",
-                        None,
-                        (stage, persona),
-                    )
+    for stage in journey.stages:
+        offered: dict[str, set[str]] = {}
+        for tp in stage.touchpoints:
+            for persona_id in journey.personas_at(tp):
+                offered.setdefault(persona_id, set()).add(tp.channel)
+        for persona_id, channels in offered.items():
+            persona = personas.get(persona_id)
+            if persona is None or not persona.preferred_channels:
+                continue
+            if channels.isdisjoint(persona.preferred_channels):
+                yield Finding(
+                    stage.src.at("id"),
+                    f"stage '{stage.id}' offers '{persona_id}' none of their preferred "
+                    f"channels ({', '.join(persona.preferred_channels)})",
+                    None,
+                    (stage, persona),
+                )

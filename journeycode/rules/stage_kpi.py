@@ -39,7 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import stage_kpis
 from journeycode.rules.base import Finding, RuleContext
@@ -50,13 +50,14 @@ SETTLED_BY: frozenset[str] = frozenset({"kpi"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for stage in journey.stages:
-            if not stage_kpis(stage):
-                yield Finding(
-                    stage.src.at("id"),
-                    f"stage '{stage.id}' is not measured by any KPI",
-                    "add kpis: to the stage (or to one of its touchpoints)",
-                    (stage,),
-                )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for stage in journey.stages:
+        if not stage_kpis(stage):
+            yield Finding(
+                stage.src.at("id"),
+                f"stage '{stage.id}' is not measured by any KPI",
+                "add kpis: to the stage (or to one of its touchpoints)",
+                (stage,),
+            )

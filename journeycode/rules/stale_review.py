@@ -40,7 +40,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -50,25 +50,26 @@ SETTLED_BY: frozenset[str] = frozenset()
 OPTIONS: Mapping[str, Any] = {"max_age_days": 180}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
     today: datetime.date = context.today
     max_age = int(context.options["max_age_days"])
-    for journey in workspace.journeys:
-        if journey.status == "retired":
-            continue
-        if journey.reviewed is None:
-            yield Finding(
-                journey.src.at("id"),
-                f"journey '{journey.id}' has never been reviewed",
-                'add reviewed: "YYYY-MM-DD" after the next review',
-                (journey,),
-            )
-            continue
-        age = (today - datetime.date.fromisoformat(journey.reviewed)).days
-        if age > max_age:
-            yield Finding(
-                journey.src.at("reviewed"),
-                f"journey '{journey.id}' was last reviewed {age} days ago (more than {max_age})",
-                "review the map with its owners and update reviewed:",
-                (journey,),
-            )
+    if journey.status == "retired":
+        return
+    if journey.reviewed is None:
+        yield Finding(
+            journey.src.at("id"),
+            f"journey '{journey.id}' has never been reviewed",
+            'add reviewed: "YYYY-MM-DD" after the next review',
+            (journey,),
+        )
+        return
+    age = (today - datetime.date.fromisoformat(journey.reviewed)).days
+    if age > max_age:
+        yield Finding(
+            journey.src.at("reviewed"),
+            f"journey '{journey.id}' was last reviewed {age} days ago (more than {max_age})",
+            "review the map with its owners and update reviewed:",
+            (journey,),
+        )

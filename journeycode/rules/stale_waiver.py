@@ -62,7 +62,7 @@ OPTIONS: Mapping[str, Any] = {}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     """Waivers of a rule that ran before this one and silenced nothing;
     entities whose completeness was not judged are not judged here either."""
-    for entity in kinds.walk(workspace):
+    for entity in kinds.waiving(workspace):
         if entity in context.unjudged:
             continue
         for rule in entity.waive:

@@ -40,7 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import owner_of
 from journeycode.rules.base import Finding, RuleContext
@@ -51,14 +51,14 @@ SETTLED_BY: frozenset[str] = frozenset({"owner"})
 OPTIONS: Mapping[str, Any] = {}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for journey in workspace.journeys:
-        for stage, tp in journey.touchpoints():
-            if owner_of(stage, tp) is None:
-                yield Finding(
-                    tp.src.at("id"),
-                    f"touchpoint '{tp.id}' has no owner",
-                    f"set owner: on the touchpoint, or on stage '{stage.id}' "
-                    "for all its touchpoints",
-                    (tp,),
-                )
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    for stage, tp in journey.touchpoints():
+        if owner_of(stage, tp) is None:
+            yield Finding(
+                tp.src.at("id"),
+                f"touchpoint '{tp.id}' has no owner",
+                f"set owner: on the touchpoint, or on stage '{stage.id}' for all its touchpoints",
+                (tp,),
+            )

@@ -58,13 +58,10 @@ SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {"max_transfers": 2}
 
 
-def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
     limit = int(context.options["max_transfers"])
-    for journey in workspace.journeys:
-        yield from _journey(journey, limit)
-
-
-def _journey(journey: Journey, limit: int) -> Iterator[Finding]:
     by_id = journey.touchpoint_by_id
     length, step, loops = _longest_chains(journey)
     targets = {t for tp in by_id.values() for t in tp.escalates_to}

@@ -57,26 +57,29 @@ OPTIONS: Mapping[str, Any] = {}
 
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    defined = {kind.name: set(kinds.by_id(workspace, kind)) for kind in kinds.CATALOG}
+    """The catalogs' references and waivers."""
     for kind in kinds.CATALOG:
         for entity in kinds.catalog(workspace, kind):
-            yield from _references(workspace, entity, defined, {})
-    for journey in workspace.journeys:
-        local = {
-            "touchpoint": {tp.id for _, tp in journey.touchpoints()} | journey.dropped_ids,
-            "pain_point": {pp.id for _, pp in journey.pain_points()} | journey.dropped_ids,
-        }
-        for entity in kinds.within(journey):
-            yield from _references(workspace, entity, defined, local, journey)
-        yield from _journey_personas(journey, defined["persona"])
-    for entity in kinds.walk(workspace):
+            yield from _references(workspace, entity, {})
+            yield from _waivers(entity)
+
+
+def check_journey(
+    journey: Journey, workspace: Workspace, context: RuleContext
+) -> Iterator[Finding]:
+    local = {
+        "touchpoint": {tp.id for _, tp in journey.touchpoints()} | journey.dropped_ids,
+        "pain_point": {pp.id for _, pp in journey.pain_points()} | journey.dropped_ids,
+    }
+    for entity in kinds.within(journey):
+        yield from _references(workspace, entity, local, journey)
         yield from _waivers(entity)
+    yield from _journey_personas(journey, workspace.persona_by_id)
 
 
 def _references(
     workspace: Workspace,
     entity: Entity,
-    defined: Mapping[str, Collection[str]],
     local: Mapping[str, Collection[str]],
     journey: Journey | None = None,
 ) -> Iterator[Finding]:
@@ -84,10 +87,12 @@ def _references(
     part left out for a schema error, a file that could not be read)."""
     for ref, index, ident in kinds.references(entity):
         target = kinds.KINDS[ref.target]
+        known: Collection[str]
         if target.shared:
-            if ident in defined[target.name] or workspace.may_define(target.name, ident):
+            defined = kinds.by_id(workspace, target)
+            if ident in defined or workspace.may_define(target.name, ident):
                 continue
-            known, where = defined[target.name], ""
+            known, where = defined, ""
         elif ident in local[target.name]:
             continue
         else:

@@ -48,10 +48,15 @@ OPTIONS: Mapping[str, Any] = {}
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     used: dict[str, set[str]] = {kind.name: set() for kind in kinds.CATALOG}
-    for entity in kinds.walk(workspace):
-        for ref, _, ident in kinds.references(entity):
-            if ref.target in used:
-                used[ref.target].add(ident)
+    for kind in kinds.CATALOG:
+        for entity in kinds.catalog(workspace, kind):
+            for ref, _, ident in kinds.references(entity):
+                if ref.target in used:
+                    used[ref.target].add(ident)
+    for journey in workspace.journeys:
+        for target, ids in kinds.contents(journey).uses.items():
+            if target in used:
+                used[target].update(ids)
     for kind in kinds.CATALOG:
         for entity in kinds.by_id(workspace, kind).values():
             if entity.id not in used[kind.name] and not workspace.may_mention(entity.id):

@@ -1,0 +1,125 @@
+"""A language server's caches (parsed files, each file's model, each journey's
+problems) find, edit after edit, exactly what a cold check of the same files
+finds: the rules' journey parts kept for journeys that did not change must
+never hide a problem, nor keep one that is gone."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from journeycode import compiler, kinds, rules
+from journeycode.rules.base import parts
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = datetime.date(2026, 11, 15)
+
+# (file below maps/, text written there, what replaces it; "" as the text
+# appends, None as the replacement deletes the file), one edit a step, each on
+# top of the ones before.
+EDITS: list[tuple[str, str, str | None]] = [
+    # A journey's unknown channel, then a catalog change its parts rest on.
+    ("journeys/onboarding.yaml", "channel: webchat", "channel: web-chat"),
+    ("catalog/channels.yaml", "    mode: assisted\n", "    mode: self-service\n"),
+    ("journeys/onboarding.yaml", "channel: web-chat", "channel: webchat"),
+    # A waiver that silences a finding, then one that silences nothing.
+    (
+        "journeys/onboarding.yaml",
+        "          routing: next-available\n",
+        "          routing: next-available\n          waive: {context-handoff: shared screen}\n",
+    ),
+    ("journeys/onboarding.yaml", "waive: {context-handoff:", "waive: {touchpoint-owner:"),
+    # A schema error (the touchpoint is left out), then a file that does not parse.
+    ("journeys/billing-dispute.yaml", "emotion: -1\n", "emotion: -9\n"),
+    ("journeys/technical-fault.yaml", "", "stages: [\n"),
+    ("journeys/technical-fault.yaml", "stages: [\n", ""),
+    ("catalog/channels.yaml", "    mode: self-service\n", "    mode: assisted\n"),
+    # Two journeys with one id (a workspace part whose subject is a journey).
+    ("journeys/copy.yaml", "", "journeycode: 1\njourney: {id: onboarding, name: Copy}\n"),
+    ("journeys/copy.yaml", "", None),
+    # The settings, and the measurements merged into the KPIs.
+    ("journeycode.yaml", "", "rules:\n  emotion-coverage: off\n"),
+    ("measurements/cx-dashboard-2026.csv", "aht,2026-05-31,494", "aht,2026-05-31,300"),
+    ("journeycode.yaml", "", None),
+    ("journeys/billing-dispute.yaml", "emotion: -9\n", "emotion: -1\n"),
+]
+
+
+def _apply(maps: Path, edit: tuple[str, str, str | None]) -> None:
+    name, old, new = edit
+    path = maps / name
+    if new is None:
+        path.unlink()
+    elif not old:
+        path.write_text((path.read_text("utf-8") if path.exists() else "") + new, "utf-8")
+    else:
+        text = path.read_text("utf-8")
+        assert old in text, f"{name} has no {old!r}"
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_edit_after_edit_the_caches_find_what_a_cold_check_finds(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache: compiler.FileCache = {}
+    models: dict[int, Any] = {}
+    memo = rules.Memo()
+
+    def warm(today: datetime.date = TODAY) -> compiler.Compiled:
+        return compiler.compile_workspace(
+            maps, "maps", today=today, cache=cache, models=models, memo=memo
+        )
+
+    warm()
+    results = set()
+    for edit in EDITS:
+        _apply(maps, edit)
+        cold = compiler.compile_workspace(maps, "maps", today=TODAY).result
+        assert warm().result == cold, edit
+        results.add(cold)
+    assert len(results) > len(EDITS) // 2  # the edits changed what is found
+    # Today is a setting like the others: a later day judges reviews again.
+    later = TODAY + datetime.timedelta(days=400)
+    assert warm(later).result == compiler.compile_workspace(maps, "maps", today=later).result
+
+
+def test_only_changed_journeys_are_checked_again(tmp_path: Path) -> None:
+    """What makes an edit fast: one journey's parts run again, not all four."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache: compiler.FileCache = {}
+    models: dict[int, Any] = {}
+    memo = rules.Memo()
+    compiler.compile_workspace(maps, "maps", today=TODAY, cache=cache, models=models, memo=memo)
+    before = dict(memo.journeys)
+    _apply(maps, EDITS[0])
+    compiler.compile_workspace(maps, "maps", today=TODAY, cache=cache, models=models, memo=memo)
+    again = [j.id for j, checked in memo.journeys.items() if before.get(j) is not checked]
+    assert again == ["onboarding"]
+    _apply(maps, EDITS[1])  # a catalog file: every journey rests on it
+    compiler.compile_workspace(maps, "maps", today=TODAY, cache=cache, models=models, memo=memo)
+    again = [j.id for j, checked in memo.journeys.items() if before.get(j) is not checked]
+    assert len(again) == 4
+
+
+@pytest.mark.parametrize("rule", list(rules.REGISTRY.values()), ids=list(rules.REGISTRY))
+def test_every_rule_has_a_part_and_a_journey_part_finds_only_in_its_journey(rule: Any) -> None:
+    """A journey part's findings are about its own journey (their place and
+    their subjects), so keeping them per journey is sound."""
+    check_journey, check = parts(rule)
+    assert check_journey or check
+    if check_journey is None:
+        return
+    workspace = compiler.compile_workspace(ROOT / "maps", "maps", today=TODAY).workspace
+    settings = compiler.config.load(ROOT / "maps", "maps")
+    context = rules.RuleContext(TODAY, settings.setting(rule.ID).options)
+    catalog = {e for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
+    for journey in workspace.journeys:
+        own = set(kinds.within(journey))
+        for finding in check_journey(journey, workspace, context):
+            assert finding.src.file is journey.src.file
+            assert all(s in own or s in catalog for s in finding.subjects)
