@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from journeycode import compiler, kinds, rules
+from journeycode import compiler, config, kinds, rules
 from journeycode.rules.base import parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,7 +115,7 @@ def test_every_rule_has_a_part_and_a_journey_part_finds_only_in_its_journey(rule
     if check_journey is None:
         return
     workspace = compiler.compile_workspace(ROOT / "maps", "maps", today=TODAY).workspace
-    settings = compiler.config.load(ROOT / "maps", "maps")
+    settings = config.load(ROOT / "maps", "maps")
     context = rules.RuleContext(TODAY, settings.setting(rule.ID).options)
     catalog = {e for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
     for journey in workspace.journeys:
