@@ -11,9 +11,11 @@ import datetime
 import gc
 import hashlib
 import os
-from collections.abc import Iterator, Mapping, MutableMapping
-from dataclasses import dataclass
+import time
+from collections.abc import Collection, Iterator, Mapping, MutableMapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from journeycode import config, discover, loader, measurements, resolve, rules, schema
 from journeycode.model import Workspace
@@ -24,6 +26,27 @@ LOAD_RULE = "load"
 FileCache = MutableMapping[str, "tuple[loader.SourceFile, schema.Validation]"]
 """Parsed and validated files by the digest of their name and bytes: a file
 whose bytes did not change is neither parsed nor validated again."""
+
+Stamp = tuple[int, int, int, int]
+"""A file's modification and change times, size and inode."""
+
+# A file changed less than this long ago may change again within the same
+# tick of the file system's clock, its stamp unchanged: it is read each time.
+_SETTLED_NS = 1_000_000_000
+
+
+@dataclass
+class Caches:
+    """What a caller that compiles the same folder again keeps between compiles:
+    parsed and validated files (``files``), what each of them added to the model
+    (``models``), what the rules found in each journey (``checked``), and, for a
+    long-running caller, each file's stamp (``stamps``), so that a file on disk
+    whose stamp did not change is not even read."""
+
+    files: FileCache = field(default_factory=dict)
+    models: resolve.Models = field(default_factory=dict)
+    checked: rules.Memo = field(default_factory=dict)
+    stamps: MutableMapping[tuple[Path, str], tuple[Stamp, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -53,9 +76,7 @@ def compile_workspace(
     today: datetime.date | None = None,
     max_bytes: int = loader.MAX_BYTES,
     overlay: Mapping[Path, bytes] | None = None,
-    cache: FileCache | None = None,
-    models: resolve.Models | None = None,
-    memo: rules.Memo | None = None,
+    caches: Caches | None = None,
 ) -> Compiled:
     """Read, validate and check every map below ``root``.
 
@@ -63,9 +84,7 @@ def compile_workspace(
     A file that fails to load is reported and left out; in a file that fails
     validation only the entities at fault are left out of the model.
     ``overlay`` holds files' unsaved text (an editor's), by path, read instead
-    of the disk; ``cache`` keeps parsed and validated files between runs, and
-    ``models`` what each of them added to the model, and ``memo`` what the
-    rules found in each journey (a server keeps all three).
+    of the disk; ``caches`` what is kept between compiles of the folder.
     """
     if not root.exists():
         raise WorkspaceError(f"{root}: no such folder")
@@ -74,9 +93,7 @@ def compile_workspace(
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root)
     with gc_paused():
-        return _compile(
-            root, display_root, settings, today, max_bytes, overlay or {}, cache, models, memo
-        )
+        return _compile(root, display_root, settings, today, max_bytes, overlay or {}, caches)
 
 
 def _compile(
@@ -86,9 +103,7 @@ def _compile(
     today: datetime.date | None,
     max_bytes: int,
     overlay: Mapping[Path, bytes],
-    cache: FileCache | None,
-    models: resolve.Models | None,
-    memo: rules.Memo | None,
+    caches: Caches | None,
 ) -> Compiled:
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
@@ -106,7 +121,7 @@ def _compile(
             unparsed.append(None)
             continue
         try:
-            file, validation = _read(candidate, overlay, max_bytes, cache, used)
+            file, validation = _read(candidate, overlay, max_bytes, caches, used)
         except loader.LoadError as error:
             problems.append(
                 _load_problem(candidate.display, error.message, error.hint, error.line, error.col)
@@ -121,48 +136,71 @@ def _compile(
             continue
         problems.extend(validation.problems)
         loaded.append((file, validation.faults))
-    if cache is not None:  # the files as they were before an edit go
-        for stale in [key for key in cache if key not in used]:
-            del cache[stale]
-    workspace = resolve.build(root, loaded, unparsed, models)
+    if caches is not None:  # the files as they were before an edit go
+        _keep_only(caches.files, used)
+        if caches.stamps is not None:
+            _keep_only(caches.stamps, {(c.path, c.display) for c in found})
+    workspace = resolve.build(root, loaded, unparsed, caches.models if caches else None)
     exports = measurements.read(root, display_root, settings.measurements, workspace)
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)
-    problems.extend(rules.run(workspace, settings, today or datetime.date.today(), memo))
+    checked = caches.checked if caches else None
+    problems.extend(rules.run(workspace, settings, today or datetime.date.today(), checked))
     files = [*(f.display for f in found), *exports.files]
     return Compiled(workspace, settings, Result.of(problems, files))
+
+
+def _keep_only(cache: MutableMapping[Any, Any], used: Collection[Any]) -> None:
+    for stale in [key for key in cache if key not in used]:
+        del cache[stale]
 
 
 def _read(
     candidate: discover.Found,
     overlay: Mapping[Path, bytes],
     max_bytes: int,
-    cache: FileCache | None,
+    caches: Caches | None,
     used: set[str],
 ) -> tuple[loader.SourceFile, schema.Validation]:
-    """One file parsed and validated, or taken from the cache by its bytes."""
+    """One file parsed and validated, or taken from the cache by its bytes
+    (or, with stamps, by its unchanged stamp)."""
     raw = overlay.get(candidate.path)
-    if raw is None:
-        raw = loader.read_bytes(candidate.path, max_bytes)
-    elif len(raw) > max_bytes:
+    if raw is not None and len(raw) > max_bytes:
         raise loader.LoadError(
             loader.over_limit(len(raw), max_bytes), hint="split it into several files"
         )
-    key = ""
-    if cache is not None:
-        key = hashlib.blake2b(
-            b"%s\0%s\0%s" % (str(candidate.path).encode(), candidate.display.encode(), raw),
-            digest_size=20,
-        ).hexdigest()
-        used.add(key)
-        found = cache.get(key)
-        if found is not None:
-            return found
-    file = loader.from_bytes(candidate.path, candidate.display, raw)
-    done = file, schema.validate(file)
-    if cache is not None:
-        cache[key] = done
-    return done
+    if caches is None:
+        if raw is None:
+            raw = loader.read_bytes(candidate.path, max_bytes)
+        file = loader.from_bytes(candidate.path, candidate.display, raw)
+        return file, schema.validate(file)
+    where = (candidate.path, candidate.display)
+    stamp = None
+    if raw is None and caches.stamps is not None:
+        stamp = _stamp(candidate.path)
+        known = caches.stamps.get(where)
+        if known is not None and known[0] == stamp and known[1] in caches.files:
+            used.add(known[1])
+            return caches.files[known[1]]
+    if raw is None:
+        raw = loader.read_bytes(candidate.path, max_bytes)
+    key = hashlib.blake2b(
+        b"%s\0%s\0%s" % (str(candidate.path).encode(), candidate.display.encode(), raw),
+        digest_size=20,
+    ).hexdigest()
+    used.add(key)
+    if stamp is not None and caches.stamps is not None and time.time_ns() - stamp[0] > _SETTLED_NS:
+        caches.stamps[where] = stamp, key
+    found = caches.files.get(key)
+    if found is None:
+        file = loader.from_bytes(candidate.path, candidate.display, raw, key)
+        found = caches.files[key] = file, schema.validate(file)
+    return found
+
+
+def _stamp(path: Path) -> Stamp:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 
 
 def pinned_today() -> datetime.date | None:

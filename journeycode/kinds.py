@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from journeycode.loader import Pointer
@@ -82,6 +82,19 @@ class Kind:
                 how = _PARTS if name in self.parts else _CONVERT if name in self.convert else _PLAIN
                 found.append((name, how, self))
         return tuple(found)
+
+    @functools.cached_property
+    def defaults(self) -> Mapping[str, Any]:
+        """Each field's default, but for those :func:`build` always gives. A
+        field whose default is made anew for each entity would be shared by
+        all of them here: there is none."""
+        found = {}
+        for f in fields(self.model):
+            if f.name not in ("id", "src", "waive"):
+                if f.default is MISSING:
+                    raise TypeError(f"{self.model.__name__}.{f.name} needs a plain default")
+                found[f.name] = f.default
+        return found
 
     @functools.cached_property
     def reversed_children(self) -> tuple[str, ...]:
@@ -239,15 +252,16 @@ def contents(journey: Journey) -> Contents:
     change, and asks again after every edit."""
     found = _CONTENTS.get(journey)
     if found is None:
-        uses: dict[str, set[str]] = {}
+        uses: dict[str, set[str]] = {k.name: set() for k in _KINDS if k.shared}
         waiving = []
         for entity in within(journey):
             if entity.waive:
                 waiving.append(entity)
-            for ref, _, ident in references(entity):
-                if KINDS[ref.target].shared:
-                    uses.setdefault(ref.target, set()).add(ident)
-        found = Contents({k: frozenset(ids) for k, ids in uses.items()}, tuple(waiving))
+            for ref in BY_MODEL[type(entity)].references:
+                value = getattr(entity, ref.field)
+                if ref.target in uses and value:
+                    uses[ref.target].update((value,) if isinstance(value, str) else value)
+        found = Contents({k: frozenset(ids) for k, ids in uses.items() if ids}, tuple(waiving))
         _CONTENTS[journey] = found
     return found
 
@@ -280,7 +294,13 @@ def build(kind: Kind, item: dict[str, Any], src: Src, **extra: Any) -> Entity:
             values[name] = kind.convert[name](value)
         else:
             values[name] = tuple(value) if type(value) is list else value
-    return kind.model(**values, **extra)
+    values.update(extra)
+    # The model classes are frozen dataclasses, whose __init__ sets each of
+    # their fields through object.__setattr__: filling the instance's dict at
+    # once builds a large portfolio's model in a good part less time.
+    entity = object.__new__(kind.model)
+    object.__setattr__(entity, "__dict__", {**kind.defaults, **values})
+    return entity
 
 
 def _shapes() -> frozenset[tuple[str | int, ...]]:

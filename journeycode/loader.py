@@ -549,11 +549,13 @@ def parse(text: str) -> tuple[Any, Positions]:
 class SourceFile:
     """One map file: its data and where each of its nodes is."""
 
-    def __init__(self, path: Path, display: str, data: Any, positions: Positions):
+    def __init__(self, path: Path, display: str, data: Any, positions: Positions, digest: str = ""):
         self.path = path
         self.display = display
         self.data = data
         self.positions = positions
+        self.digest = digest
+        """The digest of the file's name and bytes, where a cache keeps it."""
 
     def locate(self, pointer: Pointer, *, key: bool = False) -> Position:
         return self.positions.locate(pointer, key=key)
@@ -568,7 +570,7 @@ def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
     return from_bytes(path, display, read_bytes(path, max_bytes))
 
 
-def from_bytes(path: Path, display: str, raw: bytes) -> SourceFile:
+def from_bytes(path: Path, display: str, raw: bytes, digest: str = "") -> SourceFile:
     """Parse the bytes of one map file (read from disk, or an editor's unsaved
     text). Raises LoadError, with ``raw`` as its ``source``."""
     try:
@@ -582,4 +584,4 @@ def from_bytes(path: Path, display: str, raw: bytes) -> SourceFile:
             hint="a map file holds personas:, channels:, owners:, systems:, kpis: or journey:; "
             "add content or delete the file",
         )
-    return SourceFile(path, display, data, positions)
+    return SourceFile(path, display, data, positions, digest)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 from click.testing import CliRunner
 
@@ -32,7 +31,8 @@ def test_a_second_check_reads_the_cache_and_says_the_same(tmp_path: Path) -> Non
     first = _check(maps, cache)
     assert len(list((cache / "parsed").iterdir())) == 1
     stored = DiskCache(cache, maps)
-    assert len(stored.stored) == len(list(maps.rglob("*.yaml")))
+    assert len(stored.files.stored) == len(list(maps.rglob("*.yaml")))
+    assert len(stored.checked.stored) == len(list(maps.glob("journeys/*.yaml")))
     assert _check(maps, cache) == first
     # An edited file is read again: its new problem is there, and only it changed.
     journey = maps / "journeys" / "billing-dispute.yaml"
@@ -46,11 +46,12 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
     cache_folder = tmp_path / "cache"
     cold = compiler.compile_workspace(ROOT / "maps", "maps")
     first = DiskCache(cache_folder, ROOT / "maps")
-    compiler.compile_workspace(ROOT / "maps", "maps", cache=first)
+    compiler.compile_workspace(ROOT / "maps", "maps", caches=_caches(first))
     first.save()
     again = DiskCache(cache_folder, ROOT / "maps")
-    warm = compiler.compile_workspace(ROOT / "maps", "maps", cache=again)
-    assert len(again.entries) == len(again.stored) > 0
+    warm = compiler.compile_workspace(ROOT / "maps", "maps", caches=_caches(again))
+    assert len(again.files.entries) == len(again.files.stored) > 0
+    assert len(again.checked.entries) == len(again.checked.stored) > 0
     assert warm.result == cold.result
     assert [f.data for f in warm.workspace.files] == [f.data for f in cold.workspace.files]
     for file in warm.workspace.files:  # positions come back exact
@@ -58,6 +59,10 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
         assert file.locate(("journey", "stages", 1, "touchpoints", 0, "channel")) == (
             original.locate(("journey", "stages", 1, "touchpoints", 0, "channel"))
         )
+
+
+def _caches(disk: DiskCache) -> compiler.Caches:
+    return compiler.Caches(files=disk.files, checked=disk.checked)
 
 
 def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
@@ -78,15 +83,16 @@ def test_a_server_s_caches_keep_only_the_files_as_they_are(tmp_path: Path) -> No
     shutil.copytree(ROOT / "maps", maps)
     journey = maps / "journeys" / "billing-dispute.yaml"
     text = journey.read_text("utf-8")
-    cache: compiler.FileCache = {}
-    models: dict[int, Any] = {}
+    caches = compiler.Caches(stamps={})
     for edit in range(4):
         edited = text.replace("channel: webchat", f"channel: web{edit}")
         warm = compiler.compile_workspace(
-            maps, "maps", overlay={journey: edited.encode()}, cache=cache, models=models
+            maps, "maps", overlay={journey: edited.encode()}, caches=caches
         )
         files = len(list(maps.rglob("*.yaml")))
-        assert len(cache) == len(models) == files
+        assert len(caches.files) == len(caches.models) == files
+        assert len(caches.checked) == len(list(maps.glob("journeys/*.yaml")))
+        assert caches.stamps is not None and len(caches.stamps) <= files
         journey.write_text(edited, "utf-8")
         assert warm.result == compiler.compile_workspace(maps, "maps").result
         journey.write_text(text, "utf-8")

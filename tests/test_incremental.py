@@ -42,7 +42,7 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("journeys/copy.yaml", "", "journeycode: 1\njourney: {id: onboarding, name: Copy}\n"),
     ("journeys/copy.yaml", "", None),
     # The settings, and the measurements merged into the KPIs.
-    ("journeycode.yaml", "", "rules:\n  emotion-coverage: off\n"),
+    ("journeycode.yaml", "", "rules:\n  preferred-channel: off\n"),
     ("measurements/cx-dashboard-2026.csv", "aht,2026-05-31,494", "aht,2026-05-31,300"),
     ("journeycode.yaml", "", None),
     ("journeys/billing-dispute.yaml", "emotion: -9\n", "emotion: -1\n"),
@@ -65,14 +65,10 @@ def _apply(maps: Path, edit: tuple[str, str, str | None]) -> None:
 def test_edit_after_edit_the_caches_find_what_a_cold_check_finds(tmp_path: Path) -> None:
     maps = tmp_path / "maps"
     shutil.copytree(ROOT / "maps", maps)
-    cache: compiler.FileCache = {}
-    models: dict[int, Any] = {}
-    memo = rules.Memo()
+    caches = compiler.Caches(stamps={})
 
     def warm(today: datetime.date = TODAY) -> compiler.Compiled:
-        return compiler.compile_workspace(
-            maps, "maps", today=today, cache=cache, models=models, memo=memo
-        )
+        return compiler.compile_workspace(maps, "maps", today=today, caches=caches)
 
     warm()
     results = set()
@@ -91,19 +87,20 @@ def test_only_changed_journeys_are_checked_again(tmp_path: Path) -> None:
     """What makes an edit fast: one journey's parts run again, not all four."""
     maps = tmp_path / "maps"
     shutil.copytree(ROOT / "maps", maps)
-    cache: compiler.FileCache = {}
-    models: dict[int, Any] = {}
-    memo = rules.Memo()
-    compiler.compile_workspace(maps, "maps", today=TODAY, cache=cache, models=models, memo=memo)
-    before = dict(memo.journeys)
+    caches = compiler.Caches()
+
+    def checked_again() -> list[str]:
+        before = dict(caches.checked)
+        compiled = compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches)
+        digests = {j.src.file.digest: j.id for j in compiled.workspace.journeys}
+        return sorted(digests[key.split(":")[1]] for key in caches.checked if key not in before)
+
+    assert len(checked_again()) == 4
+    assert checked_again() == []
     _apply(maps, EDITS[0])
-    compiler.compile_workspace(maps, "maps", today=TODAY, cache=cache, models=models, memo=memo)
-    again = [j.id for j, checked in memo.journeys.items() if before.get(j) is not checked]
-    assert again == ["onboarding"]
+    assert checked_again() == ["onboarding"]
     _apply(maps, EDITS[1])  # a catalog file: every journey rests on it
-    compiler.compile_workspace(maps, "maps", today=TODAY, cache=cache, models=models, memo=memo)
-    again = [j.id for j, checked in memo.journeys.items() if before.get(j) is not checked]
-    assert len(again) == 4
+    assert len(checked_again()) == 4
 
 
 @pytest.mark.parametrize("rule", list(rules.REGISTRY.values()), ids=list(rules.REGISTRY))

@@ -45,6 +45,19 @@ def test_references_and_children_name_real_fields_and_kinds(kind: kinds.Kind) ->
         assert kind.section in schema()["properties"]
 
 
+def test_the_builder_makes_what_the_model_classes_make() -> None:
+    """kinds.build fills an entity's fields without its __init__: every
+    entity of the samples equals, field by field, one made by its class."""
+    workspace = compile_workspace(ROOT / "maps", "maps").workspace
+    entities = list(kinds.walk(workspace))
+    assert {type(e) for e in entities} == {k.model for k in kinds.KINDS.values()}
+    for entity in entities:
+        names = [f.name for f in dataclasses.fields(entity)]
+        built = {k: v for k, v in vars(entity).items() if k in names}  # no cached properties
+        assert set(built) == set(names)
+        assert vars(type(entity)(**built)) == built
+
+
 def test_literal_types_match_the_schema_enums() -> None:
     checked = 0
     for kind in kinds.KINDS.values():

@@ -12,6 +12,7 @@ answer from the index of the last compile (:mod:`journeycode.lsp.index`).
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,14 +23,13 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from journeycode import __version__, kinds, rules, values
-from journeycode.compiler import Compiled, FileCache, compile_workspace, pinned_today
+from journeycode import __version__, kinds, values
+from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
 from journeycode.lsp import cursor, edits
 from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Kpi
 from journeycode.problems import Level, Problem, WorkspaceError
 from journeycode.quoting import markdown_escaped
-from journeycode.resolve import Models
 
 DEBOUNCE_SECONDS = 0.1
 SOURCE = "journeycode"
@@ -41,13 +41,17 @@ _LEVELS = {
 _TOKEN = re.compile(r"""(?:"[^"]*"?|'[^']*'?|[^\s,\]}#]+)""")
 
 
+@functools.lru_cache(maxsize=4096)
+def uri_of(path: str) -> str:
+    """A file's URI (each publish names every file with problems: worked out once)."""
+    return from_fs_path(path) or path
+
+
 class JourneyServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("journeycode", __version__)
         self.root: Path | None = None
-        self.cache: FileCache = {}
-        self.models: Models = {}
-        self.memo = rules.Memo()
+        self.caches = Caches(stamps={})
         self.compiled: Compiled | None = None
         self.index: Index | None = None
         self.published: dict[str, list[Problem]] = {}
@@ -61,7 +65,7 @@ class JourneyServer(LanguageServer):
 
     def text(self, path: Path) -> str | None:
         """A file's text: the editor's if it is open, else the disk's."""
-        document = self.workspace.text_documents.get(from_fs_path(str(path)) or "")
+        document = self.workspace.text_documents.get(uri_of(str(path)))
         if document is not None:
             return str(document.source)
         try:
@@ -88,9 +92,7 @@ class JourneyServer(LanguageServer):
                 str(self.root),
                 today=pinned_today(),
                 overlay=overlay,
-                cache=self.cache,
-                models=self.models,
-                memo=self.memo,
+                caches=self.caches,
             )
         except WorkspaceError as error:
             message = f"journeycode: {error}"
@@ -130,7 +132,7 @@ class JourneyServer(LanguageServer):
         problems did not change is not even read."""
         by_file: dict[str, list[Problem]] = {}
         for problem in problems:
-            uri = from_fs_path(problem.path) or problem.path
+            uri = uri_of(problem.path)
             by_file.setdefault(uri, []).append(problem)
         opened = self.workspace.text_documents.keys()
         for uri in (self.published.keys() | opened) - by_file.keys():
@@ -181,7 +183,7 @@ class JourneyServer(LanguageServer):
         )
 
     def location(self, site: Site) -> types.Location:
-        return types.Location(uri=from_fs_path(str(site.path)) or "", range=self.site_range(site))
+        return types.Location(uri=uri_of(str(site.path)), range=self.site_range(site))
 
     def at(self, uri: str, position: types.Position) -> Site | None:
         """The id at a position, defined or referred to there."""
@@ -195,7 +197,7 @@ class JourneyServer(LanguageServer):
         for change in changes:
             lines = self.lines(change.path)
             span = self.range(lines, change.line, change.start, change.end_line, change.end)
-            uri = from_fs_path(str(change.path)) or str(change.path)
+            uri = uri_of(str(change.path))
             by_uri.setdefault(uri, []).append(types.TextEdit(range=span, new_text=change.text))
         return types.WorkspaceEdit(changes=by_uri)
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+import hashlib
+import marshal
+from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping
 from typing import TYPE_CHECKING
 
 from journeycode import kinds
@@ -40,7 +41,15 @@ from journeycode.rules import (
     unknown_reference,
     unused_entity,
 )
-from journeycode.rules.base import Configurable, Finding, Rule, RuleContext, parts
+from journeycode.rules.base import (
+    Configurable,
+    Finding,
+    Rule,
+    RuleContext,
+    Silenced,
+    parts,
+    silence,
+)
 
 if TYPE_CHECKING:
     from journeycode.config import Config, RuleSetting
@@ -143,67 +152,70 @@ class _Echoes:
         return False
 
 
-@dataclass(frozen=True)
-class _Checked:
-    """What the rules found in one journey."""
+Checked = tuple[tuple[Problem, ...], tuple[Silenced, ...]]
+"""What the rules' journey parts found in one journey: its problems, and the
+waivers that silenced a finding there."""
 
-    problems: tuple[Problem, ...]
-    silenced: frozenset[tuple[Entity, str]]
-
-
-class Memo:
-    """Each journey's problems kept between runs over the same folder (a
-    language server's), while the catalogs, what may be missing, the settings
-    and today stay the same: a journey whose file did not change is the same
-    object, and is not checked again."""
-
-    def __init__(self) -> None:
-        self.key: tuple[object, ...] | None = None
-        self.journeys: dict[Journey, _Checked] = {}
+Memo = MutableMapping[str, Checked]
+"""What the rules found in each journey, by the digest of the journey's file
+and of all that the journey parts may rest on besides it (see :func:`_basis`):
+a journey whose file did not change is not checked again while that stays
+the same. A language server keeps one in memory, ``journeycode check`` on disk."""
 
 
-def _key(workspace: Workspace, config: Config, today: datetime.date) -> tuple[object, ...]:
-    """What a journey's part of a rule may rest on besides the journey: the
-    catalogs (by the files that define them; a file that did not change is
-    the same object), KPIs' measurements (merged from files, so compared by
-    value), what may be missing, the settings and today."""
+def _basis(workspace: Workspace, config: Config, today: datetime.date) -> str | None:
+    """The digest of what a journey part may rest on besides its journey: the
+    catalogs (by the digests of the files that define them, in order), KPIs'
+    measurements (merged from files), what may be missing, the settings and
+    today. None when some file has no digest (it was read without a cache)."""
     files = {e.src.file: None for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
-    return (
-        tuple(files),
-        tuple((kpi.measurements, kpi.breakdown) for kpi in workspace.kpis),
-        workspace.shadow_ids,
-        workspace.shadow_words,
-        workspace.pruned_words,
+    if not all(file.digest for file in files):
+        return None
+    basis = (
+        tuple(file.digest for file in files),
+        tuple(
+            tuple(tuple(vars(m).values()) for m in (*kpi.measurements, *kpi.breakdown))
+            for kpi in workspace.kpis
+        ),
+        sorted((kind, sorted(ids)) for kind, ids in workspace.shadow_ids.items()),
+        sorted(workspace.shadow_words),
+        sorted((kind, sorted(words)) for kind, words in workspace.pruned_words.items()),
         workspace.unreadable,
-        config,
-        today,
+        repr(config),
+        today.isoformat(),
     )
+    return hashlib.blake2b(marshal.dumps(basis), digest_size=20).hexdigest()
 
 
 def run(
     workspace: Workspace, config: Config, today: datetime.date, memo: Memo | None = None
 ) -> Iterator[Problem]:
     """Every enabled rule over the workspace at its configured level, with
-    waivers applied: each journey's part of the rules, then the parts that
-    look at the whole workspace, in the registry's order."""
+    waivers applied: each journey's part of the rules (kept in ``memo``), then
+    the parts that look at the whole workspace, in the registry's order."""
     enabled = [
         (rule, setting)
         for rule in REGISTRY.values()
         if (setting := config.setting(rule.ID)).level is not None
     ]
-    memo = memo or Memo()
-    key = _key(workspace, config, today)
-    if memo.key != key:
-        memo.key, memo.journeys = key, {}
+    basis = _basis(workspace, config, today) if memo is not None else None
     echo = _Echoes(workspace)
-    silenced: set[tuple[Entity, str]] = set()
-    kept: dict[Journey, _Checked] = {}
+    silenced: set[Silenced] = set()
+    used: set[str] = set()
     for journey in workspace.journeys:
-        checked = memo.journeys.get(journey) or _journey(journey, workspace, enabled, today, echo)
-        kept[journey] = checked
-        silenced.update(checked.silenced)
-        yield from checked.problems
-    memo.journeys = kept
+        key = basis and journey.src.file.digest and f"{basis}:{journey.src.file.digest}"
+        checked = memo.get(key) if memo is not None and key else None
+        if checked is None:
+            checked = _journey(journey, workspace, enabled, today, echo)
+            if memo is not None and key:
+                memo[key] = checked
+        if key:
+            used.add(key)
+        silenced.update(checked[1])
+        yield from checked[0]
+    if memo is not None:  # the journeys as they were before an edit go
+        for stale in [key for key in memo if key not in used]:
+            del memo[stale]
     unjudged = _unjudged(workspace)
     ran: list[str] = []
     for rule, setting in enabled:
@@ -221,23 +233,23 @@ def _journey(
     enabled: list[tuple[Rule, RuleSetting]],
     today: datetime.date,
     echo: _Echoes,
-) -> _Checked:
+) -> Checked:
     unjudged = set(kinds.within(journey)) if journey.dropped_ids else set()
-    silenced: set[tuple[Entity, str]] = set()
+    silenced: set[Silenced] = set()
     problems: list[Problem] = []
     for rule, setting in enabled:
         check = parts(rule)[0]
         if check is not None:
             findings = check(journey, workspace, RuleContext(today, setting.options))
             problems.extend(_reported(rule, setting, findings, silenced, unjudged, echo, journey))
-    return _Checked(tuple(problems), frozenset(silenced))
+    return tuple(problems), tuple(sorted(silenced))
 
 
 def _reported(
     rule: Rule,
     setting: RuleSetting,
     findings: Iterable[Finding],
-    silenced: set[tuple[Entity, str]],
+    silenced: set[Silenced],
     unjudged: Collection[Entity],
     echo: _Echoes,
     journey: Journey | None = None,
@@ -247,7 +259,7 @@ def _reported(
     assert setting.level is not None
     for finding in findings:
         waivers = [s for s in finding.subjects if rule.ID in s.waive]
-        silenced.update((s, rule.ID) for s in waivers)
+        silenced.update(silence(s, rule.ID) for s in waivers)
         if waivers or (
             rule.ID not in _EXACT_ON_PARTIAL
             and any(s in unjudged or echo(s, rule.SETTLED_BY, journey) for s in finding.subjects)

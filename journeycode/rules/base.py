@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from journeycode.loader import Pointer
 from journeycode.model import Entity, Journey, Src, Workspace
 from journeycode.problems import Level
 
@@ -24,6 +25,15 @@ class Finding:
     """Point at the mapping key of ``src`` rather than its value."""
 
 
+Silenced = tuple[str, Pointer, str]
+"""A waiver that silenced a finding: the file and pointer of the entity that
+waives, and the rule."""
+
+
+def silence(entity: Entity, rule: str) -> Silenced:
+    return entity.src.file.display, entity.src.pointer, rule
+
+
 @dataclass(frozen=True)
 class RuleContext:
     """What a rule is given besides the workspace."""
@@ -33,8 +43,8 @@ class RuleContext:
     """The rule's options: its defaults, then the settings file."""
     checked: Collection[str] = ()
     """The rules that ran before this one."""
-    silenced: Collection[tuple[Entity, str]] = ()
-    """(entity, rule id) of each waiver that silenced a finding so far."""
+    silenced: Collection[Silenced] = ()
+    """Each waiver that silenced a finding so far."""
     unjudged: Collection[Entity] = ()
     """Entities whose completeness is not judged while schema errors hide parts of them."""
 

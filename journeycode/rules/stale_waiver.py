@@ -51,7 +51,7 @@ from typing import Any
 from journeycode import kinds
 from journeycode.model import Workspace
 from journeycode.problems import Level
-from journeycode.rules.base import Finding, RuleContext
+from journeycode.rules.base import Finding, RuleContext, silence
 
 ID = "stale-waiver"
 LEVEL = Level.INFO
@@ -66,7 +66,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         if entity in context.unjudged:
             continue
         for rule in entity.waive:
-            if rule in context.checked and (entity, rule) not in context.silenced:
+            if rule in context.checked and silence(entity, rule) not in context.silenced:
                 yield Finding(
                     entity.src.at("waive", rule),
                     f"waiver for '{rule}' is not needed: the rule does not fire here",
