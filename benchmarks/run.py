@@ -145,8 +145,8 @@ def review(journeys: int, touchpoints: int, changed: int, repeat: int, work: Pat
             text = text.replace(old, new, 1)
         path.write_text(text, "utf-8")
     journeycode = str(BIN / "journeycode")
-    check, _ = median([journeycode, "check", str(head)], repeat)
-    diff, peak = median([journeycode, "diff", str(base), str(head)], repeat)
+    check, _ = cold([journeycode, "check", str(head)], repeat, work)
+    diff, peak = cold([journeycode, "diff", str(base), str(head)], repeat, work)
     print(f"  check of the head                              {check:8.2f} s")
     print(
         f"  diff base → head                               {diff:8.2f} s   "

@@ -113,43 +113,69 @@ class _Echoes:
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
         self.defined = {kind.name: kinds.by_id(workspace, kind) for kind in kinds.CATALOG}
+        self.tainted: dict[tuple[Journey, frozenset[str]], set[Entity]] = {}
+        self.settled: dict[tuple[Entity, frozenset[str]], bool] = {}
 
     @functools.cached_property
-    def touchpoints(self) -> dict[Entity, Mapping[str, Touchpoint]]:
-        """Each touchpoint's journey's touchpoints by id."""
-        return {
-            tp: journey.touchpoint_by_id
-            for journey in self.workspace.journeys
-            for _, tp in journey.touchpoints()
-        }
+    def journey_of(self) -> dict[Entity, Journey]:
+        """Each touchpoint's journey (for a finding of a workspace part)."""
+        return {tp: j for j in self.workspace.journeys for _, tp in j.touchpoints()}
 
     def __call__(
         self, subject: Entity, settled_by: frozenset[str], journey: Journey | None = None
     ) -> bool:
-        """``journey``, when given, holds the subject (and its touchpoints)."""
-        seen: set[Entity] = set()
+        """``journey``, when given, holds the subject."""
         # A finding about a whole journey (its review date, its owner) does not
         # rest on every touchpoint in it; one about a stage or a touchpoint does.
-        todo = [subject] if kinds.of(subject) is kinds.JOURNEY else list(kinds.within(subject))
+        inside = [subject] if kinds.of(subject) is kinds.JOURNEY else kinds.within(subject)
+        if any(self.unsettled(entity, settled_by) for entity in inside):
+            return True
+        if not isinstance(subject, Touchpoint):
+            return False
         # A touchpoint's way out runs through the steps it leads to.
-        follow = isinstance(subject, Touchpoint)
-        while todo:
-            entity = todo.pop()
-            if entity in seen:
-                continue
-            seen.add(entity)
-            for ref, _, ident in kinds.references(entity):
-                if ref.target in settled_by:
-                    if ident not in self.defined[ref.target] or self.workspace.may_define(
-                        ref.target, ident
-                    ):
-                        return True
-                elif follow and ref.target == "touchpoint":
-                    by_id = journey.touchpoint_by_id if journey else self.touchpoints.get(entity)
-                    following = by_id.get(ident) if by_id is not None else None
-                    if following is not None:
-                        todo.append(following)
-        return False
+        journey = journey or self.journey_of.get(subject)
+        return journey is not None and subject in self.leading_to_unsettled(journey, settled_by)
+
+    def unsettled(self, entity: Entity, settled_by: frozenset[str]) -> bool:
+        """Whether the entity itself refers to an id of those kinds that is not
+        settled (kept: a touchpoint may be a subject of a finding per step it
+        leads to)."""
+        found = self.settled.get((entity, settled_by))
+        if found is None:
+            found = self.settled[(entity, settled_by)] = any(
+                ref.target in settled_by
+                and (
+                    ident not in self.defined[ref.target]
+                    or self.workspace.may_define(ref.target, ident)
+                )
+                for ref, _, ident in kinds.references(entity)
+            )
+        return found
+
+    def leading_to_unsettled(self, journey: Journey, settled_by: frozenset[str]) -> set[Entity]:
+        """The touchpoints of a journey that are, or lead to, one that refers to
+        an unsettled id: found backwards from those, once per journey and kinds,
+        so a journey whose steps all lead to each other costs its edges, not
+        their square for every finding."""
+        found = self.tainted.get((journey, settled_by))
+        if found is None:
+            by_id = journey.touchpoint_by_id
+            leading: dict[Entity, list[Entity]] = {}
+            for _, tp in journey.touchpoints():
+                for ref, _, ident in kinds.references(tp):
+                    if ref.target == "touchpoint" and ident in by_id:
+                        leading.setdefault(by_id[ident], []).append(tp)
+            todo: list[Entity] = [
+                tp for _, tp in journey.touchpoints() if self.unsettled(tp, settled_by)
+            ]
+            found = set(todo)
+            while todo:
+                for before in leading.get(todo.pop(), ()):
+                    if before not in found:
+                        found.add(before)
+                        todo.append(before)
+            self.tainted[(journey, settled_by)] = found
+        return found
 
 
 Checked = tuple[tuple[Problem, ...], tuple[Silenced, ...]]
