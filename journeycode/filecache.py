@@ -1,20 +1,22 @@
 """What ``journeycode check`` keeps on disk between runs.
 
-One file per workspace folder, below the cache folder's ``parsed``, with two
-tables: every map file's data, its line and column marks and its schema
-problems, by the digest of the file's name and bytes (the compiler's
+A folder per workspace, below the cache folder's ``parsed``, with a file per
+entry of two tables: every map file's data, its line and column marks and its
+schema problems, by the digest of the file's name and bytes (the compiler's
 :data:`~journeycode.compiler.FileCache` key); and what the rules found in each
 journey (:data:`~journeycode.rules.Memo`). A second check parses and validates
 only the files that changed, and runs the rules' journey parts only on the
-journeys that changed. Written with :mod:`marshal` (plain values only: it runs
-no code when read), stamped with journeycode's version and the cache layout; a
-cache that cannot be read is ignored and one that cannot be written only costs
-time.
+journeys that changed; it writes only the new entries and removes those it no
+longer used. Written with :mod:`marshal` (plain values only: it runs no code
+when read), each entry stamped with journeycode's version and the cache
+layout; an entry that cannot be read is ignored and one that cannot be
+written only costs time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import marshal
 from array import array
 from collections.abc import Callable, Iterator, MutableMapping
@@ -27,33 +29,46 @@ from journeycode.problems import Level, Problem
 from journeycode.rules import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 3
+LAYOUT = 4
+STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
 
 
 class Table(MutableMapping[str, V], Generic[V]):
-    """One table of the cache: each entry stored as its own marshalled bytes,
-    so a run that changes one entry writes the others as they were read;
-    entries are turned back into values only when asked for, and into plain
-    values again only when new."""
+    """One table of the cache: an entry is read from its file only when asked
+    for, and written only when new."""
 
     def __init__(
         self,
-        stored: Any,
+        folder: Path,
+        prefix: str,
         load: Callable[[str, Any], V],
         store: Callable[[V], Any],
     ):
-        self.stored: dict[str, Any] = stored if isinstance(stored, dict) else {}
+        self.folder, self.prefix = folder, prefix
         self.entries: dict[str, V] = {}
+        self.read: set[str] = set()
+        """The keys whose entry came from the disk."""
         self.load, self.store = load, store
+
+    def path(self, key: str) -> Path:
+        # A key may hold characters a file name should not: its digest names the file.
+        return (
+            self.folder
+            / f"{self.prefix}{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
+        )
 
     def __getitem__(self, key: str) -> V:
         if key not in self.entries:
             try:
-                self.entries[key] = self.load(key, marshal.loads(self.stored[key]))
-            except (TypeError, ValueError, EOFError):  # an entry of another shape: not ours
+                stamp, stored_key, plain = marshal.loads(self.path(key).read_bytes())
+                if stamp != STAMP or stored_key != key:
+                    raise ValueError("another version's entry")
+                self.entries[key] = self.load(key, plain)
+            except (OSError, TypeError, ValueError, EOFError):  # none, or not ours
                 raise KeyError(key) from None
+            self.read.add(key)
         return self.entries[key]
 
     def __setitem__(self, key: str, value: V) -> None:
@@ -61,6 +76,7 @@ class Table(MutableMapping[str, V], Generic[V]):
 
     def __delitem__(self, key: str) -> None:
         del self.entries[key]
+        self.read.discard(key)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.entries)
@@ -68,36 +84,35 @@ class Table(MutableMapping[str, V], Generic[V]):
     def __len__(self) -> int:
         return len(self.entries)
 
-    def kept(self) -> dict[str, Any]:
-        """What this run used, as plain values: the entries of files since
-        changed or deleted go."""
-        return {
-            k: self.stored.get(k) or marshal.dumps(self.store(v)) for k, v in self.entries.items()
-        }
+    def save(self) -> set[str]:
+        """Write the entries that did not come from the disk; the names of
+        the files of every entry kept."""
+        for key, value in self.entries.items():
+            if key not in self.read:
+                with contextlib.suppress(OSError, ValueError):
+                    plain = marshal.dumps((STAMP, key, self.store(value)))
+                    atomic.write_bytes(self.path(key), plain)
+                    self.read.add(key)
+        return {self.path(key).name for key in self.entries}
 
 
 class DiskCache:
-    """The compiler's file cache and the rules' memo, read from and saved to one file."""
+    """The compiler's file cache and the rules' memo, in one folder."""
 
     def __init__(self, folder: Path, workspace: Path):
-        self.path = folder / "parsed" / digest.of(str(workspace.resolve()))
-        files: Any = None
-        checked: Any = None
-        with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
-            stamp, stored = marshal.loads(self.path.read_bytes())
-            if stamp == (__version__, LAYOUT) and isinstance(stored, dict):
-                files, checked = stored.get("files"), stored.get("checked")
-        self.files: Table[Entry] = Table(files, _entry, _stored)
-        self.checked: Table[Checked] = Table(checked, _checked, _plain_checked)
+        self.folder = folder / "parsed" / digest.of(str(workspace.resolve()))
+        self.files: Table[Entry] = Table(self.folder, "file-", _entry, _stored)
+        self.checked: Table[Checked] = Table(self.folder, "journey-", _checked, _plain_checked)
 
     def save(self) -> None:
-        files, checked = self.files.kept(), self.checked.kept()
-        unchanged = files.keys() == self.files.stored.keys()
-        if unchanged and checked.keys() == self.checked.stored.keys():
-            return
-        with contextlib.suppress(OSError, ValueError):
-            layout = ((__version__, LAYOUT), {"files": files, "checked": checked})
-            atomic.write_bytes(self.path, marshal.dumps(layout))
+        """Write what is new; remove the entries this run did not use (files
+        since changed or deleted), and what killed writers left."""
+        kept = self.files.save() | self.checked.save()
+        with contextlib.suppress(OSError):
+            for entry in self.folder.iterdir():
+                if entry.name not in kept and not entry.name.startswith("."):
+                    entry.unlink()
+            atomic.sweep(self.folder)
 
 
 def _stored(entry: Entry) -> tuple[Any, ...]:

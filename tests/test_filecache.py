@@ -3,6 +3,7 @@ says exactly what a run without it says."""
 
 from __future__ import annotations
 
+import marshal
 import shutil
 from pathlib import Path
 
@@ -29,17 +30,23 @@ def test_a_second_check_reads_the_cache_and_says_the_same(tmp_path: Path) -> Non
     shutil.copytree(ROOT / "maps", maps)
     cache = tmp_path / "cache"
     first = _check(maps, cache)
-    assert len(list((cache / "parsed").iterdir())) == 1
-    stored = DiskCache(cache, maps)
-    assert len(stored.files.stored) == len(list(maps.rglob("*.yaml")))
-    assert len(stored.checked.stored) == len(list(maps.glob("journeys/*.yaml")))
+    (folder,) = (cache / "parsed").iterdir()
+    entries = {e.name for e in folder.iterdir()}
+    files, journeys = len(list(maps.rglob("*.yaml"))), len(list(maps.glob("journeys/*.yaml")))
+    assert len([e for e in entries if e.startswith("file-")]) == files
+    assert len([e for e in entries if e.startswith("journey-")]) == journeys == 4
+    assert len(entries) == files + journeys
     assert _check(maps, cache) == first
-    # An edited file is read again: its new problem is there, and only it changed.
+    assert {e.name for e in folder.iterdir()} == entries
+    # An edited file is read again: its new problem is there, and only it changed;
+    # its old entries are removed, one file and one journey each.
     journey = maps / "journeys" / "billing-dispute.yaml"
     journey.write_text(journey.read_text("utf-8").replace("channel: webchat", "channel: x"))
     edited = _check(maps, cache)
     assert "unknown channel 'x'" in edited
     assert edited == _check(maps, tmp_path / "other-cache")
+    now = {e.name for e in folder.iterdir()}
+    assert len(now) == len(entries) and len(now - entries) == 2
 
 
 def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
@@ -50,8 +57,8 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
     first.save()
     again = DiskCache(cache_folder, ROOT / "maps")
     warm = compiler.compile_workspace(ROOT / "maps", "maps", caches=_caches(again))
-    assert len(again.files.entries) == len(again.files.stored) > 0
-    assert len(again.checked.entries) == len(again.checked.stored) > 0
+    assert len(again.files.entries) == len(again.files.read) > 0
+    assert len(again.checked.entries) == len(again.checked.read) == 4
     assert warm.result == cold.result
     assert [f.data for f in warm.workspace.files] == [f.data for f in cold.workspace.files]
     for file in warm.workspace.files:  # positions come back exact
@@ -70,10 +77,17 @@ def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "maps", maps)
     cache = tmp_path / "cache"
     first = _check(maps, cache)
-    (stored,) = (cache / "parsed").iterdir()
-    for garbage in (b"", b"\x00" * 64, stored.read_bytes()[:1000]):
-        stored.write_bytes(garbage)
+    (folder,) = (cache / "parsed").iterdir()
+    entries = sorted(folder.iterdir())
+    whole = [entry.read_bytes() for entry in entries]
+    for garbage in (b"", b"\x00" * 64, whole[0][:1000], marshal.dumps(("another", 1, 2))):
+        for entry in entries:
+            entry.write_bytes(garbage)
         assert _check(maps, cache) == first
+    # An entry of one file put in place of another's is not taken for it.
+    for entry, swapped in zip(entries, whole[1:] + whole[:1], strict=True):
+        entry.write_bytes(swapped)
+    assert _check(maps, cache) == first
 
 
 def test_a_server_s_caches_keep_only_the_files_as_they_are(tmp_path: Path) -> None:
