@@ -60,13 +60,14 @@ def _display(path: Path) -> str:
 
 def _compile(path: Path) -> compiler.Compiled:
     """The workspace at ``path``, its unchanged files taken from the file cache."""
-    cache = DiskCache(default_cache_dir(), path)
-    caches = compiler.Caches(files=cache.files, checked=cache.checked)
+    disk = DiskCache(default_cache_dir(), path)
     try:
-        compiled = compiler.compile_workspace(path, _display(path), today=_today(), caches=caches)
+        compiled = compiler.compile_workspace(
+            path, _display(path), today=_today(), caches=disk.caches()
+        )
     except WorkspaceError as error:
         _fail(error.message, error.hint)
-    cache.save()
+    disk.save()
     return compiled
 
 

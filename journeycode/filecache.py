@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from journeycode import __version__, atomic, digest
+from journeycode.compiler import Caches
 from journeycode.loader import Positions, SourceFile
 from journeycode.problems import Level, Problem
 from journeycode.rules import Checked
@@ -104,6 +105,10 @@ class DiskCache:
         self.files: Table[Entry] = Table(self.folder, "file-", _entry, _stored)
         self.checked: Table[Checked] = Table(self.folder, "journey-", _checked, _plain_checked)
 
+    def caches(self, **more: Any) -> Caches:
+        """The compiler's caches, with these two tables (and ``more``)."""
+        return Caches(files=self.files, checked=self.checked, **more)
+
     def save(self) -> None:
         """Write what is new; remove the entries this run did not use (files
         since changed or deleted), and what killed writers left."""
@@ -113,6 +118,21 @@ class DiskCache:
                 if entry.name not in kept and not entry.name.startswith("."):
                     entry.unlink()
             atomic.sweep(self.folder)
+
+
+# One for the process: `mkdocs serve` makes a new plugin object on every
+# rebuild, and a rebuild after an edit should read and check only that file.
+_KEPT: dict[tuple[Path, Path], tuple[DiskCache, Caches]] = {}
+
+
+def kept(folder: Path, workspace: Path) -> tuple[DiskCache, Caches]:
+    """A workspace's caches for a command or a site build: on disk, and in
+    memory for as long as the process runs (the rebuilds of one ``serve``)."""
+    key = folder, workspace.resolve()
+    if key not in _KEPT:
+        disk = DiskCache(folder, workspace)
+        _KEPT[key] = disk, disk.caches(stamps={})
+    return _KEPT[key]
 
 
 def _stored(entry: Entry) -> tuple[Any, ...]:

@@ -42,6 +42,12 @@ def test_benchmark_smoke_run() -> None:
     assert "speed-up" in run.stdout
     assert "diff/check" in run.stdout
     assert "1,000 rows read and checked in" in run.stdout
+    assert re.search(
+        r"start-up: journeycode check of one journey imports for [1-9]\d* ms", run.stdout
+    )
+    assert "check again:" in run.stdout
+    assert "one-character edit to diagnostics: median" in run.stdout
+    assert "rebuild with nothing changed" in run.stdout
     # One row per shape; its verdict is a timing, which a smoke run on a busy machine
     # must not assert (make bench is where the verdicts are read).
     rows = re.findall(r"ratio \d+\.\d\d (?:linear|NOT LINEAR)\n", run.stdout)

@@ -53,10 +53,10 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
     cache_folder = tmp_path / "cache"
     cold = compiler.compile_workspace(ROOT / "maps", "maps")
     first = DiskCache(cache_folder, ROOT / "maps")
-    compiler.compile_workspace(ROOT / "maps", "maps", caches=_caches(first))
+    compiler.compile_workspace(ROOT / "maps", "maps", caches=first.caches())
     first.save()
     again = DiskCache(cache_folder, ROOT / "maps")
-    warm = compiler.compile_workspace(ROOT / "maps", "maps", caches=_caches(again))
+    warm = compiler.compile_workspace(ROOT / "maps", "maps", caches=again.caches())
     assert len(again.files.entries) == len(again.files.read) > 0
     assert len(again.checked.entries) == len(again.checked.read) == 4
     assert warm.result == cold.result
@@ -66,10 +66,6 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
         assert file.locate(("journey", "stages", 1, "touchpoints", 0, "channel")) == (
             original.locate(("journey", "stages", 1, "touchpoints", 0, "channel"))
         )
-
-
-def _caches(disk: DiskCache) -> compiler.Caches:
-    return compiler.Caches(files=disk.files, checked=disk.checked)
 
 
 def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:

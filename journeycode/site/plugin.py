@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from journeycode import compiler
+from journeycode import compiler, filecache
 from journeycode.problems import Level, WorkspaceError
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import text
@@ -41,10 +41,12 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").parent / self.config.maps
+        disk, caches = filecache.kept(default_cache_dir(), root)
         try:
-            compiled = compiler.compile_workspace(root, self.config.maps)
+            compiled = compiler.compile_workspace(root, self.config.maps, caches=caches)
         except WorkspaceError as error:
             raise PluginError(f"journeycode: {error.message}") from None
+        disk.save()
         failing = [p for p in compiled.result.problems if p.level in _FAILING[self.config.fail_on]]
         if failing:
             raise PluginError(
