@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import atexit
 import os
 import pty
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -17,8 +19,12 @@ EXAMPLES = Path(__file__).resolve().parent / "examples"
 UPDATE_GOLDEN = os.environ.get("JOURNEYCODE_UPDATE_GOLDEN") == "1"
 
 # The commands' caches (parsed maps, diagrams) go to a folder of this run, not
-# the developer's own; a test that needs a cache of its own sets it.
-os.environ.setdefault("JOURNEYCODE_CACHE_DIR", tempfile.mkdtemp(prefix="journeycode-tests-"))
+# the developer's own, removed when the run ends; a test that needs a cache of
+# its own sets it.
+if "JOURNEYCODE_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="journeycode-tests-")
+    os.environ["JOURNEYCODE_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 SHARED = ROOT.parent / "shared"
