@@ -6,13 +6,14 @@ never hide a problem, nor keep one that is gone."""
 from __future__ import annotations
 
 import datetime
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from journeycode import compiler, config, kinds, rules
+from journeycode import compiler, config, kinds, loader, rules
 from journeycode.rules.base import parts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +121,40 @@ def test_every_rule_has_a_part_and_a_journey_part_finds_only_in_its_journey(rule
         for finding in check_journey(journey, workspace, context):
             assert finding.src.file is journey.src.file
             assert all(s in own or s in catalog for s in finding.subjects)
+
+
+def test_a_file_whose_stamp_did_not_change_is_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server's stamps: a file settled on disk (changed over a second ago)
+    with the same size, times and inode is taken as it was; any write changes
+    its stamp, and it is read again."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    settled = 1_700_000_000
+    for path in maps.rglob("*.yaml"):
+        os.utime(path, (settled, settled))
+    read: list[Path] = []
+    real = loader.read_bytes
+
+    def counted(path: Path, max_bytes: int) -> bytes:
+        if path.suffix == ".yaml":  # the measurement files are read each time
+            read.append(path)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(loader, "read_bytes", counted)
+    caches = compiler.Caches(stamps={})
+    first = compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches)
+    assert len(read) == len(list(maps.rglob("*.yaml")))
+    read.clear()
+    assert (
+        compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches).result == first.result
+    )
+    assert read == []
+    journey = maps / "journeys" / "onboarding.yaml"
+    text = journey.read_text("utf-8")
+    journey.write_text(text.replace("channel: webchat", "channel: webchaX", 1), "utf-8")
+    os.utime(journey, (settled, settled))  # the same size and times: the change time tells
+    again = compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches)
+    assert read == [journey]
+    assert any("webchaX" in p.message for p in again.result.problems)
