@@ -329,6 +329,45 @@ def test_rebuild_after_editing_one_map_renders_only_its_diagrams(tmp_path: Path)
     assert "12.5 %" in page  # the journey page's health strip too
 
 
+# (file below maps/, text, what replaces it), one edit a step on top of the others.
+PAGE_EDITS = [
+    ("journeys/onboarding.yaml", "name: Join and get connected", "name: Join us"),
+    ("journeys/onboarding.yaml", "channel: webchat", "channel: email"),
+    ("journeys/billing-dispute.yaml", "emotion: -1\n", "emotion: 1\n"),
+    ("catalog/channels.yaml", "name: Live chat (agent)", "name: Web chat"),
+    ("catalog/personas.yaml", "name: ", "name: Renamed "),
+    ("measurements/cx-dashboard-2026.csv", "aht,2026-05-31,494", "aht,2026-05-31,300"),
+    # A persona no journey has yet: its page rests on the catalog alone.
+    (
+        "catalog/personas.yaml",
+        "    preferred_channels: [webchat, sms, email]\n",
+        "    preferred_channels: [webchat, sms, email]\n"
+        "  - {id: newcomer, name: Newcomer, description: First words}\n",
+    ),
+    ("catalog/personas.yaml", "First words", "Second words"),
+]
+
+
+def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) -> None:
+    """Journey and catalog pages come from the cache by the digest of what they
+    show: edit after edit, every page is the one a build without a cache makes."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = Cache(tmp_path / "diagrams")
+    build_site(compile_workspace(maps, "maps"), cache=cache, history=None)
+    for name, old, new in PAGE_EDITS:
+        path = maps / name
+        text = path.read_text("utf-8")
+        assert old in text, (name, old)
+        path.write_text(text.replace(old, new, 1), "utf-8")
+        compiled = compile_workspace(maps, "maps")
+        kept = build_site(compiled, cache=cache, history=None).pages
+        fresh = build_site(compiled, cache=Cache(None), history=None).pages
+        assert kept.keys() == fresh.keys()
+        for page, markdown in fresh.items():
+            assert kept[page] == markdown, (name, old, page)
+
+
 def test_cached_pages_build_the_same_site(tmp_path: Path) -> None:
     """A build that takes every page from the page cache makes the same HTML,
     table of contents and anchors as one that converts them all."""

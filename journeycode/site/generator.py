@@ -138,8 +138,9 @@ def build_site(
 ) -> Site:
     """Every page and diagram of the site. Raises RenderError if Graphviz fails.
 
-    ``cache`` holds the diagrams and the journey pages, by the digest of their
-    inputs, so a rebuild after editing one map redoes only that map's. With
+    ``cache`` holds the diagrams, the journey pages and the catalog entries'
+    pages, by the digest of their inputs, so a rebuild after editing one map
+    redoes only that map's and those of the entries it refers to. With
     ``section`` (the folder the pages go in), ``Site.home`` is made too."""
     workspace = compiled.workspace
     pages = _Pages(workspace)
@@ -165,7 +166,8 @@ def build_site(
             journeys=rows,
             health=cov.health,
         )
-    for journey in workspace.journey_by_id.values():
+    journeys = workspace.journey_by_id.values()
+    for journey in journeys:
         here = pages.path("journey", journey.id)
         key = digest.of(
             "journey page",
@@ -174,13 +176,9 @@ def build_site(
             context.problems_in(journey.src.file.display),
             history and history.get(journey.src.file.path),
         )
-        cached = cache.get(key)
-        if cached is None:
-            markdown = context.render(
-                "journey.md.j2", here, journey.name, **context.journey(journey, here)
-            )
-            cache.put(key, markdown.encode("utf-8"))
-        out[here] = markdown if cached is None else cached.decode("utf-8")
+        out[here] = context.cached(cache, key, "journey", journey, here)
+    uses = {j: kinds.contents(j).uses for j in journeys}
+    names = {j.id: j.name for j in journeys}
     for paged in PAGED:
         kind, entities = paged.name, kinds.by_id(workspace, paged).values()
         listing = f"{kind}s/index.md"
@@ -193,12 +191,17 @@ def build_site(
         )
         for entity in entities:
             here = pages.path(kind, entity.id)
-            out[here] = context.render(
-                f"{kind}.md.j2",
+            # The page shows the catalogs (the entity, the names of what it links
+            # to, measurements), the journeys that refer to it, and journeys'
+            # names (a KPI's breakdown by journey): made again only when one changed.
+            key = digest.of(
+                "catalog page",
                 here,
-                getattr(entity, "name", entity.id),
-                **getattr(context, kind)(entity, here),
+                inputs.catalog,
+                names,
+                [inputs.journey(j) for j in journeys if entity.id in uses[j].get(kind, ())],
             )
+            out[here] = context.cached(cache, key, kind, entity, here)
     out["coverage.md"] = context.render(
         "coverage.md.j2", "coverage.md", "Coverage", **context.coverage_page()
     )
@@ -340,6 +343,19 @@ class _Context:
         self.rows = [
             (j, s, tp) for j in self.workspace.journey_by_id.values() for s, tp in j.touchpoints()
         ]
+
+    def cached(self, cache: Cache, key: str, kind: str, entity: Entity, here: str) -> str:
+        """An entity's page (its kind's template, over what this context's
+        method of the kind's name gives), from ``cache`` by ``key``, the digest
+        of what it shows, or made and kept there."""
+        found = cache.get(key)
+        if found is not None:
+            return found.decode("utf-8")
+        details = getattr(self, kind)(entity, here)
+        title = getattr(entity, "name", entity.id)
+        markdown = self.render(f"{kind}.md.j2", here, title, **details)
+        cache.put(key, markdown.encode("utf-8"))
+        return markdown
 
     def render(
         self, template: str, here: str, page_title: str, base: str = "", **values: Any
