@@ -310,7 +310,7 @@ def docs_command(path: Path, out: Path) -> None:
             cache=Cache(default_cache_dir() / "diagrams"),
             history=history.history(path, files),
         )
-        contents = {**{p: m.encode("utf-8") for p, m in site.pages.items()}, **site.assets}
+        contents = {**{p: m.encode("utf-8") for p, m in site.markdown().items()}, **site.assets}
         render.write(out, contents, complete=True)
     except RenderError as error:
         _fail(str(error))

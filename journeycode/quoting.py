@@ -11,7 +11,10 @@ labels are entity-escaped with backslashes doubled (Graphviz expands its
 escapes there too); SVG text is entity-escaped; Mermaid text loses the few characters
 its journey syntax gives meaning to; Markdown text has every character
 Markdown or HTML could read as syntax written as an HTML entity; titles (of
-pages and navigation entries) hold no HTML syntax character at all.
+pages and navigation entries) hold no HTML syntax character at all. A
+journey's name on a site page is a token until the page is converted, then put
+in escaped for HTML (or for Markdown, for pages written out as Markdown); map
+text cannot make a token, since Markdown text escapes its characters too.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 
 # Characters that Mermaid's journey syntax reads as structure.
 # Each becomes a look-alike: RATIO, REVERSED SEMICOLON, FULLWIDTH NUMBER SIGN.
@@ -70,8 +74,34 @@ def xml_text(text: str) -> str:
     )
 
 
-# Markdown and HTML syntax characters, and braces (template and attribute syntax).
-_MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>&~\"'$:="}
+# A journey's name written late: a page that names a journey holds this token
+# (private-use characters, which no map text keeps: see _MARKDOWN), and the name
+# is put in after the page is converted, so renaming a journey changes no page
+# but its own. Ids are [A-Za-z0-9_-]: nothing in one needs escaping.
+_LATE = re.compile("\ue000([A-Za-z0-9][A-Za-z0-9_-]*)\ue001")
+
+
+def late_name(ident: str) -> str:
+    """The token that stands for the name of the journey ``ident``."""
+    return f"\ue000{ident}\ue001"
+
+
+def named(text: str, names: Mapping[str, str], escape: Callable[[str], str]) -> str:
+    """``text`` with each token of a known journey replaced by its name, escaped
+    for where the text goes (:func:`markdown_text`, :func:`html_text`)."""
+    if "\ue000" not in text:
+        return text
+    return _LATE.sub(lambda m: escape(names[m[1]]) if m[1] in names else m[0], text)
+
+
+def html_text(text: str) -> str:
+    """Text for an HTML page, shown literally, on one line."""
+    return xml_text(" ".join(text.split()))
+
+
+# Markdown and HTML syntax characters, braces (template and attribute syntax),
+# and the delimiters of a late name's token.
+_MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>&~\"'$:=\ue000\ue001"}
 _LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s)")
 
 

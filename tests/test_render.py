@@ -23,8 +23,12 @@ from journeycode.quoting import (
     dot_string,
     front_matter,
     html,
+    html_text,
+    late_name,
     markdown_escaped,
+    markdown_text,
     mermaid_text,
+    named,
     title,
     wrap,
 )
@@ -135,6 +139,18 @@ def test_markdown_escaped_keeps_every_syntax_character_literal() -> None:
     """As the language server's hover shows map text: escaped, on one line."""
     shown = markdown_escaped("[x](javascript:1) *b* `c` <i>\n# h")
     assert shown == "\\[x\\]\\(javascript:1\\) \\*b\\* \\`c\\` \\<i\\> \\# h"
+
+
+def test_a_late_name_is_put_in_escaped_and_cannot_be_forged() -> None:
+    names = {"j": "<b>A & [b](javascript:1)</b>"}
+    page = f"[{late_name('j')}](j.md) and {late_name('gone')}"
+    assert named(page, names, html_text) == (
+        f"[&lt;b&gt;A &amp; [b](javascript:1)&lt;/b&gt;](j.md) and {late_name('gone')}"
+    )
+    assert named(page, names, markdown_text).startswith("[&#60;b&#62;A &#38; &#91;b&#93;")
+    # Map text that holds a token's characters keeps them, escaped: it names nothing.
+    forged = markdown_text(late_name("j"))
+    assert named(forged, names, html_text) == forged == "&#57344;j&#57345;"
 
 
 def test_wrap_counts_wide_characters_twice() -> None:

@@ -29,6 +29,7 @@ HOSTILE = [
     "{{ 7*7 }}",
     "{% raw %}",
     "**not bold** _not em_ `not code`",
+    "\ue000j\ue001 (the token of journey j's name, which no map text may forge)",
 ]
 
 
@@ -366,6 +367,29 @@ def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) ->
         assert kept.keys() == fresh.keys()
         for page, markdown in fresh.items():
             assert kept[page] == markdown, (name, old, page)
+
+
+def test_a_renamed_journey_changes_no_page_but_its_own(tmp_path: Path) -> None:
+    """Pages link to a journey by a token that its name replaces after MkDocs
+    converts them: after a rename only the journey's own page has new Markdown
+    (so only it is converted again), and every page shows the new name."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    before = build_site(compile_workspace(maps, "maps"), cache=Cache(None), history=None)
+    journey = maps / "journeys" / "onboarding.yaml"
+    text = journey.read_text("utf-8")
+    journey.write_text(text.replace("name: Join and get connected", "name: Sign <up> now"), "utf-8")
+    after = build_site(compile_workspace(maps, "maps"), cache=Cache(None), history=None)
+    changed = {p for p, markdown in after.pages.items() if before.pages[p] != markdown}
+    assert changed == {"onboarding.md"}
+    assert after.names["onboarding"] == "Sign <up> now"
+    listed = after.markdown()["personas/busy-parent.md"]
+    assert "[Sign &#60;up&#62; now](../onboarding.md)" in listed
+    project = _project(tmp_path, "material", maps)
+    assert _build(project, tmp_path).returncode == 0
+    html = (project / "site" / "journeys" / "personas" / "busy-parent" / "index.html").read_text()
+    assert '<a href="../../onboarding/">Sign &lt;up&gt; now</a>' in html
+    assert "\ue000" not in html
 
 
 def test_cached_pages_build_the_same_site(tmp_path: Path) -> None:

@@ -34,7 +34,7 @@ from journeycode.model import (
 )
 from journeycode.problems import Problem
 from journeycode.queries import emotion_for, owner_of
-from journeycode.quoting import markdown_text
+from journeycode.quoting import late_name, markdown_text, named
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.review.changes import KINDS
 from journeycode.rules.docs import DOCS
@@ -74,6 +74,27 @@ class Site:
     home: str | None = None
     """The portfolio index as the site's home page, linking into the section,
     for a project whose docs have none."""
+    names: dict[str, str] = field(default_factory=dict)
+    """Each journey's name by its id. The pages link to a journey with a token
+    (:func:`~journeycode.quoting.late_name`) in place of its name, put in after
+    MkDocs converts the page (:func:`~journeycode.quoting.named`), so that a
+    renamed journey changes no page's Markdown but its own."""
+
+    def nav_under(self, section: str) -> list[Any]:
+        """The navigation with each path inside ``section``."""
+        return _prefixed(self.nav, section)  # type: ignore[no-any-return]
+
+    def markdown(self) -> dict[str, str]:
+        """The pages with the journeys' names in, for a generator of their own."""
+        return {path: named(text, self.names, markdown_text) for path, text in self.pages.items()}
+
+
+def _prefixed(nav: Any, section: str) -> Any:
+    if isinstance(nav, str):
+        return f"{section}/{nav}"
+    if isinstance(nav, list):
+        return [_prefixed(item, section) for item in nav]
+    return {title: _prefixed(value, section) for title, value in nav.items()}
 
 
 def _escape(value: Any) -> Any:
@@ -123,9 +144,11 @@ class _Pages:
         label = text if text is not None else (getattr(entity, "name", ident) if entity else ident)
         if entity is None:
             return Markup(markdown_text(label))
+        # A journey's name is put in after conversion (see Site.names).
+        shown = late_name(ident) if kind == "journey" and text is None else markdown_text(label)
         # Pages sit in the section or one folder below it: no need for relpath.
         target = base + "../" * here.count("/") + self.path(kind, ident)
-        return Markup(f"[{markdown_text(label)}]({target})")
+        return Markup(f"[{shown}]({target})")
 
 
 def build_site(
@@ -192,14 +215,14 @@ def build_site(
         for entity in entities:
             here = pages.path(kind, entity.id)
             # The page shows the catalogs (the entity, the names of what it links
-            # to, measurements), the journeys that refer to it, and journeys'
-            # names (a KPI's breakdown by journey): made again only when one changed.
+            # to, measurements), the journeys that refer to it, and the names of
+            # those its KPI is broken down by: made again only when one changed.
             key = digest.of(
                 "catalog page",
                 here,
                 inputs.catalog,
-                names,
                 [inputs.journey(j) for j in journeys if entity.id in uses[j].get(kind, ())],
+                [names.get(m.journey) for m in getattr(entity, "breakdown", ()) if m.journey],
             )
             out[here] = context.cached(cache, key, kind, entity, here)
     out["coverage.md"] = context.render(
@@ -228,7 +251,7 @@ def build_site(
     out["format.md"] = context.render(
         "format.md.j2", "format.md", "Field reference", sections=_format_sections()
     )
-    return Site(out, assets, _nav(workspace, pages), home)
+    return Site(out, assets, _nav(workspace, pages), home, names)
 
 
 _SECTIONS = (

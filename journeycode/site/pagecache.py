@@ -1,4 +1,5 @@
-"""A cache of the HTML MkDocs makes from each generated page.
+"""A cache of the HTML MkDocs makes from each generated page, and the
+journeys' names put into it.
 
 MkDocs converts every page's Markdown on every build, and for a large
 portfolio that conversion is most of the build. A generated page whose
@@ -15,7 +16,7 @@ import contextlib
 import functools
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from journeycode import atomic, digest
+from journeycode.quoting import html_text, named
 
 VERSION = "1"  # of the entry layout below
 
@@ -107,6 +109,20 @@ class PageCache:
         except (OSError, ValueError):
             return None
         return entry
+
+
+def named_page(page: Page, html: str, names: Mapping[str, str]) -> str:
+    """The page's HTML and table of contents with the journeys' names put in
+    (see :attr:`journeycode.site.generator.Site.names`)."""
+    for item in _walk(page.toc):
+        item.title = named(item.title, names, html_text)
+    return named(html, names, html_text)
+
+
+def _walk(items: Iterable[AnchorLink]) -> Iterator[AnchorLink]:
+    for item in items:
+        yield item
+        yield from _walk(item.children)
 
 
 @functools.cache

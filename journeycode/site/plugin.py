@@ -24,7 +24,7 @@ from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import text
 from journeycode.site import history
 from journeycode.site.generator import CSS, Site, build_site
-from journeycode.site.pagecache import PageCache
+from journeycode.site.pagecache import PageCache, named_page
 
 _FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
 
@@ -66,7 +66,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         self.pages = PageCache(default_cache_dir() / "pages")
         config.extra_css.append(f"{section}/{CSS}")
         if config.nav is not None:
-            config.nav.append({"Journeys": _prefixed(self.site.nav, section)})
+            config.nav.append({"Journeys": self.site.nav_under(section)})
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -79,7 +79,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         if config.nav is None:
             # MkDocs would title sections after folder names ("Kpis"): give ours.
             home = [] if "index.md" in theirs else ["index.md"]
-            config.nav = [*home, *theirs, {"Journeys": _prefixed(self.site.nav, section)}]
+            config.nav = [*home, *theirs, {"Journeys": self.site.nav_under(section)}]
         for path, markdown in self.site.pages.items():
             files.append(File.generated(config, f"{section}/{path}", content=markdown))
         for path, data in self.site.assets.items():
@@ -95,16 +95,10 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         return self.pages.before(page, markdown) if self._ours(page) else markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
-        return self.pages.after(page, html, files) if self._ours(page) else html
+        assert self.site is not None
+        html = self.pages.after(page, html, files) if self._ours(page) else html
+        return named_page(page, html, self.site.names)  # the home page has names too
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path or ".").parent / self.config.maps))
         return server
-
-
-def _prefixed(nav: Any, section: str) -> Any:
-    if isinstance(nav, str):
-        return f"{section}/{nav}"
-    if isinstance(nav, list):
-        return [_prefixed(item, section) for item in nav]
-    return {title: _prefixed(value, section) for title, value in nav.items()}
