@@ -9,6 +9,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -390,6 +391,56 @@ def test_a_renamed_journey_changes_no_page_but_its_own(tmp_path: Path) -> None:
     html = (project / "site" / "journeys" / "personas" / "busy-parent" / "index.html").read_text()
     assert '<a href="../../onboarding/">Sign &lt;up&gt; now</a>' in html
     assert "\ue000" not in html
+
+
+def test_the_rebuilds_of_one_serve_reuse_the_compiled_maps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """mkdocs serve makes a new plugin for every rebuild, in one process: the
+    second reads no map file again, and after an edit parses only that one."""
+    from mkdocs.config import load_config
+
+    from journeycode import loader
+    from journeycode.site.plugin import JourneycodePlugin
+
+    project = _project(tmp_path, "mkdocs", ROOT / "maps")
+    settled = 1_700_000_000  # files changed long ago: their stamps are trusted
+    for path in (project / "maps").rglob("*.yaml"):
+        os.utime(path, (settled, settled))
+    parsed: list[str] = []
+    read: list[str] = []
+    real_parse, real_read = loader.from_bytes, loader.read_bytes
+
+    def counted_parse(path: Path, display: str, raw: bytes, digest: str = "") -> Any:
+        parsed.append(path.name)
+        return real_parse(path, display, raw, digest)
+
+    def counted_read(path: Path, max_bytes: int) -> bytes:
+        read.append(path.name)
+        return real_read(path, max_bytes)
+
+    monkeypatch.setattr(loader, "from_bytes", counted_parse)
+    monkeypatch.setattr(loader, "read_bytes", counted_read)
+    monkeypatch.setenv("JOURNEYCODE_CACHE_DIR", str(tmp_path / "cache"))
+
+    def rebuild() -> JourneycodePlugin:
+        parsed.clear()
+        read.clear()
+        plugin = JourneycodePlugin()
+        plugin.load_config({"maps": "maps", "fail_on": "never"})
+        plugin.on_config(load_config(str(project / "mkdocs.yml")))
+        return plugin
+
+    rebuild()
+    assert len(parsed) == len(list((project / "maps").rglob("*.yaml")))
+    rebuild()
+    assert parsed == [] and [r for r in read if r.endswith(".yaml")] == []
+    journey = project / "maps" / "journeys" / "onboarding.yaml"
+    text = journey.read_text("utf-8")
+    journey.write_text(text.replace("Join and get connected", "Join us"), "utf-8")
+    plugin = rebuild()
+    assert parsed == ["onboarding.yaml"]
+    assert plugin.site is not None and plugin.site.names["onboarding"] == "Join us"
 
 
 def test_cached_pages_build_the_same_site(tmp_path: Path) -> None:
