@@ -63,6 +63,17 @@ def value(number: float, kpi: Kpi) -> str:
     return _plain(number)
 
 
+def span(kpi: Kpi) -> str | None:
+    """The KPI's range: ``0 % to 100 %``; a score's scale as ``1 to 5`` (each of
+    its values says ``/ 5`` already) or ``-100 to +100``."""
+    if kpi.range is None:
+        return None
+    low, high = kpi.range
+    if kpi.unit == "score":
+        return f"{low:+g} to {high:+g}" if low < 0 else f"{_plain(low)} to {_plain(high)}"
+    return f"{value(low, kpi)} to {value(high, kpi)}"
+
+
 def delta(number: float, kpi: Kpi) -> str:
     """A change between two values, signed."""
     sign = "+" if number > 0 else "-" if number < 0 else "±"

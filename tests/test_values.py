@@ -39,6 +39,23 @@ def test_a_value_is_written_in_its_unit(
 
 
 @pytest.mark.parametrize(
+    ("unit", "scale", "shown"),
+    [
+        ("percent", (0, 100), "0 % to 100 %"),
+        ("seconds", (0, 3600), "0 s to 1 h"),
+        ("score", (1, 5), "1 to 5"),
+        ("score", (0, 10), "0 to 10"),
+        ("score", (-100, 100), "-100 to +100"),
+        ("count", None, None),
+    ],
+)
+def test_a_range_is_written_once_in_its_unit(
+    unit: str, scale: tuple[float, float] | None, shown: str | None
+) -> None:
+    assert values.span(_kpi(unit, range=scale)) == shown
+
+
+@pytest.mark.parametrize(
     ("unit", "number", "shown"),
     [
         ("percent", 2, "+2 pp"),

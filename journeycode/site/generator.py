@@ -534,7 +534,7 @@ class _Context:
             "trend": _trend(kpi),
             "chart": Markup(charts.chart(kpi)),
             "breakdowns": self._breakdowns(kpi),
-            "range": kpi.range and " to ".join(kpi_values.value(n, kpi) for n in kpi.range),
+            "range": kpi_values.span(kpi),
             "target": kpi_values.target(kpi),
             "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
             "touchpoints": _by_journey(row for row in self.rows if kpi.id in row[2].kpis),
