@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from journeycode.model import Channel, Journey, Kpi, Stage, Touchpoint, Workspace
+from journeycode.model import Channel, Journey, Kpi, Src, Stage, Touchpoint, Workspace
 
 SELF_SERVICE_MODES = frozenset({"self-service", "automated"})
 
@@ -103,3 +103,13 @@ def unmeasured_channels(workspace: Workspace, kind: str) -> Iterator[tuple[Chann
             and not workspace.may_mention(channel.id, by="kpi")
         ):
             yield channel, [journey.id for journey in journeys]
+
+
+def measurement_source(kpi: Kpi, index: int) -> tuple[Src, str | None]:
+    """Where a finding about the KPI's measurement at ``index`` goes: the
+    measurement in the maps; for a row of a measurement file, the KPI's target
+    (what the row is measured against), with ``file:line`` to name the row."""
+    row = kpi.measurements[index].row
+    if row is not None:
+        return kpi.src.at("target"), row
+    return kpi.src.at("measurements", index), None

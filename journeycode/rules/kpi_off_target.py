@@ -53,6 +53,7 @@ from typing import Any
 from journeycode import values
 from journeycode.model import Workspace
 from journeycode.problems import Level
+from journeycode.queries import measurement_source
 from journeycode.rules.base import Finding, RuleContext
 
 ID = "kpi-off-target"
@@ -71,13 +72,8 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         if all(values.meets(kpi.measurements[i].value, kpi) is False for i in recent):
             last = kpi.measurements[recent[-1]]
             running = "" if periods == 1 else f" for {periods} periods in a row"
-            # A row of a measurement file is named; the finding stays on the KPI.
-            where = (
-                kpi.src.at("target")
-                if last.row is not None
-                else kpi.src.at("measurements", recent[-1])
-            )
-            source = f" ({last.row})" if last.row is not None else ""
+            where, row = measurement_source(kpi, recent[-1])
+            source = f" ({row})" if row is not None else ""
             yield Finding(
                 where,
                 f"KPI '{kpi.id}' is off target{running}: {values.value(last.value, kpi)} on "

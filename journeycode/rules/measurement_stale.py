@@ -49,6 +49,7 @@ from typing import Any
 from journeycode import values
 from journeycode.model import Workspace
 from journeycode.problems import Level
+from journeycode.queries import measurement_source
 from journeycode.rules.base import Finding, RuleContext
 
 ID = "measurement-stale"
@@ -74,10 +75,11 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             continue
         age = (today - datetime.date.fromisoformat(last.date)).days
         if age > max_age:
-            index = kpi.measurements.index(last)
+            where, row = measurement_source(kpi, kpi.measurements.index(last))
+            source = f", in {row}" if row is not None else ""
             yield Finding(
-                kpi.src.at("measurements", index),
-                f"KPI '{kpi.id}' was last measured {age} days ago (more than {max_age})",
+                where,
+                f"KPI '{kpi.id}' was last measured {age} days ago (more than {max_age}){source}",
                 "add the figures of the periods since",
                 (kpi,),
             )
