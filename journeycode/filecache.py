@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from journeycode import __version__, atomic, digest
-from journeycode.compiler import Caches
+from journeycode.compiler import Caches, Stamp
 from journeycode.loader import Positions, SourceFile
 from journeycode.problems import Level, Problem
 from journeycode.rules import Checked
@@ -105,9 +105,10 @@ class DiskCache:
         self.files: Table[Entry] = Table(self.folder, "file-", _entry, _stored)
         self.checked: Table[Checked] = Table(self.folder, "journey-", _checked, _plain_checked)
 
-    def caches(self, **more: Any) -> Caches:
-        """The compiler's caches, with these two tables (and ``more``)."""
-        return Caches(files=self.files, checked=self.checked, **more)
+    def caches(self, stamps: dict[tuple[Path, str], tuple[Stamp, str]] | None = None) -> Caches:
+        """The compiler's caches, with these two tables (and ``stamps``, for a
+        caller that compiles again in the same process)."""
+        return Caches(files=self.files, checked=self.checked, stamps=stamps)
 
     def save(self) -> None:
         """Write what is new; remove the entries this run did not use (files

@@ -42,6 +42,21 @@ def shared_file(relative: str) -> Path:
     return path
 
 
+def apply_edit(maps: Path, edit: tuple[str, str, str | None]) -> None:
+    """One edit of a map below ``maps``: (file, text, what replaces it); an
+    empty text appends, None as the replacement deletes the file."""
+    name, old, new = edit
+    path = maps / name
+    if new is None:
+        path.unlink()
+    elif not old:
+        path.write_text((path.read_text("utf-8") if path.exists() else "") + new, "utf-8")
+    else:
+        text = path.read_text("utf-8")
+        assert old in text, f"{name} has no {old!r}"
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+
 def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
     for name, content in files.items():
         path = root / name

@@ -15,6 +15,7 @@ import pytest
 
 from journeycode import compiler, config, kinds, loader, rules
 from journeycode.rules.base import parts
+from tests.conftest import apply_edit
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 15)
@@ -50,19 +51,6 @@ EDITS: list[tuple[str, str, str | None]] = [
 ]
 
 
-def _apply(maps: Path, edit: tuple[str, str, str | None]) -> None:
-    name, old, new = edit
-    path = maps / name
-    if new is None:
-        path.unlink()
-    elif not old:
-        path.write_text((path.read_text("utf-8") if path.exists() else "") + new, "utf-8")
-    else:
-        text = path.read_text("utf-8")
-        assert old in text, f"{name} has no {old!r}"
-        path.write_text(text.replace(old, new, 1), "utf-8")
-
-
 def test_edit_after_edit_the_caches_find_what_a_cold_check_finds(tmp_path: Path) -> None:
     maps = tmp_path / "maps"
     shutil.copytree(ROOT / "maps", maps)
@@ -74,7 +62,7 @@ def test_edit_after_edit_the_caches_find_what_a_cold_check_finds(tmp_path: Path)
     warm()
     results = set()
     for edit in EDITS:
-        _apply(maps, edit)
+        apply_edit(maps, edit)
         cold = compiler.compile_workspace(maps, "maps", today=TODAY).result
         assert warm().result == cold, edit
         results.add(cold)
@@ -98,9 +86,9 @@ def test_only_changed_journeys_are_checked_again(tmp_path: Path) -> None:
 
     assert len(checked_again()) == 4
     assert checked_again() == []
-    _apply(maps, EDITS[0])
+    apply_edit(maps, EDITS[0])
     assert checked_again() == ["onboarding"]
-    _apply(maps, EDITS[1])  # a catalog file: every journey rests on it
+    apply_edit(maps, EDITS[1])  # a catalog file: every journey rests on it
     assert len(checked_again()) == 4
 
 

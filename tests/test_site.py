@@ -20,7 +20,7 @@ from journeycode.compiler import compile_workspace
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.site import history
 from journeycode.site.generator import build_site
-from tests.conftest import ROOT, write_files
+from tests.conftest import ROOT, apply_edit, write_files
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -332,7 +332,7 @@ def test_rebuild_after_editing_one_map_renders_only_its_diagrams(tmp_path: Path)
 
 
 # (file below maps/, text, what replaces it), one edit a step on top of the others.
-PAGE_EDITS = [
+PAGE_EDITS: list[tuple[str, str, str | None]] = [
     ("journeys/onboarding.yaml", "name: Join and get connected", "name: Join us"),
     ("journeys/onboarding.yaml", "channel: webchat", "channel: email"),
     ("journeys/billing-dispute.yaml", "emotion: -1\n", "emotion: 1\n"),
@@ -357,17 +357,14 @@ def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) ->
     shutil.copytree(ROOT / "maps", maps)
     cache = Cache(tmp_path / "diagrams")
     build_site(compile_workspace(maps, "maps"), cache=cache, history=None)
-    for name, old, new in PAGE_EDITS:
-        path = maps / name
-        text = path.read_text("utf-8")
-        assert old in text, (name, old)
-        path.write_text(text.replace(old, new, 1), "utf-8")
+    for edit in PAGE_EDITS:
+        apply_edit(maps, edit)
         compiled = compile_workspace(maps, "maps")
         kept = build_site(compiled, cache=cache, history=None).pages
         fresh = build_site(compiled, cache=Cache(None), history=None).pages
         assert kept.keys() == fresh.keys()
         for page, markdown in fresh.items():
-            assert kept[page] == markdown, (name, old, page)
+            assert kept[page] == markdown, (edit, page)
 
 
 def test_a_renamed_journey_changes_no_page_but_its_own(tmp_path: Path) -> None:

@@ -80,9 +80,9 @@ class Site:
     MkDocs converts the page (:func:`~journeycode.quoting.named`), so that a
     renamed journey changes no page's Markdown but its own."""
 
-    def nav_under(self, section: str) -> list[Any]:
+    def nav_under(self, section: str) -> Any:
         """The navigation with each path inside ``section``."""
-        return _prefixed(self.nav, section)  # type: ignore[no-any-return]
+        return _prefixed(self.nav, section)
 
     def markdown(self) -> dict[str, str]:
         """The pages with the journeys' names in, for a generator of their own."""
