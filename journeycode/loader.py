@@ -352,6 +352,37 @@ def _refuse_anchor_or_tag(event: Any) -> None:
     )
 
 
+def _unclosed(text: str, end: int) -> tuple[str, Position] | None:
+    """The innermost bracket opened before ``end`` and not closed, and where
+    it is; quoted text and comments are passed over."""
+    opened: list[tuple[str, int]] = []
+    quote = ""
+    index = 0
+    while index < end:
+        char = text[index]
+        if quote:
+            if char == "\\" and quote == '"':
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            newline = text.find("\n", index)
+            index = end if newline < 0 else newline
+            continue
+        elif char in "[{":
+            opened.append((char, index))
+        elif char in "]}" and opened:
+            opened.pop()
+        index += 1
+    if not opened:
+        return None
+    bracket, at = opened[-1]
+    start = text.rfind("\n", 0, at) + 1
+    return bracket, (text.count("\n", 0, at) + 1, at - start + 1)
+
+
 def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
     problem = error.problem or "invalid YAML"
     mark = error.problem_mark
@@ -390,11 +421,16 @@ def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
         # key starts; the opening bracket is where the fix is.
         opening = error.context_mark
         bracket = "[" if "sequence" in context else "{"
+        at = opening.line + 1, opening.column + 1
+        if context == "while parsing a flow node" and mark is not None:
+            # libyaml names no collection here, and marks the node, not a bracket.
+            found = _unclosed(text, mark.index)
+            if found is not None:
+                bracket, at = found
         closing = "]" if bracket == "[" else "}"
         return LoadError(
             f"'{bracket}' is never closed ({problem})",
-            opening.line + 1,
-            opening.column + 1,
+            *at,
             f"add the missing '{closing}', or a ',' between items",
         )
     if context.startswith("while scanning a quoted scalar") and error.context_mark is not None:
