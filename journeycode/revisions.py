@@ -7,11 +7,13 @@ whole pipeline then runs on it as on any workspace.
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import atomic
+from journeycode import loader
+from journeycode.discover import SETTINGS_FILE, SUFFIXES
 from journeycode.problems import WorkspaceError
 
 WORKING_TREE = "working tree"
@@ -107,31 +109,125 @@ def side(spec: str | None, path: Path, work: Path) -> Side:
 
 
 def _extract(top: Path, sha: str, folder: str, target: Path) -> None:
-    """Every regular file of ``folder`` at commit ``sha``, written below ``target``."""
-    listing = git(top, "ls-tree", "-r", "-z", "--full-tree", sha, "--", folder or ".")
+    """What a workspace at ``folder`` of commit ``sha`` reads, written below ``target``.
+
+    Every entry's path is checked before anything is written, symlinks and
+    submodules are left out, and each blob is streamed from git: a blob past
+    the size limit of what reads it is written as an empty file of its size
+    (sparse: no disk), which the reader then refuses at its ``1:1``."""
+    listing = git(top, "ls-tree", "-r", "-z", "-l", "--full-tree", sha, "--", folder or ".")
     if listing is None:
         raise WorkspaceError(f"cannot list {folder or '.'} at {sha[:7]}")
-    entries = []
+    prefix = f"{folder}/" if folder and folder != "." else ""
+    blobs: dict[str, tuple[str, int]] = {}
     for record in listing.split(b"\0"):
         if not record:
             continue
         meta, _, raw_name = record.partition(b"\t")
-        mode, kind, sha_of = meta.split()
+        mode, kind, object_id, length = meta.split()
+        name = raw_name.decode("utf-8", "surrogateescape")
+        _check_entry(name, sha)
         if kind == b"blob" and mode in (b"100644", b"100755"):
-            entries.append((raw_name.decode("utf-8", "surrogateescape"), sha_of.decode()))
-    target.mkdir(parents=True, exist_ok=True)
-    if not entries:
-        return
-    request = "".join(f"{blob}\n" for _, blob in entries).encode()
-    batch = git(top, "cat-file", "--batch", stdin=request)
-    if batch is None:
-        raise WorkspaceError(f"cannot read {folder or '.'} at {sha[:7]}")
-    at = 0
-    prefix = f"{folder}/" if folder and folder != "." else ""
-    for name, _ in entries:
-        header_end = batch.index(b"\n", at)
-        size = int(batch[at:header_end].split()[2])
-        data = batch[header_end + 1 : header_end + 1 + size]
-        at = header_end + 1 + size + 1
-        relative = name[len(prefix) :] if name.startswith(prefix) else name
-        atomic.write_bytes(target / relative, data)
+            relative = name[len(prefix) :] if name.startswith(prefix) else name
+            blobs[relative] = (object_id.decode(), int(length))
+    target.mkdir(parents=True)  # a new folder: nothing already there is written through
+    with _Batch(top) as batch:
+        wanted = _read_by_workspace(blobs, target, batch)
+        for relative in sorted(wanted):
+            blob, size = blobs[relative]
+            path = target.joinpath(*relative.split("/"))
+            if size > wanted[relative]:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with path.open("xb") as handle:
+                    handle.truncate(size)
+            else:
+                batch.write(blob, size, path)
+
+
+def _check_entry(name: str, sha: str) -> None:
+    """Refuse a tree entry whose path could leave the folder it is written into."""
+    for part in name.split("/"):
+        if part in ("", ".", "..") or "\0" in part or part.casefold() == ".git":
+            shown = name.encode("unicode_escape").decode("ascii")
+            raise WorkspaceError(
+                f"commit {sha[:7]} holds a tree entry named '{shown}', which is refused",
+                "no path component may be empty, '.', '..' or '.git'",
+            )
+
+
+def _read_by_workspace(
+    blobs: dict[str, tuple[str, int]], target: Path, batch: _Batch
+) -> dict[str, int]:
+    """The files a compile of the workspace reads, with the size limit of
+    each: the settings file, the map files and the measurement files (below the
+    folder the settings name, which is read from the revision first)."""
+    from journeycode import config, measurements
+
+    wanted: dict[str, int] = {}
+
+    def visible(relative: str) -> bool:
+        return not any(part.startswith(".") for part in relative.split("/"))
+
+    measured = config.Measurements.path
+    if SETTINGS_FILE in blobs:
+        blob, size = blobs[SETTINGS_FILE]
+        if size <= loader.MAX_BYTES:
+            batch.write(blob, size, target / SETTINGS_FILE)
+            with contextlib.suppress(WorkspaceError):  # the compile reports it
+                measured = config.load(target, "").measurements.path
+        else:
+            wanted[SETTINGS_FILE] = loader.MAX_BYTES
+    measured_prefix = Path(measured).as_posix().strip("/") + "/"
+    for relative in blobs:
+        if relative == SETTINGS_FILE or not visible(relative):
+            continue
+        if relative.endswith(SUFFIXES):
+            wanted[relative] = loader.MAX_BYTES
+        elif relative.lower().endswith(".csv") and relative.startswith(measured_prefix):
+            wanted[relative] = measurements.MAX_BYTES
+    return wanted
+
+
+class _Batch:
+    """One ``git cat-file --batch``: blobs asked for one at a time, each
+    streamed into its file."""
+
+    CHUNK = 1 << 20
+
+    def __init__(self, top: Path):
+        self.process = subprocess.Popen(
+            ["git", "-C", str(top), "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def __enter__(self) -> _Batch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.close()
+        self.process.kill()
+        self.process.wait()
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+
+    def write(self, blob: str, size: int, path: Path) -> None:
+        stdin, stdout = self.process.stdin, self.process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write(f"{blob}\n".encode())
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) != 3 or int(header[2]) != size:
+            raise WorkspaceError(f"cannot read {path.name} from git")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("xb") as handle:
+            left = size
+            while left:
+                chunk = stdout.read(min(left, self.CHUNK))
+                if not chunk:
+                    raise WorkspaceError(f"cannot read {path.name} from git")
+                handle.write(chunk)
+                left -= len(chunk)
+        stdout.read(1)  # the newline after each blob

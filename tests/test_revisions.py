@@ -1,0 +1,155 @@
+"""A revision's maps, read from git as a hostile pull request could write them.
+
+Each tree is made with ``git mktree``, which writes whatever entry names it is
+given, so a clone of the repository carries them as they are here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from journeycode import loader, revisions
+from journeycode.problems import WorkspaceError
+from tests.conftest import ROOT
+
+SCRIPT = Path(sys.executable).with_name("journeycode")
+GIT = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+JOURNEY = (ROOT / "maps" / "journeys" / "billing-dispute.yaml").read_bytes()
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    run = subprocess.run([*GIT, *args], cwd=repo, input=stdin, capture_output=True, check=True)
+    return run.stdout.decode().strip()
+
+
+def _blob(repo: Path, data: bytes) -> str:
+    return _git(repo, "hash-object", "-w", "--stdin", stdin=data)
+
+
+_TYPES = {"040000": "tree", "160000": "commit"}
+
+
+def _tree(repo: Path, entries: dict[str, tuple[str, str]]) -> str:
+    """A tree of ``name: (mode, object)`` entries, names taken as they are."""
+    listing = b"".join(
+        f"{mode} {_TYPES.get(mode, 'blob')} {sha}\t".encode() + name.encode() + b"\0"
+        for name, (mode, sha) in entries.items()
+    )
+    return _git(repo, "mktree", "-z", stdin=listing)
+
+
+def _commit(repo: Path, maps: dict[str, tuple[str, str]]) -> str:
+    """A commit whose ``maps`` folder holds ``maps``; its sha."""
+    root = _tree(repo, {"maps": ("040000", _tree(repo, maps))})
+    return _git(repo, "commit-tree", root, "-m", "A change")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q", "-b", "main")
+    (repo / "maps").mkdir()
+    (repo / "maps" / "journey.yaml").write_bytes(JOURNEY)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "One journey")
+    return repo
+
+
+@pytest.mark.parametrize("name", ["..", ".", ".git", ".GIT", ".Git"])
+def test_a_tree_entry_that_could_leave_its_folder_is_refused(repo: Path, name: str) -> None:
+    """Before, ``..`` entries wrote a file of the attacker's choosing outside
+    the temporary folder and the diff said "no changes"."""
+    payload = _blob(repo, b"written where it should not be\n")
+    inner = _tree(repo, {"escaped.yaml": ("100644", payload)})
+    # Deep enough to climb out of any temporary folder.
+    for _ in range(12):
+        inner = _tree(repo, {name: ("040000", inner)})
+    evil = _commit(
+        repo, {"journey.yaml": ("100644", _blob(repo, JOURNEY)), name: ("040000", inner)}
+    )
+    for args in (["diff", "main", evil, "maps"], ["check", "maps", "--new-since", evil]):
+        run = subprocess.run(
+            [str(SCRIPT), *args], cwd=repo, capture_output=True, text=True, check=False
+        )
+        assert run.returncode == 2, run
+        assert f"tree entry named 'maps/{name}/" in run.stderr
+        assert "refused" in run.stderr
+        assert "Traceback" not in run.stderr
+    assert not list(Path("/").glob("escaped.yaml"))
+    assert not list(repo.parent.rglob("escaped.yaml"))
+
+
+def test_only_what_the_workspace_reads_is_written(repo: Path, tmp_path: Path) -> None:
+    """Before, every blob of the folder was read into memory and written out."""
+    small = _blob(repo, JOURNEY)
+    settings = _blob(repo, b"measurements: {path: exports}\n")
+    csv = _blob(repo, b"kpi,period_end,value\n")
+    tree = _commit(
+        repo,
+        {
+            "journeycode.yaml": ("100644", settings),
+            "journey.yaml": ("100644", small),
+            "notes.txt": ("100644", _blob(repo, b"not a map\n")),
+            "video.bin": ("100644", _blob(repo, b"\0" * 1_000_000)),
+            ".hidden": ("040000", _tree(repo, {"a.yaml": ("100644", small)})),
+            ".b.yaml": ("100644", small),
+            "exports": ("040000", _tree(repo, {"wfm.csv": ("100644", csv)})),
+            "measurements": ("040000", _tree(repo, {"old.csv": ("100644", csv)})),
+            "link.yaml": ("120000", _blob(repo, b"/etc/passwd")),
+            "tool": ("160000", _git(repo, "rev-parse", "HEAD")),
+        },
+    )
+    side = revisions.side(tree, repo / "maps", tmp_path / "work")
+    written = sorted(
+        p.relative_to(side.root).as_posix() for p in side.root.rglob("*") if not p.is_dir()
+    )
+    assert written == ["exports/wfm.csv", "journey.yaml", "journeycode.yaml"]
+    assert not any(p.is_symlink() for p in side.root.rglob("*"))
+
+
+def test_a_blob_over_the_limit_is_a_located_problem_never_read(repo: Path, tmp_path: Path) -> None:
+    """A map past the loader's limit is written as an empty file of its size
+    (no disk is used), and the check refuses it at 1:1 as it would in a folder."""
+    size = loader.MAX_BYTES + 1
+    big = _blob(repo, b"# " + b"x" * (size - 3) + b"\n")
+    tree = _commit(
+        repo, {"journey.yaml": ("100644", _blob(repo, JOURNEY)), "big.yaml": ("100644", big)}
+    )
+    side = revisions.side(tree, repo / "maps", tmp_path / "work")
+    written = side.root / "big.yaml"
+    assert written.stat().st_size == size
+    assert written.stat().st_blocks == 0  # sparse: nothing was copied
+    diff = subprocess.run(
+        [str(SCRIPT), "diff", "main", tree, "maps", "--fail-on", "never", "--format", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert diff.returncode == 0, diff.stderr
+    introduced = json.loads(diff.stdout)["problems"]["introduced"]
+    assert [(p["path"], p["line"], p["col"], p["rule"]) for p in introduced] == [
+        ("maps/big.yaml", 1, 1, "load")
+    ]
+    assert "the limit is 5,242,880 bytes" in introduced[0]["message"]
+
+
+def test_a_revision_side_never_follows_a_symlink_in_the_work_folder(
+    repo: Path, tmp_path: Path
+) -> None:
+    """The files are created, never opened for writing where something is already."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    work = tmp_path / "work"
+    sha = _git(repo, "rev-parse", "HEAD")
+    work.mkdir()
+    (work / sha[:12]).symlink_to(outside)
+    with pytest.raises((WorkspaceError, OSError)):
+        revisions.side("HEAD", repo / "maps", work)
+    assert list(outside.iterdir()) == []
