@@ -97,12 +97,12 @@ def load(root: Path, display_root: str) -> Config:
         ) from None
     except OSError as error:
         raise ConfigError(f"cannot read the file: {error.strerror}", f"{display}:1:1") from None
-    return _Reader(file).config()
+    return _Reader(file, root).config()
 
 
 class _Reader:
-    def __init__(self, file: loader.SourceFile):
-        self.file = file
+    def __init__(self, file: loader.SourceFile, root: Path):
+        self.file, self.root = file, root
 
     def fail(
         self, pointer: Pointer, message: str, hint: str | None = None, *, key: bool = False
@@ -162,6 +162,13 @@ class _Reader:
             raise self.fail(
                 ("measurements", "path"),
                 f"path: expected a folder inside the workspace, got {show(path)}",
+            )
+        link = _symlink_on_the_way(self.root, Path(path))
+        if link is not None:
+            raise self.fail(
+                ("measurements", "path"),
+                f"path: '{link.as_posix()}' is a symlink, and symlinks are not followed",
+                "name a folder inside the workspace",
             )
         renamed = self.mapping(
             given.get("columns", {}),
@@ -227,6 +234,18 @@ class _Reader:
                 did_you_mean(str(value), choices),
             )
         return Level(value)
+
+
+def _symlink_on_the_way(root: Path, relative: Path) -> Path | None:
+    """The first component of ``relative`` below ``root`` that is a symlink:
+    a configured path must resolve inside the workspace, and a link could lead
+    anywhere."""
+    here = Path()
+    for part in relative.parts:
+        here /= part
+        if (root / here).is_symlink():
+            return here
+    return None
 
 
 def _name(pointer: Pointer) -> str:

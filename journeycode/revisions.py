@@ -165,8 +165,8 @@ def _read_by_workspace(
 
     wanted: dict[str, int] = {}
 
-    def visible(relative: str) -> bool:
-        return not any(part.startswith(".") for part in relative.split("/"))
+    def hidden(parts: list[str]) -> bool:
+        return any(part.startswith(".") for part in parts)
 
     measured = config.Measurements.path
     if SETTINGS_FILE in blobs:
@@ -178,13 +178,15 @@ def _read_by_workspace(
         else:
             wanted[SETTINGS_FILE] = loader.MAX_BYTES
     measured_prefix = Path(measured).as_posix().strip("/") + "/"
+    # As discover.map_files and measurements.files pick them in a folder.
     for relative in blobs:
-        if relative == SETTINGS_FILE or not visible(relative):
+        if relative == SETTINGS_FILE:
             continue
-        if relative.endswith(SUFFIXES):
+        if relative.endswith(SUFFIXES) and not hidden(relative.split("/")):
             wanted[relative] = loader.MAX_BYTES
         elif relative.lower().endswith(".csv") and relative.startswith(measured_prefix):
-            wanted[relative] = measurements.MAX_BYTES
+            if not hidden(relative[len(measured_prefix) :].split("/")[:-1]):
+                wanted[relative] = measurements.MAX_BYTES
     return wanted
 
 

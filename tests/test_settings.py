@@ -87,3 +87,23 @@ def test_a_settings_file_that_is_not_a_file_is_an_error(
     run = CliRunner(env=ENV).invoke(main, ["check", "maps"])
     assert run.exit_code == ExitCode.FAILURE
     assert run.stderr.startswith(f"journeycode: maps/journeycode.yaml:1:1: {message}\n")
+
+
+def test_a_measurements_path_through_a_symlink_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, ``.link/data`` with ``.link`` pointing out of the workspace read
+    the CSVs there and echoed their first column in errors."""
+    outside = tmp_path / "outside" / "data"
+    outside.mkdir(parents=True)
+    (outside / "secret.csv").write_text("kpi,period_end,value\ntop-secret,2026-01-01,1\n", "utf-8")
+    maps = _workspace(tmp_path, "measurements:\n  path: .link/data\n")
+    (maps / ".link").symlink_to(tmp_path / "outside")
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner(env=ENV).invoke(main, ["check", "maps"])
+    assert run.exit_code == ExitCode.FAILURE
+    assert run.stderr == (
+        "journeycode: maps/journeycode.yaml:2:9: path: '.link' is a symlink, and symlinks "
+        "are not followed\n    hint: name a folder inside the workspace\n"
+    )
+    assert "top-secret" not in run.stdout + run.stderr
