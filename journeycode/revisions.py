@@ -184,9 +184,12 @@ def _read_by_workspace(
             continue
         if relative.endswith(SUFFIXES) and not hidden(relative.split("/")):
             wanted[relative] = loader.MAX_BYTES
-        elif relative.lower().endswith(".csv") and relative.startswith(measured_prefix):
-            if not hidden(relative[len(measured_prefix) :].split("/")[:-1]):
-                wanted[relative] = measurements.MAX_BYTES
+        elif (
+            relative.lower().endswith(".csv")
+            and relative.startswith(measured_prefix)
+            and not hidden(relative[len(measured_prefix) :].split("/")[:-1])
+        ):
+            wanted[relative] = measurements.MAX_BYTES
     return wanted
 
 
