@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import urllib.parse
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from click.testing import CliRunner
 from journeycode.cli import main
 from journeycode.compiler import check
 from journeycode.problems import ExitCode, Level, Problem, Result
-from journeycode.report import REPORTERS
+from journeycode.report import REPORTERS, sarif
 from tests.conftest import EXAMPLES, on_a_terminal, shared_file
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
@@ -49,11 +52,166 @@ def test_github_escapes_what_would_break_a_command() -> None:
     )
 
 
-def test_sarif_validates_against_the_sarif_2_1_0_schema(result: Result) -> None:
-    document = json.loads(REPORTERS["sarif"](result))
+# File names a workspace may hold: spaces, non-ASCII, characters a URI
+# reserves, one that would read as a scheme, and an absolute path.
+HOSTILE_PATHS = (
+    "maps/Billing dispute é #1.yaml",
+    "maps/a:b.yaml",
+    "maps/50% [draft]?.yaml",
+    "../other maps/x.yaml",
+    "/home/cx team/maps/y.yaml",
+)
+
+
+def _hostile_result() -> Result:
+    problems = [
+        Problem(path, 3, 7, "unknown-reference", Level.ERROR, f"unknown channel 'c{i}'")
+        for i, path in enumerate(HOSTILE_PATHS)
+    ]
+    return Result.of(problems, HOSTILE_PATHS)
+
+
+def _sarif_validator() -> jsonschema.Draft4Validator:
     # Vendored in shared/, never copied into the project.
     schema_file = shared_file("vendor/sarif-schema-2.1.0.json")
-    jsonschema.Draft4Validator(json.loads(schema_file.read_text("utf-8"))).validate(document)
+    # The draft-04 checker knows no uri-reference; FormatChecker() has every
+    # format, and checks uri and uri-reference (rfc3986-validator is installed).
+    return jsonschema.Draft4Validator(
+        json.loads(schema_file.read_text("utf-8")), format_checker=jsonschema.FormatChecker()
+    )
+
+
+def test_sarif_validates_against_the_sarif_2_1_0_schema_with_formats(result: Result) -> None:
+    validator = _sarif_validator()
+    for checked in (result, _hostile_result()):
+        validator.validate(json.loads(REPORTERS["sarif"](checked)))
+
+
+def test_the_sarif_format_check_rejects_an_unencoded_uri(result: Result) -> None:
+    document = json.loads(REPORTERS["sarif"](result))
+    location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    location["artifactLocation"]["uri"] = "maps/Billing dispute é #1.yaml"
+    with pytest.raises(jsonschema.ValidationError, match="is not a 'uri-reference'"):
+        _sarif_validator().validate(document)
+
+
+def test_sarif_uris_are_percent_encoded_against_srcroot() -> None:
+    run = json.loads(REPORTERS["sarif"](_hostile_result()))["runs"][0]
+    assert "%SRCROOT%" in run["originalUriBaseIds"]
+    locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
+    by_path = {
+        urllib.parse.unquote(urllib.parse.urlsplit(loc["uri"]).path): loc for loc in locations
+    }
+    assert sorted(by_path) == sorted(HOSTILE_PATHS)
+    assert by_path["maps/Billing dispute é #1.yaml"] == {
+        "uri": "maps/Billing%20dispute%20%C3%A9%20%231.yaml",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert by_path["maps/a:b.yaml"]["uri"] == "maps/a%3Ab.yaml"
+    assert by_path["/home/cx team/maps/y.yaml"] == {"uri": "file:///home/cx%20team/maps/y.yaml"}
+    assert [a["location"] for a in run["artifacts"]] == [by_path[p] for p in HOSTILE_PATHS]
+
+
+def test_sarif_declares_columns_invocation_and_automation(result: Result) -> None:
+    run = json.loads(REPORTERS["sarif"](result))["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert run["automationDetails"]["id"] == "journeycode/check/"
+    [invocation] = run["invocations"]
+    assert invocation["executionSuccessful"] is True
+    assert invocation["exitCode"] == result.exit_code() == ExitCode.PROBLEMS
+    warnings_only = Result.of([p for p in result.problems if p.level != Level.ERROR], result.files)
+    for strict, code in ((False, ExitCode.OK), (True, ExitCode.PROBLEMS)):
+        [invocation] = json.loads(sarif.report(warnings_only, strict=strict))["runs"][0][
+            "invocations"
+        ]
+        assert invocation["exitCode"] == code
+    hidden = json.loads(REPORTERS["sarif"](result.at_least(Level.ERROR)))["runs"][0]
+    [notification] = hidden["invocations"][0]["toolExecutionNotifications"]
+    assert notification["message"]["text"].startswith(
+        f"{result.counts()[Level.INFO] + result.counts()[Level.WARNING]} problem(s)"
+    )
+
+
+def test_sarif_rules_carry_a_help_uri_and_markdown_help(result: Result) -> None:
+    rules = json.loads(REPORTERS["sarif"](result))["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert rule["helpUri"] == f"https://journeycode.dev/journeys/rules/#{rule['id']}"
+        assert rule["help"]["markdown"].startswith(f"**{rule['id']}** (default level: ")
+        assert f"]({rule['helpUri']})" in rule["help"]["markdown"]
+        assert "```" not in rule["help"]["text"]
+    context = next(r for r in rules if r["id"] == "context-handoff")
+    assert "```yaml" in context["help"]["markdown"]
+    assert "`rules: {context-handoff: {level: error}}`" in context["help"]["markdown"]
+    assert "`rules: {context-handoff: off}`" in context["help"]["markdown"]
+    assert "each escalates_to step" in context["help"]["text"]
+
+
+def _fingerprints(document: str) -> dict[str, tuple[str, str, int]]:
+    found = {}
+    for r in json.loads(document)["runs"][0]["results"]:
+        [fingerprint] = r["partialFingerprints"].values()
+        line = r["locations"][0]["physicalLocation"]["region"]["startLine"]
+        found[fingerprint] = (r["ruleId"], r["message"]["text"], line)
+    return found
+
+
+def test_sarif_fingerprints_stay_when_a_block_moves(tmp_path: Path) -> None:
+    maps = tmp_path / "bad"
+    shutil.copytree(EXAMPLES / "bad", maps)
+    today = datetime.date(2026, 11, 1)
+    before = _fingerprints(REPORTERS["sarif"](check(maps, "bad", today=today)))
+    assert len(before) == len(check(maps, "bad", today=today).problems)
+    # The two touchpoints swap places, and a comment pushes the catalog down.
+    journey = maps / "journey.yaml"
+    lines = journey.read_text("utf-8").splitlines(keepends=True)
+    lines[10], lines[11] = lines[11], lines[10]
+    journey.write_text("".join(lines), "utf-8")
+    catalog = maps / "catalog.yaml"
+    catalog.write_text("# moved down\n\n" + catalog.read_text("utf-8"), "utf-8")
+    after = _fingerprints(REPORTERS["sarif"](check(maps, "bad", today=today)))
+    assert before.keys() == after.keys()
+    moved = [f for f in before if before[f][2] != after[f][2]]
+    assert len(moved) >= 4, moved
+    assert all(before[f][:2] == after[f][:2] for f in before)
+
+
+def test_sarif_fingerprints_tell_alike_problems_apart() -> None:
+    alike = [Problem("a.yaml", line, 1, "schema", Level.ERROR, "same") for line in (1, 9)]
+    other = Problem("b.yaml", 1, 1, "schema", Level.ERROR, "same")
+    found = list(_fingerprints(REPORTERS["sarif"](Result.of([*alike, other], ["a.yaml"]))))
+    assert len(set(found)) == 3
+    assert found[0].endswith(":1") and found[1].endswith(":2")
+    assert found[0].split(":")[0] == found[1].split(":")[0] != found[2].split(":")[0]
+
+
+def test_sarif_tools_lists_every_problem(result: Result, tmp_path: Path) -> None:
+    """Microsoft's sarif-tools reads the log: its CSV has a row per problem."""
+    log = tmp_path / "check.sarif"
+    log.write_text(REPORTERS["sarif"](result), "utf-8")
+    table = tmp_path / "check.csv"
+    subprocess.run(
+        [sys.executable, "-m", "sarif", "csv", "--output", str(table), str(log)],
+        check=True,
+        capture_output=True,
+    )
+    with table.open(encoding="utf-8", newline="") as rows:
+        listed = sorted(
+            (row["Location"], int(row["Line"]), row["Code"], row["Severity"])
+            for row in csv.DictReader(rows)
+        )
+    levels = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
+    assert listed == sorted(
+        (urllib.parse.quote(p.path), p.line, p.rule, levels[p.level]) for p in result.problems
+    )
+    summary = subprocess.run(
+        [sys.executable, "-m", "sarif", "summary", str(log)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    counts = result.counts()
+    for level, name in levels.items():
+        assert f"{name}: {counts[level]}" in summary
 
 
 def test_sarif_rules_and_levels(result: Result) -> None:

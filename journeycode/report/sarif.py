@@ -1,31 +1,45 @@
-"""SARIF 2.1.0, for code scanning: every rule's metadata, one result per problem."""
+"""SARIF 2.1.0, for code scanning: every rule's metadata, one result per problem.
+
+Problem paths are as the user named the workspace (``maps/a.yaml``), so they are
+relative to the folder the check ran in: each is a percent-encoded relative
+URI against the ``%SRCROOT%`` base (an absolute path becomes a ``file:`` URI).
+Columns count Unicode code points, which the run declares; SARIF's default is
+UTF-16 code units.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections import Counter
+from pathlib import PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
 from journeycode import __version__
-from journeycode.problems import Level, Result
+from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import json_document
-from journeycode.rules.docs import DOCS
+from journeycode.rules import CONFIGURABLE
+from journeycode.rules.docs import DOCS, Doc
 
 _LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://journeycode.dev"
+# The project's own site carries the rules reference (the plugin's `journeys`
+# section), one heading per rule: its anchor is the rule's id.
+RULES_URI = f"{INFORMATION_URI}/journeys/rules/"
+SRCROOT = "%SRCROOT%"
+# The key of journeycode's own fingerprint; a new version if its recipe changes.
+FINGERPRINT = "journeycode/v1"
+
+_FENCE = re.compile(r"^```\w*$")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
-def report(result: Result) -> str:
+def report(result: Result, *, strict: bool = False) -> str:
+    """The SARIF log of ``result``. ``strict`` is whether warnings fail the check
+    (``--strict``), for the invocation's exit code."""
     rule_ids = list(DOCS)
-    rules: list[dict[str, Any]] = [
-        {
-            "id": doc.id,
-            "name": doc.id,
-            "shortDescription": {"text": doc.summary},
-            "fullDescription": {"text": doc.text},
-            "help": {"text": doc.text, "markdown": doc.text},
-            "defaultConfiguration": {"level": _LEVELS[doc.level]},
-        }
-        for doc in DOCS.values()
-    ]
     results = [
         {
             "ruleId": p.rule,
@@ -35,14 +49,36 @@ def report(result: Result) -> str:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": p.path},
+                        "artifactLocation": _artifact_location(p.path),
                         "region": {"startLine": p.line, "startColumn": p.col},
                     }
                 }
             ],
+            "partialFingerprints": {FINGERPRINT: fingerprint},
         }
-        for p in result.problems
+        for p, fingerprint in zip(result.problems, _fingerprints(result.problems), strict=True)
     ]
+    exit_code = result.exit_code(strict=strict)
+    invocation: dict[str, Any] = {
+        # The check ran to its end; problems in the maps are its findings, not its failure.
+        "executionSuccessful": True,
+        "exitCode": int(exit_code),
+        "exitCodeDescription": (
+            "the maps have problems that fail the check"
+            if exit_code
+            else "no problem fails the check"
+        )
+        + (" (warnings fail it too: --strict)" if strict else ""),
+    }
+    if result.hidden:
+        invocation["toolExecutionNotifications"] = [
+            {
+                "level": "note",
+                "message": {
+                    "text": f"{result.hidden} problem(s) below the report's --min-level left out"
+                },
+            }
+        ]
     document = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -52,13 +88,89 @@ def report(result: Result) -> str:
                     "driver": {
                         "name": "journeycode",
                         "version": __version__,
-                        "informationUri": "https://journeycode.dev",
-                        "rules": rules,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(doc) for doc in DOCS.values()],
                     }
                 },
-                "artifacts": [{"location": {"uri": path}} for path in result.files],
+                "automationDetails": {"id": "journeycode/check/"},
+                "invocations": [invocation],
+                "originalUriBaseIds": {
+                    SRCROOT: {
+                        "description": {
+                            "text": "The folder journeycode check ran in: problem paths are "
+                            "relative to it, as the workspace was named on the command line."
+                        }
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "artifacts": [{"location": _artifact_location(path)} for path in result.files],
                 "results": results,
             }
         ],
     }
     return json_document(document)
+
+
+def _artifact_location(path: str) -> dict[str, str]:
+    """A URI for a problem's path: relative to ``%SRCROOT%`` unless absolute.
+    ``quote`` encodes every character a URI reference may not hold as it is,
+    and ``:`` too, so no file name reads as a scheme."""
+    posix = PurePosixPath(path)
+    if posix.is_absolute():
+        return {"uri": posix.as_uri()}
+    return {"uri": quote(path), "uriBaseId": SRCROOT}
+
+
+def _fingerprints(problems: tuple[Problem, ...]) -> list[str]:
+    """Per problem, a digest of its rule, file and message, which say what it
+    is about, and not its line or column: moving a block, or editing above it,
+    keeps the fingerprint, so code scanning keeps the alert. Problems alike in
+    all three are told apart by their order in the file (``:1``, ``:2`` …)."""
+    seen: Counter[str] = Counter()
+    found = []
+    for p in problems:
+        key = "\0".join((p.rule, _artifact_location(p.path)["uri"], p.message))
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        seen[digest] += 1
+        found.append(f"{digest}:{seen[digest]}")
+    return found
+
+
+def _rule(doc: Doc) -> dict[str, Any]:
+    help_uri = f"{RULES_URI}#{doc.id}"
+    # Pipeline checks (load, schema, measurements) have no setting.
+    other = Level.WARNING if doc.level == Level.ERROR else Level.ERROR
+    setting = (
+        f"\n\nChange its level, or turn it off, in `journeycode.yaml`: "
+        f"`rules: {{{doc.id}: {{level: {other}}}}}` or `rules: {{{doc.id}: off}}`."
+        if doc.id in CONFIGURABLE
+        else ""
+    )
+    markdown = (
+        f"**{doc.id}** (default level: {doc.level})\n\n{doc.text.strip()}{setting}\n\n"
+        f"[The rule in the rules reference]({help_uri})"
+    )
+    return {
+        "id": doc.id,
+        "name": doc.id,
+        "shortDescription": {"text": doc.summary},
+        "fullDescription": {"text": _plain(doc.text)},
+        "helpUri": help_uri,
+        "help": {"text": _plain(doc.text), "markdown": markdown},
+        "defaultConfiguration": {"level": _LEVELS[doc.level]},
+    }
+
+
+def _plain(markdown: str) -> str:
+    """A rule doc as plain text: code spans lose their backticks, and the YAML
+    examples their fences, indented instead, as plain text shows code."""
+    lines = []
+    in_code = False
+    for line in markdown.strip().splitlines():
+        if _FENCE.match(line):
+            in_code = not in_code
+        elif in_code:
+            lines.append(f"    {line}" if line else "")
+        else:
+            lines.append(_CODE_SPAN.sub(r"\2", line))
+    return "\n".join(lines)
