@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,15 +20,26 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
-def write_text(path: Path, text: str) -> None:
-    write_bytes(path, text.encode("utf-8"))
+class SymlinkRefused(OSError):
+    """A write below a folder would go through a symlink, which could lead anywhere."""
+
+    def __init__(self, link: Path):
+        super().__init__(errno.ELOOP, f"{link} is a symlink, and no write follows one", str(link))
 
 
-def write_bytes(path: Path, data: bytes) -> None:
+def write_text(path: Path, text: str, *, inside: Path | None = None) -> None:
+    write_bytes(path, text.encode("utf-8"), inside=inside)
+
+
+def write_bytes(path: Path, data: bytes, *, inside: Path | None = None) -> None:
     """Write to a temporary file beside ``path``, then rename it into place.
 
-    The temporary file's name carries the writer's process id, so a later run
-    can tell one left by a killed writer (see :func:`sweep`)."""
+    With ``inside``, a folder ``path`` is below, nothing on the way from it to
+    ``path`` may be a symlink (:class:`SymlinkRefused`): the write stays in
+    that folder. The temporary file's name carries the writer's process id, so
+    a later run can tell one left by a killed writer (see :func:`sweep`)."""
+    if inside is not None:
+        refuse_symlinks(inside, path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp"
@@ -41,6 +54,31 @@ def write_bytes(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             Path(temporary).unlink()
         raise
+
+
+def refuse_symlinks(inside: Path, path: Path) -> None:
+    """Raise :class:`SymlinkRefused` if a component of ``path`` below the folder
+    ``inside`` (``path`` itself included) is a symlink."""
+    here = inside
+    for part in path.relative_to(inside).parts:
+        here = here / part
+        if here.is_symlink():
+            raise SymlinkRefused(here)
+
+
+def write_stream_or_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to what is at ``path``: a regular file (or nothing yet)
+    is replaced atomically; anything else — a device such as ``/dev/null``, a
+    FIFO, ``/dev/stdout`` — is written into as a stream, never replaced."""
+    try:
+        special = not stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        special = False
+    if not special:
+        write_bytes(path, data)
+        return
+    with path.open("wb") as stream:
+        stream.write(data)
 
 
 _TEMPORARY = re.compile(r"\..+\.(\d+)-\w+\.tmp\Z")

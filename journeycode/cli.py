@@ -34,7 +34,7 @@ _PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
 _OUTPUT = click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, readable=False, path_type=Path),
     help="Write the report to FILE (atomically) instead of standard output.",
 )
 
@@ -74,11 +74,13 @@ def _compile(path: Path) -> compiler.Compiled:
 def _emit(output: Path | None, content: str) -> None:
     """Write a report to ``output``, or to standard output; a write that fails
     is exit 2, never a report silently lost."""
+    if output is not None and _is_standard_output(output):
+        output = None  # /dev/stdout, which another user may not open again by name
     if output is not None:
         try:
             if output.parent.is_dir():
                 atomic.sweep(output.parent, glob.escape(output.name))
-            atomic.write_text(output, content)
+            atomic.write_stream_or_file(output, content.encode("utf-8"))
         except OSError as error:
             _fail(f"cannot write {output}: {error.strerror}")
         return
@@ -92,6 +94,13 @@ def _emit(output: Path | None, content: str) -> None:
         # What is still buffered would fail again when Python exits.
         os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         _fail(f"cannot write to standard output: {error.strerror}")
+
+
+def _is_standard_output(path: Path) -> bool:
+    try:
+        return os.path.samestat(path.stat(), os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError, AttributeError):
+        return False
 
 
 def _say(line: str) -> None:
@@ -453,8 +462,10 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
             "nothing was written; --force overwrites them",
         )
     try:
+        for name in planned:
+            atomic.refuse_symlinks(directory, directory / name)
         for name, content in planned.items():
-            atomic.write_text(directory / name, content)
+            atomic.write_text(directory / name, content, inside=directory)
     except OSError as error:
         _fail(f"cannot write to {directory}: {error.strerror}")
     _say(f"Wrote {len(planned)} file(s) in {directory}; next:")

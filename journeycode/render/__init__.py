@@ -177,20 +177,26 @@ def write(folder: Path, files: dict[str, bytes], *, complete: bool = False) -> l
     With ``complete`` the files are all there is to the output (a whole site):
     what this function wrote there last time and is not in ``files`` now (the
     pages of a deleted journey) is removed; nothing else is."""
+    # Nothing is written, read or removed through a symlink below the folder,
+    # and nothing at all when one is there.
+    atomic.refuse_symlinks(folder, folder / MANIFEST)
+    previous = _manifest(folder) if complete else set()
+    for name in sorted(files.keys() | previous):
+        atomic.refuse_symlinks(folder, folder / name)
     if folder.is_dir():
         atomic.sweep(folder, recursive=True)
-    previous = _manifest(folder) if complete else set()
     written = []
     for name in sorted(files):
         path = folder / name
         if not (path.is_file() and path.read_bytes() == files[name]):
-            atomic.write_bytes(path, files[name])
+            atomic.write_bytes(path, files[name], inside=folder)
         written.append(path)
     for name in sorted(previous - files.keys()):
         with contextlib.suppress(FileNotFoundError):
             (folder / name).unlink()
     if complete:
-        atomic.write_text(folder / MANIFEST, "".join(f"{name}\n" for name in sorted(files)))
+        manifest = "".join(f"{name}\n" for name in sorted(files))
+        atomic.write_text(folder / MANIFEST, manifest, inside=folder)
     return written
 
 

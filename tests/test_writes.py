@@ -1,0 +1,142 @@
+"""Where journeycode writes: ``-o`` into what is there, and never through a symlink.
+
+Run as root (as CI runs) and, from root, as an ordinary user too: the old
+``-o /dev/null`` replaced the device as root and failed as anyone else.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import EXAMPLES
+
+SCRIPT = Path(sys.executable).with_name("journeycode")
+ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
+ROOT = os.geteuid() == 0
+USERS = ["this user", "an ordinary user"] if ROOT else ["this user"]
+
+
+def _run(
+    cwd: Path, *args: str, user: str = "this user", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    prefix: list[str] = []
+    if user != "this user":
+        prefix = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]
+    return subprocess.run(
+        [*prefix, str(SCRIPT), *args],
+        cwd=cwd,
+        env=env or ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """The bad example in a folder anyone may read, with a cache anyone may write."""
+    shutil.copytree(EXAMPLES / "bad", tmp_path / "bad")
+    (tmp_path / "cache").mkdir()
+    for path in [tmp_path, *tmp_path.rglob("*")]:
+        path.chmod(0o777 if path.is_dir() else 0o666)
+    return tmp_path
+
+
+def _env(workspace: Path) -> dict[str, str]:
+    return {**ENV, "JOURNEYCODE_CACHE_DIR": "cache"}
+
+
+def _device(folder: Path) -> Path:
+    """A character device that discards what is written to it: a /dev/null of
+    the test's own where it may make one, so that a regression cannot break the
+    machine's."""
+    if ROOT:
+        device = folder / "null"
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+        device.chmod(0o666)
+        return device
+    return Path("/dev/null")
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_output_to_a_device_writes_into_it(workspace: Path, user: str) -> None:
+    device = _device(workspace)
+    # Relative: the ordinary user may not pass through pytest's private folders.
+    named = device.name if device.parent == workspace else str(device)
+    run = _run(workspace, "check", "bad", "-o", named, user=user, env=_env(workspace))
+    assert run.returncode == 1, run.stderr
+    assert run.stderr == ""
+    assert stat.S_ISCHR(device.stat().st_mode)
+
+
+@pytest.mark.parametrize("user", USERS)
+def test_output_to_dev_stdout_prints_the_report(workspace: Path, user: str) -> None:
+    run = _run(workspace, "check", "bad", "-o", "/dev/stdout", user=user, env=_env(workspace))
+    expected = _run(workspace, "check", "bad", env=_env(workspace)).stdout
+    assert run.returncode == 1, run.stderr
+    assert run.stdout == expected
+    assert "problem" in expected
+
+
+def test_output_to_a_fifo_streams_into_it(workspace: Path) -> None:
+    fifo = workspace / "report.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    run = _run(workspace, "check", "bad", "--format", "json", "-o", str(fifo))
+    reader.join(timeout=60)
+    assert run.returncode == 1, run.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert received and received[0].startswith(b"{")
+
+
+def test_a_regular_output_file_is_still_replaced_atomically(workspace: Path) -> None:
+    report = workspace / "report.txt"
+    report.write_text("old\n", "utf-8")
+    run = _run(workspace, "check", "bad", "-o", str(report))
+    assert run.returncode == 1, run.stderr
+    assert "problem" in report.read_text("utf-8")
+
+
+@pytest.mark.parametrize("link", ["docs", ".github", ".github/workflows", "maps/journeys"])
+@pytest.mark.parametrize("force", [False, True])
+def test_init_never_writes_through_a_symlinked_folder(
+    tmp_path: Path, link: str, force: bool
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = tmp_path / "team"
+    (repo / link).parent.mkdir(parents=True)
+    (repo / link).symlink_to(outside)
+    run = _run(repo, "init", *(["--force"] if force else []))
+    assert run.returncode == 2, run.stdout
+    assert run.stderr.startswith(
+        f"journeycode: cannot write to .: {link} is a symlink, and no write follows one\n"
+    )
+    assert list(outside.iterdir()) == []
+    assert not (repo / "mkdocs.yml").exists()  # refused before anything was written
+
+
+def test_docs_never_writes_through_a_symlinked_sub_folder(workspace: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "index.md").write_text("theirs\n", "utf-8")
+    out = workspace / "pages"
+    run = _run(workspace, "docs", "bad", "--out", str(out), env=_env(workspace))
+    assert run.returncode == 0, run.stderr
+    shutil.rmtree(out / "channels")
+    (out / "channels").symlink_to(outside)
+    again = _run(workspace, "docs", "bad", "--out", str(out), env=_env(workspace))
+    assert again.returncode == 2
+    assert f"{out}/channels is a symlink, and no write follows one" in again.stderr
+    assert [p.name for p in outside.iterdir()] == ["index.md"]
+    assert (outside / "index.md").read_text("utf-8") == "theirs\n"
