@@ -16,12 +16,13 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+import xmlschema
 from click.testing import CliRunner
 
 from journeycode.cli import main
 from journeycode.compiler import check
 from journeycode.problems import ExitCode, Level, Problem, Result
-from journeycode.report import REPORTERS, sarif
+from journeycode.report import REPORTERS, junit, sarif
 from tests.conftest import EXAMPLES, on_a_terminal, shared_file
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
@@ -224,16 +225,106 @@ def test_sarif_rules_and_levels(result: Result) -> None:
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
 
 
-def test_junit_has_a_testcase_per_file_and_a_failure_per_problem(result: Result) -> None:
-    root = ET.fromstring(REPORTERS["junit"](result))
+XSD = Path(__file__).resolve().parent / "xsd"
+# Jenkins' schema, and the stricter one of Apache Ant's format (one failure
+# per test case at most): tests/xsd/README.md says where they come from.
+JUNIT_SCHEMAS = ("junit-10.xsd", "JUnit.xsd")
+
+# Map text that would start a line of the report, and characters XML 1.0 forbids.
+HOSTILE_TEXT = Problem(
+    "maps/a\n::error::path.yaml",
+    4,
+    2,
+    "schema",
+    Level.ERROR,
+    "bad\n::error file=x::pwned\r::warning::again\t<&\"'> \x00\x07\x1b[31m\ufffe",
+    "\n::notice::hint",
+)
+
+
+def _suite(document: str) -> ET.Element:
+    root = ET.fromstring(document)
     assert root.tag == "testsuites"
-    suite = root.find("testsuite")
-    assert suite is not None
+    [suite] = root.findall("testsuite")
+    return suite
+
+
+def _failing(suite: ET.Element) -> dict[str, list[ET.Element]]:
+    return {
+        c.get("name") or "": c.findall("failure")
+        for c in suite.findall("testcase")
+        if c.findall("failure")
+    }
+
+
+def test_junit_fails_a_file_once_for_what_fails_the_check(result: Result) -> None:
+    suite = _suite(REPORTERS["junit"](result))
     cases = suite.findall("testcase")
     assert sorted(c.get("name") or "" for c in cases) == sorted(result.files)
-    failures = [f for c in cases for f in c.findall("failure")]
-    assert len(failures) == len(result.problems)
-    assert suite.get("failures") == str(sum(1 for c in cases if c.findall("failure")))
+    failing = _failing(suite)
+    with_errors = {p.path for p in result.problems if p.level == Level.ERROR}
+    assert failing.keys() == with_errors
+    assert all(len(failures) == 1 for failures in failing.values())
+    assert suite.get("failures") == str(len(with_errors))
+    for path, [failure] in failing.items():
+        errors = [p for p in result.problems if p.path == path and p.level == Level.ERROR]
+        lines = (failure.text or "").splitlines()
+        assert sum(line.startswith(f"{path}:") for line in lines) == len(errors)
+        for p in errors:
+            assert f"{p.location}: error: {p.message} [{p.rule}]" in (failure.text or "")
+            assert f"{p.message} [{p.rule}]" in (failure.get("message") or "")
+    # What does not fail the check is shown, not failed.
+    out = suite.findtext("system-out") or ""
+    for p in result.problems:
+        assert (f"{p.location}: {p.level}: {p.message} [{p.rule}]" in out) == (
+            p.level != Level.ERROR
+        )
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties == {
+        "errors": "5",
+        "warnings": "5",
+        "info": "4",
+        "hidden": "0",
+        "strict": "false",
+    }
+
+
+def test_junit_warnings_fail_only_under_strict(result: Result) -> None:
+    passing = Result.of([p for p in result.problems if p.level != Level.ERROR], result.files)
+    assert passing.exit_code() == ExitCode.OK
+    assert _failing(_suite(REPORTERS["junit"](passing))) == {}
+    strict = _failing(_suite(junit.report(passing, strict=True)))
+    assert strict.keys() == {p.path for p in passing.problems if p.level == Level.WARNING}
+    assert {f.get("type") for [f] in strict.values()} == {"warning"}
+
+
+@pytest.mark.parametrize("xsd", JUNIT_SCHEMAS)
+def test_junit_validates_against_the_junit_schemas(result: Result, xsd: str) -> None:
+    schema = xmlschema.XMLSchema(XSD / xsd)
+    for document in (
+        REPORTERS["junit"](result),
+        junit.report(result, strict=True),
+        REPORTERS["junit"](result.at_least(Level.ERROR)),
+        REPORTERS["junit"](Result.of([HOSTILE_TEXT], ["maps/ok.yaml"])),
+        REPORTERS["junit"](Result.of([], [])),
+    ):
+        schema.validate(document)
+
+
+def test_junit_map_text_starts_no_line_and_stays_xml_1_0() -> None:
+    document = REPORTERS["junit"](Result.of([HOSTILE_TEXT], [HOSTILE_TEXT.path]))
+    # GitHub Actions runs a line of the output that starts with :: as a command.
+    for line in document.splitlines():
+        assert line.lstrip().startswith("<"), line
+    assert "\r" not in document
+    [failure] = _failing(_suite(document))[HOSTILE_TEXT.path]
+    visible = (
+        "bad\n::error file=x::pwned\r::warning::again\t<&\"'> \\u0000\\u0007\\u001b[31m\\ufffe"
+    )
+    assert failure.get("message") == f"error: {visible} [schema]"
+    assert failure.text == (
+        f"{HOSTILE_TEXT.location}: error: {visible} [schema]\n    hint: \n::notice::hint"
+    )
 
 
 def test_output_file_is_written_whole_and_alone(tmp_path: Path) -> None:

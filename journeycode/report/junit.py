@@ -1,39 +1,143 @@
-"""JUnit XML: one test case per file, one failure per problem in it.
+"""JUnit XML: one test case per file; it fails when the file's problems fail the check.
 
-Clean files are passing test cases, so CI dashboards show what was checked.
+Clean files are passing test cases, so CI dashboards show what was checked. A
+test case fails for what fails the check (errors; warnings too under
+``--strict``), with one ``<failure>`` that lists all of the file's failing
+problems: dashboards count and show failed files, and the stricter JUnit
+schema allows one failure per test case. Problems that do not fail the check
+are in the suite's ``<system-out>``, so a check that exits 0 shows no red test.
+
+The document is valid against Jenkins' ``junit-10.xsd`` and the stricter
+``JUnit.xsd`` (Apache Ant's format), which asks for a suite's timestamp,
+hostname and times: this reporter is pure and its output the same on every
+run, so they are the epoch, ``localhost`` and ``0``, which readers take as
+unknown.
+
+It is written here, not by ElementTree, so that a line break in map text is a
+character reference (``&#10;``): no text starts a line of the output, where
+GitHub Actions would run one that starts with ``::`` as a command. Characters
+XML 1.0 does not allow become a visible ``\\uXXXX``.
 """
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
+import re
 from collections import defaultdict
 
-from journeycode.problems import Problem, Result
+from journeycode.problems import Level, Problem, Result
+
+# What XML 1.0 does not allow in a document, even as a character reference.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        # An attribute's tab would be read as a space.
+        "\t": "&#9;",
+    }
+)
 
 
-def report(result: Result) -> str:
+def report(result: Result, *, strict: bool = False) -> str:
+    """The JUnit XML of ``result``. ``strict`` is whether warnings fail the
+    check (``--strict``), and so their files' test cases."""
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in result.problems:
         by_file[problem.path].append(problem)
     paths = sorted(set(result.files) | set(by_file))
-    failures = sum(1 for path in paths if by_file[path])
-    suites = ET.Element(
-        "testsuites", name="journeycode", tests=str(len(paths)), failures=str(failures)
-    )
-    suite = ET.SubElement(
-        suites,
-        "testsuite",
-        name="journeycode check",
-        tests=str(len(paths)),
-        failures=str(failures),
-        errors="0",
-    )
+    failing = {path: [p for p in by_file[path] if _fails(p, strict=strict)] for path in paths}
+    counts = result.counts()
+    properties = {
+        "errors": counts[Level.ERROR],
+        "warnings": counts[Level.WARNING],
+        "info": counts[Level.INFO],
+        "hidden": result.hidden,
+        "strict": str(strict).lower(),
+    }
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        "<testsuites>",
+        "  "
+        + _start(
+            "testsuite",
+            {
+                "name": "journeycode check",
+                "package": "journeycode",
+                "id": 0,
+                "tests": len(paths),
+                "failures": sum(1 for path in paths if failing[path]),
+                "errors": 0,
+                "skipped": 0,
+                "time": 0,
+                "timestamp": "1970-01-01T00:00:00",
+                "hostname": "localhost",
+            },
+        ),
+        "    <properties>",
+        *(
+            "      " + _element("property", {"name": name, "value": value})
+            for name, value in properties.items()
+        ),
+        "    </properties>",
+    ]
     for path in paths:
-        case = ET.SubElement(suite, "testcase", classname="journeycode", name=path)
-        for p in by_file[path]:
-            failure = ET.SubElement(case, "failure", message=p.message, type=f"{p.level}:{p.rule}")
-            failure.text = f"{p.location}: {p.level}: {p.message} [{p.rule}]" + (
-                f"\nhint: {p.hint}" if p.hint else ""
-            )
-    ET.indent(suites)
-    return ET.tostring(suites, encoding="unicode", xml_declaration=True) + "\n"
+        case: dict[str, object] = {"classname": "journeycode", "name": path, "time": 0}
+        if not failing[path]:
+            lines.append("    " + _element("testcase", case))
+            continue
+        lines += [
+            "    " + _start("testcase", case),
+            "      " + _failure(failing[path]),
+            "    </testcase>",
+        ]
+    others = [p for p in result.problems if not _fails(p, strict=strict)]
+    lines += [
+        "    " + _element("system-out", {}, "\n".join(map(_line, others))),
+        "    <system-err/>",
+        "  </testsuite>",
+        "</testsuites>",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _fails(problem: Problem, *, strict: bool) -> bool:
+    return problem.level == Level.ERROR or (strict and problem.level == Level.WARNING)
+
+
+def _failure(problems: list[Problem]) -> str:
+    """One failure for all the failing problems of a file: the message names
+    each, the text gives each as the text report does, hint included."""
+    attributes: dict[str, object] = {
+        "type": "error" if any(p.level == Level.ERROR for p in problems) else "warning",
+        "message": "; ".join(f"{p.level}: {p.message} [{p.rule}]" for p in problems),
+    }
+    return _element("failure", attributes, "\n".join(map(_line, problems)))
+
+
+def _line(problem: Problem) -> str:
+    line = f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
+    return line + (f"\n    hint: {problem.hint}" if problem.hint else "")
+
+
+def _start(tag: str, attributes: dict[str, object]) -> str:
+    return f"<{tag}{_attributes(attributes)}>"
+
+
+def _element(tag: str, attributes: dict[str, object], text: str = "") -> str:
+    """An element on one line: its text, if any, and its attributes escaped."""
+    if not text:
+        return f"<{tag}{_attributes(attributes)}/>"
+    return f"<{tag}{_attributes(attributes)}>{_escaped(text)}</{tag}>"
+
+
+def _attributes(attributes: dict[str, object]) -> str:
+    return "".join(f' {name}="{_escaped(str(value))}"' for name, value in attributes.items())
+
+
+def _escaped(text: str) -> str:
+    visible = _FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return visible.translate(_ESCAPES)
