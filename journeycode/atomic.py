@@ -31,12 +31,15 @@ def write_text(path: Path, text: str, *, inside: Path | None = None) -> None:
     write_bytes(path, text.encode("utf-8"), inside=inside)
 
 
-def write_bytes(path: Path, data: bytes, *, inside: Path | None = None) -> None:
+def write_bytes(
+    path: Path, data: bytes, *, inside: Path | None = None, mode: int | None = None
+) -> None:
     """Write to a temporary file beside ``path``, then rename it into place.
 
     With ``inside``, a folder ``path`` is below, nothing on the way from it to
     ``path`` may be a symlink (:class:`SymlinkRefused`): the write stays in
-    that folder. The temporary file's name carries the writer's process id, so
+    that folder; ``mode`` is the file's, where not what a plain open() would
+    give. The temporary file's name carries the writer's process id, so
     a later run can tell one left by a killed writer (see :func:`sweep`)."""
     if inside is not None:
         refuse_symlinks(inside, path)
@@ -46,7 +49,7 @@ def write_bytes(path: Path, data: bytes, *, inside: Path | None = None) -> None:
     )
     try:
         # mkstemp makes the file private; give it the mode a plain open() would.
-        os.fchmod(fd, 0o666 & ~_UMASK)
+        os.fchmod(fd, 0o666 & ~_UMASK if mode is None else mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         Path(temporary).replace(path)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from journeycode import __version__, atomic, compiler, export, render, schema
+from journeycode import __version__, atomic, cachedir, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
@@ -127,6 +127,10 @@ class _Guarded(click.Group):
                 err=True,
             )
             ctx.exit(ExitCode.BUG)
+        finally:
+            for notice in cachedir.NOTICES:
+                click.echo(f"journeycode: {notice}", err=True)
+            cachedir.NOTICES.clear()
 
 
 @click.group(cls=_Guarded, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,7 +9,8 @@ only the files that changed, and runs the rules' journey parts only on the
 journeys that changed; it writes only the new entries and removes those it no
 longer used. Written with :mod:`marshal` (plain values only: it runs no code
 when read), each entry stamped with journeycode's version and the cache
-layout; an entry that cannot be read is ignored and one that cannot be
+layout, and read and written as :mod:`journeycode.cachedir` says (what the
+cache trusts); an entry that cannot be read is a miss and one that cannot be
 written only costs time.
 """
 
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from journeycode import __version__, atomic, digest
+from journeycode import __version__, atomic, cachedir, digest
 from journeycode.compiler import Caches, Stamp
 from journeycode.loader import Positions, SourceFile
 from journeycode.problems import Level, Problem
@@ -42,7 +43,7 @@ class Table(MutableMapping[str, V], Generic[V]):
 
     def __init__(
         self,
-        folder: Path,
+        folder: Path | None,
         prefix: str,
         load: Callable[[str, Any], V],
         store: Callable[[V], Any],
@@ -53,21 +54,23 @@ class Table(MutableMapping[str, V], Generic[V]):
         """The keys whose entry came from the disk."""
         self.load, self.store = load, store
 
-    def path(self, key: str) -> Path:
+    def name(self, key: str) -> str:
         # A key may hold characters a file name should not: its digest names the file.
-        return (
-            self.folder
-            / f"{self.prefix}{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
-        )
+        return f"{self.prefix}{hashlib.blake2b(key.encode(), digest_size=16).hexdigest()}"
 
     def __getitem__(self, key: str) -> V:
         if key not in self.entries:
+            raw = None if self.folder is None else cachedir.read(self.folder / self.name(key))
+            if raw is None:
+                raise KeyError(key)
             try:
-                stamp, stored_key, plain = marshal.loads(self.path(key).read_bytes())
+                stamp, stored_key, plain = marshal.loads(raw)
                 if stamp != STAMP or stored_key != key:
                     raise ValueError("another version's entry")
                 self.entries[key] = self.load(key, plain)
-            except (OSError, TypeError, ValueError, EOFError):  # none, or not ours
+            # An entry of another shape than its reader expects is a miss, whatever
+            # it fails with: the cache never decides whether a check can run.
+            except Exception:
                 raise KeyError(key) from None
             self.read.add(key)
         return self.entries[key]
@@ -88,13 +91,16 @@ class Table(MutableMapping[str, V], Generic[V]):
     def save(self) -> set[str]:
         """Write the entries that did not come from the disk; the names of
         the files of every entry kept."""
+        if self.folder is None:
+            return set()
         for key, value in self.entries.items():
             if key not in self.read:
-                with contextlib.suppress(OSError, ValueError):
-                    plain = marshal.dumps((STAMP, key, self.store(value)))
-                    atomic.write_bytes(self.path(key), plain)
+                with contextlib.suppress(ValueError):
+                    cachedir.write(
+                        self.folder / self.name(key), marshal.dumps((STAMP, key, self.store(value)))
+                    )
                     self.read.add(key)
-        return {self.path(key).name for key in self.entries}
+        return {self.name(key) for key in self.entries}
 
 
 class DiskCache:
@@ -102,8 +108,9 @@ class DiskCache:
 
     def __init__(self, folder: Path, workspace: Path):
         self.folder = folder / "parsed" / digest.of(str(workspace.resolve()))
-        self.files: Table[Entry] = Table(self.folder, "file-", _entry, _stored)
-        self.checked: Table[Checked] = Table(self.folder, "journey-", _checked, _plain_checked)
+        used = self.folder if cachedir.usable(self.folder) else None
+        self.files: Table[Entry] = Table(used, "file-", _entry, _stored)
+        self.checked: Table[Checked] = Table(used, "journey-", _checked, _plain_checked)
 
     def caches(self, stamps: dict[tuple[Path, str], tuple[Stamp, str]] | None = None) -> Caches:
         """The compiler's caches, with these two tables (and ``stamps``, for a
@@ -113,6 +120,8 @@ class DiskCache:
     def save(self) -> None:
         """Write what is new; remove the entries this run did not use (files
         since changed or deleted), and what killed writers left."""
+        if self.files.folder is None:
+            return
         kept = self.files.save() | self.checked.save()
         with contextlib.suppress(OSError):
             for entry in self.folder.iterdir():

@@ -3,15 +3,17 @@ says exactly what a run without it says."""
 
 from __future__ import annotations
 
+import hashlib
 import marshal
 import shutil
+import stat
 from pathlib import Path
 
 from click.testing import CliRunner
 
 from journeycode import compiler
 from journeycode.cli import main
-from journeycode.filecache import DiskCache
+from journeycode.filecache import STAMP, DiskCache
 from tests.conftest import ROOT
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
@@ -106,3 +108,89 @@ def test_a_server_s_caches_keep_only_the_files_as_they_are(tmp_path: Path) -> No
         journey.write_text(edited, "utf-8")
         assert warm.result == compiler.compile_workspace(maps, "maps").result
         journey.write_text(text, "utf-8")
+
+
+def _seal(content: bytes) -> bytes:
+    """An entry as journeycode writes one (cachedir's seal, then the content)."""
+    return hashlib.blake2b(content, digest_size=16).digest() + content
+
+
+def test_an_entry_of_another_shape_is_a_miss_never_a_crash(tmp_path: Path) -> None:
+    """Before, an entry with the right stamp and key but another shape made
+    every run exit 3 until the cache was deleted."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    (folder,) = (cache / "parsed").iterdir()
+    for entry in sorted(folder.iterdir()):
+        _, key, _ = marshal.loads(entry.read_bytes()[16:])
+        for plain in ({"a": 1}, (1, 2), ("x",) * 9, ([1], [2], None), None):
+            entry.write_bytes(_seal(marshal.dumps((STAMP, key, plain))))
+            assert _check(maps, cache) == first
+
+
+def test_an_entry_that_does_not_match_its_seal_is_a_miss(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    (folder,) = (cache / "parsed").iterdir()
+    for entry in folder.iterdir():
+        raw = entry.read_bytes()
+        entry.write_bytes(raw[:16] + raw[16:].replace(b"webchat", b"webcha2"))
+    assert _check(maps, cache) == first
+
+
+def test_a_cache_folder_another_user_may_write_is_not_used(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    (folder,) = (cache / "parsed").iterdir()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(e.stat().st_mode) for e in folder.iterdir()} == {0o600}
+    # A forged entry in a folder anyone may write: not read, not removed.
+    for entry in folder.iterdir():
+        entry.write_bytes(b"forged")
+    folder.chmod(0o777)
+    runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
+    run = runner.invoke(main, ["check", str(maps), "--format", "json"])
+    assert run.stdout == first
+    assert run.stderr == (
+        f"journeycode: the cache folder {folder} is writable by other users; it is not used\n"
+    )
+    assert {e.read_bytes() for e in folder.iterdir()} == {b"forged"}
+
+
+def test_an_entry_another_user_may_write_is_not_used(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    (folder,) = (cache / "parsed").iterdir()
+    entry = sorted(folder.iterdir())[0]
+    entry.chmod(0o666)
+    runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
+    run = runner.invoke(main, ["check", str(maps), "--format", "json"])
+    assert run.stdout == first
+    assert run.stderr == (
+        f"journeycode: the cache entry {entry} is writable by other users; it is not used\n"
+    )
+
+
+def test_a_damaged_diagram_entry_is_drawn_again_not_copied(tmp_path: Path) -> None:
+    """Before, random bytes in a diagram entry went into render's output and
+    the built pages."""
+    cache = tmp_path / "cache"
+    runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
+    args = ["render", str(ROOT / "maps"), "--view", "journey", "--journey", "billing-dispute"]
+    assert runner.invoke(main, [*args, "--out", str(tmp_path / "a")]).exit_code == 0
+    drawn = (tmp_path / "a" / "billing-dispute.journey.svg").read_bytes()
+    entries = list((cache / "diagrams").iterdir())
+    assert entries
+    for entry in entries:
+        raw = entry.read_bytes()
+        entry.write_bytes(raw[:16] + b"<svg><script>alert(1)</script></svg>")
+    assert runner.invoke(main, [*args, "--out", str(tmp_path / "b")]).exit_code == 0
+    assert (tmp_path / "b" / "billing-dispute.journey.svg").read_bytes() == drawn

@@ -7,7 +7,6 @@ activated); ``graphviz-pure`` on PATH; ``dot`` on PATH.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import atomic, digest
+from journeycode import atomic, cachedir, digest
 
 TIMEOUT_SECONDS = 120
 
@@ -95,7 +94,9 @@ class Cache:
     folder: Path | None
 
     def __post_init__(self) -> None:
-        if self.folder is not None and self.folder.is_dir():
+        if self.folder is not None and not cachedir.usable(self.folder):
+            object.__setattr__(self, "folder", None)  # what the cache trusts: cachedir
+        if self.folder is not None:
             atomic.sweep(self.folder)
 
     def key(
@@ -104,16 +105,8 @@ class Cache:
         return digest.of(graphviz.identity, output_format, dpi, source)
 
     def get(self, key: str) -> bytes | None:
-        if self.folder is None:
-            return None
-        try:
-            return (self.folder / key).read_bytes()
-        except OSError:
-            return None
+        return None if self.folder is None else cachedir.read(self.folder / key)
 
     def put(self, key: str, data: bytes) -> None:
-        if self.folder is None:
-            return
-        # A cache that cannot be written only costs time.
-        with contextlib.suppress(OSError):
-            atomic.write_bytes(self.folder / key, data)
+        if self.folder is not None:
+            cachedir.write(self.folder / key, data)

@@ -12,7 +12,6 @@ cached, so a cached build warns (and fails under --strict) like a fresh one.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import logging
@@ -26,7 +25,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-from journeycode import atomic, digest
+from journeycode import atomic, cachedir, digest
 from journeycode.quoting import html_text, named
 
 VERSION = "1"  # of the entry layout below
@@ -52,7 +51,9 @@ class PageCache:
     site: str = ""
 
     def __post_init__(self) -> None:
-        if self.folder is not None and self.folder.is_dir():
+        if self.folder is not None and not cachedir.usable(self.folder):
+            self.folder = None  # what the cache trusts: cachedir
+        if self.folder is not None:
             atomic.sweep(self.folder)
         self._warnings = _WARNINGS
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> (key, warnings before)
@@ -96,19 +97,18 @@ class PageCache:
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links": None if links is None else {f.src_uri: v for f, v in links.items()},
             }
-            # A cache that cannot be written only costs time.
-            with contextlib.suppress(OSError):
-                atomic.write_text(self.folder / key, json.dumps(entry))
+            cachedir.write(self.folder / key, json.dumps(entry).encode("utf-8"))
         return html
 
     def _read(self, key: str) -> dict[str, Any] | None:
-        if self.folder is None:
+        raw = None if self.folder is None else cachedir.read(self.folder / key)
+        if raw is None:
             return None
         try:
-            entry: dict[str, Any] = json.loads((self.folder / key).read_text("utf-8"))
-        except (OSError, ValueError):
+            entry = json.loads(raw)
+        except ValueError:
             return None
-        return entry
+        return entry if _is_entry(entry) else None
 
 
 def named_page(page: Page, html: str, names: Mapping[str, str]) -> str:
@@ -129,6 +129,31 @@ def _walk(items: Iterable[AnchorLink]) -> Iterator[AnchorLink]:
 def _converters() -> list[str]:
     """The versions of what turns a page's Markdown into HTML."""
     return [metadata.version(name) for name in ("mkdocs", "markdown")]
+
+
+def _is_entry(entry: Any) -> bool:
+    """Whether a cached entry has the shape :meth:`PageCache.after` reads."""
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("html"), str)
+        and isinstance(entry.get("title"), (str, type(None)))
+        and isinstance(entry.get("anchors"), list)
+        and all(isinstance(a, str) for a in entry["anchors"])
+        and isinstance(entry.get("links"), (dict, type(None)))
+        and isinstance(entry.get("toc"), list)
+        and all(_is_token(item) for item in entry["toc"])
+    )
+
+
+def _is_token(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and isinstance(item.get("level"), int)
+        and isinstance(item.get("id"), str)
+        and isinstance(item.get("name"), str)
+        and isinstance(item.get("children"), list)
+        and all(_is_token(child) for child in item["children"])
+    )
 
 
 def _token(item: AnchorLink) -> dict[str, Any]:

@@ -14,11 +14,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from journeycode import compiler, filecache
+from journeycode import cachedir, compiler, filecache
 from journeycode.problems import Level, WorkspaceError
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import text
@@ -27,6 +27,9 @@ from journeycode.site.generator import CSS, Site, build_site
 from journeycode.site.pagecache import PageCache, named_page
 
 _FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
+
+
+_LOG = get_plugin_logger("journeycode")
 
 
 class JourneycodeConfig(base.Config):
@@ -64,6 +67,9 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         except RenderError as error:
             raise PluginError(f"journeycode: {error}") from None
         self.pages = PageCache(default_cache_dir() / "pages")
+        for notice in cachedir.NOTICES:
+            _LOG.info("journeycode: %s", notice)
+        cachedir.NOTICES.clear()  # said once per build of a serve, not once per page
         config.extra_css.append(f"{section}/{CSS}")
         if config.nav is not None:
             config.nav.append({"Journeys": self.site.nav_under(section)})
