@@ -9,12 +9,19 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import os
 import re
+import resource
 import shutil
+import subprocess
 import sys
+import threading
+import time
 import tomllib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
+from queue import Empty, Queue
+from typing import IO, Any
 
 import pytest
 import pytest_lsp
@@ -455,3 +462,159 @@ async def test_a_workspace_it_cannot_check_is_said_once(
         _change(empty_client, uri, version, f"personas: []  # {version}\n")
     await asyncio.sleep(0.5)
     assert len(empty_client.messages) == 1
+
+
+class _Raw:
+    """`journeycode lsp` driven by hand, for what a well-behaved client never
+    sends: bytes written as they are, every answer awaited with a deadline (a
+    hang fails the test, not the suite), the process killed at the end
+    whatever state it is in. Its address space is capped, so a server that
+    reads without end fails fast instead of taking the machine's memory."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "journeycode", "lsp"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "JOURNEYCODE_TODAY": TODAY, "PYTHONUTF8": "1"},
+            preexec_fn=_capped,
+        )
+        self.messages: Queue[dict[str, Any]] = Queue()
+        self.log = bytearray()  # stderr, read as it comes so the pipe never fills
+        self.next_id = 0
+        assert self.process.stdout is not None and self.process.stderr is not None
+        threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True).start()
+        threading.Thread(target=self._drain, args=(self.process.stderr,), daemon=True).start()
+
+    def _read(self, stream: IO[bytes]) -> None:
+        while True:
+            length = 0
+            while (line := stream.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            if not line:
+                return
+            self.messages.put(json.loads(stream.read(length)))
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        while chunk := stream.read1(65536):  # type: ignore[attr-defined]
+            self.log.extend(chunk)
+
+    def write(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def send(self, message: dict[str, Any]) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        self.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+
+    def request(self, method: str, params: Any = None) -> int:
+        self.next_id += 1
+        self.send({"id": self.next_id, "method": method, "params": params})
+        return self.next_id
+
+    def wait(self, test: Callable[[dict[str, Any]], bool], seconds: float = 10) -> dict[str, Any]:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                message = self.messages.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except Empty:
+                raise AssertionError(f"no answer in {seconds} s") from None
+            if test(message):
+                return message
+
+    def answer(self, ident: int | None, seconds: float = 10) -> dict[str, Any]:
+        return self.wait(lambda m: "method" not in m and m.get("id") == ident, seconds)
+
+    def call(self, method: str, params: Any = None) -> dict[str, Any]:
+        return self.answer(self.request(method, params))
+
+    def initialize(self) -> None:
+        self.call("initialize", {"processId": None, "rootUri": _uri(self.root), "capabilities": {}})
+        self.send({"method": "initialized", "params": {}})
+
+    def close(self) -> None:
+        self.process.kill()
+        self.process.wait(timeout=10)
+
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.fixture
+def raw(workspace: Path) -> Iterator[_Raw]:
+    server = _Raw(workspace)
+    yield server
+    server.close()
+
+
+def _position_params(uri: str) -> dict[str, Any]:
+    return {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}
+
+
+_REQUESTS: list[tuple[str, Callable[[str], dict[str, Any]]]] = [
+    ("textDocument/hover", _position_params),
+    ("textDocument/definition", _position_params),
+    ("textDocument/completion", _position_params),
+    ("textDocument/prepareRename", _position_params),
+    ("textDocument/rename", lambda uri: {**_position_params(uri), "newName": "x"}),
+    (
+        "textDocument/references",
+        lambda uri: {**_position_params(uri), "context": {"includeDeclaration": True}},
+    ),
+    (
+        "textDocument/codeAction",
+        lambda uri: {
+            "textDocument": {"uri": uri},
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
+            "context": {"diagnostics": []},
+        },
+    ),
+]
+
+
+def _empty(raw: _Raw, uri: str) -> None:
+    """Every request on the URI gets an empty answer, and no error."""
+    for method, params in _REQUESTS:
+        result = raw.call(method, params(uri))
+        assert "error" not in result, (uri, method, result)
+        empty: tuple[Any, ...] = (None, [], {"isIncomplete": False, "items": []})
+        assert result["result"] in empty, (uri, method, result)
+
+
+async def test_a_fifo_among_the_maps_is_reported_not_waited_on(raw: _Raw, workspace: Path) -> None:
+    fifo = workspace / "maps" / "journeys" / "pipe.yaml"
+    os.mkfifo(fifo)
+    raw.initialize()
+    uri = _uri(fifo.resolve())
+    published = raw.wait(
+        lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri
+    )
+    (diagnostic,) = published["params"]["diagnostics"]
+    assert "not a regular file" in diagnostic["message"]
+    _empty(raw, uri)
+
+
+@pytest.mark.parametrize("where", ["device", "fifo", "outside"])
+async def test_a_request_on_a_special_file_or_one_outside_the_maps_is_answered_empty(
+    raw: _Raw, workspace: Path, where: str
+) -> None:
+    """Nothing but the maps' regular files is read: not /dev/zero (it never
+    ends), not a FIFO (opening it waits for a writer), not a copy of a map
+    beside the maps folder."""
+    raw.initialize()
+    if where == "device":
+        uri = "file:///dev/zero"
+    elif where == "fifo":
+        os.mkfifo(workspace / "maps" / "notes.txt")
+        uri = _uri((workspace / "maps" / "notes.txt").resolve())
+    else:
+        outside = workspace / "outside.yaml"
+        shutil.copy(workspace / "maps" / "catalog" / "channels.yaml", outside)
+        uri = _uri(outside.resolve())
+    _empty(raw, uri)
+    assert raw.process.poll() is None

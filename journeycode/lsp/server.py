@@ -25,6 +25,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from journeycode import __version__, kinds, values
 from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
+from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits
 from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Kpi
@@ -64,13 +65,18 @@ class JourneyServer(LanguageServer):
     # --- compiling --------------------------------------------------------------------
 
     def text(self, path: Path) -> str | None:
-        """A file's text: the editor's if it is open, else the disk's."""
+        """A file's text: the editor's if it is open, else the disk's, if it
+        is a map file the loader would read: a URI may name a FIFO (opening
+        it would wait for a writer), a device (``/dev/zero`` never ends) or
+        any file outside the maps."""
         document = self.workspace.text_documents.get(uri_of(str(path)))
         if document is not None:
             return str(document.source)
+        if self.root is None or not path.resolve().is_relative_to(self.root):
+            return None
         try:
-            return path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
+            return read_bytes(path).decode("utf-8")
+        except (OSError, LoadError, UnicodeDecodeError):
             return None
 
     def lines(self, path: Path) -> list[str]:
