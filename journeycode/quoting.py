@@ -40,8 +40,10 @@ _TITLE = str.maketrans(
 
 
 def dot_string(text: str) -> str:
-    """A DOT quoted string that Graphviz displays exactly as ``text``."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    """A DOT quoted string that Graphviz displays exactly as ``text``. Graphviz
+    reads HTML entities in quoted labels too (``&amp;`` shows as ``&``), so
+    ``&`` is written as one."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
     escaped = escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     return f'"{escaped}"'
 

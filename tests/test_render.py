@@ -123,10 +123,19 @@ def test_hostile_text_renders_literally(text: str, tmp_path: Path, graphviz: Gra
         ("\\N", '"\\\\N"'),
         ("x\ny", '"x\\ny"'),
         ("node", '"node"'),
+        ("&amp; &#x41;", '"&amp;amp; &amp;#x41;"'),
     ],
 )
 def test_dot_string(text: str, quoted: str) -> None:
     assert dot_string(text) == quoted
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_a_quoted_label_shows_exactly_its_text(text: str, graphviz: Graphviz) -> None:
+    """Before, a stage named ``&amp; &#x41;`` was shown as ``& A``."""
+    svg = graphviz.run(f"digraph {{ n [label={dot_string(text)}] }}", "svg")
+    shown = list(ET.fromstring(svg).iter(f"{SVG}text"))
+    assert [t.text for t in shown] == text.splitlines()
 
 
 def test_html_and_mermaid_escaping() -> None:
