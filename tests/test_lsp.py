@@ -30,6 +30,7 @@ from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from journeycode.compiler import compile_workspace
+from journeycode.lsp.transport import MAX_MESSAGE_BYTES
 from tests.conftest import ROOT
 from tests.test_fuzz import NASTY
 
@@ -618,3 +619,42 @@ async def test_a_request_on_a_special_file_or_one_outside_the_maps_is_answered_e
         uri = _uri(outside.resolve())
     _empty(raw, uri)
     assert raw.process.poll() is None
+
+
+async def test_an_oversize_message_is_refused_and_the_next_one_served(
+    raw: _Raw, workspace: Path
+) -> None:
+    """A message over the limit is read past, said in the client's log, and
+    the next one is served (this map is still the disk's, not the huge text)."""
+    raw.initialize()
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    document = {"uri": _uri(path), "languageId": "yaml", "version": 1}
+    text = path.read_text("utf-8") + "#" * MAX_MESSAGE_BYTES
+    raw.send(
+        {"method": "textDocument/didOpen", "params": {"textDocument": {**document, "text": text}}}
+    )
+    logged = raw.wait(lambda m: m.get("method") == "window/logMessage")
+    assert "refused; the limit is" in logged["params"]["message"]
+    at = _position(path, "channel: webchat", "channel: we")
+    position = {"line": at.line, "character": at.character}
+    hover = raw.call(
+        "textDocument/hover", {"textDocument": {"uri": _uri(path)}, "position": position}
+    )
+    assert "Live chat" in hover["result"]["contents"]["value"]
+    raw.write(b"X-Padding: " + b"y" * 100_000 + b"\r\n")  # a header line over its limit
+    logged = raw.wait(lambda m: m.get("method") == "window/logMessage")
+    assert "a header line over 4,096 bytes was passed over" in logged["params"]["message"]
+    assert raw.call(
+        "textDocument/hover", {"textDocument": {"uri": _uri(path)}, "position": position}
+    )["result"]
+
+
+async def test_a_terabyte_content_length_does_not_bring_the_server_down(raw: _Raw) -> None:
+    raw.initialize()
+    raw.write(b"Content-Length: 1000000000000\r\n\r\n" + b"x" * 65536)
+    time.sleep(0.5)
+    assert raw.process.poll() is None, raw.log.decode()
+    assert raw.process.stdin is not None
+    raw.process.stdin.close()  # the end of input, in the middle of the message: it stops cleanly
+    assert raw.process.wait(timeout=10) == 0
+    assert b"Error" not in raw.log

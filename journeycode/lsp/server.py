@@ -12,8 +12,10 @@ answer from the index of the last compile (:mod:`journeycode.lsp.index`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from journeycode import __version__, kinds, values
 from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
 from journeycode.loader import LoadError, read_bytes
-from journeycode.lsp import cursor, edits
+from journeycode.lsp import cursor, edits, transport
 from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Kpi
 from journeycode.problems import Level, Problem, WorkspaceError
@@ -461,4 +463,6 @@ def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit
 
 
 def main() -> None:
-    server.start_io()
+    # The editor went away, or stopped the server: nothing to say.
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):
+        asyncio.run(transport.serve(server, sys.stdin.buffer, sys.stdout.buffer))
