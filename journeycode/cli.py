@@ -6,6 +6,7 @@ Exit codes are defined once, in :class:`journeycode.problems.ExitCode`.
 from __future__ import annotations
 
 import datetime
+import functools
 import glob
 import os
 import shlex
@@ -22,13 +23,15 @@ from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
-from journeycode.report import REPORTERS, text
+from journeycode.report import REPORTERS, junit, sarif, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
 from journeycode.rules.docs import DOCS
 from journeycode.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from journeycode.review.run import Comparison
+
+STRICT_AWARE = {"sarif": sarif.report, "junit": junit.report}
 
 _PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
 _OUTPUT = click.option(
@@ -182,6 +185,9 @@ def check(
     compiled = _compile(path)
     result = compiled.result if new_since is None else _new_since(compiled, new_since, path)
     reporter = REPORTERS[output_format]
+    if output_format in STRICT_AWARE:
+        # They say what fails the check, which --strict changes.
+        reporter = functools.partial(STRICT_AWARE[output_format], strict=strict)
     if output_format == "text" and output is None and _color(sys.stdout):
         reporter = text.report_color
     _emit(output, reporter(result.at_least(Level(min_level))))

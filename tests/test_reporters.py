@@ -23,7 +23,7 @@ from journeycode.cli import main
 from journeycode.compiler import check
 from journeycode.problems import ExitCode, Level, Problem, Result
 from journeycode.report import REPORTERS, junit, sarif
-from tests.conftest import EXAMPLES, on_a_terminal, shared_file
+from tests.conftest import EXAMPLES, ROOT, on_a_terminal, shared_file
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
 
@@ -374,3 +374,20 @@ def test_no_colour_when_piped() -> None:
         check=False,
     )
     assert "\x1b[" not in run.stdout
+
+
+def test_check_strict_reaches_the_reporters_that_say_what_fails() -> None:
+    """``check --strict`` fails the test cases of files with warnings, and
+    SARIF's invocation gives the exit code the check exits with (the sample
+    maps have warnings and no error)."""
+    runner = CliRunner(env={"JOURNEYCODE_TODAY": "2026-11-01"})
+    maps = str(ROOT / "maps")
+    plain = runner.invoke(main, ["check", maps, "--format", "junit"])
+    strict = runner.invoke(main, ["check", maps, "--format", "junit", "--strict"])
+    assert (plain.exit_code, strict.exit_code) == (0, 1)
+    assert "<failure " not in plain.stdout
+    assert 'type="warning"' in strict.stdout
+    for args, code in ((["--format", "sarif"], 0), (["--format", "sarif", "--strict"], 1)):
+        run = runner.invoke(main, ["check", maps, *args])
+        (invocation,) = json.loads(run.stdout)["runs"][0]["invocations"]
+        assert invocation["exitCode"] == run.exit_code == code
