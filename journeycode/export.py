@@ -41,7 +41,7 @@ from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
 from journeycode.model import Entity, Journey, Kpi, Workspace
 from journeycode.queries import emotion_for, owner_of
-from journeycode.quoting import json_document, mermaid_text
+from journeycode.quoting import json_document, mermaid_actor, mermaid_heading, mermaid_text
 from journeycode.report.coverage_report import json_report as coverage_json
 from journeycode.report.json_report import problem_dict
 
@@ -184,13 +184,14 @@ def mermaid(compiled: Compiled) -> str:
 
     Mermaid scores run 1 to 5: emotion -2..+2 maps to 1..5, and touchpoints with no
     emotion for a persona get 3 (neutral). Personas with different emotions at
-    one touchpoint get one task line each.
+    one touchpoint get one task line each. Names are map text: the heading is
+    escaped for Markdown, the diagram's text for Mermaid (:mod:`journeycode.quoting`).
     """
     workspace = compiled.workspace
     names = {p.id: p.name for p in workspace.persona_by_id.values()}
     out: list[str] = []
     for journey in workspace.journey_by_id.values():
-        out += [f"## {mermaid_text(journey.name)}", "", "```mermaid", "journey"]
+        out += [f"## {mermaid_heading(journey.name)}", "", "```mermaid", "journey"]
         out.append(f"    title {mermaid_text(journey.name)}")
         for stage in journey.stages:
             out.append(f"    section {mermaid_text(stage.name)}")
@@ -199,7 +200,9 @@ def mermaid(compiled: Compiled) -> str:
                 for persona in journey.personas_at(tp):
                     emotion = emotion_for(tp, persona)
                     score = 3 if emotion is None else round(emotion) + 3
-                    by_score.setdefault(score, []).append(mermaid_text(names.get(persona, persona)))
+                    by_score.setdefault(score, []).append(
+                        mermaid_actor(names.get(persona, persona))
+                    )
                 for score, actors in sorted(by_score.items(), reverse=True):
                     out.append(f"      {mermaid_text(tp.name)}: {score}: {', '.join(actors)}")
         out += ["```", ""]

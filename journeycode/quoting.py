@@ -8,8 +8,9 @@ Node ids are generated (``n0``, ``n1`` …), never taken from the maps.
 DOT strings are double-quoted with backslashes and quotes escaped, so
 Graphviz's own escapes (``\\N``, ``\\G``, ``\\l`` …) show literally; HTML-like
 labels are entity-escaped with backslashes doubled (Graphviz expands its
-escapes there too); SVG text is entity-escaped; Mermaid text loses the few characters
-its journey syntax gives meaning to; Markdown text has every character
+escapes there too); SVG text is entity-escaped; Mermaid text has look-alikes
+for the characters Mermaid reads (and a word joiner before a keyword that
+starts it); Markdown text has every character
 Markdown or HTML could read as syntax written as an HTML entity; titles (of
 pages and navigation entries) hold no HTML syntax character at all. A
 journey's name on a site page is a token until the page is converted, then put
@@ -24,11 +25,34 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 
-# Characters that Mermaid's journey syntax reads as structure.
-# Each becomes a look-alike: RATIO, REVERSED SEMICOLON, FULLWIDTH NUMBER SIGN.
+# Characters that Mermaid reads (see mermaid_text), each made a look-alike:
+# RATIO, REVERSED SEMICOLON, and the FULLWIDTH forms of # % < >. The byte
+# order mark is white space to Mermaid's lexer (JavaScript's \s), not to
+# Python's str.split.
 _MERMAID = str.maketrans(
-    {":": "\u2236", ";": "\u204f", "#": "\uff03", "\n": " ", "\r": " ", "\t": " "}
+    {
+        ":": "\u2236",
+        ";": "\u204f",
+        "#": "\uff03",
+        "%": "\uff05",
+        "<": "\uff1c",
+        ">": "\uff1e",
+        "\ufeff": " ",
+    }
 )
+# Persona names are listed after a task, separated by commas: a comma in one
+# becomes SINGLE LOW-9 QUOTATION MARK, which every font draws as a comma.
+_MERMAID_ACTOR = str.maketrans({",": "\u201a"})
+# Mermaid's journey lexer tries its keyword rules before a task's name, case
+# insensitively: a task named "title X" becomes the diagram's title, "accTitle"
+# or "accDescr {" its accessible title or description (the latter swallowing
+# the lines up to a "}"), "section X" or "journey" a syntax error. A WORD
+# JOINER (invisible, and neither white space nor a word character to the
+# lexer) in front makes the line a task again.
+_MERMAID_KEYWORD = re.compile("journey|title|section|acctitle|accdescr", re.IGNORECASE)
+# What a diagram and its heading show for a name with nothing visible in it:
+# Mermaid would drop such a line, or fail on it.
+UNNAMED = "(no name)"
 
 
 # Themes print titles raw, in attributes, escaped, or through ``striptags``,
@@ -146,9 +170,35 @@ def json_document(document: object) -> str:
 
 
 def mermaid_text(text: str) -> str:
-    """Text for a Mermaid journey title, section or task, shown as written
-    except for the characters the syntax would read (``:`` ``;`` ``#``)."""
-    return " ".join(text.translate(_MERMAID).split())
+    """Text for a Mermaid journey title, section or task, on one line, shown
+    as written except for look-alikes of the characters Mermaid would read:
+    ``:`` ``;`` ``#`` (the journey syntax), ``%`` (comments and ``%%{init}%%``
+    directives, anywhere in the diagram), ``<`` ``>`` (HTML, which Mermaid
+    sanitises out of a title and breaks a task at ``<br>``). A name
+    that starts with a keyword gets a word joiner in front; a blank one is
+    :data:`UNNAMED`."""
+    if not _shows(text):
+        return UNNAMED
+    escaped = " ".join(text.translate(_MERMAID).split())
+    return "\u2060" + escaped if _MERMAID_KEYWORD.match(escaped) else escaped
+
+
+def mermaid_actor(text: str) -> str:
+    """A persona's name in a Mermaid journey task's list of actors: as
+    :func:`mermaid_text`, with no comma to split it into two."""
+    return mermaid_text(text).translate(_MERMAID_ACTOR)
+
+
+def mermaid_heading(text: str) -> str:
+    """The Markdown heading above a journey's Mermaid diagram: the name as
+    :func:`markdown_text` writes it, or :data:`UNNAMED` as the diagram shows it."""
+    return markdown_text(text if _shows(text) else UNNAMED)
+
+
+def _shows(text: str) -> bool:
+    """Whether anything of ``text`` is visible: a character that is neither
+    white space nor a control or format character (zero width space, joiners)."""
+    return any(not c.isspace() and unicodedata.category(c) not in ("Cc", "Cf") for c in text)
 
 
 def wrap(text: str, width: int) -> list[str]:

@@ -81,6 +81,37 @@ def test_mermaid_has_a_journey_per_journey() -> None:
             assert line.count(":") == 2, line
 
 
+def test_mermaid_writes_hostile_names_as_text(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "m.yaml": "channels:\n  - {id: c, name: C, type: voice, mode: assisted}\n"
+            "personas:\n  - {id: p, name: 'Parent, busy'}\n  - {id: q, name: ' '}\n"
+            "journey:\n  id: j\n  name: '<img src=x onerror=alert(1)>'\n  personas: [p, q]\n"
+            "  stages:\n    - id: s\n      name: 'section X'\n      touchpoints:\n"
+            "        - {id: a, name: 'title X', channel: c}\n"
+            "        - {id: b, name: '%%{init: {}}%% 50%', channel: c}\n"
+            '        - {id: d, name: "\\t", channel: c}\n'
+        },
+    )
+    # The heading is Markdown text (no <img> when rendered); in the diagram,
+    # names that start with a keyword get an invisible word joiner, the comma
+    # and the percent signs look-alikes, blank names a placeholder.
+    assert mermaid(compile_workspace(root)).split("\n") == [
+        "## &#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;",
+        "",
+        "```mermaid",
+        "journey",
+        "    title \uff1cimg src=x onerror=alert(1)\uff1e",
+        "    section \u2060section X",
+        "      \u2060title X: 3: Parent\u201a busy, (no name)",
+        "      \uff05\uff05{init\u2236 {}}\uff05\uff05 50\uff05: 3: Parent\u201a busy, (no name)",
+        "      (no name): 3: Parent\u201a busy, (no name)",
+        "```",
+        "",
+    ]
+
+
 def test_export_command_writes_atomically(tmp_path: Path) -> None:
     target = tmp_path / "manifest.json"
     run = CliRunner().invoke(
