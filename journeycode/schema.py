@@ -60,7 +60,34 @@ def _validator() -> jsonschema.protocols.Validator:
     import jsonschema
 
     checker = jsonschema.FormatChecker(formats=("date",))
-    return jsonschema.Draft202012Validator(schema(), format_checker=checker)
+    ecma = jsonschema.validators.extend(  # type: ignore[no-untyped-call]  # untyped upstream
+        jsonschema.Draft202012Validator, {"pattern": _ecma_pattern_keyword}
+    )
+    validator: jsonschema.protocols.Validator = ecma(schema(), format_checker=checker)
+    return validator
+
+
+def _ecma_pattern_keyword(
+    validator: Any, pattern: str, instance: Any, subschema: Any
+) -> Iterator[ValidationError]:
+    """JSON Schema's ``pattern``, read as ECMA-262 reads it (as the fast
+    validator and editors do), not as Python's ``re``."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_ECMA_END = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|(\$)", re.DOTALL)
+
+
+@functools.cache
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    r"""An ECMA-262 regular expression (no flags) as a Python one: ``$`` matches
+    only at the very end (Python's ``$`` also matches before a final newline,
+    so ``id: "onboarding\n"`` passed), and ``\d``, ``\w``, ``\b`` are ASCII."""
+    translated = _ECMA_END.sub(lambda m: r"\Z" if m[1] else m[0], pattern)
+    return re.compile(translated, re.ASCII)
 
 
 @functools.cache
@@ -95,7 +122,7 @@ def validate(file: SourceFile) -> Validation:
         if fast is not None and fast.is_valid(file.data):
             return Validation([], [])
     except (ValueError, OverflowError):
-        pass  # data the fast validator cannot take (e.g. .inf): the reference decides
+        fast = None  # data the fast validator cannot take (e.g. .inf): the reference decides
     # One message per location: a value that breaks two keywords (a date's
     # format and pattern) is one mistake.
     problems: dict[tuple[int, int], Problem] = {}
@@ -122,6 +149,24 @@ def validate(file: SourceFile) -> Validation:
             ),
         )
         faults.append(pointer)
+    if not problems and fast is not None:
+        # The two validators disagree: the file is never taken as valid.
+        for error in fast.iter_errors(file.data):
+            pointer = tuple(error.instance_path)
+            line, col = file.locate(pointer)
+            problems.setdefault(
+                (line, col),
+                Problem(
+                    file.display,
+                    line,
+                    col,
+                    RULE,
+                    Level.ERROR,
+                    f"{_field(pointer)}: {error.message}",
+                    "this is journeycode's fault as much as the map's: please report it",
+                ),
+            )
+            faults.append(pointer)
     return Validation(sorted(problems.values()), faults)
 
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given, seed, settings
+from hypothesis import strategies as st
 
 from journeycode import loader
-from journeycode.schema import schema
+from journeycode import schema as schema_module
+from journeycode.problems import Level
+from journeycode.schema import ecma_regex, schema
 from tests.conftest import ROOT
 
 SCHEMA_FILE = ROOT / "schema" / "journeycode.schema.json"
@@ -63,3 +69,90 @@ def test_sample_maps_validate_with_the_reference_validator(path: str) -> None:
     data, _ = loader.parse((ROOT / path).read_text("utf-8"))
     checker = jsonschema.FormatChecker(formats=("date",))
     jsonschema.Draft202012Validator(schema(), format_checker=checker).validate(data)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("^[a-z]+$", "onboarding", True),
+        ("^[a-z]+$", "onboarding\n", False),  # Python's $ matches before a final newline
+        ("^[a-z$]+$", "a$b", True),  # a $ in a class is a character
+        (r"^a\$$", "a$", True),  # so is an escaped one
+        (r"^a\\$", "a\\", True),  # an escaped backslash, then the end
+        ("^[0-9]{2}$", "٣٤", False),  # ECMA's classes are ASCII, not Unicode digits
+        (r"^\d$", "٣", False),
+    ],
+)
+def test_patterns_read_as_ecma_262(pattern: str, text: str, matches: bool) -> None:
+    assert bool(ecma_regex(pattern).search(text)) is matches
+
+
+SAMPLE_DATA = [
+    loader.parse(path.read_text("utf-8"))[0] for path in sorted((ROOT / "maps").rglob("*.yaml"))
+]
+# Strings near the edges of the schema's patterns and formats.
+EDGES = st.sampled_from(
+    ["a\n", "\n", "a-", "-a", "A", "1.0.0\n", "01.0.0", "2026-02-30", "2026-13-01", "٣", "a b", ""]
+)
+LEAVES = st.one_of(
+    EDGES,
+    st.text(max_size=8),
+    st.integers(-3, 3),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.none(),
+)
+
+
+def _leaves(node: Any, pointer: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, (*pointer, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _leaves(value, (*pointer, index))
+    else:
+        yield pointer
+
+
+@st.composite
+def near_valid(draw: st.DrawFn) -> Any:
+    """A sample map with a few of its values (or keys) replaced."""
+    data = copy.deepcopy(draw(st.sampled_from(SAMPLE_DATA)))
+    for _ in range(draw(st.integers(1, 3))):
+        *parents, last = draw(st.sampled_from(list(_leaves(data))))
+        node = data
+        for step in parents:
+            node = node[step]
+        if isinstance(node, dict) and draw(st.booleans()):
+            node[draw(EDGES)] = node.pop(last)  # a key: propertyNames
+        else:
+            node[last] = draw(LEAVES)
+    return data
+
+
+@seed(20261201)
+@settings(max_examples=300, deadline=None, database=None)
+@given(data=near_valid())
+def test_the_fast_validator_and_the_message_pass_agree(data: Any) -> None:
+    """What jsonschema-rs accepts, the validator that writes the messages
+    accepts, and the other way round (before, ``id: "onboarding\\n"`` was
+    refused by the first and passed by the second)."""
+    fast = schema_module._fast_validator()
+    reference = schema_module._validator()
+    assert fast.is_valid(data) == reference.is_valid(data)
+
+
+def test_a_disagreement_is_never_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If the message pass finds nothing where the fast validator refuses, the
+    file still has a schema problem, where the fast validator points."""
+    python_re = jsonschema.Draft202012Validator(schema())
+    monkeypatch.setattr(schema_module, "_validator", lambda: python_re)
+    text = 'journey:\n  id: "onboarding\\n"\n  name: X\n  personas: [p]\n'
+    text += "  stages: [{id: s, name: S}]\n"
+    data, positions = loader.parse(text)
+    found = schema_module.validate(loader.SourceFile(Path("j.yaml"), "j.yaml", data, positions))
+    assert [(p.line, p.col, p.rule, p.level) for p in found.problems] == [
+        (2, 7, "schema", Level.ERROR)
+    ]
+    assert "does not match" in found.problems[0].message
