@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site check test lint bench clean
+.PHONY: site check test lint bench clean mermaid
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The mermaid package (npm, pinned by tests/mermaid/package-lock.json) that
+# tests/test_mermaid.py renders the Mermaid export with; needs npm. Without it
+# those tests are skipped (in CI they fail); .ci/run calls it.
+mermaid:
+	cd tests/mermaid && npm ci --no-audit --no-fund
 
 # Ratios against floors measured in the same run; not part of make test (a tiny
 # smoke run of it is).

@@ -1,0 +1,247 @@
+"""The Mermaid export read by the real mermaid package in a headless Chromium.
+
+Each diagram of `journeycode export --format mermaid`, of the sample maps and of
+a workspace whose every name is hostile, goes through ``mermaid.parse`` and
+``mermaid.render``: what Mermaid reads back (title, sections, tasks, actors)
+must be the model's names, and the SVG must show them as text, with no script run.
+mermaid comes from npm, pinned by tests/mermaid/package-lock.json (`make mermaid`);
+in CI (CI=true) a missing mermaid or Chromium fails these tests, elsewhere it skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from journeycode.compiler import Compiled, compile_workspace
+from journeycode.export import mermaid
+from journeycode.quoting import UNNAMED
+from tests.conftest import ROOT
+from tests.test_browser import CHROMIUM_FLAGS, _chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+BUNDLE = ROOT / "tests" / "mermaid" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+
+# Every name of the hostile workspace is one of these, in turn: Mermaid's
+# keywords and comments, blanks, actor and task separators, HTML, Markdown,
+# a directive that would restyle the diagram, and a GitHub Actions command.
+HOSTILE = [
+    "title X",
+    "section X",
+    "%%x",
+    " ",
+    "Parent, busy",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "two\nlines\nand\ta tab",
+    "a: b; c # d",
+    "`code` and ``more``",
+    "::error::x",
+    "journey",
+    "accTitle",
+    "accDescr { x",
+    "TITLE upper case",
+    "\u200b",
+    "50% & x%%y <br> z",
+    "%%{init: {'theme': 'forest'}}%%",
+    "\ufeffsection after a byte order mark",
+    "&lt;b&gt; &amp; &copy",
+]
+
+# What Mermaid shows for the characters quoting replaces with look-alikes;
+# the word joiner that keeps a keyword a name is invisible.
+LOOK_ALIKES = str.maketrans(
+    {
+        "\u2236": ":",
+        "\u204f": ";",
+        "\uff03": "#",
+        "\uff05": "%",
+        "\uff1c": "<",
+        "\uff1e": ">",
+        "\u201a": ",",
+        "\u2060": None,
+        "\ufeff": " ",
+    }
+)
+
+# Reads a diagram as Mermaid does, renders it into the page, and returns
+# what Mermaid's journey database holds and what the SVG shows and carries.
+READ_AND_RENDER = """async ([text, id, level]) => {
+  mermaid.initialize({startOnLoad: false, securityLevel: level});
+  await mermaid.parse(text);
+  const db = (await mermaid.mermaidAPI.getDiagramFromText(text)).db;
+  const read = {
+    title: db.getDiagramTitle(),
+    sections: db.getSections(),
+    tasks: db.getTasks().map(t => [t.section, t.task, t.people]),
+    actors: db.getActors(),
+  };
+  const {svg} = await mermaid.render(id, text);
+  const holder = document.createElement("div");
+  holder.innerHTML = svg;
+  document.body.append(holder);
+  const elements = [...holder.querySelectorAll("*")];
+  read.texts = [...holder.querySelectorAll("text, foreignObject")].map(t => t.textContent);
+  read.handlers = elements.flatMap(el => [...el.attributes]
+    .filter(a => a.name.startsWith("on") || /^\\s*javascript:/i.test(a.value))
+    .map(a => el.localName + " " + a.name));
+  // Mermaid draws a task's name as HTML in a <div>: any other element came from a name.
+  read.markup = [...holder.querySelectorAll("foreignObject *")].map(el => el.localName)
+    .filter(name => !["div", "span"].includes(name));
+  return read;
+}"""
+
+
+def _bundle() -> Path:
+    if BUNDLE.is_file():
+        return BUNDLE
+    message = f"{BUNDLE} is missing: `make mermaid` installs it (npm ci in tests/mermaid)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def mermaid_page() -> Iterator[tuple[Any, list[str]]]:
+    """A blank page with mermaid's bundle loaded from its file, and what ran
+    there that should not have: every dialog (alert, confirm …) a script
+    opened, every uncaught error."""
+    bundle, executable = _bundle(), _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        ran: list[str] = []
+
+        def on_dialog(dialog: Any) -> None:
+            ran.append(f"dialog: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.on("pageerror", lambda error: ran.append(f"error: {error}"))
+        page.set_content("<!doctype html><html><head></head><body></body></html>")
+        page.add_script_tag(path=str(bundle))
+        yield page, ran
+        browser.close()
+
+
+def _hostile_workspace(folder: Path) -> Compiled:
+    """A journey per hostile text, named with it; its stages and touchpoints
+    are named with the texts that follow, and every journey has a persona per
+    text (each with its own emotion, so a touchpoint gets several task lines):
+    every text is a title, a section, a task and an actor. The channel, owner,
+    system and KPI, which the export does not show, are hostile too."""
+    count = len(HOSTILE)
+    catalog = {
+        "personas": [{"id": f"p{i}", "name": text} for i, text in enumerate(HOSTILE)],
+        "channels": [{"id": "c", "name": HOSTILE[0], "type": "voice", "mode": "assisted"}],
+        "owners": [{"id": "o", "name": HOSTILE[1]}],
+        "systems": [{"id": "s", "name": HOSTILE[2]}],
+        "kpis": [{"id": "k", "name": HOSTILE[3], "kind": "outcome", "unit": "count"}],
+    }
+    files: dict[str, object] = {"catalog.yaml": catalog}
+    emotions = {f"p{i}": i % 5 - 2 for i in range(count)}
+    for i, text in enumerate(HOSTILE):
+        stages = [
+            {
+                "id": f"s{k}",
+                "name": HOSTILE[(i + k + 1) % count],
+                "owner": "o",
+                "touchpoints": [
+                    {
+                        "id": f"t{k}{n}",
+                        "name": HOSTILE[(i + 2 * k + n) % count],
+                        "channel": "c",
+                        "systems": ["s"],
+                        "kpis": ["k"],
+                        "emotion": dict(emotions),
+                    }
+                    for n in range(2)
+                ],
+            }
+            for k in range(3)
+        ]
+        journey = {"id": f"j{i}", "name": text, "personas": [*emotions], "stages": stages}
+        files[f"journeys/j{i}.yaml"] = {"journey": journey}
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    compiled = compile_workspace(folder)
+    workspace = compiled.workspace
+    # Every hostile text reached the model, in each role.
+    assert {j.name for j in workspace.journeys} == set(HOSTILE)
+    assert {s.name for j in workspace.journeys for s in j.stages} == set(HOSTILE)
+    assert {tp.name for j in workspace.journeys for _, tp in j.touchpoints()} == set(HOSTILE)
+    assert {p.name for p in workspace.personas} == set(HOSTILE)
+    return compiled
+
+
+@pytest.fixture(scope="module", params=["sample", "hostile"])
+def compiled(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Compiled:
+    if request.param == "sample":
+        return compile_workspace(ROOT / "maps", "maps")
+    return _hostile_workspace(tmp_path_factory.mktemp("hostile") / "maps")
+
+
+def _read(text: str) -> str:
+    """A name as a reader sees it in the diagram: look-alikes as what they
+    stand for, white space collapsed."""
+    return " ".join(text.translate(LOOK_ALIKES).split())
+
+
+def _expected(name: str) -> str:
+    """A name of the model as the diagram must show it: on one line, and
+    the placeholder where nothing of it would show."""
+    text = _read(name)
+    return text if text.replace("\u200b", "") else UNNAMED
+
+
+def _bare(text: str) -> str:
+    # Mermaid wraps long names over several text lines: compare without spaces.
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("level", ["strict", "loose"])
+def test_every_diagram_reads_back_as_the_model(
+    mermaid_page: tuple[Any, list[str]], compiled: Compiled, level: str
+) -> None:
+    page, ran = mermaid_page
+    workspace = compiled.workspace
+    diagrams = re.findall(r"^```mermaid\n(.*?)^```$", mermaid(compiled), re.M | re.S)
+    journeys = list(workspace.journey_by_id.values())
+    assert len(diagrams) == len(journeys)
+    persona_names = {p.id: p.name for p in workspace.persona_by_id.values()}
+    for index, (text, journey) in enumerate(zip(diagrams, journeys, strict=True)):
+        read = page.evaluate(READ_AND_RENDER, [text, f"d{level}{index}", level])
+        assert _read(read["title"]) == _expected(journey.name), text
+        assert [_read(s) for s in read["sections"]] == [_expected(s.name) for s in journey.stages]
+        # Each (touchpoint, persona) is one actor of one task of its stage:
+        # no task is lost to a keyword or a comment, no actor split at a comma.
+        uses = [
+            (stage, tp, persona_names.get(p, p))
+            for stage in journey.stages
+            for tp in stage.touchpoints
+            for p in journey.personas_at(tp)
+        ]
+        assert Counter(
+            (_read(section), _read(task), _read(actor))
+            for section, task, actors in read["tasks"]
+            for actor in actors
+        ) == Counter((_expected(s.name), _expected(tp.name), _expected(p)) for s, tp, p in uses)
+        assert len(read["tasks"]) == sum(line.startswith(" " * 6) for line in text.splitlines())
+        assert sorted(map(_read, read["actors"])) == sorted({_expected(p) for _, _, p in uses})
+        assert read["handlers"] == [] and read["markup"] == [], read
+        shown = _bare(_read("".join(read["texts"])))
+        names = {journey.name, *(s.name for s in journey.stages)}
+        names |= {tp.name for _, tp, _ in uses} | {p for _, _, p in uses}
+        for name in names:
+            assert _bare(_expected(name)) in shown, (name, read["texts"])
+    assert ran == []
