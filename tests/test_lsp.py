@@ -557,6 +557,72 @@ def _position_params(uri: str) -> dict[str, Any]:
     return {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}
 
 
+async def test_a_request_before_initialize_is_refused_plainly(raw: _Raw, workspace: Path) -> None:
+    """-32002 (ServerNotInitialized) with a sentence, not a traceback; a
+    notification before it is dropped; then the session starts as usual."""
+    uri = _uri((workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve())
+    raw.send({"method": "textDocument/didClose", "params": {"textDocument": {"uri": uri}}})
+    for method, params in [
+        ("textDocument/hover", _position_params(uri)),
+        ("shutdown", None),
+        ("no/such-method", None),
+        ("textDocument/definition", {}),  # invalid params, but first of all too early
+    ]:
+        error = raw.call(method, params)["error"]
+        assert error["code"] == -32002, (method, error)
+        assert "initialize" in error["message"] and "Traceback" not in json.dumps(error)
+        assert error.get("data") is None
+    raw.initialize()
+    assert raw.call("textDocument/hover", _position_params(uri)) == {
+        "jsonrpc": "2.0",
+        "id": raw.next_id,
+        "result": None,
+    }
+
+
+async def test_every_request_gets_an_answer(raw: _Raw, workspace: Path) -> None:
+    """A request the server cannot read still gets an error, so the editor
+    never waits for ever; a body that is not JSON gets a parse error."""
+    raw.initialize()
+    uri = _uri((workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve())
+    bad: list[Any] = [
+        {},
+        None,
+        [1, 2],
+        {"textDocument": uri, "position": {"line": 0, "character": 0}},
+        {"textDocument": {"uri": uri}, "position": {"line": -1, "character": 0}},
+        {"textDocument": {"uri": uri}, "position": {"line": "one", "character": 0}},
+        {"textDocument": {"uri": uri}},
+    ]
+    for params in bad:
+        error = raw.call("textDocument/hover", params)["error"]
+        assert error["code"] == -32602, (params, error)
+    assert error["message"] == "invalid params for textDocument/hover"
+    raw.send({"id": 99, "method": "textDocument/definition"})  # no params at all
+    assert raw.answer(99)["error"]["code"] == -32602
+    raw.send({"id": {"an": "object"}, "method": "textDocument/hover", "params": {}})
+    assert raw.answer(None)["error"]["code"] == -32602  # an id it cannot echo: null
+    hover = {"method": "textDocument/hover", "params": _position_params(uri)}
+    body = json.dumps({"id": 100, **hover}).encode()  # no "jsonrpc": "2.0"
+    raw.write(b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+    assert raw.answer(100)["error"]["code"] == -32600
+    raw.send({"id": 101, **hover, "jsonrpc": "1.0"})
+    assert raw.answer(101)["error"]["code"] == -32600
+    raw.write(b"Content-Length: 9\r\n\r\n{not json")
+    assert raw.answer(None) == {
+        "jsonrpc": "2.0",
+        "id": None,
+        "error": {"code": -32700, "message": "the message is not JSON"},
+    }
+    assert raw.call("textDocument/hover", _position_params(uri))["result"] is None
+    assert raw.call("shutdown")["result"] is None
+    error = raw.call("textDocument/hover", _position_params(uri))["error"]
+    assert error == {
+        "code": -32600,
+        "message": "the server is shut down: textDocument/hover is not served",
+    }
+
+
 _REQUESTS: list[tuple[str, Callable[[str], dict[str, Any]]]] = [
     ("textDocument/hover", _position_params),
     ("textDocument/definition", _position_params),

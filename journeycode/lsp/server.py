@@ -52,7 +52,7 @@ def uri_of(path: str) -> str:
 
 class JourneyServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("journeycode", __version__)
+        super().__init__("journeycode", __version__, protocol_cls=transport.Protocol)
         self.root: Path | None = None
         self.caches = Caches(stamps={})
         self.compiled: Compiled | None = None
