@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import weakref
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
 
 from journeycode.model import Channel, Journey, Kpi, Src, Stage, Touchpoint, Workspace
 
@@ -46,20 +48,68 @@ def is_assisted(workspace: Workspace, tp: Touchpoint) -> bool:
 
 
 def reaches_a_human(workspace: Workspace, journey: Journey, start: Touchpoint) -> bool:
-    """Whether following ``escalates_to`` from ``start`` leads to an assisted touchpoint."""
+    """Whether following ``escalates_to`` from ``start`` leads to an assisted
+    touchpoint other than ``start`` (through touchpoints that are not assisted).
+
+    Answered from :func:`humans_reached`, worked out once per journey, so asking
+    for every touchpoint of a journey costs one pass over its escalations."""
     by_id = journey.touchpoint_by_id
-    seen = {start.id}
-    frontier = list(start.escalates_to)
-    while frontier:
-        current = frontier.pop()
-        if current in seen or current not in by_id:
-            continue
-        seen.add(current)
-        tp = by_id[current]
-        if is_assisted(workspace, tp):
-            return True
-        frontier.extend(tp.escalates_to)
-    return False
+    reached = humans_reached(workspace, journey)
+    if by_id.get(start.id) is start:
+        return bool(reached[start.id] - {start.id})
+    # A second touchpoint with the same id (a duplicate-id error): its own
+    # escalations, where each id means the first touchpoint with it.
+    return any(
+        t in by_id and (is_assisted(workspace, by_id[t]) or bool(reached[t]))
+        for t in start.escalates_to
+    )
+
+
+_REACHED: weakref.WeakKeyDictionary[
+    Journey, dict[int, tuple[Mapping[str, Channel], Mapping[str, frozenset[str]]]]
+] = weakref.WeakKeyDictionary()
+
+
+def humans_reached(workspace: Workspace, journey: Journey) -> Mapping[str, frozenset[str]]:
+    """For each touchpoint id of ``journey``, up to two assisted touchpoints that
+    following ``escalates_to`` from it reaches through touchpoints that are not
+    assisted; empty when there is no way out to a human.
+
+    One breadth-first search backwards from all assisted touchpoints at once,
+    linear in the journey's touchpoints and escalations. Two are kept because an
+    assisted touchpoint that only leads back to itself has no other human to
+    hand over to. The answer depends on the journey and the workspace's channel
+    modes; it is kept for as long as the journey lives (a language server keeps
+    the journeys of files that did not change, and a diff asks about a journey
+    of the base and of the head in turn)."""
+    channels = workspace.channel_by_id
+    kept = _REACHED.setdefault(journey, {})
+    hit = kept.get(id(channels))
+    if hit is not None and hit[0] is channels:
+        return hit[1]
+    by_id = journey.touchpoint_by_id
+    leads_here: dict[str, list[str]] = {}
+    for source, tp in by_id.items():
+        for target in tp.escalates_to:
+            if target in by_id:
+                leads_here.setdefault(target, []).append(source)
+    found: dict[str, set[str]] = {ident: set() for ident in by_id}
+    # (touchpoint, the human it leads to): a human leads to itself.
+    queue = deque((ident, ident) for ident, tp in by_id.items() if is_assisted(workspace, tp))
+    while queue:
+        current, human = queue.popleft()
+        for source in leads_here.get(current, ()):
+            humans = found[source]
+            if human in humans or len(humans) == 2:
+                continue
+            humans.add(human)
+            if not is_assisted(workspace, by_id[source]):
+                queue.append((source, human))
+    answer = {ident: frozenset(humans) for ident, humans in found.items()}
+    if len(kept) >= 4:
+        kept.clear()
+    kept[id(channels)] = (channels, answer)
+    return answer
 
 
 COMMITTED = frozenset({"planned", "in-progress", "done"})
