@@ -2,11 +2,11 @@
 
 A shape is one file (besides a small catalog) that grows in one direction:
 many touchpoints in one stage, a large owners file, many keys in one mapping,
-touchpoints that all escalate to each other. Every item yields a problem, so
-each one is located. ``check`` runs twice in a child process, which times only
-the second run (no start-up, imports or schema compilation), and the runner
-prints the time per 1,000 items at both sizes: their ratio is about 1 when
-growth is linear.
+touchpoints that all escalate to each other, one long escalation chain. Every
+item yields a problem, so each one is located. ``check`` runs twice in a child
+process, which times only the second run (no start-up, imports or schema
+compilation), and the runner prints the time per 1,000 items at both sizes:
+their ratio is about 1 when growth is linear.
 """
 
 from __future__ import annotations
@@ -81,12 +81,26 @@ def escalating_to_every_other(n: int) -> dict[str, Any]:
     return _journey([{"id": "s", "name": "S", "owner": "o", "touchpoints": tps}])
 
 
+def escalation_chain(n: int) -> dict[str, Any]:
+    """n - 1 self-service touchpoints without an owner, each escalating to the
+    next, then an agent: every step reaches the human at the far end (a search
+    from each step walked the rest of the chain), and each is a touchpoint-owner
+    problem."""
+    tps = [
+        {"id": f"t{i}", "name": f"T {i}", "channel": "bot", "escalates_to": [f"t{i + 1}"]}
+        for i in range(n - 1)
+    ]
+    tps.append({"id": f"t{n - 1}", "name": "Agent", "channel": "chat"})
+    return _journey([{"id": "s", "name": "S", "touchpoints": tps}])
+
+
 # name → (builder, the sizes given to it, items at a size)
 SHAPES: dict[str, tuple[Callable[[int], dict[str, Any]], tuple[int, int], Callable[[int], int]]] = {
     "touchpoints in one stage": (touchpoints_in_one_stage, (5_000, 20_000), lambda n: n),
     "owners in one file": (owners_file, (5_000, 20_000), lambda n: n),
     "keys in one mapping": (keys_in_one_mapping, (5_000, 20_000), lambda n: n),
     "escalation edges": (escalating_to_every_other, (100, 200), lambda n: n * (n - 1)),
+    "escalation chain": (escalation_chain, (5_000, 20_000), lambda n: n),
 }
 
 

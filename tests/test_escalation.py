@@ -110,14 +110,7 @@ def test_a_second_touchpoint_with_the_same_id_is_judged_by_its_own_escalations()
 
 
 def _chain(folder: Path, n: int) -> Path:
-    """One journey of n touchpoints: n - 1 self-service steps, each escalating
-    to the next, then an agent; every step reaches the human at the end."""
-    tps = [
-        {"id": f"t{i}", "name": f"T {i}", "channel": "bot", "escalates_to": [f"t{i + 1}"]}
-        for i in range(n - 1)
-    ]
-    tps.append({"id": f"t{n - 1}", "name": "Agent", "channel": "chat"})
-    return scaling.write(folder, scaling._journey([{"id": "s", "name": "S", "touchpoints": tps}]))
+    return scaling.write(folder, scaling.escalation_chain(n))
 
 
 def test_one_pass_per_journey(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
