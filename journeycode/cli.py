@@ -22,6 +22,7 @@ from journeycode import __version__, atomic, cachedir, compiler, export, render,
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
+from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import REPORTERS, junit, sarif, text
 from journeycode.report.coverage_report import COVERAGE_REPORTERS
@@ -43,9 +44,10 @@ _OUTPUT = click.option(
 
 
 def _fail(message: str, hint: str | None = None) -> NoReturn:
-    click.echo(f"journeycode: {message}", err=True)
+    # Messages name files, keys and ids the maps and settings hold.
+    click.echo(f"journeycode: {terminal(message)}", err=True)
     if hint:
-        click.echo(f"    hint: {hint}", err=True)
+        click.echo(f"    hint: {terminal(hint)}", err=True)
     sys.exit(ExitCode.FAILURE)
 
 
@@ -132,7 +134,7 @@ class _Guarded(click.Group):
             ctx.exit(ExitCode.BUG)
         finally:
             for notice in cachedir.NOTICES:
-                click.echo(f"journeycode: {notice}", err=True)
+                click.echo(f"journeycode: {terminal(notice)}", err=True)
             cachedir.NOTICES.clear()
 
 

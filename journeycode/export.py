@@ -41,7 +41,13 @@ from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
 from journeycode.model import Entity, Journey, Kpi, Workspace
 from journeycode.queries import emotion_for, owner_of
-from journeycode.quoting import json_document, mermaid_actor, mermaid_heading, mermaid_text
+from journeycode.quoting import (
+    json_document,
+    mermaid_actor,
+    mermaid_heading,
+    mermaid_text,
+    terminal,
+)
 from journeycode.report.coverage_report import json_report as coverage_json
 from journeycode.report.json_report import problem_dict
 
@@ -138,7 +144,10 @@ def manifest(compiled: Compiled) -> str:
 
 
 def _cell(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: not ours."""
+    """Spreadsheets run cells that start with = + - @ as formulas: not ours.
+    A line break in a cell would start an output line with map text: it is
+    shown escaped, as on a terminal."""
+    value = terminal(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 

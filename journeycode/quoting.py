@@ -16,6 +16,8 @@ pages and navigation entries) hold no HTML syntax character at all. A
 journey's name on a site page is a token until the page is converted, then put
 in escaped for HTML (or for Markdown, for pages written out as Markdown); map
 text cannot make a token, since Markdown text escapes its characters too.
+Terminal text (reports, logs, errors) stays on its line and never starts one
+with a workflow command.
 """
 
 from __future__ import annotations
@@ -131,10 +133,16 @@ _MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>&~\"'$:=\ue000\ue
 _LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s)")
 
 
+# GitHub links "@name", "@org/team" and "#123" in comments, and notifies who
+# is named; a WORD JOINER after the sign, invisible, keeps each plain text.
+_REFERENCE = re.compile(r"(?<=[@#])(?=\w)")
+
+
 def markdown_text(text: str) -> str:
     """Text for a Markdown page, shown literally: no link, emphasis, HTML,
-    table cell break or template can come from it. Line breaks become spaces."""
-    escaped = " ".join(text.split()).translate(_MARKDOWN)
+    table cell break, template, mention or issue reference can come from it.
+    Line breaks become spaces."""
+    escaped = _REFERENCE.sub("\u2060", " ".join(text.split())).translate(_MARKDOWN)
     # "- x" or "1. x" would start a list where the text begins a line.
     return _LIST_START.sub(
         lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)) + m.group(3), escaped
@@ -162,6 +170,26 @@ def front_matter(page_title: str) -> str:
     """The YAML front matter that gives a generated page its title, so a site
     generator never derives one from the page's (escaped) heading."""
     return f"---\ntitle: {json.dumps(title(page_title), ensure_ascii=False)}\n---\n\n"
+
+
+# What could end a line (or move the cursor, or recolour what follows) on a
+# terminal, in a log or where GitHub Actions reads commands: control
+# characters but the tab, and Unicode's line and paragraph separators.
+_TERMINAL_BREAK = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_TERMINAL_NAMED = {"\n": "\\n", "\r": "\\r"}
+
+
+def terminal(text: str) -> str:
+    """Text for a terminal, a log or a CI job's output, on the line it is put
+    on: line breaks and other control characters are shown escaped (``\\n``,
+    ``\\x1b``, ``\\u2028``), and a text that would start with ``::`` (a
+    workflow command, where it starts a line) gets an invisible WORD JOINER in
+    front, which is not white space to the runner."""
+    escaped = _TERMINAL_BREAK.sub(
+        lambda m: _TERMINAL_NAMED.get(m[0]) or m[0].encode("unicode_escape").decode("ascii"),
+        text,
+    )
+    return "\u2060" + escaped if escaped.lstrip().startswith("::") else escaped
 
 
 def json_document(document: object) -> str:

@@ -29,6 +29,7 @@ from journeycode.quoting import (
     markdown_text,
     mermaid_text,
     named,
+    terminal,
     title,
     wrap,
 )
@@ -367,3 +368,27 @@ journey:
     a_center = 110 + 96  # LEFT + one column: the middle of a two-column stage
     assert any(float(x) == a_center for x, _ in stage_points)
     assert svg.count('rx="3"') == 2  # one bar per persona for stage a
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("two\nlines", "two\\nlines"),
+        ("cr\r\n", "cr\\r\\n"),
+        ("\x1b[31mred", "\\x1b[31mred"),
+        ("a\u2028b\u2029c\x85d", "a\\u2028b\\u2029c\\x85d"),
+        ("tab\tstays", "tab\tstays"),
+        ("::error::x", "\u2060::error::x"),
+        ("  ::warning::y", "\u2060  ::warning::y"),
+        ("a :: b", "a :: b"),
+        ("Путь клиента", "Путь клиента"),
+    ],
+)
+def test_terminal_text_stays_on_its_line(text: str, shown: str) -> None:
+    assert terminal(text) == shown
+
+
+def test_markdown_text_neither_mentions_nor_references() -> None:
+    assert markdown_text("@someone @org/team #123 a@b") == (
+        "@\u2060someone @\u2060org/team &#35;\u2060123 a@\u2060b"
+    )

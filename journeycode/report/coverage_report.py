@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share, percent
-from journeycode.quoting import json_document, markdown_text
+from journeycode.quoting import json_document, markdown_text, terminal
 
 VERSION = 1
 
@@ -18,16 +18,17 @@ def _share(share: Share) -> str:
 def _matrix(
     title: str, rows: Mapping[str, Mapping[str, int]], stages: tuple[str, ...]
 ) -> list[str]:
-    width = max([len(title), *map(len, rows)])
-    widths = [max(len(s), 3) for s in stages]
+    names = {name: terminal(name) for name in rows}
+    shown = [terminal(stage) for stage in stages]
+    width = max([len(title), *map(len, names.values())])
+    widths = [max(len(s), 3) for s in shown]
     lines = [
-        f"  {title:<{width}}  "
-        + "  ".join(f"{s:>{w}}" for s, w in zip(stages, widths, strict=True))
+        f"  {title:<{width}}  " + "  ".join(f"{s:>{w}}" for s, w in zip(shown, widths, strict=True))
     ]
     for name, cells in rows.items():
         marks = [(str(cells[s]) if cells[s] else "·") for s in stages]
         lines.append(
-            f"  {name:<{width}}  "
+            f"  {names[name]:<{width}}  "
             + "  ".join(f"{m:>{w}}" for m, w in zip(marks, widths, strict=True))
         )
     return lines
@@ -36,7 +37,8 @@ def _matrix(
 def text(cov: Coverage) -> str:
     lines: list[str] = []
     for journey in cov.journeys:
-        lines.append(f"{journey.name} [{journey.id}]  total {percent(journey.total)}")
+        title = f"{terminal(journey.name)} [{terminal(journey.id)}]"
+        lines.append(f"{title}  total {percent(journey.total)}")
         lines += _matrix("persona \\ stage", journey.personas, journey.stages)
         lines.append("")
         lines += _matrix("channel \\ stage", journey.channels, journey.stages)

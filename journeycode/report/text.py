@@ -1,5 +1,7 @@
 """``path:line:col: level: message [rule]``, a hint line where there is one, and a summary.
 
+Map text (file names, messages, hints) is :func:`~journeycode.quoting.terminal` text.
+
 Colour is for terminals only: :func:`report` is plain, :func:`report_color`
 adds ANSI colours, and the CLI picks the second only on a TTY without ``NO_COLOR``.
 """
@@ -7,6 +9,7 @@ adds ANSI colours, and the CLI picks the second only on a TTY without ``NO_COLOR
 from __future__ import annotations
 
 from journeycode.problems import Level, Result
+from journeycode.quoting import terminal
 
 _COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.INFO: "36"}
 
@@ -26,11 +29,12 @@ def _report(result: Result, *, color: bool) -> str:
     lines = []
     for problem in result.problems:
         lines.append(
-            f"{paint('1', problem.location)}: {paint(_COLORS[problem.level], problem.level)}: "
-            f"{problem.message} {paint('2', f'[{problem.rule}]')}"
+            f"{paint('1', terminal(problem.location))}: "
+            f"{paint(_COLORS[problem.level], problem.level)}: "
+            f"{terminal(problem.message)} {paint('2', f'[{problem.rule}]')}"
         )
         if problem.hint:
-            lines.append(f"    hint: {problem.hint}")
+            lines.append(f"    hint: {terminal(problem.hint)}")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"
 

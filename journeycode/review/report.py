@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from journeycode.coverage import Coverage, percent
 from journeycode.problems import Problem
-from journeycode.quoting import json_document, markdown_text
+from journeycode.quoting import json_document, markdown_text, terminal
 from journeycode.report.github import annotation
 from journeycode.review.changes import Severity
 from journeycode.review.compare import Change, Review
@@ -79,6 +79,13 @@ def _problem_line(problem: Problem) -> str:
     return f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
 
 
+def _terminal_problem_line(problem: Problem) -> str:
+    return (
+        f"{terminal(problem.location)}: {problem.level}: {terminal(problem.message)} "
+        f"[{problem.rule}]"
+    )
+
+
 def _partial(review: Review, sides: Sides) -> list[str]:
     """A warning for each side whose errors hide parts of it from the comparison."""
     return [
@@ -92,32 +99,35 @@ _COLORS = {Severity.BREAKING: "31", Severity.NOTABLE: "33", Severity.INFO: "36"}
 
 
 def text(review: Review, sides: Sides, *, color: bool = False) -> str:
-    """Grouped by journey, breaking first; ANSI colours with ``color`` (a terminal)."""
+    """Grouped by journey, breaking first; ANSI colours with ``color`` (a
+    terminal). Map text is :func:`~journeycode.quoting.terminal` text."""
+    t = terminal
 
     def paint(code: str, words: str) -> str:
         return f"\x1b[{code}m{words}\x1b[0m" if color else words
 
-    lines = [f"journeycode diff: {sides.base} → {sides.head}", paint("1", _summary(review))]
-    lines += _partial(review, sides)
+    lines = [f"journeycode diff: {t(sides.base)} → {t(sides.head)}", paint("1", _summary(review))]
+    lines += [t(note) for note in _partial(review, sides)]
     for journey, changes in _groups(review):
-        title = "Catalog" if journey is None else f"Journey {journey}"
+        title = "Catalog" if journey is None else f"Journey {t(journey)}"
         lines += ["", paint("1", title)]
         for change in changes:
             where = f"{change.path}:{change.line}:{change.col}" if change.path else "(removed)"
             level = paint(_COLORS[change.level], f"{change.level!s:<8}")
-            lines.append(f"  {level}  {change.kind}  {paint('2', where)}")
-            lines.append(f"      {change.message}")
+            lines.append(f"  {level}  {change.kind}  {paint('2', t(where))}")
+            lines.append(f"      {t(change.message)}")
     if review.introduced or review.fixed:
         lines += ["", f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed"]
-        lines += [f"  + {_problem_line(p)}" for p in review.introduced]
-        lines += [f"  - {_problem_line(p)}" for p in review.fixed]
+        lines += [f"  + {_terminal_problem_line(p)}" for p in review.introduced]
+        lines += [f"  - {_terminal_problem_line(p)}" for p in review.fixed]
     lines += ["", "Coverage"]
     for name, before, after in _coverage_rows(review):
-        lines.append(f"  {name}: {percent(before)} → {percent(after)}{_total_delta(before, after)}")
+        delta = _total_delta(before, after)
+        lines.append(f"  {t(name)}: {percent(before)} → {percent(after)}{delta}")
     for journey, persona, stage in review.uncovered:
-        lines.append(f"  {journey}: persona '{persona}' no longer passes stage '{stage}'")
+        lines.append(f"  {t(journey)}: persona '{t(persona)}' no longer passes stage '{t(stage)}'")
     if sides.diagrams:
-        lines += ["", "Diagrams of the change", *(f"  {name}" for name in sides.diagrams)]
+        lines += ["", "Diagrams of the change", *(f"  {t(name)}" for name in sides.diagrams)]
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 
 from journeycode import cachedir, compiler, filecache
 from journeycode.problems import Level, WorkspaceError
+from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import text
 from journeycode.site import history
@@ -48,7 +49,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         try:
             compiled = compiler.compile_workspace(root, self.config.maps, caches=caches)
         except WorkspaceError as error:
-            raise PluginError(f"journeycode: {error.message}") from None
+            raise PluginError(f"journeycode: {terminal(error.message)}") from None
         disk.save()
         failing = [p for p in compiled.result.problems if p.level in _FAILING[self.config.fail_on]]
         if failing:
@@ -65,10 +66,10 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
                 section=section,
             )
         except RenderError as error:
-            raise PluginError(f"journeycode: {error}") from None
+            raise PluginError(f"journeycode: {terminal(str(error))}") from None
         self.pages = PageCache(default_cache_dir() / "pages")
         for notice in cachedir.NOTICES:
-            _LOG.info("journeycode: %s", notice)
+            _LOG.info("journeycode: %s", terminal(notice))
         cachedir.NOTICES.clear()  # said once per build of a serve, not once per page
         config.extra_css.append(f"{section}/{CSS}")
         if config.nav is not None:
