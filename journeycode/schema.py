@@ -107,6 +107,11 @@ def _id_pattern() -> str:
     return pattern
 
 
+def is_id(text: str) -> bool:
+    """Whether ``text`` is an id, as the schema (read as ECMA-262) says."""
+    return bool(ecma_regex(_id_pattern()).search(text))
+
+
 @dataclass(frozen=True)
 class Validation:
     """The schema problems of one file, and the pointers of the nodes at fault."""

@@ -87,6 +87,18 @@ def test_patterns_read_as_ecma_262(pattern: str, text: str, matches: bool) -> No
     assert bool(ecma_regex(pattern).search(text)) is matches
 
 
+def test_an_id_is_what_the_schema_says() -> None:
+    """The language server's rename asks this: "x\n" was an id to Python's re."""
+    assert [schema_module.is_id(t) for t in ("ask", "ask-2", "ask\n", "Ask", "-ask", "")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        False,
+    ]
+
+
 SAMPLE_DATA = [
     loader.parse(path.read_text("utf-8"))[0] for path in sorted((ROOT / "maps").rglob("*.yaml"))
 ]

@@ -16,7 +16,6 @@ from typing import Any
 from journeycode import kinds, schema
 from journeycode.lsp.index import Index, Key
 
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
 _UNKNOWN = re.compile(r"^unknown ([a-z ]+?) '([^']+)'")
 _ID_LINE = re.compile(r"^(\s*)(-\s+)?id\s*:")
@@ -41,7 +40,7 @@ def rename(index: Index, key: Key, new: str) -> list[Edit]:
     """Every place ``key``'s id is written, as ``new``."""
     kind, scope, old = key
     label = kinds.KINDS[kind].label
-    if not ID.match(new):
+    if not schema.is_id(new):
         raise Refused(f"'{new}' is not an id: lowercase letters, digits and hyphens")
     if new == old:
         return []
