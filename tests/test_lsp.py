@@ -730,3 +730,28 @@ async def test_a_terabyte_content_length_does_not_bring_the_server_down(raw: _Ra
     raw.process.stdin.close()  # the end of input, in the middle of the message: it stops cleanly
     assert raw.process.wait(timeout=10) == 0
     assert b"Error" not in raw.log
+
+
+async def test_a_handler_s_error_reaches_the_editor_as_one_line_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """pygls put the traceback in the error's data; the log keeps it instead."""
+    from pygls.exceptions import JsonRpcInternalError
+
+    from journeycode.lsp.server import JourneyServer
+
+    protocol = JourneyServer().protocol
+    sent: list[Any] = []
+    monkeypatch.setattr(protocol, "_send_data", sent.append)
+    try:
+        raise KeyError("a bug")
+    except KeyError:
+        error = JsonRpcInternalError.of(sys.exc_info()).to_response_error()
+    assert error.data is not None  # what pygls would have sent
+    protocol._send_response(7, error=error)
+    (response,) = sent
+    assert response.error.code == -32603
+    assert response.error.data is None
+    assert response.error.message == (
+        "journeycode: internal error (KeyError: 'a bug'); this is a bug: please report it"
+    )

@@ -19,8 +19,10 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from lsprotocol import types
+from lsprotocol.types import ResponseError
 from pygls.exceptions import (
     JsonRpcException,
+    JsonRpcInternalError,
     JsonRpcInvalidParams,
     JsonRpcInvalidRequest,
     JsonRpcParseError,
@@ -75,6 +77,20 @@ class Protocol(LanguageServerProtocol):
         if self._shutdown and method != types.EXIT:
             return JsonRpcInvalidRequest(f"the server is shut down: {method} is not served")
         return None
+
+    def _send_response(
+        self, msg_id: Any, result: Any | None = None, error: ResponseError | None = None
+    ) -> None:
+        # pygls answers a handler's exception with its traceback as the error's
+        # data; the editor gets one line, as the command line gives, and the log
+        # (standard error) keeps the traceback.
+        if error is not None and error.code == JsonRpcInternalError.CODE:
+            error = ResponseError(
+                code=error.code,
+                message=f"journeycode: internal error ({error.message[:200]}); this is a bug: "
+                "please report it",
+            )
+        super()._send_response(msg_id, result, error)
 
     def answer(self, ident: Any, error: JsonRpcException) -> None:
         # An id that is neither a number nor a string cannot be echoed: JSON-RPC
