@@ -9,21 +9,29 @@ own measurements, merged with the ones written in the maps). An export whose
 headers differ is mapped in the settings:
 ``measurements: {columns: {kpi: Metric, period_end: Interval End, value: Value}}``.
 
+Lines may end in ``\n``, ``\r\n`` or ``\r``; a quoted cell may hold line
+breaks (its row is then located at its first line) and be as long as the file.
+
 Every row is checked like a map, each problem at its ``file:line:col``: an
 unknown KPI (with a did-you-mean), a value that is not a number or is outside
 the KPI's range, a date that is not a date, the same KPI and period twice.
-A row with a problem is left out; the rest are used.
+A row with a problem is left out; the rest are used. A header that names a
+column twice is an error naming both (the file is not read when journeycode
+reads that column), and a file with a NUL character (a binary file, or UTF-16
+read as UTF-8) is not read, the first NUL located.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime
 import io
 import math
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +39,7 @@ from journeycode import discover, loader
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Level, Problem
-from journeycode.suggest import did_you_mean
+from journeycode.suggest import did_you_mean, show
 
 RULE = "measurements"
 MAX_BYTES = 200 * 1024 * 1024
@@ -113,7 +121,7 @@ class _File:
     ):
         self.display, self.settings, self.workspace = display, settings, workspace
         self.seen, self.out = seen, out
-        self.lines: list[str] = []
+        self.text = ""
 
     def problem(self, line: int, col: int, message: str, hint: str | None = None) -> None:
         self.out.problems.append(Problem(self.display, line, col, RULE, Level.ERROR, message, hint))
@@ -130,13 +138,43 @@ class _File:
         except OSError as error:
             self.problem(1, 1, f"cannot read the file: {error.strerror}")
             return
-        self.lines = text.splitlines()
-        reader = csv.reader(io.StringIO(text))
+        self.text = text
+        nul = text.find("\0")
+        if nul >= 0:
+            # A NUL is no character of a text CSV, and would reach the reports
+            # (XML cannot hold one); UTF-16 looks like this when read as UTF-8.
+            self.problem(
+                *self.locate(1, 0, nul),
+                "a NUL character: this is not a text CSV file, so it is not read",
+                "export the file as UTF-8 CSV",
+            )
+            return
+        lines = _Lines(text)
+        # The reader's only other error, a line break in an unquoted cell, cannot
+        # happen: _Lines ends a line at every break.
+        with _field_size_limit(MAX_BYTES):
+            self.rows(csv.reader(lines), lines)
+
+    def rows(self, reader: Iterator[list[str]], lines: _Lines) -> None:
         header = next(reader, None)
         if header is None:
             self.problem(1, 1, "the file is empty", "give a header row: kpi,period_end,value")
             return
-        columns = {name: index for index, name in enumerate(h.strip() for h in header)}
+        names = [h.strip() for h in header]
+        columns: dict[str, int] = {}
+        twice = False
+        for position, name in enumerate(names):
+            first = columns.setdefault(name, position)
+            if first != position and name:
+                self.problem(
+                    *self.cell((1, 0), position),
+                    f"column {_shown(name)} is in the header twice: "
+                    f"columns {first + 1} and {position + 1}",
+                    "rename or remove one",
+                )
+                twice = twice or name in self.settings.columns.values()
+        if twice:  # which of the two holds the figures is anybody's guess
+            return
         wanted = self.settings.columns
         missing = [wanted[n] for n in MEASUREMENT_COLUMNS[:3] if wanted[n] not in columns]
         if missing:
@@ -150,43 +188,67 @@ class _File:
             return
         index = {n: columns.get(wanted[n]) for n in MEASUREMENT_COLUMNS}
         width = len(header)
-        for row in reader:
+        while True:
+            # A row is where its first line starts: a quoted cell may hold line breaks.
+            start = (lines.count + 1, lines.end)
+            row = next(reader, None)
+            if row is None:
+                return
             if not row or not "".join(row).strip():
                 continue
             if len(row) < width:
                 row += [""] * (width - len(row))
-            self.row(reader.line_num, row, index)
+            self.row(start, row, index)
 
-    def col(self, line: int, cell: int) -> int:
-        """The column where cell number ``cell`` starts on ``line``."""
-        text = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        quoted, current, position = False, 0, 0
-        while position < len(text) and current < cell:
-            char = text[position]
-            if char == '"':
-                quoted = not quoted
-            elif char == "," and not quoted:
-                current += 1
+    def cell(self, start: tuple[int, int], cell: int) -> tuple[int, int]:
+        """The line and column where cell number ``cell`` of the row that starts
+        at ``start`` (its line and offset in the text) begins; the end of the
+        row for a cell the row does not have."""
+        text, position = self.text, start[1]
+        for _ in range(cell):
+            found = _CELL.match(text, position)
+            assert found is not None  # it matches an empty cell too
+            position = found.end()
+            if not text.startswith(",", position):
+                break
             position += 1
-        return position + 1
+        return self.locate(*start, position)
 
-    def row(self, line: int, row: list[str], index: Mapping[str, int | None]) -> None:
-        """One data row (padded to the header's width): checked, then kept."""
+    def locate(self, line: int, offset: int, position: int) -> tuple[int, int]:
+        """The line and column of ``position``, from a ``line`` that starts at ``offset``."""
+        text = self.text
+        # After a \r\n the line begins past its \n, which rfind finds last.
+        begins = max(text.rfind("\n", offset, position), text.rfind("\r", offset, position)) + 1
+        if not begins:  # on the line itself, as most cells are
+            return line, position - offset + 1
+        crlf = text.count("\r\n", offset, position)
+        line += text.count("\n", offset, position) + text.count("\r", offset, position) - crlf
+        return line, position - begins + 1
+
+    def row(self, start: tuple[int, int], row: list[str], index: Mapping[str, int | None]) -> None:
+        """One data row (padded to the header's width) that starts at ``start``
+        (its first line and that line's offset): checked, then kept."""
+        line = start[0]
         k, d, v = index["kpi"], index["period_end"], index["value"]
         assert k is not None and d is not None and v is not None
         kpi_id, date, raw = row[k].strip(), row[d].strip(), row[v].strip()
         kpi = self.workspace.kpi_by_id.get(kpi_id)
         if kpi is None:
             if not self.workspace.may_define("kpi", kpi_id):
+                ids = self.workspace.kpi_by_id
+                # difflib indexes the whole word: a cell of megabytes would cost
+                # seconds, and one over 2⅓ times the longest id is never close enough.
+                close = len(kpi_id) <= 3 * max(map(len, ids), default=0)
                 self.problem(
-                    line,
-                    self.col(line, k),
-                    f"unknown KPI '{kpi_id}'" if kpi_id else "no KPI on this row",
-                    did_you_mean(kpi_id, self.workspace.kpi_by_id),
+                    *self.cell(start, k),
+                    f"unknown KPI {_shown(kpi_id)}" if kpi_id else "no KPI on this row",
+                    did_you_mean(kpi_id, ids) if close else None,
                 )
             return
         if len(date) != 10 or not _is_date(date):
-            self.problem(line, self.col(line, d), f"period end {date!r} is not a date (YYYY-MM-DD)")
+            self.problem(
+                *self.cell(start, d), f"period end {_shown(date)} is not a date (YYYY-MM-DD)"
+            )
             return
         try:
             # No thousands separators: in many exports a comma is the decimal mark.
@@ -194,13 +256,12 @@ class _File:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.problem(line, self.col(line, v), f"{raw!r} is not a number")
+            self.problem(*self.cell(start, v), f"{_shown(raw)} is not a number")
             return
         if kpi.range is not None and not kpi.range[0] <= value <= kpi.range[1]:
             low, high = kpi.range
             self.problem(
-                line,
-                self.col(line, v),
+                *self.cell(start, v),
                 f"{value:g} is outside the range of KPI '{kpi.id}' [{low:g}, {high:g}]",
             )
             return
@@ -221,6 +282,7 @@ class _File:
             )
             return
         self.seen[key] = f"{self.display}:{line}:1"
+        kpi_line, kpi_col = self.cell(start, k)
         self.out.rows.setdefault(kpi.id, []).append(
             Measurement(
                 date,
@@ -230,12 +292,54 @@ class _File:
                 channel,
                 segment,
                 f"{self.display}:{line}",
-                self.col(line, k),
+                # A row names one line; a KPI after a cell's line break is not on it.
+                kpi_col if kpi_line == line else None,
             )
         )
 
     def parts(self, index: Mapping[str, int | None]) -> list[int | None]:
         return [index[name] for name in BREAKDOWN]
+
+
+class _Lines:
+    """The lines of a text for the CSV reader (each ended by \\n, \\r\\n or \\r),
+    counted, with the offset where the next one starts."""
+
+    def __init__(self, text: str):
+        self.lines = io.StringIO(text, newline="")
+        self.count = self.end = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines)
+        self.count += 1
+        self.end += len(line)
+        return line
+
+
+# A cell as the csv module reads it: quoted if it starts with a quote ("" is a
+# quote inside it, line breaks are in it), then anything up to a comma or a line break.
+_CELL = re.compile(r'(?:"(?:[^"]++|"")*+"?)?[^,\r\n]*+')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(cell: str) -> str:
+    """A cell as a message quotes it: short, and with its control characters
+    escaped (a carriage return or an escape sequence would reach the terminal)."""
+    return show(_CONTROL.sub(lambda m: repr(m.group())[1:-1], cell))
+
+
+@contextlib.contextmanager
+def _field_size_limit(limit: int) -> Iterator[None]:
+    """The csv module's limit on a cell (128 KiB by default, for the whole
+    process) raised for one read: the file's own size limit is the bound."""
+    previous = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _is_date(text: str) -> bool:

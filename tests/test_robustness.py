@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,33 @@ def test_validators_agree_on_dates(date: str) -> None:
         schema(), format_checker=jsonschema.FormatChecker(formats=("date",))
     )
     assert _fast_validator().is_valid(document) == reference.is_valid(document)
+
+
+_CSV_PIECES = st.sampled_from(
+    [",", '"', '""', "\r", "\n", "\r\n", "\0", " ", "x", "4.5", "aht", "2026-10-31", "\u2028", "é"]
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    header=st.sampled_from(["kpi,period_end,value", "kpi,note,period_end,value", "value,kpi,kpi"]),
+    body=st.lists(_CSV_PIECES, max_size=60).map("".join),
+)
+def test_any_measurement_file_gives_problems_inside_it(header: str, body: str) -> None:
+    """Line endings of every kind, quotes, NULs, line breaks in cells: the
+    problems are located in the file (lines are ended by \\n, \\r\\n or \\r, as
+    the csv module reads them) and check() never raises."""
+    text = f"{header}\n{body}"
+    lines = re.split(r"\r\n|\r|\n", text)
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "measurements").mkdir()
+        (Path(folder) / "measurements" / "m.csv").write_bytes(text.encode())
+        (Path(folder) / "k.yaml").write_text(
+            "kpis:\n  - {id: aht, name: AHT, kind: operational, unit: seconds}\n", "utf-8"
+        )
+        result = check(Path(folder), "")
+    for problem in result.problems:
+        if problem.path == "measurements/m.csv":
+            assert 1 <= problem.line <= len(lines), problem
+            assert 1 <= problem.col <= len(lines[problem.line - 1]) + 1, problem
+            assert "\0" not in problem.message
