@@ -39,6 +39,7 @@ from journeycode import discover, loader
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Level, Problem
+from journeycode.quoting import terminal
 from journeycode.suggest import did_you_mean, show
 
 RULE = "measurements"
@@ -322,13 +323,12 @@ class _Lines:
 # A cell as the csv module reads it: quoted if it starts with a quote ("" is a
 # quote inside it, line breaks are in it), then anything up to a comma or a line break.
 _CELL = re.compile(r'(?:"(?:[^"]++|"")*+"?)?[^,\r\n]*+')
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def _shown(cell: str) -> str:
-    """A cell as a message quotes it: short, and with its control characters
-    escaped (a carriage return or an escape sequence would reach the terminal)."""
-    return show(_CONTROL.sub(lambda m: repr(m.group())[1:-1], cell))
+    """A cell as a message quotes it: short, on one line, its control characters
+    escaped in every report, not only in the terminal's."""
+    return show(terminal(cell))
 
 
 @contextlib.contextmanager
