@@ -23,6 +23,7 @@ read as UTF-8) is not read, the first NUL located.
 
 from __future__ import annotations
 
+import _csv
 import contextlib
 import csv
 import dataclasses
@@ -123,6 +124,7 @@ class _File:
         self.display, self.settings, self.workspace = display, settings, workspace
         self.seen, self.out = seen, out
         self.text = ""
+        self.lines = _Lines("")
 
     def problem(self, line: int, col: int, message: str, hint: str | None = None) -> None:
         self.out.problems.append(Problem(self.display, line, col, RULE, Level.ERROR, message, hint))
@@ -150,13 +152,14 @@ class _File:
                 "export the file as UTF-8 CSV",
             )
             return
-        lines = _Lines(text)
-        # The reader's only other error, a line break in an unquoted cell, cannot
-        # happen: _Lines ends a line at every break.
+        # newline="": a line ends at \n, \r\n or \r, so the reader's only other
+        # error, a line break inside an unquoted cell, cannot happen.
+        reader = csv.reader(io.StringIO(text, newline=""))
+        self.lines = _Lines(text)
         with _field_size_limit(MAX_BYTES):
-            self.rows(csv.reader(lines), lines)
+            self.rows(reader)
 
-    def rows(self, reader: Iterator[list[str]], lines: _Lines) -> None:
+    def rows(self, reader: _csv.Reader) -> None:
         header = next(reader, None)
         if header is None:
             self.problem(1, 1, "the file is empty", "give a header row: kpi,period_end,value")
@@ -168,7 +171,7 @@ class _File:
             first = columns.setdefault(name, position)
             if first != position and name:
                 self.problem(
-                    *self.cell((1, 0), position),
+                    *self.cell(1, position),
                     f"column {_shown(name)} is in the header twice: "
                     f"columns {first + 1} and {position + 1}",
                     "rename or remove one",
@@ -189,23 +192,26 @@ class _File:
             return
         index = {n: columns.get(wanted[n]) for n in MEASUREMENT_COLUMNS}
         width = len(header)
-        while True:
-            # A row is where its first line starts: a quoted cell may hold line breaks.
-            start = (lines.count + 1, lines.end)
-            row = next(reader, None)
-            if row is None:
-                return
-            if not row or not "".join(row).strip():
+        # A row is where its first line starts: a quoted cell may hold line breaks.
+        line = reader.line_num + 1
+        for row in reader:
+            if not row:  # an empty line, which is one line
+                line += 1
                 continue
-            if len(row) < width:
-                row += [""] * (width - len(row))
-            self.row(start, row, index)
+            if "".join(row).strip():
+                if len(row) < width:
+                    row += [""] * (width - len(row))
+                self.row(line, row, index)
+            line = reader.line_num + 1
 
-    def cell(self, start: tuple[int, int], cell: int) -> tuple[int, int]:
+    def cell(self, line: int, cell: int) -> tuple[int, int]:
         """The line and column where cell number ``cell`` of the row that starts
-        at ``start`` (its line and offset in the text) begins; the end of the
-        row for a cell the row does not have."""
-        text, position = self.text, start[1]
+        on ``line`` begins; the end of the row for a cell the row does not have.
+        Rows ask in the order they come: the lines are found going forwards."""
+        if not cell:
+            return line, 1
+        text = self.text
+        offset = position = self.lines.start(line)
         for _ in range(cell):
             found = _CELL.match(text, position)
             assert found is not None  # it matches an empty cell too
@@ -213,7 +219,7 @@ class _File:
             if not text.startswith(",", position):
                 break
             position += 1
-        return self.locate(*start, position)
+        return self.locate(line, offset, position)
 
     def locate(self, line: int, offset: int, position: int) -> tuple[int, int]:
         """The line and column of ``position``, from a ``line`` that starts at ``offset``."""
@@ -226,10 +232,9 @@ class _File:
         line += text.count("\n", offset, position) + text.count("\r", offset, position) - crlf
         return line, position - begins + 1
 
-    def row(self, start: tuple[int, int], row: list[str], index: Mapping[str, int | None]) -> None:
-        """One data row (padded to the header's width) that starts at ``start``
-        (its first line and that line's offset): checked, then kept."""
-        line = start[0]
+    def row(self, line: int, row: list[str], index: Mapping[str, int | None]) -> None:
+        """One data row (padded to the header's width) that starts on ``line``:
+        checked, then kept."""
         k, d, v = index["kpi"], index["period_end"], index["value"]
         assert k is not None and d is not None and v is not None
         kpi_id, date, raw = row[k].strip(), row[d].strip(), row[v].strip()
@@ -241,14 +246,14 @@ class _File:
                 # seconds, and one over 2⅓ times the longest id is never close enough.
                 close = len(kpi_id) <= 3 * max(map(len, ids), default=0)
                 self.problem(
-                    *self.cell(start, k),
+                    *self.cell(line, k),
                     f"unknown KPI {_shown(kpi_id)}" if kpi_id else "no KPI on this row",
                     did_you_mean(kpi_id, ids) if close else None,
                 )
             return
         if len(date) != 10 or not _is_date(date):
             self.problem(
-                *self.cell(start, d), f"period end {_shown(date)} is not a date (YYYY-MM-DD)"
+                *self.cell(line, d), f"period end {_shown(date)} is not a date (YYYY-MM-DD)"
             )
             return
         try:
@@ -257,12 +262,12 @@ class _File:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.problem(*self.cell(start, v), f"{_shown(raw)} is not a number")
+            self.problem(*self.cell(line, v), f"{_shown(raw)} is not a number")
             return
         if kpi.range is not None and not kpi.range[0] <= value <= kpi.range[1]:
             low, high = kpi.range
             self.problem(
-                *self.cell(start, v),
+                *self.cell(line, v),
                 f"{value:g} is outside the range of KPI '{kpi.id}' [{low:g}, {high:g}]",
             )
             return
@@ -283,7 +288,7 @@ class _File:
             )
             return
         self.seen[key] = f"{self.display}:{line}:1"
-        kpi_line, kpi_col = self.cell(start, k)
+        kpi_line, kpi_col = self.cell(line, k)
         self.out.rows.setdefault(kpi.id, []).append(
             Measurement(
                 date,
@@ -303,21 +308,39 @@ class _File:
 
 
 class _Lines:
-    """The lines of a text for the CSV reader (each ended by \\n, \\r\\n or \\r),
-    counted, with the offset where the next one starts."""
+    """Where the lines of a text start (each ended by \\n, \\r\\n or \\r, as the
+    CSV reader reads it), found going forwards as the rows ask."""
 
     def __init__(self, text: str):
-        self.lines = io.StringIO(text, newline="")
-        self.count = self.end = 0
+        self.text = text
+        self.line, self.offset = 1, 0
 
-    def __iter__(self) -> _Lines:
-        return self
+    def start(self, line: int) -> int:
+        """The offset where ``line``, this one or a later one, starts."""
+        text = self.text
+        while self.line < line:
+            at = self.offset
+            if not text.startswith(("\n", "\r"), at):
+                found = _LINE.match(text, at)
+                assert found is not None  # it matches the rest of the text too
+                self.offset, self.line = found.end(), self.line + 1
+            else:
+                ending = "\r\n" if text.startswith("\r\n", at) else text[at]
+                # Blank lines all ended alike, in one step: a file of nothing
+                # else is skipped in C, not line by line here.
+                run = _BLANK_LINES[ending].match(text, at)
+                assert run is not None  # it starts with that ending
+                count = min((run.end() - at) // len(ending), line - self.line)
+                self.offset, self.line = at + count * len(ending), self.line + count
+        return self.offset
 
-    def __next__(self) -> str:
-        line = next(self.lines)
-        self.count += 1
-        self.end += len(line)
-        return line
+
+_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)?")
+_BLANK_LINES = {
+    "\r\n": re.compile(r"(?:\r\n)+"),
+    "\n": re.compile(r"\n+"),
+    "\r": re.compile(r"(?:\r(?!\n))+"),
+}
 
 
 # A cell as the csv module reads it: quoted if it starts with a quote ("" is a
