@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site check test lint bench clean mermaid
+.PHONY: site check test lint bench fuzz clean mermaid
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ mermaid:
 # smoke run of it is).
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run
+
+# The fuzz and fault tests at a larger budget than make test runs them (each
+# of the two tests, maps and measurement files, takes this many mutations).
+FUZZ_EXAMPLES ?= 2500
+fuzz: $(STAMP)
+	JOURNEYCODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q
+	@cat build/fuzz-counts.txt
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache
