@@ -138,40 +138,29 @@ def validate(file: SourceFile) -> Validation:
         for problem in _problems(file, error):
             problems.setdefault((problem.line, problem.col), problem)
         faults.append(_fault(error))
-    for pointer, value in _non_finite(file.data, ()):
+
+    def problem_at(pointer: Pointer, message: str, hint: str) -> None:
         line, col = file.locate(pointer)
-        written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
-        problems.setdefault(
-            (line, col),
-            Problem(
-                file.display,
-                line,
-                col,
-                RULE,
-                Level.ERROR,
-                f"{_field(pointer)}: {written} is not a number journeycode can use",
-                "give a finite number",
-            ),
-        )
+        found = Problem(file.display, line, col, RULE, Level.ERROR, message, hint)
+        problems.setdefault((line, col), found)
         faults.append(pointer)
+
+    for pointer, value in _non_finite(file.data, ()):
+        written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+        problem_at(
+            pointer,
+            f"{_field(pointer)}: {written} is not a number journeycode can use",
+            "give a finite number",
+        )
     if not problems and fast is not None:
         # The two validators disagree: the file is never taken as valid.
         for error in fast.iter_errors(file.data):
             pointer = tuple(error.instance_path)
-            line, col = file.locate(pointer)
-            problems.setdefault(
-                (line, col),
-                Problem(
-                    file.display,
-                    line,
-                    col,
-                    RULE,
-                    Level.ERROR,
-                    f"{_field(pointer)}: {error.message}",
-                    "this is journeycode's fault as much as the map's: please report it",
-                ),
+            problem_at(
+                pointer,
+                f"{_field(pointer)}: {error.message}",
+                "this is journeycode's fault as much as the map's: please report it",
             )
-            faults.append(pointer)
     return Validation(sorted(problems.values()), faults)
 
 

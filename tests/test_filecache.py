@@ -28,11 +28,7 @@ def _check(maps: Path, cache: Path) -> str:
 
 
 def test_a_second_check_reads_the_cache_and_says_the_same(tmp_path: Path) -> None:
-    maps = tmp_path / "maps"
-    shutil.copytree(ROOT / "maps", maps)
-    cache = tmp_path / "cache"
-    first = _check(maps, cache)
-    (folder,) = (cache / "parsed").iterdir()
+    maps, cache, first, folder = _checked_once(tmp_path)
     entries = {e.name for e in folder.iterdir()}
     files, journeys = len(list(maps.rglob("*.yaml"))), len(list(maps.glob("journeys/*.yaml")))
     assert len([e for e in entries if e.startswith("file-")]) == files
@@ -71,11 +67,7 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
 
 
 def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
-    maps = tmp_path / "maps"
-    shutil.copytree(ROOT / "maps", maps)
-    cache = tmp_path / "cache"
-    first = _check(maps, cache)
-    (folder,) = (cache / "parsed").iterdir()
+    maps, cache, first, folder = _checked_once(tmp_path)
     entries = sorted(folder.iterdir())
     whole = [entry.read_bytes() for entry in entries]
     for garbage in (b"", b"\x00" * 64, whole[0][:1000], marshal.dumps(("another", 1, 2))):
@@ -110,6 +102,17 @@ def test_a_server_s_caches_keep_only_the_files_as_they_are(tmp_path: Path) -> No
         journey.write_text(text, "utf-8")
 
 
+def _checked_once(tmp_path: Path) -> tuple[Path, Path, str, Path]:
+    """A copy of the sample maps checked once: the maps, the cache, what the
+    check said, and the folder of the cache's entries."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    (folder,) = (cache / "parsed").iterdir()
+    return maps, cache, first, folder
+
+
 def _seal(content: bytes) -> bytes:
     """An entry as journeycode writes one (cachedir's seal, then the content)."""
     return hashlib.blake2b(content, digest_size=16).digest() + content
@@ -118,11 +121,7 @@ def _seal(content: bytes) -> bytes:
 def test_an_entry_of_another_shape_is_a_miss_never_a_crash(tmp_path: Path) -> None:
     """Before, an entry with the right stamp and key but another shape made
     every run exit 3 until the cache was deleted."""
-    maps = tmp_path / "maps"
-    shutil.copytree(ROOT / "maps", maps)
-    cache = tmp_path / "cache"
-    first = _check(maps, cache)
-    (folder,) = (cache / "parsed").iterdir()
+    maps, cache, first, folder = _checked_once(tmp_path)
     for entry in sorted(folder.iterdir()):
         _, key, _ = marshal.loads(entry.read_bytes()[16:])
         for plain in ({"a": 1}, (1, 2), ("x",) * 9, ([1], [2], None), None):
@@ -131,11 +130,7 @@ def test_an_entry_of_another_shape_is_a_miss_never_a_crash(tmp_path: Path) -> No
 
 
 def test_an_entry_that_does_not_match_its_seal_is_a_miss(tmp_path: Path) -> None:
-    maps = tmp_path / "maps"
-    shutil.copytree(ROOT / "maps", maps)
-    cache = tmp_path / "cache"
-    first = _check(maps, cache)
-    (folder,) = (cache / "parsed").iterdir()
+    maps, cache, first, folder = _checked_once(tmp_path)
     for entry in folder.iterdir():
         raw = entry.read_bytes()
         entry.write_bytes(raw[:16] + raw[16:].replace(b"webchat", b"webcha2"))
@@ -143,11 +138,7 @@ def test_an_entry_that_does_not_match_its_seal_is_a_miss(tmp_path: Path) -> None
 
 
 def test_a_cache_folder_another_user_may_write_is_not_used(tmp_path: Path) -> None:
-    maps = tmp_path / "maps"
-    shutil.copytree(ROOT / "maps", maps)
-    cache = tmp_path / "cache"
-    first = _check(maps, cache)
-    (folder,) = (cache / "parsed").iterdir()
+    maps, cache, first, folder = _checked_once(tmp_path)
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert {stat.S_IMODE(e.stat().st_mode) for e in folder.iterdir()} == {0o600}
     # A forged entry in a folder anyone may write: not read, not removed.
@@ -164,11 +155,7 @@ def test_a_cache_folder_another_user_may_write_is_not_used(tmp_path: Path) -> No
 
 
 def test_an_entry_another_user_may_write_is_not_used(tmp_path: Path) -> None:
-    maps = tmp_path / "maps"
-    shutil.copytree(ROOT / "maps", maps)
-    cache = tmp_path / "cache"
-    first = _check(maps, cache)
-    (folder,) = (cache / "parsed").iterdir()
+    maps, cache, first, folder = _checked_once(tmp_path)
     entry = sorted(folder.iterdir())[0]
     entry.chmod(0o666)
     runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
