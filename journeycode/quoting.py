@@ -102,6 +102,30 @@ def xml_text(text: str) -> str:
     )
 
 
+# What XML 1.0 does not allow in a document, even as a character reference.
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_CONTENT = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "\n": "&#10;",
+        "\r": "&#13;",
+        # An attribute's tab would be read as a space.
+        "\t": "&#9;",
+    }
+)
+
+
+def xml_content(text: str) -> str:
+    """Text or attribute content of an XML report, exactly as written but on
+    one line of the document: line breaks and tabs are character references,
+    and what XML 1.0 does not allow at all is a visible ``\\uXXXX``."""
+    visible = _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
+    return visible.translate(_XML_CONTENT)
+
+
 # A journey's name written late: a page that names a journey holds this token
 # (private-use characters, which no map text keeps: see _MARKDOWN), and the name
 # is put in after the page is converted, so renaming a journey changes no page

@@ -14,32 +14,17 @@ run, so they are the epoch, ``localhost`` and ``0``, which readers take as
 unknown.
 
 It is written here, not by ElementTree, so that a line break in map text is a
-character reference (``&#10;``): no text starts a line of the output, where
-GitHub Actions would run one that starts with ``::`` as a command. Characters
-XML 1.0 does not allow become a visible ``\\uXXXX``.
+character reference (:func:`~journeycode.quoting.xml_content`): no text starts
+a line of the output, where GitHub Actions would run one that starts with
+``::`` as a command.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from journeycode.problems import Level, Problem, Result
-
-# What XML 1.0 does not allow in a document, even as a character reference.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "\n": "&#10;",
-        "\r": "&#13;",
-        # An attribute's tab would be read as a space.
-        "\t": "&#9;",
-    }
-)
+from journeycode.quoting import xml_content
 
 
 def report(result: Result, *, strict: bool = False) -> str:
@@ -131,13 +116,8 @@ def _element(tag: str, attributes: dict[str, object], text: str = "") -> str:
     """An element on one line: its text, if any, and its attributes escaped."""
     if not text:
         return f"<{tag}{_attributes(attributes)}/>"
-    return f"<{tag}{_attributes(attributes)}>{_escaped(text)}</{tag}>"
+    return f"<{tag}{_attributes(attributes)}>{xml_content(text)}</{tag}>"
 
 
 def _attributes(attributes: dict[str, object]) -> str:
-    return "".join(f' {name}="{_escaped(str(value))}"' for name, value in attributes.items())
-
-
-def _escaped(text: str) -> str:
-    visible = _FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-    return visible.translate(_ESCAPES)
+    return "".join(f' {name}="{xml_content(str(value))}"' for name, value in attributes.items())
