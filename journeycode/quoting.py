@@ -26,6 +26,8 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
+from pathlib import PurePosixPath
+from urllib.parse import quote
 
 # Characters that Mermaid reads (see mermaid_text), each made a look-alike:
 # RATIO, REVERSED SEMICOLON, and the FULLWIDTH forms of # % < >. The byte
@@ -124,6 +126,14 @@ def xml_content(text: str) -> str:
     and what XML 1.0 does not allow at all is a visible ``\\uXXXX``."""
     visible = _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
     return visible.translate(_XML_CONTENT)
+
+
+def uri_reference(path: str) -> str:
+    """A file's ``/``-separated path as a URI reference: a ``file:`` URI when
+    absolute, else relative, with every character a URI may not hold as it is
+    percent-encoded, and ``:`` too, so that no file name reads as a scheme."""
+    posix = PurePosixPath(path)
+    return posix.as_uri() if posix.is_absolute() else quote(path)
 
 
 # A journey's name written late: a page that names a journey holds this token

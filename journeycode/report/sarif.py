@@ -12,13 +12,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from pathlib import PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 from journeycode import __version__
 from journeycode.problems import Level, Problem, Result
-from journeycode.quoting import json_document
+from journeycode.quoting import json_document, uri_reference
 from journeycode.rules import CONFIGURABLE
 from journeycode.rules.docs import DOCS, Doc
 
@@ -112,13 +110,9 @@ def report(result: Result, *, strict: bool = False) -> str:
 
 
 def _artifact_location(path: str) -> dict[str, str]:
-    """A URI for a problem's path: relative to ``%SRCROOT%`` unless absolute.
-    ``quote`` encodes every character a URI reference may not hold as it is,
-    and ``:`` too, so no file name reads as a scheme."""
-    posix = PurePosixPath(path)
-    if posix.is_absolute():
-        return {"uri": posix.as_uri()}
-    return {"uri": quote(path), "uriBaseId": SRCROOT}
+    """A URI for a problem's path: relative to ``%SRCROOT%`` unless absolute."""
+    uri = uri_reference(path)
+    return {"uri": uri} if uri.startswith("file:") else {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _fingerprints(problems: tuple[Problem, ...]) -> list[str]:
