@@ -125,7 +125,8 @@ def xml_content(text: str) -> str:
     one line of the document: line breaks and tabs are character references,
     and what XML 1.0 does not allow at all is a visible ``\\uXXXX``."""
     visible = _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
-    return visible.translate(_XML_CONTENT)
+    # The runner's older commands, "##[command]", count anywhere in a line.
+    return visible.translate(_XML_CONTENT).replace("##[", "##&#91;")
 
 
 def uri_reference(path: str) -> str:
@@ -218,17 +219,25 @@ def terminal(text: str) -> str:
     on: line breaks and other control characters are shown escaped (``\\n``,
     ``\\x1b``, ``\\u2028``), and a text that would start with ``::`` (a
     workflow command, where it starts a line) gets an invisible WORD JOINER in
-    front, which is not white space to the runner."""
+    front, which is not white space to the runner; so does the ``[`` of a
+    ``##[`` (the runner's older commands, read anywhere in a line)."""
     escaped = _TERMINAL_BREAK.sub(
         lambda m: _TERMINAL_NAMED.get(m[0]) or m[0].encode("unicode_escape").decode("ascii"),
         text,
-    )
+    ).replace(_LEGACY_COMMAND, "##\u2060[")
     return "\u2060" + escaped if escaped.lstrip().startswith("::") else escaped
 
 
+# GitHub Actions' runner still reads "##[command]data" anywhere in a line.
+_LEGACY_COMMAND = "##["
+
+
 def json_document(document: object) -> str:
-    """A JSON report or export: strict JSON (never ``NaN``), text as written."""
-    return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """A JSON report or export: strict JSON (never ``NaN``), text as written.
+    A ``##[`` (only ever inside a string) is written ``##\\u005b``, the same
+    text to a JSON reader and no command to the runner."""
+    text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return text.replace(_LEGACY_COMMAND, "##\\u005b")
 
 
 def mermaid_text(text: str) -> str:

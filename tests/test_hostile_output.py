@@ -2,7 +2,8 @@
 workspace with hostile text in every name and in its file names.
 
 GitHub Actions runs any line of a job's output that starts with ``::`` (after
-white space) as a workflow command. journeycode writes such lines only as
+white space) as a workflow command, and one that holds ``##[command]``
+anywhere as an older one. journeycode writes such lines only as
 annotations, in the ``github`` formats; anywhere else, a line that starts
 with ``::`` came from the maps. Lines are split as the runner splits them.
 """
@@ -31,6 +32,7 @@ PAYLOADS = [
     "::error::at the start",
     "b\n  ::notice::indented @someone",
     "c\u2028::error::line separator\u2029::error::paragraph separator @org/team #123",
+    "the runner's older commands, anywhere in a line: ##[add-mask]secret ##[stop-commands]x",
 ]
 # File names may hold any character but / and NUL.
 FILE_NAMES = ["d\r::warning file=x::carriage return", "e\r\n  ::notice::crlf", "f\x1b[2K::error::"]
@@ -100,6 +102,7 @@ def _no_command_from_the_maps(run: subprocess.CompletedProcess[str], annotations
     assert run.returncode in (0, 1, 2), (run.args, run.returncode, run.stderr[-2000:])
     assert "Traceback" not in run.stderr, run.stderr
     for stream, text in (("stdout", run.stdout), ("stderr", run.stderr)):
+        assert "##[" not in text, (run.args, stream, text[text.index("##[") - 200 :][:400])
         for line in _lines(text):
             if not line.lstrip().startswith("::"):
                 continue
