@@ -41,7 +41,7 @@ NOTICES: list[str] = []
 """What was refused, once each, for the command line to say."""
 
 
-def _notice(text: str) -> None:
+def notice(text: str) -> None:
     if text not in NOTICES:
         NOTICES.append(text)
 
@@ -62,7 +62,7 @@ def usable(folder: Path) -> bool:
         return False
     problem = _untrusted(info)
     if problem:
-        _notice(f"the cache folder {folder} {problem}; it is not used")
+        notice(f"the cache folder {folder} {problem}; it is not used")
         return False
     return True
 
@@ -89,7 +89,7 @@ def read(path: Path) -> bytes | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES + _SEAL:
             return None
         if _untrusted(info):
-            _notice(f"the cache entry {path} {_untrusted(info)}; it is not used")
+            notice(f"the cache entry {path} {_untrusted(info)}; it is not used")
             return None
         try:
             sealed = handle.read(MAX_BYTES + _SEAL + 1)

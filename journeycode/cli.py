@@ -20,7 +20,7 @@ import click
 
 from journeycode import __version__, atomic, cachedir, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
-from journeycode.filecache import DiskCache
+from journeycode.filecache import DiskCache, compile_cached
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
@@ -66,9 +66,14 @@ def _display(path: Path) -> str:
 def _compile(path: Path) -> compiler.Compiled:
     """The workspace at ``path``, its unchanged files taken from the file cache."""
     disk = DiskCache(default_cache_dir(), path)
+    today = _today()
     try:
-        compiled = compiler.compile_workspace(
-            path, _display(path), today=_today(), caches=disk.caches()
+        compiled = compile_cached(
+            disk,
+            disk.caches(),
+            lambda caches: compiler.compile_workspace(
+                path, _display(path), today=today, caches=caches
+            ),
         )
     except WorkspaceError as error:
         _fail(error.message, error.hint)

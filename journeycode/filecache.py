@@ -27,7 +27,7 @@ from typing import Any, Generic, TypeVar
 from journeycode import __version__, atomic, cachedir, digest
 from journeycode.compiler import Caches, Stamp
 from journeycode.loader import Positions, SourceFile
-from journeycode.problems import Level, Problem
+from journeycode.problems import Level, Problem, WorkspaceError
 from journeycode.rules import Checked
 from journeycode.schema import Validation
 
@@ -35,6 +35,7 @@ LAYOUT = 4
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
+C = TypeVar("C")
 
 
 class Table(MutableMapping[str, V], Generic[V]):
@@ -52,6 +53,8 @@ class Table(MutableMapping[str, V], Generic[V]):
         self.entries: dict[str, V] = {}
         self.read: set[str] = set()
         """The keys whose entry came from the disk."""
+        self.reading = True
+        """Whether entries are read from the disk (no more once one misled a compile)."""
         self.load, self.store = load, store
 
     def name(self, key: str) -> str:
@@ -60,7 +63,9 @@ class Table(MutableMapping[str, V], Generic[V]):
 
     def __getitem__(self, key: str) -> V:
         if key not in self.entries:
-            raw = None if self.folder is None else cachedir.read(self.folder / self.name(key))
+            if self.folder is None or not self.reading:
+                raise KeyError(key)
+            raw = cachedir.read(self.folder / self.name(key))
             if raw is None:
                 raise KeyError(key)
             try:
@@ -117,6 +122,14 @@ class DiskCache:
         caller that compiles again in the same process)."""
         return Caches(files=self.files, checked=self.checked, stamps=stamps)
 
+    def discard(self) -> None:
+        """Forget every entry and read none from the disk any more; what is
+        compiled from now on replaces them when saved."""
+        for table in (self.files, self.checked):
+            table.entries.clear()
+            table.read.clear()
+            table.reading = False
+
     def save(self) -> None:
         """Write what is new; remove the entries this run did not use (files
         since changed or deleted), and what killed writers left."""
@@ -143,6 +156,31 @@ def kept(folder: Path, workspace: Path) -> tuple[DiskCache, Caches]:
         disk = DiskCache(folder, workspace)
         _KEPT[key] = disk, disk.caches(stamps={})
     return _KEPT[key]
+
+
+def compile_cached(disk: DiskCache, caches: Caches, run: Callable[[Caches], C]) -> C:
+    """``run(caches)``. An entry can hold what
+    reading it cannot tell is wrong (data of the right shape on the outside,
+    of another inside, with no schema problem recorded): where the compile fails
+    after taking entries from the disk, those are discarded, said once, and the
+    compile runs again on the files alone; a failure without them is a bug."""
+    try:
+        return run(caches)
+    except WorkspaceError:
+        raise
+    except Exception:
+        if not (disk.files.read or disk.checked.read):
+            raise
+    cachedir.notice(
+        f"the cache folder {disk.folder} held entries journeycode could not use; "
+        "the maps were read again without them"
+    )
+    disk.discard()
+    fresh = disk.caches(stamps=None if caches.stamps is None else {})
+    for key, (kept_disk, _) in list(_KEPT.items()):
+        if kept_disk is disk:
+            _KEPT[key] = disk, fresh
+    return run(fresh)
 
 
 def _stored(entry: Entry) -> tuple[Any, ...]:

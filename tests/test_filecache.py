@@ -181,3 +181,34 @@ def test_a_damaged_diagram_entry_is_drawn_again_not_copied(tmp_path: Path) -> No
         entry.write_bytes(raw[:16] + b"<svg><script>alert(1)</script></svg>")
     assert runner.invoke(main, [*args, "--out", str(tmp_path / "b")]).exit_code == 0
     assert (tmp_path / "b" / "billing-dispute.journey.svg").read_bytes() == drawn
+
+
+def test_an_entry_whose_data_misleads_the_compile_is_discarded_and_said(tmp_path: Path) -> None:
+    """Stamp, key and seal right, the outer shape right, the data inside of
+    another shape and no schema problem recorded: before, every run exited 3
+    until the cache was deleted."""
+    maps, cache, first, folder = _checked_once(tmp_path)
+    entry = next(e for e in folder.iterdir() if _stored_path(e).endswith("kpis.yaml"))
+    stamp, key, stored = marshal.loads(entry.read_bytes()[16:])
+    data = stored[2]
+    data["kpis"] = [["not", "a", "kpi"]] * len(data["kpis"])
+    forged = (*stored[:2], data, *stored[3:7], [], [])
+    entry.write_bytes(_seal(marshal.dumps((stamp, key, forged))))
+    runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
+    said = []
+    for _ in range(2):  # and the cache is mended: the second run says nothing
+        run = runner.invoke(main, ["check", str(maps), "--format", "json"])
+        assert run.exit_code in (0, 1), run.output
+        assert run.stdout == first
+        said.append(run.stderr)
+    assert said == [
+        f"journeycode: the cache folder {folder} held entries journeycode could not use; "
+        "the maps were read again without them\n",
+        "",
+    ]
+
+
+def _stored_path(entry: Path) -> str:
+    """The map file a file entry holds ('' for a journey's entry)."""
+    stored = marshal.loads(entry.read_bytes()[16:])[2]
+    return str(stored[0]) if entry.name.startswith("file-") else ""

@@ -47,7 +47,11 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         root = Path(config.config_file_path or ".").parent / self.config.maps
         disk, caches = filecache.kept(default_cache_dir(), root)
         try:
-            compiled = compiler.compile_workspace(root, self.config.maps, caches=caches)
+            compiled = filecache.compile_cached(
+                disk,
+                caches,
+                lambda kept: compiler.compile_workspace(root, self.config.maps, caches=kept),
+            )
         except WorkspaceError as error:
             raise PluginError(f"journeycode: {terminal(error.message)}") from None
         disk.save()
