@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +53,26 @@ def map_files(root: Path, display_root: str) -> list[Found]:
                 dirnames.remove(name)
                 found.append(_symlink(root, display_root, rel_folder / name))
         for name in filenames:
-            if not name.endswith(SUFFIXES) or name.startswith("."):
-                continue
-            if rel_folder == Path() and name == SETTINGS_FILE:
+            if not is_map_file((*rel_folder.parts, name)):
                 continue
             if (here / name).is_symlink():
                 found.append(_symlink(root, display_root, rel_folder / name))
             else:
                 found.append(_found(root, display_root, rel_folder / name))
     return sorted(found, key=lambda f: f.display)
+
+
+def is_map_file(parts: Sequence[str]) -> bool:
+    """Whether the file at ``parts`` (path components below the workspace) is
+    a map file: a ``*.yaml`` or ``*.yml`` in no hidden folder, not hidden
+    itself, and not the settings file at the top. A revision's files are picked
+    by this too."""
+    return (
+        len(parts) > 0
+        and parts[-1].endswith(SUFFIXES)
+        and not any(part.startswith(".") for part in parts)
+        and tuple(parts) != (SETTINGS_FILE,)
+    )
 
 
 def _symlink(root: Path, display_root: str, rel: Path) -> Found:

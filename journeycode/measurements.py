@@ -32,9 +32,9 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from journeycode import discover, loader
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
@@ -67,9 +67,25 @@ def files(root: Path, settings: Measurements) -> list[Path]:
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in filenames:
             path = Path(here) / name
-            if name.lower().endswith(".csv") and not path.is_symlink():
+            if is_measurement_file(path.relative_to(root).parts, settings) and not (
+                path.is_symlink()
+            ):
                 found.append(path)
     return sorted(found)
+
+
+def is_measurement_file(parts: Sequence[str], settings: Measurements) -> bool:
+    """Whether the file at ``parts`` (path components below the workspace) is
+    a measurement file: a ``*.csv`` below the measurements folder, in no hidden
+    folder under it. A revision's files are picked by this too."""
+    folder = PurePosixPath(settings.path).parts
+    inside = parts[len(folder) :]
+    return (
+        tuple(parts[: len(folder)]) == folder
+        and len(inside) > 0
+        and inside[-1].lower().endswith(".csv")
+        and not any(part.startswith(".") for part in inside[:-1])
+    )
 
 
 def read(root: Path, display_root: str, settings: Measurements, workspace: Workspace) -> Read:

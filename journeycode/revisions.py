@@ -12,8 +12,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import loader
-from journeycode.discover import SETTINGS_FILE, SUFFIXES
+from journeycode import discover, loader
+from journeycode.discover import SETTINGS_FILE
 from journeycode.problems import WorkspaceError
 
 WORKING_TREE = "working tree"
@@ -129,7 +129,20 @@ def _extract(top: Path, sha: str, folder: str, target: Path) -> None:
         _check_entry(name, sha)
         if kind == b"blob" and mode in (b"100644", b"100755"):
             relative = name[len(prefix) :] if name.startswith(prefix) else name
+            if relative in blobs:
+                raise WorkspaceError(
+                    f"commit {sha[:7]} holds two tree entries named '{name}', which is refused"
+                )
             blobs[relative] = (object_id.decode(), int(length))
+    # A file and a folder of one name (a crafted tree can hold both) cannot
+    # both be written: refused before anything is.
+    folders = {"/".join(r.split("/")[:end]) for r in blobs for end in range(1, r.count("/") + 1)}
+    clash = sorted(folders & blobs.keys())
+    if clash:
+        raise WorkspaceError(
+            f"commit {sha[:7]} holds a file and a folder both named '{prefix}{clash[0]}', "
+            "which is refused"
+        )
     target.mkdir(parents=True)  # a new folder: nothing already there is written through
     with _Batch(top) as batch:
         wanted = _read_by_workspace(blobs, target, batch)
@@ -147,10 +160,9 @@ def _extract(top: Path, sha: str, folder: str, target: Path) -> None:
 def _check_entry(name: str, sha: str) -> None:
     """Refuse a tree entry whose path could leave the folder it is written into."""
     for part in name.split("/"):
-        if part in ("", ".", "..") or "\0" in part or part.casefold() == ".git":
-            shown = name.encode("unicode_escape").decode("ascii")
+        if part in ("", ".", "..") or part.casefold() == ".git":
             raise WorkspaceError(
-                f"commit {sha[:7]} holds a tree entry named '{shown}', which is refused",
+                f"commit {sha[:7]} holds a tree entry named '{name}', which is refused",
                 "no path component may be empty, '.', '..' or '.git'",
             )
 
@@ -164,31 +176,20 @@ def _read_by_workspace(
     from journeycode import config, measurements
 
     wanted: dict[str, int] = {}
-
-    def hidden(parts: list[str]) -> bool:
-        return any(part.startswith(".") for part in parts)
-
-    measured = config.Measurements.path
+    settings = config.Measurements()
     if SETTINGS_FILE in blobs:
         blob, size = blobs[SETTINGS_FILE]
         if size <= loader.MAX_BYTES:
             batch.write(blob, size, target / SETTINGS_FILE)
             with contextlib.suppress(WorkspaceError):  # the compile reports it
-                measured = config.load(target, "").measurements.path
+                settings = config.load(target, "").measurements
         else:
             wanted[SETTINGS_FILE] = loader.MAX_BYTES
-    measured_prefix = Path(measured).as_posix().strip("/") + "/"
-    # As discover.map_files and measurements.files pick them in a folder.
     for relative in blobs:
-        if relative == SETTINGS_FILE:
-            continue
-        if relative.endswith(SUFFIXES) and not hidden(relative.split("/")):
+        parts = relative.split("/")
+        if discover.is_map_file(parts):
             wanted[relative] = loader.MAX_BYTES
-        elif (
-            relative.lower().endswith(".csv")
-            and relative.startswith(measured_prefix)
-            and not hidden(relative[len(measured_prefix) :].split("/")[:-1])
-        ):
+        elif measurements.is_measurement_file(parts, settings):
             wanted[relative] = measurements.MAX_BYTES
     return wanted
 

@@ -34,18 +34,19 @@ def _blob(repo: Path, data: bytes) -> str:
 _TYPES = {"040000": "tree", "160000": "commit"}
 
 
-def _tree(repo: Path, entries: dict[str, tuple[str, str]]) -> str:
-    """A tree of ``name: (mode, object)`` entries, names taken as they are."""
+def _tree(repo: Path, entries: dict[str, tuple[str, str]], twice: str = "") -> str:
+    """A tree of ``name: (mode, object)`` entries, names taken as they are (a
+    trailing ``/`` only keeps two of one name apart here), ``twice`` twice."""
     listing = b"".join(
-        f"{mode} {_TYPES.get(mode, 'blob')} {sha}\t".encode() + name.encode() + b"\0"
-        for name, (mode, sha) in entries.items()
+        f"{mode} {_TYPES.get(mode, 'blob')} {sha}\t".encode() + name.rstrip("/").encode() + b"\0"
+        for name, (mode, sha) in [*entries.items(), *([(twice, entries[twice])] if twice else [])]
     )
-    return _git(repo, "mktree", "-z", stdin=listing)
+    return _git(repo, "mktree", "-z", "--missing", stdin=listing)
 
 
-def _commit(repo: Path, maps: dict[str, tuple[str, str]]) -> str:
+def _commit(repo: Path, maps: dict[str, tuple[str, str]], twice: str = "") -> str:
     """A commit whose ``maps`` folder holds ``maps``; its sha."""
-    root = _tree(repo, {"maps": ("040000", _tree(repo, maps))})
+    root = _tree(repo, {"maps": ("040000", _tree(repo, maps, twice))})
     return _git(repo, "commit-tree", root, "-m", "A change")
 
 
@@ -153,3 +154,42 @@ def test_a_revision_side_never_follows_a_symlink_in_the_work_folder(
     with pytest.raises((WorkspaceError, OSError)):
         revisions.side("HEAD", repo / "maps", work)
     assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("clash", ["file and folder", "twice"])
+def test_two_entries_of_one_name_are_refused(repo: Path, clash: str) -> None:
+    """Before, a blob and a tree both named zz.yaml ended the diff with exit 3."""
+    small = _blob(repo, JOURNEY)
+    if clash == "twice":
+        evil = _commit(repo, {"zz.yaml": ("100644", small)}, twice="zz.yaml")
+    else:
+        inner = _tree(repo, {"x.yaml": ("100644", small)})
+        evil = _commit(repo, {"zz.yaml": ("100644", small), "zz.yaml/": ("040000", inner)})
+    run = subprocess.run(
+        [str(SCRIPT), "diff", "main", evil, "maps"], cwd=repo, capture_output=True, text=True
+    )
+    assert run.returncode == 2, run
+    assert "maps/zz.yaml'" in run.stderr and "refused" in run.stderr
+
+
+def test_a_revision_reads_the_measurement_files_the_folder_would(repo: Path) -> None:
+    """With the measurements folder at the top (path: .), a revision's CSVs were
+    left out: an unchanged error in one was called new."""
+    maps = repo / "maps"
+    (maps / "journeycode.yaml").write_text("measurements: {path: .}\n", "utf-8")
+    (maps / "bad.csv").write_text("kpi,period_end,value\nno-such-kpi,2026-01-31,1\n", "utf-8")
+    (maps / "sub").mkdir()
+    (maps / "sub" / "more.csv").write_text("kpi,period_end,value\nnone,2026-01-31,1\n", "utf-8")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "Measurements at the top")
+    run = subprocess.run(
+        [str(SCRIPT), "check", "maps", "--new-since", "HEAD", "--format", "json"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+    )
+    assert json.loads(run.stdout)["problems"] == [], run.stdout
+    diff = subprocess.run(
+        [str(SCRIPT), "diff", "HEAD", "--format", "json"], cwd=repo, capture_output=True, text=True
+    )
+    assert json.loads(diff.stdout)["problems"] == {"introduced": [], "fixed": []}
