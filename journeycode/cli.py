@@ -192,12 +192,16 @@ def check(
     compiled = _compile(path)
     result = compiled.result if new_since is None else _new_since(compiled, new_since, path)
     reporter = REPORTERS[output_format]
+    shown = Level(min_level)
     if output_format in STRICT_AWARE:
-        # They say what fails the check, which --strict changes.
+        # They say what fails the check, which --strict changes, and so
+        # --min-level may not hide it from them.
         reporter = functools.partial(STRICT_AWARE[output_format], strict=strict)
+        if strict and shown is Level.ERROR:
+            shown = Level.WARNING
     if output_format == "text" and output is None and _color(sys.stdout):
         reporter = text.report_color
-    _emit(output, reporter(result.at_least(Level(min_level))))
+    _emit(output, reporter(result.at_least(shown)))
     sys.exit(result.exit_code(strict=strict))
 
 

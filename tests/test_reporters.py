@@ -387,7 +387,17 @@ def test_check_strict_reaches_the_reporters_that_say_what_fails() -> None:
     assert (plain.exit_code, strict.exit_code) == (0, 1)
     assert "<failure " not in plain.stdout
     assert 'type="warning"' in strict.stdout
-    for args, code in ((["--format", "sarif"], 0), (["--format", "sarif", "--strict"], 1)):
+    hidden = runner.invoke(
+        main, ["check", maps, "--format", "junit", "--strict", "--min-level", "error"]
+    )
+    assert hidden.exit_code == 1
+    assert hidden.stdout.count("<failure ") == strict.stdout.count("<failure ") > 0
+    sarif_runs = (
+        (["--format", "sarif"], 0),
+        (["--format", "sarif", "--strict"], 1),
+        (["--format", "sarif", "--strict", "--min-level", "error"], 1),
+    )
+    for args, code in sarif_runs:
         run = runner.invoke(main, ["check", maps, *args])
         (invocation,) = json.loads(run.stdout)["runs"][0]["invocations"]
         assert invocation["exitCode"] == run.exit_code == code
