@@ -43,8 +43,8 @@ bench: $(STAMP)
 # of the two tests, maps and measurement files, takes this many mutations).
 FUZZ_EXAMPLES ?= 2500
 fuzz: $(STAMP)
-	JOURNEYCODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q
-	@cat build/fuzz-counts.txt
+	@JOURNEYCODE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/test_fuzz.py -q; \
+	status=$$?; cat build/fuzz-counts.txt; exit $$status
 
 clean:
 	rm -rf $(VENV) build dist site .pytest_cache .mypy_cache .ruff_cache

@@ -1,17 +1,20 @@
 """Mutated copies of the sample maps and measurement files through `check` in
-every report format.
+every report format, `coverage` and `export`.
 
-Seeded and bounded: the same mutations on every run, about twenty seconds in
+Seeded and bounded: the same mutations on every run, about half a minute in
 the default run; ``make fuzz`` runs the same tests with a larger budget
 (``JOURNEYCODE_FUZZ_EXAMPLES`` mutations each) and prints what they found.
-Whatever the mutation, `check` exits 0, 1 or 2, never with a traceback and
-never past a deadline, and every report is valid for what reads it: JSON and
-SARIF parse, JUnit XML is valid against the strict JUnit.xsd, the annotations
-are one per line, and no other line starts with a workflow command.
+Whatever the mutation, every run exits 0, 1 or 2, never with a traceback and
+never past a deadline, and every output is valid for what reads it: JSON
+parses, SARIF against its schema (where shared/ is beside the checkout),
+JUnit XML against the strict JUnit.xsd, the annotations are one per line, and
+no other line starts with a workflow command.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -23,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 
+import jsonschema
 import pytest
 import xmlschema
 from click.testing import CliRunner
@@ -31,7 +35,7 @@ from hypothesis import strategies as st
 
 from journeycode.cli import main
 from journeycode.report import REPORTERS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.slow
 
@@ -142,32 +146,47 @@ def mutated_csv(draw: st.DrawFn) -> tuple[Path, str]:
     return path, text
 
 
-class _Hang(Exception):
-    """A check that ran past the deadline."""
+class _Hang(BaseException):
+    """A run past the deadline: a BaseException, so that neither the CLI's
+    guard for internal errors nor the test runner's invoke takes it for one."""
 
 
 def _deadline(signum: int, frame: FrameType | None) -> None:
     raise _Hang
 
 
+KINDS = ("mutations", "runs", "exits outside 0, 1, 2", "hangs", "invalid outputs")
+
+
 @pytest.fixture(scope="module", autouse=True)
 def counts() -> Iterator[None]:
-    """What the mutations did, written for ``make fuzz`` to print."""
+    """What the mutations did, written for ``make fuzz`` to print (every count,
+    the zeros too), when it asked for a budget."""
     yield
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(
-        "".join(f"{name}: {count}\n" for name, count in sorted(COUNTS.items())), "utf-8"
-    )
+    if os.environ.get("JOURNEYCODE_FUZZ_EXAMPLES"):
+        REPORT.parent.mkdir(exist_ok=True)
+        shown = {**dict.fromkeys(KINDS, 0), **COUNTS}
+        REPORT.write_text("".join(f"{name}: {count}\n" for name, count in shown.items()), "utf-8")
+
+
+# Every format of check, and the other commands that read the whole workspace.
+RUNS = [
+    *((["check", "--format", name], name) for name in REPORTERS),
+    (["coverage", "--format", "json"], "json"),
+    (["export", "--format", "json"], "json"),
+    (["export", "--format", "csv"], "csv"),
+]
 
 
 def _check_every_format(folder: Path) -> None:
     runner = CliRunner(env={"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"})
     COUNTS["mutations"] += 1
-    for output_format in REPORTERS:
+    for (command, *options), output_format in RUNS:
+        COUNTS["runs"] += 1
         previous = signal.signal(signal.SIGALRM, _deadline)
         signal.alarm(DEADLINE_SECONDS)
         try:
-            run = runner.invoke(main, ["check", str(folder), "--format", output_format])
+            run = runner.invoke(main, [command, str(folder), *options])
         except _Hang:
             COUNTS["hangs"] += 1
             raise
@@ -175,13 +194,11 @@ def _check_every_format(folder: Path) -> None:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
         COUNTS[f"exit {run.exit_code}"] += 1
-        if isinstance(run.exception, _Hang):
-            COUNTS["hangs"] += 1
         ok = run.exception is None or isinstance(run.exception, SystemExit)
         if run.exit_code not in (0, 1, 2) or not ok:
             COUNTS["exits outside 0, 1, 2"] += 1
         assert ok, run.exception
-        assert run.exit_code in (0, 1, 2), (output_format, run.exit_code, run.stderr)
+        assert run.exit_code in (0, 1, 2), (command, options, run.exit_code, run.stderr)
         assert "Traceback" not in run.output
         try:
             _valid(output_format, run.stdout)
@@ -191,18 +208,31 @@ def _check_every_format(folder: Path) -> None:
 
 
 _ANNOTATION = re.compile(r"::(error|warning|notice) [^\r\n]*\Z")
+_SARIF_SCHEMA = SHARED / "vendor" / "sarif-schema-2.1.0.json"
+# Where shared/ is beside the checkout (CI, make fuzz in the team's checkouts),
+# SARIF is checked against its schema too.
+SARIF = (
+    jsonschema.Draft4Validator(json.loads(_SARIF_SCHEMA.read_text("utf-8")))
+    if _SARIF_SCHEMA.is_file()
+    else None
+)
 
 
 def _valid(output_format: str, out: str) -> None:
     lines = re.split(r"\r\n|\r|\n", out.removesuffix("\n"))
+    assert "##[" not in out
     if output_format == "github":
         assert all(_ANNOTATION.match(line) for line in lines if line), out
         return
     assert not [line for line in lines if line.lstrip().startswith("::")], out
     if output_format in ("json", "sarif"):
-        json.loads(out)
+        document = json.loads(out)
+        if output_format == "sarif" and SARIF is not None:
+            SARIF.validate(document)
     elif output_format == "junit":
         JUNIT.validate(out)
+    elif output_format == "csv":
+        list(csv.reader(io.StringIO(out)))
 
 
 @seed(20261124)
