@@ -190,7 +190,7 @@ def _read(
     if raw is None:
         raw = loader.read_bytes(candidate.path, max_bytes)
     key = hashlib.blake2b(
-        b"%s\0%s\0%s" % (str(candidate.path).encode(), candidate.display.encode(), raw),
+        b"%s\0%s\0%s" % (os.fsencode(candidate.path), candidate.display.encode(), raw),
         digest_size=20,
     ).hexdigest()
     used.add(key)

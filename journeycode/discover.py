@@ -92,5 +92,8 @@ def _found(
 
 
 def display(display_root: str, rel: Path) -> str:
-    """How problems name the file at ``rel`` below the workspace folder."""
-    return (Path(display_root) / rel).as_posix() if display_root else rel.as_posix()
+    """How problems name the file at ``rel`` below the workspace folder. A
+    name that is not UTF-8 (its bytes kept by Python as lone surrogates, which
+    no report can write) shows those bytes escaped, as ``\\xff``."""
+    shown = (Path(display_root) / rel).as_posix() if display_root else rel.as_posix()
+    return shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

@@ -179,3 +179,17 @@ def test_mentions_and_references_in_the_review_comment_notify_no_one(workspaces:
     assert not re.search(r"@[\w/]", comment), "a mention GitHub would notify"
     assert "#\u2060123" in comment or "&#35;\u2060123" in comment
     assert not re.search(r"(?<!&)#\d|&#35;\d", comment), "an issue reference GitHub would link"
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path: Path) -> None:
+    """Before, every format of check ended in exit 3 (a lone surrogate could
+    not be written out)."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    (maps / os.fsdecode(b"bad\xff.yaml")).write_text("owners: [1]\n", "utf-8")
+    for output_format in ("text", "json", "github", "sarif", "junit"):
+        run = _run(tmp_path, "journeycode", "check", "maps", "--format", output_format)
+        assert run.returncode == 1, (output_format, run.stderr)
+        # As written, JSON-escaped, or percent-encoded (SARIF's URIs).
+        shown = ("bad\\xff.yaml", "bad\\\\xff.yaml", "bad%5Cxff.yaml")
+        assert any(name in run.stdout for name in shown), output_format
