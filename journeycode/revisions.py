@@ -8,9 +8,11 @@ whole pipeline then runs on it as on any workspace.
 from __future__ import annotations
 
 import contextlib
+import io
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from journeycode import discover, loader
 from journeycode.discover import SETTINGS_FILE
@@ -144,7 +146,7 @@ def _extract(top: Path, sha: str, folder: str, target: Path) -> None:
             "which is refused"
         )
     target.mkdir(parents=True)  # a new folder: nothing already there is written through
-    with _Batch(top) as batch:
+    with Batch(top) as batch:
         wanted = _read_by_workspace(blobs, target, batch)
         for relative in sorted(wanted):
             blob, size = blobs[relative]
@@ -168,7 +170,7 @@ def _check_entry(name: str, sha: str) -> None:
 
 
 def _read_by_workspace(
-    blobs: dict[str, tuple[str, int]], target: Path, batch: _Batch
+    blobs: dict[str, tuple[str, int]], target: Path, batch: Batch
 ) -> dict[str, int]:
     """The files a compile of the workspace reads, with the size limit of
     each: the settings file, the map files and the measurement files (below the
@@ -194,9 +196,10 @@ def _read_by_workspace(
     return wanted
 
 
-class _Batch:
-    """One ``git cat-file --batch``: blobs asked for one at a time, each
-    streamed into its file."""
+class Batch:
+    """One ``git cat-file --batch``: objects asked for one at a time, each
+    streamed into its file (:meth:`write`) or read if it is small enough
+    (:meth:`read`), so no object is ever held whole unless it is wanted."""
 
     CHUNK = 1 << 20
 
@@ -208,7 +211,7 @@ class _Batch:
             stderr=subprocess.DEVNULL,
         )
 
-    def __enter__(self) -> _Batch:
+    def __enter__(self) -> Batch:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -219,21 +222,46 @@ class _Batch:
         assert self.process.stdout is not None
         self.process.stdout.close()
 
-    def write(self, blob: str, size: int, path: Path) -> None:
+    def _ask(self, spec: str) -> int | None:
+        """The size of the object ``spec`` names, its content next on the
+        pipe; None when git has no such object."""
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
-        stdin.write(f"{blob}\n".encode())
+        stdin.write(f"{spec}\n".encode())
         stdin.flush()
         header = stdout.readline().split()
-        if len(header) != 3 or int(header[2]) != size:
+        return int(header[2]) if len(header) == 3 else None
+
+    def _copy(self, size: int, into: BinaryIO | None) -> None:
+        """Pass ``size`` bytes of content on into ``into`` (or drop them), and
+        the newline git ends each object's content with."""
+        assert self.process.stdout is not None
+        left = size
+        while left:
+            chunk = self.process.stdout.read(min(left, self.CHUNK))
+            if not chunk:
+                raise WorkspaceError("git stopped in the middle of an object")
+            if into is not None:
+                into.write(chunk)
+            left -= len(chunk)
+        self.process.stdout.read(1)
+
+    def write(self, blob: str, size: int, path: Path) -> None:
+        if self._ask(blob) != size:
             raise WorkspaceError(f"cannot read {path.name} from git")
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("xb") as handle:
-            left = size
-            while left:
-                chunk = stdout.read(min(left, self.CHUNK))
-                if not chunk:
-                    raise WorkspaceError(f"cannot read {path.name} from git")
-                handle.write(chunk)
-                left -= len(chunk)
-        stdout.read(1)  # the newline after each blob
+            self._copy(size, handle)
+
+    def read(self, spec: str, limit: int) -> bytes | None:
+        """The content of ``spec`` (``commit:path``), or None when there is no
+        such object or it is over ``limit`` bytes (then it is passed over)."""
+        size = self._ask(spec)
+        if size is None:
+            return None
+        if size > limit:
+            self._copy(size, None)
+            return None
+        content = io.BytesIO()
+        self._copy(size, content)
+        return content.getvalue()

@@ -193,3 +193,22 @@ def test_a_revision_reads_the_measurement_files_the_folder_would(repo: Path) -> 
         [str(SCRIPT), "diff", "HEAD", "--format", "json"], cwd=repo, capture_output=True, text=True
     )
     assert json.loads(diff.stdout)["problems"] == {"introduced": [], "fixed": []}
+
+
+def test_history_passes_over_an_object_over_the_limit(repo: Path) -> None:
+    """The site's history reads each version of each map one object at a time
+    and never one past the loader's limit (before, every version of every
+    file came back from one cat-file --batch, a 1 GB blob whole)."""
+    from journeycode.site.history import _versions
+
+    small = repo / "maps" / "journey.yaml"
+    small.write_text(small.read_text("utf-8").replace("  id:", "  version: 2.0.0\n  id:", 1))
+    _git(repo, "commit", "-q", "-am", "Version 2")
+    versioned = _git(repo, "rev-parse", "HEAD")
+    big = repo / "maps" / "big.yaml"
+    big.write_bytes(b"journey:\n  version: 9.9.9\n" + b"#" * (loader.MAX_BYTES + 1) + b"\n")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-q", "-m", "A big file")
+    head = _git(repo, "rev-parse", "HEAD")
+    asked = [(versioned, "maps/journey.yaml"), (head, "maps/big.yaml"), (head, "maps/none.yaml")]
+    assert _versions(repo, asked) == ["2.0.0", None, None]

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode.revisions import git
+from journeycode import loader
+from journeycode.revisions import Batch, git
 
 LIMIT = 10  # changes shown per map
 SCANNED = 2000  # commits read at most, so huge histories stay fast
@@ -70,22 +71,15 @@ def _cached(top: Path, head: str, files: tuple[Path, ...]) -> dict[Path, list[Ch
 
 
 def _versions(top: Path, objects: list[tuple[str, str]]) -> list[str | None]:
-    """The ``version:`` of each file at each commit, read in one git process."""
-    if not objects:
-        return []
-    request = "".join(f"{commit}:{name}\n" for commit, name in objects).encode()
-    output = git(top, "cat-file", "--batch", stdin=request) or b""
+    """The ``version:`` of each file at each commit, read in one git process,
+    one object at a time; one over the loader's limit (no map) is passed over
+    unread."""
     versions: list[str | None] = []
-    position = 0
-    for _ in objects:
-        end = output.find(b"\n", position)
-        header = output[position:end].split()
-        if end < 0 or len(header) < 3:
-            versions.append(None)
-            position = end + 1
-            continue
-        size = int(header[2])
-        match = _VERSION.search(output[end + 1 : end + 1 + size])
-        versions.append(match.group(1).decode() if match else None)
-        position = end + 1 + size + 1
+    if not objects:
+        return versions
+    with Batch(top) as batch:
+        for commit, name in objects:
+            content = batch.read(f"{commit}:{name}", loader.MAX_BYTES)
+            match = None if content is None else _VERSION.search(content)
+            versions.append(match.group(1).decode() if match else None)
     return versions
