@@ -755,3 +755,19 @@ async def test_a_handler_s_error_reaches_the_editor_as_one_line_without_a_traceb
     assert response.error.message == (
         "journeycode: internal error (KeyError: 'a bug'); this is a bug: please report it"
     )
+
+
+@pytest.mark.parametrize("named", ["../elsewhere", "/etc", "link"])
+async def test_a_maps_folder_outside_the_workspace_is_not_used(tmp_path: Path, named: str) -> None:
+    """A workspace's own editor settings may name the maps folder: one that
+    leads out of the workspace (a path or a symlink) is refused."""
+    from journeycode.lsp.server import _maps_folder
+
+    root = tmp_path / "repo"
+    (root / "maps").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (root / "link").symlink_to(tmp_path / "elsewhere")
+    folder, refused = _maps_folder(root, {"maps": named})
+    assert folder == (root / "maps").resolve()
+    assert refused == (f"journeycode: the maps folder {named!r} is outside the workspace; not used")
+    assert _maps_folder(root, {"maps": "maps"}) == ((root / "maps").resolve(), None)

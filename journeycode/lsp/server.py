@@ -218,18 +218,29 @@ class JourneyServer(LanguageServer):
 server = JourneyServer()
 
 
-def _maps_folder(root: Path, options: Any) -> Path:
-    """The maps: ``initializationOptions.maps`` (relative to the workspace),
-    else the workspace's ``maps`` folder, else the workspace itself."""
+def _maps_folder(root: Path, options: Any) -> tuple[Path, str | None]:
+    """The maps: ``initializationOptions.maps`` (relative to the workspace, and
+    inside it: a workspace's own editor settings may name it), else the
+    workspace's ``maps`` folder, else the workspace itself; and why a named
+    folder was not used, if it was not."""
     maps = options.get("maps") if isinstance(options, dict) else None
+    refused = None
     if isinstance(maps, str):
-        return (root / maps).resolve()
-    return (root / "maps").resolve() if (root / "maps").is_dir() else root.resolve()
+        named = (root / maps).resolve()
+        if named.is_relative_to(root.resolve()):
+            return named, None
+        refused = f"journeycode: the maps folder {maps!r} is outside the workspace; not used"
+    default = (root / "maps").resolve() if (root / "maps").is_dir() else root.resolve()
+    return default, refused
 
 
 @server.feature(types.INITIALIZED)
 def initialized(ls: JourneyServer, params: types.InitializedParams) -> None:
-    ls.root = _maps_folder(Path(ls.workspace.root_path or "."), ls.options)
+    ls.root, refused = _maps_folder(Path(ls.workspace.root_path or "."), ls.options)
+    if refused:
+        ls.window_log_message(
+            types.LogMessageParams(type=types.MessageType.Warning, message=refused)
+        )
     ls.recompile()
 
 
