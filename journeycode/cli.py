@@ -129,7 +129,7 @@ class _Guarded(click.Group):
         except Exception as error:
             if ctx.params.get("debug"):
                 traceback.print_exc()
-            what = " ".join(f"{type(error).__name__}: {error}".split())[:200]
+            what = terminal(" ".join(f"{type(error).__name__}: {error}".split())[:200])
             click.echo(
                 f"journeycode: internal error ({what}); this is a bug: please report it with "
                 "the command you ran"
@@ -486,7 +486,7 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
         for name in planned:
             atomic.refuse_symlinks(directory, directory / name)
         for name, content in planned.items():
-            atomic.write_text(directory / name, content, inside=directory)
+            atomic.write_text(directory / name, content)
     except OSError as error:
         _fail(f"cannot write to {directory}: {error.strerror}")
     _say(f"Wrote {len(planned)} file(s) in {directory}; next:")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeycode import loader
+from journeycode import atomic, loader
 from journeycode.discover import SETTINGS_FILE
 from journeycode.loader import Pointer
 from journeycode.model import BREAKDOWN
@@ -163,13 +163,16 @@ class _Reader:
                 ("measurements", "path"),
                 f"path: expected a folder inside the workspace, got {show(path)}",
             )
-        link = _symlink_on_the_way(self.root, Path(path))
-        if link is not None:
+        try:
+            # A configured path must resolve inside the workspace: a link could lead anywhere.
+            atomic.refuse_symlinks(self.root, self.root / path)
+        except atomic.SymlinkRefused as error:
+            link = Path(str(error.filename)).relative_to(self.root).as_posix()
             raise self.fail(
                 ("measurements", "path"),
-                f"path: '{link.as_posix()}' is a symlink, and symlinks are not followed",
+                f"path: '{link}' is a symlink, and symlinks are not followed",
                 "name a folder inside the workspace",
-            )
+            ) from None
         renamed = self.mapping(
             given.get("columns", {}),
             ("measurements", "columns"),
@@ -234,18 +237,6 @@ class _Reader:
                 did_you_mean(str(value), choices),
             )
         return Level(value)
-
-
-def _symlink_on_the_way(root: Path, relative: Path) -> Path | None:
-    """The first component of ``relative`` below ``root`` that is a symlink:
-    a configured path must resolve inside the workspace, and a link could lead
-    anywhere."""
-    here = Path()
-    for part in relative.parts:
-        here /= part
-        if (root / here).is_symlink():
-            return here
-    return None
 
 
 def _name(pointer: Pointer) -> str:

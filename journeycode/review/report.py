@@ -79,13 +79,6 @@ def _problem_line(problem: Problem) -> str:
     return f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
 
 
-def _terminal_problem_line(problem: Problem) -> str:
-    return (
-        f"{terminal(problem.location)}: {problem.level}: {terminal(problem.message)} "
-        f"[{problem.rule}]"
-    )
-
-
 def _partial(review: Review, sides: Sides) -> list[str]:
     """A warning for each side whose errors hide parts of it from the comparison."""
     return [
@@ -118,8 +111,8 @@ def text(review: Review, sides: Sides, *, color: bool = False) -> str:
             lines.append(f"      {t(change.message)}")
     if review.introduced or review.fixed:
         lines += ["", f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed"]
-        lines += [f"  + {_terminal_problem_line(p)}" for p in review.introduced]
-        lines += [f"  - {_terminal_problem_line(p)}" for p in review.fixed]
+        lines += [f"  + {t(_problem_line(p))}" for p in review.introduced]
+        lines += [f"  - {t(_problem_line(p))}" for p in review.fixed]
     lines += ["", "Coverage"]
     for name, before, after in _coverage_rows(review):
         delta = _total_delta(before, after)
