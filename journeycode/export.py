@@ -46,7 +46,7 @@ from journeycode.quoting import (
     mermaid_actor,
     mermaid_heading,
     mermaid_text,
-    terminal,
+    spreadsheet_cell,
 )
 from journeycode.report.coverage_report import json_report as coverage_json
 from journeycode.report.json_report import problem_dict
@@ -143,14 +143,6 @@ def manifest(compiled: Compiled) -> str:
     return json_document(document)
 
 
-def _cell(value: str) -> str:
-    """Spreadsheets run cells that start with = + - @ as formulas: not ours.
-    A line break in a cell would start an output line with map text: it is
-    shown escaped, as on a terminal."""
-    value = terminal(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def touchpoint_sheet(compiled: Compiled) -> str:
     workspace = compiled.workspace
     buffer = io.StringIO()
@@ -175,7 +167,7 @@ def touchpoint_sheet(compiled: Compiled) -> str:
                 ]
                 writer.writerow(
                     [
-                        *map(_cell, texts),
+                        *map(spreadsheet_cell, texts),
                         "" if emotion is None else f"{emotion:g}",
                         "true" if tp.moment_of_truth else "false",
                         tp.initiated_by or "",

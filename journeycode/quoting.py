@@ -168,16 +168,19 @@ _MARKDOWN = {ord(c): f"&#{ord(c)};" for c in "\\`*_{}[]()#+!|<>&~\"'$:=\ue000\ue
 _LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s)")
 
 
-# GitHub links "@name", "@org/team" and "#123" in comments, and notifies who
-# is named; a WORD JOINER after the sign, invisible, keeps each plain text.
-_REFERENCE = re.compile(r"(?<=[@#])(?=\w)")
+# GitHub links "@name", "@org/team", "#123", "org/repo#123" and "GH-123" in
+# comments, and notifies who is named; a WORD JOINER after the sign,
+# invisible, keeps each plain text. An e-mail address (a word character before
+# the @) links no one and is left as it is.
+_REFERENCE = re.compile(r"(?<!\w)(@)(?=\w)|(#)(?=\w)|\b(GH)(?=-\d)")
 
 
 def markdown_text(text: str) -> str:
     """Text for a Markdown page, shown literally: no link, emphasis, HTML,
     table cell break, template, mention or issue reference can come from it.
     Line breaks become spaces."""
-    escaped = _REFERENCE.sub("\u2060", " ".join(text.split())).translate(_MARKDOWN)
+    plain = _REFERENCE.sub(lambda m: m[0] + "\u2060", " ".join(text.split()))
+    escaped = plain.translate(_MARKDOWN)
     # "- x" or "1. x" would start a list where the text begins a line.
     return _LIST_START.sub(
         lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)) + m.group(3), escaped
@@ -230,6 +233,15 @@ def terminal(text: str) -> str:
 
 # GitHub Actions' runner still reads "##[command]data" anywhere in a line.
 _LEGACY_COMMAND = "##["
+
+
+def spreadsheet_cell(text: str) -> str:
+    """A text cell of a CSV export: spreadsheets run a cell that starts with
+    ``=`` ``+`` ``-`` ``@`` as a formula, so such a cell starts with ``'``; and
+    it is terminal text, since the export is printed where CI reads commands
+    (a line break in a cell would start an output line with map text)."""
+    value = terminal(text)
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def json_document(document: object) -> str:

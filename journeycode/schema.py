@@ -85,7 +85,9 @@ _ECMA_END = re.compile(r"\\.|\[(?:\\.|[^\]\\])*\]|(\$)", re.DOTALL)
 def ecma_regex(pattern: str) -> re.Pattern[str]:
     r"""An ECMA-262 regular expression (no flags) as a Python one: ``$`` matches
     only at the very end (Python's ``$`` also matches before a final newline,
-    so ``id: "onboarding\n"`` passed), and ``\d``, ``\w``, ``\b`` are ASCII."""
+    so ``id: "onboarding\n"`` passed), and ``\d``, ``\w``, ``\b`` are ASCII.
+    (So is ``\s`` here, which ECMA-262 reads as Unicode white space: no pattern
+    of the schema uses it.)"""
     translated = _ECMA_END.sub(lambda m: r"\Z" if m[1] else m[0], pattern)
     return re.compile(translated, re.ASCII)
 
