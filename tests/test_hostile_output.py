@@ -193,3 +193,28 @@ def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path:
         # As written, JSON-escaped, or percent-encoded (SARIF's URIs).
         shown = ("bad\\xff.yaml", "bad\\\\xff.yaml", "bad%5Cxff.yaml")
         assert any(name in run.stdout for name in shown), output_format
+
+
+def test_a_revision_s_hostile_text_starts_no_line_either(workspaces: Path, tmp_path: Path) -> None:
+    """The sides of a diff read from git (the base is the sample maps, the head
+    the hostile commit)."""
+    repo = tmp_path / "repo"
+    shutil.copytree(workspaces / "clean", repo / "maps")
+    git = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "init", "-q", "-b", "main"], cwd=repo, check=True)
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "clean"], cwd=repo, check=True)
+    shutil.rmtree(repo / "maps")
+    shutil.copytree(workspaces / "hostile", repo / "maps")
+    subprocess.run([*git, "add", "-A"], cwd=repo, check=True)
+    subprocess.run([*git, "commit", "-qm", "hostile"], cwd=repo, check=True)
+    for args, annotated in (
+        (["diff", "main~1", "main", "maps", "--format", "text"], False),
+        (["diff", "main~1", "main", "maps", "--format", "markdown"], False),
+        (["diff", "main~1", "main", "maps", "--format", "github"], True),
+        (["diff", "main", "main~1", "maps", "--format", "text"], False),
+        (["check", "maps", "--new-since", "main~1"], False),
+    ):
+        run = _run(repo, "journeycode", *args)
+        assert run.returncode in (0, 1), (args, run.stderr)
+        _no_command_from_the_maps(run, annotated)
