@@ -220,17 +220,25 @@ _TERMINAL_NAMED = {"\n": "\\n", "\r": "\\r"}
 def terminal(text: str) -> str:
     """Text for a terminal, a log or a CI job's output, on the line it is put
     on: line breaks and other control characters are shown escaped (``\\n``,
-    ``\\x1b``, ``\\u2028``), and a text that would start with ``::`` (a
-    workflow command, where it starts a line) gets an invisible WORD JOINER in
-    front, which is not white space to the runner; so does the ``[`` of a
-    ``##[`` (the runner's older commands, read anywhere in a line)."""
+    ``\\x1b``, ``\\u2028``); a text that would start a line with ``::`` (a
+    workflow command; the runner skips white space, and a byte order mark at
+    the start of its input) shows its first colon as ``\\x3a``, and every
+    ``##[`` (the runner's older commands, read anywhere in a line) shows as
+    ``##\\x5b``. Visible escapes, not invisible characters: the runner
+    compares text in ways that may skip those."""
     escaped = _TERMINAL_BREAK.sub(
         lambda m: _TERMINAL_NAMED.get(m[0]) or m[0].encode("unicode_escape").decode("ascii"),
         text,
-    ).replace(_LEGACY_COMMAND, "##\u2060[")
-    return "\u2060" + escaped if escaped.lstrip().startswith("::") else escaped
+    ).replace(_LEGACY_COMMAND, "##\\x5b")
+    start = _LINE_START.match(escaped)
+    if start and escaped.startswith("::", start.end()):
+        return escaped[: start.end()] + "\\x3a" + escaped[start.end() + 1 :]
+    return escaped
 
 
+# What a reader may skip before a command: white space, and characters that
+# show nothing (zero-width spaces and joiners, the byte order mark, soft hyphen).
+_LINE_START = re.compile("[\\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]*")
 # GitHub Actions' runner still reads "##[command]data" anywhere in a line.
 _LEGACY_COMMAND = "##["
 

@@ -33,9 +33,14 @@ PAYLOADS = [
     "b\n  ::notice::indented @someone",
     "c\u2028::error::line separator\u2029::error::paragraph separator @org/team #123",
     "the runner's older commands, anywhere in a line: ##[add-mask]secret ##[stop-commands]x",
+    "\ufeff::error::after a byte order mark",
+    "\u200b\u2060::error::after zero-width characters",
 ]
 # File names may hold any character but / and NUL.
 FILE_NAMES = ["d\r::warning file=x::carriage return", "e\r\n  ::notice::crlf", "f\x1b[2K::error::"]
+# What a reader may skip at the start of a line: white space, characters that
+# show nothing, a byte order mark.
+_SKIPPED = re.compile("^[\\s\u00ad\u200b-\u200f\u2060-\u2064\ufeff]*")
 ANNOTATION = re.compile(
     r"::(error|warning|notice) (file=[^,:]*,line=\d+,col=\d+,)?title=[^:]*::[^\n\r]*\Z"
 )
@@ -104,7 +109,7 @@ def _no_command_from_the_maps(run: subprocess.CompletedProcess[str], annotations
     for stream, text in (("stdout", run.stdout), ("stderr", run.stderr)):
         assert "##[" not in text, (run.args, stream, text[text.index("##[") - 200 :][:400])
         for line in _lines(text):
-            if not line.lstrip().startswith("::"):
+            if not _SKIPPED.sub("", line, count=1).startswith("::"):
                 continue
             assert annotations and stream == "stdout", (run.args, stream, line)
             assert ANNOTATION.match(line), (run.args, line)
