@@ -201,6 +201,8 @@ def _stored(entry: Entry) -> tuple[Any, ...]:
 
 def _entry(key: str, stored: tuple[Any, ...]) -> Entry:
     path, display, data, line_type, lines, column_type, columns, problems, faults = stored
+    _expect(isinstance(path, str) and isinstance(display, str))
+    _expect(all(_is_pointer(fault) for fault in faults))
     positions = Positions(data, array(line_type, lines), array(column_type, columns))
     found = [_problem(p) for p in problems]
     file = SourceFile(Path(path), display, data, positions, key)
@@ -214,10 +216,9 @@ def _plain_checked(checked: Checked) -> tuple[Any, ...]:
 
 def _checked(key: str, stored: tuple[Any, ...]) -> Checked:
     problems, silenced = stored
-    return (
-        tuple(_problem(p) for p in problems),
-        tuple((display, tuple(pointer), rule) for display, pointer, rule in silenced),
-    )
+    waived = tuple((display, tuple(pointer), rule) for display, pointer, rule in silenced)
+    _expect(all(isinstance(d, str) and _is_pointer(p) and isinstance(r, str) for d, p, r in waived))
+    return tuple(_problem(p) for p in problems), waived
 
 
 def _plain(p: Problem) -> tuple[Any, ...]:
@@ -226,4 +227,23 @@ def _plain(p: Problem) -> tuple[Any, ...]:
 
 def _problem(plain: tuple[Any, ...]) -> Problem:
     where, line, col, rule, level, message, hint = plain
+    _expect(
+        all(isinstance(text, str) for text in (where, rule, message))
+        and all(type(number) is int for number in (line, col))
+        and isinstance(hint, str | None)
+    )
     return Problem(where, line, col, rule, Level(level), message, hint)
+
+
+def _is_pointer(pointer: Any) -> bool:
+    return isinstance(pointer, list | tuple) and all(
+        isinstance(step, str) or type(step) is int for step in pointer
+    )
+
+
+def _expect(shape: bool) -> None:
+    """What the rest of journeycode takes a problem or a pointer to be is
+    checked as an entry is read: a wrong one is a miss here, not a crash in a
+    reporter later."""
+    if not shape:
+        raise ValueError("an entry of another shape")

@@ -8,7 +8,9 @@ import marshal
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from journeycode import compiler
@@ -212,3 +214,33 @@ def _stored_path(entry: Path) -> str:
     """The map file a file entry holds ('' for a journey's entry)."""
     stored = marshal.loads(entry.read_bytes()[16:])[2]
     return str(stored[0]) if entry.name.startswith("file-") else ""
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        ("maps/x.yaml", 1, 1, "schema", "error", b"bytes", None),
+        ("maps/x.yaml", 1, 1, "schema", "error", 7, None),
+        ("maps/x.yaml", "1", 1, "schema", "error", "m", None),
+        ("maps/x.yaml", 1, 1, "schema", "error", "m", 3),
+    ],
+)
+def test_a_problem_of_another_shape_in_an_entry_is_a_miss(
+    tmp_path: Path, bad: tuple[Any, ...]
+) -> None:
+    """Before, a problem whose message was bytes, a number or nothing passed
+    the cache and crashed every report (TypeError, exit 3)."""
+    maps, cache, first, folder = _checked_once(tmp_path)
+    for entry in folder.iterdir():
+        stamp, key, stored = marshal.loads(entry.read_bytes()[16:])
+        if entry.name.startswith("file-"):
+            stored = (*stored[:7], [bad], stored[8])
+        else:
+            stored = ([bad], stored[1])
+        entry.write_bytes(_seal(marshal.dumps((stamp, key, stored))))
+    for output_format in ("text", "json", "junit"):
+        run = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)}).invoke(
+            main, ["check", str(maps), "--format", output_format]
+        )
+        assert run.exit_code in (0, 1), run.output
+    assert _check(maps, cache) == first
