@@ -6,9 +6,10 @@ journeycode wrote, so a folder that someone else could have written is never
 used. Concretely:
 
 * a folder of entries is used only if it is a real folder (not a symlink),
-  owned by the user journeycode runs as, and writable by no one else; one that
-  is not is left alone, read from and written to never, and said once on
-  standard error;
+  owned by the user journeycode runs as, and writable by no one else, and so
+  is every folder from it up to the cache folder (one of root's, or a shared
+  one with the sticky bit, may be above it); one that is not is left alone,
+  read from and written to never, and said once on standard error;
 * an entry is read only if it is a regular file with the same owner and
   writable by no one else, never through a symlink nor from a special file,
   and at most :data:`MAX_BYTES`; entries are written private (``0600``) in
@@ -46,24 +47,30 @@ def notice(text: str) -> None:
         NOTICES.append(text)
 
 
-def usable(folder: Path) -> bool:
-    """Whether entries may be read from and written to ``folder`` (made private
-    if it is not there yet)."""
-    try:
-        info = folder.lstat()
-    except FileNotFoundError:
+def usable(folder: Path, root: Path | None = None) -> bool:
+    """Whether entries may be read from and written to ``folder``, a folder at
+    or below the cache folder ``root`` (``folder`` itself by default). The
+    folders missing on the way are made private. ``folder`` must be trusted
+    (:func:`_untrusted`); so must each folder from it up to ``root``, except
+    that one of root's or with the sticky bit (where no one else can rename
+    what is in it) may be shared."""
+    top = folder if root is None else root
+    chain = [folder, *[p for p in folder.parents if p.is_relative_to(top)]]
+    for index, here in enumerate(reversed(chain)):
         try:
-            folder.parent.mkdir(parents=True, exist_ok=True)
-            folder.mkdir(mode=0o700)
+            info = here.lstat()
+        except FileNotFoundError:
+            try:
+                here.mkdir(mode=0o700, parents=index == 0)
+            except OSError:
+                return False
+            continue
         except OSError:
             return False
-        return True
-    except OSError:
-        return False
-    problem = _untrusted(info)
-    if problem:
-        notice(f"the cache folder {folder} {problem}; it is not used")
-        return False
+        problem = _untrusted(info) if here == folder else _unsafe_parent(info)
+        if problem:
+            notice(f"the cache folder {here} {problem}; it is not used")
+            return False
     return True
 
 
@@ -73,6 +80,16 @@ def _untrusted(info: os.stat_result) -> str | None:
     if info.st_uid != os.geteuid():
         return "belongs to another user"
     if info.st_mode & 0o022:
+        return "is writable by other users"
+    return None
+
+
+def _unsafe_parent(info: os.stat_result) -> str | None:
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symlink"
+    if info.st_uid not in (os.geteuid(), 0):
+        return "belongs to another user"
+    if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
         return "is writable by other users"
     return None
 
@@ -88,8 +105,9 @@ def read(path: Path) -> bytes | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES + _SEAL:
             return None
-        if _untrusted(info):
-            notice(f"the cache entry {path} {_untrusted(info)}; it is not used")
+        problem = _untrusted(info)
+        if problem:
+            notice(f"the cache entry {path} {problem}; it is not used")
             return None
         try:
             sealed = handle.read(MAX_BYTES + _SEAL + 1)

@@ -113,7 +113,7 @@ class DiskCache:
 
     def __init__(self, folder: Path, workspace: Path):
         self.folder = folder / "parsed" / digest.of(str(workspace.resolve()))
-        used = self.folder if cachedir.usable(self.folder) else None
+        used = self.folder if cachedir.usable(self.folder, folder) else None
         self.files: Table[Entry] = Table(used, "file-", _entry, _stored)
         self.checked: Table[Checked] = Table(used, "journey-", _checked, _plain_checked)
 

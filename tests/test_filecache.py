@@ -244,3 +244,29 @@ def test_a_problem_of_another_shape_in_an_entry_is_a_miss(
         )
         assert run.exit_code in (0, 1), run.output
     assert _check(maps, cache) == first
+
+
+@pytest.mark.parametrize("where", ["the cache folder", "parsed"])
+@pytest.mark.parametrize("how", ["a symlink", "writable by other users"])
+def test_a_folder_on_the_way_to_the_entries_is_trusted_too(
+    tmp_path: Path, where: str, how: str
+) -> None:
+    """Before, only the last folder was checked: a cache folder that was a
+    symlink, or writable by anyone, was used."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = tmp_path / "cache"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    shaky = cache if where == "the cache folder" else cache / "parsed"
+    shaky.parent.mkdir(parents=True, exist_ok=True)
+    if how == "a symlink":
+        shaky.symlink_to(elsewhere)
+    else:
+        shaky.mkdir()
+        shaky.chmod(0o777)
+    runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
+    run = runner.invoke(main, ["check", str(maps), "--format", "json"])
+    assert run.exit_code in (0, 1), run.output
+    assert f"journeycode: the cache folder {shaky} is {how}; it is not used\n" in run.stderr
+    assert list(elsewhere.iterdir()) == []

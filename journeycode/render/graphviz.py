@@ -94,7 +94,7 @@ class Cache:
     folder: Path | None
 
     def __post_init__(self) -> None:
-        if self.folder is not None and not cachedir.usable(self.folder):
+        if self.folder is not None and not cachedir.usable(self.folder, self.folder.parent):
             object.__setattr__(self, "folder", None)  # what the cache trusts: cachedir
         if self.folder is not None:
             atomic.sweep(self.folder)

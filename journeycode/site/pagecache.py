@@ -51,7 +51,7 @@ class PageCache:
     site: str = ""
 
     def __post_init__(self) -> None:
-        if self.folder is not None and not cachedir.usable(self.folder):
+        if self.folder is not None and not cachedir.usable(self.folder, self.folder.parent):
             self.folder = None  # what the cache trusts: cachedir
         if self.folder is not None:
             atomic.sweep(self.folder)
