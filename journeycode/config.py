@@ -173,6 +173,10 @@ class _Reader:
                 f"path: '{link}' is a symlink, and symlinks are not followed",
                 "name a folder inside the workspace",
             ) from None
+        except OSError as error:  # a name too long, say
+            raise self.fail(
+                ("measurements", "path"), f"path: cannot be read: {error.strerror}"
+            ) from None
         renamed = self.mapping(
             given.get("columns", {}),
             ("measurements", "columns"),

@@ -171,8 +171,8 @@ _LIST_START = re.compile(r"^(\s*)([-+*]|\d+[.)])(\s)")
 # GitHub links "@name", "@org/team", "#123", "org/repo#123" and "GH-123" in
 # comments, and notifies who is named; a WORD JOINER after the sign,
 # invisible, keeps each plain text. An e-mail address (a word character before
-# the @) links no one and is left as it is.
-_REFERENCE = re.compile(r"(?<!\w)(@)(?=\w)|(#)(?=\w)|\b(GH)(?=-\d)")
+# the @, as GitHub reads one: ASCII) links no one and is left as it is.
+_REFERENCE = re.compile(r"(?<![A-Za-z0-9_])(@)(?=\w)|(#)(?=\w)|\b(GH)(?=-\d)")
 
 
 def markdown_text(text: str) -> str:

@@ -151,12 +151,18 @@ def _extract(top: Path, sha: str, folder: str, target: Path) -> None:
         for relative in sorted(wanted):
             blob, size = blobs[relative]
             path = target.joinpath(*relative.split("/"))
-            if size > wanted[relative]:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("xb") as handle:
-                    handle.truncate(size)
-            else:
-                batch.write(blob, size, path)
+            try:
+                if size > wanted[relative]:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    with path.open("xb") as handle:
+                        handle.truncate(size)
+                else:
+                    batch.write(blob, size, path)
+            except OSError as error:  # a name too long for this file system, say
+                raise WorkspaceError(
+                    f"commit {sha[:7]} holds a tree entry '{prefix}{relative}' that cannot be "
+                    f"written out: {error.strerror}"
+                ) from None
 
 
 def _check_entry(name: str, sha: str) -> None:

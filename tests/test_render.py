@@ -392,6 +392,7 @@ def test_terminal_text_stays_on_its_line(text: str, shown: str) -> None:
 
 
 def test_markdown_text_neither_mentions_nor_references() -> None:
-    assert markdown_text("@someone @org/team #123 org/repo#4 GH-5 a@b.c") == (
-        "@\u2060someone @\u2060org/team &#35;\u2060123 org/repo&#35;\u20604 GH\u2060-5 a@b.c"
+    assert markdown_text("@someone @org/team #123 org/repo#4 GH-5 a@b.c é@octocat") == (
+        "@\u2060someone @\u2060org/team &#35;\u2060123 org/repo&#35;\u20604 GH\u2060-5 a@b.c "
+        "é@\u2060octocat"
     )

@@ -212,3 +212,12 @@ def test_history_passes_over_an_object_over_the_limit(repo: Path) -> None:
     head = _git(repo, "rev-parse", "HEAD")
     asked = [(versioned, "maps/journey.yaml"), (head, "maps/big.yaml"), (head, "maps/none.yaml")]
     assert _versions(repo, asked) == ["2.0.0", None, None]
+
+
+def test_a_tree_entry_too_long_to_write_is_refused(repo: Path) -> None:
+    """Before, a name part over the file system's 255 bytes was exit 3."""
+    evil = _commit(repo, {"a" * 300 + ".yaml": ("100644", _blob(repo, JOURNEY))})
+    for args in (["diff", "main", evil, "maps"], ["check", "maps", "--new-since", evil]):
+        run = subprocess.run([str(SCRIPT), *args], cwd=repo, capture_output=True, text=True)
+        assert run.returncode == 2, run
+        assert "cannot be written out: File name too long" in run.stderr

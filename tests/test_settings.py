@@ -107,3 +107,16 @@ def test_a_measurements_path_through_a_symlink_is_refused(
         "are not followed\n    hint: name a folder inside the workspace\n"
     )
     assert "top-secret" not in run.stdout + run.stderr
+
+
+def test_a_measurements_path_too_long_to_read_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before, a 300-letter folder name was exit 3."""
+    _workspace(tmp_path, f"measurements:\n  path: {'a' * 300}\n")
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner(env=ENV).invoke(main, ["check", "maps"])
+    assert run.exit_code == ExitCode.FAILURE
+    assert run.stderr == (
+        "journeycode: maps/journeycode.yaml:2:9: path: cannot be read: File name too long\n"
+    )

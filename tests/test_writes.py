@@ -42,11 +42,14 @@ def _run(
 
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """The bad example in a folder anyone may read, with a cache anyone may write."""
+    """The bad example in a folder anyone may read, with a cache folder anyone
+    may make their own folders in."""
     shutil.copytree(EXAMPLES / "bad", tmp_path / "bad")
     (tmp_path / "cache").mkdir()
     for path in [tmp_path, *tmp_path.rglob("*")]:
         path.chmod(0o777 if path.is_dir() else 0o666)
+    # Shared as /tmp is: anyone may write, no one may rename another's folder.
+    (tmp_path / "cache").chmod(0o1777)
     return tmp_path
 
 
@@ -140,3 +143,27 @@ def test_docs_never_writes_through_a_symlinked_sub_folder(workspace: Path, tmp_p
     assert f"{out}/channels is a symlink, and no write follows one" in again.stderr
     assert [p.name for p in outside.iterdir()] == ["index.md"]
     assert (outside / "index.md").read_text("utf-8") == "theirs\n"
+
+
+@pytest.mark.parametrize("manifest", ["a NUL in a line", "a FIFO"])
+def test_a_hostile_manifest_in_the_out_folder_is_ignored(workspace: Path, manifest: str) -> None:
+    """Before, a NUL in .journeycode-files ended docs with exit 3, and a FIFO
+    there blocked it for ever."""
+    out = workspace / "pages"
+    out.mkdir()
+    listed = out / ".journeycode-files"
+    if manifest == "a FIFO":
+        os.mkfifo(listed)
+    else:
+        listed.write_text("index.md\nx\0y.md\n", "utf-8")
+    run = subprocess.run(
+        [str(SCRIPT), "docs", "bad", "--out", str(out)],
+        cwd=workspace,
+        env=_env(workspace),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert (out / "index.md").is_file()

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journeycode import atomic, digest
+from journeycode import atomic, digest, loader
 from journeycode.model import Workspace
 from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz, RenderError
@@ -202,8 +202,13 @@ def write(folder: Path, files: dict[str, bytes], *, complete: bool = False) -> l
 
 def _manifest(folder: Path) -> set[str]:
     try:
-        names = (folder / MANIFEST).read_text("utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+        # A regular file only (a FIFO would block), of any size a site may have.
+        names = loader.read_bytes(folder / MANIFEST, 64 * loader.MAX_BYTES).decode().splitlines()
+    except (OSError, UnicodeDecodeError, loader.LoadError):
         return set()
     # Only plain relative names inside the folder: a manifest is never a way out of it.
-    return {n for n in names if n and not Path(n).is_absolute() and ".." not in Path(n).parts}
+    return {
+        n
+        for n in names
+        if n and "\0" not in n and not Path(n).is_absolute() and ".." not in Path(n).parts
+    }
