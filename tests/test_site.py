@@ -273,6 +273,23 @@ def test_history_from_git_with_versions(tmp_path: Path) -> None:
     assert [c.subject for c in found[maps / "catalog.yaml"]] == ["Release 1.0.0"]
 
 
+def test_a_commit_message_makes_no_history_record_of_its_own(tmp_path: Path) -> None:
+    """Before, a subject holding the log's separators forged a record (its
+    commit, date and author) and a commit that git could not find ended docs
+    with exit 3."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "tests" / "examples" / "good", maps)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "-A")
+    forged = "Real\x1e" + "ab c\x1f2001-01-01\x1fForged\x1fforged subject\njourney.yaml"
+    _git(tmp_path, "-c", "user.name=Ana", "-c", "user.email=a@x", "commit", "-qm", forged)
+    found = history.history(maps, [maps / "journey.yaml"])
+    assert found is not None
+    (change,) = found[maps / "journey.yaml"]
+    assert change.author == "Ana"
+    assert change.subject.startswith("Real")
+
+
 def test_history_outside_git(tmp_path: Path) -> None:
     assert history.history(tmp_path, [tmp_path / "x.yaml"]) is None
 

@@ -18,6 +18,7 @@ from journeycode.revisions import Batch, git
 
 LIMIT = 10  # changes shown per map
 SCANNED = 2000  # commits read at most, so huge histories stay fast
+_COMMIT = re.compile("[0-9a-f]{40}|[0-9a-f]{64}")
 _VERSION = re.compile(rb"^\s+version:\s*['\"]?([0-9A-Za-z.+-]+)", re.MULTILINE)
 
 
@@ -50,17 +51,22 @@ def _cached(top: Path, head: str, files: tuple[Path, ...]) -> dict[Path, list[Ch
         "log",
         f"-n{SCANNED}",
         "--date=short",
-        "--format=%x1e%H%x1f%ad%x1f%an%x1f%s",
+        # A record per commit, its fields on lines: a subject and an author's
+        # name hold neither a NUL nor a line break (git refuses the first in a
+        # message, folds a subject onto one line and keeps no line break in a
+        # name), so no commit message can make a record or a field of its own.
+        "--format=%x00%H%n%ad%n%an%n%s",
         "--name-only",
         "--",
         *wanted,
     )
     pending: list[tuple[str, str, str, str, str]] = []  # name, commit, date, author, subject
     counts = dict.fromkeys(wanted, 0)
-    for record in (log or b"").decode("utf-8", "replace").split("\x1e")[1:]:
-        header, _, names = record.partition("\n")
-        commit, date, author, subject = [*header.split("\x1f"), "", "", ""][:4]
-        for name in names.split("\n"):
+    for record in (log or b"").decode("utf-8", "replace").split("\0")[1:]:
+        commit, date, author, subject, *names = [*record.split("\n"), "", "", "", ""]
+        if not _COMMIT.fullmatch(commit):
+            continue
+        for name in names:
             if name in counts and counts[name] < LIMIT:
                 counts[name] += 1
                 pending.append((name, commit, date, author, subject))
