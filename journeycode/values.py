@@ -19,6 +19,7 @@ The site, the CLI's messages (``journeycode diff``) and the diagrams use it.
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from journeycode.model import Kpi, Measurement
@@ -26,14 +27,26 @@ from journeycode.model import Kpi, Measurement
 Status = Literal["on target", "off target"]
 
 
+def _infinite(number: float) -> str | None:
+    """How a number too large to hold is shown (a difference of two of the
+    largest values a map may give overflows to infinity)."""
+    return None if math.isfinite(number) else ("-∞" if number < 0 else "∞")
+
+
 def _plain(number: float) -> str:
     """At most two decimals, no trailing zeros, thousands grouped."""
+    shown = _infinite(number)
+    if shown:
+        return shown
     if float(number).is_integer():
         return f"{int(number):,}"
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
 def _duration(seconds: float) -> str:
+    shown = _infinite(seconds)
+    if shown:
+        return f"{shown} s"
     total = round(abs(seconds))
     sign = "-" if seconds < 0 and total else ""
     if total < 60:

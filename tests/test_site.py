@@ -290,6 +290,26 @@ def test_a_commit_message_makes_no_history_record_of_its_own(tmp_path: Path) -> 
     assert change.subject.startswith("Real")
 
 
+def test_the_largest_numbers_a_map_may_hold_are_drawn(tmp_path: Path) -> None:
+    """Before, a KPI measured at -1.7e308 and 1.7e308 ended docs with exit 3
+    (their change overflows), and its chart was drawn at y="nan"."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "tests" / "examples" / "good", maps)
+    (maps / "huge.yaml").write_text(
+        "kpis:\n  - id: huge\n    name: Huge\n    kind: operational\n    unit: seconds\n"
+        "    target: 1.7e308\n    measurements:\n      - {date: 2026-01-31, value: -1.7e308}\n"
+        "      - {date: 2026-02-28, value: 1.7e308}\n",
+        "utf-8",
+    )
+    out = tmp_path / "pages"
+    run = CliRunner(env={"JOURNEYCODE_CACHE_DIR": str(tmp_path / "c")}).invoke(
+        main, ["docs", str(maps), "--out", str(out)]
+    )
+    assert run.exit_code == 0, run.output
+    page = (out / "kpis" / "huge.md").read_text("utf-8")
+    assert "∞" in page and "nan" not in page
+
+
 def test_history_outside_git(tmp_path: Path) -> None:
     assert history.history(tmp_path, [tmp_path / "x.yaml"]) is None
 

@@ -64,6 +64,9 @@ def test_a_range_is_written_once_in_its_unit(
         ("minutes", 2, "+2 min"),
         ("score", 0.1, "+0.1"),
         ("count", 0, "±0"),
+        # The difference of the largest values a map may hold overflows.
+        ("seconds", 1.7e308 - -1.7e308, "+∞ s"),
+        ("count", -1.7e308 - 1.7e308, "-∞"),
     ],
 )
 def test_a_change_is_signed_in_its_unit(unit: str, number: float, shown: str) -> None:

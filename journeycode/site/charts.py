@@ -21,11 +21,15 @@ GOOD, BAD, LINE, TARGET = "#2e7d32", "#c62828", "#3b6fb0", "#777777"
 SERIES = len(PALETTE)
 
 
+_FARTHEST = 1e300
+
+
 def _scale(kpi: Kpi, points: list[Measurement]) -> tuple[float, float]:
     """The span drawn: the measurements and the target, with a margin, kept
     inside the KPI's range (a whole 0-3600 s range would flatten an AHT line)."""
     seen = [m.value for m in points] + ([kpi.target] if kpi.target is not None else [])
-    low, high = min(seen), max(seen)
+    # Clipped, so that the span of the largest values a map may hold stays finite.
+    low, high = max(min(seen), -_FARTHEST), min(max(seen), _FARTHEST)
     margin = (high - low) * 0.15 or abs(high) * 0.1 or 1
     low, high = low - margin, high + margin
     if kpi.range is not None:
