@@ -45,6 +45,7 @@ from journeycode.suggest import did_you_mean, show
 
 RULE = "measurements"
 MAX_BYTES = 200 * 1024 * 1024
+MAX_PROBLEMS = 1000  # of one file
 
 
 @dataclass
@@ -141,9 +142,11 @@ class _File:
         self.seen, self.out = seen, out
         self.text = ""
         self.lines = _Lines("")
+        self.found = 0
 
     def problem(self, line: int, col: int, message: str, hint: str | None = None) -> None:
         self.out.problems.append(Problem(self.display, line, col, RULE, Level.ERROR, message, hint))
+        self.found += 1
 
     def read(self, path: Path) -> None:
         try:
@@ -214,6 +217,16 @@ class _File:
             if not row:  # an empty line, which is one line
                 line += 1
                 continue
+            if self.found >= MAX_PROBLEMS:
+                # A file of a million broken rows would make a report of a
+                # million lines: the first ones say what is wrong.
+                self.problem(
+                    line,
+                    1,
+                    f"more than {MAX_PROBLEMS:,} problems in this file: the rest is not read",
+                    "mend the rows above, or export the file again",
+                )
+                return
             if "".join(row).strip():
                 if len(row) < width:
                     row += [""] * (width - len(row))

@@ -154,3 +154,15 @@ def test_a_journey_of_20000_touchpoints_in_one_escalation_chain(
     assert run.returncode in (0, 1), run.stderr
     assert time.perf_counter() - start < 30, command
     assert "has no way out to a human" not in run.stdout
+
+
+def test_a_long_transfer_chain_is_named_by_its_first_steps(tmp_path: Path) -> None:
+    """Before, the whole chain was written out, once per way into it: a 545 KB
+    map made 160 MB of report."""
+    folder = scaling.write(tmp_path / "maps", scaling.escalation_chain(2_000))
+    result = compile_workspace(folder, "maps").result
+    (chain,) = [p for p in result.problems if p.rule == "transfer-chain"]
+    assert chain.message == (
+        "customers can be handed over 1999 times from 't0': "
+        "t0 → t1 → t2 → t3 → t4 → t5 → t6 → … (1993 more) (at most 2)"
+    )

@@ -4,6 +4,7 @@ problems and exit 1, never an internal error (exit 3)."""
 from __future__ import annotations
 
 import csv
+import shutil
 import xml.dom.minidom
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from click.testing import CliRunner
 from journeycode.cli import main
 from journeycode.compiler import check, compile_workspace
 from journeycode.problems import ExitCode
+from tests.conftest import ROOT
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
 KPIS = "kpis:\n  - {id: aht, name: AHT, kind: operational, unit: seconds}\n"
@@ -77,3 +79,18 @@ def test_a_rows_kpi_column_is_kept_only_when_the_kpi_is_on_the_rows_first_line(
         ("measurements/m.csv:2", 7),
         ("measurements/m.csv:3", None),
     ]
+
+
+def test_a_file_of_broken_rows_is_read_up_to_a_thousand_problems(tmp_path: Path) -> None:
+    """Before, a megabyte of broken rows gave 500,000 problems (290 MB); a
+    file at the size limit would have given a hundred million."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    (maps / "measurements" / "broken.csv").write_text(
+        "kpi,period_end,value\n" + "x,2026-01-31,1\n" * 100_000, "utf-8"
+    )
+    result = check(maps, "maps")
+    mine = [p for p in result.problems if p.path.endswith("broken.csv")]
+    assert len(mine) == 1001
+    assert mine[-1].message == "more than 1,000 problems in this file: the rest is not read"
+    assert (mine[-1].line, mine[-1].col) == (1002, 1)

@@ -56,6 +56,7 @@ ID = "transfer-chain"
 LEVEL = Level.WARNING
 SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {"max_transfers": 2}
+_SHOWN = 6  # steps of a chain named in a finding
 
 
 def check_journey(
@@ -67,14 +68,18 @@ def check_journey(
     targets = {t for tp in by_id.values() for t in tp.escalates_to}
     for tp_id, tp in by_id.items():
         if length[tp_id] > limit and tp_id not in targets:
+            # Its first steps only: a long chain with many ways in would
+            # otherwise be written out in full once per way in.
             chain = [tp_id]
-            while chain[-1] in step:
+            while chain[-1] in step and len(chain) <= _SHOWN:
                 chain.append(step[chain[-1]])
+            rest = length[tp_id] + 1 - len(chain)
+            shown = " → ".join(chain) + (f" → … ({rest} more)" if rest else "")
             yield Finding(
                 tp.src.at("escalates_to"),
                 f"customers can be handed over {length[tp_id]} "
                 f"time{'s' if length[tp_id] != 1 else ''} from '{tp_id}': "
-                f"{' → '.join(chain)} (at most {limit})",
+                f"{shown} (at most {limit})",
                 "resolve earlier in the chain, or route straight to the team that can help",
                 (tp,),
             )
