@@ -11,7 +11,10 @@ _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # The runner reads these as a ::command first, so a ##[ in one is no older
+    # command; it is shown as terminal text shows it all the same.
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escaped.replace("##[", "##\\x5b")
 
 
 def _property(text: str) -> str:
