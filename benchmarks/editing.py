@@ -22,6 +22,19 @@ from typing import IO, Any
 BIN = Path(sys.executable).parent
 
 
+def read_messages(stream: IO[bytes], into: Queue[dict[str, Any]]) -> None:
+    """Each message a language server writes on ``stream``, put ``into`` the
+    queue, until the stream ends."""
+    while True:
+        length = 0
+        while (line := stream.readline()) not in (b"\r\n", b""):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+        if not line:
+            return
+        into.put(json.loads(stream.read(length)))
+
+
 class Client:
     def __init__(self, root: Path):
         self.process = subprocess.Popen(
@@ -33,18 +46,10 @@ class Client:
         )
         self.messages: Queue[dict[str, Any]] = Queue()
         assert self.process.stdout is not None
-        threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True).start()
+        threading.Thread(
+            target=read_messages, args=(self.process.stdout, self.messages), daemon=True
+        ).start()
         self.next_id = 0
-
-    def _read(self, stream: IO[bytes]) -> None:
-        while True:
-            length = 0
-            while (line := stream.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                return
-            self.messages.put(json.loads(stream.read(length)))
 
     def send(self, method: str, params: Any, request: bool = False) -> int | None:
         message: dict[str, Any] = {"jsonrpc": "2.0", "method": method, "params": params}

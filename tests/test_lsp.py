@@ -29,6 +29,7 @@ from lsprotocol import types
 from pygls.uris import from_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from benchmarks.editing import read_messages
 from journeycode.compiler import compile_workspace
 from journeycode.lsp.transport import MAX_MESSAGE_BYTES
 from tests.conftest import ROOT
@@ -492,18 +493,10 @@ class _Raw:
         self.log = bytearray()  # stderr, read as it comes so the pipe never fills
         self.next_id = 0
         assert self.process.stdout is not None and self.process.stderr is not None
-        threading.Thread(target=self._read, args=(self.process.stdout,), daemon=True).start()
+        threading.Thread(
+            target=read_messages, args=(self.process.stdout, self.messages), daemon=True
+        ).start()
         threading.Thread(target=self._drain, args=(self.process.stderr,), daemon=True).start()
-
-    def _read(self, stream: IO[bytes]) -> None:
-        while True:
-            length = 0
-            while (line := stream.readline()) not in (b"\r\n", b""):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-            if not line:
-                return
-            self.messages.put(json.loads(stream.read(length)))
 
     def _drain(self, stream: IO[bytes]) -> None:
         while chunk := os.read(stream.fileno(), 65536):
