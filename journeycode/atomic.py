@@ -27,22 +27,17 @@ class SymlinkRefused(OSError):
         super().__init__(errno.ELOOP, f"{link} is a symlink, and no write follows one", str(link))
 
 
-def write_text(path: Path, text: str, *, inside: Path | None = None) -> None:
-    write_bytes(path, text.encode("utf-8"), inside=inside)
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
 
 
-def write_bytes(
-    path: Path, data: bytes, *, inside: Path | None = None, mode: int | None = None
-) -> None:
-    """Write to a temporary file beside ``path``, then rename it into place.
+def write_bytes(path: Path, data: bytes, *, mode: int | None = None) -> None:
+    """Write to a temporary file beside ``path``, then rename it into place;
+    ``mode`` is the file's, where not what a plain open() would give.
 
-    With ``inside``, a folder ``path`` is below, nothing on the way from it to
-    ``path`` may be a symlink (:class:`SymlinkRefused`): the write stays in
-    that folder; ``mode`` is the file's, where not what a plain open() would
-    give. The temporary file's name carries the writer's process id, so
-    a later run can tell one left by a killed writer (see :func:`sweep`)."""
-    if inside is not None:
-        refuse_symlinks(inside, path)
+    The temporary file's name carries the writer's process id, so a later run
+    can tell one left by a killed writer (see :func:`sweep`). A writer that
+    must stay in a folder checks the way first (:func:`refuse_symlinks`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(
         dir=path.parent, prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp"

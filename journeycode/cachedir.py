@@ -67,29 +67,22 @@ def usable(folder: Path, root: Path | None = None) -> bool:
             continue
         except OSError:
             return False
-        problem = _untrusted(info) if here == folder else _unsafe_parent(info)
+        problem = _untrusted(info, shared=here != folder)
         if problem:
             notice(f"the cache folder {here} {problem}; it is not used")
             return False
     return True
 
 
-def _untrusted(info: os.stat_result) -> str | None:
+def _untrusted(info: os.stat_result, *, shared: bool = False) -> str | None:
+    """Why a folder or entry is not trusted, if it is not. A ``shared`` folder
+    (one above the folder of entries) may be root's, or writable by others
+    with the sticky bit, as /tmp is."""
     if stat.S_ISLNK(info.st_mode):
         return "is a symlink"
-    if info.st_uid != os.geteuid():
+    if info.st_uid not in ((os.geteuid(), 0) if shared else (os.geteuid(),)):
         return "belongs to another user"
-    if info.st_mode & 0o022:
-        return "is writable by other users"
-    return None
-
-
-def _unsafe_parent(info: os.stat_result) -> str | None:
-    if stat.S_ISLNK(info.st_mode):
-        return "is a symlink"
-    if info.st_uid not in (os.geteuid(), 0):
-        return "belongs to another user"
-    if info.st_mode & 0o022 and not info.st_mode & stat.S_ISVTX:
+    if info.st_mode & 0o022 and not (shared and info.st_mode & stat.S_ISVTX):
         return "is writable by other users"
     return None
 

@@ -189,14 +189,14 @@ def write(folder: Path, files: dict[str, bytes], *, complete: bool = False) -> l
     for name in sorted(files):
         path = folder / name
         if not (path.is_file() and path.read_bytes() == files[name]):
-            atomic.write_bytes(path, files[name], inside=folder)
+            atomic.write_bytes(path, files[name])
         written.append(path)
     for name in sorted(previous - files.keys()):
         with contextlib.suppress(FileNotFoundError):
             (folder / name).unlink()
     if complete:
         manifest = "".join(f"{name}\n" for name in sorted(files))
-        atomic.write_text(folder / MANIFEST, manifest, inside=folder)
+        atomic.write_text(folder / MANIFEST, manifest)
     return written
 
 
