@@ -36,14 +36,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from journeycode import discover, loader
+from journeycode import discover, loader, pipeline_rules
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Level, Problem
 from journeycode.quoting import terminal
 from journeycode.suggest import did_you_mean, show
 
-RULE = "measurements"
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PROBLEMS = 1000  # of one file
 
@@ -145,7 +144,11 @@ class _File:
         self.found = 0
 
     def problem(self, line: int, col: int, message: str, hint: str | None = None) -> None:
-        self.out.problems.append(Problem(self.display, line, col, RULE, Level.ERROR, message, hint))
+        self.out.problems.append(
+            Problem(
+                self.display, line, col, pipeline_rules.MEASUREMENTS, Level.ERROR, message, hint
+            )
+        )
         self.found += 1
 
     def read(self, path: Path) -> None:

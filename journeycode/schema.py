@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from journeycode import kinds
+from journeycode import kinds, pipeline_rules
 from journeycode.loader import Pointer, SourceFile
 from journeycode.problems import Level, Problem
 from journeycode.suggest import did_you_mean, show
@@ -19,8 +19,6 @@ from journeycode.suggest import did_you_mean, show
 if TYPE_CHECKING:
     import jsonschema
     from jsonschema.exceptions import ValidationError
-
-RULE = "schema"
 
 # What an item of each list is called in messages: the kinds' labels.
 _ITEM_NAMES = {
@@ -143,7 +141,7 @@ def validate(file: SourceFile) -> Validation:
 
     def problem_at(pointer: Pointer, message: str, hint: str) -> None:
         line, col = file.locate(pointer)
-        found = Problem(file.display, line, col, RULE, Level.ERROR, message, hint)
+        found = Problem(file.display, line, col, pipeline_rules.SCHEMA, Level.ERROR, message, hint)
         problems.setdefault((line, col), found)
         faults.append(pointer)
 
@@ -231,7 +229,7 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
     explain = _structure if structural else _value
     for target, message, hint, key in explain(fault):
         line, col = file.locate(target, key=key)
-        yield Problem(file.display, line, col, RULE, Level.ERROR, message, hint)
+        yield Problem(file.display, line, col, pipeline_rules.SCHEMA, Level.ERROR, message, hint)
 
 
 _STRUCTURE = frozenset({"additionalProperties", "required", "type", "anyOf"})

@@ -13,9 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
 
-from journeycode import kinds, schema
+from journeycode import kinds, pipeline_rules
 from journeycode import values as kpi_values
-from journeycode.compiler import LOAD_RULE, Compiled
+from journeycode.compiler import Compiled
 from journeycode.coverage import Coverage, coverage
 from journeycode.model import Entity, Journey, Kpi, Src, Stage, Touchpoint, Workspace
 from journeycode.problems import Problem
@@ -115,7 +115,11 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
 
 def _errors(compiled: Compiled) -> int:
     """The errors that leave part of the maps out of the model (see :mod:`journeycode.resolve`)."""
-    return sum(1 for p in compiled.result.problems if p.rule in (LOAD_RULE, schema.RULE))
+    return sum(
+        1
+        for p in compiled.result.problems
+        if p.rule in (pipeline_rules.LOAD, pipeline_rules.SCHEMA)
+    )
 
 
 def _uncovered(before: Coverage, after: Coverage) -> Iterator[tuple[str, str, str]]:

@@ -1,0 +1,54 @@
+"""The pipeline's own checks, by rule id, with their documentation.
+
+Reading a file (``load``), its format (``schema``) and the rows of measurement
+files (``measurements``) are no rule modules: the stages of the pipeline report
+them, always as errors, and the settings file cannot configure them. Their ids
+and their pages are here, once; the reporters, the settings file and the
+documentation read them from this table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from journeycode.problems import Level
+
+LOAD = "load"
+SCHEMA = "schema"
+MEASUREMENTS = "measurements"
+
+LEVEL = Level.ERROR
+"""The level of every problem of these checks."""
+
+DOCS: Mapping[str, str] = {
+    LOAD: """A file that cannot be read as a journeycode map.
+
+Maps are reviewed by people, so the reader is strict: safe YAML only (no
+anchors, aliases, merge keys or tags), YAML 1.2 values (only true and false are
+booleans; dates stay text), no duplicate keys, UTF-8 only, nesting of at most
+64 levels, files of at most 5 MB, no symlinks. An empty file is an error too:
+a file in the workspace that holds nothing is almost always a mistake. Each
+problem points at the offending line and column.
+""",
+    SCHEMA: """A file that breaks the journeycode format (the JSON Schema).
+
+Unknown keys, missing required keys, values of the wrong type, ids that are
+not slugs, dates that are not YYYY-MM-DD, emotions outside -2..2. The entity at
+fault is left out of the model, and the rest of the file is still checked.
+`journeycode schema` prints the schema; editors use it for completion and
+hover documentation.
+""",
+    MEASUREMENTS: """A row of a measurement file (CSV) that cannot be used.
+
+Measurement files sit below the workspace's `measurements/` folder: a header
+row with `kpi`, `period_end` (YYYY-MM-DD) and `value`, and optionally
+`journey`, `stage`, `channel` and `segment`, which break a KPI down. Headers
+of another tool's export are mapped in `journeycode.yaml`
+(`measurements: {columns: {kpi: Metric, period_end: Interval End, value: Value}}`).
+A row naming an unknown KPI, with a date that is not a date, a value that is
+not a number (a comma is not a decimal mark here) or is outside the KPI's range,
+or measuring a KPI and period already measured, is reported at its cell and
+left out; the other rows are used.
+""",
+}
+"""Each check's documentation: its summary line, a blank line, the rest."""
