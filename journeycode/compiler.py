@@ -17,11 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeycode import config, discover, loader, measurements, resolve, rules, schema
+from journeycode import (
+    config,
+    discover,
+    loader,
+    measurements,
+    pipeline_rules,
+    resolve,
+    runner,
+    schema,
+)
 from journeycode.model import Workspace
-from journeycode.problems import Level, Problem, Result, WorkspaceError
-
-LOAD_RULE = "load"
+from journeycode.problems import Problem, Result, WorkspaceError
 
 FileCache = MutableMapping[str, "tuple[loader.SourceFile, schema.Validation]"]
 """Parsed and validated files by the digest of their name and bytes: a file
@@ -45,7 +52,7 @@ class Caches:
 
     files: FileCache = field(default_factory=dict)
     models: resolve.Models = field(default_factory=dict)
-    checked: rules.Memo = field(default_factory=dict)
+    checked: runner.Memo = field(default_factory=dict)
     stamps: MutableMapping[tuple[Path, str], tuple[Stamp, str]] | None = None
 
 
@@ -96,7 +103,7 @@ def compile_workspace(
     if not root.is_dir():
         raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
     display_root = root.as_posix() if display is None else display
-    settings = config.load(root, display_root)
+    settings = config.load(root, display_root, runner.DEFAULTS)
     with gc_paused():
         return _compile(root, display_root, settings, today, max_bytes, overlay or {}, caches)
 
@@ -150,7 +157,7 @@ def _compile(
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)
     checked = caches.checked if caches else None
-    problems.extend(rules.run(workspace, settings, today or datetime.date.today(), checked))
+    problems.extend(runner.run(workspace, settings.rules, today or datetime.date.today(), checked))
     files = [*(f.display for f in found), *exports.files]
     return Compiled(workspace, settings, Result.of(problems, files))
 
@@ -226,4 +233,4 @@ def check(root: Path, display: str | None = None, today: datetime.date | None = 
 def _load_problem(
     display: str, message: str, hint: str | None = None, line: int = 1, col: int = 1
 ) -> Problem:
-    return Problem(display, line, col, LOAD_RULE, Level.ERROR, message, hint)
+    return Problem(display, line, col, pipeline_rules.LOAD, pipeline_rules.LEVEL, message, hint)

@@ -13,6 +13,10 @@ diff:
 Each rule takes ``off``, a level (``info``, ``warning``, ``error``) or a mapping
 of ``level`` and the rule's options. An unknown rule, option or value is a
 :class:`ConfigError` that names it, with its location (exit code 2).
+
+The rules themselves are not known here: :func:`load` is given each rule's own
+level and options, checks the file against them and resolves every rule's
+setting, so the runner reads settings that need nothing more.
 """
 
 from __future__ import annotations
@@ -22,14 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeycode import atomic, loader
+from journeycode import atomic, loader, pipeline_rules
 from journeycode.discover import SETTINGS_FILE
 from journeycode.loader import Pointer
 from journeycode.model import BREAKDOWN
 from journeycode.problems import Level, WorkspaceError
 from journeycode.review.changes import KINDS as CHANGE_KINDS
 from journeycode.review.changes import Severity
-from journeycode.rules import CONFIGURABLE
 from journeycode.suggest import did_you_mean, show
 
 OFF = "off"
@@ -64,21 +67,16 @@ class Measurements:
 @dataclass(frozen=True)
 class Config:
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    """Every rule's effective level and options, by rule id: its own, then the file's."""
     fail_under: float | None = None
     diff_levels: Mapping[str, Severity] = field(default_factory=dict)
     """Levels of change kinds for ``journeycode diff``, where they differ from the defaults."""
     measurements: Measurements = field(default_factory=Measurements)
 
-    def setting(self, rule: str) -> RuleSetting:
-        """The effective level and options of a rule: defaults, then the file."""
-        module = CONFIGURABLE[rule]
-        configured = self.rules.get(rule)
-        if configured is None:
-            return RuleSetting(module.LEVEL, dict(module.OPTIONS))
-        return RuleSetting(configured.level, {**module.OPTIONS, **configured.options})
 
-
-def load(root: Path, display_root: str) -> Config:
+def load(root: Path, display_root: str, defaults: Mapping[str, RuleSetting]) -> Config:
+    """The settings of the workspace at ``root``; ``defaults`` holds every rule's
+    own level and options, by rule id, in the order the rules run."""
     path = root / SETTINGS_FILE
     display = f"{display_root}/{SETTINGS_FILE}" if display_root else SETTINGS_FILE
     if path.is_symlink():
@@ -88,7 +86,7 @@ def load(root: Path, display_root: str) -> Config:
             "copy the file into the workspace instead",
         )
     if not path.exists():
-        return Config()
+        return Config(dict(defaults))
     try:
         file = loader.read(path, display)
     except loader.LoadError as error:
@@ -97,12 +95,12 @@ def load(root: Path, display_root: str) -> Config:
         ) from None
     except OSError as error:
         raise ConfigError(f"cannot read the file: {error.strerror}", f"{display}:1:1") from None
-    return _Reader(file, root).config()
+    return _Reader(file, root, defaults).config()
 
 
 class _Reader:
-    def __init__(self, file: loader.SourceFile, root: Path):
-        self.file, self.root = file, root
+    def __init__(self, file: loader.SourceFile, root: Path, defaults: Mapping[str, RuleSetting]):
+        self.file, self.root, self.defaults = file, root, defaults
 
     def fail(
         self, pointer: Pointer, message: str, hint: str | None = None, *, key: bool = False
@@ -129,14 +127,14 @@ class _Reader:
             (),
             {"rules": None, "coverage": None, "diff": None, "measurements": None},
         )
-        for fixed in ("load", "schema", "measurements"):
+        for fixed in pipeline_rules.DOCS:
             if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
                 raise self.fail(
                     ("rules", fixed),
                     f"rule '{fixed}' is always an error and cannot be configured",
                     key=True,
                 )
-        rules = self.mapping(top.get("rules", {}), ("rules",), CONFIGURABLE)
+        rules = self.mapping(top.get("rules", {}), ("rules",), self.defaults)
         coverage = self.mapping(top.get("coverage", {}), ("coverage",), {"fail_under": None})
         fail_under = coverage.get("fail_under")
         if fail_under is not None and (
@@ -148,7 +146,10 @@ class _Reader:
                 ("coverage", "fail_under"), "fail_under: expected a percentage from 0 to 100"
             )
         return Config(
-            {rule: self.rule(rule, value) for rule, value in rules.items()},
+            {
+                rule: self.rule(rule, rules[rule]) if rule in rules else default
+                for rule, default in self.defaults.items()
+            },
             None if fail_under is None else float(fail_under),
             self.diff_levels(top.get("diff", {})),
             self.measurements(top.get("measurements", {})),
@@ -206,29 +207,29 @@ class _Reader:
 
     def rule(self, rule: str, value: Any) -> RuleSetting:
         pointer: Pointer = ("rules", rule)
+        default = self.defaults[rule]
+        options = default.options
         if not isinstance(value, dict):
-            return RuleSetting(self.level(value, pointer))
-        options = CONFIGURABLE[rule].OPTIONS
+            return RuleSetting(self.level(value, pointer), options)
         self.mapping(value, pointer, {"level": None, **options})
         level = (
-            self.level(value["level"], (*pointer, "level"))
-            if "level" in value
-            else CONFIGURABLE[rule].LEVEL
+            self.level(value["level"], (*pointer, "level")) if "level" in value else default.level
         )
         for name, setting in value.items():
             if name == "level":
                 continue
-            default = options[name]
-            if isinstance(default, bool):
+            if isinstance(options[name], bool):
                 if not isinstance(setting, bool):
                     raise self.fail(
                         (*pointer, name), f"{name}: expected true or false, got {show(setting)}"
                     )
-            elif isinstance(setting, bool) or type(setting) is not type(default) or setting < 0:
+            elif (
+                isinstance(setting, bool) or type(setting) is not type(options[name]) or setting < 0
+            ):
                 raise self.fail(
                     (*pointer, name), f"{name}: expected a whole number ≥ 0, got {show(setting)}"
                 )
-        return RuleSetting(level, {k: v for k, v in value.items() if k != "level"})
+        return RuleSetting(level, {**options, **{k: v for k, v in value.items() if k != "level"}})
 
     def level(self, value: Any, pointer: Pointer) -> Level | None:
         if value == OFF or value is False:

@@ -4,7 +4,7 @@ A folder per workspace, below the cache folder's ``parsed``, with a file per
 entry of two tables: every map file's data, its line and column marks and its
 schema problems, by the digest of the file's name and bytes (the compiler's
 :data:`~journeycode.compiler.FileCache` key); and what the rules found in each
-journey (:data:`~journeycode.rules.Memo`). A second check parses and validates
+journey (:data:`~journeycode.runner.Memo`). A second check parses and validates
 only the files that changed, and runs the rules' journey parts only on the
 journeys that changed; it writes only the new entries and removes those it no
 longer used. Written with :mod:`marshal` (plain values only: it runs no code
@@ -28,7 +28,7 @@ from journeycode import __version__, atomic, cachedir, digest
 from journeycode.compiler import Caches, Stamp
 from journeycode.loader import Positions, SourceFile
 from journeycode.problems import Level, Problem, WorkspaceError
-from journeycode.rules import Checked
+from journeycode.runner import Checked
 from journeycode.schema import Validation
 
 LAYOUT = 4

@@ -181,7 +181,7 @@ def _read_by_workspace(
     """The files a compile of the workspace reads, with the size limit of
     each: the settings file, the map files and the measurement files (below the
     folder the settings name, which is read from the revision first)."""
-    from journeycode import config, measurements
+    from journeycode import config, measurements, runner
 
     wanted: dict[str, int] = {}
     settings = config.Measurements()
@@ -190,7 +190,7 @@ def _read_by_workspace(
         if size <= loader.MAX_BYTES:
             batch.write(blob, size, target / SETTINGS_FILE)
             with contextlib.suppress(WorkspaceError):  # the compile reports it
-                settings = config.load(target, "").measurements
+                settings = config.load(target, "", runner.DEFAULTS).measurements
         else:
             wanted[SETTINGS_FILE] = loader.MAX_BYTES
     for relative in blobs:

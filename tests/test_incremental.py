@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from journeycode import compiler, config, kinds, loader, rules
-from journeycode.rules.base import parts
+from journeycode import compiler, config, kinds, loader, rules, runner
+from journeycode.rules.base import RuleContext, parts
 from tests.conftest import apply_edit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -101,8 +101,8 @@ def test_every_rule_has_a_part_and_a_journey_part_finds_only_in_its_journey(rule
     if check_journey is None:
         return
     workspace = compiler.compile_workspace(ROOT / "maps", "maps", today=TODAY).workspace
-    settings = config.load(ROOT / "maps", "maps")
-    context = rules.RuleContext(TODAY, settings.setting(rule.ID).options)
+    settings = config.load(ROOT / "maps", "maps", runner.DEFAULTS)
+    context = RuleContext(TODAY, rules.REGISTRY.keys(), settings.rules[rule.ID].options)
     catalog = {e for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
     for journey in workspace.journeys:
         own = set(kinds.within(journey))

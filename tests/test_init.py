@@ -111,7 +111,7 @@ def test_the_settings_write_out_every_rule_at_its_default(team: Path) -> None:
     written = yaml.safe_load((team / "maps" / "journeycode.yaml").read_text("utf-8"))
     assert list(written["rules"]) == list(CONFIGURABLE)
     for rule, module in CONFIGURABLE.items():
-        effective = settings.setting(rule)
+        effective = settings.rules[rule]
         assert (effective.level, effective.options) == (module.LEVEL, dict(module.OPTIONS))
 
 

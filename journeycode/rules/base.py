@@ -39,6 +39,8 @@ class RuleContext:
     """What a rule is given besides the workspace."""
 
     today: datetime.date
+    rule_ids: Collection[str]
+    """Every rule's id: what a waiver may name."""
     options: Mapping[str, Any] = field(default_factory=dict)
     """The rule's options: its defaults, then the settings file."""
     checked: Collection[str] = ()
@@ -46,7 +48,8 @@ class RuleContext:
     silenced: Collection[Silenced] = ()
     """Each waiver that silenced a finding so far."""
     unjudged: Collection[Entity] = ()
-    """Entities whose completeness is not judged while schema errors hide parts of them."""
+    """Entities unsettled for every rule (see :mod:`journeycode.runner`): their
+    completeness is not judged while schema errors hide parts of them."""
 
 
 class Configurable(Protocol):
