@@ -72,7 +72,7 @@ def _compile(path: Path) -> compiler.Compiled:
             disk,
             disk.caches(),
             lambda caches: compiler.compile_workspace(
-                path, _display(path), today=today, caches=caches
+                path, _display(path), today=today, caches=caches, one_shot=True
             ),
         )
     except WorkspaceError as error:

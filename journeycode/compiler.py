@@ -64,20 +64,26 @@ class Compiled:
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(*, one_shot: bool = False) -> Iterator[None]:
     """The loader makes millions of small containers and no cycles: the cycle
-    collector would scan them again and again for nothing. What was made
-    lives as long as the result; it is moved out of the collector's sight
+    collector would scan them again and again for nothing.
+
+    ``one_shot``: the process ends soon after (a command), so what was made
+    lives as long as the process; it is moved out of the collector's sight
     (``gc.freeze``), or the first collection after would scan it all once more
-    (50 ms for 300 journeys), and every full one after that again. Objects
-    frozen are still freed when nothing refers to them any more."""
+    (50 ms for 300 journeys), and every full one after that again. Never in a
+    long-lived process (the language server, ``mkdocs serve``): frozen objects
+    are freed when nothing refers to them any more, but a cycle among them
+    (an error's traceback, say) is never collected, so every compile would
+    leave its cycles behind for good."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            gc.freeze()
+            if one_shot:
+                gc.freeze()
             gc.enable()
 
 
@@ -89,6 +95,7 @@ def compile_workspace(
     max_bytes: int = loader.MAX_BYTES,
     overlay: Mapping[Path, bytes] | None = None,
     caches: Caches | None = None,
+    one_shot: bool = False,
 ) -> Compiled:
     """Read, validate and check every map below ``root``.
 
@@ -97,6 +104,8 @@ def compile_workspace(
     validation only the entities at fault are left out of the model.
     ``overlay`` holds files' unsaved text (an editor's), by path, read instead
     of the disk; ``caches`` what is kept between compiles of the folder.
+    ``one_shot`` is for a command whose process ends after it (see
+    :func:`gc_paused`); a long-lived caller leaves it false.
     """
     if not root.exists():
         raise WorkspaceError(f"{root}: no such folder")
@@ -104,7 +113,7 @@ def compile_workspace(
         raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root, runner.DEFAULTS)
-    with gc_paused():
+    with gc_paused(one_shot=one_shot):
         return _compile(root, display_root, settings, today, max_bytes, overlay or {}, caches)
 
 
