@@ -207,25 +207,22 @@ class _Reader:
 
     def rule(self, rule: str, value: Any) -> RuleSetting:
         pointer: Pointer = ("rules", rule)
-        default = self.defaults[rule]
-        options = default.options
+        own = self.defaults[rule]
+        options = own.options
         if not isinstance(value, dict):
             return RuleSetting(self.level(value, pointer), options)
         self.mapping(value, pointer, {"level": None, **options})
-        level = (
-            self.level(value["level"], (*pointer, "level")) if "level" in value else default.level
-        )
+        level = self.level(value["level"], (*pointer, "level")) if "level" in value else own.level
         for name, setting in value.items():
             if name == "level":
                 continue
-            if isinstance(options[name], bool):
+            default = options[name]
+            if isinstance(default, bool):
                 if not isinstance(setting, bool):
                     raise self.fail(
                         (*pointer, name), f"{name}: expected true or false, got {show(setting)}"
                     )
-            elif (
-                isinstance(setting, bool) or type(setting) is not type(options[name]) or setting < 0
-            ):
+            elif isinstance(setting, bool) or type(setting) is not type(default) or setting < 0:
                 raise self.fail(
                     (*pointer, name), f"{name}: expected a whole number ≥ 0, got {show(setting)}"
                 )
