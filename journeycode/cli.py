@@ -6,17 +6,18 @@ Exit codes are defined once, in :class:`journeycode.problems.ExitCode`.
 from __future__ import annotations
 
 import datetime
-import functools
 import glob
 import os
 import shlex
 import sys
 import tempfile
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
+from click.decorators import FC
 
 from journeycode import __version__, atomic, cachedir, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
@@ -24,15 +25,17 @@ from journeycode.filecache import DiskCache, compile_cached
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
-from journeycode.report import REPORTERS, junit, sarif, text
-from journeycode.report.coverage_report import COVERAGE_REPORTERS
+from journeycode.report import FORMATS as CHECK_FORMATS
+from journeycode.report.coverage_report import FORMATS as COVERAGE_FORMATS
+from journeycode.report.formats import Format, Formats, Options
+from journeycode.review import report as review_report
 from journeycode.rules.docs import DOCS
 from journeycode.suggest import did_you_mean
 
 if TYPE_CHECKING:
     from journeycode.review.run import Comparison
 
-STRICT_AWARE = {"sarif": sarif.report, "junit": junit.report}
+Subject = TypeVar("Subject")
 
 _PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
 _OUTPUT = click.option(
@@ -117,6 +120,31 @@ def _say(line: str) -> None:
     _emit(None, line + "\n")
 
 
+def _format_option(formats: Formats[Any], **settings: Any) -> Callable[[FC], FC]:
+    """``--format``, its choices and their help read from a command's formats."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(list(formats)),
+        help=formats.help(),
+        **settings,
+    )
+
+
+def _report(
+    reporter: Format[Subject], subject: Subject, output: Path | None, *, strict: bool = False
+) -> None:
+    """Write ``subject`` in ``reporter``'s format. Colour is decided here for
+    every command: for a format that paints, on a terminal, without ``NO_COLOR``."""
+    color = reporter.color and output is None and _color(sys.stdout)
+    _emit(output, reporter.render(subject, Options(color=color, strict=strict)))
+
+
+def _color(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
 class _Guarded(click.Group):
     """Turns an unexpected exception into exit 3 and one line asking for a bug
     report; ``--debug`` shows the traceback."""
@@ -157,15 +185,7 @@ def main(debug: bool) -> None:
 
 @main.command()
 @_PATH
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(list(REPORTERS)),
-    default="text",
-    show_default=True,
-    help="text for people, json for tools, github for workflow annotations, "
-    "sarif for code scanning, junit for test dashboards.",
-)
+@_format_option(CHECK_FORMATS, default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.option(
     "--min-level",
@@ -191,17 +211,13 @@ def check(
     """Validate the maps in PATH (default: maps) and run the rules."""
     compiled = _compile(path)
     result = compiled.result if new_since is None else _new_since(compiled, new_since, path)
-    reporter = REPORTERS[output_format]
+    reporter = CHECK_FORMATS[output_format]
     shown = Level(min_level)
-    if output_format in STRICT_AWARE:
-        # They say what fails the check, which --strict changes, and so
-        # --min-level may not hide it from them.
-        reporter = functools.partial(STRICT_AWARE[output_format], strict=strict)
-        if strict and shown is Level.ERROR:
-            shown = Level.WARNING
-    if output_format == "text" and output is None and _color(sys.stdout):
-        reporter = text.report_color
-    _emit(output, reporter(result.at_least(shown)))
+    if reporter.strict and strict and shown is Level.ERROR:
+        # It says what fails the check, which --strict changes, and so
+        # --min-level may not hide that from it.
+        shown = Level.WARNING
+    _report(reporter, result.at_least(shown), output, strict=strict)
     sys.exit(result.exit_code(strict=strict))
 
 
@@ -217,20 +233,9 @@ def _new_since(compiled: compiler.Compiled, base: str, path: Path) -> Result:
     return Result.of(new_problems(before, compiled), compiled.result.files)
 
 
-def _color(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
-
-
 @main.command("coverage")
 @_PATH
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(list(COVERAGE_REPORTERS)),
-    default="text",
-    show_default=True,
-)
+@_format_option(COVERAGE_FORMATS, default="text", show_default=True)
 @click.option(
     "--fail-under",
     type=click.FloatRange(0, 1000),
@@ -244,7 +249,7 @@ def coverage_command(
     """Show how completely the maps in PATH are owned, measured and mapped."""
     compiled = _compile(path)
     cov = compute_coverage(compiled.workspace)
-    _emit(output, COVERAGE_REPORTERS[output_format](cov))
+    _report(COVERAGE_FORMATS[output_format], cov, output)
     threshold = fail_under if fail_under is not None else compiled.settings.fail_under
     if threshold is not None and (cov.total if cov.total is not None else 100.0) < threshold:
         total = "—" if cov.total is None else f"{cov.total:.1f}%"
@@ -351,14 +356,7 @@ def docs_command(path: Path, out: Path) -> None:
 
 @main.command("diff")
 @click.argument("specs", nargs=-1, metavar="[BASE] [HEAD] [PATH]")
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown", "github"]),
-    default="text",
-    show_default=True,
-    help="markdown is a pull-request comment, github annotates the changed lines.",
-)
+@_format_option(review_report.FORMATS, default="text", show_default=True)
 @click.option(
     "--fail-on",
     type=click.Choice(["breaking", "notable", "never"]),
@@ -395,7 +393,6 @@ def diff_command(
     BASE and HEAD are git revisions (main, HEAD~3, a SHA), REV:PATH or folders.
     BASE defaults to the merge-base with the default branch, HEAD to the working
     tree, PATH to maps."""
-    from journeycode.review import report
     from journeycode.review.changes import KINDS, Severity
     from journeycode.review.run import compare
 
@@ -418,13 +415,10 @@ def diff_command(
     written = (
         [] if diagram_dir is None else _change_diagrams(comparison, diagram_dir, diagram_format)
     )
-    sides = report.Sides(
+    sides = review_report.Sides(
         comparison.base_label, comparison.head_label, tuple(p.as_posix() for p in written)
     )
-    if output_format == "text" and output is None and _color(sys.stdout):
-        _emit(output, report.text(found, sides, color=True))
-    else:
-        _emit(output, report.REPORTERS[output_format](found, sides))
+    _report(review_report.FORMATS[output_format], review_report.Reviewed(found, sides), output)
     threshold = {"breaking": Severity.BREAKING, "notable": Severity.NOTABLE}.get(fail_on)
     sys.exit(
         ExitCode.PROBLEMS if threshold is not None and found.at_least(threshold) else ExitCode.OK
@@ -445,16 +439,13 @@ def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -
         _fail(f"cannot write to {folder}: {error.strerror}")
 
 
-EXPORTS = {"json": export.manifest, "csv": export.touchpoint_sheet, "mermaid": export.mermaid}
-
-
 @main.command("export")
 @_PATH
-@click.option("--format", "output_format", type=click.Choice(list(EXPORTS)), required=True)
+@_format_option(export.FORMATS, required=True)
 @_OUTPUT
 def export_command(path: Path, output_format: str, output: Path | None) -> None:
     """Export the compiled maps: a JSON manifest, a CSV touchpoint sheet, or Mermaid."""
-    _emit(output, EXPORTS[output_format](_compile(path)))
+    _report(export.FORMATS[output_format], _compile(path), output)
 
 
 @main.command()

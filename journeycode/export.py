@@ -1,4 +1,5 @@
-"""Exports of the compiled model: a JSON manifest, a CSV touchpoint sheet, Mermaid.
+"""Exports of the compiled model: a JSON manifest, a CSV touchpoint sheet, Mermaid
+(:data:`FORMATS`, which ``export --format`` reads).
 
 The JSON manifest (``manifest_version`` 1) is the contract for other tools::
 
@@ -49,6 +50,7 @@ from journeycode.quoting import (
     spreadsheet_cell,
 )
 from journeycode.report.coverage_report import json_report as coverage_json
+from journeycode.report.formats import PLAIN, Format, Formats, Options
 from journeycode.report.json_report import problem_dict
 
 MANIFEST_VERSION = 1
@@ -126,7 +128,7 @@ def _journey(workspace: Workspace, journey: Journey) -> dict[str, Any]:
     return data
 
 
-def manifest(compiled: Compiled) -> str:
+def manifest(compiled: Compiled, options: Options = PLAIN) -> str:
     workspace = compiled.workspace
     document = {
         "manifest_version": MANIFEST_VERSION,
@@ -143,7 +145,7 @@ def manifest(compiled: Compiled) -> str:
     return json_document(document)
 
 
-def touchpoint_sheet(compiled: Compiled) -> str:
+def touchpoint_sheet(compiled: Compiled, options: Options = PLAIN) -> str:
     workspace = compiled.workspace
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -180,7 +182,7 @@ def touchpoint_sheet(compiled: Compiled) -> str:
     return buffer.getvalue()
 
 
-def mermaid(compiled: Compiled) -> str:
+def mermaid(compiled: Compiled, options: Options = PLAIN) -> str:
     """A Markdown document with one Mermaid ``journey`` per journey (GitHub renders it).
 
     Mermaid scores run 1 to 5: emotion -2..+2 maps to 1..5, and touchpoints with no
@@ -208,3 +210,10 @@ def mermaid(compiled: Compiled) -> str:
                     out.append(f"      {mermaid_text(tp.name)}: {score}: {', '.join(actors)}")
         out += ["```", ""]
     return "\n".join(out)
+
+
+FORMATS: Formats[Compiled] = Formats(
+    Format("json", "for tools (the manifest)", manifest),
+    Format("csv", "for spreadsheets (a row per touchpoint and persona)", touchpoint_sheet),
+    Format("mermaid", "for Markdown pages (a diagram per journey)", mermaid),
+)

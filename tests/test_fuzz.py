@@ -34,7 +34,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
 from journeycode.cli import main
-from journeycode.report import REPORTERS
+from journeycode.report import FORMATS
 from tests.conftest import ROOT, SHARED
 
 pytestmark = pytest.mark.slow
@@ -171,7 +171,7 @@ def counts() -> Iterator[None]:
 
 # Every format of check, and the other commands that read the whole workspace.
 RUNS = [
-    *((["check", "--format", name], name) for name in REPORTERS),
+    *((["check", "--format", name], name) for name in FORMATS),
     (["coverage", "--format", "json"], "json"),
     (["export", "--format", "json"], "json"),
     (["export", "--format", "csv"], "csv"),

@@ -22,7 +22,8 @@ from click.testing import CliRunner
 from journeycode.cli import main
 from journeycode.compiler import check
 from journeycode.problems import ExitCode, Level, Problem, Result
-from journeycode.report import REPORTERS, junit, sarif
+from journeycode.report import github, junit, sarif
+from journeycode.report.formats import Options
 from tests.conftest import EXAMPLES, ROOT, on_a_terminal, shared_file
 
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
@@ -34,7 +35,7 @@ def result() -> Result:
 
 
 def test_github_prints_one_annotation_per_problem(result: Result) -> None:
-    lines = REPORTERS["github"](result).splitlines()
+    lines = github.report(result).splitlines()
     assert len(lines) == len(result.problems)
     pattern = re.compile(
         r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=[a-z-]+::.+$"
@@ -46,7 +47,7 @@ def test_github_prints_one_annotation_per_problem(result: Result) -> None:
 
 def test_github_escapes_what_would_break_a_command() -> None:
     problem = Problem("a,b:c.yaml", 1, 2, "schema", Level.WARNING, "50% bad\nreally", "fix: it")
-    line = REPORTERS["github"](Result.of([problem], ["a,b:c.yaml"]))
+    line = github.report(Result.of([problem], ["a,b:c.yaml"]))
     assert (
         line
         == "::warning file=a%2Cb%3Ac.yaml,line=1,col=2,title=schema::50%25 bad%0Areally%0Afix: it\n"
@@ -85,11 +86,11 @@ def _sarif_validator() -> jsonschema.Draft4Validator:
 def test_sarif_validates_against_the_sarif_2_1_0_schema_with_formats(result: Result) -> None:
     validator = _sarif_validator()
     for checked in (result, _hostile_result()):
-        validator.validate(json.loads(REPORTERS["sarif"](checked)))
+        validator.validate(json.loads(sarif.report(checked)))
 
 
 def test_the_sarif_format_check_rejects_an_unencoded_uri(result: Result) -> None:
-    document = json.loads(REPORTERS["sarif"](result))
+    document = json.loads(sarif.report(result))
     location = document["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     location["artifactLocation"]["uri"] = "maps/Billing dispute é #1.yaml"
     with pytest.raises(jsonschema.ValidationError, match="is not a 'uri-reference'"):
@@ -97,7 +98,7 @@ def test_the_sarif_format_check_rejects_an_unencoded_uri(result: Result) -> None
 
 
 def test_sarif_uris_are_percent_encoded_against_srcroot() -> None:
-    run = json.loads(REPORTERS["sarif"](_hostile_result()))["runs"][0]
+    run = json.loads(sarif.report(_hostile_result()))["runs"][0]
     assert "%SRCROOT%" in run["originalUriBaseIds"]
     locations = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run["results"]]
     by_path = {
@@ -114,7 +115,7 @@ def test_sarif_uris_are_percent_encoded_against_srcroot() -> None:
 
 
 def test_sarif_declares_columns_invocation_and_automation(result: Result) -> None:
-    run = json.loads(REPORTERS["sarif"](result))["runs"][0]
+    run = json.loads(sarif.report(result))["runs"][0]
     assert run["columnKind"] == "unicodeCodePoints"
     assert run["automationDetails"]["id"] == "journeycode/check/"
     [invocation] = run["invocations"]
@@ -122,11 +123,11 @@ def test_sarif_declares_columns_invocation_and_automation(result: Result) -> Non
     assert invocation["exitCode"] == result.exit_code() == ExitCode.PROBLEMS
     warnings_only = Result.of([p for p in result.problems if p.level != Level.ERROR], result.files)
     for strict, code in ((False, ExitCode.OK), (True, ExitCode.PROBLEMS)):
-        [invocation] = json.loads(sarif.report(warnings_only, strict=strict))["runs"][0][
+        [invocation] = json.loads(sarif.report(warnings_only, Options(strict=strict)))["runs"][0][
             "invocations"
         ]
         assert invocation["exitCode"] == code
-    hidden = json.loads(REPORTERS["sarif"](result.at_least(Level.ERROR)))["runs"][0]
+    hidden = json.loads(sarif.report(result.at_least(Level.ERROR)))["runs"][0]
     [notification] = hidden["invocations"][0]["toolExecutionNotifications"]
     assert notification["message"]["text"].startswith(
         f"{result.counts()[Level.INFO] + result.counts()[Level.WARNING]} problem(s)"
@@ -134,7 +135,7 @@ def test_sarif_declares_columns_invocation_and_automation(result: Result) -> Non
 
 
 def test_sarif_rules_carry_a_help_uri_and_markdown_help(result: Result) -> None:
-    rules = json.loads(REPORTERS["sarif"](result))["runs"][0]["tool"]["driver"]["rules"]
+    rules = json.loads(sarif.report(result))["runs"][0]["tool"]["driver"]["rules"]
     for rule in rules:
         assert rule["helpUri"] == f"https://journeycode.dev/journeys/rules/#{rule['id']}"
         assert rule["help"]["markdown"].startswith(f"**{rule['id']}** (default level: ")
@@ -160,7 +161,7 @@ def test_sarif_fingerprints_stay_when_a_block_moves(tmp_path: Path) -> None:
     maps = tmp_path / "bad"
     shutil.copytree(EXAMPLES / "bad", maps)
     today = datetime.date(2026, 11, 1)
-    before = _fingerprints(REPORTERS["sarif"](check(maps, "bad", today=today)))
+    before = _fingerprints(sarif.report(check(maps, "bad", today=today)))
     assert len(before) == len(check(maps, "bad", today=today).problems)
     # The two touchpoints swap places, and a comment pushes the catalog down.
     journey = maps / "journey.yaml"
@@ -169,7 +170,7 @@ def test_sarif_fingerprints_stay_when_a_block_moves(tmp_path: Path) -> None:
     journey.write_text("".join(lines), "utf-8")
     catalog = maps / "catalog.yaml"
     catalog.write_text("# moved down\n\n" + catalog.read_text("utf-8"), "utf-8")
-    after = _fingerprints(REPORTERS["sarif"](check(maps, "bad", today=today)))
+    after = _fingerprints(sarif.report(check(maps, "bad", today=today)))
     assert before.keys() == after.keys()
     moved = [f for f in before if before[f][2] != after[f][2]]
     assert len(moved) >= 4, moved
@@ -179,7 +180,7 @@ def test_sarif_fingerprints_stay_when_a_block_moves(tmp_path: Path) -> None:
 def test_sarif_fingerprints_tell_alike_problems_apart() -> None:
     alike = [Problem("a.yaml", line, 1, "schema", Level.ERROR, "same") for line in (1, 9)]
     other = Problem("b.yaml", 1, 1, "schema", Level.ERROR, "same")
-    found = list(_fingerprints(REPORTERS["sarif"](Result.of([*alike, other], ["a.yaml"]))))
+    found = list(_fingerprints(sarif.report(Result.of([*alike, other], ["a.yaml"]))))
     assert len(set(found)) == 3
     assert found[0].endswith(":1") and found[1].endswith(":2")
     assert found[0].split(":")[0] == found[1].split(":")[0] != found[2].split(":")[0]
@@ -188,7 +189,7 @@ def test_sarif_fingerprints_tell_alike_problems_apart() -> None:
 def test_sarif_tools_lists_every_problem(result: Result, tmp_path: Path) -> None:
     """Microsoft's sarif-tools reads the log: its CSV has a row per problem."""
     log = tmp_path / "check.sarif"
-    log.write_text(REPORTERS["sarif"](result), "utf-8")
+    log.write_text(sarif.report(result), "utf-8")
     table = tmp_path / "check.csv"
     subprocess.run(
         [sys.executable, "-m", "sarif", "csv", "--output", str(table), str(log)],
@@ -216,7 +217,7 @@ def test_sarif_tools_lists_every_problem(result: Result, tmp_path: Path) -> None
 
 
 def test_sarif_rules_and_levels(result: Result) -> None:
-    document = json.loads(REPORTERS["sarif"](result))
+    document = json.loads(sarif.report(result))
     run = document["runs"][0]
     rules = run["tool"]["driver"]["rules"]
     assert len(run["results"]) == len(result.problems)
@@ -258,7 +259,7 @@ def _failing(suite: ET.Element) -> dict[str, list[ET.Element]]:
 
 
 def test_junit_fails_a_file_once_for_what_fails_the_check(result: Result) -> None:
-    suite = _suite(REPORTERS["junit"](result))
+    suite = _suite(junit.report(result))
     cases = suite.findall("testcase")
     assert sorted(c.get("name") or "" for c in cases) == sorted(result.files)
     failing = _failing(suite)
@@ -292,8 +293,8 @@ def test_junit_fails_a_file_once_for_what_fails_the_check(result: Result) -> Non
 def test_junit_warnings_fail_only_under_strict(result: Result) -> None:
     passing = Result.of([p for p in result.problems if p.level != Level.ERROR], result.files)
     assert passing.exit_code() == ExitCode.OK
-    assert _failing(_suite(REPORTERS["junit"](passing))) == {}
-    strict = _failing(_suite(junit.report(passing, strict=True)))
+    assert _failing(_suite(junit.report(passing))) == {}
+    strict = _failing(_suite(junit.report(passing, Options(strict=True))))
     assert strict.keys() == {p.path for p in passing.problems if p.level == Level.WARNING}
     assert {f.get("type") for [f] in strict.values()} == {"warning"}
 
@@ -302,17 +303,17 @@ def test_junit_warnings_fail_only_under_strict(result: Result) -> None:
 def test_junit_validates_against_the_junit_schemas(result: Result, xsd: str) -> None:
     schema = xmlschema.XMLSchema(XSD / xsd)
     for document in (
-        REPORTERS["junit"](result),
-        junit.report(result, strict=True),
-        REPORTERS["junit"](result.at_least(Level.ERROR)),
-        REPORTERS["junit"](Result.of([HOSTILE_TEXT], ["maps/ok.yaml"])),
-        REPORTERS["junit"](Result.of([], [])),
+        junit.report(result),
+        junit.report(result, Options(strict=True)),
+        junit.report(result.at_least(Level.ERROR)),
+        junit.report(Result.of([HOSTILE_TEXT], ["maps/ok.yaml"])),
+        junit.report(Result.of([], [])),
     ):
         schema.validate(document)
 
 
 def test_junit_map_text_starts_no_line_and_stays_xml_1_0() -> None:
-    document = REPORTERS["junit"](Result.of([HOSTILE_TEXT], [HOSTILE_TEXT.path]))
+    document = junit.report(Result.of([HOSTILE_TEXT], [HOSTILE_TEXT.path]))
     # GitHub Actions runs a line of the output that starts with :: as a command.
     for line in document.splitlines():
         assert line.lstrip().startswith("<"), line

@@ -1,18 +1,17 @@
-"""Reporters: a Result in, text out. The CLI picks one by name from REPORTERS."""
+"""Reporters: a Result in, text out. ``check --format`` picks one by name from
+:data:`FORMATS`; :mod:`~journeycode.report.formats` is the shape every
+command's formats share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from journeycode.problems import Result
 from journeycode.report import github, json_report, junit, sarif, text
+from journeycode.report.formats import Format, Formats
 
-Reporter = Callable[[Result], str]
-
-REPORTERS: dict[str, Reporter] = {
-    "text": text.report,
-    "json": json_report.report,
-    "github": github.report,
-    "sarif": sarif.report,
-    "junit": junit.report,
-}
+FORMATS: Formats[Result] = Formats(
+    Format("text", "for people", text.report, color=True),
+    Format("json", "for tools", json_report.report),
+    Format("github", "for workflow annotations", github.report),
+    Format("sarif", "for code scanning", sarif.report, strict=True),
+    Format("junit", "for test dashboards", junit.report, strict=True),
+)

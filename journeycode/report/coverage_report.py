@@ -1,12 +1,14 @@
-"""Coverage as text (matrices a terminal can show), JSON and Markdown."""
+"""Coverage as text (matrices a terminal can show), JSON and Markdown:
+:data:`FORMATS`, which ``coverage --format`` reads."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share, percent
 from journeycode.quoting import json_document, markdown_text, terminal
+from journeycode.report.formats import PLAIN, Format, Formats, Options
 
 VERSION = 1
 
@@ -34,7 +36,7 @@ def _matrix(
     return lines
 
 
-def text(cov: Coverage) -> str:
+def text(cov: Coverage, options: Options = PLAIN) -> str:
     lines: list[str] = []
     for journey in cov.journeys:
         title = f"{terminal(journey.name)} [{terminal(journey.id)}]"
@@ -70,7 +72,7 @@ def _journey_json(journey: JourneyCoverage) -> dict[str, Any]:
     }
 
 
-def json_report(cov: Coverage) -> str:
+def json_report(cov: Coverage, options: Options = PLAIN) -> str:
     document = {
         "version": VERSION,
         "total": cov.total,
@@ -85,7 +87,7 @@ def json_report(cov: Coverage) -> str:
     return json_document(document)
 
 
-def markdown(cov: Coverage) -> str:
+def markdown(cov: Coverage, options: Options = PLAIN) -> str:
     lines = ["# Coverage", "", f"Portfolio total: **{percent(cov.total)}**", ""]
     lines += [f"KPI health: {cov.health}", ""]
     header = "| | " + " | ".join(markdown_text(j.id) for j in cov.journeys) + " | portfolio |"
@@ -111,8 +113,8 @@ def markdown(cov: Coverage) -> str:
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-COVERAGE_REPORTERS: dict[str, Callable[[Coverage], str]] = {
-    "text": text,
-    "json": json_report,
-    "markdown": markdown,
-}
+FORMATS: Formats[Coverage] = Formats(
+    Format("text", "for a terminal", text),
+    Format("json", "for tools", json_report),
+    Format("markdown", "for a page or a pull-request comment", markdown),
+)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from journeycode.problems import Level, Result
+from journeycode.report.formats import PLAIN, Options
 
 _COMMANDS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "notice"}
 
@@ -29,7 +30,7 @@ def annotation(
     return f"::{command} {where}title={_property(title)}::{_data(message)}\n"
 
 
-def report(result: Result) -> str:
+def report(result: Result, options: Options = PLAIN) -> str:
     return "".join(
         annotation(
             _COMMANDS[p.level],

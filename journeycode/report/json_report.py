@@ -22,6 +22,7 @@ from typing import Any
 
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import json_document
+from journeycode.report.formats import PLAIN, Options
 
 VERSION = 1
 
@@ -38,7 +39,7 @@ def problem_dict(p: Problem) -> dict[str, Any]:
     }
 
 
-def report(result: Result) -> str:
+def report(result: Result, options: Options = PLAIN) -> str:
     counts = result.counts()
     document = {
         "version": VERSION,

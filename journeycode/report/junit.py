@@ -25,11 +25,13 @@ from collections import defaultdict
 
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import xml_content
+from journeycode.report.formats import PLAIN, Options
 
 
-def report(result: Result, *, strict: bool = False) -> str:
-    """The JUnit XML of ``result``. ``strict`` is whether warnings fail the
-    check (``--strict``), and so their files' test cases."""
+def report(result: Result, options: Options = PLAIN) -> str:
+    """The JUnit XML of ``result``. ``options.strict`` is whether warnings fail
+    the check (``--strict``), and so their files' test cases."""
+    strict = options.strict
     by_file: dict[str, list[Problem]] = defaultdict(list)
     for problem in result.problems:
         by_file[problem.path].append(problem)

@@ -17,6 +17,7 @@ from typing import Any
 from journeycode import __version__
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import json_document, uri_reference
+from journeycode.report.formats import PLAIN, Options
 from journeycode.rules import CONFIGURABLE
 from journeycode.rules.docs import DOCS, Doc
 
@@ -34,9 +35,10 @@ _FENCE = re.compile(r"^```\w*$")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
 
-def report(result: Result, *, strict: bool = False) -> str:
-    """The SARIF log of ``result``. ``strict`` is whether warnings fail the check
-    (``--strict``), for the invocation's exit code."""
+def report(result: Result, options: Options = PLAIN) -> str:
+    """The SARIF log of ``result``. ``options.strict`` is whether warnings fail
+    the check (``--strict``), for the invocation's exit code."""
+    strict = options.strict
     rule_ids = list(DOCS)
     results = [
         {

@@ -2,29 +2,21 @@
 
 Map text (file names, messages, hints) is :func:`~journeycode.quoting.terminal` text.
 
-Colour is for terminals only: :func:`report` is plain, :func:`report_color`
-adds ANSI colours, and the CLI picks the second only on a TTY without ``NO_COLOR``.
+Colour is for terminals only: :func:`report` adds ANSI colours when
+``options.color`` says so, which the CLI decides (a TTY without ``NO_COLOR``).
 """
 
 from __future__ import annotations
 
 from journeycode.problems import Level, Result
 from journeycode.quoting import terminal
+from journeycode.report.formats import PLAIN, Options
 
 _COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.INFO: "36"}
 
 
-def report(result: Result) -> str:
-    return _report(result, color=False)
-
-
-def report_color(result: Result) -> str:
-    return _report(result, color=True)
-
-
-def _report(result: Result, *, color: bool) -> str:
-    def paint(code: str, text: str) -> str:
-        return f"\x1b[{code}m{text}\x1b[0m" if color else text
+def report(result: Result, options: Options = PLAIN) -> str:
+    paint = options.paint
 
     lines = []
     for problem in result.problems:

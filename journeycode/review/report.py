@@ -1,4 +1,5 @@
-"""A review as text for a terminal, JSON for tools, or Markdown for a pull-request comment.
+"""A review as text for a terminal, JSON for tools, Markdown for a pull-request
+comment, or workflow annotations: :data:`FORMATS`, which ``diff --format`` reads.
 
 All map text in the Markdown goes through :func:`journeycode.quoting.markdown_text`,
 so a touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
@@ -6,12 +7,13 @@ so a touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journeycode.coverage import Coverage, percent
 from journeycode.problems import Problem
 from journeycode.quoting import json_document, markdown_text, terminal
+from journeycode.report.formats import PLAIN, Format, Formats, Options
 from journeycode.report.github import annotation
 from journeycode.review.changes import Severity
 from journeycode.review.compare import Change, Review
@@ -28,6 +30,14 @@ class Sides:
     base: str
     head: str
     diagrams: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What a diff's formats report: the review and its sides."""
+
+    review: Review
+    sides: Sides
 
 
 def _counts(changes: Iterable[Change]) -> dict[Severity, int]:
@@ -91,13 +101,11 @@ def _partial(review: Review, sides: Sides) -> list[str]:
 _COLORS = {Severity.BREAKING: "31", Severity.NOTABLE: "33", Severity.INFO: "36"}
 
 
-def text(review: Review, sides: Sides, *, color: bool = False) -> str:
-    """Grouped by journey, breaking first; ANSI colours with ``color`` (a
-    terminal). Map text is :func:`~journeycode.quoting.terminal` text."""
-    t = terminal
-
-    def paint(code: str, words: str) -> str:
-        return f"\x1b[{code}m{words}\x1b[0m" if color else words
+def text(reviewed: Reviewed, options: Options = PLAIN) -> str:
+    """Grouped by journey, breaking first; ANSI colours with ``options.color``
+    (a terminal). Map text is :func:`~journeycode.quoting.terminal` text."""
+    review, sides = reviewed.review, reviewed.sides
+    t, paint = terminal, options.paint
 
     lines = [f"journeycode diff: {t(sides.base)} → {t(sides.head)}", paint("1", _summary(review))]
     lines += [t(note) for note in _partial(review, sides)]
@@ -124,7 +132,9 @@ def text(review: Review, sides: Sides, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def json(review: Review, sides: Sides) -> str:
+def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
+    review, sides = reviewed.review, reviewed.sides
+
     def coverage(value: Coverage) -> dict[str, object]:
         return {"total": value.total, "journeys": {j.id: j.total for j in value.journeys}}
 
@@ -167,9 +177,10 @@ def json(review: Review, sides: Sides) -> str:
     return json_document(document)
 
 
-def markdown(review: Review, sides: Sides) -> str:
+def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     """A pull-request comment: a summary, a table of changed journeys, breaking
     changes first, and the details of each journey folded away."""
+    review, sides = reviewed.review, reviewed.sides
     e = markdown_text
     # The summary is counts and fixed words: nothing to escape, and plainer unescaped.
     head = [f"### journeycode: {_summary(review)}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
@@ -224,9 +235,10 @@ def markdown(review: Review, sides: Sides) -> str:
 _ANNOTATIONS = {Severity.BREAKING: "error", Severity.NOTABLE: "warning"}
 
 
-def github(review: Review, sides: Sides) -> str:
+def github(reviewed: Reviewed, options: Options = PLAIN) -> str:
     """Workflow annotations on the changed lines: breaking changes as errors,
     notable ones as warnings; info changes are left to the other formats."""
+    review, sides = reviewed.review, reviewed.sides
     return "".join(
         annotation(
             _ANNOTATIONS[c.level],
@@ -241,9 +253,9 @@ def github(review: Review, sides: Sides) -> str:
     )
 
 
-REPORTERS: dict[str, Callable[[Review, Sides], str]] = {
-    "text": text,
-    "json": json,
-    "markdown": markdown,
-    "github": github,
-}
+FORMATS: Formats[Reviewed] = Formats(
+    Format("text", "for people", text, color=True),
+    Format("json", "for tools", json),
+    Format("markdown", "for a pull-request comment", markdown),
+    Format("github", "for annotations on the changed lines", github),
+)
