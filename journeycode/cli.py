@@ -5,6 +5,7 @@ Exit codes are defined once, in :class:`journeycode.problems.ExitCode`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import glob
 import os
@@ -12,7 +13,7 @@ import shlex
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -143,6 +144,18 @@ def _report(
 def _color(stream: object) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and "NO_COLOR" not in os.environ
+
+
+@contextlib.contextmanager
+def _writing(folder: Path) -> Iterator[None]:
+    """Rendering diagrams or pages and writing them into ``folder``: a failure
+    of either is exit 2."""
+    try:
+        yield
+    except RenderError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write to {folder}: {error.strerror}")
 
 
 class _Guarded(click.Group):
@@ -306,13 +319,8 @@ def render_command(
             _fail(f"no journey '{journey_id}'", did_you_mean(journey_id, known))
     items = render.diagrams(compiled.workspace, view_names or render.VIEWS, journey_ids or None)
     cache = Cache(None if no_cache else (cache_dir or default_cache_dir() / "diagrams"))
-    try:
-        files = render.render(items, output_format, cache)
-        written = render.write(out, files)
-    except RenderError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(f"cannot write to {out}: {error.strerror}")
+    with _writing(out):
+        written = render.write(out, render.render(items, output_format, cache))
     errors = compiled.result.counts()[Level.ERROR]
     if errors:
         click.echo(
@@ -339,7 +347,7 @@ def docs_command(path: Path, out: Path) -> None:
 
     compiled = _compile(path)
     files = [f.path for f in compiled.workspace.files]
-    try:
+    with _writing(out):
         site = build_site(
             compiled,
             cache=Cache(default_cache_dir() / "diagrams"),
@@ -347,10 +355,6 @@ def docs_command(path: Path, out: Path) -> None:
         )
         contents = {**{p: m.encode("utf-8") for p, m in site.markdown().items()}, **site.assets}
         render.write(out, contents, complete=True)
-    except RenderError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(f"cannot write to {out}: {error.strerror}")
     _say(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
 
 
@@ -430,13 +434,10 @@ def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -
 
     base, head = comparison.base.workspace, comparison.head.workspace
     items = diagram.diagrams(base, head, comparison.review.changes)
-    try:
+    with _writing(folder):
         files = render.render(items, output_format, Cache(default_cache_dir() / "diagrams"))
-        return render.write(folder, files)
-    except RenderError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(f"cannot write to {folder}: {error.strerror}")
+        written = render.write(folder, files)
+    return written
 
 
 @main.command("export")
