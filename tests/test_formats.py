@@ -5,15 +5,18 @@ when its entry says it takes them."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 import pytest
+from click.testing import CliRunner, Result
 
 from journeycode import export
 from journeycode.cli import main
 from journeycode.compiler import Compiled, compile_workspace
 from journeycode.coverage import coverage
+from journeycode.problems import ExitCode
 from journeycode.report import FORMATS as CHECK_FORMATS
 from journeycode.report.coverage_report import FORMATS as COVERAGE_FORMATS
 from journeycode.report.formats import PLAIN, Format, Formats, Options
@@ -87,3 +90,34 @@ def test_diff_formats_read_only_the_options_they_take() -> None:
     reviewed = review_report.Reviewed(comparison.review, sides)
     assert comparison.review.changes
     _reads_only_what_it_takes(review_report.FORMATS, reviewed)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render", "{maps}", "--out", "{out}", "--no-cache", "--view", "canvas"],
+        ["docs", "{maps}", "--out", "{out}"],
+        ["diff", "{good}", "{maps}", "--diagrams", "{out}"],
+    ],
+    ids=["render", "docs", "diff"],
+)
+def test_diagrams_and_pages_fail_alike_when_graphviz_fails_or_a_write_does(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """One block turns a Graphviz failure or a failed write into exit 2 and a
+    line that says which, for each command that draws."""
+    blocker = tmp_path / "file"
+    blocker.write_text("", "utf-8")
+    env = {"JOURNEYCODE_TODAY": "2026-11-01", "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}
+    places = {"maps": str(EXAMPLES / "bad"), "good": str(EXAMPLES / "good")}
+
+    def run(out: Path, **extra: str) -> Result:
+        argv = [a.format(out=out, **places) for a in args]
+        return CliRunner(env={**env, **extra}).invoke(main, argv)
+
+    no_dot = run(tmp_path / "out", JOURNEYCODE_DOT=str(tmp_path / "no-dot"))
+    assert no_dot.exit_code == ExitCode.FAILURE
+    assert f"journeycode: JOURNEYCODE_DOT={tmp_path / 'no-dot'} is not" in no_dot.stderr
+    unwritable = run(blocker / "sub")
+    assert unwritable.exit_code == ExitCode.FAILURE
+    assert f"journeycode: cannot write to {blocker / 'sub'}: " in unwritable.stderr
