@@ -27,11 +27,11 @@ from typing import Any, Generic, TypeVar
 from journeycode import __version__, atomic, cachedir, digest
 from journeycode.compiler import Caches, Stamp
 from journeycode.loader import Positions, SourceFile
-from journeycode.problems import Level, Problem, WorkspaceError
+from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 4
+LAYOUT = 5
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
@@ -222,17 +222,49 @@ def _checked(key: str, stored: tuple[Any, ...]) -> Checked:
 
 
 def _plain(p: Problem) -> tuple[Any, ...]:
-    return p.path, p.line, p.col, p.rule, p.level.value, p.message, p.hint
+    subject = None if p.subject is None else (p.subject.kind, p.subject.id)
+    fix = None if p.fix is None else (p.fix.old, p.fix.new)
+    return (
+        p.path,
+        p.line,
+        p.col,
+        p.rule,
+        p.level.value,
+        p.message,
+        p.hint,
+        subject,
+        p.suggestion,
+        fix,
+    )
 
 
 def _problem(plain: tuple[Any, ...]) -> Problem:
-    where, line, col, rule, level, message, hint = plain
+    where, line, col, rule, level, message, hint, subject, suggestion, fix = plain
     _expect(
         all(isinstance(text, str) for text in (where, rule, message))
         and all(type(number) is int for number in (line, col))
-        and isinstance(hint, str | None)
+        and all(isinstance(text, str | None) for text in (hint, suggestion))
+        and all(_is_pair(pair) for pair in (subject, fix))
     )
-    return Problem(where, line, col, rule, Level(level), message, hint)
+    return Problem(
+        where,
+        line,
+        col,
+        rule,
+        Level(level),
+        message,
+        hint,
+        None if subject is None else Subject(*subject),
+        suggestion,
+        None if fix is None else Fix(*fix),
+    )
+
+
+def _is_pair(pair: Any) -> bool:
+    """None, or two texts: how a subject and a fix are stored."""
+    return pair is None or (
+        isinstance(pair, tuple) and len(pair) == 2 and all(isinstance(t, str) for t in pair)
+    )
 
 
 def _is_pointer(pointer: Any) -> bool:

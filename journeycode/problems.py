@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class ExitCode(enum.IntEnum):
@@ -44,8 +44,28 @@ _SEVERITY = {Level.INFO: 0, Level.WARNING: 1, Level.ERROR: 2}
 
 
 @dataclass(frozen=True, order=True)
+class Subject:
+    """What a problem is about: an entity, or a rule or setting a file names,
+    by its kind (a ``kinds`` name such as ``channel``, or ``rule``, ``key``) and id."""
+
+    kind: str
+    id: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A quick fix: the text written at the problem's position, and what replaces it."""
+
+    old: str
+    new: str
+
+
+@dataclass(frozen=True, order=True)
 class Problem:
-    """One finding, located in a file. ``line`` and ``col`` are 1-based."""
+    """One finding, located in a file. ``line`` and ``col`` are 1-based.
+
+    Its message and hint are for people; what tools act on is data beside
+    them, left out of comparisons so that reports keep their order."""
 
     path: str
     line: int
@@ -54,6 +74,13 @@ class Problem:
     level: Level
     message: str
     hint: str | None = None
+    subject: Subject | None = field(default=None, compare=False)
+    """The entity the problem is about, when there is one."""
+    suggestion: str | None = field(default=None, compare=False)
+    """The did-you-mean candidate the hint names."""
+    fix: Fix | None = field(default=None, compare=False)
+    """What replacing the text at the position with the suggestion means, when
+    the position is the misspelt text itself."""
 
     @property
     def location(self) -> str:

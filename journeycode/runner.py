@@ -252,6 +252,4 @@ def _reported(
             )
         ):
             continue
-        yield finding.src.problem(
-            rule.ID, setting.level, finding.message, finding.hint, key=finding.key
-        )
+        yield finding.problem(rule.ID, setting.level)

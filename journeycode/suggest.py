@@ -6,13 +6,30 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from journeycode.problems import Fix
+
 _MAX_SHOWN = 60
+
+
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate closest to ``word``, or None when nothing is close."""
+    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def hint(suggestion: str | None) -> str | None:
+    """The hint that names a suggestion."""
+    return None if suggestion is None else f"did you mean '{suggestion}'?"
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
     """A hint naming the closest candidate, or None when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    return hint(closest(word, candidates))
+
+
+def fix(word: str, suggestion: str | None) -> Fix | None:
+    """Writing the suggestion in place of ``word``."""
+    return None if suggestion is None else Fix(word, suggestion)
 
 
 def show(value: Any) -> str:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
+from journeycode import kinds
 from journeycode.loader import Pointer
 from journeycode.model import Entity, Journey, Src, Workspace
-from journeycode.problems import Level
+from journeycode.problems import Fix, Level, Problem, Subject
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,20 @@ class Finding:
     """The entities whose ``waive:`` can silence this finding."""
     key: bool = False
     """Point at the mapping key of ``src`` rather than its value."""
+    subject: Subject | None = None
+    """What the finding is about, when that is not the first of ``subjects``."""
+    suggestion: str | None = None
+    """The did-you-mean candidate the hint names."""
+    fix: Fix | None = None
+    """What a quick fix writes in place of the text at ``src``."""
+
+    def problem(self, rule: str, level: Level) -> Problem:
+        """The finding as a problem of ``rule`` at ``level``."""
+        subject = self.subject
+        if subject is None and self.subjects:
+            subject = Subject(kinds.of(self.subjects[0]).name, self.subjects[0].id)
+        found = self.src.problem(rule, level, self.message, self.hint, key=self.key)
+        return replace(found, subject=subject, suggestion=self.suggestion, fix=self.fix)
 
 
 Silenced = tuple[str, Pointer, str]

@@ -50,7 +50,7 @@ from typing import Any
 
 from journeycode import kinds
 from journeycode.model import Workspace
-from journeycode.problems import Level
+from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext, silence
 
 ID = "stale-waiver"
@@ -73,4 +73,5 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                     "remove the waiver",
                     (),
                     key=True,
+                    subject=Subject("rule", rule),
                 )

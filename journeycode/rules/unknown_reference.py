@@ -44,11 +44,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from journeycode import kinds
+from journeycode import kinds, suggest
 from journeycode.model import Entity, Journey, Src, Workspace
-from journeycode.problems import Level
+from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext
-from journeycode.suggest import did_you_mean
 
 ID = "unknown-reference"
 LEVEL = Level.ERROR
@@ -99,11 +98,21 @@ def _references(
             assert journey is not None
             known, where = local[target.name], f" in journey '{journey.id}'"
         at = entity.src.at(ref.field) if index is None else entity.src.at(ref.field, index)
-        yield _unknown(at, target.label, ident, known, where)
+        yield _unknown(at, target, ident, known, where)
 
 
-def _unknown(src: Src, label: str, ident: str, known: Collection[str], where: str = "") -> Finding:
-    return Finding(src, f"unknown {label} '{ident}'{where}", did_you_mean(ident, known))
+def _unknown(
+    src: Src, kind: kinds.Kind, ident: str, known: Collection[str], where: str = ""
+) -> Finding:
+    close = suggest.closest(ident, known)
+    return Finding(
+        src,
+        f"unknown {kind.label} '{ident}'{where}",
+        suggest.hint(close),
+        subject=Subject(kind.name, ident),
+        suggestion=close,
+        fix=suggest.fix(ident, close),
+    )
 
 
 def _journey_personas(journey: Journey, personas: Collection[str]) -> Iterator[Finding]:
@@ -116,26 +125,35 @@ def _journey_personas(journey: Journey, personas: Collection[str]) -> Iterator[F
                         tp.src.at("personas", index),
                         f"persona '{persona}' is not one of the personas of journey '{journey.id}'",
                         "add it to the journey's personas, or remove it here",
+                        subject=Subject("persona", persona),
                     )
             if isinstance(tp.emotion, Mapping):
                 at_tp = journey.personas_at(tp)
                 for persona in tp.emotion:
                     if persona not in at_tp:
+                        close = suggest.closest(persona, at_tp)
                         yield Finding(
                             tp.src.at("emotion", persona),
                             f"emotion for '{persona}', who is not a persona of touchpoint "
                             f"'{tp.id}'",
-                            did_you_mean(persona, at_tp),
+                            suggest.hint(close),
                             key=True,
+                            subject=Subject("persona", persona),
+                            suggestion=close,
+                            fix=suggest.fix(persona, close),
                         )
 
 
 def _waivers(entity: Entity, rule_ids: Collection[str]) -> Iterator[Finding]:
     for rule in entity.waive:
         if rule not in rule_ids:
+            close = suggest.closest(rule, rule_ids)
             yield Finding(
                 entity.src.at("waive", rule),
                 f"waiver for unknown rule '{rule}'",
-                did_you_mean(rule, rule_ids) or f"rule ids: {', '.join(rule_ids)}",
+                suggest.hint(close) or f"rule ids: {', '.join(rule_ids)}",
                 key=True,
+                subject=Subject("rule", rule),
+                suggestion=close,
+                fix=suggest.fix(rule, close),
             )
