@@ -36,12 +36,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from journeycode import discover, loader, pipeline_rules
+from journeycode import discover, loader, pipeline_rules, suggest
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
-from journeycode.problems import Level, Problem
+from journeycode.problems import Fix, Level, Problem, Subject
 from journeycode.quoting import terminal
-from journeycode.suggest import did_you_mean, show
+from journeycode.suggest import show
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PROBLEMS = 1000  # of one file
@@ -143,10 +143,29 @@ class _File:
         self.lines = _Lines("")
         self.found = 0
 
-    def problem(self, line: int, col: int, message: str, hint: str | None = None) -> None:
+    def problem(
+        self,
+        line: int,
+        col: int,
+        message: str,
+        hint: str | None = None,
+        *,
+        subject: Subject | None = None,
+        suggestion: str | None = None,
+        fix: Fix | None = None,
+    ) -> None:
         self.out.problems.append(
             Problem(
-                self.display, line, col, pipeline_rules.MEASUREMENTS, Level.ERROR, message, hint
+                self.display,
+                line,
+                col,
+                pipeline_rules.MEASUREMENTS,
+                Level.ERROR,
+                message,
+                hint,
+                subject,
+                suggestion,
+                fix,
             )
         )
         self.found += 1
@@ -276,11 +295,15 @@ class _File:
                 ids = self.workspace.kpi_by_id
                 # difflib indexes the whole word: a cell of megabytes would cost
                 # seconds, and one over 2⅓ times the longest id is never close enough.
-                close = len(kpi_id) <= 3 * max(map(len, ids), default=0)
+                fits = len(kpi_id) <= 3 * max(map(len, ids), default=0)
+                close = suggest.closest(kpi_id, ids) if fits else None
                 self.problem(
                     *self.cell(line, k),
                     f"unknown KPI {_shown(kpi_id)}" if kpi_id else "no KPI on this row",
-                    did_you_mean(kpi_id, ids) if close else None,
+                    suggest.hint(close),
+                    subject=Subject("kpi", kpi_id) if kpi_id else None,
+                    suggestion=close,
+                    fix=suggest.fix(kpi_id, close),
                 )
             return
         if len(date) != 10 or not _is_date(date):

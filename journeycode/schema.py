@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from journeycode import kinds, pipeline_rules
+from journeycode import kinds, pipeline_rules, suggest
 from journeycode.loader import Pointer, SourceFile
-from journeycode.problems import Level, Problem
-from journeycode.suggest import did_you_mean, show
+from journeycode.problems import Fix, Level, Problem
+from journeycode.suggest import show
 
 if TYPE_CHECKING:
     import jsonschema
@@ -193,7 +193,8 @@ def _fault(error: ValidationError) -> Pointer:
 
 # What a validation error says: where (a pointer, its key or its value), the
 # message and a hint.
-_Said = tuple[Pointer, str, "str | None", bool]
+_Said = tuple[Pointer, str, "str | None", bool, "Fix | None"]
+"""Where, the message, the hint, whether at the key, and the fix the hint suggests."""
 
 
 @dataclass(frozen=True)
@@ -208,8 +209,8 @@ class _Fault:
     constraint: Any
     subschema: Any
 
-    def say(self, message: str, hint: str | None = None) -> _Said:
-        return self.pointer, message, hint, False
+    def say(self, message: str, hint: str | None = None, fix: Fix | None = None) -> _Said:
+        return self.pointer, message, hint, False, fix
 
 
 def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
@@ -227,9 +228,19 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
     )
     structural = error.validator in _STRUCTURE or "propertyNames" in error.relative_schema_path
     explain = _structure if structural else _value
-    for target, message, hint, key in explain(fault):
+    for target, message, hint, key, fix in explain(fault):
         line, col = file.locate(target, key=key)
-        yield Problem(file.display, line, col, pipeline_rules.SCHEMA, Level.ERROR, message, hint)
+        yield Problem(
+            file.display,
+            line,
+            col,
+            pipeline_rules.SCHEMA,
+            Level.ERROR,
+            message,
+            hint,
+            suggestion=None if fix is None else fix.new,
+            fix=fix,
+        )
 
 
 _STRUCTURE = frozenset({"additionalProperties", "required", "type", "anyOf"})
@@ -244,16 +255,16 @@ def _structure(f: _Fault) -> Iterator[_Said]:
             f"{field}: key {show(instance)} is not a valid id",
             (_id_hint(instance)),
             True,
+            None,
         )
     elif validator == "additionalProperties":
         allowed = f.subschema.get("properties", {})
         for extra in sorted(set(instance) - set(allowed)):
-            hint = (
-                _comma_hint(extra, instance[extra])
-                or did_you_mean(extra, allowed)
-                or f"allowed keys: {', '.join(allowed)}"
-            )
-            yield (*f.pointer, extra), f"unknown key {show(extra)}{f.where}", hint, True
+            comma = _comma_hint(extra, instance[extra])
+            close = None if comma else suggest.closest(extra, allowed)
+            hint = comma or suggest.hint(close) or f"allowed keys: {', '.join(allowed)}"
+            message = f"unknown key {show(extra)}{f.where}"
+            yield (*f.pointer, extra), message, hint, True, suggest.fix(extra, close)
     elif validator == "required":
         for name in f.constraint:
             if name not in instance:
@@ -280,9 +291,11 @@ def _value(f: _Fault) -> Iterator[_Said]:
     validator, instance, field, constraint = f.error.validator, f.instance, f.field, f.constraint
     if validator == "enum":
         choices = [str(choice) for choice in constraint]
+        close = suggest.closest(str(instance), choices)
         yield f.say(
             f"{field}: {show(instance)} is not one of {', '.join(choices)}",
-            did_you_mean(str(instance), choices),
+            suggest.hint(close),
+            suggest.fix(str(instance), close),
         )
     elif validator == "pattern":
         yield f.say(*_pattern_message(field, instance, constraint))
@@ -304,7 +317,13 @@ def _value(f: _Fault) -> Iterator[_Said]:
         for index, item in enumerate(instance):
             marker = json.dumps(item, sort_keys=True)
             if marker in seen:
-                yield (*f.pointer, index), f"{field}: {show(item)} is listed twice", None, False
+                yield (
+                    (*f.pointer, index),
+                    f"{field}: {show(item)} is listed twice",
+                    None,
+                    False,
+                    None,
+                )
                 break
             seen.add(marker)
     elif validator == "const":
