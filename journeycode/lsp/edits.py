@@ -16,8 +16,6 @@ from typing import Any
 from journeycode import kinds, schema
 from journeycode.lsp.index import Index, Key
 
-_DID_YOU_MEAN = re.compile(r"did you mean '([^']+)'\?")
-_UNKNOWN = re.compile(r"^unknown ([a-z ]+?) '([^']+)'")
 _ID_LINE = re.compile(r"^(\s*)(-\s+)?id\s*:")
 WAIVER_REASON = "why this is acceptable"
 
@@ -50,14 +48,6 @@ def rename(index: Index, key: Key, new: str) -> list[Edit]:
         Edit(s.path, s.line - 1, s.col - 1, s.line - 1, s.col - 1 + s.length, new)
         for s in index.sites(key)
     ]
-
-
-def did_you_mean(path: Path, line: int, col: int, length: int, hint: str | None) -> Edit | None:
-    """Replace a misspelt id (1-based position) with the one the hint suggests."""
-    found = _DID_YOU_MEAN.search(hint or "")
-    if found is None:
-        return None
-    return Edit(path, line - 1, col - 1, line - 1, col - 1 + length, found.group(1))
 
 
 def waiver(path: Path, text: str, line: int, rule: str) -> Edit | None:
@@ -114,15 +104,6 @@ def _child_indent(lines: list[str], at: int, end: int) -> str | None:
         if lines[below].strip():
             return lines[below][: len(lines[below]) - len(lines[below].lstrip())]
     return None
-
-
-def unknown_reference(message: str) -> tuple[str, str] | None:
-    """(kind, id) of an ``unknown-reference`` message: ``unknown channel 'x'``."""
-    found = _UNKNOWN.match(message)
-    if found is None:
-        return None
-    kind = next((k for k in kinds.CATALOG if k.label == found.group(1)), None)
-    return None if kind is None else (kind.name, found.group(2))
 
 
 def catalog_entry(path: Path, text: str, kind: str, ident: str) -> Edit | None:

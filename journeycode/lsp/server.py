@@ -169,7 +169,7 @@ class JourneyServer(LanguageServer):
             severity=_LEVELS[problem.level],
             code=problem.rule,
             source=SOURCE,
-            data={"hint": problem.hint, "rule": problem.rule, "level": problem.level.value},
+            data=_data(problem),
         )
 
     # --- positions --------------------------------------------------------------------
@@ -404,35 +404,55 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
             lines, diagnostic.range.start
         )
         end = ls.workspace.position_codec.position_from_client_units(lines, diagnostic.range.end)
-        fix = edits.did_you_mean(
-            path,
-            start.line + 1,
-            start.character + 1,
-            end.character - start.character,
-            data.get("hint"),
-        )
-        if fix is not None:
-            actions.append(_action(ls, f"Change to '{fix.text}'", [fix], diagnostic, True))
+        fix = data.get("fix")
+        if isinstance(fix, dict) and isinstance(fix.get("new"), str):
+            change = edits.Edit(
+                path, start.line, start.character, end.line, end.character, fix["new"]
+            )
+            actions.append(_action(ls, f"Change to '{change.text}'", [change], diagnostic, True))
         if diagnostic.severity == types.DiagnosticSeverity.Warning and rule:
             waive = edits.waiver(path, text, start.line + 1, rule)
             if waive is not None:
                 actions.append(
                     _action(ls, f"Waive {rule} here, with a reason", [waive], diagnostic)
                 )
-        missing = (
-            edits.unknown_reference(diagnostic.message) if rule == "unknown-reference" else None
-        )
+        missing = _missing(ls, data.get("subject")) if rule == "unknown-reference" else None
         if missing is not None and index is not None and ls.compiled is not None:
             kind, ident = missing
-            section = kinds.KINDS[kind].section
             for file in ls.compiled.workspace.files:
-                if section in file.data:
-                    entry = edits.catalog_entry(file.path, ls.text(file.path) or "", kind, ident)
+                if kind.section in file.data:
+                    text_of = ls.text(file.path) or ""
+                    entry = edits.catalog_entry(file.path, text_of, kind.name, ident)
                     if entry is not None:
-                        title = f"Create {kinds.KINDS[kind].label} '{ident}' in {file.path.name}"
+                        title = f"Create {kind.label} '{ident}' in {file.path.name}"
                         actions.append(_action(ls, title, [entry], diagnostic))
                         break
     return actions
+
+
+def _data(problem: Problem) -> dict[str, Any]:
+    """What a code action needs of a problem, carried in its diagnostic: its
+    rule, its subject and its fix, never read back from the message."""
+    subject, fix = problem.subject, problem.fix
+    return {
+        "rule": problem.rule,
+        "level": problem.level.value,
+        "subject": None if subject is None else {"kind": subject.kind, "id": subject.id},
+        "fix": None if fix is None else {"old": fix.old, "new": fix.new},
+    }
+
+
+def _missing(ls: JourneyServer, subject: Any) -> tuple[kinds.Kind, str] | None:
+    """(kind, id) of a catalog entity a diagnostic is about and nothing defines."""
+    if not isinstance(subject, dict) or ls.compiled is None:
+        return None
+    kind, ident = subject.get("kind"), subject.get("id")
+    if not (isinstance(kind, str) and isinstance(ident, str)) or kind not in kinds.KINDS:
+        return None
+    found = kinds.KINDS[kind]
+    if found.section is None or ident in kinds.by_id(ls.compiled.workspace, found):
+        return None
+    return found, ident
 
 
 def _action(
