@@ -3,8 +3,9 @@
 Nothing is compared by line: entities are matched by kind and id (stages,
 touchpoints, pain points and opportunities inside their journey), so moving a
 journey to another file, reformatting it or reordering keys is no change.
-Problems are matched by file, rule and message, so an edit on line 3 does not
-make every later problem "new".
+Problems are matched by rule and what they are about, never by their text, so
+an edit on line 3 does not make every later problem "new", nor a new value in a
+message a problem fixed and another introduced.
 """
 
 from __future__ import annotations
@@ -69,9 +70,9 @@ class Review:
 def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
     """The problems of ``head`` that ``base`` did not have. A problem is matched
     by what it is about, not where: the journey of its file (the catalog for
-    other files), its rule and its message; each base problem matches one head
-    problem at most. Moving a journey to another file, or editing a line above
-    a problem, changes nothing."""
+    other files), its rule and its subject; each base problem matches one head
+    problem at most. Moving a journey to another file, editing a line above a
+    problem, or a message that says another value, changes nothing."""
     subject = _subjects(base) | _subjects(head)
     left = Counter(_key(p, subject) for p in base.result.problems)
     found = []
@@ -92,8 +93,16 @@ def _subjects(compiled: Compiled) -> dict[str, str]:
     return found
 
 
-def _key(problem: Problem, subject: Mapping[str, str]) -> tuple[str, str, str]:
-    return subject.get(problem.path, problem.path), problem.rule, problem.message
+def _key(problem: Problem, place: Mapping[str, str]) -> tuple[str, ...]:
+    """What identifies a problem on both sides: its place, its rule and its
+    subject. The ids of a subject outside a journey are the catalog's, wherever
+    the problem is written (a KPI's off-target value is in a measurement export).
+    A problem about no entity (a file that does not load, a value the schema
+    refuses) has only its file and its text to go by."""
+    if problem.subject is None:
+        return place.get(problem.path, problem.path), problem.rule, problem.message
+    where = place.get(problem.path, "catalog")
+    return where, problem.rule, problem.subject.kind, problem.subject.id
 
 
 def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None = None) -> Review:
