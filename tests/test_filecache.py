@@ -60,12 +60,30 @@ def test_the_cache_gives_the_same_model_as_the_files(tmp_path: Path) -> None:
     assert len(again.files.entries) == len(again.files.read) > 0
     assert len(again.checked.entries) == len(again.checked.read) == 4
     assert warm.result == cold.result
+    # What problems are about and how to fix them too, which equality leaves out.
+    about = [[(p.subject, p.suggestion, p.fix) for p in c.result.problems] for c in (warm, cold)]
+    assert about[0] == about[1] and any(subject for subject, _, _ in about[0])
     assert [f.data for f in warm.workspace.files] == [f.data for f in cold.workspace.files]
     for file in warm.workspace.files:  # positions come back exact
         original = next(f for f in cold.workspace.files if f.path == file.path)
         assert file.locate(("journey", "stages", 1, "touchpoints", 0, "channel")) == (
             original.locate(("journey", "stages", 1, "touchpoints", 0, "channel"))
         )
+
+
+def test_a_problem_s_fix_comes_back_from_the_cache(tmp_path: Path) -> None:
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    journey = maps / "journeys" / "billing-dispute.yaml"
+    journey.write_text(journey.read_text("utf-8").replace("channel: webchat", "channel: web-chat"))
+    first = DiskCache(tmp_path / "cache", maps)
+    cold = compiler.compile_workspace(maps, "maps", caches=first.caches())
+    first.save()
+    again = DiskCache(tmp_path / "cache", maps)
+    warm = compiler.compile_workspace(maps, "maps", caches=again.caches())
+    assert len(again.checked.read) == 4
+    fixes = [[p.fix for p in c.result.problems if p.fix] for c in (cold, warm)]
+    assert fixes[0] == fixes[1] and len(fixes[0]) == 1
 
 
 def test_a_broken_cache_is_ignored(tmp_path: Path) -> None:
@@ -219,10 +237,13 @@ def _stored_path(entry: Path) -> str:
 @pytest.mark.parametrize(
     "bad",
     [
-        ("maps/x.yaml", 1, 1, "schema", "error", b"bytes", None),
-        ("maps/x.yaml", 1, 1, "schema", "error", 7, None),
-        ("maps/x.yaml", "1", 1, "schema", "error", "m", None),
-        ("maps/x.yaml", 1, 1, "schema", "error", "m", 3),
+        ("maps/x.yaml", 1, 1, "schema", "error", b"bytes", None, None, None, None),
+        ("maps/x.yaml", 1, 1, "schema", "error", 7, None, None, None, None),
+        ("maps/x.yaml", "1", 1, "schema", "error", "m", None, None, None, None),
+        ("maps/x.yaml", 1, 1, "schema", "error", "m", 3, None, None, None),
+        ("maps/x.yaml", 1, 1, "schema", "error", "m", None, ("kpi",), None, None),
+        ("maps/x.yaml", 1, 1, "schema", "error", "m", None, None, 3, None),
+        ("maps/x.yaml", 1, 1, "schema", "error", "m", None, None, None, ("x", 3)),
     ],
 )
 def test_a_problem_of_another_shape_in_an_entry_is_a_miss(

@@ -300,6 +300,34 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     )
 
 
+async def test_quick_fixes_read_the_diagnostic_s_data_not_its_words(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """A reworded or translated message, with no hint at all, keeps its fixes."""
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    original = path.read_text("utf-8")
+    _change(client, uri, 2, original.replace("channel: webchat", "channel: web-chat"))
+    await _until(
+        lambda: any(d.code == "unknown-reference" for d in client.diagnostics.get(uri, []))
+    )
+    typo = next(d for d in client.diagnostics[uri] if d.code == "unknown-reference")
+    assert isinstance(typo.data, dict) and "hint" not in typo.data
+    assert typo.data["fix"] == {"old": "web-chat", "new": "webchat"}
+    assert typo.data["subject"] == {"kind": "channel", "id": "web-chat"}
+    reworded = types.Diagnostic(
+        range=typo.range,
+        message="канал «web-chat» не найден",
+        severity=typo.severity,
+        code=typo.code,
+        source=typo.source,
+        data=typo.data,
+    )
+    actions = await _actions(client, uri, reworded)
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles == ["Change to 'webchat'", "Create channel 'web-chat' in channels.yaml"]
+
+
 @pytest.mark.parametrize(
     ("line", "before", "old", "new", "files", "taken"),
     [
