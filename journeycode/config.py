@@ -26,21 +26,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeycode import atomic, loader, pipeline_rules
+from journeycode import atomic, loader, pipeline_rules, suggest
 from journeycode.discover import SETTINGS_FILE
 from journeycode.loader import Pointer
 from journeycode.model import BREAKDOWN
-from journeycode.problems import Level, WorkspaceError
+from journeycode.problems import Fix, Level, WorkspaceError
 from journeycode.review.changes import KINDS as CHANGE_KINDS
 from journeycode.review.changes import Severity
-from journeycode.suggest import did_you_mean, show
+from journeycode.suggest import show
 
 OFF = "off"
 
 
 class ConfigError(WorkspaceError):
-    def __init__(self, message: str, location: str, hint: str | None = None):
-        super().__init__(f"{location}: {message}", hint)
+    def __init__(
+        self, message: str, location: str, hint: str | None = None, *, fix: Fix | None = None
+    ):
+        super().__init__(
+            f"{location}: {message}", hint, suggestion=None if fix is None else fix.new, fix=fix
+        )
 
 
 @dataclass(frozen=True)
@@ -103,21 +107,29 @@ class _Reader:
         self.file, self.root, self.defaults = file, root, defaults
 
     def fail(
-        self, pointer: Pointer, message: str, hint: str | None = None, *, key: bool = False
+        self,
+        pointer: Pointer,
+        message: str,
+        hint: str | None = None,
+        *,
+        key: bool = False,
+        fix: Fix | None = None,
     ) -> ConfigError:
         line, col = self.file.locate(pointer, key=key)
-        return ConfigError(message, f"{self.file.display}:{line}:{col}", hint)
+        return ConfigError(message, f"{self.file.display}:{line}:{col}", hint, fix=fix)
 
     def mapping(self, value: Any, pointer: Pointer, allowed: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(pointer, f"{_name(pointer)}: expected a mapping, got {show(value)}")
         for name in value:
             if name not in allowed:
+                close = suggest.closest(name, allowed)
                 raise self.fail(
                     (*pointer, name),
                     f"unknown {_what(pointer)} '{name}'",
-                    did_you_mean(name, allowed) or f"known: {', '.join(allowed)}",
+                    suggest.hint(close) or f"known: {', '.join(allowed)}",
                     key=True,
+                    fix=suggest.fix(name, close),
                 )
         return value
 
@@ -197,10 +209,12 @@ class _Reader:
         names = [str(level) for level in Severity]
         for kind, level in levels.items():
             if level not in names:
+                close = suggest.closest(str(level), names)
                 raise self.fail(
                     ("diff", kind),
                     f"diff: {show(level)} is not one of {', '.join(reversed(names))}",
-                    did_you_mean(str(level), names),
+                    suggest.hint(close),
+                    fix=suggest.fix(str(level), close),
                 )
             found[kind] = Severity[level.upper()]
         return found
@@ -233,10 +247,12 @@ class _Reader:
             return None
         choices = [OFF, *(level.value for level in Level)]
         if value not in choices:
+            close = suggest.closest(str(value), choices)
             raise self.fail(
                 pointer,
                 f"{_name(pointer)}: {show(value)} is not one of {', '.join(choices)}",
-                did_you_mean(str(value), choices),
+                suggest.hint(close),
+                fix=suggest.fix(str(value), close),
             )
         return Level(value)
 

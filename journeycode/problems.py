@@ -26,12 +26,22 @@ class ExitCode(enum.IntEnum):
 
 
 class WorkspaceError(Exception):
-    """The workspace cannot be checked at all: a missing folder, bad settings (exit 2)."""
+    """The workspace cannot be checked at all: a missing folder, bad settings (exit 2).
+    Like a problem's, its suggestion and fix are data beside the hint's words."""
 
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        hint: str | None = None,
+        *,
+        suggestion: str | None = None,
+        fix: Fix | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.suggestion = suggestion
+        self.fix = fix
 
 
 class Level(enum.StrEnum):

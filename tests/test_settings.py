@@ -10,8 +10,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from journeycode import config, runner
 from journeycode.cli import main
-from journeycode.problems import ExitCode
+from journeycode.problems import ExitCode, Fix
 from tests.conftest import CASES, EXAMPLES
 
 CASES_FILE = CASES / "settings" / "cases.yaml"
@@ -120,3 +121,22 @@ def test_a_measurements_path_too_long_to_read_is_refused(
     assert run.stderr == (
         "journeycode: maps/journeycode.yaml:2:9: path: cannot be read: File name too long\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("settings", "fix"),
+    [
+        ("rules:\n  stale-reveiw: off\n", Fix("stale-reveiw", "stale-review")),
+        ("rules:\n  after-hours: warnign\n", Fix("warnign", "warning")),
+        ("rule:\n  after-hours: off\n", Fix("rule", "rules")),
+    ],
+    ids=["unknown rule", "unknown level", "unknown setting"],
+)
+def test_a_settings_error_that_suggests_carries_its_fix(
+    tmp_path: Path, settings: str, fix: Fix
+) -> None:
+    maps = _workspace(tmp_path, settings)
+    with pytest.raises(config.ConfigError) as raised:
+        config.load(maps, "maps", runner.DEFAULTS)
+    assert (raised.value.suggestion, raised.value.fix) == (fix.new, fix)
+    assert raised.value.hint == f"did you mean '{fix.new}'?"
