@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from journeycode.compiler import Compiled, compile_workspace
+from journeycode.lsp import edits
 from journeycode.problems import Fix, Level, Problem, Result, Subject
 from journeycode.review.compare import new_problems
 from tests.conftest import ROOT
@@ -164,3 +165,33 @@ def test_a_problem_about_another_entity_is_new(tmp_path: Path) -> None:
     _edit(head / "journeys" / "billing-dispute.yaml", "channel: webchat", "channel: web-chatt")
     (found,) = new_problems(_compile(base), _compile(head))
     assert found.subject == Subject("channel", "web-chatt")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("    chanel: webchat", ("chanel", "channel")),
+        ('    channel: "web-chat"', ('"web-chat"', '"webchat"')),
+        ("    channel: web-chat # typo", ("web-chat", "webchat")),
+        ("    channel: web-chat2", None),
+        ("    channel: email", None),
+    ],
+    ids=[
+        "a key, not its colon",
+        "quoted, keeping the quotes",
+        "bare",
+        "a longer id",
+        "since edited",
+    ],
+)
+def test_a_quick_fix_replaces_the_text_its_fix_names(
+    line: str, expected: tuple[str, str] | None
+) -> None:
+    fix = Fix("chanel", "channel") if "chanel" in line else Fix("web-chat", "webchat")
+    start = line.index(":") + 2 if "chanel" not in line else 4
+    edit = edits.replacement(Path("a.yaml"), [line], 0, start, fix)
+    if expected is None:
+        assert edit is None
+    else:
+        assert edit is not None
+        assert (line[edit.start : edit.end], edit.text) == expected

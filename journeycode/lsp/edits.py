@@ -15,8 +15,10 @@ from typing import Any
 
 from journeycode import kinds, schema
 from journeycode.lsp.index import Index, Key
+from journeycode.problems import Fix
 
 _ID_LINE = re.compile(r"^(\s*)(-\s+)?id\s*:")
+_ID_PART = re.compile(r"[\w-]")
 WAIVER_REASON = "why this is acceptable"
 
 
@@ -48,6 +50,18 @@ def rename(index: Index, key: Key, new: str) -> list[Edit]:
         Edit(s.path, s.line - 1, s.col - 1, s.line - 1, s.col - 1 + s.length, new)
         for s in index.sites(key)
     ]
+
+
+def replacement(path: Path, lines: list[str], line: int, start: int, fix: Fix) -> Edit | None:
+    """The fix's new text in place of its old one, written bare or quoted at the
+    0-based position; None when the text there is no longer the old one."""
+    text = lines[line] if 0 <= line < len(lines) else ""
+    for quote in ("", '"', "'"):
+        written = f"{quote}{fix.old}{quote}"
+        end = start + len(written)
+        if text.startswith(written, start) and not _ID_PART.match(text, end):
+            return Edit(path, line, start, line, end, f"{quote}{fix.new}{quote}")
+    return None
 
 
 def waiver(path: Path, text: str, line: int, rule: str) -> Edit | None:

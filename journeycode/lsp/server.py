@@ -31,7 +31,7 @@ from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits, transport
 from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Kpi
-from journeycode.problems import Level, Problem, WorkspaceError
+from journeycode.problems import Fix, Level, Problem, WorkspaceError
 from journeycode.quoting import markdown_escaped
 
 DEBOUNCE_SECONDS = 0.1
@@ -403,13 +403,11 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
         start = ls.workspace.position_codec.position_from_client_units(
             lines, diagnostic.range.start
         )
-        end = ls.workspace.position_codec.position_from_client_units(lines, diagnostic.range.end)
-        fix = data.get("fix")
-        if isinstance(fix, dict) and isinstance(fix.get("new"), str):
-            change = edits.Edit(
-                path, start.line, start.character, end.line, end.character, fix["new"]
-            )
-            actions.append(_action(ls, f"Change to '{change.text}'", [change], diagnostic, True))
+        fix = _fix(data.get("fix"))
+        if fix is not None:
+            change = edits.replacement(path, lines, start.line, start.character, fix)
+            if change is not None:
+                actions.append(_action(ls, f"Change to '{fix.new}'", [change], diagnostic, True))
         if diagnostic.severity == types.DiagnosticSeverity.Warning and rule:
             waive = edits.waiver(path, text, start.line + 1, rule)
             if waive is not None:
@@ -440,6 +438,14 @@ def _data(problem: Problem) -> dict[str, Any]:
         "subject": None if subject is None else {"kind": subject.kind, "id": subject.id},
         "fix": None if fix is None else {"old": fix.old, "new": fix.new},
     }
+
+
+def _fix(data: Any) -> Fix | None:
+    """The fix a diagnostic carries, as the client sent it back."""
+    if not isinstance(data, dict):
+        return None
+    old, new = data.get("old"), data.get("new")
+    return Fix(old, new) if isinstance(old, str) and isinstance(new, str) else None
 
 
 def _missing(ls: JourneyServer, subject: Any) -> tuple[kinds.Kind, str] | None:
