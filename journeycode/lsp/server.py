@@ -419,8 +419,8 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
             kind, ident = missing
             for file in ls.compiled.workspace.files:
                 if kind.section in file.data:
-                    text_of = ls.text(file.path) or ""
-                    entry = edits.catalog_entry(file.path, text_of, kind.name, ident)
+                    catalog_text = ls.text(file.path) or ""
+                    entry = edits.catalog_entry(file.path, catalog_text, kind.name, ident)
                     if entry is not None:
                         title = f"Create {kind.label} '{ident}' in {file.path.name}"
                         actions.append(_action(ls, title, [entry], diagnostic))
@@ -449,7 +449,7 @@ def _fix(data: Any) -> Fix | None:
 
 
 def _missing(ls: JourneyServer, subject: Any) -> tuple[kinds.Kind, str] | None:
-    """(kind, id) of a catalog entity a diagnostic is about and nothing defines."""
+    """The kind and id of the catalog entity a diagnostic is about, when nothing defines it."""
     if not isinstance(subject, dict) or ls.compiled is None:
         return None
     kind, ident = subject.get("kind"), subject.get("id")
