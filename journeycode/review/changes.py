@@ -3,7 +3,8 @@
 Each kind is a constant of :class:`ChangeKind` with an id, a default level and
 a sentence saying why it matters; ``journeycode diff --list-kinds`` and the
 site's change kinds page print them, and ``diff:`` in ``journeycode.yaml``
-changes a level (``diff: {waiver-added: notable}``).
+changes a level (``diff: {waiver-added: notable}``). Which field of which
+entity raises which kind is the table in :mod:`journeycode.review.fields`.
 
 Levels, from the most to the least serious:
 

@@ -21,6 +21,7 @@ from journeycode import digest
 from journeycode.model import Journey, Stage, Touchpoint, Workspace
 from journeycode.render import Diagram, views
 from journeycode.render.views import EdgeKind
+from journeycode.review.changes import ChangeKind
 from journeycode.review.compare import Change
 
 Status = Literal["added", "changed", "removed", "same"]
@@ -110,7 +111,7 @@ def _merge(
         if change.touchpoint is not None:
             if painter.status.get(change.touchpoint) == "same":
                 painter.status[change.touchpoint] = "changed"
-            if change.kind not in ("touchpoint-added", "touchpoint-removed"):
+            if change.kind not in (ChangeKind.TOUCHPOINT_ADDED, ChangeKind.TOUCHPOINT_REMOVED):
                 painter.words.setdefault(change.touchpoint, set()).add(_word(change.kind))
         elif change.stage is not None and painter.stage_status.get(change.stage) == "same":
             painter.stage_status[change.stage] = "changed"
@@ -157,7 +158,7 @@ def _edges(journey: Journey) -> set[tuple[EdgeKind, str, str]]:
     return found
 
 
-def _word(kind: str) -> str:
+def _word(kind: ChangeKind) -> str:
     """``touchpoint-channel-changed`` → ``channel``: what changed, for a node's label."""
     return kind.removeprefix("touchpoint-").removesuffix("-changed").replace("-", " ")
 

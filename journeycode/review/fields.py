@@ -1,0 +1,270 @@
+"""Which field of which entity raises which kind of change: the diff's table.
+
+:data:`FIELDS` has one row per compared field, in the order the changes are
+reported: the entity kind (a name in :data:`journeycode.kinds.KINDS`), the
+field, the kinds of change it can raise and how the two versions are compared.
+A field with no row is compared as text (``text-changed``), unless it is
+structural (an id, a reference, a list of children or parts): a row is what
+keeps a field out of ``text-changed``. :data:`CATALOG` names the kinds raised
+when a catalog entity is added or removed.
+
+Levels are not here: they belong to the kinds (:mod:`journeycode.review.changes`),
+where the settings change them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from journeycode import kinds
+from journeycode import values as kpi_values
+from journeycode.model import Entity, Journey, Kpi, Src, Stage, Touchpoint
+from journeycode.queries import emotion_for, owner_of
+from journeycode.review.changes import ChangeKind
+
+E = TypeVar("E", bound=Entity)
+
+Found = tuple[ChangeKind, str, Src]
+"""A change before it is placed: its kind, its message and where it is in HEAD."""
+
+
+@dataclass(frozen=True)
+class Pair(Generic[E]):
+    """Both versions of one entity, and what their comparison may need around them."""
+
+    old: E
+    new: E
+    journeys: tuple[Journey, Journey] | None = None
+    """The journey it is in, in BASE and in HEAD; None in the catalog."""
+    stages: tuple[Stage, Stage] | None = None
+    """The stage a touchpoint is in, in BASE and in HEAD."""
+
+    @property
+    def name(self) -> str:
+        return named(self.new)
+
+
+def named(entity: Entity) -> str:
+    """How messages name an entity: ``touchpoint 'refund'``."""
+    return f"{kinds.of(entity).label} '{entity.id}'"
+
+
+Compare = Callable[["Row", Pair[Any]], Iterator[Found]]
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: str
+    """The entity kind."""
+    field: str
+    changes: tuple[ChangeKind, ...]
+    """What a difference in the field is reported as; none for a field that
+    is kept out of ``text-changed`` and compared by nothing."""
+    compare: Compare
+
+
+def _show(value: object) -> str:
+    """A field's value in a message: lists of ids joined, a range in brackets."""
+    if value is None:
+        return "none"
+    if isinstance(value, tuple):
+        if all(isinstance(v, int | float) for v in value):
+            return f"[{', '.join(f'{v:g}' for v in value)}]"
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def value(row: Row, pair: Pair[Any]) -> Iterator[Found]:
+    """One value, shown before and after."""
+    was, now = getattr(pair.old, row.field), getattr(pair.new, row.field)
+    if was != now:
+        src = pair.new.src.at(row.field) if now is not None else pair.new.src.at("id")
+        said = f"{pair.name}: {row.field.replace('_', ' ')} {_show(was)} → {_show(now)}"
+        yield row.changes[0], said, src
+
+
+def _listed(old: tuple[str, ...], new: tuple[str, ...]) -> str:
+    """What came into a list and what left it: ``+a, +b -c``; empty when nothing did."""
+    added = [x for x in new if x not in old]
+    removed = [x for x in old if x not in new]
+    return " ".join(
+        ([f"+{', +'.join(added)}"] if added else [])
+        + ([f"-{', -'.join(removed)}"] if removed else [])
+    )
+
+
+def ids(word: str, at: str = "id") -> Compare:
+    """A list of ids, named ``word`` in the message: what came into it and what left
+    it, at the field ``at`` in HEAD."""
+
+    def compare(row: Row, pair: Pair[Any]) -> Iterator[Found]:
+        said = _listed(getattr(pair.old, row.field), getattr(pair.new, row.field))
+        if said:
+            yield row.changes[0], f"{pair.name} {word}: {said}", pair.new.src.at(at)
+
+    return compare
+
+
+def _passing(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
+    """Who passes the touchpoint: its personas, else its journey's."""
+    assert pair.journeys is not None
+    old_journey, new_journey = pair.journeys
+    said = _listed(old_journey.personas_at(pair.old), new_journey.personas_at(pair.new))
+    if said:
+        yield row.changes[0], f"{pair.name} personas: {said}", pair.new.src.at("id")
+
+
+def _owner(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
+    """The effective owner: the touchpoint's own, else its stage's."""
+    assert pair.stages is not None
+    was, now = owner_of(pair.stages[0], pair.old), owner_of(pair.stages[1], pair.new)
+    if was != now:
+        yield (
+            row.changes[0],
+            f"{pair.name}: owner {was or 'none'} → {now or 'none'}",
+            pair.new.src.at("id"),
+        )
+
+
+def _emotion(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
+    """Each persona passing the touchpoint in HEAD: a signed delta when it had a feeling before."""
+    assert pair.journeys is not None
+    for persona in pair.journeys[1].personas_at(pair.new):
+        before, after = emotion_for(pair.old, persona), emotion_for(pair.new, persona)
+        if before is not None and after is not None and before != after:
+            yield (
+                row.changes[0],
+                f"{pair.name}: {persona} feels {after - before:+g} ({before:g} → {after:g})",
+                pair.new.src.at("emotion"),
+            )
+        elif before != after:
+            said = f"{pair.name}: emotion for {persona} {before} → {after}"
+            yield row.changes[0], said, pair.new.src.at("id")
+
+
+def _moment_of_truth(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
+    if pair.old.moment_of_truth != pair.new.moment_of_truth:
+        said = (
+            "is now a moment of truth"
+            if pair.new.moment_of_truth
+            else "is no longer a moment of truth"
+        )
+        yield row.changes[0], f"{pair.name} {said}", pair.new.src.at("id")
+
+
+def _target(kpi: Kpi) -> str:
+    return "none" if kpi.target is None else kpi_values.value(kpi.target, kpi)
+
+
+def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
+    """Loosened or tightened when the scale and the direction stayed; otherwise a
+    change of definition (the row's three kinds, in that order)."""
+    old, new = pair.old, pair.new
+    loosened, tightened, redefined = row.changes
+    same_scale = old.unit == new.unit and old.direction == new.direction
+    was, now = old.target, new.target
+    if was is not None and now is not None and was != now and same_scale:
+        lower = new.direction == "lower"
+        tighter = now < was if lower else now > was
+        shown = f"{kpi_values.value(was, new)} → {kpi_values.value(now, new)}"
+        if new.direction is None:
+            yield redefined, f"{pair.name}: target {shown}", new.src.at("target")
+        else:
+            word = "tightened" if tighter else "loosened"
+            yield (
+                tightened if tighter else loosened,
+                f"{pair.name}: target {word}, {shown} ({'lower' if lower else 'higher'} is better)",
+                new.src.at("target"),
+            )
+    elif was != now:
+        yield (
+            redefined,
+            f"{pair.name}: target {_target(old)} → {_target(new)}",
+            pair.new.src.at("id"),
+        )
+
+
+def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
+    """Measurements of new dates: how many, and the latest value."""
+    new = pair.new
+    known = {m.date for m in pair.old.measurements}
+    fresh = [m for m in new.measurements if m.date not in known]
+    latest = kpi_values.latest(new)
+    if fresh and latest is not None:
+        status = kpi_values.status(new)
+        yield (
+            row.changes[0],
+            f"{pair.name}: {len(fresh)} new measurement(s); latest "
+            f"{kpi_values.value(latest.value, new)} on {latest.date}"
+            + (f", {status}" if status else ""),
+            new.src.at("measurements"),
+        )
+
+
+def _nothing(row: Row, pair: Pair[Any]) -> Iterator[Found]:
+    yield from ()
+
+
+_C = ChangeKind
+
+FIELDS: tuple[Row, ...] = (
+    Row("journey", "version", (_C.JOURNEY_VERSION_CHANGED,), value),
+    Row("journey", "status", (_C.JOURNEY_STATUS_CHANGED,), value),
+    Row("journey", "owner", (_C.JOURNEY_OWNER_CHANGED,), value),
+    Row("journey", "personas", (_C.JOURNEY_PERSONAS_CHANGED,), ids("personas", at="personas")),
+    Row("stage", "owner", (_C.STAGE_OWNER_CHANGED,), value),
+    Row("stage", "kpis", (_C.STAGE_KPIS_CHANGED,), ids("KPIs")),
+    Row("touchpoint", "channel", (_C.TOUCHPOINT_CHANNEL_CHANGED,), value),
+    Row("touchpoint", "owner", (_C.TOUCHPOINT_OWNER_CHANGED,), _owner),
+    Row("touchpoint", "personas", (_C.TOUCHPOINT_PERSONAS_CHANGED,), _passing),
+    Row("touchpoint", "systems", (_C.TOUCHPOINT_DETAILS_CHANGED,), ids("systems")),
+    Row("touchpoint", "routing", (_C.TOUCHPOINT_DETAILS_CHANGED,), value),
+    Row("touchpoint", "initiated_by", (_C.TOUCHPOINT_DETAILS_CHANGED,), value),
+    Row("touchpoint", "emotion", (_C.EMOTION_CHANGED,), _emotion),
+    Row("touchpoint", "moment_of_truth", (_C.MOMENT_OF_TRUTH_CHANGED,), _moment_of_truth),
+    Row("touchpoint", "escalates_to", (_C.ESCALATION_CHANGED,), ids("escalations")),
+    Row("touchpoint", "next", (_C.NEXT_STEP_CHANGED,), ids("next steps")),
+    Row("pain_point", "severity", (_C.PAIN_POINT_SEVERITY_CHANGED,), value),
+    Row("opportunity", "status", (_C.OPPORTUNITY_STATUS_CHANGED,), value),
+    Row("channel", "mode", (_C.CHANNEL_MODE_CHANGED,), value),
+    Row("channel", "hours", (_C.CHANNEL_HOURS_CHANGED,), value),
+    Row(
+        "kpi",
+        "target",
+        (_C.KPI_TARGET_LOOSENED, _C.KPI_TARGET_TIGHTENED, _C.KPI_DEFINITION_CHANGED),
+        _kpi_target,
+    ),
+    Row("kpi", "unit", (_C.KPI_DEFINITION_CHANGED,), value),
+    Row("kpi", "range", (_C.KPI_DEFINITION_CHANGED,), value),
+    Row("kpi", "direction", (_C.KPI_DEFINITION_CHANGED,), value),
+    Row("kpi", "measurements", (_C.KPI_MEASURED,), _measured),
+    # The measurements split by journey: what they say is in their KPI's.
+    Row("kpi", "breakdown", (), _nothing),
+)
+
+BY_KIND: Mapping[str, tuple[Row, ...]] = {
+    kind: tuple(row for row in FIELDS if row.kind == kind)
+    for kind in dict.fromkeys(row.kind for row in FIELDS)
+}
+
+CATALOG: Mapping[str, tuple[ChangeKind, ChangeKind]] = {
+    "persona": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
+    "channel": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
+    "owner": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
+    "system": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
+    "kpi": (_C.KPI_ADDED, _C.KPI_REMOVED),
+}
+"""A catalog kind → what adding one and removing one is reported as."""
+
+
+def changes(kind: str, pair: Pair[Any]) -> Iterator[Found]:
+    """What the rows of ``kind`` find between the two versions, in the table's order."""
+    for row in BY_KIND.get(kind, ()):
+        yield from row.compare(row, pair)
+
+
+def compared(kind: str) -> frozenset[str]:
+    """The fields of ``kind`` that have a row: kept out of ``text-changed``."""
+    return frozenset(row.field for row in BY_KIND.get(kind, ()))
