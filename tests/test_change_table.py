@@ -48,6 +48,12 @@ def test_every_catalog_kind_says_what_adding_and_removing_one_is() -> None:
     assert set(fields.CATALOG) == {kind.name for kind in kinds.CATALOG}
 
 
+def test_text_is_every_field_with_no_row_that_is_not_structural() -> None:
+    # channel, owner, personas … are references or have rows; pain_points are children.
+    touchpoint = kinds.KINDS["touchpoint"]
+    assert fields.texts(touchpoint) == ("name", "action", "frontstage", "backstage", "description")
+
+
 def test_the_kinds_are_their_ids_with_a_level_and_a_summary() -> None:
     assert KINDS["way-out-lost"] is ChangeKind.WAY_OUT_LOST
     assert f"{ChangeKind.TEXT_CHANGED}" == "text-changed"
@@ -89,6 +95,7 @@ def test_a_new_row_is_all_a_field_needs_to_leave_text(
 ) -> None:
     row = fields.Row("touchpoint", "action", (ChangeKind.TOUCHPOINT_DETAILS_CHANGED,), fields.value)
     monkeypatch.setitem(fields.BY_KIND, "touchpoint", (*fields.BY_KIND["touchpoint"], row))
+    assert "action" not in fields.texts(kinds.KINDS["touchpoint"])
     found = _changes(
         tmp_path,
         "action: Opens the bill and sees a higher total",

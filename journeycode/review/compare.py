@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 from journeycode import kinds, pipeline_rules
@@ -26,7 +26,7 @@ from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.queries import needs_escalation, reaches_a_human, stage_kpis
 from journeycode.review.changes import ChangeKind, Severity
-from journeycode.review.fields import CATALOG, Pair, changes, compared, named
+from journeycode.review.fields import CATALOG, Pair, changes, named, texts
 
 
 @dataclass(frozen=True)
@@ -413,17 +413,9 @@ class _Comparer:
     # --- helpers ---------------------------------------------------------------------------
 
     def _text(self, pair: Pair[Any], about: About) -> None:
-        """Every field with no row in the table that is not structural (names,
-        descriptions, actions …)."""
+        """The fields compared as text (names, descriptions, actions …), in one change."""
         old, new = pair.old, pair.new
-        kind = kinds.of(new)
-        structural = {r.field for r in kind.references} | set(kind.children) | set(kind.parts)
-        ignored = {"id", "src", "waive", "dropped_ids", *compared(kind.name), *structural}
-        changed = [
-            f.name
-            for f in fields(new)
-            if f.name not in ignored and getattr(old, f.name) != getattr(new, f.name)
-        ]
+        changed = [f for f in texts(kinds.of(new)) if getattr(old, f) != getattr(new, f)]
         if changed:
             # A new name is worth reading in full; other texts are only named.
             said = [

@@ -14,6 +14,7 @@ where the settings change them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -265,6 +266,10 @@ def changes(kind: str, pair: Pair[Any]) -> Iterator[Found]:
         yield from row.compare(row, pair)
 
 
-def compared(kind: str) -> frozenset[str]:
-    """The fields of ``kind`` that have a row: kept out of ``text-changed``."""
-    return frozenset(row.field for row in BY_KIND.get(kind, ()))
+def texts(kind: kinds.Kind) -> tuple[str, ...]:
+    """The fields of ``kind`` compared as text (``text-changed``): those with no
+    row that are not structural (the id, references, children and parts)."""
+    rows = {row.field for row in BY_KIND.get(kind.name, ())}
+    structural = {r.field for r in kind.references} | set(kind.children) | set(kind.parts)
+    ignored = {"id", "src", "waive", "dropped_ids", *rows, *structural}
+    return tuple(f.name for f in dataclasses.fields(kind.model) if f.name not in ignored)
