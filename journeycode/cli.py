@@ -23,6 +23,7 @@ from click.decorators import FC
 from journeycode import __version__, atomic, cachedir, compiler, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache, compile_cached
+from journeycode.model import Journey
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
@@ -313,7 +314,7 @@ def render_command(
 ) -> None:
     """Draw the canvas, journey, blueprint, emotion and portfolio diagrams of PATH into --out."""
     compiled = _compile(path)
-    known = compiled.workspace.journey_by_id
+    known = compiled.workspace.by_id(Journey)
     for journey_id in journey_ids:
         if journey_id not in known:
             _fail(f"no journey '{journey_id}'", did_you_mean(journey_id, known))

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from journeycode import values
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Kpi, Workspace
 from journeycode.queries import (
     addressed_pain_points,
     channel_kpis,
@@ -86,7 +86,7 @@ class Health:
 
 def health(workspace: Workspace) -> Health:
     found: dict[str | None, list[str]] = {"on target": [], "off target": [], None: []}
-    for kpi in workspace.kpis:
+    for kpi in workspace.entities(Kpi):
         if kpi.target is not None:
             found[values.status(kpi)].append(kpi.id)
     return Health(tuple(found["on target"]), tuple(found["off target"]), tuple(found[None]))
@@ -114,7 +114,7 @@ def _mean(shares: dict[str, Share]) -> float | None:
 
 
 def coverage(workspace: Workspace) -> Coverage:
-    journeys = tuple(_journey(workspace, j) for j in workspace.journey_by_id.values())
+    journeys = tuple(_journey(workspace, j) for j in workspace.by_id(Journey).values())
     shares = {name: sum((j.shares[name] for j in journeys), Share(0, 0)) for name in SHARES}
     # A channel used by two journeys counts once for the portfolio.
     used = sorted({channel for j in journeys for channel in j.channels})

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from journeycode import __version__
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Kpi, Workspace
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -51,7 +51,7 @@ class Inputs:
 
     def __init__(self, workspace: Workspace, settings: Any = None):
         catalog = [{k: v for k, v in f.data.items() if k != "journey"} for f in workspace.files]
-        measured = [(k.id, k.measurements, k.breakdown) for k in workspace.kpis]
+        measured = [(k.id, k.measurements, k.breakdown) for k in workspace.entities(Kpi)]
         self.catalog = of(code(), catalog, measured, settings)
         self._files: dict[int, str] = {}
 

@@ -40,7 +40,7 @@ from typing import Any
 from journeycode import __version__, values
 from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
-from journeycode.model import Entity, Journey, Kpi, Workspace
+from journeycode.model import Channel, Entity, Journey, Kpi, Owner, Persona, System, Workspace
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import (
     json_document,
@@ -133,12 +133,12 @@ def manifest(compiled: Compiled, options: Options = PLAIN) -> str:
     document = {
         "manifest_version": MANIFEST_VERSION,
         "generator": f"journeycode {__version__}",
-        "personas": [_plain(p) for p in workspace.persona_by_id.values()],
-        "channels": [_plain(c) for c in workspace.channel_by_id.values()],
-        "owners": [_plain(o) for o in workspace.owner_by_id.values()],
-        "systems": [_plain(s) for s in workspace.system_by_id.values()],
-        "kpis": [_kpi(k) for k in workspace.kpi_by_id.values()],
-        "journeys": [_journey(workspace, j) for j in workspace.journey_by_id.values()],
+        "personas": [_plain(p) for p in workspace.by_id(Persona).values()],
+        "channels": [_plain(c) for c in workspace.by_id(Channel).values()],
+        "owners": [_plain(o) for o in workspace.by_id(Owner).values()],
+        "systems": [_plain(s) for s in workspace.by_id(System).values()],
+        "kpis": [_kpi(k) for k in workspace.by_id(Kpi).values()],
+        "journeys": [_journey(workspace, j) for j in workspace.by_id(Journey).values()],
         "problems": [problem_dict(p) for p in compiled.result.problems],
         "coverage": json.loads(coverage_json(coverage(workspace))),
     }
@@ -150,9 +150,9 @@ def touchpoint_sheet(compiled: Compiled, options: Options = PLAIN) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for journey in workspace.journey_by_id.values():
+    for journey in workspace.by_id(Journey).values():
         for stage, tp in journey.touchpoints():
-            channel = workspace.channel_by_id.get(tp.channel)
+            channel = workspace.by_id(Channel).get(tp.channel)
             for persona in journey.personas_at(tp):
                 emotion = emotion_for(tp, persona)
                 texts = [
@@ -191,9 +191,9 @@ def mermaid(compiled: Compiled, options: Options = PLAIN) -> str:
     escaped for Markdown, the diagram's text for Mermaid (:mod:`journeycode.quoting`).
     """
     workspace = compiled.workspace
-    names = {p.id: p.name for p in workspace.persona_by_id.values()}
+    names = {p.id: p.name for p in workspace.by_id(Persona).values()}
     out: list[str] = []
-    for journey in workspace.journey_by_id.values():
+    for journey in workspace.by_id(Journey).values():
         out += [f"## {mermaid_heading(journey.name)}", "", "```mermaid", "journey"]
         out.append(f"    title {mermaid_text(journey.name)}")
         for stage in journey.stages:

@@ -5,9 +5,12 @@ For each kind: its model class, where it is written (a catalog section such as
 which of its fields refer to which kind, and which of its fields hold entities
 of another kind. Resolve builds the model from it, the rules duplicate-id,
 unknown-reference and unused-entity check by it, the runner knows from it what
-a finding's subjects refer to, and the site lists the catalogs by it. Adding a
-field means adding it to its model class (and a ``Reference`` to its kind's
-entry if it refers to something); adding a kind means one entry here.
+a finding's subjects refer to, the site lists the catalogs by it, and the
+loader and the schema name a file's top-level keys from it. The workspace holds
+the entities of each kind by its model class (``workspace.entities(Kpi)``,
+``workspace.by_id(Kpi)``). Adding a field means adding it to its model class
+and the schema (and a ``Reference`` to its kind's entry if it refers to
+something); adding a kind means one entry here, its model class and its schema.
 """
 
 from __future__ import annotations
@@ -16,9 +19,8 @@ import functools
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from journeycode.loader import Pointer
 from journeycode.model import (
     Channel,
     Entity,
@@ -35,6 +37,9 @@ from journeycode.model import (
     Touchpoint,
     Workspace,
 )
+
+if TYPE_CHECKING:  # the loader names the top-level keys from this table
+    from journeycode.loader import Pointer
 
 
 @dataclass(frozen=True)
@@ -188,6 +193,17 @@ KINDS: Mapping[str, Kind] = {kind.name: kind for kind in _KINDS}
 CATALOG: tuple[Kind, ...] = tuple(kind for kind in _KINDS if kind.section is not None)
 BY_MODEL: Mapping[type[Entity], Kind] = {kind.model: kind for kind in _KINDS}
 JOURNEY = KINDS["journey"]
+HELD: tuple[Kind, ...] = (*CATALOG, JOURNEY)
+"""The kinds a :class:`~journeycode.model.Workspace` holds (see ``Workspace.entities``)."""
+TOP_LEVEL: tuple[str, ...] = (*(str(kind.section) for kind in CATALOG), JOURNEY.name)
+"""The keys a map file holds its entities under: each catalog's section and
+``journey`` (the settings' ``journeycode:`` is the other key a file may hold)."""
+
+
+def top_level_keys() -> str:
+    """The keys of :data:`TOP_LEVEL` as a hint lists them."""
+    keys = [f"{key}:" for key in TOP_LEVEL]
+    return f"{', '.join(keys[:-1])} or {keys[-1]}"
 
 
 def of(entity: Entity) -> Kind:
@@ -205,31 +221,19 @@ def references(entity: Entity) -> Iterator[tuple[Reference, int | None, str]]:
                 yield reference, index, ident
 
 
-def catalog(workspace: Workspace, kind: Kind) -> tuple[Entity, ...]:
-    """Every definition of a catalog kind (or of journeys), duplicates included."""
-    found: tuple[Entity, ...] = getattr(workspace, kind.section or "journeys")
-    return found
-
-
-def by_id(workspace: Workspace, kind: Kind) -> Mapping[str, Entity]:
-    """The first definition of each id of a catalog kind (or of journeys)."""
-    found: Mapping[str, Entity] = getattr(workspace, f"{kind.name}_by_id")
-    return found
-
-
 def walk(workspace: Workspace) -> Iterator[Entity]:
     """Every entity: the catalogs, then each journey depth-first."""
     for kind in CATALOG:
-        yield from catalog(workspace, kind)
-    for journey in workspace.journeys:
+        yield from workspace.entities(kind.model)
+    for journey in workspace.entities(Journey):
         yield from within(journey)
 
 
 def waiving(workspace: Workspace) -> Iterator[Entity]:
     """Every entity that waives a rule, in the order of :func:`walk`."""
     for kind in CATALOG:
-        yield from (entity for entity in catalog(workspace, kind) if entity.waive)
-    for journey in workspace.journeys:
+        yield from (entity for entity in workspace.entities(kind.model) if entity.waive)
+    for journey in workspace.entities(Journey):
         yield from contents(journey).waiving
 
 

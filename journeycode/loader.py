@@ -25,6 +25,8 @@ from typing import Any
 
 import yaml
 
+from journeycode import kinds
+
 MAX_DEPTH = 64
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -617,7 +619,6 @@ def from_bytes(path: Path, display: str, raw: bytes, digest: str = "") -> Source
     if data is None:
         raise LoadError(
             "the file is empty",
-            hint="a map file holds personas:, channels:, owners:, systems:, kpis: or journey:; "
-            "add content or delete the file",
+            hint=f"a map file holds {kinds.top_level_keys()}; add content or delete the file",
         )
     return SourceFile(path, display, data, positions, digest)

@@ -91,7 +91,7 @@ def is_measurement_file(parts: Sequence[str], settings: Measurements) -> bool:
 def read(root: Path, display_root: str, settings: Measurements, workspace: Workspace) -> Read:
     out = Read({}, [], [])
     seen: dict[tuple[str | None, ...], str] = {}
-    for kpi in workspace.kpis:
+    for kpi in workspace.entities(Kpi):
         for m in kpi.measurements:
             seen[(kpi.id, m.date, None, None, None, None)] = _where(kpi)
     for path in files(root, settings):
@@ -107,7 +107,7 @@ def merged(workspace: Workspace, rows: Mapping[str, list[Measurement]]) -> Works
     if not rows:
         return workspace
     kpis = []
-    for kpi in workspace.kpis:
+    for kpi in workspace.entities(Kpi):
         extra = rows.get(kpi.id)
         if extra:
             own: list[Measurement] = []
@@ -120,7 +120,7 @@ def merged(workspace: Workspace, rows: Mapping[str, list[Measurement]]) -> Works
                 breakdown=kpi.breakdown + tuple(parts),
             )
         kpis.append(kpi)
-    return dataclasses.replace(workspace, kpis=tuple(kpis))
+    return dataclasses.replace(workspace, definitions={**workspace.definitions, Kpi: tuple(kpis)})
 
 
 def _where(kpi: Kpi) -> str:
@@ -289,10 +289,10 @@ class _File:
         k, d, v = index["kpi"], index["period_end"], index["value"]
         assert k is not None and d is not None and v is not None
         kpi_id, date, raw = row[k].strip(), row[d].strip(), row[v].strip()
-        kpi = self.workspace.kpi_by_id.get(kpi_id)
+        kpi = self.workspace.by_id(Kpi).get(kpi_id)
         if kpi is None:
             if not self.workspace.may_define("kpi", kpi_id):
-                ids = self.workspace.kpi_by_id
+                ids = self.workspace.by_id(Kpi)
                 # difflib indexes the whole word: a cell of megabytes would cost
                 # seconds, and one over 2⅓ times the longest id is never close enough.
                 fits = len(kpi_id) <= 3 * max(map(len, ids), default=0)

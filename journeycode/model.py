@@ -12,10 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar, cast
 
-from journeycode.loader import Pointer, SourceFile
 from journeycode.problems import Level, Problem
+
+if TYPE_CHECKING:  # the loader names the top-level keys from the kinds of the model
+    from journeycode.loader import Pointer, SourceFile
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Entity:
     id: str
     src: Src
     waive: Mapping[str, str] = field(default_factory=dict)
+
+
+E = TypeVar("E", bound=Entity)
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,29 +223,43 @@ class Journey(Entity):
 class Workspace:
     """Everything read from one maps folder.
 
-    The tuples hold every definition in file order, duplicates included (the
-    duplicate-id rule reports them); the ``*_by_id`` mappings keep the first.
-    What schema errors left out, and what could not be loaded, stays known so
-    that nothing echoes it (see :mod:`journeycode.resolve`): ``shadow_ids``
-    holds, by kind name, the ids of the shared entities left out;
-    ``shadow_words`` every word of the files that could not be parsed (they
-    may define or mention anything so written); ``pruned_words``, by the kind
-    of the entity left out, every text it held (it may mention that);
-    ``unreadable`` says that the content of some file is not known at all.
+    ``definitions`` holds, by model class, every definition of each kind the
+    workspace shares (the catalogs and the journeys) in file order, duplicates
+    included (the duplicate-id rule reports them); :meth:`by_id` keeps the
+    first of each id. What schema errors left out, and what could not be
+    loaded, stays known so that nothing echoes it (see
+    :mod:`journeycode.resolve`): ``shadow_ids`` holds, by kind name, the ids of
+    the shared entities left out; ``shadow_words`` every word of the files that
+    could not be parsed (they may define or mention anything so written);
+    ``pruned_words``, by the kind of the entity left out, every text it held
+    (it may mention that); ``unreadable`` says that the content of some file is
+    not known at all.
     """
 
     root: Path
     files: tuple[SourceFile, ...]
-    personas: tuple[Persona, ...] = ()
-    channels: tuple[Channel, ...] = ()
-    owners: tuple[Owner, ...] = ()
-    systems: tuple[System, ...] = ()
-    kpis: tuple[Kpi, ...] = ()
-    journeys: tuple[Journey, ...] = ()
+    definitions: Mapping[type[Entity], tuple[Entity, ...]] = field(default_factory=dict)
     shadow_ids: Mapping[str, frozenset[str]] = field(default_factory=dict)
     shadow_words: frozenset[str] = frozenset()
     pruned_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
     unreadable: bool = False
+
+    def entities(self, model: type[E]) -> tuple[E, ...]:
+        """Every definition of the kind whose model class is ``model``."""
+        # Each tuple holds instances of its key only: resolve builds it so.
+        return cast("tuple[E, ...]", self.definitions.get(model, ()))
+
+    def by_id(self, model: type[E]) -> Mapping[str, E]:
+        """The first definition of each id of the kind whose model class is ``model``."""
+        index = self._indexes.get(model)
+        if index is None:
+            index = self._indexes[model] = _first_by_id(self.entities(model))
+        return cast("Mapping[str, E]", index)
+
+    @cached_property
+    def _indexes(self) -> dict[type[Entity], Mapping[str, Entity]]:
+        """The :meth:`by_id` mappings asked for so far."""
+        return {}
 
     def may_define(self, kind: str, ident: str) -> bool:
         """Whether something left out or unreadable may define this id."""
@@ -261,7 +280,7 @@ class Workspace:
     def kpis_by_channel(self) -> Mapping[str, tuple[Kpi, ...]]:
         """The KPIs that list each channel among the channels they measure."""
         found: dict[str, list[Kpi]] = {}
-        for kpi in self.kpi_by_id.values():
+        for kpi in self.by_id(Kpi).values():
             for channel in kpi.channels:
                 found.setdefault(channel, []).append(kpi)
         return {channel: tuple(kpis) for channel, kpis in found.items()}
@@ -270,37 +289,10 @@ class Workspace:
     def journeys_by_channel(self) -> Mapping[str, tuple[Journey, ...]]:
         """The journeys with at least one touchpoint on each channel."""
         found: dict[str, dict[str, Journey]] = {}
-        for journey in self.journeys:
+        for journey in self.entities(Journey):
             for _, tp in journey.touchpoints():
                 found.setdefault(tp.channel, {})[journey.id] = journey
         return {channel: tuple(by_id.values()) for channel, by_id in found.items()}
-
-    @cached_property
-    def persona_by_id(self) -> Mapping[str, Persona]:
-        return _first_by_id(self.personas)
-
-    @cached_property
-    def channel_by_id(self) -> Mapping[str, Channel]:
-        return _first_by_id(self.channels)
-
-    @cached_property
-    def owner_by_id(self) -> Mapping[str, Owner]:
-        return _first_by_id(self.owners)
-
-    @cached_property
-    def system_by_id(self) -> Mapping[str, System]:
-        return _first_by_id(self.systems)
-
-    @cached_property
-    def kpi_by_id(self) -> Mapping[str, Kpi]:
-        return _first_by_id(self.kpis)
-
-    @cached_property
-    def journey_by_id(self) -> Mapping[str, Journey]:
-        return _first_by_id(self.journeys)
-
-
-E = TypeVar("E", bound=Entity)
 
 
 def _first_by_id(entities: tuple[E, ...]) -> dict[str, E]:

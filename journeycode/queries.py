@@ -26,7 +26,7 @@ def channel_kpis(workspace: Workspace, channel: str, kind: str) -> list[Kpi]:
 
 
 def kpis_of_kind(workspace: Workspace, ids: Iterable[str], kind: str) -> list[Kpi]:
-    by_id = workspace.kpi_by_id
+    by_id = workspace.by_id(Kpi)
     return [by_id[k] for k in ids if k in by_id and by_id[k].kind == kind]
 
 
@@ -36,14 +36,14 @@ def needs_escalation(workspace: Workspace, tp: Touchpoint) -> bool:
     Company-initiated messages (a bill e-mail, an outage SMS) are notifications,
     not steps where a customer tries to get something done, so they need no way out.
     """
-    channel = workspace.channel_by_id.get(tp.channel)
+    channel = workspace.by_id(Channel).get(tp.channel)
     return (
         channel is not None and channel.mode in SELF_SERVICE_MODES and tp.initiated_by != "company"
     )
 
 
 def is_assisted(workspace: Workspace, tp: Touchpoint) -> bool:
-    channel = workspace.channel_by_id.get(tp.channel)
+    channel = workspace.by_id(Channel).get(tp.channel)
     return channel is not None and channel.mode == "assisted"
 
 
@@ -82,7 +82,7 @@ def humans_reached(workspace: Workspace, journey: Journey) -> Mapping[str, froze
     modes; it is kept for as long as the journey lives (a language server keeps
     the journeys of files that did not change, and a diff asks about a journey
     of the base and of the head in turn)."""
-    channels = workspace.channel_by_id
+    channels = workspace.by_id(Channel)
     kept = _REACHED.setdefault(journey, {})
     hit = kept.get(id(channels))
     if hit is not None and hit[0] is channels:
@@ -134,7 +134,7 @@ def emotion_for(tp: Touchpoint, persona: str) -> float | None:
 
 
 def offers_24_7(workspace: Workspace, stage: Stage) -> bool:
-    by_id = workspace.channel_by_id
+    by_id = workspace.by_id(Channel)
     return any(tp.channel in by_id and by_id[tp.channel].always_open for tp in stage.touchpoints)
 
 
@@ -145,7 +145,7 @@ def personas_in(journey: Journey, stage: Stage) -> set[str]:
 def unmeasured_channels(workspace: Workspace, kind: str) -> Iterator[tuple[Channel, list[str]]]:
     """Channels some journey uses that no KPI of ``kind`` measures, with those
     journeys; not those that a KPI left out for schema errors may measure."""
-    for channel in workspace.channel_by_id.values():
+    for channel in workspace.by_id(Channel).values():
         journeys = workspace.journeys_by_channel.get(channel.id, ())
         if (
             journeys

@@ -94,12 +94,7 @@ def build(
     return Workspace(
         root=root,
         files=tuple(modelled),
-        personas=tuple(lists["persona"]),
-        channels=tuple(lists["channel"]),
-        owners=tuple(lists["owner"]),
-        systems=tuple(lists["system"]),
-        kpis=tuple(lists["kpi"]),
-        journeys=tuple(lists["journey"]),
+        definitions={kind.model: tuple(lists[kind.name]) for kind in kinds.HELD},
         shadow_ids={kind: frozenset(ids) for kind, ids in shadow.items()},
         shadow_words=frozenset(words),
         pruned_words={kind: frozenset(texts) for kind, texts in pruned_words.items()},

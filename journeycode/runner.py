@@ -22,7 +22,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapp
 
 from journeycode import kinds
 from journeycode.config import RuleSetting
-from journeycode.model import Entity, Journey, Touchpoint, Workspace
+from journeycode.model import Entity, Journey, Kpi, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.rules import REGISTRY, duplicate_id, stale_waiver, unknown_reference
 from journeycode.rules.base import Finding, Rule, RuleContext, Silenced, parts, silence
@@ -43,7 +43,7 @@ def _unsettled_for_every_rule(workspace: Workspace) -> set[Entity]:
     """Every entity of the journeys that lost entities to schema errors."""
     return {
         entity
-        for journey in workspace.journeys
+        for journey in workspace.entities(Journey)
         if journey.dropped_ids
         for entity in kinds.within(journey)
     }
@@ -59,14 +59,14 @@ class _Unsettled:
 
     def __init__(self, workspace: Workspace):
         self.workspace = workspace
-        self.defined = {kind.name: kinds.by_id(workspace, kind) for kind in kinds.CATALOG}
+        self.defined = {kind.name: workspace.by_id(kind.model) for kind in kinds.CATALOG}
         self.leading: dict[tuple[Journey, frozenset[str]], set[Entity]] = {}
         self.refers: dict[tuple[Entity, frozenset[str]], bool] = {}
 
     @functools.cached_property
     def journey_of(self) -> dict[Entity, Journey]:
         """Each touchpoint's journey (for a finding of a workspace part)."""
-        return {tp: j for j in self.workspace.journeys for _, tp in j.touchpoints()}
+        return {tp: j for j in self.workspace.entities(Journey) for _, tp in j.touchpoints()}
 
     def __call__(
         self, subject: Entity, settled_by: frozenset[str], journey: Journey | None = None
@@ -143,14 +143,14 @@ def _basis(
     catalogs (by the digests of the files that define them, in order), KPIs'
     measurements (merged from files), what may be missing, the settings and
     today. None when some file has no digest (it was read without a cache)."""
-    files = {e.src.file: None for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
+    files = {e.src.file: None for kind in kinds.CATALOG for e in workspace.entities(kind.model)}
     if not all(file.digest for file in files):
         return None
     basis = (
         tuple(file.digest for file in files),
         tuple(
             tuple(tuple(vars(m).values()) for m in (*kpi.measurements, *kpi.breakdown))
-            for kpi in workspace.kpis
+            for kpi in workspace.entities(Kpi)
         ),
         sorted((kind, sorted(ids)) for kind, ids in workspace.shadow_ids.items()),
         sorted(workspace.shadow_words),
@@ -181,7 +181,7 @@ def run(
     unsettled = _Unsettled(workspace)
     silenced: set[Silenced] = set()
     used: set[str] = set()
-    for journey in workspace.journeys:
+    for journey in workspace.entities(Journey):
         key = basis and journey.src.file.digest and f"{basis}:{journey.src.file.digest}"
         checked = memo.get(key) if memo is not None and key else None
         if checked is None:

@@ -272,7 +272,7 @@ def _structure(f: _Fault) -> Iterator[_Said]:
     elif validator == "type" and not f.pointer:
         yield f.say(
             f"a map file must be a mapping, got {_kind(instance)}",
-            "start with a key: personas:, channels:, owners:, systems:, kpis: or journey:",
+            f"start with a key: {kinds.top_level_keys()}",
         )
     elif validator == "type":
         yield f.say(

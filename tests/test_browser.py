@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from journeycode.compiler import compile_workspace
+from journeycode.model import Channel, Journey, Kpi
 from tests.conftest import ROOT
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -122,7 +123,7 @@ class _Visit:
 def test_index_lists_every_journey(browser: object, site_url: str) -> None:
     visit = _Visit(browser, f"{site_url}/journeys/")
     names = visit.page.locator("article table a").all_inner_texts()
-    for journey in WORKSPACE.journeys:
+    for journey in WORKSPACE.entities(Journey):
         assert journey.name in names
     visit.close()
 
@@ -168,7 +169,7 @@ def test_canvas_text_stays_inside_its_cells(browser: object, site_url: str) -> N
     """The canvas sizes its cells from the wrapped text; drawn by Chromium with
     its own fonts, no line of any sample journey runs out of its cell."""
     page = browser.new_page(viewport={"width": 1760, "height": 1300})  # type: ignore[attr-defined]
-    for journey in WORKSPACE.journeys:
+    for journey in WORKSPACE.entities(Journey):
         # The SVG itself, as a document: a page of the site would need a fetch.
         response = page.goto(f"{site_url}/journeys/diagrams/{journey.id}.canvas.svg")
         assert response is not None and response.ok
@@ -329,8 +330,8 @@ def test_the_scorecard_shows_every_kpi_with_its_trend(browser: object, site_url:
     visit = _Visit(browser, f"{site_url}/journeys/scorecard/", width=1280)
     page = visit.page
     rows = page.locator("article table tbody tr")
-    assert rows.count() == len(WORKSPACE.kpis)
-    measured = [k for k in WORKSPACE.kpis if k.measurements]
+    assert rows.count() == len(WORKSPACE.entities(Kpi))
+    measured = [k for k in WORKSPACE.entities(Kpi) if k.measurements]
     sparks = page.locator("article table svg.jc-spark")
     assert sparks.count() == len(measured)
     for index in range(sparks.count()):
@@ -341,14 +342,14 @@ def test_the_scorecard_shows_every_kpi_with_its_trend(browser: object, site_url:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "scorecard.png"), full_page=True)
     chart = _Visit(browser, f"{site_url}/journeys/kpis/aht/", width=1280)
-    aht = WORKSPACE.kpi_by_id["aht"]
+    aht = WORKSPACE.by_id(Kpi)["aht"]
     charts = chart.page.locator("svg.jc-chart")
     assert charts.count() == 2  # the KPI, then by channel
     assert charts.first.locator("circle").count() == len(aht.measurements)
     channels = {m.channel or "" for m in aht.breakdown}
     assert charts.nth(1).locator("polyline").count() == len(channels) == 2
     assert charts.nth(1).locator("circle").count() == len(aht.breakdown)
-    names = [WORKSPACE.channel_by_id[c].name for c in sorted(channels)]
+    names = [WORKSPACE.by_id(Channel)[c].name for c in sorted(channels)]
     assert all(
         charts.nth(1).get_by_text(name, exact=True).count() == 1 for name in names
     )  # the legend

@@ -11,7 +11,7 @@ import pytest
 
 from journeycode import render, values
 from journeycode.compiler import compile_workspace
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Kpi, Workspace
 from journeycode.render.canvas import canvas
 from journeycode.render.emotion import PALETTE
 from journeycode.render.graphviz import Cache, Graphviz
@@ -51,7 +51,7 @@ def _texts(svg: bytes) -> list[tuple[float, float, str]]:
 
 def test_every_sample_canvas_prints_readably_on_a3_landscape(sample_svgs: dict[str, bytes]) -> None:
     """Scaled to fit A3 landscape, the smallest text is still at least 7 pt."""
-    assert sorted(sample_svgs) == sorted(f"{j.id}.canvas.svg" for j in WORKSPACE.journeys)
+    assert sorted(sample_svgs) == sorted(f"{j.id}.canvas.svg" for j in WORKSPACE.entities(Journey))
     for name, svg in sample_svgs.items():
         text = svg.decode("utf-8")
         box = re.search(r'viewBox="0\.00 0\.00 ([\d.]+) ([\d.]+)"', text)
@@ -63,7 +63,7 @@ def test_every_sample_canvas_prints_readably_on_a3_landscape(sample_svgs: dict[s
 
 
 def test_the_canvas_shows_each_stage_with_its_rows(sample_svgs: dict[str, bytes]) -> None:
-    journey = WORKSPACE.journey_by_id["billing-dispute"]
+    journey = WORKSPACE.by_id(Journey)["billing-dispute"]
     texts = _texts(sample_svgs["billing-dispute.canvas.svg"])
     # Wrapped text is split into lines at spaces: join them back.
     shown = " ".join(text for _, _, text in texts)
@@ -82,7 +82,7 @@ def test_the_canvas_shows_each_stage_with_its_rows(sample_svgs: dict[str, bytes]
             assert tp.name in shown
             assert f"· {tp.action}" in shown
     # A stage's KPIs: the latest value against the target, and whether it is on target.
-    aht = WORKSPACE.kpi_by_id["aht"]
+    aht = WORKSPACE.by_id(Kpi)["aht"]
     last = values.latest(aht)
     assert last is not None
     assert f"{values.value(last.value, aht)} vs {values.target(aht)}" in shown
@@ -94,7 +94,7 @@ def test_the_canvas_shows_each_stage_with_its_rows(sample_svgs: dict[str, bytes]
 def test_an_opportunity_sits_under_the_stage_of_the_pain_point_it_addresses(
     sample_svgs: dict[str, bytes],
 ) -> None:
-    journey = WORKSPACE.journey_by_id["billing-dispute"]
+    journey = WORKSPACE.by_id(Journey)["billing-dispute"]
     texts = _texts(sample_svgs["billing-dispute.canvas.svg"])
     columns = [
         min(x for x, _, t in texts if t == f"{n}. {s.name}")
@@ -132,7 +132,7 @@ journey:
         },
     )
     workspace = compile_workspace(root).workspace
-    return workspace, workspace.journeys[0]
+    return workspace, workspace.entities(Journey)[0]
 
 
 def _pos(node: object) -> tuple[float, float]:

@@ -24,7 +24,9 @@ from journeycode.rules import escalation_path
 
 SRC = Src(cast(SourceFile, None), ())
 MODES: dict[str, Mode] = {"agent": "assisted", "bot": "self-service", "ivr": "automated"}
-WORKSPACE = Workspace(Path(), (), channels=tuple(Channel(c, SRC, mode=m) for c, m in MODES.items()))
+WORKSPACE = Workspace(
+    Path(), (), {Channel: tuple(Channel(c, SRC, mode=m) for c, m in MODES.items())}
+)
 
 
 def _search(workspace: Workspace, journey: Journey, start: Touchpoint) -> bool:
@@ -91,7 +93,7 @@ def test_the_answer_follows_the_workspace_channel_modes() -> None:
     about the base and the head in turn) is answered for each."""
     journey = _journey([("bot", ["t1"]), ("agent", [])])
     bot = journey.touchpoint_by_id["t0"]
-    demoted = Workspace(Path(), (), channels=(Channel("agent", SRC, mode="self-service"),))
+    demoted = Workspace(Path(), (), {Channel: (Channel("agent", SRC, mode="self-service"),)})
     assert reaches_a_human(WORKSPACE, journey, bot)
     assert not reaches_a_human(demoted, journey, bot)
     assert reaches_a_human(WORKSPACE, journey, bot)

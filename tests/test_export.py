@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.export import CSV_COLUMNS, manifest, mermaid, touchpoint_sheet
+from journeycode.model import Channel, Journey
 from tests.conftest import ROOT, write_files
 
 SAMPLE = compile_workspace(ROOT / "maps", "maps")
@@ -20,8 +21,10 @@ SAMPLE = compile_workspace(ROOT / "maps", "maps")
 def test_manifest_holds_the_resolved_model() -> None:
     document = json.loads(manifest(SAMPLE))
     assert document["manifest_version"] == 1
-    assert [j["id"] for j in document["journeys"]] == [j.id for j in SAMPLE.workspace.journeys]
-    assert len(document["channels"]) == len(SAMPLE.workspace.channels)
+    assert [j["id"] for j in document["journeys"]] == [
+        j.id for j in SAMPLE.workspace.entities(Journey)
+    ]
+    assert len(document["channels"]) == len(SAMPLE.workspace.entities(Channel))
     billing = next(j for j in document["journeys"] if j["id"] == "billing-dispute")
     assert billing["source"] == "maps/journeys/billing-dispute.yaml"
     first = billing["stages"][0]["touchpoints"][0]
@@ -40,7 +43,9 @@ def test_manifest_holds_the_resolved_model() -> None:
 def test_csv_has_a_row_per_touchpoint_and_persona() -> None:
     rows = list(csv.DictReader(io.StringIO(touchpoint_sheet(SAMPLE))))
     expected = sum(
-        len(j.personas_at(tp)) for j in SAMPLE.workspace.journeys for _, tp in j.touchpoints()
+        len(j.personas_at(tp))
+        for j in SAMPLE.workspace.entities(Journey)
+        for _, tp in j.touchpoints()
     )
     assert len(rows) == expected
     assert list(rows[0]) == list(CSV_COLUMNS)
@@ -71,7 +76,7 @@ def test_csv_cells_cannot_become_formulas(tmp_path: Path) -> None:
 
 def test_mermaid_has_a_journey_per_journey() -> None:
     text = mermaid(SAMPLE)
-    assert text.count("```mermaid\njourney\n") == len(SAMPLE.workspace.journeys)
+    assert text.count("```mermaid\njourney\n") == len(SAMPLE.workspace.entities(Journey))
     assert "    section Notice the unexpected charge" in text
     # -1 maps to 2 on Mermaid's 1..5 scale; one line per score.
     assert "      Monthly bill e-mail: 2: Busy parent" in text

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from journeycode import compiler, config, kinds, loader, rules, runner
+from journeycode.model import Journey
 from journeycode.rules.base import RuleContext, parts
 from tests.conftest import apply_edit
 
@@ -81,7 +82,7 @@ def test_only_changed_journeys_are_checked_again(tmp_path: Path) -> None:
     def checked_again() -> list[str]:
         before = dict(caches.checked)
         compiled = compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches)
-        digests = {j.src.file.digest: j.id for j in compiled.workspace.journeys}
+        digests = {j.src.file.digest: j.id for j in compiled.workspace.entities(Journey)}
         return sorted(digests[key.split(":")[1]] for key in caches.checked if key not in before)
 
     assert len(checked_again()) == 4
@@ -103,8 +104,8 @@ def test_every_rule_has_a_part_and_a_journey_part_finds_only_in_its_journey(rule
     workspace = compiler.compile_workspace(ROOT / "maps", "maps", today=TODAY).workspace
     settings = config.load(ROOT / "maps", "maps", runner.DEFAULTS)
     context = RuleContext(TODAY, rules.REGISTRY.keys(), settings.rules[rule.ID].options)
-    catalog = {e for kind in kinds.CATALOG for e in kinds.catalog(workspace, kind)}
-    for journey in workspace.journeys:
+    catalog = {e for kind in kinds.CATALOG for e in workspace.entities(kind.model)}
+    for journey in workspace.entities(Journey):
         own = set(kinds.within(journey))
         for finding in check_journey(journey, workspace, context):
             assert finding.src.file is journey.src.file

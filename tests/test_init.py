@@ -16,6 +16,7 @@ import yaml
 from journeycode import __version__
 from journeycode import init as starter
 from journeycode.compiler import compile_workspace
+from journeycode.model import Channel, Journey, Kpi, Persona
 from journeycode.rules import CONFIGURABLE
 from tests.test_docs import command_parses
 
@@ -91,14 +92,14 @@ def test_init_writes_a_repository_whose_maps_have_no_problem_at_all(team: Path) 
 
 def test_the_starter_journey_shows_every_feature(team: Path) -> None:
     workspace = compile_workspace(team / "maps").workspace
-    journey = workspace.journeys[0]
+    journey = workspace.entities(Journey)[0]
     touchpoints = [tp for _, tp in journey.touchpoints()]
-    modes = {workspace.channel_by_id[tp.channel].mode for tp in touchpoints}
+    modes = {workspace.by_id(Channel)[tp.channel].mode for tp in touchpoints}
     assert modes == {"self-service", "automated", "assisted"}
-    assert all(p.preferred_channels for p in workspace.personas)
-    assert all(c.hours for c in workspace.channels)
-    assert all(k.target is not None for k in workspace.kpis)
-    assert any(k.measurements for k in workspace.kpis)
+    assert all(p.preferred_channels for p in workspace.entities(Persona))
+    assert all(c.hours for c in workspace.entities(Channel))
+    assert all(k.target is not None for k in workspace.entities(Kpi))
+    assert any(k.measurements for k in workspace.entities(Kpi))
     assert any(tp.escalates_to for tp in touchpoints) and any(tp.next for tp in touchpoints)
     assert any(tp.moment_of_truth for tp in touchpoints) and any(tp.systems for tp in touchpoints)
     pains = [p.id for tp in touchpoints for p in tp.pain_points]

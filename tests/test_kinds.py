@@ -10,6 +10,7 @@ import pytest
 
 from journeycode import kinds, model
 from journeycode.compiler import compile_workspace
+from journeycode.model import Journey
 from journeycode.schema import schema
 from tests.conftest import ROOT
 
@@ -79,7 +80,7 @@ def test_the_walk_visits_every_entity_once() -> None:
     walked = list(kinds.walk(workspace))
     assert len(walked) == len(set(walked))
     touchpoints = [e for e in walked if isinstance(e, model.Touchpoint)]
-    assert len(touchpoints) == sum(len(j.touchpoints()) for j in workspace.journeys)
+    assert len(touchpoints) == sum(len(j.touchpoints()) for j in workspace.entities(Journey))
     assert {kinds.of(e).name for e in walked} == set(kinds.KINDS)
 
 
@@ -104,3 +105,27 @@ def test_a_schema_error_prunes_the_innermost_entity_or_part(
     pointer: tuple[str | int, ...], unit: tuple[str | int, ...]
 ) -> None:
     assert kinds.prunable(pointer) == unit
+
+
+def test_the_schema_allows_the_top_level_keys_of_the_table() -> None:
+    # journeycode: holds the settings, not entities.
+    assert set(schema()["properties"]) == {*kinds.TOP_LEVEL, "journeycode"}
+    assert kinds.top_level_keys() == "personas:, channels:, owners:, systems:, kpis: or journey:"
+
+
+def test_the_workspace_holds_every_kind_of_the_table() -> None:
+    workspace = compile_workspace(ROOT / "maps", "maps").workspace
+    assert set(workspace.definitions) == {kind.model for kind in kinds.HELD}
+    for kind in kinds.HELD:
+        entities = workspace.entities(kind.model)
+        assert entities and {type(e) for e in entities} == {kind.model}
+        assert tuple(workspace.by_id(kind.model).values()) == entities
+
+
+def test_by_id_keeps_the_first_definition_of_an_id() -> None:
+    src = model.Src(compile_workspace(ROOT / "maps", "maps").workspace.files[0], ())
+    first, again = model.Owner("ops", src, name="first"), model.Owner("ops", src, name="again")
+    workspace = model.Workspace(ROOT, (), {model.Owner: (first, again)})
+    assert workspace.entities(model.Owner) == (first, again)
+    assert dict(workspace.by_id(model.Owner)) == {"ops": first}
+    assert workspace.entities(model.Channel) == () and workspace.by_id(model.Channel) == {}

@@ -32,6 +32,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from benchmarks.editing import read_messages
 from journeycode.compiler import compile_workspace
 from journeycode.lsp.transport import MAX_MESSAGE_BYTES
+from journeycode.model import Channel, Journey
 from tests.conftest import ROOT
 from tests.test_fuzz import NASTY
 
@@ -195,12 +196,12 @@ async def test_completion_offers_the_ids_that_fit(client: LanguageClient, worksp
     path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
     sample = compile_workspace(workspace / "maps").workspace
     items = await _complete(client, path, "channel: webchat", "channel: ")
-    assert {i.label for i in items} == {c.id for c in sample.channels}
+    assert {i.label for i in items} == {c.id for c in sample.entities(Channel)}
     webchat = next(i for i in items if i.label == "webchat")
     assert webchat.detail == "Live chat (agent)"
     # A touchpoint escalates to a touchpoint of its own journey.
     items = await _complete(client, path, "escalates_to: [billing-agent-call, b", "escalates_to: [")
-    journey = sample.journey_by_id["billing-dispute"]
+    journey = sample.by_id(Journey)["billing-dispute"]
     assert {i.label for i in items} == {tp.id for _, tp in journey.touchpoints()}
     # A closed list: the values with the field's description.
     catalog = (workspace / "maps" / "catalog" / "channels.yaml").resolve()

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from journeycode.cli import main
 from journeycode.compiler import check, compile_workspace
+from journeycode.model import Kpi
 from journeycode.problems import ExitCode
 from tests.conftest import ROOT
 
@@ -74,7 +75,7 @@ def test_a_rows_kpi_column_is_kept_only_when_the_kpi_is_on_the_rows_first_line(
         tmp_path,
         b'note,kpi,period_end,value\n"one",aht,2026-09-30,300\n"two\nlines",aht,2026-10-31,310\n',
     )
-    (aht,) = compile_workspace(maps, "").workspace.kpis
+    (aht,) = compile_workspace(maps, "").workspace.entities(Kpi)
     assert [(m.row, m.kpi_col) for m in aht.measurements] == [
         ("measurements/m.csv:2", 7),
         ("measurements/m.csv:3", None),

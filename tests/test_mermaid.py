@@ -22,6 +22,7 @@ import yaml
 
 from journeycode.compiler import Compiled, compile_workspace
 from journeycode.export import mermaid
+from journeycode.model import Journey, Persona
 from journeycode.quoting import UNNAMED
 from tests.conftest import ROOT
 from tests.test_browser import CHROMIUM_FLAGS, _chromium
@@ -177,10 +178,12 @@ def _hostile_workspace(folder: Path) -> Compiled:
     compiled = compile_workspace(folder)
     workspace = compiled.workspace
     # Every hostile text reached the model, in each role.
-    assert {j.name for j in workspace.journeys} == set(HOSTILE)
-    assert {s.name for j in workspace.journeys for s in j.stages} == set(HOSTILE)
-    assert {tp.name for j in workspace.journeys for _, tp in j.touchpoints()} == set(HOSTILE)
-    assert {p.name for p in workspace.personas} == set(HOSTILE)
+    assert {j.name for j in workspace.entities(Journey)} == set(HOSTILE)
+    assert {s.name for j in workspace.entities(Journey) for s in j.stages} == set(HOSTILE)
+    assert {tp.name for j in workspace.entities(Journey) for _, tp in j.touchpoints()} == set(
+        HOSTILE
+    )
+    assert {p.name for p in workspace.entities(Persona)} == set(HOSTILE)
     return compiled
 
 
@@ -216,9 +219,9 @@ def test_every_diagram_reads_back_as_the_model(
     page, ran = mermaid_page
     workspace = compiled.workspace
     diagrams = re.findall(r"^```mermaid\n(.*?)^```$", mermaid(compiled), re.M | re.S)
-    journeys = list(workspace.journey_by_id.values())
+    journeys = list(workspace.by_id(Journey).values())
     assert len(diagrams) == len(journeys)
-    persona_names = {p.id: p.name for p in workspace.persona_by_id.values()}
+    persona_names = {p.id: p.name for p in workspace.by_id(Persona).values()}
     for index, (text, journey) in enumerate(zip(diagrams, journeys, strict=True)):
         read = page.evaluate(READ_AND_RENDER, [text, f"d{level}{index}", level])
         assert _read(read["title"]) == _expected(journey.name), text

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from journeycode import config, digest, render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
+from journeycode.model import Journey
 from journeycode.problems import ExitCode
 from journeycode.quoting import (
     dot_string,
@@ -328,7 +329,7 @@ def test_cache_keys_change_with_every_module_of_the_package(tmp_path: Path) -> N
 
 def test_cache_keys_change_with_the_settings() -> None:
     compiled = compile_workspace(ROOT / "maps", "maps")
-    journey = compiled.workspace.journeys[0]
+    journey = compiled.workspace.entities(Journey)[0]
     plain = digest.Inputs(compiled.workspace, compiled.settings).journey(journey)
     other = config.Config(fail_under=50.0)
     assert digest.Inputs(compiled.workspace, other).journey(journey) != plain
@@ -357,7 +358,7 @@ journey:
         },
     )
     workspace = compile_workspace(root).workspace
-    svg = emotion_svg(workspace, workspace.journeys[0])
+    svg = emotion_svg(workspace, workspace.entities(Journey)[0])
     stage_points = re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="5"', svg)
     # p: stages a and c (b is not on its path); q: all three.
     assert len(stage_points) == 5

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from journeycode import render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
+from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.site import history
 from journeycode.site.generator import build_site
@@ -74,18 +75,18 @@ def test_generator_makes_every_page() -> None:
     site = build_site(compiled, cache=Cache(None), history=None)
     workspace = compiled.workspace
     expected = {"index.md", "coverage.md", "scorecard.md", "rules.md", "changes.md", "format.md"}
-    expected |= {f"{j.id}.md" for j in workspace.journeys}
+    expected |= {f"{j.id}.md" for j in workspace.entities(Journey)}
     for kind, entities in (
-        ("personas", workspace.personas),
-        ("channels", workspace.channels),
-        ("owners", workspace.owners),
-        ("kpis", workspace.kpis),
+        ("personas", workspace.entities(Persona)),
+        ("channels", workspace.entities(Channel)),
+        ("owners", workspace.entities(Owner)),
+        ("kpis", workspace.entities(Kpi)),
     ):
         expected |= {f"{kind}/index.md"} | {f"{kind}/{e.id}.md" for e in entities}
     assert set(site.pages) == expected
     assert (
         len([a for a in site.assets if a.startswith("diagrams/")])
-        == len(render.JOURNEY_VIEWS) * len(workspace.journeys) + 1
+        == len(render.JOURNEY_VIEWS) * len(workspace.entities(Journey)) + 1
     )
     page = site.pages["billing-dispute.md"]
     assert "History is not available: the maps are not in a git repository." in page

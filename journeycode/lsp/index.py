@@ -23,7 +23,7 @@ from pathlib import Path
 from journeycode import kinds
 from journeycode.compiler import gc_paused
 from journeycode.loader import Pointer, SourceFile
-from journeycode.model import Entity, Workspace
+from journeycode.model import Entity, Journey, Kpi, Workspace
 
 Key = tuple[str, str, str]
 """(kind, scope, id): scope is "" for shared kinds, the journey's id for local ones."""
@@ -66,7 +66,7 @@ class Index:
 
     def _walk(self, workspace: Workspace) -> None:
         defined, used, by_file = self._defined, self._used, self._by_file
-        journey_of = {j.src.file.path: j.id for j in workspace.journeys}
+        journey_of = {j.src.file.path: j.id for j in workspace.entities(Journey)}
         nowhere = (1, 1)
         for entity in kinds.walk(workspace):
             kind = kinds.of(entity).name
@@ -85,7 +85,7 @@ class Index:
                 use = (path, key, file, pointer, nowhere)
                 used[key].append(use)
                 by_file[path].append(use)
-        for kpi in workspace.kpis:
+        for kpi in workspace.entities(Kpi):
             key = ("kpi", "", kpi.id)
             for measured in (*kpi.measurements, *kpi.breakdown):
                 if measured.row is None or measured.kpi_col is None:

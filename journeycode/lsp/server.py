@@ -30,7 +30,7 @@ from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_tod
 from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits, transport
 from journeycode.lsp.index import Index, Key, Site, scope_of
-from journeycode.model import Entity, Kpi
+from journeycode.model import Entity, Journey, Kpi
 from journeycode.problems import Fix, Level, Problem, WorkspaceError
 from journeycode.quoting import markdown_escaped
 
@@ -212,7 +212,9 @@ class JourneyServer(LanguageServer):
     def journey_of(self, path: Path) -> str:
         if self.compiled is None:
             return ""
-        return next((j.id for j in self.compiled.workspace.journeys if j.src.file.path == path), "")
+        return next(
+            (j.id for j in self.compiled.workspace.entities(Journey) if j.src.file.path == path), ""
+        )
 
 
 server = JourneyServer()
@@ -456,7 +458,7 @@ def _missing(ls: JourneyServer, subject: Any) -> tuple[kinds.Kind, str] | None:
     if not (isinstance(kind, str) and isinstance(ident, str)) or kind not in kinds.KINDS:
         return None
     found = kinds.KINDS[kind]
-    if found.section is None or ident in kinds.by_id(ls.compiled.workspace, found):
+    if found.section is None or ident in ls.compiled.workspace.by_id(found.model):
         return None
     return found, ident
 

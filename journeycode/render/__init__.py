@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from journeycode import atomic, digest, loader
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz, RenderError
 
@@ -74,7 +74,7 @@ def diagrams(
     inputs = inputs or digest.Inputs(workspace)
     wanted = set(journey_ids) if journey_ids is not None else None
     found: list[Diagram] = []
-    for journey in workspace.journey_by_id.values():
+    for journey in workspace.by_id(Journey).values():
         if wanted is not None and journey.id not in wanted:
             continue
         for view in JOURNEY_VIEWS:
@@ -88,7 +88,7 @@ def diagrams(
                 dpi = PRINT_DPI if view == "canvas" else None
                 found.append(Diagram(name, _dot(draws[view], workspace, journey), key, png_dpi=dpi))
     if "portfolio" in view_names and wanted is None:
-        key = digest.of("portfolio", [inputs.journey(j) for j in workspace.journey_by_id.values()])
+        key = digest.of("portfolio", [inputs.journey(j) for j in workspace.by_id(Journey).values()])
         found.append(Diagram("portfolio", _dot(views.portfolio, workspace), key))
     return found
 

@@ -22,7 +22,7 @@ from typing import Any
 import pydot
 
 from journeycode import values
-from journeycode.model import Journey, Kpi, Opportunity, Stage, Workspace
+from journeycode.model import Channel, Journey, Kpi, Opportunity, Owner, Persona, Stage, Workspace
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import display_width, html, wrap
 from journeycode.render.emotion import PALETTE
@@ -286,10 +286,10 @@ def _row_header(page: _Canvas, name: str, top: float, height: float) -> None:
 
 def _title(workspace: Workspace, journey: Journey) -> Item:
     personas = [
-        workspace.persona_by_id[p].name if p in workspace.persona_by_id else p
+        workspace.by_id(Persona)[p].name if p in workspace.by_id(Persona) else p
         for p in journey.personas
     ]
-    owner = workspace.owner_by_id.get(journey.owner or "")
+    owner = workspace.by_id(Owner).get(journey.owner or "")
     meta = " · ".join(
         part
         for part in (
@@ -305,7 +305,7 @@ def _title(workspace: Workspace, journey: Journey) -> Item:
 
 
 def _stage_items(workspace: Workspace, index: int, stage: Stage) -> list[Item]:
-    owner = workspace.owner_by_id.get(stage.owner or "")
+    owner = workspace.by_id(Owner).get(stage.owner or "")
     texts = [Text(f"{index + 1}. {stage.name}", size=13, bold=True)]
     if stage.owner:
         texts.append(Text(owner.name if owner else stage.owner, size=9, color="#555555"))
@@ -319,9 +319,9 @@ def _actions(stage: Stage) -> list[Item]:
 def _touchpoints(workspace: Workspace, stage: Stage) -> list[Item]:
     items = []
     for tp in stage.touchpoints:
-        channel = workspace.channel_by_id.get(tp.channel)
+        channel = workspace.by_id(Channel).get(tp.channel)
         owner_id = owner_of(stage, tp)
-        owner = workspace.owner_by_id.get(owner_id or "")
+        owner = workspace.by_id(Owner).get(owner_id or "")
         details = " · ".join(
             x
             for x in (channel.name if channel else tp.channel, owner.name if owner else owner_id)
@@ -365,7 +365,7 @@ def _opportunity(opportunity: Opportunity) -> Item:
 
 
 def _kpis(workspace: Workspace, stage: Stage) -> list[Item]:
-    return [_kpi(workspace.kpi_by_id[k]) for k in stage.kpis if k in workspace.kpi_by_id]
+    return [_kpi(workspace.by_id(Kpi)[k]) for k in stage.kpis if k in workspace.by_id(Kpi)]
 
 
 def _kpi(kpi: Kpi) -> Item:
@@ -446,7 +446,7 @@ def _emotion_row(page: _Canvas, stages: tuple[Stage, ...], top: float) -> None:
 
 
 def _persona_name(workspace: Workspace, persona: str) -> str:
-    found = workspace.persona_by_id.get(persona)
+    found = workspace.by_id(Persona).get(persona)
     return found.name if found else persona
 
 

@@ -11,7 +11,7 @@ escaped through :mod:`journeycode.quoting`. The output depends only on the map.
 
 from __future__ import annotations
 
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Persona, Workspace
 from journeycode.queries import emotion_for
 from journeycode.quoting import display_width, wrap, xml_text
 
@@ -38,7 +38,7 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
     legend_top = TOP + PLOT + labels_height + 20
     height = legend_top + 22 * (len(personas) + 1) + 20
     names = {
-        p: (workspace.persona_by_id[p].name if p in workspace.persona_by_id else p)
+        p: (workspace.by_id(Persona)[p].name if p in workspace.by_id(Persona) else p)
         for p in personas
     }
     legend_width = max((display_width(n) for n in names.values()), default=0) * CHAR + 60

@@ -15,7 +15,17 @@ from typing import Literal, Protocol
 
 import pydot
 
-from journeycode.model import Channel, Entity, Journey, Stage, Touchpoint, Workspace
+from journeycode.model import (
+    Channel,
+    Entity,
+    Journey,
+    Owner,
+    Persona,
+    Stage,
+    System,
+    Touchpoint,
+    Workspace,
+)
 from journeycode.queries import owner_of
 from journeycode.quoting import display_width, dot_string, html, wrap
 
@@ -195,13 +205,13 @@ def _journey_edges(
 def _touchpoint_node(
     workspace: Workspace, stage: Stage, tp: Touchpoint, node_id: str
 ) -> pydot.Node:
-    channel = workspace.channel_by_id.get(tp.channel)
+    channel = workspace.by_id(Channel).get(tp.channel)
     mode = channel.mode if channel else ""
     owner = owner_of(stage, tp)
     details = [channel.name if channel else tp.channel]
     if owner:
         details.append(
-            workspace.owner_by_id[owner].name if owner in workspace.owner_by_id else owner
+            workspace.by_id(Owner)[owner].name if owner in workspace.by_id(Owner) else owner
         )
     rows = [
         f"<B>{label_lines(tp.name)}</B>",
@@ -270,7 +280,7 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         if not stage.touchpoints:
             rows.append("<TD></TD>")
         for tp in stage.touchpoints:
-            channel = workspace.channel_by_id.get(tp.channel)
+            channel = workspace.by_id(Channel).get(tp.channel)
             fill = MODE_COLORS.get(channel.mode, UNKNOWN_COLOR) if channel else UNKNOWN_COLOR
             name = channel.name if channel else tp.channel
             rows.append(
@@ -283,7 +293,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         "Frontstage": lambda tp: list(tp.frontstage),
         "Backstage": lambda tp: list(tp.backstage),
         "Support systems": lambda tp: [
-            workspace.system_by_id[s].name if s in workspace.system_by_id else s for s in tp.systems
+            workspace.by_id(System)[s].name if s in workspace.by_id(System) else s
+            for s in tp.systems
         ],
     }
     for lane in LANES:
@@ -323,32 +334,32 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
     """Journeys in the middle, the personas they serve on the left, the channels
     they use on the right, and the owners who maintain them."""
     graph = _graph("portfolio", "Journey portfolio", rankdir="LR", ranksep="1.2", nodesep="0.2")
-    personas = sorted({p for j in workspace.journey_by_id.values() for p in j.personas})
+    personas = sorted({p for j in workspace.by_id(Journey).values() for p in j.personas})
     channels = sorted(workspace.journeys_by_channel)
-    owners = sorted({j.owner for j in workspace.journey_by_id.values() if j.owner})
+    owners = sorted({j.owner for j in workspace.by_id(Journey).values() if j.owner})
     node: dict[tuple[str, str], str] = {}
     for kind, ids in (("persona", personas), ("channel", channels), ("owner", owners)):
         for index, ident in enumerate(ids):
             node[(kind, ident)] = f"{kind[0]}{index}"
-    for index, item in enumerate(workspace.journey_by_id.values()):
+    for index, item in enumerate(workspace.by_id(Journey).values()):
         node[("journey", item.id)] = f"j{index}"
 
     column = pydot.Subgraph("personas", rank="min")
     for ident in personas:
-        persona = workspace.persona_by_id.get(ident)
+        persona = workspace.by_id(Persona).get(ident)
         column.add_node(_persona_node(node[("persona", ident)], persona.name if persona else ident))
     graph.add_subgraph(column)
     for ident in owners:
-        owner = workspace.owner_by_id.get(ident)
+        owner = workspace.by_id(Owner).get(ident)
         graph.add_node(_owner_node(node[("owner", ident)], owner.name if owner else ident))
-    for item in workspace.journey_by_id.values():
+    for item in workspace.by_id(Journey).values():
         graph.add_node(_journey_node(node[("journey", item.id)], item))
     column = pydot.Subgraph("channels", rank="max")
     for ident in channels:
-        channel = workspace.channel_by_id.get(ident)
+        channel = workspace.by_id(Channel).get(ident)
         column.add_node(_channel_node(node[("channel", ident)], ident, channel))
     graph.add_subgraph(column)
-    for item in workspace.journey_by_id.values():
+    for item in workspace.by_id(Journey).values():
         target = node[("journey", item.id)]
         for persona_id in item.personas:
             graph.add_edge(pydot.Edge(node[("persona", persona_id)], target, color="#7d5ba6"))

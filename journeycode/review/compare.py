@@ -87,7 +87,7 @@ def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
 def _subjects(compiled: Compiled) -> dict[str, str]:
     """File → what its problems are about: its journey, or the catalog."""
     found = {file.display: "catalog" for file in compiled.workspace.files}
-    for journey in compiled.workspace.journeys:
+    for journey in compiled.workspace.entities(Journey):
         found[journey.src.file.display] = f"journey {journey.id}"
     return found
 
@@ -108,8 +108,8 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
     comparer = _Comparer(base.workspace, head.workspace, levels or {})
     comparer.run()
     before, after = coverage(base.workspace), coverage(head.workspace)
-    names = {j.id: j.name for j in base.workspace.journeys}
-    names.update({j.id: j.name for j in head.workspace.journeys})
+    names = {j.id: j.name for j in base.workspace.entities(Journey)}
+    names.update({j.id: j.name for j in head.workspace.entities(Journey)})
     return Review(
         tuple(comparer.changes),
         tuple(new_problems(base, head)),
@@ -190,17 +190,17 @@ class _Comparer:
     def run(self) -> None:
         for kind in kinds.CATALOG:
             self._catalog(kind)
-        base_journeys = self.base.journey_by_id
-        for journey in self.head.journey_by_id.values():
+        base_journeys = self.base.by_id(Journey)
+        for journey in self.head.by_id(Journey).values():
             about = About(journey.id)
             if journey.id not in base_journeys:
                 self.add(_C.JOURNEY_ADDED, f"{named(journey)} added", journey.src.at("id"), about)
                 self._new_waivers(kinds.within(journey), about)
             else:
                 self._journey(base_journeys[journey.id], journey, about)
-        added = [j for j in self.head.journey_by_id.values() if j.id not in base_journeys]
+        added = [j for j in self.head.by_id(Journey).values() if j.id not in base_journeys]
         for journey in base_journeys.values():
-            if journey.id not in self.head.journey_by_id:
+            if journey.id not in self.head.by_id(Journey):
                 self.add(
                     _C.JOURNEY_REMOVED,
                     f"{named(journey)} removed{_renamed(journey, added)}",
@@ -225,7 +225,7 @@ class _Comparer:
     def _catalog(self, kind: kinds.Kind) -> None:
         about = About()
         added, removed = CATALOG[kind.name]
-        before, after = kinds.by_id(self.base, kind), kinds.by_id(self.head, kind)
+        before, after = self.base.by_id(kind.model), self.head.by_id(kind.model)
         for ident, entity in after.items():
             old = before.get(ident)
             if old is None:

@@ -41,7 +41,7 @@ def diagrams(base: Workspace, head: Workspace, changes: Sequence[Change]) -> lis
     before, after = digest.Inputs(base), digest.Inputs(head)
     found = []
     for ident in changed:
-        old, new = base.journey_by_id.get(ident), head.journey_by_id.get(ident)
+        old, new = base.by_id(Journey).get(ident), head.by_id(Journey).get(ident)
         key = digest.of(
             "change", old and before.journey(old), new and after.journey(new), before.catalog
         )

@@ -43,7 +43,7 @@ OPTIONS: Mapping[str, Any] = {}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     """Ids of the catalogs' entries and of journeys."""
     for kind in (*kinds.CATALOG, kinds.JOURNEY):
-        yield from _duplicates(kind.label, kinds.catalog(workspace, kind), "")
+        yield from _duplicates(kind.label, workspace.entities(kind.model), "")
 
 
 def check_journey(

@@ -51,7 +51,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import values
-from journeycode.model import Workspace
+from journeycode.model import Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.queries import measurement_source
 from journeycode.rules.base import Finding, RuleContext
@@ -64,7 +64,7 @@ OPTIONS: Mapping[str, Any] = {"periods": 1}
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     periods = max(int(context.options["periods"]), 1)
-    for kpi in workspace.kpis:
+    for kpi in workspace.entities(Kpi):
         order = sorted(range(len(kpi.measurements)), key=lambda i: kpi.measurements[i].date)
         recent = order[-periods:]
         if len(recent) < periods:

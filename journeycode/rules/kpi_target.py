@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Workspace
+from journeycode.model import Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -37,7 +37,7 @@ OPTIONS: Mapping[str, Any] = {}
 
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    for kpi in workspace.kpis:
+    for kpi in workspace.entities(Kpi):
         if kpi.direction is None:
             yield Finding(
                 kpi.src.at("id"),

@@ -47,7 +47,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import values
-from journeycode.model import Workspace
+from journeycode.model import Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.queries import measurement_source
 from journeycode.rules.base import Finding, RuleContext
@@ -61,7 +61,7 @@ OPTIONS: Mapping[str, Any] = {"max_age_days": 100}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     today: datetime.date = context.today
     max_age = int(context.options["max_age_days"])
-    for kpi in workspace.kpis:
+    for kpi in workspace.entities(Kpi):
         if kpi.target is None:
             continue
         last = values.latest(kpi)

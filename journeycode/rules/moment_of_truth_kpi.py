@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -54,7 +54,7 @@ OPTIONS: Mapping[str, Any] = {}
 def check_journey(
     journey: Journey, workspace: Workspace, context: RuleContext
 ) -> Iterator[Finding]:
-    kpis = workspace.kpi_by_id
+    kpis = workspace.by_id(Kpi)
     for _, tp in journey.touchpoints():
         if not tp.moment_of_truth:
             continue

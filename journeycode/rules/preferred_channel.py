@@ -43,7 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Persona, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -56,7 +56,7 @@ OPTIONS: Mapping[str, Any] = {}
 def check_journey(
     journey: Journey, workspace: Workspace, context: RuleContext
 ) -> Iterator[Finding]:
-    personas = workspace.persona_by_id
+    personas = workspace.by_id(Persona)
     for stage in journey.stages:
         offered: dict[str, set[str]] = {}
         for tp in stage.touchpoints:

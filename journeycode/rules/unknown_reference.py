@@ -45,7 +45,7 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from journeycode import kinds, suggest
-from journeycode.model import Entity, Journey, Src, Workspace
+from journeycode.model import Entity, Journey, Persona, Src, Workspace
 from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext
 
@@ -58,7 +58,7 @@ OPTIONS: Mapping[str, Any] = {}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     """The catalogs' references and waivers."""
     for kind in kinds.CATALOG:
-        for entity in kinds.catalog(workspace, kind):
+        for entity in workspace.entities(kind.model):
             yield from _references(workspace, entity, {})
             yield from _waivers(entity, context.rule_ids)
 
@@ -73,7 +73,7 @@ def check_journey(
     for entity in kinds.within(journey):
         yield from _references(workspace, entity, local, journey)
         yield from _waivers(entity, context.rule_ids)
-    yield from _journey_personas(journey, workspace.persona_by_id)
+    yield from _journey_personas(journey, workspace.by_id(Persona))
 
 
 def _references(
@@ -88,7 +88,7 @@ def _references(
         target = kinds.KINDS[ref.target]
         known: Collection[str]
         if target.shared:
-            defined = kinds.by_id(workspace, target)
+            defined = workspace.by_id(target.model)
             if ident in defined or workspace.may_define(target.name, ident):
                 continue
             known, where = defined, ""

@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import kinds
-from journeycode.model import Workspace
+from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
 
@@ -49,16 +49,16 @@ OPTIONS: Mapping[str, Any] = {}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     used: dict[str, set[str]] = {kind.name: set() for kind in kinds.CATALOG}
     for kind in kinds.CATALOG:
-        for entity in kinds.catalog(workspace, kind):
+        for entity in workspace.entities(kind.model):
             for ref, _, ident in kinds.references(entity):
                 if ref.target in used:
                     used[ref.target].add(ident)
-    for journey in workspace.journeys:
+    for journey in workspace.entities(Journey):
         for target, ids in kinds.contents(journey).uses.items():
             if target in used:
                 used[target].update(ids)
     for kind in kinds.CATALOG:
-        for entity in kinds.by_id(workspace, kind).values():
+        for entity in workspace.by_id(kind.model).values():
             if entity.id not in used[kind.name] and not workspace.may_mention(entity.id):
                 yield Finding(
                     entity.src.at("id"),

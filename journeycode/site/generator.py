@@ -24,10 +24,12 @@ from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage, percent
 from journeycode.model import (
     BREAKDOWN,
+    Channel,
     Entity,
     Journey,
     Kpi,
     Measurement,
+    Persona,
     Stage,
     Touchpoint,
     Workspace,
@@ -128,10 +130,10 @@ class _Pages:
     def __init__(self, workspace: Workspace):
         self.journey = {
             j.id: f"{j.id}-journey.md" if j.id in RESERVED else f"{j.id}.md"
-            for j in workspace.journey_by_id.values()
+            for j in workspace.by_id(Journey).values()
         }
         self.entities: dict[str, Mapping[str, Entity]] = {
-            kind.name: kinds.by_id(workspace, kind) for kind in (kinds.JOURNEY, *PAGED)
+            kind.name: workspace.by_id(kind.model) for kind in (kinds.JOURNEY, *PAGED)
         }
 
     def path(self, kind: str, ident: str) -> str:
@@ -189,7 +191,7 @@ def build_site(
             journeys=rows,
             health=cov.health,
         )
-    journeys = workspace.journey_by_id.values()
+    journeys = workspace.by_id(Journey).values()
     for journey in journeys:
         here = pages.path("journey", journey.id)
         key = digest.of(
@@ -203,7 +205,7 @@ def build_site(
     uses = {j: kinds.contents(j).uses for j in journeys}
     names = {j.id: j.name for j in journeys}
     for paged in PAGED:
-        kind, entities = paged.name, kinds.by_id(workspace, paged).values()
+        kind, entities = paged.name, workspace.by_id(paged.model).values()
         listing = f"{kind}s/index.md"
         out[listing] = context.render(
             "catalog.md.j2",
@@ -325,7 +327,7 @@ def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
         items: list[Any] = [f"{kind.name}s/index.md"]
         items += [
             {quoting.title(getattr(e, "name", e.id)): pages.path(kind.name, e.id)}
-            for e in kinds.by_id(workspace, kind).values()
+            for e in workspace.by_id(kind.model).values()
         ]
         return {kind.plural: items}
 
@@ -333,7 +335,7 @@ def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
         {"Overview": "index.md"},
         *(
             {quoting.title(j.name): pages.path("journey", j.id)}
-            for j in workspace.journey_by_id.values()
+            for j in workspace.by_id(Journey).values()
         ),
         *(section(kind) for kind in PAGED),
         {"Coverage": "coverage.md"},
@@ -364,7 +366,7 @@ class _Context:
         for problem in compiled.result.problems:
             self.problems_by_path.setdefault(problem.path, []).append(problem)
         self.rows = [
-            (j, s, tp) for j in self.workspace.journey_by_id.values() for s, tp in j.touchpoints()
+            (j, s, tp) for j in self.workspace.by_id(Journey).values() for s, tp in j.touchpoints()
         ]
 
     def cached(self, cache: Cache, key: str, kind: str, entity: Entity, here: str) -> str:
@@ -403,7 +405,7 @@ class _Context:
 
     def journey_rows(self) -> list[dict[str, Any]]:
         rows = []
-        for journey in self.workspace.journey_by_id.values():
+        for journey in self.workspace.by_id(Journey).values():
             problems = self.problems_in(journey.src.file.display)
             rows.append(
                 {
@@ -457,14 +459,14 @@ class _Context:
         values = {p: emotion_for(tp, p) for p in personas}
         if len(set(values.values())) == 1:
             return _number(next(iter(values.values()), None))
-        names = self.workspace.persona_by_id
+        names = self.workspace.by_id(Persona)
         return ", ".join(
             f"{names[p].name if p in names else p} {_number(v)}" for p, v in values.items()
         )
 
     def _kpi_health(self, kpi_id: str) -> Markup:
         """``7 min 21 s vs ≤ 7 min`` and an on/off-target badge, for a stage's health strip."""
-        kpi = self.workspace.kpi_by_id.get(kpi_id)
+        kpi = self.workspace.by_id(Kpi).get(kpi_id)
         if kpi is None:
             return Markup("")
         last = kpi_values.latest(kpi)
@@ -481,11 +483,11 @@ class _Context:
         return Markup(markdown_text(shown) + badge)
 
     def _kpi_target(self, kpi_id: str) -> str:
-        kpi = self.workspace.kpi_by_id.get(kpi_id)
+        kpi = self.workspace.by_id(Kpi).get(kpi_id)
         return (kpi_values.target(kpi) or "") if kpi is not None else ""
 
     def persona(self, persona: Entity, here: str) -> dict[str, Any]:
-        journeys = [j for j in self.workspace.journey_by_id.values() if persona.id in j.personas]
+        journeys = [j for j in self.workspace.by_id(Journey).values() if persona.id in j.personas]
         paths = [
             (
                 j,
@@ -501,13 +503,13 @@ class _Context:
     def channel(self, channel: Entity, here: str) -> dict[str, Any]:
         uses = _by_journey(row for row in self.rows if row[2].channel == channel.id)
         preferred = [
-            p for p in self.workspace.persona_by_id.values() if channel.id in p.preferred_channels
+            p for p in self.workspace.by_id(Persona).values() if channel.id in p.preferred_channels
         ]
         kpis = self.workspace.kpis_by_channel.get(channel.id, ())
         return {"channel": channel, "uses": uses, "preferred": preferred, "kpis": kpis}
 
     def owner(self, owner: Entity, here: str) -> dict[str, Any]:
-        journeys = self.workspace.journey_by_id.values()
+        journeys = self.workspace.by_id(Journey).values()
         touchpoints = [(j, s, tp) for j, s, tp in self.rows if owner_of(s, tp) == owner.id]
         return {
             "owner": owner,
@@ -517,7 +519,7 @@ class _Context:
             "pain_points": [(j, tp, pain) for j, _, tp in touchpoints for pain in tp.pain_points],
             "kpis": [
                 (k, kpi_values.target(k), _latest(k), kpi_values.status(k))
-                for k in self.workspace.kpi_by_id.values()
+                for k in self.workspace.by_id(Kpi).values()
                 if k.owner == owner.id
             ],
             "opportunities": [
@@ -527,7 +529,7 @@ class _Context:
 
     def kpi(self, kpi: Entity, here: str) -> dict[str, Any]:
         assert isinstance(kpi, Kpi)
-        journeys = self.workspace.journey_by_id.values()
+        journeys = self.workspace.by_id(Journey).values()
         return {
             "kpi": kpi,
             "status": kpi_values.status(kpi),
@@ -547,8 +549,8 @@ class _Context:
         """The KPI's broken-down measurements: a chart and a table per way it is
         broken down (by channel, by segment, by channel and segment …)."""
         catalogs: dict[str, Mapping[str, Entity]] = {
-            "journey": self.workspace.journey_by_id,
-            "channel": self.workspace.channel_by_id,
+            "journey": self.workspace.by_id(Journey),
+            "channel": self.workspace.by_id(Channel),
         }
         ways: dict[tuple[str, ...], dict[str, list[Measurement]]] = {}
         for m in kpi.breakdown:
@@ -580,7 +582,7 @@ class _Context:
         """Every KPI, off target first, then on target, then the ones without data."""
         rows = []
         order = {"off target": 0, "on target": 1, None: 2}
-        for kpi in sorted(self.workspace.kpis, key=lambda k: order[kpi_values.status(k)]):
+        for kpi in sorted(self.workspace.entities(Kpi), key=lambda k: order[kpi_values.status(k)]):
             ordered = sorted(kpi.measurements, key=lambda m: m.date)
             change = ""
             if len(ordered) > 1:
@@ -602,7 +604,7 @@ class _Context:
         return {"rows": rows, "health": self.cov.health}
 
     def coverage_page(self) -> dict[str, Any]:
-        return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.journey_by_id}
+        return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.by_id(Journey)}
 
 
 def _latest(kpi: Kpi) -> str | None:
