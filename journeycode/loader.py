@@ -12,6 +12,8 @@ The loader builds Python data straight from libyaml's event stream instead of
 * it notices duplicate keys;
 * it keeps only the line and column of each node, in two compact arrays; the
   ``line:col`` of a JSON pointer is worked out from them when a problem needs it.
+
+What libyaml's own errors mean is worked out in :mod:`journeycode.yaml_errors`.
 """
 
 from __future__ import annotations
@@ -26,12 +28,12 @@ from typing import Any
 import yaml
 
 from journeycode import kinds
+from journeycode.yaml_errors import Position, explain, marked, position, too_deep
 
 MAX_DEPTH = 64
 MAX_BYTES = 5 * 1024 * 1024
 
 Pointer = tuple[str | int, ...]
-Position = tuple[int, int]
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -186,11 +188,6 @@ class Positions:
         return self.lines[at] + 1, self.columns[at] + 1
 
 
-def _mark(event: Any) -> Position:
-    mark = event.start_mark
-    return mark.line + 1, mark.column + 1
-
-
 def _build(text: str) -> tuple[Any, array[int], array[int]]:
     """The data of a one-document stream, and the line and column of each node
     and key in document order (see :class:`Positions`)."""
@@ -246,18 +243,18 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
                 if documents > 1:
                     raise LoadError(
                         "a map file holds one YAML document; a second one starts here",
-                        *_mark(event),
+                        *marked(event.start_mark),
                         "split it into two files, or remove the '---' separator",
                     )
     except _TooLarge as error:
         shown = str(error) if len(str(error)) <= 24 else f"{str(error)[:20]}…"
         raise LoadError(
             f"the number {shown} is too large; journeycode numbers lie within ±{MAX_INT}",
-            *_mark(event),
+            *marked(event.start_mark),
             "quote it if it is text, not a number",
         ) from None
     except yaml.MarkedYAMLError as error:
-        raise _syntax_error(error, text) from None
+        raise LoadError(*explain(error, text, MAX_DEPTH)) from None
     except yaml.YAMLError as error:
         raise LoadError(f"invalid YAML: {error}") from None
     finally:
@@ -271,11 +268,7 @@ def _open(event: Any, stack: list[list[Any]]) -> Any:
     if event.anchor is not None or event.tag is not None:
         _refuse_anchor_or_tag(event)
     if len(stack) >= MAX_DEPTH:
-        raise LoadError(
-            f"nesting is deeper than {MAX_DEPTH} levels",
-            *_mark(event),
-            "flatten the structure: journeycode maps never need this depth",
-        )
+        raise LoadError(*too_deep(MAX_DEPTH, marked(event.start_mark)))
     new: Any = {} if type(event) is yaml.MappingStartEvent else []
     place: Any = None
     if stack:
@@ -284,7 +277,8 @@ def _open(event: Any, stack: list[list[Any]]) -> Any:
         if type(container) is dict:
             if frame[1] is None:
                 raise LoadError(
-                    "a mapping key must be a plain value, not a list or mapping", *_mark(event)
+                    "a mapping key must be a plain value, not a list or mapping",
+                    *marked(event.start_mark),
                 )
             place = frame[1]
             frame[1] = None
@@ -299,7 +293,7 @@ def _open(event: Any, stack: list[list[Any]]) -> Any:
 def _refuse_key(
     event: Any, root: Any, stack: list[list[Any]], lines: array[int], columns: array[int]
 ) -> None:
-    line, col = _mark(event)
+    line, col = marked(event.start_mark)
     key = event.value
     if key == "<<" and event.implicit[0]:
         raise LoadError(
@@ -318,7 +312,7 @@ def _refuse_key(
 
 
 def _refuse_escape(event: Any) -> None:
-    line, col = _mark(event)
+    line, col = marked(event.start_mark)
     bad = _NOT_TEXT.search(event.value)
     assert bad is not None
     raise LoadError(
@@ -330,7 +324,7 @@ def _refuse_escape(event: Any) -> None:
 
 
 def _refuse_anchor_or_tag(event: Any) -> None:
-    line, col = _mark(event)
+    line, col = marked(event.start_mark)
     if type(event) is yaml.AliasEvent:
         raise LoadError(
             f"aliases ('*{event.anchor}') are not allowed",
@@ -352,135 +346,6 @@ def _refuse_anchor_or_tag(event: Any) -> None:
         col,
         "remove the tag; quote the value if it must stay text",
     )
-
-
-def _unclosed(text: str, end: int) -> tuple[str, Position] | None:
-    """The innermost bracket opened before ``end`` and not closed, and where
-    it is; quoted text and comments are passed over."""
-    opened: list[tuple[str, int]] = []
-    quote = ""
-    index = 0
-    while index < end:
-        char = text[index]
-        if quote:
-            if char == "\\" and quote == '"':
-                index += 1
-            elif char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "#" and (index == 0 or text[index - 1] in " \t\n"):
-            newline = text.find("\n", index)
-            index = end if newline < 0 else newline
-            continue
-        elif char in "[{":
-            opened.append((char, index))
-        elif char in "]}" and opened:
-            opened.pop()
-        index += 1
-    if not opened:
-        return None
-    bracket, at = opened[-1]
-    start = text.rfind("\n", 0, at) + 1
-    return bracket, (text.count("\n", 0, at) + 1, at - start + 1)
-
-
-def _syntax_error(error: yaml.MarkedYAMLError, text: str) -> LoadError:
-    problem = error.problem or "invalid YAML"
-    mark = error.problem_mark
-    context = error.context or ""
-    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-    if "maximum nesting depth" in problem:
-        # libyaml 0.2.6 (PyYAML 6.0.4) stops at 1,000 flow levels while it
-        # scans ahead, before the parser hands over the 65th level's event.
-        line, col = _too_deep(text) or (line, col)
-        return LoadError(
-            f"nesting is deeper than {MAX_DEPTH} levels",
-            line,
-            col,
-            "flatten the structure: journeycode maps never need this depth",
-        )
-    if mark is not None and problem.startswith(("did not find expected", "expected <block end>")):
-        before = text[text.rfind("\n", 0, mark.index) + 1 : mark.index].rstrip()
-        if before.endswith(('"', "'")):
-            example = _requoted(before, text, mark.index)
-            return LoadError(
-                "more text follows a quoted value",
-                line,
-                col,
-                "quote the whole value: the quotes must enclose all of it"
-                + (f", as in {example}" if example else ""),
-            )
-    if problem.startswith("mapping values are not allowed"):
-        return LoadError(
-            "': ' inside a value that is not quoted",
-            line,
-            col,
-            "quote the whole value: a colon followed by a space starts a mapping",
-        )
-    if context.startswith("while parsing a flow") and error.context_mark is not None:
-        # Unclosed brackets are only noticed where the file ends or the next
-        # key starts; the opening bracket is where the fix is.
-        opening = error.context_mark
-        bracket = "[" if "sequence" in context else "{"
-        at = opening.line + 1, opening.column + 1
-        if context == "while parsing a flow node" and mark is not None:
-            # libyaml names no collection here, and marks the node, not a bracket.
-            found = _unclosed(text, mark.index)
-            if found is not None:
-                bracket, at = found
-        closing = "]" if bracket == "[" else "}"
-        return LoadError(
-            f"'{bracket}' is never closed ({problem})",
-            *at,
-            f"add the missing '{closing}', or a ',' between items",
-        )
-    if context.startswith("while scanning a quoted scalar") and error.context_mark is not None:
-        opening = error.context_mark
-        return LoadError(
-            "this quoted text is never closed",
-            opening.line + 1,
-            opening.column + 1,
-            "add the closing quote",
-        )
-    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
-        return LoadError(
-            "tab character where YAML expects indentation",
-            line,
-            col,
-            "indent with spaces; YAML does not allow tabs for indentation",
-        )
-    message = f"{context}: {problem}" if context else problem
-    return LoadError(f"invalid YAML: {message}", line, col)
-
-
-_FLOW = re.compile(r"""[\[\]{}"'#\n]""")
-
-
-def _too_deep(text: str) -> Position | None:
-    """Where flow collections first nest deeper than :data:`MAX_DEPTH`, a
-    block mapping at the root counted as the events would count it (brackets
-    in quotes and comments do not count)."""
-    depth = 0 if text.lstrip()[:1] in ("[", "{") else 1
-    quote, comment = "", False
-    for found in _FLOW.finditer(text):
-        char = found.group()
-        if comment:
-            comment = char != "\n"
-        elif quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char == "#":
-            comment = True
-        elif char in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                start = found.start()
-                return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
-        elif char in "]}":
-            depth -= 1
-    return None
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
@@ -530,33 +395,14 @@ def _file_kind(mode: int) -> str:
     return "special file"
 
 
-def _requoted(before: str, text: str, at: int) -> str | None:
-    """The value written out as one double-quoted text, for a hint; None when
-    the quoted part does not start on this line."""
-    start = max(before.rfind(": "), before.rfind("- "))
-    quoted = (before[start + 2 :] if start >= 0 else before).strip()
-    if len(quoted) < 2 or quoted[0] != quoted[-1]:
-        return None
-    inner = quoted[1:-1]
-    if quoted.startswith("'"):
-        inner = inner.replace("''", "'").replace("\\", "\\\\").replace('"', '\\"')
-    rest = re.split(r"[\n,}\]#]", text[at:], maxsplit=1)[0].strip()
-    full = f"{inner} {rest}".strip()
-    return f'"{full[:39]}…"' if len(full) > 40 else f'"{full}"'
-
-
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        start = error.start
-        line_start = data.rfind(b"\n", 0, start) + 1
-        line = data.count(b"\n", 0, start) + 1
-        col = len(data[line_start:start].decode("utf-8", "replace")) + 1
+        before = data[: error.start].decode("utf-8", "replace")
         raise LoadError(
-            f"the file is not UTF-8: byte 0x{data[start]:02x} cannot be decoded",
-            line,
-            col,
+            f"the file is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
+            *position(before, len(before)),
             "save the file as UTF-8",
         ) from None
 
@@ -565,13 +411,9 @@ def _check_printable(text: str) -> None:
     bad = _NON_PRINTABLE.search(text)
     if bad is None:
         return
-    start = bad.start()
-    line = text.count("\n", 0, start) + 1
-    col = start - (text.rfind("\n", 0, start) + 1) + 1
     raise LoadError(
         f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
-        line,
-        col,
+        *position(text, bad.start()),
         "remove it; it is often left over from a copy and paste",
     )
 

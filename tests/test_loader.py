@@ -212,17 +212,3 @@ def test_locating_every_item_of_a_long_container_is_linear(
     found = [positions.locate(p) for p in pointers]
     assert found[-1][0] == n + 1 and found[0][0] == 2
     assert calls <= 10 * n
-
-
-def test_nesting_too_deep_for_libyaml_is_placed_where_journeycode_stops() -> None:
-    """libyaml 0.2.6 (PyYAML 6.0.4) gives up at 1,000 flow levels while it scans
-    ahead; the problem is still journeycode's, at the level that passes 64.
-    Brackets in quotes and comments do not count."""
-    text = 'a: "[[[[[["  # {{{{{{\nb: ' + "[" * 2000
-    assert loader._too_deep(text) == (2, 4 + 63)
-    assert loader._too_deep("{" * 65) == (1, 65)
-    assert loader._too_deep("a: [[[]]]\n") is None
-    with pytest.raises(loader.LoadError) as raised:
-        loader.parse(text)
-    assert (raised.value.line, raised.value.col) == (2, 67)
-    assert raised.value.message == "nesting is deeper than 64 levels"
