@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import pty
 import shutil
@@ -10,6 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+
+from journeycode.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
@@ -25,6 +29,19 @@ if "JOURNEYCODE_CACHE_DIR" not in os.environ:
     _CACHE = tempfile.mkdtemp(prefix="journeycode-tests-")
     os.environ["JOURNEYCODE_CACHE_DIR"] = _CACHE
     atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+
+# What the commands read from the environment, pinned: stale-review compares
+# with today, so outputs do not age, and colour is off.
+ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
+
+
+def invoke(cwd: Path, *args: str, env: Mapping[str, str | None] | None = None) -> Result:
+    """``journeycode ARGS`` run in ``cwd`` in this process (``env`` over :data:`ENV`,
+    None unsets). A test that is about the real process (a terminal, hash seeds,
+    a closed stream) spawns the console script instead."""
+    with contextlib.chdir(cwd):
+        return CliRunner(env={**ENV, **(env or {})}).invoke(main, list(args))
 
 
 SHARED = ROOT.parent / "shared"

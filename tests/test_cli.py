@@ -10,27 +10,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from click.testing import CliRunner
 
-from journeycode.cli import main
 from journeycode.problems import ExitCode
-from tests.conftest import EXAMPLES, ROOT, compare_golden
-
-# stale-review compares with today: pin it so outputs do not age.
-ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
+from tests.conftest import ENV, EXAMPLES, ROOT, compare_golden, invoke
 
 
 def _run(*args: str, cwd: Path = EXAMPLES) -> tuple[int, str, str]:
-    os.chdir(cwd)
-    result = CliRunner(env=ENV).invoke(main, list(args))
+    result = invoke(cwd, *args)
     return result.exit_code, result.stdout, result.stderr
-
-
-@pytest.fixture(autouse=True)
-def _restore_cwd() -> object:
-    here = Path.cwd()
-    yield
-    os.chdir(here)
 
 
 def test_good_example_is_clean() -> None:
@@ -96,7 +83,7 @@ def test_schema_command_prints_the_schema() -> None:
 
 def test_schema_command_writes_the_schema_where_a_workspace_wants_it(tmp_path: Path) -> None:
     target = tmp_path / ".vscode" / "journeycode.schema.json"
-    run = CliRunner(env=ENV).invoke(main, ["schema", "--output", str(target)])
+    run = invoke(tmp_path, "schema", "--output", str(target))
     assert run.exit_code == ExitCode.OK and run.stdout == ""
     assert json.loads(target.read_text("utf-8")) == json.loads(_run("schema")[1])
 
@@ -212,7 +199,7 @@ def test_an_internal_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch
 def test_min_level_filters_the_report_not_the_exit_code(
     args: list[str], shown: str, code: int
 ) -> None:
-    run = CliRunner(env=ENV).invoke(main, ["check", str(ROOT / "maps"), *args])
+    run = invoke(ROOT, "check", "maps", *args)
     assert run.exit_code == code, run.output
     assert run.stdout.splitlines()[-1] == shown
     levels = {
@@ -233,5 +220,5 @@ def test_a_measurement_file_is_named_by_its_full_path_under_an_absolute_folder(
         "kpis:\n  - {id: aht, name: AHT, kind: operational, unit: seconds}\n", "utf-8"
     )
     (maps / "measurements" / "x.csv").write_text("kpi,period_end,value\nath,2026-10-31,1\n")
-    run = CliRunner(env=ENV).invoke(main, ["check", str(maps)])
+    run = invoke(tmp_path, "check", str(maps))
     assert f"{maps}/measurements/x.csv:2:1: error: unknown KPI 'ath'" in run.output

@@ -1,7 +1,10 @@
-"""`journeycode diff` and `check --new-since` on real git repositories.
+"""`journeycode diff` and `check --new-since`, run in this process.
 
-Scenarios are data (tests/cases/diff/scenarios.yaml): the sample maps are
-committed on main, edited on a branch, and compared by meaning.
+Scenarios are data (tests/cases/diff/scenarios.yaml): the sample maps, and a
+copy of them edited, compared by meaning as two folders. A real git repository
+is made where git is what is tested (the working tree untouched, merge-bases,
+shallow clones, REV:PATH) or the output names the revision; a real process
+where the terminal or the hash seed is.
 """
 
 from __future__ import annotations
@@ -16,17 +19,18 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import Result
 
 from journeycode.compiler import compile_workspace
 from journeycode.render.graphviz import Cache
 from journeycode.review.changes import KINDS
 from journeycode.site.generator import build_site
-from tests.conftest import CASES, ROOT, compare_golden, on_a_terminal
+from tests.conftest import CASES, ENV, ROOT, compare_golden, invoke, on_a_terminal
 
 SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
 SCRIPT = Path(sys.executable).with_name("journeycode")
 GOLDEN = ROOT / "tests" / "golden" / "diff"
-ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
+PROCESS_ENV = {**os.environ, **ENV}
 
 
 def _git(cwd: Path, *args: str) -> str:
@@ -54,41 +58,68 @@ def _repository(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     return repo
 
 
-def _journeycode(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(SCRIPT), *args], cwd=repo, env=ENV, capture_output=True, text=True, check=False
-    )
+def _folders(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
+    """The sample maps (and ``files``) in base/, and a copy of them in maps/ to
+    edit: ``journeycode diff base maps`` in ``tmp_path`` names files as
+    ``journeycode diff main`` does in a repository."""
+    base = tmp_path / "base"
+    shutil.copytree(ROOT / "maps", base)
+    for name, content in (files or {}).items():
+        (base / name).write_text(content, "utf-8")
+    shutil.copytree(base, tmp_path / "maps")
+    return tmp_path
 
 
-def _apply(repo: Path, scenario: dict[str, Any]) -> None:
+def _diff(folders: Path, *args: str) -> Result:
+    """``journeycode diff base maps ARGS`` on the folders of :func:`_folders`."""
+    return invoke(folders, "diff", "base", "maps", *args)
+
+
+def _apply(maps: Path, scenario: dict[str, Any]) -> None:
     for name, content in scenario.get("head_files", {}).items():
         if content is None:
-            _git(repo, "rm", "-q", f"maps/{name}")
+            (maps / name).unlink()
         else:
-            (repo / "maps" / name).write_text(content, "utf-8")
+            (maps / name).write_text(content, "utf-8")
     for source, target in scenario.get("moves", {}).items():
-        (repo / "maps" / target).parent.mkdir(parents=True, exist_ok=True)
-        _git(repo, "mv", f"maps/{source}", f"maps/{target}")
+        (maps / target).parent.mkdir(parents=True, exist_ok=True)
+        (maps / source).rename(maps / target)
     for edit in scenario.get("edits", []):
-        path = repo / "maps" / edit["file"]
+        path = maps / edit["file"]
         text = path.read_text("utf-8")
         assert text.count(edit["old"]) == 1, edit["old"]
         path.write_text(text.replace(edit["old"], edit["new"]), "utf-8")
-    if scenario.get("commit"):
-        _git(repo, "commit", "-qam", "Edit")
+
+
+def _said(scenario: dict[str, Any], run: Result) -> None:
+    """The run reported the scenario's changes and exited as it expects."""
+    assert run.exit_code == scenario["exit"], run.stderr
+    document = json.loads(run.stdout)
+    said = [f"{c['level']} {c['kind']}: {c['message']}" for c in document["changes"]]
+    assert said == scenario["expect"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s["name"])
 def test_scenario(scenario: dict[str, Any], tmp_path: Path) -> None:
+    folders = _folders(tmp_path, scenario.get("base_files"))
+    _apply(folders / "maps", scenario)
+    _said(scenario, _diff(folders, "--format", "json"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "a journey moved to another file is no change",
+        "the catalog - KPIs added, removed and measured, entries removed",
+    ],
+)
+def test_a_scenario_against_a_revision_reads_it_from_git_alone(name: str, tmp_path: Path) -> None:
+    """As on two folders, and the working tree and the index are left as they were."""
+    scenario = next(s for s in SCENARIOS if s["name"] == name)
     repo = _repository(tmp_path, scenario.get("base_files"))
-    _apply(repo, scenario)
+    _apply(repo / "maps", scenario)
     status = _git(repo, "status", "--porcelain")
-    run = _journeycode(repo, "diff", "main", "--format", "json")
-    assert run.returncode == scenario["exit"], run.stderr
-    document = json.loads(run.stdout)
-    said = [f"{c['level']} {c['kind']}: {c['message']}" for c in document["changes"]]
-    assert said == scenario["expect"]
-    # Reading the base touched neither the working tree nor the index.
+    _said(scenario, invoke(repo, "diff", "main", "--format", "json"))
     assert _git(repo, "status", "--porcelain") == status
 
 
@@ -97,10 +128,9 @@ def test_every_change_kind_has_a_scenario() -> None:
     assert sorted(KINDS.keys() - seen) == []
 
 
-def test_every_change_kind_is_listed_with_its_level() -> None:
-    run = subprocess.run(
-        [str(SCRIPT), "diff", "--list-kinds"], capture_output=True, text=True, check=True
-    )
+def test_every_change_kind_is_listed_with_its_level(tmp_path: Path) -> None:
+    run = invoke(tmp_path, "diff", "--list-kinds")
+    assert run.exit_code == 0, run.stderr
     lines = run.stdout.splitlines()
     assert len(lines) == len(KINDS)
     for line in lines:
@@ -109,8 +139,8 @@ def test_every_change_kind_is_listed_with_its_level() -> None:
 
 
 def test_the_site_documents_every_change_kind_and_the_levels_in_force(tmp_path: Path) -> None:
-    repo = _repository(tmp_path, {"journeycode.yaml": "diff: {waiver-added: notable}\n"})
-    compiled = compile_workspace(repo / "maps", "maps")
+    folders = _folders(tmp_path, {"journeycode.yaml": "diff: {waiver-added: notable}\n"})
+    compiled = compile_workspace(folders / "base", "maps")
     page = build_site(compiled, cache=Cache(None), history=None).pages["changes.md"]
     rows = [line for line in page.splitlines() if line.startswith("| `")]
     assert [row.split("`")[1] for row in rows] == sorted(KINDS, key=lambda k: (-KINDS[k].level, k))
@@ -124,13 +154,13 @@ def test_the_site_documents_every_change_kind_and_the_levels_in_force(tmp_path: 
 
 def test_check_new_since_reports_only_problems_the_base_did_not_have(tmp_path: Path) -> None:
     repo = _repository(tmp_path)
-    before = _journeycode(repo, "check", "maps", "--new-since", "main", "--format", "json")
+    before = invoke(repo, "check", "maps", "--new-since", "main", "--format", "json")
     assert json.loads(before.stdout)["problems"] == []
     path = repo / "maps" / "journeys" / "billing-dispute.yaml"
     text = path.read_text("utf-8")
     path.write_text(text.replace("channel: webchat", "channel: web-chat", 1), "utf-8")
-    after = _journeycode(repo, "check", "maps", "--new-since", "main", "--format", "json")
-    assert after.returncode == 1
+    after = invoke(repo, "check", "maps", "--new-since", "main", "--format", "json")
+    assert after.exit_code == 1
     problems = json.loads(after.stdout)["problems"]
     assert [p["message"] for p in problems] == ["unknown channel 'web-chat'"]
 
@@ -143,8 +173,8 @@ def test_a_shallow_clone_without_the_base_says_how_to_fetch_it(tmp_path: Path) -
     _git(repo, "commit", "-q", "-m", "Second")
     shallow = tmp_path / "shallow"
     _git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow))
-    run = _journeycode(shallow, "diff", "HEAD~1")
-    assert run.returncode == 2
+    run = invoke(shallow, "diff", "HEAD~1")
+    assert run.exit_code == 2
     assert "git fetch --unshallow origin" in run.stderr
     assert "Traceback" not in run.stderr
 
@@ -161,9 +191,9 @@ def _hostile_branch(tmp_path: Path) -> Path:
     """Hostile text in every field a change shows: a new touchpoint's name, a
     journey renamed (table, heading, message; with a line break), a waiver's
     reason, a channel's hours (a version must be semantic: no room for any)."""
-    repo = _repository(tmp_path)
-    journey = repo / "maps" / "journeys" / "cancel-retention.yaml"
-    channels = repo / "maps" / "catalog" / "channels.yaml"
+    folders = _folders(tmp_path)
+    journey = folders / "maps" / "journeys" / "cancel-retention.yaml"
+    channels = folders / "maps" / "catalog" / "channels.yaml"
     edits = [
         (
             journey,
@@ -188,15 +218,13 @@ def _hostile_branch(tmp_path: Path) -> Path:
         text = path.read_text("utf-8")
         assert text.count(old) == 1, old
         path.write_text(text.replace(old, replacement), "utf-8")
-    return repo
+    return folders
 
 
 def test_hostile_text_in_every_changed_field_stays_text(tmp_path: Path) -> None:
-    repo = _hostile_branch(tmp_path)
-    run = _journeycode(
-        repo, "diff", "main", "--format", "markdown", "--fail-on", "never", "--diagrams", "d"
-    )
-    assert run.returncode == 0, run.stderr
+    folders = _hostile_branch(tmp_path)
+    run = _diff(folders, "--format", "markdown", "--fail-on", "never", "--diagrams", "d")
+    assert run.exit_code == 0, run.stderr
     comment = run.stdout
     for tag in ("<details>", "</details>", "<summary>", "</summary>"):
         comment = comment.replace(tag, "")
@@ -205,36 +233,37 @@ def test_hostile_text_in_every_changed_field_stays_text(tmp_path: Path) -> None:
     rows = [line for line in run.stdout.splitlines() if line.startswith("|")]
     assert len(rows) == 4 and all(row.count("|") == 5 for row in rows), rows
     assert "forged" in run.stdout and "javascript" in run.stdout  # shown, as text
-    json_run = _journeycode(repo, "diff", "main", "--format", "json", "--fail-on", "never")
+    json_run = _diff(folders, "--format", "json", "--fail-on", "never")
     messages = " ".join(c["message"] for c in json.loads(json_run.stdout)["changes"])
     assert all(h in messages for h in HOSTILE[1:3])
-    svg = (repo / "d" / "cancel-retention.change.svg").read_text("utf-8")
+    svg = (folders / "d" / "cancel-retention.change.svg").read_text("utf-8")
     assert "<img" not in svg and "&lt;/details&gt;&lt;img src=x" in svg
 
 
 def test_a_base_with_schema_errors_is_still_compared_and_says_so(tmp_path: Path) -> None:
-    repo = _repository(tmp_path, {"broken.yaml": "owners:\n  - {id: x, name: X, colour: red}\n"})
-    (repo / "maps" / "broken.yaml").write_text("owners:\n  - {id: x, name: X}\n", "utf-8")
-    run = _journeycode(repo, "diff", "main")
-    assert run.returncode == 0, run.stderr
-    assert "note: main (" in run.stdout and "has 1 load or schema error(s)" in run.stdout
+    folders = _folders(tmp_path, {"broken.yaml": "owners:\n  - {id: x, name: X, colour: red}\n"})
+    (folders / "maps" / "broken.yaml").write_text("owners:\n  - {id: x, name: X}\n", "utf-8")
+    run = _diff(folders)
+    assert run.exit_code == 0, run.stderr
+    assert "note: base has" in run.stdout and "has 1 load or schema error(s)" in run.stdout
     assert "1 info change(s) in the catalog\n" in run.stdout
     assert "info      catalog-added  maps/broken.yaml:2:10" in run.stdout
     assert "  - maps/broken.yaml:2:22: error: unknown key 'colour'" in run.stdout
 
 
 def test_levels_can_be_changed_in_the_settings(tmp_path: Path) -> None:
-    repo = _repository(tmp_path, {"journeycode.yaml": "diff: {kpi-target-loosened: info}\n"})
-    path = repo / "maps" / "catalog" / "kpis.yaml"
+    folders = _folders(tmp_path, {"journeycode.yaml": "diff: {kpi-target-loosened: info}\n"})
+    path = folders / "maps" / "catalog" / "kpis.yaml"
     path.write_text(path.read_text("utf-8").replace("target: 420\n", "target: 480\n"), "utf-8")
-    run = _journeycode(repo, "diff", "main", "--format", "json")
-    assert run.returncode == 0, run.stderr
+    run = _diff(folders, "--format", "json")
+    assert run.exit_code == 0, run.stderr
     assert [c["level"] for c in json.loads(run.stdout)["changes"]] == ["info"]
-    strict = _journeycode(repo, "diff", "main", "--fail-on", "notable")
-    assert strict.returncode == 0
-    (repo / "maps" / "journeycode.yaml").write_text("diff: {kpi-target-loosend: info}\n", "utf-8")
-    wrong = _journeycode(repo, "diff", "main")
-    assert wrong.returncode == 2
+    strict = _diff(folders, "--fail-on", "notable")
+    assert strict.exit_code == 0
+    settings = folders / "maps" / "journeycode.yaml"
+    settings.write_text("diff: {kpi-target-loosend: info}\n", "utf-8")
+    wrong = _diff(folders)
+    assert wrong.exit_code == 2
     assert "did you mean 'kpi-target-loosened'?" in wrong.stderr
 
 
@@ -258,24 +287,24 @@ def test_the_readme_example_prints_what_it_shows(tmp_path: Path) -> None:
     command, *shown = block.splitlines()
     assert command == "$ .venv/bin/journeycode diff main"
     repo = _readme_branch(tmp_path)
-    run = _journeycode(repo, "diff", "main")
-    assert run.returncode == 1
+    run = invoke(repo, "diff", "main")
+    assert run.exit_code == 1
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()
     assert run.stdout.replace(sha, "66b22a5").splitlines() == shown
 
 
 def test_the_pull_request_comment_matches_its_golden_file(tmp_path: Path) -> None:
     repo = _readme_branch(tmp_path)
-    run = _journeycode(repo, "diff", "main", "--format", "markdown")
-    assert run.returncode == 1, run.stderr
+    run = invoke(repo, "diff", "main", "--format", "markdown")
+    assert run.exit_code == 1, run.stderr
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()
     compare_golden(run.stdout.replace(sha, "0000000"), GOLDEN / "comment.md")
 
 
 def test_github_annotates_breaking_and_notable_changes_on_their_lines(tmp_path: Path) -> None:
     repo = _readme_branch(tmp_path)
-    run = _journeycode(repo, "diff", "main", "--format", "github")
-    assert run.returncode == 1, run.stderr
+    run = invoke(repo, "diff", "main", "--format", "github")
+    assert run.exit_code == 1, run.stderr
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()
     sides = f"main ({sha}) → working tree"
     journey = "maps/journeys/cancel-retention.yaml"
@@ -294,8 +323,8 @@ def test_github_annotates_breaking_and_notable_changes_on_their_lines(tmp_path: 
 
 
 def test_github_keeps_a_hostile_message_on_one_line(tmp_path: Path) -> None:
-    repo = _repository(tmp_path)
-    path = repo / "maps" / "journeys" / "cancel-retention.yaml"
+    folders = _folders(tmp_path)
+    path = folders / "maps" / "journeys" / "cancel-retention.yaml"
     text = path.read_text("utf-8")
     path.write_text(
         text.replace(
@@ -305,26 +334,27 @@ def test_github_keeps_a_hostile_message_on_one_line(tmp_path: Path) -> None:
         ),
         "utf-8",
     )
-    run = _journeycode(repo, "diff", "main", "--format", "github")
+    run = _diff(folders, "--format", "github")
     lines = run.stdout.splitlines()
     assert all(line.startswith(("::error file=", "::warning file=")) for line in lines), lines
     assert any("a%0A::error::forged, 100%25" in line for line in lines)
 
 
 def test_text_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
+    """The console script on a real terminal, against a real revision."""
     repo = _readme_branch(tmp_path)
-    env = {k: v for k, v in ENV.items() if k != "NO_COLOR"}
+    env = {k: v for k, v in PROCESS_ENV.items() if k != "NO_COLOR"}
     shown = on_a_terminal([str(SCRIPT), "diff", "main"], repo, env)
     assert "\x1b[31mbreaking\x1b[0m" in shown and "\x1b[33mnotable \x1b[0m" in shown
-    assert "\x1b[" not in on_a_terminal([str(SCRIPT), "diff", "main"], repo, ENV)
-    assert "\x1b[" not in _journeycode(repo, "diff", "main").stdout
+    assert "\x1b[" not in on_a_terminal([str(SCRIPT), "diff", "main"], repo, PROCESS_ENV)
+    assert "\x1b[" not in invoke(repo, "diff", "main", env={"NO_COLOR": None}).stdout
 
 
-def _scenario_branch(tmp_path: Path, name: str) -> Path:
+def _scenario_folders(tmp_path: Path, name: str) -> Path:
     scenario = next(s for s in SCENARIOS if s["name"] == name)
-    repo = _repository(tmp_path, scenario.get("base_files"))
-    _apply(repo, scenario)
-    return repo
+    folders = _folders(tmp_path, scenario.get("base_files"))
+    _apply(folders / "maps", scenario)
+    return folders
 
 
 @pytest.mark.parametrize(
@@ -341,26 +371,28 @@ def test_diagrams_of_the_change_match_their_golden_files(
     scenario: str, journey: str, tmp_path: Path
 ) -> None:
     """Added in green, changed in amber, removed as dashed grey ghosts where they were."""
-    repo = _scenario_branch(tmp_path, scenario)
-    run = _journeycode(repo, "diff", "main", "--diagrams", "pictures", "--format", "markdown")
-    assert run.returncode == 1, run.stderr
+    folders = _scenario_folders(tmp_path, scenario)
+    run = _diff(folders, "--diagrams", "pictures", "--format", "markdown")
+    assert run.exit_code == 1, run.stderr
     assert f"Diagrams of the change: `pictures/{journey}.change.svg`\n" in run.stdout
-    assert sorted(p.name for p in (repo / "pictures").iterdir()) == [f"{journey}.change.svg"]
-    svg = (repo / "pictures" / f"{journey}.change.svg").read_text("utf-8")
+    assert sorted(p.name for p in (folders / "pictures").iterdir()) == [f"{journey}.change.svg"]
+    svg = (folders / "pictures" / f"{journey}.change.svg").read_text("utf-8")
     compare_golden(svg, GOLDEN / f"{journey}.change.svg")
 
 
 def test_diagrams_of_the_change_are_the_same_on_every_run(tmp_path: Path) -> None:
-    repo = _scenario_branch(
+    """Real processes, two hash seeds."""
+    folders = _scenario_folders(
         tmp_path, "stages and touchpoints added, removed, moved, reordered and reassigned"
     )
     pictures = []
     for seed in ("1", "31337"):
         out = tmp_path / f"out{seed}"
+        command = ["diff", "base", "maps", "--diagrams", str(out), "--diagram-format", "png"]
         run = subprocess.run(
-            [str(SCRIPT), "diff", "main", "--diagrams", str(out), "--diagram-format", "png"],
-            cwd=repo,
-            env={**ENV, "PYTHONHASHSEED": seed, "JOURNEYCODE_CACHE_DIR": str(out / "cache")},
+            [str(SCRIPT), *command],
+            cwd=folders,
+            env={**PROCESS_ENV, "PYTHONHASHSEED": seed, "JOURNEYCODE_CACHE_DIR": f"{out}/cache"},
             capture_output=True,
             check=False,
         )
@@ -381,12 +413,12 @@ def test_diff_runs_on_the_projects_own_history() -> None:
         ).returncode
         == 0
     )
-    run = _journeycode(ROOT, "diff", "HEAD~3", "--fail-on", "never")
+    run = invoke(ROOT, "diff", "HEAD~3", "--fail-on", "never")
     if shallow and not has_base:
         # A CI checkout with too little history: the answer is how to fetch it.
-        assert run.returncode == 2 and "git fetch" in run.stderr, run.stderr
+        assert run.exit_code == 2 and "git fetch" in run.stderr, run.stderr
         return
-    assert run.returncode == 0, run.stderr
+    assert run.exit_code == 0, run.stderr
     sha = _git(ROOT, "rev-parse", "--short=7", "HEAD~3").strip()
     assert run.stdout.startswith(f"journeycode diff: HEAD~3 ({sha}) → working tree\n")
     assert "\nCoverage\n  portfolio: " in run.stdout
@@ -397,8 +429,8 @@ def test_two_folders_are_compared_and_named_as_in_the_head_folder(tmp_path: Path
     shutil.copytree(ROOT / "maps", tmp_path / "after")
     kpis = tmp_path / "after" / "catalog" / "kpis.yaml"
     kpis.write_text(kpis.read_text("utf-8").replace("target: 420\n", "target: 400\n"), "utf-8")
-    run = _journeycode(tmp_path, "diff", "before", "after")
-    assert run.returncode == 0, run.stderr
+    run = invoke(tmp_path, "diff", "before", "after")
+    assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines()[:6] == [
         "journeycode diff: before → after",
         "1 notable change(s) in the catalog",
@@ -422,8 +454,8 @@ def test_the_default_base_is_the_merge_base_with_the_default_branch(tmp_path: Pa
     channels.write_text(text.replace('hours: "Posted daily"', 'hours: "Mon-Fri"'), "utf-8")
     _git(repo, "commit", "-qam", "On main, later: letter hours")
     _git(repo, "checkout", "-q", "change")
-    run = _journeycode(repo, "diff", "--format", "json")
-    assert run.returncode == 0, run.stderr
+    run = invoke(repo, "diff", "--format", "json")
+    assert run.exit_code == 0, run.stderr
     document = json.loads(run.stdout)
     assert document["base"] == f"merge-base with main ({fork})"
     assert [c["kind"] for c in document["changes"]] == ["kpi-target-tightened"]
@@ -433,10 +465,8 @@ def test_rev_path_compares_maps_that_moved_to_another_folder(tmp_path: Path) -> 
     repo = _repository(tmp_path)
     _git(repo, "mv", "maps", "cx-maps")
     _git(repo, "commit", "-qm", "The maps move")
-    run = _journeycode(repo, "diff", "main:maps", "HEAD", "cx-maps")
-    assert run.returncode == 0, run.stderr
+    run = invoke(repo, "diff", "main:maps", "HEAD", "cx-maps")
+    assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines()[1] == "no changes"
-    head_run = _journeycode(
-        repo, "diff", "main:maps", "HEAD:cx-maps", "cx-maps", "--format", "json"
-    )
+    head_run = invoke(repo, "diff", "main:maps", "HEAD:cx-maps", "cx-maps", "--format", "json")
     assert json.loads(head_run.stdout)["changes"] == []
