@@ -1,7 +1,9 @@
 """Where journeycode writes: ``-o`` into what is there, and never through a symlink.
 
 Run as root (as CI runs) and, from root, as an ordinary user too: the old
-``-o /dev/null`` replaced the device as root and failed as anyone else.
+``-o /dev/null`` replaced the device as root and failed as anyone else. What
+the process writes into (a device, its own standard output, a FIFO) is tested
+on real processes; the refusals, in this one.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EXAMPLES
+from tests.conftest import EXAMPLES, invoke
 
 SCRIPT = Path(sys.executable).with_name("journeycode")
 ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
@@ -53,8 +55,12 @@ def workspace(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# The workspace's own cache folder, which the ordinary user may write in.
+CACHE = {"JOURNEYCODE_CACHE_DIR": "cache"}
+
+
 def _env(workspace: Path) -> dict[str, str]:
-    return {**ENV, "JOURNEYCODE_CACHE_DIR": "cache"}
+    return {**ENV, **CACHE}
 
 
 def _device(folder: Path) -> Path:
@@ -69,6 +75,7 @@ def _device(folder: Path) -> Path:
     return Path("/dev/null")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("user", USERS)
 def test_output_to_a_device_writes_into_it(workspace: Path, user: str) -> None:
     device = _device(workspace)
@@ -80,6 +87,7 @@ def test_output_to_a_device_writes_into_it(workspace: Path, user: str) -> None:
     assert stat.S_ISCHR(device.stat().st_mode)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("user", USERS)
 def test_output_to_dev_stdout_prints_the_report(workspace: Path, user: str) -> None:
     run = _run(workspace, "check", "bad", "-o", "/dev/stdout", user=user, env=_env(workspace))
@@ -89,6 +97,7 @@ def test_output_to_dev_stdout_prints_the_report(workspace: Path, user: str) -> N
     assert "problem" in expected
 
 
+@pytest.mark.slow
 def test_output_to_a_fifo_streams_into_it(workspace: Path) -> None:
     fifo = workspace / "report.fifo"
     os.mkfifo(fifo)
@@ -105,8 +114,8 @@ def test_output_to_a_fifo_streams_into_it(workspace: Path) -> None:
 def test_a_regular_output_file_is_still_replaced_atomically(workspace: Path) -> None:
     report = workspace / "report.txt"
     report.write_text("old\n", "utf-8")
-    run = _run(workspace, "check", "bad", "-o", str(report))
-    assert run.returncode == 1, run.stderr
+    run = invoke(workspace, "check", "bad", "-o", str(report))
+    assert run.exit_code == 1, run.stderr
     assert "problem" in report.read_text("utf-8")
 
 
@@ -120,8 +129,8 @@ def test_init_never_writes_through_a_symlinked_folder(
     repo = tmp_path / "team"
     (repo / link).parent.mkdir(parents=True)
     (repo / link).symlink_to(outside)
-    run = _run(repo, "init", *(["--force"] if force else []))
-    assert run.returncode == 2, run.stdout
+    run = invoke(repo, "init", *(["--force"] if force else []))
+    assert run.exit_code == 2, run.stdout
     assert run.stderr.startswith(
         f"journeycode: cannot write to .: {link} is a symlink, and no write follows one\n"
     )
@@ -134,17 +143,18 @@ def test_docs_never_writes_through_a_symlinked_sub_folder(workspace: Path, tmp_p
     outside.mkdir()
     (outside / "index.md").write_text("theirs\n", "utf-8")
     out = workspace / "pages"
-    run = _run(workspace, "docs", "bad", "--out", str(out), env=_env(workspace))
-    assert run.returncode == 0, run.stderr
+    run = invoke(workspace, "docs", "bad", "--out", str(out), env=CACHE)
+    assert run.exit_code == 0, run.stderr
     shutil.rmtree(out / "channels")
     (out / "channels").symlink_to(outside)
-    again = _run(workspace, "docs", "bad", "--out", str(out), env=_env(workspace))
-    assert again.returncode == 2
+    again = invoke(workspace, "docs", "bad", "--out", str(out), env=CACHE)
+    assert again.exit_code == 2
     assert f"{out}/channels is a symlink, and no write follows one" in again.stderr
     assert [p.name for p in outside.iterdir()] == ["index.md"]
     assert (outside / "index.md").read_text("utf-8") == "theirs\n"
 
 
+@pytest.mark.slow  # a real process: a FIFO that blocked it would block this one
 @pytest.mark.parametrize("manifest", ["a NUL in a line", "a FIFO"])
 def test_a_hostile_manifest_in_the_out_folder_is_ignored(workspace: Path, manifest: str) -> None:
     """Before, a NUL in .journeycode-files ended docs with exit 3, and a FIFO
