@@ -29,7 +29,7 @@ import yaml
 
 from journeycode.cli import main
 from journeycode.compiler import check
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
 DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 BIN = Path(sys.executable).parent
@@ -142,10 +142,8 @@ def _settings(block: Block, tmp_path: Path) -> None:
     """Settings for journeycode.yaml: the sample maps run with them."""
     shutil.copytree(ROOT / "maps", tmp_path / "maps")
     (tmp_path / "maps" / "journeycode.yaml").write_text(block.text, "utf-8")
-    run = subprocess.run(
-        [str(BIN / "journeycode"), "check", "maps"], cwd=tmp_path, capture_output=True, text=True
-    )
-    assert run.returncode in (0, 1), f"{block}: {run.stderr}"
+    run = invoke(tmp_path, "check", "maps")
+    assert run.exit_code in (0, 1), f"{block}: {run.stderr}"
 
 
 def command_parses(argv: list[str], where: object) -> None:
@@ -256,7 +254,19 @@ _KINDS: dict[str, Callable[..., None]] = {
 }
 
 
-@pytest.mark.parametrize("block", BLOCKS, ids=str)
+# Each block as a test case; one that runs what a reader would type (a
+# console session, a MkDocs build) is end to end.
+CASES = [
+    pytest.param(
+        block,
+        id=str(block),
+        marks=pytest.mark.slow if block.language == "console" or block.kind == "mkdocs" else (),
+    )
+    for block in BLOCKS
+]
+
+
+@pytest.mark.parametrize("block", CASES)
 def test_every_example_works(block: Block, tmp_path: Path) -> None:
     kind = block.kind
     if kind and kind.startswith("covered by "):
