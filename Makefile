@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site check test lint bench fuzz clean mermaid
+.PHONY: site check test test-fast lint bench fuzz clean mermaid
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The edit loop, in under a minute: every test but the end-to-end ones (marked
+# slow: a real process, a browser, a build, an install, a server), which make
+# test and CI run too. No lint: make lint is its own step.
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m 'not slow'
 
 # The mermaid package (npm, pinned by tests/mermaid/package-lock.json) that
 # tests/test_mermaid.py renders the Mermaid export with; needs npm. Without it

@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks import portfolio, scaling
 from journeycode.compiler import check
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 
 def test_generated_portfolio_is_valid_and_errors_can_be_planted(tmp_path: Path) -> None:

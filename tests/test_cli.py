@@ -88,6 +88,7 @@ def test_schema_command_writes_the_schema_where_a_workspace_wants_it(tmp_path: P
     assert json.loads(target.read_text("utf-8")) == json.loads(_run("schema")[1])
 
 
+@pytest.mark.slow
 def test_python_dash_m_and_console_script_agree() -> None:
     """Real processes, two hash seeds: the output is byte-identical."""
     outputs = set()
@@ -132,6 +133,7 @@ def test_a_folder_without_maps_is_a_failure_not_a_pass(tmp_path: Path) -> None:
     ],
     ids=["full-disk", "closed"],
 )
+@pytest.mark.slow
 def test_a_report_that_cannot_be_written_exits_2(redirect: str, message: str) -> None:
     script = Path(sys.executable).with_name("journeycode")
     run = subprocess.run(

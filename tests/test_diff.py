@@ -340,6 +340,7 @@ def test_github_keeps_a_hostile_message_on_one_line(tmp_path: Path) -> None:
     assert any("a%0A::error::forged, 100%25" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_text_is_coloured_on_a_terminal_only(tmp_path: Path) -> None:
     """The console script on a real terminal, against a real revision."""
     repo = _readme_branch(tmp_path)
@@ -380,6 +381,7 @@ def test_diagrams_of_the_change_match_their_golden_files(
     compare_golden(svg, GOLDEN / f"{journey}.change.svg")
 
 
+@pytest.mark.slow
 def test_diagrams_of_the_change_are_the_same_on_every_run(tmp_path: Path) -> None:
     """Real processes, two hash seeds."""
     folders = _scenario_folders(

@@ -23,6 +23,9 @@ import yaml
 
 from tests.conftest import ROOT
 
+# Every command and format as a real process, with the output the runner reads.
+pytestmark = pytest.mark.slow
+
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
 # Each breaks a line its own way (with what a map may hold: YAML refuses most

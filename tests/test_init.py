@@ -20,6 +20,8 @@ from journeycode.model import Channel, Journey, Kpi, Persona
 from journeycode.rules import CONFIGURABLE
 from tests.test_docs import command_parses
 
+pytestmark = pytest.mark.slow
+
 SCRIPT = Path(sys.executable).with_name("journeycode")
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-24", "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
@@ -199,7 +201,6 @@ def test_the_source_of_journeycode_is_where_this_one_came_from() -> None:
     )
 
 
-@pytest.mark.slow
 def test_pre_commit_blocks_a_commit_that_breaks_a_map(team: Path, tmp_path: Path) -> None:
     env = {**ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
     _git(team, "add", "-A")

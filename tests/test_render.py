@@ -182,6 +182,7 @@ def _render(
     )
 
 
+@pytest.mark.slow
 def test_output_is_identical_across_hash_seeds(tmp_path: Path) -> None:
     first = _render(tmp_path / "a", "--no-cache", env={"PYTHONHASHSEED": "1"})
     second = _render(tmp_path / "b", "--no-cache", env={"PYTHONHASHSEED": "31337"})
@@ -223,6 +224,7 @@ def test_a_second_render_runs_no_graphviz(tmp_path: Path, graphviz: Graphviz) ->
     ids=["fails", "empty", "missing"],
 )
 @pytest.mark.parametrize("optimize", [False, True], ids=["", "python -O"])
+@pytest.mark.slow
 def test_graphviz_failure_exits_2_and_leaves_files_alone(
     program: str | None, message: str, optimize: bool, tmp_path: Path
 ) -> None:

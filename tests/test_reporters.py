@@ -186,6 +186,7 @@ def test_sarif_fingerprints_tell_alike_problems_apart() -> None:
     assert found[0].split(":")[0] == found[1].split(":")[0] != found[2].split(":")[0]
 
 
+@pytest.mark.slow
 def test_sarif_tools_lists_every_problem(result: Result, tmp_path: Path) -> None:
     """Microsoft's sarif-tools reads the log: its CSV has a row per problem."""
     log = tmp_path / "check.sarif"
@@ -360,11 +361,13 @@ def _on_a_terminal(env: dict[str, str]) -> str:
     return on_a_terminal([sys.executable, "-m", "journeycode", "check", "bad"], EXAMPLES, env)
 
 
+@pytest.mark.slow
 def test_colour_on_a_terminal_unless_no_color() -> None:
     assert "\x1b[31merror\x1b[0m" in _on_a_terminal(_environment())
     assert "\x1b[" not in _on_a_terminal(_environment(NO_COLOR="1"))
 
 
+@pytest.mark.slow
 def test_no_colour_when_piped() -> None:
     run = subprocess.run(
         [sys.executable, "-m", "journeycode", "check", "bad"],

@@ -23,6 +23,8 @@ from journeycode.site import history
 from journeycode.site.generator import build_site
 from tests.conftest import ROOT, apply_edit, write_files
 
+pytestmark = pytest.mark.slow
+
 HOSTILE = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
