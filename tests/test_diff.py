@@ -187,7 +187,7 @@ HOSTILE = [
 ]
 
 
-def _hostile_branch(tmp_path: Path) -> Path:
+def _hostile_folders(tmp_path: Path) -> Path:
     """Hostile text in every field a change shows: a new touchpoint's name, a
     journey renamed (table, heading, message; with a line break), a waiver's
     reason, a channel's hours (a version must be semantic: no room for any)."""
@@ -222,7 +222,7 @@ def _hostile_branch(tmp_path: Path) -> Path:
 
 
 def test_hostile_text_in_every_changed_field_stays_text(tmp_path: Path) -> None:
-    folders = _hostile_branch(tmp_path)
+    folders = _hostile_folders(tmp_path)
     run = _diff(folders, "--format", "markdown", "--fail-on", "never", "--diagrams", "d")
     assert run.exit_code == 0, run.stderr
     comment = run.stdout
