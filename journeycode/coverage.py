@@ -78,18 +78,24 @@ class Health:
 
     def __str__(self) -> str:
         return (
-            f"{len(self.on_target)} on target, {len(self.off_target)} off target, "
+            f"{len(self.on_target)} {values.Status.ON}, "
+            f"{len(self.off_target)} {values.Status.OFF}, "
             f"{len(self.unmeasured)} unmeasured "
             f"(of {self.total} KPI{'' if self.total == 1 else 's'} with a target)"
         )
 
 
 def health(workspace: Workspace) -> Health:
-    found: dict[str | None, list[str]] = {"on target": [], "off target": [], None: []}
+    found: dict[values.Status | None, list[str]] = {
+        values.Status.ON: [],
+        values.Status.OFF: [],
+        None: [],
+    }
     for kpi in workspace.entities(Kpi):
         if kpi.target is not None:
             found[values.status(kpi)].append(kpi.id)
-    return Health(tuple(found["on target"]), tuple(found["off target"]), tuple(found[None]))
+    on, off = found[values.Status.ON], found[values.Status.OFF]
+    return Health(tuple(on), tuple(off), tuple(found[None]))
 
 
 @dataclass(frozen=True)

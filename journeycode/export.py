@@ -104,7 +104,8 @@ def _kpi(kpi: Kpi) -> dict[str, Any]:
     (``≤ 7 min``, ``7 min 21 s``), for a dashboard that shows them as they are."""
     data = _plain(kpi)
     last = values.latest(kpi)
-    data["status"] = values.status(kpi)
+    status = values.status(kpi)
+    data["status"] = None if status is None else status.value
     data["shown"] = {
         "target": values.target(kpi),
         "latest": None if last is None else values.value(last.value, kpi),

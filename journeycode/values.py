@@ -14,17 +14,35 @@ currency ``1,234.50``           ``-12``
 ratio    ``0.85``               ``+0.02``
 ======== ====================== ===========
 
+A KPI's status is a :class:`Status`; behaviour keys on the member and never on
+its words, which are :data:`WORDS` alone (``str(status)``), so rewording or
+translating them changes what is shown and nothing else.
+
 The site, the CLI's messages (``journeycode diff``) and the diagrams use it.
 """
 
 from __future__ import annotations
 
+import enum
 import math
-from typing import Literal
 
 from journeycode.model import Kpi, Measurement
 
-Status = Literal["on target", "off target"]
+
+class Status(enum.Enum):
+    """Whether a KPI's latest measurement meets its target. The value is the
+    status in exported data (a dashboard's key, never reworded); what a reader
+    sees is its entry in :data:`WORDS`."""
+
+    ON = "on target"
+    OFF = "off target"
+
+    def __str__(self) -> str:
+        return WORDS[self]
+
+
+WORDS: dict[Status, str] = {Status.ON: "on target", Status.OFF: "off target"}
+"""How each status reads, in every message, page and diagram."""
 
 
 def _infinite(number: float) -> str | None:
@@ -100,6 +118,15 @@ def delta(number: float, kpi: Kpi) -> str:
     return f"{sign}{_plain(size)}{suffix}"
 
 
+def change(step: float, kpi: Kpi) -> str:
+    """A change between two measurements, signed, and whether it is better or
+    worse when the KPI says which way is better: ``-30 s, better``."""
+    shown = delta(step, kpi)
+    if step and kpi.direction:
+        shown += ", better" if (step > 0) == (kpi.direction == "higher") else ", worse"
+    return shown
+
+
 def target(kpi: Kpi) -> str | None:
     """``≤ 7 min``, ``≥ 75 %``: the target with the way that is better."""
     if kpi.target is None:
@@ -120,11 +147,11 @@ def meets(number: float, kpi: Kpi) -> bool | None:
 
 
 def judge(number: float, kpi: Kpi) -> Status | None:
-    """``on target`` or ``off target``; None without a target and a direction."""
+    """On or off target; None without a target and a direction."""
     good = meets(number, kpi)
     if good is None:
         return None
-    return "on target" if good else "off target"
+    return Status.ON if good else Status.OFF
 
 
 def status(kpi: Kpi) -> Status | None:

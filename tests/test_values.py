@@ -83,9 +83,9 @@ def test_targets_say_which_way_is_better_and_status_reads_the_latest_measurement
     )
     assert values.target(aht) == "≤ 7 min"
     assert values.latest(aht) == Measurement("2026-10-31", 410)
-    assert values.status(aht) == "on target"
+    assert values.status(aht) is values.Status.ON
     fcr = _kpi(
         "percent", direction="higher", target=75, measurements=(Measurement("2026-10-31", 73),)
     )
-    assert (values.target(fcr), values.status(fcr)) == ("≥ 75 %", "off target")
+    assert (values.target(fcr), values.status(fcr)) == ("≥ 75 %", values.Status.OFF)
     assert values.status(_kpi("percent", target=75)) is None  # no data, no direction

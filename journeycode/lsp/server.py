@@ -362,7 +362,7 @@ def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
             facts.append(f"latest {values.value(last.value, entity)} ({last.date})")
         status = values.status(entity)
         if status:
-            facts.append(status)
+            facts.append(str(status))
         lines.append(markdown_escaped(" · ".join(facts)))
     used = ls.index.uses(key)
     defined = ls.index.definitions(key)

@@ -16,12 +16,13 @@ smallest text at 7 pt or more (``tests/test_canvas.py`` measures it).
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Any
 
 import pydot
 
-from journeycode import values
+from journeycode import naming, values
 from journeycode.model import Channel, Journey, Kpi, Opportunity, Owner, Persona, Stage, Workspace
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import display_width, html, wrap
@@ -50,11 +51,44 @@ STATUS_COLORS = {
     "planned": "#8a6d1f",
     "idea": "#777777",
 }
-HEALTH = {  # status: (label, text colour, fill)
-    "on target": ("ON TARGET", "#2e7d32", "#e3f2e4"),
-    "off target": ("OFF TARGET", "#b03a2e", "#fbe4e1"),
-    None: ("NO DATA", "#6b6b6b", "#f4f4f4"),
+HEALTH = {  # status: (text colour, fill); the label is the status's word
+    values.Status.ON: ("#2e7d32", "#e3f2e4"),
+    values.Status.OFF: ("#b03a2e", "#fbe4e1"),
+    None: ("#6b6b6b", "#f4f4f4"),
 }
+NO_DATA = "no data"
+
+
+class Row(enum.Enum):
+    """A row of the canvas, top to bottom: how a row is drawn keys on it, never
+    on its label."""
+
+    STAGE = enum.auto()
+    GOAL = enum.auto()
+    ACTIONS = enum.auto()
+    TOUCHPOINTS = enum.auto()
+    EMOTION = enum.auto()
+    PAIN_POINTS = enum.auto()
+    OPPORTUNITIES = enum.auto()
+    JOURNEY_WIDE = enum.auto()
+    """Opportunities that address no pain point of the map, under every stage."""
+    KPIS = enum.auto()
+    LEGEND = enum.auto()
+
+
+LABELS: dict[Row, str] = {
+    Row.STAGE: "Stage",
+    Row.GOAL: "Customer goal",
+    Row.ACTIONS: "Customer actions",
+    Row.TOUCHPOINTS: "Touchpoints",
+    Row.EMOTION: "Emotion",
+    Row.PAIN_POINTS: "Pain points",
+    Row.OPPORTUNITIES: "Opportunities",
+    Row.JOURNEY_WIDE: "Journey-wide",
+    Row.KPIS: "KPIs",
+    Row.LEGEND: "Legend",
+}
+"""Each row's name in the column of row names."""
 
 
 @dataclass(frozen=True)
@@ -228,43 +262,41 @@ def canvas(workspace: Workspace, journey: Journey) -> pydot.Dot:
     """The journey map one-pager (see the module's docstring)."""
     page = _Canvas(workspace, journey)
     stages = journey.stages or (Stage(id="", src=journey.src, name="(no stages)"),)
-    rows: list[tuple[str, list[list[Item]]]] = [
-        ("Stage", [_stage_items(workspace, index, s) for index, s in enumerate(stages)]),
-        ("Customer goal", [[Item((Text(s.goal or "—"),))] for s in stages]),
-        ("Customer actions", [_actions(s) for s in stages]),
-        ("Touchpoints", [_touchpoints(workspace, s) for s in stages]),
-        ("Emotion", []),
-        ("Pain points", [_pain_points(s) for s in stages]),
-        ("Opportunities", [_opportunities(journey, s) for s in stages]),
-        ("KPIs", [_kpis(workspace, s) for s in stages]),
-    ]
     placed = {p.id for _, tp in journey.touchpoints() for p in tp.pain_points}
     elsewhere = [_opportunity(o) for o in journey.opportunities if not placed & set(o.addresses)]
-    if elsewhere:
-        rows.insert(7, ("Journey-wide", [elsewhere]))
+    rows: list[tuple[Row, list[list[Item]]]] = [
+        (Row.STAGE, [_stage_items(workspace, index, s) for index, s in enumerate(stages)]),
+        (Row.GOAL, [[Item((Text(s.goal or "—"),))] for s in stages]),
+        (Row.ACTIONS, [_actions(s) for s in stages]),
+        (Row.TOUCHPOINTS, [_touchpoints(workspace, s) for s in stages]),
+        (Row.EMOTION, []),
+        (Row.PAIN_POINTS, [_pain_points(s) for s in stages]),
+        (Row.OPPORTUNITIES, [_opportunities(journey, s) for s in stages]),
+        *([(Row.JOURNEY_WIDE, [elsewhere])] if elsewhere else []),
+        (Row.KPIS, [_kpis(workspace, s) for s in stages]),
+    ]
     title = [_title(workspace, journey)]
     top = _height(title, page.width)
     page.cell(0, 0, page.width, top, _items(title, page.width))
-    for name, cells in rows:
-        if name == "Emotion":
+    for row, cells in rows:
+        if row is Row.EMOTION:
             _emotion_row(page, stages, top)
             top += EMOTION_HEIGHT
             continue
-        if name == "Journey-wide":
-            # Opportunities that address no pain point of this map: under every stage.
+        if row is Row.JOURNEY_WIDE:
             wide = page.width - HEADER_WIDTH
-            height = max(_height(elsewhere, wide), _header_height(name))
-            _row_header(page, name, top, height)
+            height = max(_height(elsewhere, wide), _header_height(row))
+            _row_header(page, row, top, height)
             page.cell(HEADER_WIDTH, top, wide, height, _items(elsewhere, wide))
             top += height
             continue
         height = max(
-            max((_height(items, page.column) for items in cells), default=0), _header_height(name)
+            max((_height(items, page.column) for items in cells), default=0), _header_height(row)
         )
-        _row_header(page, name, top, height)
+        _row_header(page, row, top, height)
         for index, items in enumerate(cells):
             x = HEADER_WIDTH + index * page.column
-            fill = HEADER_FILL if name == "Stage" else None
+            fill = HEADER_FILL if row is Row.STAGE else None
             shown = items or [Item((Text("—", color="#aaaaaa"),))]
             page.cell(x, top, page.column, height, _items(shown, page.column), fill)
         top += height
@@ -272,31 +304,27 @@ def canvas(workspace: Workspace, journey: Journey) -> pydot.Dot:
     return page.graph
 
 
-def _header(name: str) -> list[Item]:
-    return [Item((Text(name, size=11, bold=True),))]
+def _header(row: Row) -> list[Item]:
+    return [Item((Text(LABELS[row], size=11, bold=True),))]
 
 
-def _header_height(name: str) -> float:
-    return max(_height(_header(name), HEADER_WIDTH), MIN_ROW)
+def _header_height(row: Row) -> float:
+    return max(_height(_header(row), HEADER_WIDTH), MIN_ROW)
 
 
-def _row_header(page: _Canvas, name: str, top: float, height: float) -> None:
-    page.cell(0, top, HEADER_WIDTH, height, _items(_header(name), HEADER_WIDTH), HEADER_FILL)
+def _row_header(page: _Canvas, row: Row, top: float, height: float) -> None:
+    page.cell(0, top, HEADER_WIDTH, height, _items(_header(row), HEADER_WIDTH), HEADER_FILL)
 
 
 def _title(workspace: Workspace, journey: Journey) -> Item:
-    personas = [
-        workspace.by_id(Persona)[p].name if p in workspace.by_id(Persona) else p
-        for p in journey.personas
-    ]
-    owner = workspace.by_id(Owner).get(journey.owner or "")
+    personas = [naming.name(workspace.by_id(Persona), p) for p in journey.personas]
     meta = " · ".join(
         part
         for part in (
             journey.id,
             journey.version and f"v{journey.version}",
             journey.status,
-            owner.name if owner else journey.owner,
+            journey.owner and naming.name(workspace.by_id(Owner), journey.owner),
             personas and "for " + ", ".join(personas),
         )
         if part
@@ -305,10 +333,11 @@ def _title(workspace: Workspace, journey: Journey) -> Item:
 
 
 def _stage_items(workspace: Workspace, index: int, stage: Stage) -> list[Item]:
-    owner = workspace.by_id(Owner).get(stage.owner or "")
     texts = [Text(f"{index + 1}. {stage.name}", size=13, bold=True)]
     if stage.owner:
-        texts.append(Text(owner.name if owner else stage.owner, size=9, color="#555555"))
+        texts.append(
+            Text(naming.name(workspace.by_id(Owner), stage.owner), size=9, color="#555555")
+        )
     return [Item(tuple(texts))]
 
 
@@ -320,11 +349,13 @@ def _touchpoints(workspace: Workspace, stage: Stage) -> list[Item]:
     items = []
     for tp in stage.touchpoints:
         channel = workspace.by_id(Channel).get(tp.channel)
-        owner_id = owner_of(stage, tp)
-        owner = workspace.by_id(Owner).get(owner_id or "")
+        owner = owner_of(stage, tp)
         details = " · ".join(
             x
-            for x in (channel.name if channel else tp.channel, owner.name if owner else owner_id)
+            for x in (
+                naming.name(workspace.by_id(Channel), tp.channel),
+                owner and naming.name(workspace.by_id(Owner), owner),
+            )
             if x
         )
         texts = [Text(tp.name, bold=True), Text(details, size=9, color="#444444")]
@@ -374,12 +405,14 @@ def _kpi(kpi: Kpi) -> Item:
     shown = values.value(last.value, kpi) if last else "no measurement"
     if target:
         shown += f" vs {target}"
-    label, color, fill = HEALTH[values.status(kpi)]
+    status = values.status(kpi)
+    label = str(status) if status else NO_DATA
+    color, fill = HEALTH[status]
     return Item(
         (
             Text(kpi.name, bold=True),
             Text(shown, size=9),
-            Text(label, size=9, bold=True, color=color),
+            Text(label.upper(), size=9, bold=True, color=color),
         ),
         fill,
     )
@@ -400,7 +433,7 @@ def _emotion_row(page: _Canvas, stages: tuple[Stage, ...], top: float) -> None:
     uses there (they are alternatives, not steps), with a bar from the lowest
     to the highest; lines join consecutive stages, with a gap where the persona
     does not pass a stage or gives no emotion there."""
-    _row_header(page, "Emotion", top, EMOTION_HEIGHT)
+    _row_header(page, Row.EMOTION, top, EMOTION_HEIGHT)
     for value, text in SCALE:
         label = (
             f'<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="{SCALE_WIDTH}" ALIGN="RIGHT">'
@@ -445,11 +478,6 @@ def _emotion_row(page: _Canvas, stages: tuple[Stage, ...], top: float) -> None:
             previous = dot
 
 
-def _persona_name(workspace: Workspace, persona: str) -> str:
-    found = workspace.by_id(Persona).get(persona)
-    return found.name if found else persona
-
-
 def _legend(page: _Canvas, top: float) -> None:
     """Channel modes, the personas' colours, and how to read the rows."""
     left, width = HEADER_WIDTH + PAD + ITEM_PAD, page.width - HEADER_WIDTH
@@ -463,12 +491,14 @@ def _legend(page: _Canvas, top: float) -> None:
     x = page.text(x + 18, y, Text("Personas", size=9, bold=True)) + 8
     for number, persona in enumerate(page.journey.personas):
         color = PALETTE[number % len(PALETTE)]
-        name = Text(_persona_name(page.workspace, persona), size=9, bold=True, color=color)
-        if x + 30 + _advance(name) > page.width - PAD:
+        shown = Text(
+            naming.name(page.workspace.by_id(Persona), persona), size=9, bold=True, color=color
+        )
+        if x + 30 + _advance(shown) > page.width - PAD:
             x, y = left, y + line
         page.line(page.point(x, y), page.point(x + 22, y), color=color, penwidth="2.5")
         page.dot(x + 11, y, color, 0.09)
-        x = page.text(x + 28, y, name) + 14
+        x = page.text(x + 28, y, shown) + 14
     note = Text(
         "Emotion: per persona, the mean of the touchpoints used in a stage (they are "
         "alternatives, not steps), the bar from the lowest to the highest. KPIs: the latest "
@@ -478,7 +508,7 @@ def _legend(page: _Canvas, top: float) -> None:
     )
     y += line / 2 + 2
     height = y - top + _height([Item((note,))], width)
-    _row_header(page, "Legend", top, height)
+    _row_header(page, Row.LEGEND, top, height)
     page.cell(HEADER_WIDTH, top, width, height, '""')
     page.cell(
         HEADER_WIDTH, y, width, top + height - y, _items([Item((note,))], width), border="none"

@@ -11,6 +11,7 @@ escaped through :mod:`journeycode.quoting`. The output depends only on the map.
 
 from __future__ import annotations
 
+from journeycode import naming
 from journeycode.model import Journey, Persona, Workspace
 from journeycode.queries import emotion_for
 from journeycode.quoting import display_width, wrap, xml_text
@@ -37,10 +38,7 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
     labels_height = 16 * max((len(lines) for lines in label_lines), default=1) + 10
     legend_top = TOP + PLOT + labels_height + 20
     height = legend_top + 22 * (len(personas) + 1) + 20
-    names = {
-        p: (workspace.by_id(Persona)[p].name if p in workspace.by_id(Persona) else p)
-        for p in personas
-    }
+    names = {p: naming.name(workspace.by_id(Persona), p) for p in personas}
     legend_width = max((display_width(n) for n in names.values()), default=0) * CHAR + 60
     width = max(width, int(LEFT + legend_width))
     out = [

@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 
 import pydot
 
+from journeycode import naming
 from journeycode.model import (
     Channel,
     Entity,
@@ -208,11 +209,9 @@ def _touchpoint_node(
     channel = workspace.by_id(Channel).get(tp.channel)
     mode = channel.mode if channel else ""
     owner = owner_of(stage, tp)
-    details = [channel.name if channel else tp.channel]
+    details = [naming.name(workspace.by_id(Channel), tp.channel)]
     if owner:
-        details.append(
-            workspace.by_id(Owner)[owner].name if owner in workspace.by_id(Owner) else owner
-        )
+        details.append(naming.name(workspace.by_id(Owner), owner))
     rows = [
         f"<B>{label_lines(tp.name)}</B>",
         f'<FONT POINT-SIZE="9">{label_lines(" · ".join(details), 30)}</FONT>',
@@ -282,7 +281,7 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         for tp in stage.touchpoints:
             channel = workspace.by_id(Channel).get(tp.channel)
             fill = MODE_COLORS.get(channel.mode, UNKNOWN_COLOR) if channel else UNKNOWN_COLOR
-            name = channel.name if channel else tp.channel
+            name = naming.name(workspace.by_id(Channel), tp.channel)
             rows.append(
                 f'<TD BGCOLOR="{fill}"><B>{label_lines(tp.name, CELL_WIDTH)}</B><BR/>'
                 f'<FONT POINT-SIZE="9">{label_lines(name, CELL_WIDTH)}</FONT></TD>'
@@ -292,10 +291,7 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         "Customer actions": lambda tp: [tp.action] if tp.action else [],
         "Frontstage": lambda tp: list(tp.frontstage),
         "Backstage": lambda tp: list(tp.backstage),
-        "Support systems": lambda tp: [
-            workspace.by_id(System)[s].name if s in workspace.by_id(System) else s
-            for s in tp.systems
-        ],
+        "Support systems": lambda tp: [naming.name(workspace.by_id(System), s) for s in tp.systems],
     }
     for lane in LANES:
         rows.append(f'<TR><TD BGCOLOR="#f4f4f4" ALIGN="LEFT"><B>{lane}</B></TD>')
@@ -346,18 +342,20 @@ def portfolio(workspace: Workspace) -> pydot.Dot:
 
     column = pydot.Subgraph("personas", rank="min")
     for ident in personas:
-        persona = workspace.by_id(Persona).get(ident)
-        column.add_node(_persona_node(node[("persona", ident)], persona.name if persona else ident))
+        name = naming.name(workspace.by_id(Persona), ident)
+        column.add_node(_persona_node(node[("persona", ident)], name))
     graph.add_subgraph(column)
     for ident in owners:
-        owner = workspace.by_id(Owner).get(ident)
-        graph.add_node(_owner_node(node[("owner", ident)], owner.name if owner else ident))
+        graph.add_node(
+            _owner_node(node[("owner", ident)], naming.name(workspace.by_id(Owner), ident))
+        )
     for item in workspace.by_id(Journey).values():
         graph.add_node(_journey_node(node[("journey", item.id)], item))
     column = pydot.Subgraph("channels", rank="max")
     for ident in channels:
+        name = naming.name(workspace.by_id(Channel), ident)
         channel = workspace.by_id(Channel).get(ident)
-        column.add_node(_channel_node(node[("channel", ident)], ident, channel))
+        column.add_node(_channel_node(node[("channel", ident)], name, channel))
     graph.add_subgraph(column)
     for item in workspace.by_id(Journey).values():
         target = node[("journey", item.id)]
@@ -418,9 +416,8 @@ def _journey_node(node_id: str, journey: Journey) -> pydot.Node:
     )
 
 
-def _channel_node(node_id: str, ident: str, channel: Channel | None) -> pydot.Node:
+def _channel_node(node_id: str, name: str, channel: Channel | None) -> pydot.Node:
     mode = channel.mode if channel else ""
-    name = channel.name if channel else ident
     return pydot.Node(
         node_id,
         label=f"<{label_lines(name)}>",

@@ -11,14 +11,14 @@ text from a map can become a link, HTML or template code on the site.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, kinds, quoting, render
+from journeycode import digest, kinds, naming, quoting, render
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, coverage, percent
@@ -44,25 +44,9 @@ from journeycode.schema import schema
 from journeycode.site import charts
 from journeycode.site.history import Change
 
-# Names of the section's own pages and folders; a journey with such an id gets a suffix.
-RESERVED = frozenset(
-    {
-        "index",
-        "personas",
-        "channels",
-        "owners",
-        "kpis",
-        "coverage",
-        "rules",
-        "scorecard",
-        "changes",
-        "format",
-        "diagrams",
-    }
-)
 CSS = "journeycode.css"
-# The catalog kinds with a page for each entry (systems are listed on touchpoints).
-PAGED = tuple(kinds.KINDS[name] for name in ("persona", "channel", "owner", "kpi"))
+_E = TypeVar("_E", bound=Entity)
+DIAGRAMS = "diagrams"  # the folder of the diagrams' SVG files
 
 
 @dataclass(frozen=True)
@@ -137,13 +121,13 @@ class _Pages:
         }
 
     def path(self, kind: str, ident: str) -> str:
-        return self.journey[ident] if kind == "journey" else f"{kind}s/{ident}.md"
+        return self.journey[ident] if kind == "journey" else f"{_folder(kind)}/{ident}.md"
 
     def link(
         self, here: str, kind: str, ident: str, text: str | None = None, base: str = ""
     ) -> Markup:
         entity = self.entities[kind].get(ident)
-        label = text if text is not None else (getattr(entity, "name", ident) if entity else ident)
+        label = text if text is not None else naming.name(self.entities[kind], ident)
         if entity is None:
             return Markup(markdown_text(label))
         # A journey's name is put in after conversion (see Site.names).
@@ -168,92 +152,18 @@ def build_site(
     redoes only that map's and those of the entries it refers to. With
     ``section`` (the folder the pages go in), ``Site.home`` is made too."""
     workspace = compiled.workspace
-    pages = _Pages(workspace)
-    cov = coverage(workspace)
     inputs = digest.Inputs(workspace, compiled.settings)
     diagrams = render.render(render.diagrams(workspace, inputs=inputs), "svg", cache, graphviz)
-    assets = {f"diagrams/{name}": data for name, data in diagrams.items()}
+    assets = {f"{DIAGRAMS}/{name}": data for name, data in diagrams.items()}
     assets[CSS] = _STYLESHEET.encode()
+    context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
     out: dict[str, str] = {}
-    context = _Context(compiled, pages, cov, history)
-
-    rows = context.journey_rows()
-    out["index.md"] = context.render(
-        "index.md.j2", "index.md", "Journey portfolio", journeys=rows, health=cov.health
-    )
-    home = None
-    if section is not None:
-        home = context.render(
-            "index.md.j2",
-            "index.md",
-            "Journey portfolio",
-            base=f"{section}/",
-            journeys=rows,
-            health=cov.health,
-        )
-    journeys = workspace.by_id(Journey).values()
-    for journey in journeys:
-        here = pages.path("journey", journey.id)
-        key = digest.of(
-            "journey page",
-            here,
-            inputs.journey(journey),
-            context.problems_in(journey.src.file.display),
-            history and history.get(journey.src.file.path),
-        )
-        out[here] = context.cached(cache, key, "journey", journey, here)
-    uses = {j: kinds.contents(j).uses for j in journeys}
-    names = {j.id: j.name for j in journeys}
-    for paged in PAGED:
-        kind, entities = paged.name, workspace.by_id(paged.model).values()
-        listing = f"{kind}s/index.md"
-        out[listing] = context.render(
-            "catalog.md.j2",
-            listing,
-            paged.plural,
-            title=paged.plural,
-            items=[(pages.link(listing, kind, e.id), _summary(e)) for e in entities],
-        )
-        for entity in entities:
-            here = pages.path(kind, entity.id)
-            # The page shows the catalogs (the entity, the names of what it links
-            # to, measurements), the journeys that refer to it, and the names of
-            # those its KPI is broken down by: made again only when one changed.
-            key = digest.of(
-                "catalog page",
-                here,
-                inputs.catalog,
-                [inputs.journey(j) for j in journeys if entity.id in uses[j].get(kind, ())],
-                [names.get(m.journey) for m in getattr(entity, "breakdown", ()) if m.journey],
-            )
-            out[here] = context.cached(cache, key, kind, entity, here)
-    out["coverage.md"] = context.render(
-        "coverage.md.j2", "coverage.md", "Coverage", **context.coverage_page()
-    )
-    out["scorecard.md"] = context.render(
-        "scorecard.md.j2", "scorecard.md", "KPI scorecard", **context.scorecard()
-    )
-    out["rules.md"] = context.render("rules.md.j2", "rules.md", "Rules", rules=list(DOCS.values()))
-    levels = compiled.settings.diff_levels
-    out["changes.md"] = context.render(
-        "changes.md.j2",
-        "changes.md",
-        "Change kinds",
-        configured=len(levels),
-        kinds=[
-            {
-                "id": kind.id,
-                "default": str(kind.level),
-                "level": str(levels.get(kind.id, kind.level)),
-                "summary": kind.summary,
-            }
-            for kind in sorted(KINDS.values(), key=lambda k: (-k.level, k.id))
-        ],
-    )
-    out["format.md"] = context.render(
-        "format.md.j2", "format.md", "Field reference", sections=_format_sections()
-    )
-    return Site(out, assets, _nav(workspace, pages), home, names)
+    for entry in SECTIONS:
+        out.update(entry.pages(context))
+    home = None if section is None else INDEX.render(context, base=f"{section}/")
+    nav = [item for entry in SECTIONS for item in entry.nav(context)]
+    names = {j.id: j.name for j in workspace.by_id(Journey).values()}
+    return Site(out, assets, nav, home, names)
 
 
 _SECTIONS = (
@@ -322,30 +232,6 @@ def _summary(entity: Entity) -> str:
     return ""
 
 
-def _nav(workspace: Workspace, pages: _Pages) -> list[Any]:
-    def section(kind: kinds.Kind) -> dict[str, Any]:
-        items: list[Any] = [f"{kind.name}s/index.md"]
-        items += [
-            {quoting.title(getattr(e, "name", e.id)): pages.path(kind.name, e.id)}
-            for e in workspace.by_id(kind.model).values()
-        ]
-        return {kind.plural: items}
-
-    return [
-        {"Overview": "index.md"},
-        *(
-            {quoting.title(j.name): pages.path("journey", j.id)}
-            for j in workspace.by_id(Journey).values()
-        ),
-        *(section(kind) for kind in PAGED),
-        {"Coverage": "coverage.md"},
-        {"KPI scorecard": "scorecard.md"},
-        {"Rules": "rules.md"},
-        {"Change kinds": "changes.md"},
-        {"Field reference": "format.md"},
-    ]
-
-
 class _Context:
     """Turns model objects into the plain rows the templates lay out."""
 
@@ -355,12 +241,16 @@ class _Context:
         pages: _Pages,
         cov: Coverage,
         history: dict[Any, list[Change]] | None,
+        inputs: digest.Inputs,
+        cache: Cache,
     ):
         self.compiled = compiled
         self.workspace = compiled.workspace
         self.pages = pages
         self.cov = cov
         self.history = history
+        self.inputs = inputs
+        self.cache = cache
         self.coverage_by_id = {j.id: j for j in cov.journeys}
         self.problems_by_path: dict[str, list[Problem]] = {}
         for problem in compiled.result.problems:
@@ -369,17 +259,22 @@ class _Context:
             (j, s, tp) for j in self.workspace.by_id(Journey).values() for s, tp in j.touchpoints()
         ]
 
-    def cached(self, cache: Cache, key: str, kind: str, entity: Entity, here: str) -> str:
-        """An entity's page (its kind's template, over what this context's
-        method of the kind's name gives), from ``cache`` by ``key``, the digest
-        of what it shows, or made and kept there."""
-        found = cache.get(key)
+    def cached(
+        self,
+        key: str,
+        template: str,
+        here: str,
+        entity: _E,
+        details: Callable[[_Context, _E], dict[str, Any]],
+    ) -> str:
+        """An entity's page, titled with its name: ``template`` over what
+        ``details`` gives for it, from the cache by ``key`` (the digest of what
+        the page shows), or made and kept there."""
+        found = self.cache.get(key)
         if found is not None:
             return found.decode("utf-8")
-        details = getattr(self, kind)(entity, here)
-        title = getattr(entity, "name", entity.id)
-        markdown = self.render(f"{kind}.md.j2", here, title, **details)
-        cache.put(key, markdown.encode("utf-8"))
+        markdown = self.render(template, here, naming.name_of(entity), **details(self, entity))
+        self.cache.put(key, markdown.encode("utf-8"))
         return markdown
 
     def render(
@@ -396,7 +291,13 @@ class _Context:
             return base + posixpath.relpath(path, posixpath.dirname(here) or ".")
 
         body = _ENVIRONMENT.get_template(template).render(
-            link=link, asset=asset, page=asset, percent=percent, number=_number, **values
+            link=link,
+            asset=asset,
+            page=asset,
+            percent=percent,
+            number=_number,
+            badge=_badge,
+            **values,
         )
         return quoting.front_matter(page_title) + body
 
@@ -418,7 +319,7 @@ class _Context:
             )
         return rows
 
-    def journey(self, journey: Journey, here: str) -> dict[str, Any]:
+    def journey(self, journey: Journey) -> dict[str, Any]:
         problems = self.problems_in(journey.src.file.display)
         changes = None if self.history is None else self.history.get(journey.src.file.path, [])
         return {
@@ -460,9 +361,7 @@ class _Context:
         if len(set(values.values())) == 1:
             return _number(next(iter(values.values()), None))
         names = self.workspace.by_id(Persona)
-        return ", ".join(
-            f"{names[p].name if p in names else p} {_number(v)}" for p, v in values.items()
-        )
+        return ", ".join(f"{naming.name(names, p)} {_number(v)}" for p, v in values.items())
 
     def _kpi_health(self, kpi_id: str) -> Markup:
         """``7 min 21 s vs ≤ 7 min`` and an on/off-target badge, for a stage's health strip."""
@@ -474,11 +373,7 @@ class _Context:
         if last is None:
             return Markup(markdown_text(f"no data (target {target})"))
         status = kpi_values.status(kpi)
-        badge = (
-            f' <span class="jc-badge jc-{"on" if status == "on target" else "off"}">{status}</span>'
-            if status
-            else ""
-        )
+        badge = f" {_badge(status)}" if status else ""
         shown = f"{kpi_values.value(last.value, kpi)} vs {target}"
         return Markup(markdown_text(shown) + badge)
 
@@ -486,7 +381,7 @@ class _Context:
         kpi = self.workspace.by_id(Kpi).get(kpi_id)
         return (kpi_values.target(kpi) or "") if kpi is not None else ""
 
-    def persona(self, persona: Entity, here: str) -> dict[str, Any]:
+    def persona(self, persona: Entity) -> dict[str, Any]:
         journeys = [j for j in self.workspace.by_id(Journey).values() if persona.id in j.personas]
         paths = [
             (
@@ -500,7 +395,7 @@ class _Context:
         ]
         return {"persona": persona, "paths": paths, "emotion_for": emotion_for}
 
-    def channel(self, channel: Entity, here: str) -> dict[str, Any]:
+    def channel(self, channel: Entity) -> dict[str, Any]:
         uses = _by_journey(row for row in self.rows if row[2].channel == channel.id)
         preferred = [
             p for p in self.workspace.by_id(Persona).values() if channel.id in p.preferred_channels
@@ -508,7 +403,7 @@ class _Context:
         kpis = self.workspace.kpis_by_channel.get(channel.id, ())
         return {"channel": channel, "uses": uses, "preferred": preferred, "kpis": kpis}
 
-    def owner(self, owner: Entity, here: str) -> dict[str, Any]:
+    def owner(self, owner: Entity) -> dict[str, Any]:
         journeys = self.workspace.by_id(Journey).values()
         touchpoints = [(j, s, tp) for j, s, tp in self.rows if owner_of(s, tp) == owner.id]
         return {
@@ -527,7 +422,7 @@ class _Context:
             ],
         }
 
-    def kpi(self, kpi: Entity, here: str) -> dict[str, Any]:
+    def kpi(self, kpi: Entity) -> dict[str, Any]:
         assert isinstance(kpi, Kpi)
         journeys = self.workspace.by_id(Journey).values()
         return {
@@ -556,7 +451,7 @@ class _Context:
         for m in kpi.breakdown:
             parts = [(field, getattr(m, field)) for field in BREAKDOWN if getattr(m, field)]
             label = " · ".join(
-                getattr(catalogs.get(field, {}).get(value), "name", value) for field, value in parts
+                naming.name(catalogs.get(field, {}), value) for field, value in parts
             )
             way = ways.setdefault(tuple(field for field, _ in parts), {})
             way.setdefault(label, []).append(m)
@@ -581,15 +476,9 @@ class _Context:
     def scorecard(self) -> dict[str, Any]:
         """Every KPI, off target first, then on target, then the ones without data."""
         rows = []
-        order = {"off target": 0, "on target": 1, None: 2}
-        for kpi in sorted(self.workspace.entities(Kpi), key=lambda k: order[kpi_values.status(k)]):
+        for kpi in sorted(self.workspace.entities(Kpi), key=lambda k: _FIRST[kpi_values.status(k)]):
             ordered = sorted(kpi.measurements, key=lambda m: m.date)
-            change = ""
-            if len(ordered) > 1:
-                step = ordered[-1].value - ordered[-2].value
-                change = kpi_values.delta(step, kpi)
-                if step and kpi.direction:
-                    change += ", better" if (step > 0) == (kpi.direction == "higher") else ", worse"
+            step = ordered[-1].value - ordered[-2].value if len(ordered) > 1 else None
             rows.append(
                 {
                     "kpi": kpi,
@@ -597,7 +486,7 @@ class _Context:
                     "value": lambda number, kpi=kpi: kpi_values.value(number, kpi),
                     "target": kpi_values.target(kpi),
                     "status": kpi_values.status(kpi),
-                    "change": change,
+                    "change": "" if step is None else kpi_values.change(step, kpi),
                     "trend": Markup(charts.sparkline(kpi)),
                 }
             )
@@ -605,6 +494,35 @@ class _Context:
 
     def coverage_page(self) -> dict[str, Any]:
         return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.by_id(Journey)}
+
+    def portfolio(self) -> dict[str, Any]:
+        return {"journeys": self.journey_rows(), "health": self.cov.health}
+
+    def change_kinds(self) -> dict[str, Any]:
+        levels = self.compiled.settings.diff_levels
+        return {
+            "configured": len(levels),
+            "kinds": [
+                {
+                    "id": kind.id,
+                    "default": str(kind.level),
+                    "level": str(levels.get(kind.id, kind.level)),
+                    "summary": kind.summary,
+                }
+                for kind in sorted(KINDS.values(), key=lambda k: (-k.level, k.id))
+            ],
+        }
+
+
+_BADGES = {kpi_values.Status.ON: "on", kpi_values.Status.OFF: "off"}  # the stylesheet's classes
+_FIRST = {kpi_values.Status.OFF: 0, kpi_values.Status.ON: 1, None: 2}  # the scorecard's order
+
+
+def _badge(status: kpi_values.Status) -> Markup:
+    """A KPI's status as a badge coloured by the status, whatever its words."""
+    return Markup(
+        f'<span class="jc-badge jc-{_BADGES[status]}">{markdown_text(str(status))}</span>'
+    )
 
 
 def _latest(kpi: Kpi) -> str | None:
@@ -618,12 +536,7 @@ def _trend(kpi: Kpi) -> list[tuple[str, str, str]]:
     rows = []
     previous: float | None = None
     for m in sorted(kpi.measurements, key=lambda m: m.date):
-        change = ""
-        if previous is not None:
-            change = kpi_values.delta(m.value - previous, kpi)
-            if m.value != previous and kpi.direction:
-                better = (m.value > previous) == (kpi.direction == "higher")
-                change += ", better" if better else ", worse"
+        change = "" if previous is None else kpi_values.change(m.value - previous, kpi)
         rows.append((m.date, kpi_values.value(m.value, kpi), change))
         previous = m.value
     return rows
@@ -638,6 +551,152 @@ def _by_journey(
     for journey, stage, tp in rows:
         grouped.setdefault(journey.id, (journey, []))[1].append((stage, tp))
     return list(grouped.values())
+
+
+# --- the page table ---------------------------------------------------------------------
+
+
+def _folder(kind: str) -> str:
+    """The folder of a catalog kind's pages: ``personas``."""
+    return f"{kind}s"
+
+
+class _Section(Protocol):
+    """Some of the section's pages: made from a context, listed in the navigation."""
+
+    @property
+    def reserved(self) -> frozenset[str]:
+        """The names (of pages and folders) it takes in the section."""
+        ...
+
+    def pages(self, context: _Context) -> dict[str, str]: ...
+
+    def nav(self, context: _Context) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class _Page:
+    """A page of its own: the template ``{path}.j2`` over what ``values`` gives."""
+
+    path: str
+    title: str
+    values: Callable[[_Context], dict[str, Any]]
+    nav_title: str = ""
+    """Its entry in the navigation, when not its title."""
+
+    @property
+    def reserved(self) -> frozenset[str]:
+        return frozenset({posixpath.splitext(self.path)[0]})
+
+    def render(self, context: _Context, base: str = "") -> str:
+        values = self.values(context)
+        return context.render(f"{self.path}.j2", self.path, self.title, base=base, **values)
+
+    def pages(self, context: _Context) -> dict[str, str]:
+        return {self.path: self.render(context)}
+
+    def nav(self, context: _Context) -> list[Any]:
+        return [{self.nav_title or self.title: self.path}]
+
+
+class _Journeys:
+    """A page per journey, named after its id (see :class:`_Pages`)."""
+
+    reserved = frozenset[str]()
+
+    def pages(self, context: _Context) -> dict[str, str]:
+        out = {}
+        for journey in context.workspace.by_id(Journey).values():
+            here = context.pages.path("journey", journey.id)
+            file = journey.src.file
+            key = digest.of(
+                "journey page",
+                here,
+                context.inputs.journey(journey),
+                context.problems_in(file.display),
+                context.history and context.history.get(file.path),
+            )
+            out[here] = context.cached(key, "journey.md.j2", here, journey, _Context.journey)
+        return out
+
+    def nav(self, context: _Context) -> list[Any]:
+        return [
+            {quoting.title(j.name): context.pages.path("journey", j.id)}
+            for j in context.workspace.by_id(Journey).values()
+        ]
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    """A catalog kind's listing, and a page per entry: its template
+    (``persona.md.j2``) over what ``details`` gives for the entry."""
+
+    kind: kinds.Kind
+    details: Callable[[_Context, Entity], dict[str, Any]]
+
+    @property
+    def reserved(self) -> frozenset[str]:
+        return frozenset({_folder(self.kind.name)})
+
+    def pages(self, context: _Context) -> dict[str, str]:
+        kind, plural = self.kind.name, self.kind.plural
+        entities = context.workspace.by_id(self.kind.model).values()
+        listing = f"{_folder(kind)}/index.md"
+        items = [(context.pages.link(listing, kind, e.id), _summary(e)) for e in entities]
+        out = {listing: context.render("catalog.md.j2", listing, plural, title=plural, items=items)}
+        journeys = context.workspace.by_id(Journey).values()
+        for entity in entities:
+            here = context.pages.path(kind, entity.id)
+            # The page shows the catalogs (the entity, the names of what it links
+            # to, measurements), the journeys that refer to it, and the names of
+            # those its KPI is broken down by: made again only when one changed.
+            key = digest.of(
+                "catalog page",
+                here,
+                context.inputs.catalog,
+                [
+                    context.inputs.journey(j)
+                    for j in journeys
+                    if entity.id in kinds.contents(j).uses.get(kind, ())
+                ],
+                [
+                    naming.name(context.workspace.by_id(Journey), m.journey)
+                    for m in getattr(entity, "breakdown", ())
+                    if m.journey
+                ],
+            )
+            out[here] = context.cached(key, f"{kind}.md.j2", here, entity, self.details)
+        return out
+
+    def nav(self, context: _Context) -> list[Any]:
+        items: list[Any] = [f"{_folder(self.kind.name)}/index.md"]
+        items += [
+            {quoting.title(naming.name_of(e)): context.pages.path(self.kind.name, e.id)}
+            for e in context.workspace.by_id(self.kind.model).values()
+        ]
+        return [{self.kind.plural: items}]
+
+
+INDEX = _Page("index.md", "Journey portfolio", _Context.portfolio, nav_title="Overview")
+SECTIONS: tuple[_Section, ...] = (
+    INDEX,
+    _Journeys(),
+    # The catalog kinds with a page for each entry (systems are listed on touchpoints).
+    _Catalog(kinds.KINDS["persona"], _Context.persona),
+    _Catalog(kinds.KINDS["channel"], _Context.channel),
+    _Catalog(kinds.KINDS["owner"], _Context.owner),
+    _Catalog(kinds.KINDS["kpi"], _Context.kpi),
+    _Page("coverage.md", "Coverage", _Context.coverage_page),
+    _Page("scorecard.md", "KPI scorecard", _Context.scorecard),
+    _Page("rules.md", "Rules", lambda context: {"rules": list(DOCS.values())}),
+    _Page("changes.md", "Change kinds", _Context.change_kinds),
+    _Page("format.md", "Field reference", lambda context: {"sections": _format_sections()}),
+)
+"""The section's pages, in the order of the navigation: adding a page is one
+entry here (and its template)."""
+RESERVED = frozenset({DIAGRAMS}.union(*(entry.reserved for entry in SECTIONS)))
+"""The section's own names: a journey with such an id gets a suffix."""
+PAGED = tuple(entry.kind for entry in SECTIONS if isinstance(entry, _Catalog))
 
 
 _STYLESHEET = """\
