@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.site import history
 from journeycode.site.generator import build_site
+from journeycode.site.pagecache import PageCache
 from tests.conftest import ROOT, apply_edit, write_files
 
 pytestmark = pytest.mark.slow
@@ -586,3 +588,27 @@ def test_the_teams_own_pages_come_first_and_their_home_is_kept(tmp_path: Path) -
     assert "Our service" in home and "Journey portfolio</h1>" not in home
     titles = re.findall(r'class="(?:nav-link|dropdown-item)[^"]*"[^>]*>\s*([^<]+?)\s*<', home)
     assert titles.index("How we map") < titles.index("Overview") < titles.index("KPIs")
+
+
+def test_the_page_cache_counts_warnings_only_while_a_build_runs() -> None:
+    """Importing the plugin leaves MkDocs' logging alone; a build's page
+    cache listens for warnings from its start to its end."""
+    imported = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import logging, journeycode.site.plugin; "
+            "print(len(logging.getLogger('mkdocs').handlers))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert imported.stdout.strip() == "0"
+    logger = logging.getLogger("mkdocs")
+    before = list(logger.handlers)
+    cache = PageCache(None)
+    cache.start_build(["a.md"], [])
+    assert len(logger.handlers) == len(before) + 1
+    cache.end_build()
+    assert logger.handlers == before

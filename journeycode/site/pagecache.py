@@ -5,9 +5,14 @@ MkDocs converts every page's Markdown on every build, and for a large
 portfolio that conversion is most of the build. A generated page whose
 Markdown, URL and site (the set of files, the Markdown extensions) are what
 they were last time converts to the same HTML: the plugin hands MkDocs an
-empty page to convert and restores the HTML, table of contents, title and
-anchors MkDocs made before. Pages whose conversion logged a warning are never
-cached, so a cached build warns (and fails under --strict) like a fresh one.
+empty page to convert (``on_page_markdown``) and gives back the HTML
+(``on_page_content``), with the table of contents and anchors MkDocs made
+before put back in the page's public ``toc``, ``present_anchor_ids`` and
+``links_to_anchors``; the title is the page's front matter, which MkDocs
+reads before either event. Pages whose conversion logged a warning are never
+cached, so a cached build warns (and fails under --strict) like a fresh one:
+a build counts MkDocs' warnings from :meth:`PageCache.start_build` to
+:meth:`PageCache.end_build`.
 """
 
 from __future__ import annotations
@@ -28,7 +33,10 @@ from mkdocs.structure.toc import AnchorLink, get_toc
 from journeycode import atomic, cachedir, digest
 from journeycode.quoting import html_text, named
 
-VERSION = "1"  # of the entry layout below
+VERSION = "2"  # of the entry layout below
+
+
+_LOGGER = "mkdocs"  # where MkDocs logs a page's warnings
 
 
 class _Counter(logging.Handler):
@@ -38,11 +46,6 @@ class _Counter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += 1
-
-
-# One for the process: MkDocs makes a new plugin object on every rebuild of `serve`.
-_WARNINGS = _Counter()
-logging.getLogger("mkdocs").addHandler(_WARNINGS)
 
 
 @dataclass
@@ -55,15 +58,21 @@ class PageCache:
             self.folder = None  # what the cache trusts: cachedir
         if self.folder is not None:
             atomic.sweep(self.folder)
-        self._warnings = _WARNINGS
+        self._warnings = _Counter()
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> (key, warnings before)
         self._hits: dict[str, dict[str, Any]] = {}
 
     def start_build(self, files: Iterable[str], settings: Any) -> None:
-        """What every page's HTML depends on besides its own Markdown and URL."""
+        """What every page's HTML depends on besides its own Markdown and URL;
+        MkDocs' warnings are counted from here on."""
         self.site = digest.of(sorted(files), settings, digest.code(), _converters())
         self._pending.clear()
         self._hits.clear()
+        logging.getLogger(_LOGGER).addHandler(self._warnings)
+
+    def end_build(self) -> None:
+        """The build is over (or failed): warnings are no longer counted."""
+        logging.getLogger(_LOGGER).removeHandler(self._warnings)
 
     def before(self, page: Page, markdown: str) -> str:
         """The Markdown MkDocs should convert: the page's own, or nothing when cached."""
@@ -80,7 +89,6 @@ class PageCache:
         entry = self._hits.pop(page.file.src_uri, None)
         if entry is not None:
             page.toc = get_toc(entry["toc"])
-            page._title_from_render = entry["title"]
             page.present_anchor_ids = set(entry["anchors"])
             if entry["links"] is not None:
                 found = {files.get_file_from_path(uri): v for uri, v in entry["links"].items()}
@@ -93,7 +101,6 @@ class PageCache:
             entry = {
                 "html": html,
                 "toc": [_token(item) for item in page.toc],
-                "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links": None if links is None else {f.src_uri: v for f, v in links.items()},
             }
@@ -136,7 +143,6 @@ def _is_entry(entry: Any) -> bool:
     return (
         isinstance(entry, dict)
         and isinstance(entry.get("html"), str)
-        and isinstance(entry.get("title"), (str, type(None)))
         and isinstance(entry.get("anchors"), list)
         and all(isinstance(a, str) for a in entry["anchors"])
         and isinstance(entry.get("links"), (dict, type(None)))

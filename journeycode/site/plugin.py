@@ -1,4 +1,4 @@
-"""The MkDocs plugin: a thin adapter over :func:`journeycode.site.generator.build_site`.
+"""The MkDocs plugin: a thin adapter over :func:`journeycode.site.project.site`.
 
 ``plugins: [journeycode]`` with ``maps`` (the workspace folder, relative to
 mkdocs.yml), ``path`` (the site section, default ``journeys``) and ``fail_on``
@@ -18,17 +18,12 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from journeycode import cachedir, compiler, filecache
-from journeycode.problems import Level, WorkspaceError
+from journeycode import cachedir
 from journeycode.quoting import terminal
-from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
-from journeycode.report import text
-from journeycode.site import history
-from journeycode.site.generator import CSS, Site, build_site
+from journeycode.render.graphviz import default_cache_dir
+from journeycode.site import project
+from journeycode.site.generator import CSS, Site
 from journeycode.site.pagecache import PageCache, named_page
-
-_FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
-
 
 _LOG = get_plugin_logger("journeycode")
 
@@ -36,7 +31,7 @@ _LOG = get_plugin_logger("journeycode")
 class JourneycodeConfig(base.Config):
     maps = c.Type(str, default="maps")
     path = c.Type(str, default="journeys")
-    fail_on = c.Choice(("error", "warning", "never"), default="error")
+    fail_on = c.Choice(tuple(project.FAILING), default="error")
 
 
 class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
@@ -45,32 +40,11 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").parent / self.config.maps
-        disk, caches = filecache.kept(default_cache_dir(), root)
-        try:
-            compiled = filecache.compile_cached(
-                disk,
-                caches,
-                lambda kept: compiler.compile_workspace(root, self.config.maps, caches=kept),
-            )
-        except WorkspaceError as error:
-            raise PluginError(f"journeycode: {terminal(error.message)}") from None
-        disk.save()
-        failing = [p for p in compiled.result.problems if p.level in _FAILING[self.config.fail_on]]
-        if failing:
-            raise PluginError(
-                "journeycode: the maps have problems\n" + text.report(compiled.result)
-            )
-        files = [f.path for f in compiled.workspace.files]
         section = self.config.path.strip("/")
         try:
-            self.site = build_site(
-                compiled,
-                cache=Cache(default_cache_dir() / "diagrams"),
-                history=history.history(root, files),
-                section=section,
-            )
-        except RenderError as error:
-            raise PluginError(f"journeycode: {terminal(str(error))}") from None
+            self.site = project.site(root, self.config.maps, self.config.fail_on, section)
+        except project.SiteError as error:
+            raise PluginError(f"journeycode: {error}") from None
         self.pages = PageCache(default_cache_dir() / "pages")
         for notice in cachedir.NOTICES:
             _LOG.info("journeycode: %s", terminal(notice))
@@ -109,6 +83,12 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         assert self.site is not None
         html = self.pages.after(page, html, files) if self._ours(page) else html
         return named_page(page, html, self.site.names)  # the home page has names too
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.pages.end_build()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.pages.end_build()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path or ".").parent / self.config.maps))
