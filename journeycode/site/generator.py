@@ -645,6 +645,7 @@ class _Catalog:
         items = [(context.pages.link(listing, kind, e.id), _summary(e)) for e in entities]
         out = {listing: context.render("catalog.md.j2", listing, plural, title=plural, items=items)}
         journeys = context.workspace.by_id(Journey).values()
+        uses = {j.id: kinds.contents(j).uses.get(kind, ()) for j in journeys}
         for entity in entities:
             here = context.pages.path(kind, entity.id)
             # The page shows the catalogs (the entity, the names of what it links
@@ -654,11 +655,7 @@ class _Catalog:
                 "catalog page",
                 here,
                 context.inputs.catalog,
-                [
-                    context.inputs.journey(j)
-                    for j in journeys
-                    if entity.id in kinds.contents(j).uses.get(kind, ())
-                ],
+                [context.inputs.journey(j) for j in journeys if entity.id in uses[j.id]],
                 [
                     naming.name(context.workspace.by_id(Journey), m.journey)
                     for m in getattr(entity, "breakdown", ())
