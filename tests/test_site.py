@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -21,7 +22,7 @@ from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.site import history
-from journeycode.site.generator import build_site
+from journeycode.site.generator import CSS, RESERVED, build_site
 from journeycode.site.pagecache import PageCache
 from tests.conftest import ROOT, apply_edit, write_files
 
@@ -612,3 +613,24 @@ def test_the_page_cache_counts_warnings_only_while_a_build_runs() -> None:
     assert len(logger.handlers) == len(before) + 1
     cache.end_build()
     assert logger.handlers == before
+
+
+def test_the_page_table_gives_the_reserved_names_the_navigation_and_the_titles() -> None:
+    compiled = compile_workspace(ROOT / "maps", "maps")
+    site = build_site(compiled, cache=Cache(None), history=None)
+    journeys = {f"{j.id}.md" for j in compiled.workspace.entities(Journey)}
+    own = {p.split("/")[0] for p in [*site.pages, *site.assets] if p not in journeys and p != CSS}
+    assert {name.removesuffix(".md") for name in own} == RESERVED
+    titles: dict[str, str] = {}  # path -> its title in the navigation
+    for entry in site.nav:
+        for title, target in entry.items():
+            if isinstance(target, str):
+                titles[target] = title
+                continue
+            listing, *items = target  # a catalog: its listing, titled by the section, and entries
+            titles[listing] = title
+            titles.update({path: name for item in items for name, path in item.items()})
+    assert set(titles) == set(site.pages)
+    for path, title in titles.items():
+        shown = "Journey portfolio" if path == "index.md" else title
+        assert site.pages[path].startswith(f"---\ntitle: {json.dumps(shown, ensure_ascii=False)}")

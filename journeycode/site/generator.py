@@ -1,11 +1,14 @@
 """The site's pages, as Markdown and SVG, from a compiled workspace.
 
 One generator behind two front doors: ``journeycode docs`` writes the pages to
-a folder, the MkDocs plugin hands them to MkDocs in memory. Pages come from
-the Jinja2 templates beside this module. Every value a template prints is
-escaped by :func:`journeycode.quoting.markdown_text` unless the generator
-built it as :class:`Markup` (links, badges, tables of escaped cells), so no
-text from a map can become a link, HTML or template code on the site.
+a folder, the MkDocs plugin hands them to MkDocs in memory. :data:`PAGES`,
+the page table at the end of this module, lists every page in the order of
+the navigation: the reserved names, the navigation, the titles and the pages
+all come from it. Pages come from the Jinja2 templates beside this module.
+Every value a template prints is escaped by
+:func:`journeycode.quoting.markdown_text` unless the generator built it as
+:class:`Markup` (links, badges, tables of escaped cells), so no text from a
+map can become a link, HTML or template code on the site.
 """
 
 from __future__ import annotations
@@ -158,10 +161,10 @@ def build_site(
     assets[CSS] = _STYLESHEET.encode()
     context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
     out: dict[str, str] = {}
-    for entry in SECTIONS:
+    for entry in PAGES:
         out.update(entry.pages(context))
     home = None if section is None else INDEX.render(context, base=f"{section}/")
-    nav = [item for entry in SECTIONS for item in entry.nav(context)]
+    nav = [item for entry in PAGES for item in entry.nav(context)]
     names = {j.id: j.name for j in workspace.by_id(Journey).values()}
     return Site(out, assets, nav, home, names)
 
@@ -561,8 +564,9 @@ def _folder(kind: str) -> str:
     return f"{kind}s"
 
 
-class _Section(Protocol):
-    """Some of the section's pages: made from a context, listed in the navigation."""
+class _PageGroup(Protocol):
+    """An entry of the page table: one page or many, made from a context and
+    listed in the navigation."""
 
     @property
     def reserved(self) -> frozenset[str]:
@@ -621,7 +625,7 @@ class _Journeys:
 
     def nav(self, context: _Context) -> list[Any]:
         return [
-            {quoting.title(j.name): context.pages.path("journey", j.id)}
+            {quoting.title(naming.name_of(j)): context.pages.path("journey", j.id)}
             for j in context.workspace.by_id(Journey).values()
         ]
 
@@ -675,7 +679,7 @@ class _Catalog:
 
 
 INDEX = _Page("index.md", "Journey portfolio", _Context.portfolio, nav_title="Overview")
-SECTIONS: tuple[_Section, ...] = (
+PAGES: tuple[_PageGroup, ...] = (
     INDEX,
     _Journeys(),
     # The catalog kinds with a page for each entry (systems are listed on touchpoints).
@@ -691,9 +695,9 @@ SECTIONS: tuple[_Section, ...] = (
 )
 """The section's pages, in the order of the navigation: adding a page is one
 entry here (and its template)."""
-RESERVED = frozenset({DIAGRAMS}.union(*(entry.reserved for entry in SECTIONS)))
+RESERVED = frozenset({DIAGRAMS}.union(*(entry.reserved for entry in PAGES)))
 """The section's own names: a journey with such an id gets a suffix."""
-PAGED = tuple(entry.kind for entry in SECTIONS if isinstance(entry, _Catalog))
+PAGED = tuple(entry.kind for entry in PAGES if isinstance(entry, _Catalog))
 
 
 _STYLESHEET = """\
