@@ -37,10 +37,10 @@ import io
 import json
 from typing import Any
 
-from journeycode import __version__, values
+from journeycode import __version__, kinds, values
 from journeycode.compiler import Compiled
 from journeycode.coverage import coverage
-from journeycode.model import Channel, Entity, Journey, Kpi, Owner, Persona, System, Workspace
+from journeycode.model import Channel, Entity, Journey, Kpi, Persona, Workspace
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import (
     json_document,
@@ -129,16 +129,21 @@ def _journey(workspace: Workspace, journey: Journey) -> dict[str, Any]:
     return data
 
 
+def _entry(entity: Entity) -> dict[str, Any]:
+    """A catalog entry as the manifest writes it: a KPI with its status and
+    numbers, any other kind as it is."""
+    return _kpi(entity) if isinstance(entity, Kpi) else _plain(entity)
+
+
 def manifest(compiled: Compiled, options: Options = PLAIN) -> str:
     workspace = compiled.workspace
     document = {
         "manifest_version": MANIFEST_VERSION,
         "generator": f"journeycode {__version__}",
-        "personas": [_plain(p) for p in workspace.by_id(Persona).values()],
-        "channels": [_plain(c) for c in workspace.by_id(Channel).values()],
-        "owners": [_plain(o) for o in workspace.by_id(Owner).values()],
-        "systems": [_plain(s) for s in workspace.by_id(System).values()],
-        "kpis": [_kpi(k) for k in workspace.by_id(Kpi).values()],
+        **{
+            str(kind.section): [_entry(e) for e in workspace.by_id(kind.model).values()]
+            for kind in kinds.CATALOG
+        },
         "journeys": [_journey(workspace, j) for j in workspace.by_id(Journey).values()],
         "problems": [problem_dict(p) for p in compiled.result.problems],
         "coverage": json.loads(coverage_json(coverage(workspace))),
