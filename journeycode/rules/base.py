@@ -62,7 +62,7 @@ class RuleContext:
     """The rules that ran before this one."""
     silenced: Collection[Silenced] = ()
     """Each waiver that silenced a finding so far."""
-    unjudged: Collection[Entity] = ()
+    unsettled: Collection[Entity] = ()
     """Entities unsettled for every rule (see :mod:`journeycode.runner`): their
     completeness is not judged while schema errors hide parts of them."""
 

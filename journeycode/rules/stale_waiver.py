@@ -61,9 +61,9 @@ OPTIONS: Mapping[str, Any] = {}
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     """Waivers of a rule that ran before this one and silenced nothing;
-    entities whose completeness was not judged are not judged here either."""
+    entities unsettled for every rule are not judged here either."""
     for entity in kinds.waiving(workspace):
-        if entity in context.unjudged:
+        if entity in context.unsettled:
             continue
         for rule in entity.waive:
             if rule in context.checked and silence(entity, rule) not in context.silenced:
