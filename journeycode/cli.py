@@ -241,7 +241,9 @@ def _new_since(compiled: compiler.Compiled, base: str, path: Path) -> Result:
 
     with tempfile.TemporaryDirectory(prefix="journeycode-base-") as work:
         try:
-            before, _ = compile_side(base, path, _display(path), Path(work), _today())
+            before, _ = compile_side(
+                base, path, _display(path), Path(work), _today(), one_shot=True
+            )
         except WorkspaceError as error:
             _fail(error.message, error.hint)
     return Result.of(new_problems(before, compiled), compiled.result.files)
@@ -413,7 +415,7 @@ def diff_command(
     head_folder = head is not None and ":" not in head and Path(head).is_dir()
     path = Path(folder or (head if head_folder and head else "maps"))
     try:
-        comparison = compare(base, head, path, _display(path), _today())
+        comparison = compare(base, head, path, _display(path), _today(), one_shot=True)
     except WorkspaceError as error:
         _fail(error.message, error.hint)
     found = comparison.review

@@ -19,13 +19,21 @@ from journeycode.review.compare import Review, review
 
 
 def compile_side(
-    spec: str | None, path: Path, display: str, work: Path, today: datetime.date | None = None
+    spec: str | None,
+    path: Path,
+    display: str,
+    work: Path,
+    today: datetime.date | None = None,
+    *,
+    one_shot: bool = False,
 ) -> tuple[Compiled, str]:
     """One side, compiled, and its label; problems name files as the workspace
     ``display`` does, and both sides are judged on the same day, so that their
-    problems can be matched."""
+    problems can be matched. ``one_shot`` as for
+    :func:`~journeycode.compiler.compile_workspace`."""
     side = revisions.side(spec, path, work)
-    return compiler.compile_workspace(side.root, display, today=today), side.label
+    compiled = compiler.compile_workspace(side.root, display, today=today, one_shot=one_shot)
+    return compiled, side.label
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,8 @@ def compare(
     path: Path,
     display: str,
     today: datetime.date | None = None,
+    *,
+    one_shot: bool = False,
 ) -> Comparison:
     """The review of BASE → HEAD below ``path``, with both sides and their labels.
     BASE defaults to the merge-base with the default branch, HEAD to the working tree."""
@@ -51,8 +61,12 @@ def compare(
         base, branch = revisions.default_base(path)
     with tempfile.TemporaryDirectory(prefix="journeycode-diff-") as work:
         day = today or datetime.date.today()
-        before, base_label = compile_side(base, path, display, Path(work) / "base", day)
-        after, head_label = compile_side(head, path, display, Path(work) / "head", day)
+        before, base_label = compile_side(
+            base, path, display, Path(work) / "base", day, one_shot=one_shot
+        )
+        after, head_label = compile_side(
+            head, path, display, Path(work) / "head", day, one_shot=one_shot
+        )
     if branch is not None:
         base_label = f"merge-base with {branch} ({base[:7]})"
     found = review(before, after, after.settings.diff_levels)
