@@ -44,6 +44,48 @@ def invoke(cwd: Path, *args: str, env: Mapping[str, str | None] | None = None) -
         return CliRunner(env={**ENV, **(env or {})}).invoke(main, list(args))
 
 
+# What only the full suite may start: a test that spawns one of these is end
+# to end and is marked ``slow``, so that ``make test-fast`` stays fast.
+_END_TO_END = frozenset({"journeycode", "mkdocs", "pre-commit", "pip", "npm", "node", "chromium"})
+
+
+def _end_to_end(args: object) -> str | None:
+    """The end-to-end program a command line starts (also as ``python -m``), or None."""
+    if isinstance(args, str | bytes | os.PathLike):
+        argv = os.fsdecode(args).split()
+    else:
+        argv = [os.fsdecode(a) for a in args]  # type: ignore[attr-defined]
+    if not argv:
+        return None
+    name = Path(argv[0]).name
+    if name.startswith("python") and argv[1:2] == ["-m"] and len(argv) > 2:
+        name = argv[2].split(".")[0]
+    return name if name in _END_TO_END else None
+
+
+@pytest.fixture(autouse=True)
+def _fast_lane_stays_in_process(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside ``slow``, a test that starts journeycode, MkDocs, an installer or
+    a browser fails and says to mark it."""
+    if request.node.get_closest_marker("slow"):
+        return
+    real = subprocess.Popen
+
+    class InProcessOnly(real):  # type: ignore[valid-type,misc]
+        def __init__(self, args: object, *rest: object, **options: object) -> None:
+            program = _end_to_end(args)
+            if program is not None:
+                raise AssertionError(
+                    f"this test starts {program}: run it in this process (conftest.invoke) "
+                    "or mark it @pytest.mark.slow (end to end, not in make test-fast)"
+                )
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", InProcessOnly)
+
+
 SHARED = ROOT.parent / "shared"
 
 

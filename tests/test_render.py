@@ -202,6 +202,7 @@ def _counting_graphviz(tmp_path: Path, real: str) -> tuple[Path, Path]:
     return script, log
 
 
+@pytest.mark.slow  # a second process, so that only the disk cache can spare Graphviz
 def test_a_second_render_runs_no_graphviz(tmp_path: Path, graphviz: Graphviz) -> None:
     script, log = _counting_graphviz(tmp_path, graphviz.program)
     env = {"JOURNEYCODE_DOT": str(script), "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from journeycode import loader, revisions
 from journeycode.problems import WorkspaceError
-from tests.conftest import ROOT
+from tests.conftest import ROOT, invoke
 
-SCRIPT = Path(sys.executable).with_name("journeycode")
 GIT = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com"]
 JOURNEY = (ROOT / "maps" / "journeys" / "billing-dispute.yaml").read_bytes()
 
@@ -75,10 +73,8 @@ def test_a_tree_entry_that_could_leave_its_folder_is_refused(repo: Path, name: s
         repo, {"journey.yaml": ("100644", _blob(repo, JOURNEY)), name: ("040000", inner)}
     )
     for args in (["diff", "main", evil, "maps"], ["check", "maps", "--new-since", evil]):
-        run = subprocess.run(
-            [str(SCRIPT), *args], cwd=repo, capture_output=True, text=True, check=False
-        )
-        assert run.returncode == 2, run
+        run = invoke(repo, *args)
+        assert run.exit_code == 2, run.output
         assert f"tree entry named 'maps/{name}/" in run.stderr
         assert "refused" in run.stderr
         assert "Traceback" not in run.stderr
@@ -126,14 +122,8 @@ def test_a_blob_over_the_limit_is_a_located_problem_never_read(repo: Path, tmp_p
     written = side.root / "big.yaml"
     assert written.stat().st_size == size
     assert written.stat().st_blocks == 0  # sparse: nothing was copied
-    diff = subprocess.run(
-        [str(SCRIPT), "diff", "main", tree, "maps", "--fail-on", "never", "--format", "json"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert diff.returncode == 0, diff.stderr
+    diff = invoke(repo, "diff", "main", tree, "maps", "--fail-on", "never", "--format", "json")
+    assert diff.exit_code == 0, diff.stderr
     introduced = json.loads(diff.stdout)["problems"]["introduced"]
     assert [(p["path"], p["line"], p["col"], p["rule"]) for p in introduced] == [
         ("maps/big.yaml", 1, 1, "load")
@@ -165,10 +155,8 @@ def test_two_entries_of_one_name_are_refused(repo: Path, clash: str) -> None:
     else:
         inner = _tree(repo, {"x.yaml": ("100644", small)})
         evil = _commit(repo, {"zz.yaml": ("100644", small), "zz.yaml/": ("040000", inner)})
-    run = subprocess.run(
-        [str(SCRIPT), "diff", "main", evil, "maps"], cwd=repo, capture_output=True, text=True
-    )
-    assert run.returncode == 2, run
+    run = invoke(repo, "diff", "main", evil, "maps")
+    assert run.exit_code == 2, run.output
     assert "maps/zz.yaml'" in run.stderr and "refused" in run.stderr
 
 
@@ -182,16 +170,9 @@ def test_a_revision_reads_the_measurement_files_the_folder_would(repo: Path) -> 
     (maps / "sub" / "more.csv").write_text("kpi,period_end,value\nnone,2026-01-31,1\n", "utf-8")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "Measurements at the top")
-    run = subprocess.run(
-        [str(SCRIPT), "check", "maps", "--new-since", "HEAD", "--format", "json"],
-        cwd=repo,
-        capture_output=True,
-        text=True,
-    )
+    run = invoke(repo, "check", "maps", "--new-since", "HEAD", "--format", "json")
     assert json.loads(run.stdout)["problems"] == [], run.stdout
-    diff = subprocess.run(
-        [str(SCRIPT), "diff", "HEAD", "--format", "json"], cwd=repo, capture_output=True, text=True
-    )
+    diff = invoke(repo, "diff", "HEAD", "--format", "json")
     assert json.loads(diff.stdout)["problems"] == {"introduced": [], "fixed": []}
 
 
@@ -218,6 +199,6 @@ def test_a_tree_entry_too_long_to_write_is_refused(repo: Path) -> None:
     """Before, a name part over the file system's 255 bytes was exit 3."""
     evil = _commit(repo, {"a" * 300 + ".yaml": ("100644", _blob(repo, JOURNEY))})
     for args in (["diff", "main", evil, "maps"], ["check", "maps", "--new-since", evil]):
-        run = subprocess.run([str(SCRIPT), *args], cwd=repo, capture_output=True, text=True)
-        assert run.returncode == 2, run
+        run = invoke(repo, *args)
+        assert run.exit_code == 2, run.output
         assert "cannot be written out: File name too long" in run.stderr
