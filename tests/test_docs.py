@@ -1,4 +1,4 @@
-"""Every example in README.md and docs/*.md is run or checked.
+"""Every example in README.md, CONTRIBUTING.md and docs/*.md is run or checked.
 
 A fenced block says how it is tested:
 
@@ -31,7 +31,7 @@ from journeycode.cli import main
 from journeycode.compiler import check
 from tests.conftest import ROOT, invoke
 
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+DOCUMENTS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
 BIN = Path(sys.executable).parent
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
 FENCE = re.compile(r"^```(\w*)\s*$")
