@@ -31,7 +31,7 @@ from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 5
+LAYOUT = 6
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
@@ -233,15 +233,17 @@ def _plain(p: Problem) -> tuple[Any, ...]:
         p.message,
         p.hint,
         subject,
+        p.detail,
         p.suggestion,
         fix,
     )
 
 
 def _problem(plain: tuple[Any, ...]) -> Problem:
-    where, line, col, rule, level, message, hint, subject, suggestion, fix = plain
+    where, line, col, rule, level, message, hint, subject, detail, suggestion, fix = plain
+    _expect(isinstance(detail, tuple))
     _expect(
-        all(isinstance(text, str) for text in (where, rule, message))
+        all(isinstance(text, str) for text in (where, rule, message, *detail))
         and all(type(number) is int for number in (line, col))
         and all(isinstance(text, str | None) for text in (hint, suggestion))
         and all(_is_pair(pair) for pair in (subject, fix))
@@ -254,9 +256,10 @@ def _problem(plain: tuple[Any, ...]) -> Problem:
         Level(level),
         message,
         hint,
-        None if subject is None else Subject(*subject),
-        suggestion,
-        None if fix is None else Fix(*fix),
+        subject=None if subject is None else Subject(*subject),
+        detail=detail,
+        suggestion=suggestion,
+        fix=None if fix is None else Fix(*fix),
     )
 
 

@@ -163,9 +163,9 @@ class _File:
                 Level.ERROR,
                 message,
                 hint,
-                subject,
-                suggestion,
-                fix,
+                subject=subject,
+                suggestion=suggestion,
+                fix=fix,
             )
         )
         self.found += 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 import enum
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 
 
 class ExitCode(enum.IntEnum):
@@ -84,8 +84,13 @@ class Problem:
     level: Level
     message: str
     hint: str | None = None
+    _: KW_ONLY
     subject: Subject | None = field(default=None, compare=False)
-    """The entity the problem is about, when there is one."""
+    """What the problem is about (an entity, or a rule), when there is one."""
+    detail: tuple[str, ...] = field(default=(), compare=False)
+    """What tells it from another problem of its rule about the same subject
+    (the persona a stage has no touchpoint for), so that problems are matched
+    across revisions by what they are, never by their message."""
     suggestion: str | None = field(default=None, compare=False)
     """The did-you-mean candidate the hint names."""
     fix: Fix | None = field(default=None, compare=False)

@@ -17,7 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from journeycode.compiler import check
+from journeycode.compiler import check, compile_workspace
+from journeycode.problems import Problem
+from journeycode.review import compare
 from journeycode.rules import CONFIGURABLE
 from tests.conftest import CASES, write_files
 
@@ -61,3 +63,29 @@ def test_case(folder: Path, rules: set[str], case: dict[str, Any], tmp_path: Pat
     default_rule = next(iter(rules), None)
     expected = [{"hint": None, "rule": default_rule, **e} for e in case["expect"]]
     assert actual == expected
+
+
+@pytest.mark.parametrize(("folder", "rules", "case"), _cases())
+def test_each_problem_of_a_case_has_an_identity_of_its_own(
+    folder: Path, rules: set[str], case: dict[str, Any], tmp_path: Path
+) -> None:
+    """The diff and ``check --new-since`` match problems by what they are about
+    (place, rule, subject, detail), never by message: two problems of one
+    revision with the same identity would let a new one pass for an old one.
+    Where an id is defined twice, two entities share it, and so may their
+    problems."""
+    catalog = (folder / "_catalog.yaml").read_text(encoding="utf-8")
+    shared = {"catalog.yaml": catalog} if case.get("catalog", True) else {}
+    compiled = compile_workspace(
+        write_files(tmp_path, {**shared, **case["files"]}), "", today=TODAY
+    )
+    if any(p.rule == "duplicate-id" for p in compiled.result.problems):
+        return
+    place = compare.places(compiled)
+    seen: dict[tuple[str, ...], Problem] = {}
+    for problem in compiled.result.problems:
+        if problem.subject is None:
+            continue
+        identity = compare.identity(problem, place)
+        assert identity not in seen, f"{problem.message!r} and {seen[identity].message!r}"
+        seen[identity] = problem

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import re
 import shutil
 from pathlib import Path
 
@@ -137,17 +136,22 @@ def test_a_new_measurement_that_keeps_a_kpi_off_target_is_no_new_problem(
     assert new_problems(after, before) == []
 
 
-def test_a_renamed_persona_brings_its_stages_problems_along(tmp_path: Path) -> None:
-    """Issue 22: renaming a persona id made each stage's preferred-channel
-    finding, which names the persona, fixed and new."""
+def test_another_persona_missing_from_a_stage_is_a_new_problem(tmp_path: Path) -> None:
+    """One persona's gap fixed and another's opened in the same stage: the
+    rule and the stage are the same, the persona is not (before, the stage
+    alone was the identity, and check --new-since said nothing)."""
     base, head = _maps(tmp_path, "base"), _maps(tmp_path, "head")
-    for path in head.rglob("*.yaml"):
-        path.write_text(re.sub(r"\bbusy-parent\b", "parent", path.read_text("utf-8")), "utf-8")
+    journey = (
+        "journey:\n  id: gap\n  name: Gap\n  personas: [busy-parent, small-business-owner]\n"
+        "  stages:\n  - id: s\n    name: S\n    touchpoints:\n"
+        "      - {id: t, name: T, channel: webchat, personas: [PERSONA]}\n"
+    )
+    for maps, persona in ((base, "busy-parent"), (head, "small-business-owner")):
+        (maps / "journeys" / "gap.yaml").write_text(journey.replace("PERSONA", persona), "utf-8")
     before, after = _compile(base), _compile(head)
-    renamed = [p for p in after.result.problems if "'parent'" in p.message]
-    assert len(renamed) > 1
-    assert new_problems(before, after) == []
-    assert new_problems(after, before) == []
+    found = [p for p in new_problems(before, after) if p.rule == "persona-stage-coverage"]
+    assert [p.message for p in found] == ["persona 'busy-parent' has no touchpoint in stage 's'"]
+    assert found[0].detail == ("persona busy-parent",)
 
 
 def test_a_reworded_message_is_the_same_problem(tmp_path: Path) -> None:

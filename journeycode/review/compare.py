@@ -72,11 +72,11 @@ def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
     other files), its rule and its subject; each base problem matches one head
     problem at most. Moving a journey to another file, editing a line above a
     problem, or a message that says another value, changes nothing."""
-    subject = _subjects(base) | _subjects(head)
-    left = Counter(_key(p, subject) for p in base.result.problems)
+    place = places(base) | places(head)
+    left = Counter(identity(p, place) for p in base.result.problems)
     found = []
     for problem in head.result.problems:
-        key = _key(problem, subject)
+        key = identity(problem, place)
         if left[key]:
             left[key] -= 1
         else:
@@ -84,7 +84,7 @@ def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
     return found
 
 
-def _subjects(compiled: Compiled) -> dict[str, str]:
+def places(compiled: Compiled) -> dict[str, str]:
     """File → what its problems are about: its journey, or the catalog."""
     found = {file.display: "catalog" for file in compiled.workspace.files}
     for journey in compiled.workspace.entities(Journey):
@@ -92,16 +92,18 @@ def _subjects(compiled: Compiled) -> dict[str, str]:
     return found
 
 
-def _key(problem: Problem, place: Mapping[str, str]) -> tuple[str, ...]:
-    """What identifies a problem on both sides: its place, its rule and its
-    subject. The ids of a subject outside a journey are the catalog's, wherever
-    the problem is written (a KPI's off-target value is in a measurement export).
+def identity(problem: Problem, place: Mapping[str, str]) -> tuple[str, ...]:
+    """What identifies a problem on both sides: its place, its rule, its
+    subject and what tells it from the rule's other problems about that
+    subject (:attr:`Problem.detail`). The ids of a subject outside a journey
+    are the catalog's, wherever the problem is written (a KPI's off-target
+    value is in a measurement export).
     A problem about no entity (a file that does not load, a value the schema
     refuses) has only its file and its text to go by."""
     if problem.subject is None:
         return place.get(problem.path, problem.path), problem.rule, problem.message
     where = place.get(problem.path, "catalog")
-    return where, problem.rule, problem.subject.kind, problem.subject.id
+    return where, problem.rule, problem.subject.kind, problem.subject.id, *problem.detail
 
 
 def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None = None) -> Review:

@@ -26,6 +26,9 @@ class Finding:
     """Point at the mapping key of ``src`` rather than its value."""
     subject: Subject | None = None
     """What the finding is about, when that is not the first of ``subjects``."""
+    detail: tuple[str, ...] | None = None
+    """What tells it from the rule's other findings about its subject; by
+    default the other entities of ``subjects``."""
     suggestion: str | None = None
     """The did-you-mean candidate the hint names."""
     fix: Fix | None = None
@@ -33,11 +36,15 @@ class Finding:
 
     def problem(self, rule: str, level: Level) -> Problem:
         """The finding as a problem of ``rule`` at ``level``."""
-        subject = self.subject
-        if subject is None and self.subjects:
-            subject = Subject(kinds.of(self.subjects[0]).name, self.subjects[0].id)
+        entities = [Subject(kinds.of(e).name, e.id) for e in self.subjects]
+        subject = self.subject or (entities[0] if entities else None)
+        detail = self.detail
+        if detail is None:
+            detail = tuple(f"{e.kind} {e.id}" for e in entities if e != subject)
         found = self.src.problem(rule, level, self.message, self.hint, key=self.key)
-        return replace(found, subject=subject, suggestion=self.suggestion, fix=self.fix)
+        return replace(
+            found, subject=subject, detail=detail, suggestion=self.suggestion, fix=self.fix
+        )
 
 
 Silenced = tuple[str, Pointer, str]

@@ -62,4 +62,5 @@ def check_journey(
             f"touchpoint '{tp.id}' has no emotion for {', '.join(missing)}",
             "add emotion: -2 (frustrated) to 2 (delighted), or one per persona",
             (tp,),
+            detail=tuple(f"persona {p}" for p in missing),
         )

@@ -44,6 +44,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 f"KPI '{kpi.id}' has no direction",
                 "add direction: higher or direction: lower (which way is better)",
                 (kpi,),
+                detail=("direction",),
             )
         if kpi.target is None:
             yield Finding(
@@ -51,6 +52,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 f"KPI '{kpi.id}' has no target",
                 "add target: the value the team aims for",
                 (kpi,),
+                detail=("target",),
             )
         elif kpi.range is not None and not kpi.range[0] <= kpi.target <= kpi.range[1]:
             low, high = kpi.range
@@ -59,4 +61,5 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 f"target {kpi.target:g} of KPI '{kpi.id}' is outside its range [{low:g}, {high:g}]",
                 None,
                 (kpi,),
+                detail=("range",),
             )

@@ -66,4 +66,5 @@ def check_journey(
                     f"add a touchpoint for '{persona}', or list the persona on one of the "
                     "stage's touchpoints",
                     (stage,),
+                    detail=(f"persona {persona}",),
                 )
