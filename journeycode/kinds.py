@@ -106,10 +106,22 @@ class Kind:
         return tuple(reversed(list(self.children)))
 
     @property
+    def definition(self) -> str:
+        """The schema's name for its definition (see :func:`definition`)."""
+        return definition(self.name)
+
+    @property
     def shared(self) -> bool:
         """Ids shared by the whole workspace (catalog kinds and journeys);
         the others are local to their journey."""
         return self.section is not None or self.name == "journey"
+
+
+def definition(name: str) -> str:
+    """The schema's name for the definition of a kind or a part:
+    ``painPoint`` for ``pain_point``."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def _texts(value: str | list[str]) -> tuple[str, ...]:

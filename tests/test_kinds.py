@@ -15,13 +15,12 @@ from journeycode.schema import schema
 from tests.conftest import ROOT
 
 # The schema's $defs name of each kind.
-DEFS = {"pain_point": "painPoint"}
 COMMON = {"id", "src", "waive"}
 DERIVED = {"dropped_ids", "breakdown"}  # from the model, or from measurement files
 
 
 def _definition(kind: kinds.Kind) -> dict[str, typing.Any]:
-    definition: dict[str, typing.Any] = schema()["$defs"][DEFS.get(kind.name, kind.name)]
+    definition: dict[str, typing.Any] = schema()["$defs"][kind.definition]
     return definition
 
 

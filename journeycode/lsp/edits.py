@@ -145,7 +145,7 @@ def catalog_entry(path: Path, text: str, kind: str, ident: str) -> Edit | None:
 def _required(kind: str, ident: str) -> list[tuple[str, str]]:
     """The fields the schema requires of a new entity, with a first value:
     the id as words for a name, the first choice for a closed list."""
-    definition: dict[str, Any] = schema.schema()["$defs"][_definition(kind)]
+    definition: dict[str, Any] = schema.schema()["$defs"][kinds.definition(kind)]
     found = []
     for field in definition.get("required", ()):
         if field == "id":
@@ -158,14 +158,8 @@ def _required(kind: str, ident: str) -> list[tuple[str, str]]:
     return found
 
 
-def _definition(kind: str) -> str:
-    """The schema's name for a kind's definition: ``painPoint`` for ``pain_point``."""
-    head, *rest = kind.split("_")
-    return head + "".join(part.capitalize() for part in rest)
-
-
 def choices(kind: str, field: str) -> list[tuple[str, str]]:
     """The values a closed-list field takes, each with the field's description."""
-    definition = schema.schema()["$defs"].get(_definition(kind), {})
+    definition = schema.schema()["$defs"].get(kinds.definition(kind), {})
     spec = definition.get("properties", {}).get(field, {})
     return [(value, spec.get("description", "")) for value in spec.get("enum", ())]

@@ -250,14 +250,15 @@ BY_KIND: Mapping[str, tuple[Row, ...]] = {
     for kind in dict.fromkeys(row.kind for row in FIELDS)
 }
 
-CATALOG: Mapping[str, tuple[ChangeKind, ChangeKind]] = {
-    "persona": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
-    "channel": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
-    "owner": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
-    "system": (_C.CATALOG_ADDED, _C.CATALOG_REMOVED),
+_OWN_KINDS: Mapping[str, tuple[ChangeKind, ChangeKind]] = {
     "kpi": (_C.KPI_ADDED, _C.KPI_REMOVED),
 }
-"""A catalog kind → what adding one and removing one is reported as."""
+CATALOG: Mapping[str, tuple[ChangeKind, ChangeKind]] = {
+    kind.name: _OWN_KINDS.get(kind.name, (_C.CATALOG_ADDED, _C.CATALOG_REMOVED))
+    for kind in kinds.CATALOG
+}
+"""A catalog kind → what adding one and removing one is reported as: a KPI's
+own kinds, any other entry's the catalog's."""
 
 
 def changes(kind: str, pair: Pair[Any]) -> Iterator[Found]:

@@ -169,20 +169,15 @@ def build_site(
     return Site(out, assets, nav, home, names)
 
 
-_SECTIONS = (
-    ("File", None),
-    ("Persona", "persona"),
-    ("Channel", "channel"),
-    ("Owner", "owner"),
-    ("System", "system"),
-    ("KPI", "kpi"),
-    ("Measurement", "measurement"),
-    ("Journey", "journey"),
-    ("Stage", "stage"),
-    ("Touchpoint", "touchpoint"),
-    ("Pain point", "painPoint"),
-    ("Opportunity", "opportunity"),
-)
+def _sections() -> list[tuple[str, str | None]]:
+    """The field reference's sections: the file, then each kind in the table's
+    order with its parts (a KPI's measurements) after it."""
+    found: list[tuple[str, str | None]] = [("File", None)]
+    for kind in kinds.KINDS.values():
+        found.append((kind.label[0].upper() + kind.label[1:], kind.definition))
+        # A part's field is the plural of its definition: measurements, measurement.
+        found.extend((part[:-1].capitalize(), kinds.definition(part[:-1])) for part in kind.parts)
+    return found
 
 
 def _format_sections() -> list[dict[str, Any]]:
@@ -208,7 +203,7 @@ def _format_sections() -> list[dict[str, Any]]:
         return str(node.get("type", "object"))
 
     sections = []
-    for title, name in _SECTIONS:
+    for title, name in _sections():
         node = document if name is None else definitions[name]
         fields = []
         for field_name, spec in node["properties"].items():
