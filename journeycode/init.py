@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from journeycode import __version__, schema
-from journeycode.rules import CONFIGURABLE
+from journeycode.rules import REGISTRY
 from journeycode.rules.docs import DOCS
 
 MAPS = "maps"
@@ -129,7 +129,7 @@ def settings() -> str:
         "# `journeycode rules RULE` explains a rule.",
         "rules:",
     ]
-    for rule in CONFIGURABLE.values():
+    for rule in REGISTRY.values():
         options = "".join(f", {key}: {json.dumps(value)}" for key, value in rule.OPTIONS.items())
         shown = f"level: {rule.LEVEL}{options}"
         lines.append(f"  # {DOCS[rule.ID].summary}")

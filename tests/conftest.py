@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import os
 import pty
 import shutil
@@ -40,8 +41,13 @@ def invoke(cwd: Path, *args: str, env: Mapping[str, str | None] | None = None) -
     """``journeycode ARGS`` run in ``cwd`` in this process (``env`` over :data:`ENV`,
     None unsets). A test that is about the real process (a terminal, hash seeds,
     a closed stream) spawns the console script instead."""
-    with contextlib.chdir(cwd):
-        return CliRunner(env={**ENV, **(env or {})}).invoke(main, list(args))
+    try:
+        with contextlib.chdir(cwd):
+            return CliRunner(env={**ENV, **(env or {})}).invoke(main, list(args))
+    finally:
+        # A one-shot command freezes the heap for its process's end, which here
+        # is the test run's: what it made must stay collectable.
+        gc.unfreeze()
 
 
 # What only the full suite may start: a test that spawns one of these is end

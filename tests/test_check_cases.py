@@ -20,7 +20,7 @@ import yaml
 from journeycode.compiler import check, compile_workspace
 from journeycode.problems import Problem
 from journeycode.review import compare
-from journeycode.rules import CONFIGURABLE
+from journeycode.rules import REGISTRY
 from tests.conftest import CASES, write_files
 
 TODAY = datetime.date(2026, 11, 1)
@@ -41,7 +41,7 @@ def _cases() -> list[Any]:
 
 
 def test_every_rule_has_a_case_file() -> None:
-    assert {p.stem for p in (CASES / "rules").glob("[!_]*.yaml")} == set(CONFIGURABLE) - {
+    assert {p.stem for p in (CASES / "rules").glob("[!_]*.yaml")} == set(REGISTRY) - {
         "duplicate-id",
         "unknown-reference",
     }

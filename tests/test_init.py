@@ -17,7 +17,7 @@ from journeycode import __version__
 from journeycode import init as starter
 from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Persona
-from journeycode.rules import CONFIGURABLE
+from journeycode.rules import REGISTRY
 from tests.test_docs import command_parses
 
 pytestmark = pytest.mark.slow
@@ -112,8 +112,8 @@ def test_the_starter_journey_shows_every_feature(team: Path) -> None:
 def test_the_settings_write_out_every_rule_at_its_default(team: Path) -> None:
     settings = compile_workspace(team / "maps").settings
     written = yaml.safe_load((team / "maps" / "journeycode.yaml").read_text("utf-8"))
-    assert list(written["rules"]) == list(CONFIGURABLE)
-    for rule, module in CONFIGURABLE.items():
+    assert list(written["rules"]) == list(REGISTRY)
+    for rule, module in REGISTRY.items():
         effective = settings.rules[rule]
         assert (effective.level, effective.options) == (module.LEVEL, dict(module.OPTIONS))
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from journeycode.cli import main
 from journeycode.compiler import check
-from journeycode.rules import CONFIGURABLE
+from journeycode.rules import REGISTRY
 from journeycode.rules.docs import DOCS
 from tests.conftest import CASES, write_files
 
@@ -33,9 +33,9 @@ def _problems(root: Path, rule: str, example: str | None) -> set[tuple[str, str]
     return {(p.location, p.message) for p in result.problems if p.rule == rule}
 
 
-@pytest.mark.parametrize("rule", sorted(CONFIGURABLE))
+@pytest.mark.parametrize("rule", sorted(REGISTRY))
 def test_docstring_examples_hold(rule: str, tmp_path: Path) -> None:
-    examples = EXAMPLE.findall(CONFIGURABLE[rule].__doc__ or "")
+    examples = EXAMPLE.findall(REGISTRY[rule].__doc__ or "")
     assert [kind for kind, _ in examples] == ["Passing", "Failing"], rule
     (passing, failing) = (text for _, text in examples)
     baseline = _problems(tmp_path / "baseline", rule, None)
@@ -44,10 +44,10 @@ def test_docstring_examples_hold(rule: str, tmp_path: Path) -> None:
     assert _problems(tmp_path / "failing", rule, failing) - baseline
 
 
-@pytest.mark.parametrize("rule", sorted(CONFIGURABLE))
+@pytest.mark.parametrize("rule", sorted(REGISTRY))
 def test_docstring_names_every_option(rule: str) -> None:
-    doc = CONFIGURABLE[rule].__doc__ or ""
-    for option, default in CONFIGURABLE[rule].OPTIONS.items():
+    doc = REGISTRY[rule].__doc__ or ""
+    for option, default in REGISTRY[rule].OPTIONS.items():
         assert f"``{option}`` (default {default})" in doc
 
 

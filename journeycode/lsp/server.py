@@ -33,6 +33,7 @@ from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Journey, Kpi
 from journeycode.problems import Fix, Level, Problem, WorkspaceError
 from journeycode.quoting import markdown_escaped
+from journeycode.rules import unknown_reference
 
 DEBOUNCE_SECONDS = 0.1
 SOURCE = "journeycode"
@@ -416,7 +417,7 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
                 actions.append(
                     _action(ls, f"Waive {rule} here, with a reason", [waive], diagnostic)
                 )
-        missing = _missing(ls, data.get("subject")) if rule == "unknown-reference" else None
+        missing = _missing(ls, data.get("subject")) if rule == unknown_reference.ID else None
         if missing is not None and index is not None and ls.compiled is not None:
             kind, ident = missing
             for file in ls.compiled.workspace.files:

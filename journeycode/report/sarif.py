@@ -18,7 +18,7 @@ from journeycode import __version__
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import json_document, uri_reference
 from journeycode.report.formats import PLAIN, Options
-from journeycode.rules import CONFIGURABLE
+from journeycode.rules import REGISTRY
 from journeycode.rules.docs import DOCS, Doc
 
 _LEVELS = {Level.ERROR: "error", Level.WARNING: "warning", Level.INFO: "note"}
@@ -139,7 +139,7 @@ def _rule(doc: Doc) -> dict[str, Any]:
     setting = (
         f"\n\nChange its level, or turn it off, in `journeycode.yaml`: "
         f"`rules: {{{doc.id}: {{level: {other}}}}}` or `rules: {{{doc.id}: off}}`."
-        if doc.id in CONFIGURABLE
+        if doc.id in REGISTRY
         else ""
     )
     markdown = (

@@ -34,9 +34,9 @@ from journeycode.rules import (
     unknown_reference,
     unused_entity,
 )
-from journeycode.rules.base import Configurable, Rule
+from journeycode.rules.base import Rule
 
-__all__ = ["CONFIGURABLE", "REGISTRY"]
+__all__ = ["REGISTRY"]
 
 REGISTRY: Mapping[str, Rule] = {
     rule.ID: rule
@@ -65,7 +65,3 @@ REGISTRY: Mapping[str, Rule] = {
         stale_waiver,
     )
 }
-
-CONFIGURABLE: Mapping[str, Configurable] = REGISTRY
-"""The registry as the settings and the documentation see it: ids, levels,
-options and docstrings."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from journeycode import pipeline_rules
 from journeycode.problems import Level
-from journeycode.rules import CONFIGURABLE
+from journeycode.rules import REGISTRY
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,6 @@ DOCS: dict[str, Doc] = {
     **{rule: Doc(rule, pipeline_rules.LEVEL, text) for rule, text in pipeline_rules.DOCS.items()},
     **{
         rule.ID: Doc(rule.ID, rule.LEVEL, inspect.cleandoc(rule.__doc__ or ""))
-        for rule in CONFIGURABLE.values()
+        for rule in REGISTRY.values()
     },
 }

@@ -42,6 +42,7 @@ from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import late_name, markdown_text, named
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.review.changes import KINDS
+from journeycode.rules import stale_review
 from journeycode.rules.docs import DOCS
 from journeycode.schema import schema
 from journeycode.site import charts
@@ -312,7 +313,7 @@ class _Context:
                     "coverage": self.coverage_by_id[journey.id].total,
                     "errors": sum(1 for p in problems if p.level == "error"),
                     "warnings": sum(1 for p in problems if p.level == "warning"),
-                    "stale": any(p.rule == "stale-review" for p in problems),
+                    "stale": any(p.rule == stale_review.ID for p in problems),
                 }
             )
         return rows
@@ -322,7 +323,7 @@ class _Context:
         changes = None if self.history is None else self.history.get(journey.src.file.path, [])
         return {
             "journey": journey,
-            "stale": any(p.rule == "stale-review" for p in problems),
+            "stale": any(p.rule == stale_review.ID for p in problems),
             "stages": [self._stage(journey, stage) for stage in journey.stages],
             "coverage": self.coverage_by_id[journey.id],
             "shares": SHARES,
