@@ -44,8 +44,7 @@ from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.review.changes import KINDS
 from journeycode.rules import stale_review
 from journeycode.rules.docs import DOCS
-from journeycode.schema import schema
-from journeycode.site import charts
+from journeycode.site import charts, reference
 from journeycode.site.history import Change
 
 CSS = "journeycode.css"
@@ -168,59 +167,6 @@ def build_site(
     nav = [item for entry in PAGES for item in entry.nav(context)]
     names = {j.id: j.name for j in workspace.by_id(Journey).values()}
     return Site(out, assets, nav, home, names)
-
-
-def _sections() -> list[tuple[str, str | None]]:
-    """The field reference's sections: the file, then each kind in the table's
-    order with its parts (a KPI's measurements) after it."""
-    found: list[tuple[str, str | None]] = [("File", None)]
-    for kind in kinds.KINDS.values():
-        found.append((kind.label[0].upper() + kind.label[1:], kind.definition))
-        # A part's field is the plural of its definition: measurements, measurement.
-        found.extend((part[:-1].capitalize(), kinds.definition(part[:-1])) for part in kind.parts)
-    return found
-
-
-def _format_sections() -> list[dict[str, Any]]:
-    document = schema()
-    definitions = document["$defs"]
-
-    def kind(node: dict[str, Any]) -> str:
-        if "$ref" in node:
-            target = node["$ref"].rsplit("/", 1)[-1]
-            return {
-                "ids": "list of ids",
-                "texts": "list of text",
-                "textOrTexts": "text or list",
-            }.get(target, "id" if target == "id" else target)
-        if "enum" in node:
-            return " / ".join(map(str, node["enum"]))
-        if "anyOf" in node:
-            return " or ".join(kind(n) for n in node["anyOf"])
-        if "allOf" in node:
-            return kind(node["allOf"][0])
-        if node.get("type") == "array" and "$ref" in node.get("items", {}):
-            return "list of " + str(node["items"]["$ref"]).rsplit("/", 1)[-1]
-        return str(node.get("type", "object"))
-
-    sections = []
-    for title, name in _sections():
-        node = document if name is None else definitions[name]
-        fields = []
-        for field_name, spec in node["properties"].items():
-            target = definitions.get(spec.get("$ref", "").rsplit("/", 1)[-1], {})
-            fields.append(
-                {
-                    "name": field_name,
-                    "required": field_name in node.get("required", ()),
-                    "type": kind(spec) if "const" not in spec else str(spec["const"]),
-                    "description": spec.get("description") or target.get("description", ""),
-                }
-            )
-        sections.append(
-            {"title": title, "description": node.get("description", ""), "fields": fields}
-        )
-    return sections
 
 
 def _summary(entity: Entity) -> str:
@@ -687,7 +633,7 @@ PAGES: tuple[_PageGroup, ...] = (
     _Page("scorecard.md", "KPI scorecard", _Context.scorecard),
     _Page("rules.md", "Rules", lambda context: {"rules": list(DOCS.values())}),
     _Page("changes.md", "Change kinds", _Context.change_kinds),
-    _Page("format.md", "Field reference", lambda context: {"sections": _format_sections()}),
+    _Page("format.md", "Field reference", lambda context: {"sections": reference.sections()}),
 )
 """The section's pages, in the order of the navigation: adding a page is one
 entry here (and its template)."""
