@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeycode import kinds, pipeline_rules, suggest
 from journeycode.loader import Pointer, SourceFile
-from journeycode.problems import Fix, Level, Problem
+from journeycode.problems import Fix, Level, Problem, Subject
 from journeycode.suggest import show
 
 if TYPE_CHECKING:
@@ -141,7 +141,18 @@ def validate(file: SourceFile) -> Validation:
 
     def problem_at(pointer: Pointer, message: str, hint: str) -> None:
         line, col = file.locate(pointer)
-        found = Problem(file.display, line, col, pipeline_rules.SCHEMA, Level.ERROR, message, hint)
+        subject, detail = about(file.data, pointer)
+        found = Problem(
+            file.display,
+            line,
+            col,
+            pipeline_rules.SCHEMA,
+            Level.ERROR,
+            message,
+            hint,
+            subject=subject,
+            detail=detail,
+        )
         problems.setdefault((line, col), found)
         faults.append(pointer)
 
@@ -230,6 +241,7 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
     explain = _structure if structural else _value
     for target, message, hint, key, fix in explain(fault):
         line, col = file.locate(target, key=key)
+        subject, detail = about(file.data, target)
         yield Problem(
             file.display,
             line,
@@ -238,6 +250,8 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
             Level.ERROR,
             message,
             hint,
+            subject=subject,
+            detail=detail,
             suggestion=None if fix is None else fix.new,
             fix=fix,
         )
@@ -383,6 +397,28 @@ def _id_hint(value: Any) -> str:
 def _field(pointer: Pointer) -> str:
     names = [part for part in pointer if isinstance(part, str)]
     return names[-1] if names else "file"
+
+
+def about(data: Any, pointer: Pointer) -> tuple[Subject | None, tuple[str, ...]]:
+    """What a problem at ``pointer`` is about: the innermost entity holding it
+    that has an id, and the path from that entity to the value (so that the
+    problem is matched across revisions by its place in the model, not by its
+    message); nothing for a value outside every entity or in one with no id."""
+    for end in range(len(pointer), 0, -1):
+        kind = kinds.kind_at(pointer[:end])
+        if kind is None:
+            continue
+        node = data
+        try:
+            for part in pointer[:end]:
+                node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None, ()
+        ident = node.get("id") if isinstance(node, dict) else None
+        if not isinstance(ident, str):
+            return None, ()
+        return Subject(kind.name, ident), tuple(str(part) for part in pointer[end:])
+    return None, ()
 
 
 def _entity(data: Any, pointer: Pointer) -> str:

@@ -154,6 +154,24 @@ def test_another_persona_missing_from_a_stage_is_a_new_problem(tmp_path: Path) -
     assert found[0].detail == ("persona busy-parent",)
 
 
+def test_a_value_the_schema_refuses_is_matched_by_its_place_in_the_model(
+    tmp_path: Path,
+) -> None:
+    """Another wrong value in the same field is the same problem; the same
+    wrong value in another touchpoint is a new one."""
+    base, head, other = (_maps(tmp_path, name) for name in ("base", "head", "other"))
+    for maps, old, new in ((base, "-1", "5"), (head, "-1", "7"), (other, "0", "5")):
+        path = maps / "journeys" / "billing-dispute.yaml"
+        text = path.read_text("utf-8")
+        path.write_text(text.replace(f"emotion: {old}\n", f"emotion: {new}\n", 1), "utf-8")
+    before = _compile(base)
+    (refused,) = [p for p in before.result.problems if p.rule == "schema"]
+    assert refused.subject is not None and refused.subject.kind == "touchpoint"
+    assert refused.detail == ("emotion",)
+    assert new_problems(before, _compile(head)) == []
+    assert [p.rule for p in new_problems(before, _compile(other))] == ["schema"]
+
+
 def test_a_reworded_message_is_the_same_problem(tmp_path: Path) -> None:
     maps = _maps(tmp_path, "head")
     _edit(maps / "journeys" / "billing-dispute.yaml", "channel: webchat", "channel: web-chat")

@@ -98,8 +98,9 @@ def identity(problem: Problem, place: Mapping[str, str]) -> tuple[str, ...]:
     subject (:attr:`Problem.detail`). The ids of a subject outside a journey
     are the catalog's, wherever the problem is written (a KPI's off-target
     value is in a measurement export).
-    A problem about no entity (a file that does not load, a value the schema
-    refuses) has only its file and its text to go by."""
+    A problem about nothing in the model (a file that does not load, a value
+    outside every entity with an id, a bad cell of an export) has only its
+    file and its text to go by."""
     if problem.subject is None:
         return place.get(problem.path, problem.path), problem.rule, problem.message
     where = place.get(problem.path, "catalog")
