@@ -42,9 +42,7 @@ class ConfigError(WorkspaceError):
     def __init__(
         self, message: str, location: str, hint: str | None = None, *, fix: Fix | None = None
     ):
-        super().__init__(
-            f"{location}: {message}", hint, suggestion=None if fix is None else fix.new, fix=fix
-        )
+        super().__init__(f"{location}: {message}", hint, fix=fix)
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 6
+LAYOUT = 7
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
@@ -234,18 +234,17 @@ def _plain(p: Problem) -> tuple[Any, ...]:
         p.hint,
         subject,
         p.detail,
-        p.suggestion,
         fix,
     )
 
 
 def _problem(plain: tuple[Any, ...]) -> Problem:
-    where, line, col, rule, level, message, hint, subject, detail, suggestion, fix = plain
+    where, line, col, rule, level, message, hint, subject, detail, fix = plain
     _expect(isinstance(detail, tuple))
     _expect(
         all(isinstance(text, str) for text in (where, rule, message, *detail))
         and all(type(number) is int for number in (line, col))
-        and all(isinstance(text, str | None) for text in (hint, suggestion))
+        and isinstance(hint, str | None)
         and all(_is_pair(pair) for pair in (subject, fix))
     )
     return Problem(
@@ -258,7 +257,6 @@ def _problem(plain: tuple[Any, ...]) -> Problem:
         hint,
         subject=None if subject is None else Subject(*subject),
         detail=detail,
-        suggestion=suggestion,
         fix=None if fix is None else Fix(*fix),
     )
 

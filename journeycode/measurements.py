@@ -151,7 +151,6 @@ class _File:
         hint: str | None = None,
         *,
         subject: Subject | None = None,
-        suggestion: str | None = None,
         fix: Fix | None = None,
     ) -> None:
         self.out.problems.append(
@@ -164,7 +163,6 @@ class _File:
                 message,
                 hint,
                 subject=subject,
-                suggestion=suggestion,
                 fix=fix,
             )
         )
@@ -302,7 +300,6 @@ class _File:
                     f"unknown KPI {_shown(kpi_id)}" if kpi_id else "no KPI on this row",
                     suggest.hint(close),
                     subject=Subject("kpi", kpi_id) if kpi_id else None,
-                    suggestion=close,
                     fix=suggest.fix(kpi_id, close),
                 )
             return

@@ -34,14 +34,17 @@ class WorkspaceError(Exception):
         message: str,
         hint: str | None = None,
         *,
-        suggestion: str | None = None,
         fix: Fix | None = None,
     ):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.suggestion = suggestion
         self.fix = fix
+
+    @property
+    def suggestion(self) -> str | None:
+        """The did-you-mean candidate the hint names: what the fix writes."""
+        return None if self.fix is None else self.fix.new
 
 
 class Level(enum.StrEnum):
@@ -91,11 +94,14 @@ class Problem:
     """What tells it from another problem of its rule about the same subject
     (the persona a stage has no touchpoint for), so that problems are matched
     across revisions by what they are, never by their message."""
-    suggestion: str | None = field(default=None, compare=False)
-    """The did-you-mean candidate the hint names."""
     fix: Fix | None = field(default=None, compare=False)
     """What replacing the text at the position with the suggestion means, when
     the position is the misspelt text itself."""
+
+    @property
+    def suggestion(self) -> str | None:
+        """The did-you-mean candidate the hint names: what the fix writes."""
+        return None if self.fix is None else self.fix.new
 
     @property
     def location(self) -> str:

@@ -252,7 +252,6 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
             hint,
             subject=subject,
             detail=detail,
-            suggestion=None if fix is None else fix.new,
             fix=fix,
         )
 

@@ -29,8 +29,6 @@ class Finding:
     detail: tuple[str, ...] | None = None
     """What tells it from the rule's other findings about its subject; by
     default the other entities of ``subjects``."""
-    suggestion: str | None = None
-    """The did-you-mean candidate the hint names."""
     fix: Fix | None = None
     """What a quick fix writes in place of the text at ``src``."""
 
@@ -42,9 +40,7 @@ class Finding:
         if detail is None:
             detail = tuple(f"{e.kind} {e.id}" for e in entities if e != subject)
         found = self.src.problem(rule, level, self.message, self.hint, key=self.key)
-        return replace(
-            found, subject=subject, detail=detail, suggestion=self.suggestion, fix=self.fix
-        )
+        return replace(found, subject=subject, detail=detail, fix=self.fix)
 
 
 Silenced = tuple[str, Pointer, str]

@@ -110,7 +110,6 @@ def _unknown(
         f"unknown {kind.label} '{ident}'{where}",
         suggest.hint(close),
         subject=Subject(kind.name, ident),
-        suggestion=close,
         fix=suggest.fix(ident, close),
     )
 
@@ -139,7 +138,6 @@ def _journey_personas(journey: Journey, personas: Collection[str]) -> Iterator[F
                             suggest.hint(close),
                             key=True,
                             subject=Subject("persona", persona),
-                            suggestion=close,
                             fix=suggest.fix(persona, close),
                         )
 
@@ -154,6 +152,5 @@ def _waivers(entity: Entity, rule_ids: Collection[str]) -> Iterator[Finding]:
                 suggest.hint(close) or f"rule ids: {', '.join(rule_ids)}",
                 key=True,
                 subject=Subject("rule", rule),
-                suggestion=close,
                 fix=suggest.fix(rule, close),
             )
