@@ -28,7 +28,8 @@ from typing import Any
 import yaml
 
 from journeycode import kinds
-from journeycode.yaml_errors import Position, explain, marked, position, too_deep
+from journeycode.positions import Position, position
+from journeycode.yaml_errors import explain, marked, too_deep
 
 MAX_DEPTH = 64
 MAX_BYTES = 5 * 1024 * 1024

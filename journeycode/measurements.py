@@ -36,7 +36,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from journeycode import discover, loader, pipeline_rules, suggest
+from journeycode import discover, loader, pipeline_rules, positions, suggest
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Fix, Level, Problem, Subject
@@ -272,14 +272,7 @@ class _File:
 
     def locate(self, line: int, offset: int, position: int) -> tuple[int, int]:
         """The line and column of ``position``, from a ``line`` that starts at ``offset``."""
-        text = self.text
-        # After a \r\n the line begins past its \n, which rfind finds last.
-        begins = max(text.rfind("\n", offset, position), text.rfind("\r", offset, position)) + 1
-        if not begins:  # on the line itself, as most cells are
-            return line, position - offset + 1
-        crlf = text.count("\r\n", offset, position)
-        line += text.count("\n", offset, position) + text.count("\r", offset, position) - crlf
-        return line, position - begins + 1
+        return positions.position(self.text, position, start=offset, line=line)
 
     def row(self, line: int, row: list[str], index: Mapping[str, int | None]) -> None:
         """One data row (padded to the header's width) that starts on ``line``:

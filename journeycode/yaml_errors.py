@@ -18,7 +18,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
-Position = tuple[int, int]
+from journeycode.positions import Position, position
+
 """A line and a column, both 1-based."""
 
 
@@ -29,11 +30,6 @@ class Explanation(NamedTuple):
     line: int
     col: int
     hint: str | None = None
-
-
-def position(text: str, index: int) -> Position:
-    """The line and column of the character at ``index`` of ``text``."""
-    return text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index)
 
 
 def marked(mark: Any) -> Position:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeycode import loader, yaml_errors
+from journeycode import loader, positions, yaml_errors
 
 
 def test_nesting_too_deep_for_libyaml_is_placed_where_journeycode_stops() -> None:
@@ -48,9 +48,17 @@ def test_the_unclosed_bracket_and_the_deepest_agree_on_what_counts() -> None:
 
 @pytest.mark.parametrize(
     ("text", "index", "at"),
-    [("abc", 0, (1, 1)), ("abc", 2, (1, 3)), ("ab\ncd", 3, (2, 1)), ("ab\ncd\n", 5, (2, 3))],
+    [
+        ("abc", 0, (1, 1)),
+        ("abc", 2, (1, 3)),
+        ("ab\ncd", 3, (2, 1)),
+        ("ab\ncd\n", 5, (2, 3)),
+        ("ab\r\ncd", 4, (2, 1)),
+        ("ab\rcd\rx", 6, (3, 1)),
+    ],
+    ids=["first", "third", "after a line", "end of a line", "after a CRLF", "after two CRs"],
 )
 def test_position_counts_lines_and_columns_from_one(
     text: str, index: int, at: tuple[int, int]
 ) -> None:
-    assert yaml_errors.position(text, index) == at
+    assert positions.position(text, index) == at
