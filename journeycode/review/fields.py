@@ -141,7 +141,7 @@ def _emotion(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
                 pair.new.src.at("emotion"),
             )
         elif before != after:
-            said = f"{pair.name}: emotion for {persona} {before} → {after}"
+            said = f"{pair.name}: emotion for {persona} {_show(before)} → {_show(after)}"
             yield row.changes[0], said, pair.new.src.at("id")
 
 
