@@ -471,7 +471,17 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
 
     day = _today() or datetime.date.today()
     planned = starter.files(day, starter.source(), minimal=minimal, modeline=modeline)
-    existing = [name for name in planned if (directory / name).exists()]
+    merged = set()
+    for name in sorted(starter.APPENDED & planned.keys()):
+        path = directory / name
+        if path.is_file() and not path.is_symlink():
+            try:
+                text = path.read_bytes().decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # not one to add to: it counts as existing
+            planned[name] = starter.appended(text, planned[name])
+            merged.add(name)
+    existing = [name for name in planned if (directory / name).exists() and name not in merged]
     if existing and not force:
         _fail(
             f"{len(existing)} file(s) already exist in {directory}: {', '.join(existing)}",
@@ -485,7 +495,11 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
     except OSError as error:
         _fail(f"cannot write to {directory}: {error.strerror}")
     _say(f"Wrote {len(planned)} file(s) in {directory}; next:")
-    steps = ["journeycode check maps", "mkdocs serve", "pre-commit install"]
+    steps = [
+        "journeycode check maps",
+        "mkdocs serve",
+        "pip install pre-commit && pre-commit install",
+    ]
     if minimal:
         steps = [
             "journeycode check maps",

@@ -26,6 +26,9 @@ from journeycode.rules.docs import DOCS
 
 MAPS = "maps"
 SCHEMA_FILE = ".vscode/journeycode.schema.json"
+GITIGNORE = "# The site that mkdocs build makes: CI builds it from the maps.\nsite/\n"
+APPENDED = frozenset({".gitignore"})
+"""Files a repository often has already: init adds the lines they lack."""
 WORKFLOW = ".github/workflows/journeys.yml"
 
 
@@ -78,6 +81,7 @@ def files(
     if minimal:
         return dict(sorted(out.items()))
     out["mkdocs.yml"] = MKDOCS
+    out[".gitignore"] = GITIGNORE
     out["docs/index.md"] = HOME
     out[".pre-commit-config.yaml"] = pre_commit(origin)
     out[WORKFLOW] = workflow(origin)
@@ -91,6 +95,19 @@ def files(
         json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n"
     )
     return out
+
+
+def appended(existing: str, planned: str) -> str:
+    """An existing file with the planned lines it lacks added at its end."""
+    have = set(existing.splitlines())
+    missing = [line for line in planned.splitlines() if line not in have]
+    if not missing:
+        return existing
+    return (
+        existing
+        + ("" if existing.endswith("\n") or not existing else "\n")
+        + ("\n".join(missing) + "\n")
+    )
 
 
 def _starter(today: datetime.date) -> dict[str, str]:

@@ -18,6 +18,7 @@ from journeycode import init as starter
 from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Persona
 from journeycode.rules import REGISTRY
+from tests.conftest import invoke
 from tests.test_docs import command_parses
 
 pytestmark = pytest.mark.slow
@@ -27,6 +28,7 @@ PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 ENV = {**os.environ, "JOURNEYCODE_TODAY": "2026-11-24", "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}
 EVERYTHING = [
     ".github/workflows/journeys.yml",
+    ".gitignore",
     ".pre-commit-config.yaml",
     ".vscode/extensions.json",
     ".vscode/journeycode.schema.json",
@@ -74,10 +76,10 @@ def team(tmp_path: Path) -> Path:
     run = _run(repo, str(SCRIPT), "init")
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [
-        "Wrote 14 file(s) in .; next:",
+        "Wrote 15 file(s) in .; next:",
         "  journeycode check maps",
         "  mkdocs serve",
-        "  pre-commit install",
+        "  pip install pre-commit && pre-commit install",
     ]
     return repo
 
@@ -238,3 +240,19 @@ def test_modelines_point_at_the_schema_from_every_depth(tmp_path: Path) -> None:
             tmp_path / ".vscode" / "journeycode.schema.json"
         ), path
     assert _run(tmp_path, str(SCRIPT), "check", "maps").returncode == 0
+
+
+def test_init_adds_to_a_gitignore_the_repository_has(tmp_path: Path) -> None:
+    """Most repositories have one: it is kept, with the site added once, and it
+    is no reason to refuse; one that is not UTF-8 is left alone and refused."""
+    (tmp_path / ".gitignore").write_text("node_modules/\n*.log", "utf-8")
+    run = invoke(tmp_path, "init")
+    assert run.exit_code == 0, run.output
+    lines = (tmp_path / ".gitignore").read_text("utf-8").splitlines()
+    assert lines[:2] == ["node_modules/", "*.log"] and lines.count("site/") == 1
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / ".gitignore").write_bytes(b"\xff\n")
+    refused = invoke(other, "init")
+    assert refused.exit_code == 2 and ".gitignore" in refused.stderr
+    assert (other / ".gitignore").read_bytes() == b"\xff\n"
