@@ -5,6 +5,7 @@ when its entry says it takes them."""
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +65,12 @@ def test_the_readme_lists_every_format_of_a_command(command: str) -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     (row,) = [line for line in readme.splitlines() if line.startswith(f"| `journeycode {command} ")]
     assert "--format " + "\\|".join(COMMANDS[command]) in row
+
+
+def test_the_readme_lists_every_command() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    listed = re.findall(r"^\| `journeycode (\w+)", readme, re.M)
+    assert sorted(listed) == sorted(main.commands)
 
 
 def _reads_only_what_it_takes(formats: Formats[Any], subject: object) -> None:
