@@ -140,20 +140,8 @@ def validate(file: SourceFile) -> Validation:
         faults.append(_fault(error))
 
     def problem_at(pointer: Pointer, message: str, hint: str) -> None:
-        line, col = file.locate(pointer)
-        subject, detail = about(file.data, pointer)
-        found = Problem(
-            file.display,
-            line,
-            col,
-            pipeline_rules.SCHEMA,
-            Level.ERROR,
-            message,
-            hint,
-            subject=subject,
-            detail=detail,
-        )
-        problems.setdefault((line, col), found)
+        found = _problem(file, pointer, message, hint)
+        problems.setdefault((found.line, found.col), found)
         faults.append(pointer)
 
     for pointer, value in _non_finite(file.data, ()):
@@ -240,20 +228,33 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
     structural = error.validator in _STRUCTURE or "propertyNames" in error.relative_schema_path
     explain = _structure if structural else _value
     for target, message, hint, key, fix in explain(fault):
-        line, col = file.locate(target, key=key)
-        subject, detail = about(file.data, target)
-        yield Problem(
-            file.display,
-            line,
-            col,
-            pipeline_rules.SCHEMA,
-            Level.ERROR,
-            message,
-            hint,
-            subject=subject,
-            detail=detail,
-            fix=fix,
-        )
+        yield _problem(file, target, message, hint, key=key, fix=fix)
+
+
+def _problem(
+    file: SourceFile,
+    pointer: Pointer,
+    message: str,
+    hint: str | None,
+    *,
+    key: bool = False,
+    fix: Fix | None = None,
+) -> Problem:
+    """A schema problem at ``pointer`` (its key, with ``key``), with what it is about."""
+    line, col = file.locate(pointer, key=key)
+    subject, detail = about(file.data, pointer)
+    return Problem(
+        file.display,
+        line,
+        col,
+        pipeline_rules.SCHEMA,
+        Level.ERROR,
+        message,
+        hint,
+        subject=subject,
+        detail=detail,
+        fix=fix,
+    )
 
 
 _STRUCTURE = frozenset({"additionalProperties", "required", "type", "anyOf"})
