@@ -361,6 +361,29 @@ def docs_command(path: Path, out: Path) -> None:
     _say(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
 
 
+@main.command("site-requirements")
+@click.argument(
+    "config", default="mkdocs.yml", type=click.Path(dir_okay=False, path_type=Path), required=False
+)
+@_OUTPUT
+def site_requirements_command(config: Path, output: Path | None) -> None:
+    """Print what the MkDocs site of CONFIG (default: mkdocs.yml) needs installed
+    besides journeycode, one pip requirement a line (the theme it names), for CI
+    to install before mkdocs build: ``pip install -r`` the output."""
+    from journeycode.site.requirements import requirements
+
+    try:
+        text = config.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not UTF-8"
+        _fail(f"cannot read {config}: {reason}")
+    try:
+        needed = requirements(text, str(config))
+    except WorkspaceError as error:
+        _fail(error.message, error.hint)
+    _emit(output, "".join(f"{line}\n" for line in needed))
+
+
 @main.command("diff")
 @click.argument("specs", nargs=-1, metavar="[BASE] [HEAD] [PATH]")
 @_format_option(review_report.FORMATS, default="text", show_default=True)

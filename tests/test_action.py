@@ -1,36 +1,37 @@
 """The composite GitHub Action (action.yml), run without GitHub.
 
-Each ``run:`` step's script is run as the runner runs it (``bash -eo pipefail``),
-with its ``env:`` evaluated (inputs, earlier steps' outputs, the pull request),
-``GITHUB_OUTPUT`` and ``GITHUB_STEP_SUMMARY`` as files, and a recording ``gh``
-first on the PATH. The first step installs journeycode from this checkout into
-a fresh virtual environment, as the runner's Python would.
+``tests.github_runner`` runs its steps as the runner does, with a recording
+``gh`` first on the PATH (one that answers 403 to writes, as a read-only token
+gets, when asked) and a runner Python that is new enough, or one that is not,
+which setup-python then replaces. The install step makes its environment from
+this checkout in the runner's temporary folder, which is kept for the module
+(emptied of all else), so journeycode's dependencies are installed once.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import venv
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tests.conftest import ROOT
+from tests.github_runner import ACTION, Job, run_action
 
 pytestmark = pytest.mark.slow
 
-ACTION = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))
-EXPRESSION = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
-# A gh that records its calls, lists a comment once one was posted, and answers nothing else.
+# A gh that records its calls, lists a comment once one was posted, and answers nothing else;
+# with GH_READ_ONLY set, writes get what a fork's pull request gets.
 FAKE_GH = """#!/usr/bin/env bash
 echo "gh $*" >> "$GH_LOG"
-if [[ " $* " == *" --method POST "* ]]; then
+if [[ -n ${GH_READ_ONLY:-} && " $* " == *" --method "[A-Z]*" "* ]]; then
+  echo "gh: Resource not accessible by integration (HTTP 403)" >&2
+  exit 1
+elif [[ " $* " == *" --method POST "* ]]; then
   for a in "$@"; do [[ $a == body=@* ]] && cp "${a#body=@}" "$GH_STATE.body"; done
   echo 42 > "$GH_STATE"
 elif [[ " $* " == *" --method PATCH "* ]]; then
@@ -39,25 +40,23 @@ elif [[ -f $GH_STATE ]]; then
   cat "$GH_STATE"
 fi
 """
-
-
-@dataclass
-class Run:
-    code: int
-    stdout: str
-    summary: str
-    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+# The python3 of an ubuntu-22.04 runner, as far as the action asks it.
+OLD_PYTHON = """#!/bin/sh
+case "$1" in --version) echo "Python 3.10.12" ;; *) echo "Python 3.10 here" >&2; exit 1 ;; esac
+"""
 
 
 @pytest.fixture(scope="module")
 def runner(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A runner's tools: a fresh Python (the install step fills it) and the recording gh."""
+    """A runner's tools: a Python, the recording gh, an old python3, and the
+    environment every run's install step fills."""
     tools = tmp_path_factory.mktemp("runner")
     venv.EnvBuilder(with_pip=True).create(tools / "python")
-    (tools / "fake").mkdir()
-    gh = tools / "fake" / "gh"
-    gh.write_text(FAKE_GH, "utf-8")
-    gh.chmod(0o755)
+    for name, text in {"fake/gh": FAKE_GH, "old/python3": OLD_PYTHON}.items():
+        (tools / name).parent.mkdir(exist_ok=True)
+        (tools / name).write_text(text, "utf-8")
+        (tools / name).chmod(0o755)
+    (tools / "runner-temp").mkdir()
     return tools
 
 
@@ -90,79 +89,65 @@ def pull_request(tmp_path: Path) -> Path:
     return clone
 
 
-def _evaluate(text: str, inputs: dict[str, str], outputs: dict[str, dict[str, str]]) -> str:
-    def value(match: re.Match[str]) -> str:
-        expression = match.group(1)
-        if expression.startswith("inputs."):
-            return inputs[expression.removeprefix("inputs.")]
-        if expression.startswith("steps."):
-            step, _, name = expression.removeprefix("steps.").partition(".outputs.")
-            return outputs.get(step, {}).get(name, "")
-        known = {"github.event.pull_request.number": "7", "github.token": "secret-token"}
-        assert expression in known, f"an expression the test does not know: {expression}"
-        return known[expression]
-
-    return EXPRESSION.sub(value, text)
-
-
-def _run_action(repo: Path, runner: Path, tmp_path: Path, **given: str) -> Run:
-    inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
-    inputs.update({name.replace("_", "-"): value for name, value in given.items()})
+def job(repo: Path, runner: Path, tmp_path: Path, *, old_python: bool = False, **env: str) -> Job:
+    """A pull request's job on a runner whose python3 is new enough, or ``old_python``."""
     summary = tmp_path / "summary.md"
     summary.touch()
-    temp = tmp_path / "runner-temp"
-    temp.mkdir(exist_ok=True)
+    # A job's temporary folder starts empty but for the environment kept for the module.
+    temp = runner / "runner-temp"
+    for entry in temp.iterdir():
+        if entry.name != "journeycode-venv":
+            shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    python = runner / ("old" if old_python else "python/bin")
     base = {
-        "PATH": f"{runner / 'fake'}:{runner / 'python' / 'bin'}:{os.environ['PATH']}",
+        "PATH": f"{runner / 'fake'}:{python}:{os.environ['PATH']}",
         "HOME": str(tmp_path),
-        "GITHUB_ACTION_PATH": str(ROOT),
+        "PIP_CACHE_DIR": str(runner / "pip-cache"),
         "GITHUB_STEP_SUMMARY": str(summary),
         "GITHUB_BASE_REF": "main",
         "GITHUB_REPOSITORY": "team/journeys",
+        "GITHUB_EVENT_NAME": "pull_request",
         "RUNNER_TEMP": str(temp),
         "GH_LOG": str(tmp_path / "gh.log"),
         "GH_STATE": str(tmp_path / "gh.state"),
         "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache"),
         "JOURNEYCODE_TODAY": "2026-11-01",
+        "NO_MKDOCS_2_WARNING": "1",
+        **env,
     }
-    outputs: dict[str, dict[str, str]] = {}
-    printed = []
-    for index, step in enumerate(ACTION["runs"]["steps"]):
-        assert step["shell"] == "bash" and "if" not in step
-        # Inputs only ever reach a script through env: the script itself has no expression.
-        assert not EXPRESSION.search(step["run"]), step["name"]
-        output = tmp_path / f"output-{index}"
-        output.touch()
-        env = {k: _evaluate(str(v), inputs, outputs) for k, v in step.get("env", {}).items()}
-        script = tmp_path / f"step-{index}.sh"
-        script.write_text(step["run"], "utf-8")
-        run = subprocess.run(
-            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-            cwd=repo,
-            env={**base, **env, "GITHUB_OUTPUT": str(output)},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        printed.append(run.stdout)
-        if "id" in step:
-            lines = output.read_text("utf-8").splitlines()
-            outputs[step["id"]] = dict(line.split("=", 1) for line in lines)
-        if run.returncode:
-            return Run(run.returncode, "".join(printed), summary.read_text("utf-8"), outputs)
-    return Run(0, "".join(printed), summary.read_text("utf-8"), outputs)
+    github = {
+        "github.event.pull_request.number": "7",
+        "github.token": "secret-token",
+        "github.base_ref": "main",
+        "github.event_name": "pull_request",
+    }
+    return Job(repo, base, tmp_path, runner / "python" / "bin", github)
+
+
+def _run_action(repo: Path, runner: Path, tmp_path: Path, **given: str) -> Job:
+    return run_action(
+        job(repo, runner, tmp_path), {name.replace("_", "-"): v for name, v in given.items()}
+    )
 
 
 def test_the_action_declares_its_inputs() -> None:
     assert ACTION["runs"]["using"] == "composite"
-    assert list(ACTION["inputs"]) == ["path", "base", "fail-on", "comment", "sarif"]
+    assert list(ACTION["inputs"]) == [
+        "path",
+        "base",
+        "fail-on",
+        "comment",
+        "sarif",
+        "diagrams",
+        "site",
+    ]
 
 
 def test_a_breaking_change_fails_and_is_reviewed_in_one_comment(
     pull_request: Path, runner: Path, tmp_path: Path
 ) -> None:
     first = _run_action(pull_request, runner, tmp_path, comment="true")
-    assert first.code == 1
+    assert first.code == 1 and first.ran[-1].startswith("Fail on")
     assert "journeycode: the change is at or above fail-on" in first.stdout
     assert "::error" not in first.stdout  # no new problem: nothing to annotate
     assert first.summary.startswith("### journeycode: 1 breaking change(s) in the catalog")
@@ -193,3 +178,77 @@ def test_new_problems_are_annotated_and_old_ones_are_not(
     sarif = json.loads((pull_request / "new.sarif").read_text("utf-8"))
     assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == ["unknown-reference"]
     assert not (tmp_path / "gh.log").exists()  # comment: false
+
+
+def test_python_is_set_up_only_where_the_runner_has_none_new_enough(
+    pull_request: Path, runner: Path, tmp_path: Path
+) -> None:
+    present = _run_action(pull_request, runner, tmp_path, fail_on="never")
+    assert present.code == 0, present.stdout
+    assert "actions/setup-python@v5" not in present.ran
+    old = run_action(job(pull_request, runner, tmp_path, old_python=True), {"fail-on": "never"})
+    assert old.code == 0, old.stdout
+    assert old.ran[:3] == [
+        "Look for Python 3.11 or later",
+        "actions/setup-python@v5",
+        "Install journeycode",
+    ]
+    assert "setting up Python 3.12" in old.stdout
+
+
+def test_a_failing_check_still_gets_its_review_and_comment_and_fails_at_the_end(
+    pull_request: Path, runner: Path, tmp_path: Path
+) -> None:
+    path = pull_request / "maps" / "journeys" / "billing-dispute.yaml"
+    path.write_text(path.read_text("utf-8").replace("channel: webchat", "channel: web-chat", 1))
+    run = _run_action(pull_request, runner, tmp_path, comment="true")
+    assert run.code == 1
+    assert run.ran[-3:] == [
+        "Comment on the pull request",
+        "Build the site",
+        "Fail on new errors, changes at fail-on or a broken site",
+    ]
+    assert "journeycode: the maps have new problems" in run.stdout
+    assert "journeycode: the change is at or above fail-on" in run.stdout
+    assert "`kpi-target-loosened`" in run.summary
+    assert "POST repos/team/journeys/issues/7/comments" in (tmp_path / "gh.log").read_text("utf-8")
+
+
+def test_a_read_only_token_leaves_the_review_on_the_summary_with_a_notice(
+    pull_request: Path, runner: Path, tmp_path: Path
+) -> None:
+    """A pull request from a fork: the comment cannot be written, and that
+    fails nothing."""
+    readonly = job(pull_request, runner, tmp_path, GH_READ_ONLY="1")
+    run = run_action(readonly, {"comment": "true", "fail-on": "never"})
+    assert run.code == 0, run.stdout
+    calls = (tmp_path / "gh.log").read_text("utf-8").splitlines()
+    assert calls[-1].startswith("gh api --method POST repos/team/journeys/issues/7/comments")
+    (notice,) = [line for line in run.stdout.splitlines() if line.startswith("::")]
+    assert notice.startswith("::notice title=journeycode::The review is on the job summary")
+    assert "Resource not accessible by integration (HTTP 403)" in notice
+    assert "`kpi-target-loosened`" in run.summary
+    assert run.summary.rstrip().endswith("it is here only.")
+
+
+def test_the_site_is_built_with_the_theme_its_configuration_names(
+    pull_request: Path, runner: Path, tmp_path: Path
+) -> None:
+    (pull_request / "docs").mkdir()
+    (pull_request / "docs" / "index.md").write_text("# Journeys\n", "utf-8")
+    (pull_request / "mkdocs.yml").write_text(
+        "site_name: Journeys\ntheme: {name: material}\n"
+        "plugins: [search, journeycode: {maps: maps, path: journeys}]\n",
+        "utf-8",
+    )
+    run = _run_action(pull_request, runner, tmp_path, fail_on="never", site="mkdocs.yml")
+    assert run.code == 0, run.stdout
+    requirements = Path(run.env["RUNNER_TEMP"]) / "site-requirements.txt"
+    assert requirements.read_text("utf-8") == "mkdocs-material\n"
+    page = (pull_request / "site" / "index.html").read_text("utf-8")
+    assert "material" in page and (pull_request / "site" / "journeys" / "index.html").is_file()
+
+    # A site that does not build fails the job, at its end.
+    (pull_request / "mkdocs.yml").write_text("site_name: Journeys\nnav: [missing.md]\n")
+    broken = _run_action(pull_request, runner, tmp_path, fail_on="never", site="mkdocs.yml")
+    assert broken.code == 1 and "journeycode: the site does not build" in broken.stdout
