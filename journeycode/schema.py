@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from journeycode import kinds, pipeline_rules, suggest
+from journeycode import ids, kinds, pipeline_rules, suggest
 from journeycode.loader import Pointer, SourceFile
 from journeycode.problems import Fix, Level, Problem, Subject
 from journeycode.suggest import show
@@ -264,12 +264,13 @@ def _structure(f: _Fault) -> Iterator[_Said]:
     """Messages about the shape of the data: keys and types."""
     validator, instance, field = f.error.validator, f.instance, f.field
     if "propertyNames" in f.error.relative_schema_path:
+        hint, fix = _id_hint(instance)
         yield (
             (*f.pointer, instance),
             f"{field}: key {show(instance)} is not a valid id",
-            (_id_hint(instance)),
+            hint,
             True,
-            None,
+            fix,
         )
     elif validator == "additionalProperties":
         allowed = f.subschema.get("properties", {})
@@ -374,24 +375,39 @@ def _best_branch(error: ValidationError) -> ValidationError:
     return error
 
 
-def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | None]:
+def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | None, Fix | None]:
     if pattern == _id_pattern():
-        return f"{field}: {show(value)} is not a valid id", _id_hint(value)
+        return (f"{field}: {show(value)} is not a valid id", *_id_hint(value))
     if pattern.endswith("-[0-9]{2}-[0-9]{2}$"):
-        return f"{field}: {show(value)} is not a date (YYYY-MM-DD)", None
+        return f"{field}: {show(value)} is not a date (YYYY-MM-DD)", None, None
     if pattern.startswith("^(0|[1-9]"):
         return (
             f"{field}: {show(value)} is not a semantic version",
             "write MAJOR.MINOR.PATCH, e.g. 2.1.0",
+            None,
         )
-    return f"{field}: {show(value)} does not match {pattern}", None
+    return f"{field}: {show(value)} does not match {pattern}", None, None
 
 
-def _id_hint(value: Any) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
-    if slug:
-        return f"ids use lowercase letters, digits and '-': try '{slug}'"
-    return "ids use lowercase letters, digits and '-'"
+# An example for a text with no Latin reading: any id shows the form.
+_ID_EXAMPLE = "card-unblock"
+
+
+def _id_hint(value: Any) -> tuple[str, Fix | None]:
+    """How to write an id for ``value``, and the fix that writes the suggested one."""
+    text = str(value)
+    rule = "ids use Latin letters a–z, digits and '-'"  # noqa: RUF001  (the en dash of a range)
+    if ids.foreign(text):
+        return (
+            f"{rule}: write one in Latin letters, e.g. '{_ID_EXAMPLE}'; keep the text as the name",
+            None,
+        )
+    suggestion = ids.suggested(text)
+    if suggestion is None:
+        return rule, None
+    how = " (Cyrillic written as in passports, ICAO 9303)" if ids.cyrillic(text) else ""
+    keep = "" if text.isascii() else "; keep the text as the name"
+    return f"{rule}: try '{suggestion}'{how}{keep}", suggest.fix(text, suggestion)
 
 
 def _field(pointer: Pointer) -> str:

@@ -6,14 +6,19 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from journeycode import ids
 from journeycode.problems import Fix
 
 _MAX_SHOWN = 60
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate closest to ``word``, or None when nothing is close."""
-    close = difflib.get_close_matches(word, sorted(set(candidates)), n=1, cutoff=0.6)
+    """The candidate closest to ``word``, or None when nothing is close. A word
+    in Cyrillic is compared as the id it reads as (``бот`` as ``bot``): compared
+    as written it shares no letter with any id."""
+    known = sorted(set(candidates))
+    compared = ids.suggested(word) if ids.cyrillic(word) else None
+    close = difflib.get_close_matches(compared or word, known, n=1, cutoff=0.6)
     return close[0] if close else None
 
 

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, seed, settings
 from hypothesis import strategies as st
 
-from journeycode import loader
+from journeycode import ids, loader, suggest
 from journeycode import schema as schema_module
-from journeycode.problems import Level
+from journeycode.problems import Fix, Level
 from journeycode.schema import ecma_regex, schema
 from tests.conftest import ROOT
 
@@ -168,3 +168,75 @@ def test_a_disagreement_is_never_valid(monkeypatch: pytest.MonkeyPatch) -> None:
         (2, 7, "schema", Level.ERROR)
     ]
     assert "does not match" in found.problems[0].message
+
+
+def _schema_problems(text: str) -> list[Any]:
+    data, positions = loader.parse(text)
+    return schema_module.validate(
+        loader.SourceFile(Path("j.yaml"), "j.yaml", data, positions)
+    ).problems
+
+
+@pytest.mark.parametrize(
+    ("written", "fix"),
+    [
+        ("бот-разблокировка", Fix("бот-разблокировка", "bot-razblokirovka")),
+        ("Support Journey", Fix("Support Journey", "support-journey")),
+        ("Café", Fix("Café", "cafe")),
+        ("客服", None),  # no table for Chinese: the author writes the id
+        ("---", None),  # nothing to keep
+    ],
+)
+def test_an_invalid_id_carries_the_fix_its_hint_suggests(written: str, fix: Fix | None) -> None:
+    """The language server's "Change to …" writes what the hint says to try."""
+    (problem,) = _schema_problems(f"owners:\n  - {{id: '{written}', name: Team}}\n")
+    assert problem.fix == fix
+    assert fix is None or f"try '{fix.new}'" in (problem.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("cyrillic", "latin"),
+    [
+        # The examples of the passport scheme (ICAO Doc 9303, part 3).
+        ("Щукин", "shchukin"),
+        ("Юлия", "iuliia"),
+        ("Ёлкин", "elkin"),
+        ("Объедков", "obieedkov"),
+        ("Хабаровск", "khabarovsk"),
+        ("Цой", "tsoi"),
+        ("Київ", "kiiv"),
+    ],
+)
+def test_cyrillic_is_written_as_passports_write_it(cyrillic: str, latin: str) -> None:
+    assert ids.suggested(cyrillic) == latin
+
+
+def test_every_cyrillic_letter_becomes_latin_letters_an_id_may_hold() -> None:
+    for code in range(0x400, 0x460):
+        letter = chr(code)
+        if letter.isalpha():
+            assert schema_module.is_id(ids.suggested(f"a{letter}a") or ""), letter
+
+
+def _ids(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("id"), str):
+            yield node["id"]
+        node = list(node.values())
+    if isinstance(node, list):
+        for child in node:
+            yield from _ids(child)
+
+
+SAMPLE_IDS = [ident for data in SAMPLE_DATA for ident in _ids(data)]
+
+
+def test_no_did_you_mean_to_an_unrelated_id() -> None:
+    """A Cyrillic word is compared as the id it reads as, so it is offered the
+    id that transliterates it, and none of the sample maps' other ids."""
+    assert "billing-chat" in SAMPLE_IDS
+    assert suggest.closest("бот-разблокировка", SAMPLE_IDS) is None
+    assert suggest.closest("бот-разблокировка", [*SAMPLE_IDS, "bot-razblokirovka"]) == (
+        "bot-razblokirovka"
+    )
+    assert suggest.closest("billing-chta", SAMPLE_IDS) == "billing-chat"
