@@ -31,7 +31,7 @@ from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 7
+LAYOUT = 8
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")

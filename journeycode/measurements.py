@@ -32,6 +32,7 @@ import io
 import math
 import os
 import re
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -142,6 +143,7 @@ class _File:
         self.text = ""
         self.lines = _Lines("")
         self.found = 0
+        self.keys: Counter[tuple[str, ...]] = Counter()
 
     def problem(
         self,
@@ -151,8 +153,12 @@ class _File:
         hint: str | None = None,
         *,
         subject: Subject | None = None,
+        detail: tuple[str, ...] = ("file",),
         fix: Fix | None = None,
     ) -> None:
+        """A problem of the file; ``detail`` says what it is about, as the
+        diff matches it across revisions: the file as a whole by default, a
+        header's column, or a row's cell (:meth:`row`)."""
         self.out.problems.append(
             Problem(
                 self.display,
@@ -163,6 +169,7 @@ class _File:
                 message,
                 hint,
                 subject=subject,
+                detail=detail,
                 fix=fix,
             )
         )
@@ -214,6 +221,7 @@ class _File:
                     f"column {_shown(name)} is in the header twice: "
                     f"columns {first + 1} and {position + 1}",
                     "rename or remove one",
+                    detail=("header", name, str(position)),
                 )
                 twice = twice or name in self.settings.columns.values()
         if twice:  # which of the two holds the figures is anybody's guess
@@ -227,6 +235,7 @@ class _File:
                 f"no column {', '.join(repr(m) for m in missing)} in the header",
                 "name them in the header, or map your headers under measurements: columns: "
                 "in journeycode.yaml",
+                detail=("header",),
             )
             return
         index = {n: columns.get(wanted[n]) for n in MEASUREMENT_COLUMNS}
@@ -245,6 +254,7 @@ class _File:
                     1,
                     f"more than {MAX_PROBLEMS:,} problems in this file: the rest is not read",
                     "mend the rows above, or export the file again",
+                    detail=("rest",),
                 )
                 return
             if "".join(row).strip():
@@ -280,6 +290,17 @@ class _File:
         k, d, v = index["kpi"], index["period_end"], index["value"]
         assert k is not None and d is not None and v is not None
         kpi_id, date, raw = row[k].strip(), row[d].strip(), row[v].strip()
+        journey, stage, channel, segment = (
+            row[i].strip() or None if i is not None else None for i in self.parts(index)
+        )
+        parts = (journey, stage, channel, segment)
+        # A row's problem is about its KPI, and is told from the others by
+        # the row's period and breakdown (and which of the rows so keyed it
+        # is) and the column at fault: its line moves when a row is added above.
+        subject = Subject("kpi", kpi_id) if kpi_id else None
+        cells = (date, *(p or "" for p in parts))
+        self.keys[(kpi_id, *cells)] += 1
+        cells += (str(self.keys[(kpi_id, *cells)]),)
         kpi = self.workspace.by_id(Kpi).get(kpi_id)
         if kpi is None:
             if not self.workspace.may_define("kpi", kpi_id):
@@ -292,13 +313,17 @@ class _File:
                     *self.cell(line, k),
                     f"unknown KPI {_shown(kpi_id)}" if kpi_id else "no KPI on this row",
                     suggest.hint(close),
-                    subject=Subject("kpi", kpi_id) if kpi_id else None,
+                    subject=subject,
+                    detail=("kpi", *cells),
                     fix=suggest.fix(kpi_id, close),
                 )
             return
         if len(date) != 10 or not _is_date(date):
             self.problem(
-                *self.cell(line, d), f"period end {_shown(date)} is not a date (YYYY-MM-DD)"
+                *self.cell(line, d),
+                f"period end {_shown(date)} is not a date (YYYY-MM-DD)",
+                subject=subject,
+                detail=("period_end", *cells),
             )
             return
         try:
@@ -307,19 +332,22 @@ class _File:
         except ValueError:
             value = math.nan
         if not math.isfinite(value):
-            self.problem(*self.cell(line, v), f"{_shown(raw)} is not a number")
+            self.problem(
+                *self.cell(line, v),
+                f"{_shown(raw)} is not a number",
+                subject=subject,
+                detail=("value", *cells),
+            )
             return
         if kpi.range is not None and not kpi.range[0] <= value <= kpi.range[1]:
             low, high = kpi.range
             self.problem(
                 *self.cell(line, v),
                 f"{value:g} is outside the range of KPI '{kpi.id}' [{low:g}, {high:g}]",
+                subject=subject,
+                detail=("value", *cells),
             )
             return
-        journey, stage, channel, segment = (
-            row[i].strip() or None if i is not None else None for i in self.parts(index)
-        )
-        parts = (journey, stage, channel, segment)
         key = (kpi.id, date, *parts)
         first = self.seen.get(key)
         if first is not None:
@@ -330,6 +358,8 @@ class _File:
                 f"KPI '{kpi.id}' is measured twice for the period ending {date}"
                 + "".join(f", {n} {p}" for n, p in named if p),
                 f"first at {first}; keep one",
+                subject=subject,
+                detail=("twice", *cells),
             )
             return
         self.seen[key] = f"{self.display}:{line}:1"

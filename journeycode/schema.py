@@ -419,7 +419,9 @@ def about(data: Any, pointer: Pointer) -> tuple[Subject | None, tuple[str, ...]]
     """What a problem at ``pointer`` is about: the innermost entity holding it
     that has an id, and the path from that entity to the value (so that the
     problem is matched across revisions by its place in the model, not by its
-    message); nothing for a value outside every entity or in one with no id."""
+    message); for a value outside every entity, or in one with no id, no
+    subject and the whole path from the top of the file."""
+    path = tuple(str(part) for part in pointer)
     for end in range(len(pointer), 0, -1):
         kind = kinds.kind_at(pointer[:end])
         if kind is None:
@@ -429,12 +431,12 @@ def about(data: Any, pointer: Pointer) -> tuple[Subject | None, tuple[str, ...]]
             for part in pointer[:end]:
                 node = node[part]
         except (KeyError, IndexError, TypeError):
-            return None, ()
+            return None, path
         ident = node.get("id") if isinstance(node, dict) else None
         if not isinstance(ident, str):
-            return None, ()
-        return Subject(kind.name, ident), tuple(str(part) for part in pointer[end:])
-    return None, ()
+            return None, path
+        return Subject(kind.name, ident), path[end:]
+    return None, path
 
 
 def _entity(data: Any, pointer: Pointer) -> str:

@@ -84,8 +84,6 @@ def test_each_problem_of_a_case_has_an_identity_of_its_own(
     place = compare.places(compiled)
     seen: dict[tuple[str, ...], Problem] = {}
     for problem in compiled.result.problems:
-        if problem.subject is None:
-            continue
         identity = compare.identity(problem, place)
         assert identity not in seen, f"{problem.message!r} and {seen[identity].message!r}"
         seen[identity] = problem

@@ -98,11 +98,13 @@ def identity(problem: Problem, place: Mapping[str, str]) -> tuple[str, ...]:
     subject (:attr:`Problem.detail`). The ids of a subject outside a journey
     are the catalog's, wherever the problem is written (a KPI's off-target
     value is in a measurement export).
-    A problem about nothing in the model (a file that does not load, a value
-    outside every entity with an id, a bad cell of an export) has only its
-    file and its text to go by."""
+    A problem about nothing in the model has its file instead, and its detail
+    says what in the file: a file that does not load has nothing more (it has
+    one such problem), a value outside every entity with an id its path from
+    the top of the file, a measurement file's header or cell its column (and
+    the row's period and breakdown). Never the message: it says values."""
     if problem.subject is None:
-        return place.get(problem.path, problem.path), problem.rule, problem.message
+        return place.get(problem.path, problem.path), problem.rule, *problem.detail
     where = place.get(problem.path, "catalog")
     return where, problem.rule, problem.subject.kind, problem.subject.id, *problem.detail
 
