@@ -97,6 +97,17 @@ def _said(scenario: dict[str, Any], run: Result) -> None:
     document = json.loads(run.stdout)
     said = [f"{c['level']} {c['kind']}: {c['message']}" for c in document["changes"]]
     assert said == scenario["expect"]
+    if "problems" in scenario:
+        problems = document["problems"]
+        matched = {
+            "new": [f"{p['rule']}: {p['message']}" for p in problems["introduced"]],
+            "fixed": [f"{p['rule']}: {p['message']}" for p in problems["fixed"]],
+            "changed": [
+                f"{p['head']['rule']}: {p['base']['message']} → {p['head']['message']}"
+                for p in problems["changed"]
+            ],
+        }
+        assert matched == scenario["problems"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s["name"])

@@ -173,7 +173,7 @@ def test_a_revision_reads_the_measurement_files_the_folder_would(repo: Path) -> 
     run = invoke(repo, "check", "maps", "--new-since", "HEAD", "--format", "json")
     assert json.loads(run.stdout)["problems"] == [], run.stdout
     diff = invoke(repo, "diff", "HEAD", "--format", "json")
-    assert json.loads(diff.stdout)["problems"] == {"introduced": [], "fixed": []}
+    assert json.loads(diff.stdout)["problems"] == {"introduced": [], "fixed": [], "changed": []}
 
 
 def test_history_passes_over_an_object_over_the_limit(repo: Path) -> None:

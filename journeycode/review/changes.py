@@ -129,6 +129,16 @@ class ChangeKind(enum.StrEnum):
         "A KPI's unit, range or direction changed.",
     )
     KPI_REMOVED = "kpi-removed", _N, "A KPI is gone from the catalog."
+    KPI_WENT_OFF_TARGET = (
+        "kpi-went-off-target",
+        _N,
+        "A new measurement takes a KPI off its target: the values and the target.",
+    )
+    KPI_BACK_ON_TARGET = (
+        "kpi-back-on-target",
+        _N,
+        "A new measurement brings a KPI back on its target: the values and the target.",
+    )
     CHANNEL_MODE_CHANGED = (
         "channel-mode-changed",
         _N,
@@ -146,7 +156,11 @@ class ChangeKind(enum.StrEnum):
     NEXT_STEP_CHANGED = "next-step-changed", _I, "A next step added or removed."
     PAIN_POINT_REMOVED = "pain-point-removed", _I, "A pain point is gone."
     KPI_ADDED = "kpi-added", _I, "A new KPI in the catalog."
-    KPI_MEASURED = "kpi-measured", _I, "New measurements: the latest value, on or off target."
+    KPI_MEASURED = (
+        "kpi-measured",
+        _I,
+        "New measurements that leave a KPI on (or off) target: the latest value.",
+    )
     CHANNEL_HOURS_CHANGED = "channel-hours-changed", _I, "A channel's opening hours changed."
     CATALOG_ADDED = "catalog-added", _I, "A new persona, channel, owner or system."
     OPPORTUNITY_ADDED = "opportunity-added", _I, "A new improvement opportunity."

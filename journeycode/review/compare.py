@@ -14,7 +14,6 @@ introduced.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -55,6 +54,8 @@ class Review:
     introduced: tuple[Problem, ...]
     fixed: tuple[Problem, ...]
     coverage: tuple[Coverage, Coverage]
+    changed: tuple[tuple[Problem, Problem], ...] = ()
+    """Problems on both sides that say something else: (in BASE, in HEAD)."""
     uncovered: tuple[tuple[str, str, str], ...] = ()
     """(journey, persona, stage) cells covered before and not after."""
     journeys: Mapping[str, str] = field(default_factory=dict)
@@ -66,22 +67,43 @@ class Review:
         return [c for c in self.changes if c.level >= level]
 
 
-def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
-    """The problems of ``head`` that ``base`` did not have. A problem is matched
-    by what it is about, not where: the journey of its file (the catalog for
-    other files), its rule and its subject; each base problem matches one head
-    problem at most. Moving a journey to another file, editing a line above a
-    problem, or a message that says another value, changes nothing."""
+@dataclass(frozen=True)
+class Matched:
+    """The problems of two sides, matched: HEAD's that BASE did not have,
+    BASE's that HEAD does not have, and those of both whose message differs."""
+
+    introduced: tuple[Problem, ...]
+    fixed: tuple[Problem, ...]
+    changed: tuple[tuple[Problem, Problem], ...]
+
+
+def match(base: Compiled, head: Compiled) -> Matched:
+    """A problem is matched by what it is about, not where: the journey of its
+    file (the catalog for other files), its rule and its subject (see
+    :func:`identity`); each base problem matches one head problem at most.
+    Moving a journey to another file or editing a line above a problem changes
+    nothing; a message that says another value (a KPI off target with a new
+    measurement) makes the problem changed, neither fixed nor new."""
     place = places(base) | places(head)
-    left = Counter(identity(p, place) for p in base.result.problems)
-    found = []
+    left: dict[tuple[str, ...], list[Problem]] = {}
+    for problem in base.result.problems:
+        left.setdefault(identity(problem, place), []).append(problem)
+    introduced, changed = [], []
     for problem in head.result.problems:
-        key = identity(problem, place)
-        if left[key]:
-            left[key] -= 1
-        else:
-            found.append(problem)
-    return found
+        same = left.get(identity(problem, place))
+        if not same:
+            introduced.append(problem)
+            continue
+        old = same.pop(0)
+        if (old.level, old.message) != (problem.level, problem.message):
+            changed.append((old, problem))
+    fixed = sorted(p for rest in left.values() for p in rest)
+    return Matched(tuple(introduced), tuple(fixed), tuple(changed))
+
+
+def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
+    """The problems of ``head`` that ``base`` did not have (see :func:`match`)."""
+    return list(match(base, head).introduced)
 
 
 def places(compiled: Compiled) -> dict[str, str]:
@@ -115,11 +137,13 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
     before, after = coverage(base.workspace), coverage(head.workspace)
     names = {j.id: j.name for j in base.workspace.entities(Journey)}
     names.update({j.id: j.name for j in head.workspace.entities(Journey)})
+    problems = match(base, head)
     return Review(
         tuple(comparer.changes),
-        tuple(new_problems(base, head)),
-        tuple(new_problems(head, base)),
+        problems.introduced,
+        problems.fixed,
         (before, after),
+        problems.changed,
         tuple(_uncovered(before, after)),
         names,
         (_errors(base), _errors(head)),

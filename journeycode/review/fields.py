@@ -188,20 +188,34 @@ def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
 
 
 def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
-    """Measurements of new dates: how many, and the latest value."""
-    new = pair.new
-    known = {m.date for m in pair.old.measurements}
+    """Measurements of new dates. When they take the KPI off its target or
+    bring it back (its latest value on each side, judged by that side's
+    target), the two values and the target; otherwise how many, and the
+    latest value (the row's three kinds, in that order)."""
+    old, new = pair.old, pair.new
+    went_off, came_back, measured = row.changes
+    known = {m.date for m in old.measurements}
     fresh = [m for m in new.measurements if m.date not in known]
-    latest = kpi_values.latest(new)
-    if fresh and latest is not None:
-        status = kpi_values.status(new)
+    before, latest = kpi_values.latest(old), kpi_values.latest(new)
+    if not fresh or latest is None:
+        return
+    was, now = kpi_values.status(old), kpi_values.status(new)
+    if before is not None and was is not None and now is not None and was is not now:
+        off = now is kpi_values.Status.OFF
         yield (
-            row.changes[0],
-            f"{pair.name}: {len(fresh)} new measurement(s); latest "
-            f"{kpi_values.value(latest.value, new)} on {latest.date}"
-            + (f", {status}" if status else ""),
+            went_off if off else came_back,
+            f"{pair.name} {'went off target' if off else 'is back on target'}: "
+            f"{kpi_values.value(before.value, old)} → {kpi_values.value(latest.value, new)}, "
+            f"target {kpi_values.target(new)}",
             new.src.at("measurements"),
         )
+        return
+    yield (
+        measured,
+        f"{pair.name}: {len(fresh)} new measurement(s); latest "
+        f"{kpi_values.value(latest.value, new)} on {latest.date}" + (f", {now}" if now else ""),
+        new.src.at("measurements"),
+    )
 
 
 def _nothing(row: Row, pair: Pair[Any]) -> Iterator[Found]:
@@ -240,7 +254,12 @@ FIELDS: tuple[Row, ...] = (
     Row("kpi", "unit", (_C.KPI_DEFINITION_CHANGED,), value),
     Row("kpi", "range", (_C.KPI_DEFINITION_CHANGED,), value),
     Row("kpi", "direction", (_C.KPI_DEFINITION_CHANGED,), value),
-    Row("kpi", "measurements", (_C.KPI_MEASURED,), _measured),
+    Row(
+        "kpi",
+        "measurements",
+        (_C.KPI_WENT_OFF_TARGET, _C.KPI_BACK_ON_TARGET, _C.KPI_MEASURED),
+        _measured,
+    ),
     # The measurements split by journey: what they say is in their KPI's.
     Row("kpi", "breakdown", (), _nothing),
 )

@@ -89,6 +89,18 @@ def _problem_line(problem: Problem) -> str:
     return f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
 
 
+def _changed_line(pair: tuple[Problem, Problem]) -> str:
+    """A problem on both sides, as HEAD has it and what BASE said."""
+    old, new = pair
+    was = old.message if old.level == new.level else f"{old.level}: {old.message}"
+    return f"{_problem_line(new)} (was: {was})"
+
+
+def _problems_count(review: Review) -> str:
+    counts = f"{len(review.introduced)} new, {len(review.fixed)} fixed"
+    return f"Problems: {counts}" + (f", {len(review.changed)} changed" if review.changed else "")
+
+
 def _partial(review: Review, sides: Sides) -> list[str]:
     """A warning for each side whose errors hide parts of it from the comparison."""
     return [
@@ -117,10 +129,11 @@ def text(reviewed: Reviewed, options: Options = PLAIN) -> str:
             level = paint(_COLORS[change.level], f"{change.level!s:<8}")
             lines.append(f"  {level}  {change.kind}  {paint('2', t(where))}")
             lines.append(f"      {t(change.message)}")
-    if review.introduced or review.fixed:
-        lines += ["", f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed"]
+    if review.introduced or review.fixed or review.changed:
+        lines += ["", _problems_count(review)]
         lines += [f"  + {t(_problem_line(p))}" for p in review.introduced]
         lines += [f"  - {t(_problem_line(p))}" for p in review.fixed]
+        lines += [f"  ~ {t(_changed_line(pair))}" for pair in review.changed]
     lines += ["", "Coverage"]
     for name, before, after in _coverage_rows(review):
         delta = _total_delta(before, after)
@@ -169,6 +182,7 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
         "problems": {
             "introduced": [problem(p) for p in review.introduced],
             "fixed": [problem(p) for p in review.fixed],
+            "changed": [{"base": problem(a), "head": problem(b)} for a, b in review.changed],
         },
         "coverage": {"base": coverage(review.coverage[0]), "head": coverage(review.coverage[1])},
         "uncovered": [{"journey": j, "persona": p, "stage": s} for j, p, s in review.uncovered],
@@ -202,10 +216,11 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
         head += ["**Breaking changes**", ""]
         head += [f"- `{c.kind}` {e(c.message)}" for c in breaking]
         head.append("")
-    if review.introduced or review.fixed:
-        head.append(f"Problems: {len(review.introduced)} new, {len(review.fixed)} fixed")
+    if review.introduced or review.fixed or review.changed:
+        head.append(_problems_count(review))
         head += [f"- new: {e(_problem_line(p))}" for p in review.introduced]
         head += [f"- fixed: {e(_problem_line(p))}" for p in review.fixed]
+        head += [f"- changed: {e(_changed_line(pair))}" for pair in review.changed]
         head.append("")
     rows = _coverage_rows(review)
     head.append(

@@ -5,7 +5,7 @@ target, a direction and measurements is reported when its newest measurement
 (by date) misses the target, or, with ``periods`` above 1, when that many
 newest measurements in a row all miss it, so one bad month need not raise the
 alarm. The finding is at the newest measurement (at the KPI's target when that
-came from a measurement file, whose row it names); fix the service, or record
+came from a measurement file, whose row its hint names); fix the service, or record
 the plan as an opportunity with this KPI in its ``kpis``.
 
 Options:
@@ -73,11 +73,13 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             last = kpi.measurements[recent[-1]]
             running = "" if periods == 1 else f" for {periods} periods in a row"
             where, row = measurement_source(kpi, recent[-1])
-            source = f" ({row})" if row is not None else ""
+            # The row is named in the hint: a row added above it moves it,
+            # and the diff tells a changed problem by its message.
+            source = f"measured in {row}; " if row is not None else ""
             yield Finding(
                 where,
                 f"KPI '{kpi.id}' is off target{running}: {values.value(last.value, kpi)} on "
-                f"{last.date}{source}, target {values.target(kpi)}",
-                "find what moves it, and plan an opportunity with this KPI in its kpis",
+                f"{last.date}, target {values.target(kpi)}",
+                f"{source}find what moves it, and plan an opportunity with this KPI in its kpis",
                 (kpi,),
             )

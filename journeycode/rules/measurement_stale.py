@@ -76,10 +76,10 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         age = (today - datetime.date.fromisoformat(last.date)).days
         if age > max_age:
             where, row = measurement_source(kpi, kpi.measurements.index(last))
-            source = f", in {row}" if row is not None else ""
+            source = f"measured in {row}; " if row is not None else ""
             yield Finding(
                 where,
-                f"KPI '{kpi.id}' was last measured {age} days ago (more than {max_age}){source}",
-                "add the figures of the periods since",
+                f"KPI '{kpi.id}' was last measured {age} days ago (more than {max_age})",
+                f"{source}add the figures of the periods since",
                 (kpi,),
             )
