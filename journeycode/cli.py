@@ -457,8 +457,11 @@ def diff_command(
 
 def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -> list[Path]:
     from journeycode.review import diagram
+    from journeycode.review.renames import follow
 
-    base, head = comparison.base.workspace, comparison.head.workspace
+    # A renamed entity is drawn as itself, changed, not as removed and added.
+    base = follow(comparison.base.workspace, comparison.review.renames)
+    head = comparison.head.workspace
     items = diagram.diagrams(base, head, comparison.review.changes)
     with _writing(folder):
         files = render.render(items, output_format, Cache(default_cache_dir() / "diagrams"))

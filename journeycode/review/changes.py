@@ -70,6 +70,12 @@ class ChangeKind(enum.StrEnum):
         "A KPI target now asks for less (direction-aware).",
     )
     WAIVER_ADDED = "waiver-added", _B, "A rule is silenced for an entity; the reason is shown."
+    RENAMED = (
+        "renamed",
+        _N,
+        "An id changed while the entity stayed (most of its fields are equal); "
+        "what refers to it follows.",
+    )
     JOURNEY_ADDED = "journey-added", _N, "A new journey map."
     JOURNEY_REMOVED = "journey-removed", _N, "A journey map is gone."
     JOURNEY_STATUS_CHANGED = "journey-status-changed", _N, "draft, review, published or retired."

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeycode import kinds, pipeline_rules
+from journeycode import kinds, naming, pipeline_rules
 from journeycode.compiler import Compiled
 from journeycode.coverage import Coverage, coverage
 from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
@@ -26,6 +26,8 @@ from journeycode.problems import Problem
 from journeycode.queries import needs_escalation, reaches_a_human, stage_kpis
 from journeycode.review.changes import ChangeKind, Severity
 from journeycode.review.fields import CATALOG, Pair, changes, named, texts
+from journeycode.review.renames import Renames, follow
+from journeycode.review.renames import find as find_renames
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,9 @@ class Review:
     """Journey id → name, on either side."""
     errors: tuple[int, int] = (0, 0)
     """Load and schema errors in BASE and HEAD: what they leave out is not compared."""
+    renames: Renames = field(default_factory=Renames)
+    """The ids renamed from BASE to HEAD; :func:`~journeycode.review.renames.follow`
+    gives BASE with HEAD's ids, as the changes compare it."""
 
     def at_least(self, level: Severity) -> list[Change]:
         return [c for c in self.changes if c.level >= level]
@@ -77,25 +82,29 @@ class Matched:
     changed: tuple[tuple[Problem, Problem], ...]
 
 
-def match(base: Compiled, head: Compiled) -> Matched:
+def match(base: Compiled, head: Compiled, renames: Renames | None = None) -> Matched:
     """A problem is matched by what it is about, not where: the journey of its
     file (the catalog for other files), its rule and its subject (see
-    :func:`identity`); each base problem matches one head problem at most.
-    Moving a journey to another file or editing a line above a problem changes
-    nothing; a message that says another value (a KPI off target with a new
-    measurement) makes the problem changed, neither fixed nor new."""
-    place = places(base) | places(head)
+    :func:`identity`), BASE's as HEAD names them after the ``renames`` (found
+    when not given); each base problem matches one head problem at most.
+    Moving a journey to another file, editing a line above a problem or
+    renaming its subject changes nothing; a message that says another value (a
+    KPI off target with a new measurement) makes the problem changed, neither
+    fixed nor new."""
+    if renames is None:
+        renames = find_renames(base.workspace, head.workspace)
+    before, after = places(base), places(head)
     left: dict[tuple[str, ...], list[Problem]] = {}
     for problem in base.result.problems:
-        left.setdefault(identity(problem, place), []).append(problem)
+        left.setdefault(identity(problem, before, renames), []).append(problem)
     introduced, changed = [], []
     for problem in head.result.problems:
-        same = left.get(identity(problem, place))
+        same = left.get(identity(problem, after))
         if not same:
             introduced.append(problem)
             continue
         old = same.pop(0)
-        if (old.level, old.message) != (problem.level, problem.message):
+        if (old.level, renames.reworded(old.message)) != (problem.level, problem.message):
             changed.append((old, problem))
     fixed = sorted(p for rest in left.values() for p in rest)
     return Matched(tuple(introduced), tuple(fixed), tuple(changed))
@@ -107,37 +116,57 @@ def new_problems(base: Compiled, head: Compiled) -> list[Problem]:
 
 
 def places(compiled: Compiled) -> dict[str, str]:
-    """File → what its problems are about: its journey, or the catalog."""
-    found = {file.display: "catalog" for file in compiled.workspace.files}
+    """File → the journey its problems are about ("" for the catalog)."""
+    found = {file.display: "" for file in compiled.workspace.files}
     for journey in compiled.workspace.entities(Journey):
-        found[journey.src.file.display] = f"journey {journey.id}"
+        found[journey.src.file.display] = journey.id
     return found
 
 
-def identity(problem: Problem, place: Mapping[str, str]) -> tuple[str, ...]:
+def identity(
+    problem: Problem, place: Mapping[str, str], renames: Renames | None = None
+) -> tuple[str, ...]:
     """What identifies a problem on both sides: its place, its rule, its
     subject and what tells it from the rule's other problems about that
     subject (:attr:`Problem.detail`). The ids of a subject outside a journey
     are the catalog's, wherever the problem is written (a KPI's off-target
     value is in a measurement export).
-    A problem about nothing in the model has its file instead, and its detail
+    A problem about nothing in the model has its file (its journey, in a
+    journey's file) instead, and its detail
     says what in the file: a file that does not load has nothing more (it has
     one such problem), a value outside every entity with an id its path from
     the top of the file, a measurement file's header or cell its column (and
-    the row's period and breakdown). Never the message: it says values."""
-    if problem.subject is None:
-        return place.get(problem.path, problem.path), problem.rule, *problem.detail
-    where = place.get(problem.path, "catalog")
-    return where, problem.rule, problem.subject.kind, problem.subject.id, *problem.detail
+    the row's period and breakdown). Never the message: it says values.
+    With ``renames``, a problem of BASE is identified as HEAD names its
+    journey, its subject and the entities of its detail (``kind id``)."""
+    journey = place.get(problem.path, "")
+    if renames is not None and journey:
+        journey = renames.id("journey", journey)
+    where = f"journey {journey}" if journey else "catalog"
+    subject = problem.subject
+    if subject is None:
+        # A problem about no entity of the catalog is about its file alone.
+        return where if journey else f"file {problem.path}", problem.rule, *problem.detail
+    if renames is None:
+        return where, problem.rule, subject.kind, subject.id, *problem.detail
+    detail = []
+    for part in problem.detail:
+        kind, _, ident = part.partition(" ")
+        detail.append(f"{kind} {renames.subject(kind, ident, journey)}" if ident else part)
+    ident = renames.subject(subject.kind, subject.id, journey)
+    return where, problem.rule, subject.kind, ident, *detail
 
 
 def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None = None) -> Review:
-    comparer = _Comparer(base.workspace, head.workspace, levels or {})
-    comparer.run()
-    before, after = coverage(base.workspace), coverage(head.workspace)
-    names = {j.id: j.name for j in base.workspace.entities(Journey)}
+    renames = find_renames(base.workspace, head.workspace)
+    # BASE as if its renames had been made there: what followed them is no change.
+    followed = follow(base.workspace, renames)
+    comparer = _Comparer(followed, head.workspace, levels or {})
+    comparer.run(renames)
+    before, after = coverage(followed), coverage(head.workspace)
+    names = {j.id: j.name for j in followed.entities(Journey)}
     names.update({j.id: j.name for j in head.workspace.entities(Journey)})
-    problems = match(base, head)
+    problems = match(base, head, renames)
     return Review(
         tuple(comparer.changes),
         problems.introduced,
@@ -147,6 +176,7 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
         tuple(_uncovered(before, after)),
         names,
         (_errors(base), _errors(head)),
+        renames,
     )
 
 
@@ -216,7 +246,8 @@ class _Comparer:
             )
         )
 
-    def run(self) -> None:
+    def run(self, renames: Renames) -> None:
+        self._renamed(renames)
         for kind in kinds.CATALOG:
             self._catalog(kind)
         base_journeys = self.base.by_id(Journey)
@@ -237,6 +268,28 @@ class _Comparer:
                     About(journey.id),
                 )
         self.changes.sort(key=lambda c: (-c.level, c.journey or "", c.path or "", c.line, c.col))
+
+    def _renamed(self, renames: Renames) -> None:
+        """One change for each rename, about the entity where HEAD has it."""
+        for found in renames.found:
+            entity = found.new
+            about = About()
+            if found.scope or isinstance(entity, Journey):
+                journey = self.head.by_id(Journey)[found.scope or entity.id]
+                stage = next(
+                    (s.id for s in journey.stages if entity in (s, *kinds.within(s))), None
+                )
+                touchpoint = next(
+                    (tp.id for _, tp in journey.touchpoints() if entity in kinds.within(tp)), None
+                )
+                about = About(journey.id, stage, touchpoint)
+            self.add(
+                _C.RENAMED,
+                f"{kinds.of(entity).label} '{found.old}' renamed to '{entity.id}' "
+                f"({naming.name_of(entity)})",
+                entity.src.at("id"),
+                about,
+            )
 
     def _same(self, pair: Pair[Any], about: About) -> None:
         """An entity on both sides: its waivers, its fields with a row in the
