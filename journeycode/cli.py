@@ -13,14 +13,14 @@ import shlex
 import sys
 import tempfile
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 from click.decorators import FC
 
-from journeycode import __version__, atomic, cachedir, compiler, export, render, schema
+from journeycode import __version__, atomic, cachedir, compiler, discover, export, render, schema
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache, compile_cached
 from journeycode.model import Journey
@@ -28,6 +28,7 @@ from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import FORMATS as CHECK_FORMATS
+from journeycode.report import text as text_report
 from journeycode.report.coverage_report import FORMATS as COVERAGE_FORMATS
 from journeycode.report.formats import Format, Formats, Options
 from journeycode.review import report as review_report
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
 Subject = TypeVar("Subject")
 
-_PATH = click.argument("path", default="maps", type=click.Path(path_type=Path))
+_PATH = click.argument("path", required=False, type=click.Path(path_type=Path))
 _OUTPUT = click.option(
     "--output",
     "-o",
@@ -68,16 +69,37 @@ def _display(path: Path) -> str:
     return str(path).rstrip("/") or "."
 
 
-def _compile(path: Path) -> compiler.Compiled:
-    """The workspace at ``path``, its unchanged files taken from the file cache."""
-    disk = DiskCache(default_cache_dir(), path)
+def _target(paths: Sequence[Path]) -> discover.Target:
+    try:
+        return discover.target(paths)
+    except WorkspaceError as error:
+        _fail(error.message, error.hint)
+
+
+def _workspace(path: Path | None) -> discover.Target:
+    """The workspace PATH names, or the one found from the current folder: a
+    whole one, for a command that works on all of it."""
+    found = _target(() if path is None else (path,))
+    if found.named is not None:
+        command = click.get_current_context().info_name
+        shown = found.display or "."
+        _fail(
+            f"{path} is inside the workspace {shown}, and {command} works on a whole workspace",
+            f"journeycode {command} {shlex.quote(shown)}",
+        )
+    return found
+
+
+def _compile(target: discover.Target) -> compiler.Compiled:
+    """The workspace of ``target``, its unchanged files taken from the file cache."""
+    disk = DiskCache(default_cache_dir(), target.root)
     today = _today()
     try:
         compiled = compile_cached(
             disk,
             disk.caches(),
             lambda caches: compiler.compile_workspace(
-                path, _display(path), today=today, caches=caches, one_shot=True
+                target.root, target.display, today=today, caches=caches, one_shot=True
             ),
         )
     except WorkspaceError as error:
@@ -198,7 +220,7 @@ def main(debug: bool) -> None:
 
 
 @main.command()
-@_PATH
+@click.argument("paths", nargs=-1, metavar="[PATH]...", type=click.Path(path_type=Path))
 @_format_option(CHECK_FORMATS, default="text", show_default=True)
 @click.option("--strict", is_flag=True, help="Warnings fail the check too (exit 1).")
 @click.option(
@@ -215,16 +237,25 @@ def main(debug: bool) -> None:
 )
 @_OUTPUT
 def check(
-    path: Path,
+    paths: tuple[Path, ...],
     output_format: str,
     strict: bool,
     min_level: str,
     new_since: str | None,
     output: Path | None,
 ) -> None:
-    """Validate the maps in PATH (default: maps) and run the rules."""
-    compiled = _compile(path)
-    result = compiled.result if new_since is None else _new_since(compiled, new_since, path)
+    """Validate the maps and run the rules: of the workspace PATH (default: the
+    one found from the current folder, going up to journeycode.yaml or a maps
+    folder), or of the files and folders PATH... names, checked in the
+    workspace that holds them."""
+    target = _target(paths)
+    compiled = _compile(target)
+    result = compiled.result if new_since is None else _new_since(compiled, new_since, target)
+    elsewhere = None
+    if target.named is not None:
+        _refuse_unread(target, compiled)
+        elsewhere = result.only(lambda shown: not target.holds(shown))
+        result = result.only(target.holds)
     reporter = CHECK_FORMATS[output_format]
     shown = Level(min_level)
     if reporter.strict and strict and shown is Level.ERROR:
@@ -232,17 +263,47 @@ def check(
         # --min-level may not hide that from it.
         shown = Level.WARNING
     _report(reporter, result.at_least(shown), output, strict=strict)
+    if elsewhere is not None:
+        _elsewhere(elsewhere.at_least(shown), target)
     sys.exit(result.exit_code(strict=strict))
 
 
-def _new_since(compiled: compiler.Compiled, base: str, path: Path) -> Result:
+def _refuse_unread(target: discover.Target, compiled: compiler.Compiled) -> None:
+    """A file named that the workspace does not read would otherwise pass unchecked."""
+    read = {*compiled.result.files, discover.display(target.display, Path(discover.SETTINGS_FILE))}
+    for name in target.named or ():
+        if not name.folder and name.shown not in read:
+            _fail(
+                f"{name.shown} is not a file journeycode reads in the workspace "
+                f"{target.display or '.'}",
+                "maps are *.yaml and *.yml files outside hidden folders, measurements *.csv "
+                f"files below {compiled.settings.measurements.path}/",
+            )
+
+
+def _elsewhere(others: Result, target: discover.Target) -> None:
+    """One line for the problems of the files not named, so none is hidden
+    without a word; they do not count for the exit code."""
+    if not others.problems:
+        return
+    counted = text_report.summary(Result(others.problems, others.files))
+    click.echo(
+        terminal(
+            f"journeycode: not shown, in the workspace's other files: {counted} "
+            f"'journeycode check {shlex.quote(target.display or '.')}' shows them."
+        ),
+        err=True,
+    )
+
+
+def _new_since(compiled: compiler.Compiled, base: str, target: discover.Target) -> Result:
     from journeycode.review.compare import new_problems
     from journeycode.review.run import compile_side
 
     with tempfile.TemporaryDirectory(prefix="journeycode-base-") as work:
         try:
             before, _ = compile_side(
-                base, path, _display(path), Path(work), _today(), one_shot=True
+                base, target.root, target.display, Path(work), _today(), one_shot=True
             )
         except WorkspaceError as error:
             _fail(error.message, error.hint)
@@ -260,10 +321,10 @@ def _new_since(compiled: compiler.Compiled, base: str, path: Path) -> Result:
 )
 @_OUTPUT
 def coverage_command(
-    path: Path, output_format: str, fail_under: float | None, output: Path | None
+    path: Path | None, output_format: str, fail_under: float | None, output: Path | None
 ) -> None:
     """Show how completely the maps in PATH are owned, measured and mapped."""
-    compiled = _compile(path)
+    compiled = _compile(_workspace(path))
     cov = compute_coverage(compiled.workspace)
     _report(COVERAGE_FORMATS[output_format], cov, output)
     threshold = fail_under if fail_under is not None else compiled.settings.fail_under
@@ -306,7 +367,7 @@ def coverage_command(
 )
 @click.option("--no-cache", is_flag=True, help="Render everything again.")
 def render_command(
-    path: Path,
+    path: Path | None,
     out: Path,
     view_names: tuple[str, ...],
     journey_ids: tuple[str, ...],
@@ -315,7 +376,7 @@ def render_command(
     no_cache: bool,
 ) -> None:
     """Draw the canvas, journey, blueprint, emotion and portfolio diagrams of PATH into --out."""
-    compiled = _compile(path)
+    compiled = _compile(_workspace(path))
     known = compiled.workspace.by_id(Journey)
     for journey_id in journey_ids:
         if journey_id not in known:
@@ -342,19 +403,20 @@ def render_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the Markdown pages and SVG diagrams.",
 )
-def docs_command(path: Path, out: Path) -> None:
+def docs_command(path: Path | None, out: Path) -> None:
     """Write the site's pages as Markdown and SVG, for any static site generator."""
     # Imported here (Jinja2 and friends): check should start fast.
     from journeycode.site import history
     from journeycode.site.generator import build_site
 
-    compiled = _compile(path)
+    target = _workspace(path)
+    compiled = _compile(target)
     files = [f.path for f in compiled.workspace.files]
     with _writing(out):
         site = build_site(
             compiled,
             cache=Cache(default_cache_dir() / "diagrams"),
-            history=history.history(path, files),
+            history=history.history(target.root, files),
         )
         contents = {**{p: m.encode("utf-8") for p, m in site.markdown().items()}, **site.assets}
         render.write(out, contents, complete=True)
@@ -422,7 +484,7 @@ def diff_command(
 
     BASE and HEAD are git revisions (main, HEAD~3, a SHA), REV:PATH or folders.
     BASE defaults to the merge-base with the default branch, HEAD to the working
-    tree, PATH to maps."""
+    tree, PATH to the workspace found from the current folder (see check)."""
     from journeycode.review.changes import KINDS, Severity
     from journeycode.review.run import compare
 
@@ -435,10 +497,15 @@ def diff_command(
         _fail("diff takes at most BASE, HEAD and PATH")
     base, head, folder = (*specs, None, None, None)[:3]
     # Two folders and no PATH: problems are named as in HEAD's folder.
-    head_folder = head is not None and ":" not in head and Path(head).is_dir()
-    path = Path(folder or (head if head_folder and head else "maps"))
+    if folder is None and head is not None and ":" not in head and Path(head).is_dir():
+        target = discover.Target(Path(head), _display(Path(head)))
+    elif folder is None and head is not None and not discover.workspace_above(Path()):
+        # Both sides from git, and no workspace here: PATH inside the revisions.
+        target = discover.Target(Path(discover.MAPS), discover.MAPS)
+    else:
+        target = _workspace(None if folder is None else Path(folder))
     try:
-        comparison = compare(base, head, path, _display(path), _today(), one_shot=True)
+        comparison = compare(base, head, target.root, target.display, _today(), one_shot=True)
     except WorkspaceError as error:
         _fail(error.message, error.hint)
     found = comparison.review
@@ -473,9 +540,9 @@ def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -
 @_PATH
 @_format_option(export.FORMATS, required=True)
 @_OUTPUT
-def export_command(path: Path, output_format: str, output: Path | None) -> None:
+def export_command(path: Path | None, output_format: str, output: Path | None) -> None:
     """Export the compiled maps: a JSON manifest, a CSV touchpoint sheet, or Mermaid."""
-    _report(export.FORMATS[output_format], _compile(path), output)
+    _report(export.FORMATS[output_format], _compile(_workspace(path)), output)
 
 
 @main.command()

@@ -133,7 +133,7 @@ def _compile(
     if not found:
         raise WorkspaceError(
             f"no map files (*.yaml, *.yml) below {display_root or '.'}",
-            "give the folder that holds the maps (default: maps)",
+            "give the folder that holds the maps",
         )
     used: set[str] = set()
     for candidate in found:

@@ -1,4 +1,4 @@
-"""Which files make up a workspace."""
+"""Which workspace a command works on, and which files make it up."""
 
 from __future__ import annotations
 
@@ -7,8 +7,146 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from journeycode.problems import WorkspaceError
+
 SETTINGS_FILE = "journeycode.yaml"
+MAPS = "maps"
+"""The folder of a repository that holds its workspace, by convention."""
 SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Named:
+    """A file or folder of a workspace named on the command line, as problems name it."""
+
+    shown: str
+    folder: bool
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a command was pointed at: a workspace folder, how problems name it,
+    and the files or folders of it the user named, or None for all of it. A
+    part is compiled with the whole workspace, since references cross files;
+    only what it holds is reported."""
+
+    root: Path
+    display: str
+    named: tuple[Named, ...] | None = None
+
+    def holds(self, shown: str) -> bool:
+        """Whether the file problems name ``shown`` is in what was named."""
+        return self.named is None or any(
+            shown == name.shown or (name.folder and shown.startswith(f"{name.shown}/"))
+            for name in self.named
+        )
+
+
+@dataclass(frozen=True)
+class _Search:
+    found: Path | None
+    start: Path
+    stop: Path
+    """The last folder looked in: a git repository's top, or the file system's root."""
+
+    def where(self) -> str:
+        top = self.stop.parent == self.stop
+        why = "the file system's root" if top else "its git repository's top"
+        if self.stop == self.start:
+            return f"in {self.start} ({why})"
+        return f"in {self.start} and the folders above it up to {self.stop} ({why})"
+
+
+def _search(start: Path, holding: Path | None = None) -> _Search:
+    """The workspace for ``start``, found the way git finds ``.git``: going up
+    from ``start``, the first folder that holds the settings file, or the
+    ``maps`` folder of the first that has one (with ``holding``, only one that
+    holds that path). It stops at the top of a git repository (a folder with
+    ``.git``) and at the file system's root: a command never picks up maps of
+    another project above the one it runs in."""
+    here = start
+    while True:
+        if (here / SETTINGS_FILE).is_file():
+            return _Search(here, start, here)
+        maps = here / MAPS
+        if maps.is_dir() and (holding is None or holding.is_relative_to(maps)):
+            return _Search(maps, start, here)
+        if (here / ".git").exists() or here.parent == here:
+            return _Search(None, start, here)
+        here = here.parent
+
+
+def workspace_above(start: Path) -> Path | None:
+    """The workspace a command run in the folder ``start`` with no path works
+    on (see :func:`_search`), if there is one."""
+    return _search(_absolute(start)).found
+
+
+def target(paths: Sequence[Path]) -> Target:
+    """The workspace the command line's paths name, and the part of it.
+
+    No path: the workspace found going up from the current folder. A folder
+    with the settings file, or one no workspace above holds, is a workspace
+    itself, named as given. A file, or a folder inside a workspace, is a part
+    of the workspace that holds it; problems name its files from the current
+    folder (absolutely, when the path was given so). Every path must be of one
+    workspace."""
+    here = Path.cwd()
+    if not paths:
+        search = _search(here)
+        if search.found is None:
+            raise WorkspaceError(
+                f"no workspace here: no {SETTINGS_FILE} and no {MAPS}/ folder {search.where()}",
+                "run it in the repository that holds the maps, or give the maps' folder",
+            )
+        return Target(search.found, _relative(search.found, here))
+    wholes: list[Path] = []
+    parts: list[tuple[Path, Path, Path, bool]] = []  # as given, absolute, workspace, folder
+    for given in paths:
+        absolute = _absolute(given)
+        if not absolute.exists() and not absolute.is_symlink():
+            raise WorkspaceError(f"{given}: no such file or folder")
+        folder = absolute.is_dir()
+        search = _search(absolute if folder else absolute.parent, absolute)
+        if folder and search.found in (None, absolute):
+            wholes.append(given)
+        elif search.found is None:
+            raise WorkspaceError(
+                f"{given} is in no workspace: no {SETTINGS_FILE} and no {MAPS}/ folder that "
+                f"holds it {search.where()}",
+                "give the folder that holds the maps instead",
+            )
+        else:
+            parts.append((given, absolute, search.found, folder))
+    roots = {_absolute(w) for w in wholes} | {part[2] for part in parts}
+    if len(roots) > 1:
+        shown = ", ".join(sorted(_relative(root, here) or "." for root in roots))
+        raise WorkspaceError(
+            f"the paths are in {len(roots)} workspaces ({shown}); one command checks one",
+            "run it once for each workspace",
+        )
+    if wholes:
+        return Target(Path(wholes[0]), str(wholes[0]).rstrip("/") or ".")
+    root = parts[0][2]
+    shown_root = str(root) if parts[0][0].is_absolute() else _relative(root, here)
+    named = tuple(
+        Named(display(shown_root, absolute.relative_to(root)), folder)
+        for _, absolute, _, folder in parts
+    )
+    return Target(root, shown_root, named)
+
+
+def _absolute(path: Path) -> Path:
+    # Not resolve(): a folder reached through a symlink is named as the user
+    # sees it, and '..' goes up the way the user's shell went down.
+    return Path(os.path.normpath(Path.cwd() / path))
+
+
+def _relative(path: Path, here: Path) -> str:
+    """``path`` as seen from ``here`` ("" for ``here`` itself, as problems name
+    the files of a workspace that is the current folder)."""
+    shown = os.path.relpath(path, here)
+    return "" if shown == "." else Path(shown).as_posix()
 
 
 @dataclass(frozen=True)

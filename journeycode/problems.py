@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import KW_ONLY, dataclass, field
 
 
@@ -128,6 +128,14 @@ class Result:
         """Only the problems at ``level`` or more serious, for a short report."""
         keep = tuple(p for p in self.problems if _SEVERITY[p.level] >= _SEVERITY[level])
         return Result(keep, self.files, self.hidden + len(self.problems) - len(keep))
+
+    def only(self, keep: Callable[[str], bool]) -> Result:
+        """The problems of the files ``keep`` holds (by how problems name them)."""
+        return Result(
+            tuple(p for p in self.problems if keep(p.path)),
+            tuple(f for f in self.files if keep(f)),
+            self.hidden,
+        )
 
     def exit_code(self, *, strict: bool = False) -> ExitCode:
         counts = self.counts()

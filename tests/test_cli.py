@@ -61,8 +61,8 @@ def test_sample_maps_have_no_errors() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "no-such-folder"], "no-such-folder: no such folder"),
-        (["check", "good/journey.yaml"], "not a folder"),
+        (["check", "no-such-folder"], "no-such-folder: no such file or folder"),
+        (["check", "good/journey.yaml"], "good/journey.yaml is in no workspace"),
         (["check", "good", "--format", "yaml"], "Invalid value for '--format'"),
         (["chekc"], "No such command 'chekc'"),
     ],
