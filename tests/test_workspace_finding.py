@@ -50,3 +50,16 @@ def test_the_workspace_is_found(case: dict[str, Any], tmp_path: Path) -> None:
     for expected in case.get("stderr", []):
         assert expected.replace("{repo}", str(repo)) in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_the_language_server_finds_the_workspace_as_a_command_does(tmp_path: Path) -> None:
+    """An editor's project folder is where the server looks from: a sub-folder
+    of the maps finds them, and the search stops at the repository's top."""
+    from journeycode.lsp.server import _maps_folder
+
+    repo = _tree(tmp_path)
+    assert _maps_folder(repo / "maps" / "journeys", None) == ((repo / "maps").resolve(), None)
+    assert _maps_folder(repo / "docs" / "guide", None)[0] == (repo / "maps").resolve()
+    assert _maps_folder(repo / "team", None)[0] == (repo / "team").resolve()
+    shutil.rmtree(repo / "maps")
+    assert _maps_folder(repo / "docs", None)[0] == (repo / "docs").resolve()

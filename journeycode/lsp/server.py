@@ -25,7 +25,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from journeycode import __version__, kinds, values
+from journeycode import __version__, discover, kinds, values
 from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
 from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits, transport
@@ -224,8 +224,9 @@ server = JourneyServer()
 def _maps_folder(root: Path, options: Any) -> tuple[Path, str | None]:
     """The maps: ``initializationOptions.maps`` (relative to the workspace, and
     inside it: a workspace's own editor settings may name it), else the
-    workspace's ``maps`` folder, else the workspace itself; and why a named
-    folder was not used, if it was not."""
+    workspace journeycode finds from the editor's folder, as a command run
+    there does (:func:`journeycode.discover.workspace_above`), else the editor's
+    folder itself; and why a named folder was not used, if it was not."""
     maps = options.get("maps") if isinstance(options, dict) else None
     refused = None
     if isinstance(maps, str):
@@ -233,8 +234,7 @@ def _maps_folder(root: Path, options: Any) -> tuple[Path, str | None]:
         if named.is_relative_to(root.resolve()):
             return named, None
         refused = f"journeycode: the maps folder {maps!r} is outside the workspace; not used"
-    default = (root / "maps").resolve() if (root / "maps").is_dir() else root.resolve()
-    return default, refused
+    return (discover.workspace_above(root) or root).resolve(), refused
 
 
 @server.feature(types.INITIALIZED)
