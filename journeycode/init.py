@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from importlib import resources
 
 from journeycode import __version__, schema
+from journeycode.discover import MAPS
 from journeycode.rules import REGISTRY
 from journeycode.rules.docs import DOCS
 
-MAPS = "maps"
 SCHEMA_FILE = ".vscode/journeycode.schema.json"
 GITIGNORE = "# The site that mkdocs build makes: CI builds it from the maps.\nsite/\n"
 APPENDED = frozenset({".gitignore"})

@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from journeycode import cachedir
+from journeycode import cachedir, discover
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import default_cache_dir
 from journeycode.site import project
@@ -29,7 +29,7 @@ _LOG = get_plugin_logger("journeycode")
 
 
 class JourneycodeConfig(base.Config):
-    maps = c.Type(str, default="maps")
+    maps = c.Type(str, default=discover.MAPS)
     path = c.Type(str, default="journeys")
     fail_on = c.Choice(tuple(project.FAILING), default="error")
 
