@@ -49,6 +49,8 @@ def test_the_workspace_is_found(case: dict[str, Any], tmp_path: Path) -> None:
         assert expected.replace("{repo}", str(repo)) in result.stdout
     for expected in case.get("stderr", []):
         assert expected.replace("{repo}", str(repo)) in result.stderr
+    for unexpected in case.get("absent", []):
+        assert unexpected not in result.stdout
     assert "Traceback" not in result.output
 
 
