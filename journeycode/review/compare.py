@@ -104,7 +104,8 @@ def match(base: Compiled, head: Compiled, renames: Renames | None = None) -> Mat
             introduced.append(problem)
             continue
         old = same.pop(0)
-        if (old.level, renames.reworded(old.message)) != (problem.level, problem.message):
+        said = renames.reworded(old.message, after.get(problem.path, ""))
+        if (old.level, said) != (problem.level, problem.message):
             changed.append((old, problem))
     fixed = sorted(p for rest in left.values() for p in rest)
     return Matched(tuple(introduced), tuple(fixed), tuple(changed))

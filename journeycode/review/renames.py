@@ -64,11 +64,18 @@ class Renames:
         key = (kind, "" if kinds.KINDS[kind].shared else scope)
         return self.ids.get(key, {}).get(ident, ident)
 
-    def reworded(self, text: str) -> str:
-        """A message of BASE with the renamed ids written as HEAD has them: a
-        problem whose message differs only so has not changed."""
+    def reworded(self, text: str, journey: str) -> str:
+        """A message of BASE about ``journey`` (HEAD's id; "" for the catalog)
+        with the renamed ids written as HEAD has them: a problem whose message
+        differs only so has not changed. An id of the journey's own (a
+        stage's, a touchpoint's) is replaced where it is quoted, as messages
+        write them: a touchpoint ``a`` is no word of the text."""
         for found in self.found:
-            text = re.sub(rf"(?<![\w-]){re.escape(found.old)}(?![\w-])", found.new.id, text)
+            if not found.scope:
+                pattern = rf"(?<![\w-]){re.escape(found.old)}(?![\w-])"
+                text = re.sub(pattern, found.new.id, text)
+            elif found.scope == journey:
+                text = text.replace(f"'{found.old}'", f"'{found.new.id}'")
         return text
 
     def subject(self, kind: str, ident: str, scope: str) -> str:
@@ -114,6 +121,9 @@ def _within(renames: Renames, old: Journey, new: Journey) -> None:
     _pair(renames, "stage", scope, old.stages, new.stages)
     old_tps = [tp for _, tp in old.touchpoints()]
     new_tps = [tp for _, tp in new.touchpoints()]
+    # Twice: touchpoints refer to each other (next, escalates_to), so one
+    # pair found can make another agree.
+    _pair(renames, "touchpoint", scope, old_tps, new_tps)
     _pair(renames, "touchpoint", scope, old_tps, new_tps)
     by_id = {tp.id: tp for tp in new_tps}
     for tp in old_tps:
@@ -126,11 +136,14 @@ def _within(renames: Renames, old: Journey, new: Journey) -> None:
 def _pair(
     renames: Renames, kind: str, scope: str, old: Iterable[Entity], new: Iterable[Entity]
 ) -> None:
-    """Each entity only in ``old`` with the one entity only in ``new`` it agrees with."""
+    """Each entity only in ``old`` with the one entity only in ``new`` it
+    agrees with, of those not paired yet."""
+    known = renames.ids.get((kind, scope), {})
     old_ids = {e.id for e in old}
     new_ids = {e.id for e in new}
-    removed = [e for e in old if e.id not in new_ids]
-    added = [e for e in new if e.id not in old_ids]
+    taken = set(known.values())
+    removed = [e for e in old if e.id not in new_ids and e.id not in known]
+    added = [e for e in new if e.id not in old_ids and e.id not in taken]
     agree = [(a, b) for a in removed for b in added if _agrees(renames, scope, a, b)]
     for a, b in agree:
         if sum(1 for x, y in agree if x is a or y is b) == 1:
