@@ -156,12 +156,18 @@ def _format_option(formats: Formats[Any], **settings: Any) -> Callable[[FC], FC]
 
 
 def _report(
-    reporter: Format[Subject], subject: Subject, output: Path | None, *, strict: bool = False
+    reporter: Format[Subject],
+    subject: Subject,
+    output: Path | None,
+    *,
+    strict: bool = False,
+    shows_all: str | None = None,
 ) -> None:
     """Write ``subject`` in ``reporter``'s format. Colour is decided here for
     every command: for a format that paints, on a terminal, without ``NO_COLOR``."""
     color = reporter.color and output is None and _color(sys.stdout)
-    _emit(output, reporter.render(subject, Options(color=color, strict=strict)))
+    options = Options(color=color, strict=strict, shows_all=shows_all)
+    _emit(output, reporter.render(subject, options))
 
 
 def _color(stream: object) -> bool:
@@ -235,6 +241,13 @@ def main(debug: bool) -> None:
     metavar="BASE",
     help="Report only the problems BASE (a git revision, REV:PATH or a folder) did not have.",
 )
+@click.option(
+    "--errors-first",
+    is_flag=True,
+    help="List what fails the check (errors; with --strict warnings too; or what --min-level "
+    "names), most serious first, and count the rest in the last line with the command "
+    "that lists them: a hook's short output.",
+)
 @_OUTPUT
 def check(
     paths: tuple[Path, ...],
@@ -242,6 +255,7 @@ def check(
     strict: bool,
     min_level: str,
     new_since: str | None,
+    errors_first: bool,
     output: Path | None,
 ) -> None:
     """Validate the maps and run the rules: of the workspace PATH (default: the
@@ -262,7 +276,14 @@ def check(
         # It says what fails the check, which --strict changes, and so
         # --min-level may not hide that from it.
         shown = Level.WARNING
-    _report(reporter, result.at_least(shown), output, strict=strict)
+    shows_all = None
+    if errors_first:
+        given = click.get_current_context().get_parameter_source("min_level")
+        if given is click.core.ParameterSource.DEFAULT:
+            shown = Level.WARNING if strict else Level.ERROR
+        shows_all = shlex.join(["journeycode", "check", *map(str, paths)])
+        result = result.most_serious_first()
+    _report(reporter, result.at_least(shown), output, strict=strict, shows_all=shows_all)
     if elsewhere is not None:
         _elsewhere(elsewhere.at_least(shown), target)
     sys.exit(result.exit_code(strict=strict))
@@ -556,14 +577,25 @@ def export_command(path: Path | None, output_format: str, output: Path | None) -
     is_flag=True,
     help="Start each map with a '# yaml-language-server: $schema=…' line (and write the schema).",
 )
-def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
+@click.option(
+    "--source",
+    metavar="URL@REF|PATH|VERSION",
+    help="Where the workflow and the pre-commit hook install journeycode from: a git URL "
+    "at a ref, a local folder or file (this machine only), or a version from the index "
+    "(default: journeycode's own action and hooks at this version's tag).",
+)
+def init(directory: Path, force: bool, minimal: bool, modeline: bool, source: str | None) -> None:
     """Set up a team's repository in DIRECTORY (default: here): starter maps,
     settings, a MkDocs site, a pre-commit hook, a CI workflow and editor settings.
     Existing files are never overwritten without --force."""
     from journeycode import init as starter
 
     day = _today() or datetime.date.today()
-    planned = starter.files(day, starter.source(), minimal=minimal, modeline=modeline)
+    try:
+        origin = starter.release() if source is None else starter.parse_source(source, Path())
+    except ValueError as error:
+        _fail(f"--source: {error}")
+    planned = starter.files(day, origin, minimal=minimal, modeline=modeline)
     merged = set()
     for name in sorted(starter.APPENDED & planned.keys()):
         path = directory / name
@@ -603,6 +635,10 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool) -> None:
         steps[0] = f"cd {shlex.quote(str(directory))} && {steps[0]}"
     for step in steps:
         _say(f"  {step}")
+    lines = starter.source_lines(planned)
+    if lines:
+        _say(f"CI and pre-commit get journeycode from {origin.describe()}.")
+        _say(f"  To get it elsewhere, change {' and '.join(lines)} (or: init --source).")
 
 
 @main.command()

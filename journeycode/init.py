@@ -6,9 +6,12 @@ feature, with no problem at all), the settings with every rule's default
 written out, the MkDocs site, the pre-commit hook, the CI workflow and the
 editor settings. The CLI decides what may be written.
 
-The hook and the workflow install journeycode from where this one came from
-(PEP 610's ``direct_url.json``): a git repository at a commit, a local folder
-or wheel, or else the index by version.
+By default the workflow uses journeycode's action and the hook its
+repository, both at this version's tag: the form that works on any machine.
+``init --source`` (:func:`parse_source`) names another: a git URL at a ref, a
+local folder or wheel (this machine only), or a version from the index. The
+line of each file that says where journeycode comes from carries
+:data:`SOURCE_MARK`, for ``init`` to name.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ import datetime
 import importlib.metadata
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 
 from journeycode import __version__, schema
 from journeycode.discover import MAPS
@@ -32,37 +37,79 @@ APPENDED = frozenset({".gitignore"})
 WORKFLOW = ".github/workflows/journeys.yml"
 
 
+SOURCE_MARK = "# where journeycode comes from"
+"""The comment on the line of the workflow and of the hook that says it."""
+_VERSION = re.compile(r"\d+(\.\d+)*([-.]?(a|b|rc|post|dev)\d*)*")
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where journeycode can be installed from, as this copy was."""
+    """Where the workflow and the hook get journeycode from."""
 
-    requirement: str
-    """For pip: ``journeycode @ git+https://…@sha``, ``journeycode @ file:///…``
-    or ``journeycode==1.0``."""
-    repo: str | None = None
-    """A git repository with this project's hooks, and its commit."""
-    rev: str | None = None
+    requirement: str | None
+    """For pip (``journeycode @ git+https://…@ref``, ``journeycode @ file:///…``,
+    ``journeycode==1.0``); None for the action and hooks of journeycode's
+    repository at a release tag."""
+    repo: str
+    """A git repository with journeycode's hooks (and, on GitHub, its action)."""
+    rev: str
+    local: bool = False
+    """Only this machine can install it (a folder or a file)."""
 
     @property
-    def portable(self) -> bool:
-        """False when only this machine can install it (a local file or folder)."""
-        return "file://" not in self.requirement
+    def action(self) -> str | None:
+        """``OWNER/NAME@rev`` for ``uses:``, when the workflow uses the action."""
+        if self.requirement is not None:
+            return None
+        name = self.repo.removeprefix("https://github.com/").removesuffix(".git")
+        return f"{name}@{self.rev}"
+
+    def describe(self) -> str:
+        """Where it is, for init's message."""
+        if self.requirement is None:
+            return f"its action and hooks at {self.rev} ({self.repo})"
+        if self.local:
+            where = self.requirement.removeprefix("journeycode @ file://")
+            return f"{where}, which only this machine can install"
+        if self.repo == "local":
+            return f"{self.requirement} from the package index"
+        return f"{self.repo} at {self.rev}"
 
 
-def source(distribution: str = "journeycode") -> Source:
+def release() -> Source:
+    """This version's tag of journeycode's repository (its package metadata's
+    ``Repository`` URL): what works anywhere."""
     try:
-        direct = importlib.metadata.distribution(distribution).read_text("direct_url.json")
+        urls = importlib.metadata.metadata("journeycode").get_all("Project-URL") or []
     except importlib.metadata.PackageNotFoundError:
-        direct = None
-    if not direct:
-        return Source(f"journeycode=={__version__}")
-    info = json.loads(direct)
-    url = str(info["url"])
-    vcs = info.get("vcs_info")
-    if vcs and vcs.get("vcs") == "git":
-        commit = str(vcs.get("commit_id", ""))
-        return Source(f"journeycode @ git+{url}@{commit}", url, commit)
-    return Source(f"journeycode @ {url}")
+        urls = []
+    found = dict(url.split(", ", 1) for url in urls if ", " in url)
+    return Source(None, found.get("Repository", REPOSITORY), f"v{__version__}")
+
+
+REPOSITORY = "https://github.com/OWNER/journeycode"
+"""What stands for the repository when the metadata names none: init's message
+then says which line to change."""
+
+
+def parse_source(given: str, cwd: Path) -> Source:
+    """``init --source``: a git URL at a ref (``URL@REF``), a local folder or
+    file, or a version. Raises ValueError with what it expected."""
+    if "://" in given or given.startswith(("git@", "git+")):
+        url, at, ref = given.removeprefix("git+").rpartition("@")
+        if not at or not url or "/" in ref:
+            raise ValueError(f"a git URL needs the ref to install: {given}@REF (a tag or commit)")
+        return Source(f"journeycode @ git+{url}@{ref}", url, ref)
+    path = (cwd / given).resolve()
+    if path.exists():
+        return Source(f"journeycode @ {path.as_uri()}", "local", "", local=True)
+    version = given.removeprefix("v").removeprefix("journeycode==")
+    if _VERSION.fullmatch(version):
+        return Source(f"journeycode=={version}", "local", "")
+    raise ValueError(
+        f"{given!r} is not a git URL at a ref, an existing path or a version"
+        " (git+https://host/journeycode.git@v1.0, ../journeycode, 1.0)"
+    )
 
 
 def files(
@@ -187,96 +234,165 @@ Start with the [journey portfolio](journeys/index.md) or the
 """
 
 
+WORKSPACE_FILES = rf"^{MAPS}/.*\.(ya?ml|csv)$"
+"""What a hook runs on: the maps, the settings and the measurement files."""
+
+
 def pre_commit(origin: Source) -> str:
     hook = "journeycode-check"
-    if origin.repo is not None:
+    head = (
+        "# journeycode checks the whole workspace when a map, a measurement file or\n"
+        "# the settings change, and shows the errors with a count of the warnings.\n"
+    )
+    if origin.repo != "local":
         return (
-            "# journeycode checks the whole workspace when a map changes.\n"
-            "repos:\n"
+            head + "repos:\n"
             f"  - repo: {origin.repo}\n"
-            f"    rev: {origin.rev}\n"
+            f"    rev: {origin.rev}  {SOURCE_MARK}\n"
             "    hooks:\n"
             f"      - id: {hook}\n"
             f"        args: [{MAPS}]\n"
+            f"        files: {WORKSPACE_FILES}\n"
         )
     note = (
-        ""
-        if origin.portable
-        else "# journeycode was installed from a local file: other machines need another source.\n"
+        "# journeycode comes from a folder on this machine: other machines need\n"
+        "# another source (journeycode init --source).\n"
+        if origin.local
+        else ""
     )
     return (
-        "# journeycode checks the whole workspace when a map changes.\n" + note + "repos:\n"
+        head + note + "repos:\n"
         "  - repo: local\n"
         "    hooks:\n"
         f"      - id: {hook}\n"
         "        name: journeycode check\n"
-        f"        entry: journeycode check --min-level warning {MAPS}\n"
+        f"        entry: journeycode check --errors-first {MAPS}\n"
         "        language: python\n"
-        f"        additional_dependencies: [{json.dumps(origin.requirement)}]\n"
-        "        files: \\.ya?ml$\n"
+        f"        additional_dependencies: [{json.dumps(origin.requirement)}]  {SOURCE_MARK}\n"
+        f"        files: {WORKSPACE_FILES}\n"
         "        pass_filenames: false\n"
     )
 
 
+_HEAD = """\
+name: journeys
+on:
+  pull_request:
+  push:
+    branches: [main]
+permissions:
+  contents: read
+  pull-requests: write  # the review comment
+jobs:
+  journeys:
+    runs-on: ubuntu-latest
+"""
+_UPLOADS = """\
+      # The artifacts, whatever failed before.
+      - if: ${{ !cancelled() }}
+        uses: actions/upload-artifact@v4
+        with: {name: change-diagrams, path: change-diagrams, if-no-files-found: ignore}
+      - if: ${{ !cancelled() }}
+        uses: actions/upload-artifact@v4
+        with: {name: journey-site, path: site, if-no-files-found: ignore}
+"""
+
+
 def workflow(origin: Source) -> str:
+    """The CI workflow: the action where journeycode comes from its repository,
+    else the same steps written out. Either way every step runs whatever the
+    check found, and the job fails at its end."""
+    if origin.action is not None:
+        return (
+            _HEAD + "    steps:\n"
+            "      - uses: actions/checkout@v4\n"
+            "        with: {fetch-depth: 0}  # the base branch too, for the review\n"
+            "      # New problems as annotations, the review of the change on the job summary\n"
+            "      # and as one comment, the site with the theme mkdocs.yml names; then it\n"
+            "      # fails on new errors, a breaking change or a site that does not build.\n"
+            f"      - uses: {origin.action}  {SOURCE_MARK}\n"
+            "        with:\n"
+            f"          path: {MAPS}\n"
+            "          comment: true\n"
+            "          diagrams: change-diagrams\n"
+            "          site: mkdocs.yml\n" + _UPLOADS
+        )
     note = (
-        ""
-        if origin.portable
-        else "      # journeycode was installed from a local file: give CI a source it can reach.\n"
+        "      # journeycode comes from a folder on this machine: give CI a source it can reach.\n"
+        if origin.local
+        else ""
     )
-    pull = "github.event_name == 'pull_request'"
-    # Values from the event reach the scripts through env, never spliced into them.
-    return (
-        "name: journeys\n"
-        "on:\n"
-        "  pull_request:\n"
-        "  push:\n"
-        "    branches: [main]\n"
-        "permissions:\n"
-        "  contents: read\n"
-        "  pull-requests: write  # the review comment\n"
-        "jobs:\n"
-        "  journeys:\n"
-        "    runs-on: ubuntu-latest\n"
-        "    env:\n"
-        "      BASE: origin/${{ github.base_ref }}\n"
-        "    steps:\n"
-        "      - uses: actions/checkout@v4\n"
-        "        with: {fetch-depth: 0}  # the base branch too, for --new-since and diff\n"
-        "      - uses: actions/setup-python@v5\n"
-        '        with: {python-version: "3.12"}\n'
-        + note
-        + f"      - run: pip install {json.dumps(origin.requirement)}\n"
-        "      # Only the problems a pull request brings, as annotations on its lines.\n"
-        f"      - if: {pull}\n"
-        f'        run: journeycode check {MAPS} --format github --new-since "$BASE"\n'
-        f"      - if: github.event_name != 'pull_request'\n"
-        f"        run: journeycode check {MAPS} --format github\n"
-        "      # What changed, by meaning: on the run's summary and as one comment.\n"
-        f"      - if: {pull}\n"
-        "        id: review\n"
-        "        run: |\n"
-        "          status=0\n"
-        '          journeycode diff "$BASE" --format markdown -o review.md \\\n'
-        "            --diagrams change-diagrams --diagram-format png || status=$?\n"
-        '          cat review.md >> "$GITHUB_STEP_SUMMARY"\n'
-        '          echo "status=$status" >> "$GITHUB_OUTPUT"\n'
-        f"      - if: {pull}\n"
-        "        env:\n"
-        "          GH_TOKEN: ${{ github.token }}\n"
-        "          PULL_REQUEST: ${{ github.event.pull_request.number }}\n"
-        "        run: >-\n"
-        '          gh pr comment "$PULL_REQUEST" --body-file review.md\n'
-        "          --edit-last --create-if-none\n"
-        f"      - if: {pull}\n"
-        "        uses: actions/upload-artifact@v4\n"
-        "        with: {name: change-diagrams, path: change-diagrams, if-no-files-found: ignore}\n"
-        "      - run: mkdocs build --strict\n"
-        "      - uses: actions/upload-artifact@v4\n"
-        "        with: {name: journey-site, path: site}\n"
-        "      # A breaking change fails the job, once the comment and the site are done.\n"
-        "      - if: steps.review.outputs.status != '' && steps.review.outputs.status != '0'\n"
-        "        run: |\n"
-        '          echo "journeycode diff: a breaking change, or the review could not run"\n'
-        "          exit 1\n"
-    )
+    return _HEAD + _STEPS.replace("@NOTE@\n", note).replace(
+        "@REQUIREMENT@", json.dumps(origin.requirement)
+    ).replace("@MAPS@", MAPS).replace("@MARK@", SOURCE_MARK).replace("@UPLOADS@\n", _UPLOADS)
+
+
+# Values from the event reach the scripts through env, never spliced into them;
+# each step keeps its status for the last one, which fails the job.
+_STEPS = """\
+    env:
+      BASE: origin/${{ github.base_ref }}
+    steps:
+      - uses: actions/checkout@v4
+        with: {fetch-depth: 0}  # the base branch too, for --new-since and diff
+      - uses: actions/setup-python@v5
+        with: {python-version: "3.12"}
+@NOTE@
+      - run: pip install @REQUIREMENT@  @MARK@
+      # The theme mkdocs.yml names, and anything else the site needs.
+      - run: |
+          journeycode site-requirements mkdocs.yml -o "$RUNNER_TEMP/site.txt"
+          pip install -r "$RUNNER_TEMP/site.txt"
+      # Only the problems a pull request brings, as annotations on its lines.
+      - id: check
+        run: |
+          status=0
+          since=()
+          if [ "$GITHUB_EVENT_NAME" = pull_request ]; then since=(--new-since "$BASE"); fi
+          journeycode check @MAPS@ --format github "${since[@]}" || status=$?
+          echo "status=$status" >> "$GITHUB_OUTPUT"
+      # What changed, by meaning: on the run's summary and as one comment.
+      - if: github.event_name == 'pull_request'
+        id: review
+        run: |
+          status=0
+          journeycode diff "$BASE" --format markdown -o review.md \\
+            --diagrams change-diagrams --diagram-format png || status=$?
+          if [ -f review.md ]; then cat review.md >> "$GITHUB_STEP_SUMMARY"; fi
+          echo "status=$status" >> "$GITHUB_OUTPUT"
+      # A pull request from a fork has a read-only token: the review stays on the summary.
+      - if: github.event_name == 'pull_request' && steps.review.outputs.status != '2'
+        env:
+          GH_TOKEN: ${{ github.token }}
+          PULL_REQUEST: ${{ github.event.pull_request.number }}
+        run: |
+          unsent="The review is on the job summary only: a fork's pull request is read-only"
+          gh pr comment "$PULL_REQUEST" --body-file review.md --edit-last --create-if-none \\
+            || echo "::notice title=journeycode::$unsent"
+      - id: site
+        run: |
+          status=0
+          mkdocs build --strict || status=$?
+          echo "status=$status" >> "$GITHUB_OUTPUT"
+@UPLOADS@
+      # It fails on new errors, a breaking change or a site that does not build.
+      - env:
+          CHECK_STATUS: ${{ steps.check.outputs.status }}
+          REVIEW_STATUS: ${{ steps.review.outputs.status }}
+          SITE_STATUS: ${{ steps.site.outputs.status }}
+        run: |
+          if [ "$CHECK_STATUS" != 0 ]; then echo "journeycode: the maps have new problems"; fi
+          if [ "${REVIEW_STATUS:-0}" != 0 ]; then echo "journeycode: a breaking change"; fi
+          if [ "$SITE_STATUS" != 0 ]; then echo "journeycode: the site does not build"; fi
+          [ "$CHECK_STATUS" = 0 ] && [ "${REVIEW_STATUS:-0}" = 0 ] && [ "$SITE_STATUS" = 0 ]
+"""
+
+
+def source_lines(planned: dict[str, str]) -> list[str]:
+    """``file:line`` of each line of ``planned`` that says where journeycode comes from."""
+    return [
+        f"{name}:{number}"
+        for name, text in planned.items()
+        for number, line in enumerate(text.splitlines(), 1)
+        if line.endswith(SOURCE_MARK)
+    ]

@@ -116,6 +116,8 @@ class Result:
     files: tuple[str, ...]
     hidden: int = 0
     """Problems left out of the report by :meth:`at_least`."""
+    hidden_counts: Counter[Level] = field(default_factory=Counter, compare=False)
+    """Those problems by level, for a report that counts them instead."""
 
     @classmethod
     def of(cls, problems: Iterable[Problem], files: Iterable[str]) -> Result:
@@ -127,7 +129,13 @@ class Result:
     def at_least(self, level: Level) -> Result:
         """Only the problems at ``level`` or more serious, for a short report."""
         keep = tuple(p for p in self.problems if _SEVERITY[p.level] >= _SEVERITY[level])
-        return Result(keep, self.files, self.hidden + len(self.problems) - len(keep))
+        left = Counter(p.level for p in self.problems if _SEVERITY[p.level] < _SEVERITY[level])
+        return Result(keep, self.files, self.hidden + left.total(), self.hidden_counts + left)
+
+    def most_serious_first(self) -> Result:
+        """The same problems, errors first, then warnings, then info."""
+        ordered = tuple(sorted(self.problems, key=lambda p: -_SEVERITY[p.level]))
+        return Result(ordered, self.files, self.hidden, self.hidden_counts)
 
     def only(self, keep: Callable[[str], bool]) -> Result:
         """The problems of the files ``keep`` holds (by how problems name them)."""

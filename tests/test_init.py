@@ -18,7 +18,7 @@ from journeycode import init as starter
 from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Persona
 from journeycode.rules import REGISTRY
-from tests.conftest import invoke
+from tests.conftest import ROOT, invoke
 from tests.test_docs import command_parses
 
 pytestmark = pytest.mark.slow
@@ -80,6 +80,10 @@ def team(tmp_path: Path) -> Path:
         "  journeycode check maps",
         "  mkdocs serve",
         "  pip install pre-commit && pre-commit install",
+        "CI and pre-commit get journeycode from its action and hooks at "
+        f"v{__version__} (https://github.com/journeycode/journeycode).",
+        "  To get it elsewhere, change .pre-commit-config.yaml:5 and "
+        ".github/workflows/journeys.yml:18 (or: init --source).",
     ]
     return repo
 
@@ -144,23 +148,91 @@ def test_the_editor_reads_the_schema_for_every_map(team: Path) -> None:
     assert recommended == {"recommendations": ["redhat.vscode-yaml"]}
 
 
-def test_the_workflow_checks_diffs_and_builds_the_site(team: Path) -> None:
-    workflow = yaml.safe_load((team / ".github" / "workflows" / "journeys.yml").read_text("utf-8"))
-    job = workflow["jobs"]["journeys"]
-    runs = [step.get("run", "") for step in job["steps"]]
-    assert job["env"] == {"BASE": "origin/${{ github.base_ref }}"}
-    assert 'journeycode check maps --format github --new-since "$BASE"' in runs
-    assert any(r.startswith('status=0\njourneycode diff "$BASE" --format markdown') for r in runs)
-    assert any(r.startswith("gh pr comment") and "--edit-last --create-if-none" in r for r in runs)
-    assert "mkdocs build --strict" in runs
+def test_the_workflow_uses_the_action_at_this_release_by_default(team: Path) -> None:
+    text = (team / ".github" / "workflows" / "journeys.yml").read_text("utf-8")
+    workflow = yaml.safe_load(text)
+    steps = workflow["jobs"]["journeys"]["steps"]
+    assert text.splitlines()[17].strip() == (
+        f"- uses: journeycode/journeycode@v{__version__}  # where journeycode comes from"
+    )
+    (action,) = [step for step in steps if step["uses"].startswith("journeycode/")]
+    assert action["with"] == {
+        "path": "maps",
+        "comment": True,
+        "diagrams": "change-diagrams",
+        "site": "mkdocs.yml",
+    }
+    # The artifacts are uploaded after the action, even when it failed the job.
+    after = steps[steps.index(action) + 1 :]
+    assert [s["uses"] for s in after] == ["actions/upload-artifact@v4"] * 2
+    assert all(s["if"] == "${{ !cancelled() }}" for s in after)
     assert workflow["permissions"]["pull-requests"] == "write"
+    assert "file://" not in text and "file://" not in (team / ".pre-commit-config.yaml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("given", "requirement", "hooks"),
+    [
+        (
+            "git+https://git.example.com/cx/journeycode.git@v1.2",
+            "journeycode @ git+https://git.example.com/cx/journeycode.git@v1.2",
+            ("https://git.example.com/cx/journeycode.git", "v1.2"),
+        ),
+        ("1.2.0", "journeycode==1.2.0", ("local", None)),
+        ("checkout", "journeycode @ file://", ("local", None)),
+    ],
+)
+def test_source_chooses_how_the_workflow_and_the_hook_install_journeycode(
+    tmp_path: Path, given: str, requirement: str, hooks: tuple[str, str | None]
+) -> None:
+    (tmp_path / "checkout").mkdir()
+    run = _run(tmp_path, str(SCRIPT), "init", "--source", given)
+    assert run.returncode == 0, run.stderr
+    text = (tmp_path / ".github" / "workflows" / "journeys.yml").read_text("utf-8")
+    job = yaml.safe_load(text)["jobs"]["journeys"]
+    runs = [step.get("run", "") for step in job["steps"]]
+    (install,) = [r for r in runs if r.startswith('pip install "journeycode')]
+    assert shlex.split(install)[2].startswith(requirement)
+    # Where journeycode comes from is the line init names, in both files.
+    told = run.stdout.splitlines()[-1]
+    for named in told.removeprefix("  To get it elsewhere, change ").split(" (")[0].split(" and "):
+        name, line = named.split(":")
+        assert (
+            "# where journeycode comes from"
+            in (tmp_path / name).read_text().splitlines()[int(line) - 1]
+        )
+    local = given == "checkout"
+    assert ("only this machine can install" in run.stdout) == local
+    assert ("a folder on this machine" in text) == local
+    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text("utf-8"))
+    (repo,) = config["repos"]
+    assert (repo["repo"], repo.get("rev")) == hooks
+    (hook,) = repo["hooks"]
+    assert hook["files"] == r"^maps/.*\.(ya?ml|csv)$"
+    if hooks[0] == "local":
+        assert hook["additional_dependencies"][0].startswith(requirement)
+        assert hook["entry"] == "journeycode check --errors-first maps"
     # No expression is spliced into a script: event values reach them through env.
     assert not any("${{" in run for run in runs)
-    for run in runs:
-        for line in run.replace("\\\n", " ").splitlines():
-            words = shlex.split(line.split("||")[0])
+    for script in runs:
+        for line in script.replace("\\\n", " ").splitlines():
+            # A bash array ("${since[@]}") stands for options the script chose.
+            words = [w for w in shlex.split(line.split("||")[0]) if not w.startswith("${")]
             if words[:1] == ["journeycode"]:
                 command_parses(words[1:], "the init workflow")
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("https://git.example.com/j.git", "a git URL needs the ref to install"),
+        ("no such thing", "is not a git URL at a ref, an existing path or a version"),
+    ],
+)
+def test_a_source_init_cannot_read_writes_nothing(tmp_path: Path, given: str, message: str) -> None:
+    run = invoke(tmp_path, "init", "--source", given)
+    assert run.exit_code == 2 and message in run.stderr
+    assert not list(tmp_path.iterdir())
 
 
 def test_nothing_is_overwritten_without_force(team: Path) -> None:
@@ -186,24 +258,19 @@ def test_minimal_writes_only_the_maps_and_the_next_steps_name_the_folder(tmp_pat
     assert run.stdout.splitlines()[1] == "  cd 'my team' && journeycode check maps"
 
 
-def test_the_source_of_journeycode_is_where_this_one_came_from() -> None:
-    # pytest came from the index: no direct_url.json, so the version is pinned.
-    assert starter.source("pytest") == starter.Source(f"journeycode=={__version__}")
-    here = starter.source()
-    assert here.requirement.startswith("journeycode @ file://") and not here.portable
-    assert "installed from a local file" in starter.pre_commit(here)
-    remote = starter.Source(
-        "journeycode @ git+https://example.com/j.git@abc", "https://example.com/j.git", "abc"
-    )
-    hooks = yaml.safe_load(starter.pre_commit(remote))["repos"][0]
-    assert (hooks["repo"], hooks["rev"], hooks["hooks"][0]["id"]) == (
-        "https://example.com/j.git",
-        "abc",
-        "journeycode-check",
-    )
-
-
-def test_pre_commit_blocks_a_commit_that_breaks_a_map(team: Path, tmp_path: Path) -> None:
+def test_pre_commit_blocks_a_commit_that_breaks_a_map_or_a_measurement_file(
+    tmp_path: Path,
+) -> None:
+    """The hook init writes, installing journeycode from this checkout
+    (``--source``), run by the real pre-commit on real commits."""
+    team = tmp_path / "team"
+    team.mkdir()
+    _git(team, "init", "-q", "-b", "main")
+    run = _run(team, str(SCRIPT), "init", "--source", str(ROOT))
+    assert run.returncode == 0, run.stderr
+    (team / "maps" / "measurements").mkdir()
+    dashboard = team / "maps" / "measurements" / "dashboard.csv"
+    dashboard.write_text("kpi,period_end,value\ncsat,2026-06-30,4.5\n", "utf-8")
     env = {**ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
     _git(team, "add", "-A")
     every = _run(team, str(PRE_COMMIT), "run", "--all-files", env=env)
@@ -212,17 +279,19 @@ def test_pre_commit_blocks_a_commit_that_breaks_a_map(team: Path, tmp_path: Path
     # The hook runs with the same PRE_COMMIT_HOME: pre-commit keeps environments by their
     # dependency string, and a file:// one does not change when the code behind it does.
     assert _git(team, "commit", "-qm", "Start", env=env).returncode == 0
+
+    # A commit that only breaks a measurement file is blocked too.
+    dashboard.write_text("kpi,period_end,value\ncsatt,2026-06-30,4.5\n", "utf-8")
+    _git(team, "add", "-A")
+    blocked = _git(team, "commit", "-m", "Break the dashboard", env=env)
+    assert blocked.returncode == 1
+    assert "error: unknown KPI 'csatt' [measurements]" in blocked.stdout + blocked.stderr
+    dashboard.write_text("kpi,period_end,value\ncsat,2026-06-30,4.5\n", "utf-8")
+
     journey = team / "maps" / "journeys" / "billing-question.yaml"
     journey.write_text(journey.read_text("utf-8").replace("channel: phone\n", "channel: fone\n"))
     _git(team, "add", "-A")
-    blocked = subprocess.run(
-        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "commit", "-m", "Break"],
-        cwd=team,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    blocked = _git(team, "commit", "-m", "Break", env=env)
     assert blocked.returncode == 1
     assert "unknown channel 'fone'" in blocked.stdout + blocked.stderr
 

@@ -101,8 +101,14 @@ def test_every_command_works_from_the_installed_wheel(
     _run([journeycode, "docs", "maps", "--out", "pages"], tmp_path, env)
     assert (tmp_path / "pages" / "rules.md").is_file()
 
+    # By default the workflow takes the action from the repository the wheel's metadata names.
+    _run([journeycode, "init", str(tmp_path / "default")], tmp_path, env)
+    workflow = (tmp_path / "default" / ".github" / "workflows" / "journeys.yml").read_text()
+    assert f"- uses: journeycode/journeycode@v{__version__}  # where" in workflow
+
     team = tmp_path / "team"
-    _run([journeycode, "init", str(team)], tmp_path, env)
+    wheel = dist / f"journeycode-{__version__}-py3-none-any.whl"
+    _run([journeycode, "init", str(team), "--source", str(wheel)], tmp_path, env)
     assert _run([journeycode, "check", "maps"], team, env) == "No problems in 6 files.\n"
     _run([str(bin_dir / "mkdocs"), "build", "--strict"], team, env)
     assert (team / "site" / "journeys" / "billing-question" / "index.html").is_file()
@@ -111,7 +117,7 @@ def test_every_command_works_from_the_installed_wheel(
 
     # The hook init wrote installs this very wheel into pre-commit's own environment.
     config = (team / ".pre-commit-config.yaml").read_text("utf-8")
-    assert f"journeycode @ file://{dist}/journeycode-{__version__}-py3-none-any.whl" in config
+    assert f"journeycode @ {wheel.as_uri()}" in config
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=team, check=True)
     subprocess.run(["git", "add", "-A"], cwd=team, check=True)
     hooks = {**env, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}

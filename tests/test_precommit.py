@@ -9,6 +9,7 @@ commit would.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,8 @@ def test_the_hooks_are_declared_for_the_whole_workspace() -> None:
     assert [hook["id"] for hook in HOOKS] == ["journeycode-check", "journeycode-check-strict"]
     for hook in HOOKS:
         assert hook["language"] == "python" and hook["pass_filenames"] is False
+        # The settings and the measurement files break maps as much as maps do.
+        assert hook["files"] == r"\.(ya?ml|csv)$" and "--errors-first" in hook["entry"]
 
 
 def test_a_good_map_passes_and_a_broken_one_is_blocked(repo: Path, home: Path) -> None:
@@ -80,8 +83,22 @@ def test_a_good_map_passes_and_a_broken_one_is_blocked(repo: Path, home: Path) -
     assert broken.returncode == 1
     assert "Failed" in broken.stdout
     assert "error: unknown channel 'web-chat' [unknown-reference]" in broken.stdout
-    # --min-level warning: the sample maps' info notes are not printed by the hook.
-    assert ": info: " not in broken.stdout
+    # --errors-first: the sample maps' warnings and info are counted, not printed.
+    assert ": info: " not in broken.stdout and ": warning: " not in broken.stdout
+    summary = (
+        r"^1 error in 11 files; and \d+ warnings, \d+ info: journeycode check maps shows them\.$"
+    )
+    assert re.search(summary, broken.stdout, re.M), broken.stdout
+
+
+def test_a_commit_that_breaks_only_a_measurement_file_is_blocked(repo: Path, home: Path) -> None:
+    _git(repo, "commit", "-qm", "Good maps")
+    dashboard = repo / "maps" / "measurements" / "cx-dashboard-2026.csv"
+    dashboard.write_text(dashboard.read_text("utf-8").replace("aht,", "ahtt,", 1), "utf-8")
+    _git(repo, "add", "-A")
+    broken = _try(repo, home, "journeycode-check")
+    assert broken.returncode == 1, broken.stdout
+    assert "error: unknown KPI 'ahtt' [measurements]" in broken.stdout
 
 
 def test_the_strict_hook_blocks_warnings_too(repo: Path, home: Path) -> None:

@@ -26,6 +26,9 @@ class Options:
     """ANSI colours: standard output is a terminal and ``NO_COLOR`` is not set."""
     strict: bool = False
     """Warnings fail the check (``--strict``)."""
+    shows_all: str | None = None
+    """``check --errors-first``: the command that lists the problems the text
+    report only counts."""
 
     def paint(self, code: str, text: str) -> str:
         """``text`` in the ANSI style ``code`` (``31`` red, ``1`` bold) when colour is on."""

@@ -27,12 +27,31 @@ def report(result: Result, options: Options = PLAIN) -> str:
         )
         if problem.hint:
             lines.append(f"    hint: {terminal(problem.hint)}")
-    lines.append(summary(result))
+    lines.append(summary(result, options.shows_all, strict=options.strict))
     return "\n".join(lines) + "\n"
 
 
-def summary(result: Result) -> str:
+def summary(result: Result, shows_all: str | None = None, *, strict: bool = False) -> str:
+    """The last line; with ``shows_all`` (``check --errors-first``) it counts
+    the problems left out by level and names the command that lists them."""
     files = _plural(len(result.files), "file")
+    if shows_all is not None and result.hidden:
+        left = result.hidden_counts
+        rest = ", ".join(
+            _plural(left[level], level.value)
+            for level in (Level.WARNING, Level.INFO)
+            if left[level]
+        )
+        if not result.problems:
+            failing = "errors or warnings" if strict else "errors"
+            return f"No {failing} in {files}; {rest}: {shows_all} shows them."
+        counts = result.counts()
+        failing = ", ".join(
+            _plural(counts[level], level.value)
+            for level in (Level.ERROR, Level.WARNING)
+            if counts[level]
+        )
+        return f"{failing} in {files}; and {rest}: {shows_all} shows them."
     hidden = f" ({result.hidden} below --min-level not shown)" if result.hidden else ""
     if not result.problems:
         return f"No problems shown in {files}{hidden}." if hidden else f"No problems in {files}."
