@@ -187,6 +187,81 @@ def markdown_text(text: str) -> str:
     )
 
 
+# What Markdown (GitHub's, CommonMark with its extensions) reads as syntax
+# inside a line, each backslash-escaped where it would: an HTML tag, comment
+# or autolink needs "<" before a letter, "/", "!" or "?"; a link or image needs
+# brackets; emphasis, strikethrough, code, math and table cells their signs; a
+# "_" between two letters or digits is text already, as is "&" that starts no
+# entity and "\" before no punctuation.
+_INLINE = re.compile(
+    r"<(?=[A-Za-z/!?])|[\[\]*~`|$]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)"
+    r"|\\(?=[!-/:-@\[-`{-~])"
+)
+# What starts a block where a line begins: a heading, a quote, a list item, a
+# thematic break or setext underline, an indented code block is left out (the
+# text starts with no space).
+_BLOCK_START = re.compile(r">|#{1,6}(?=\s|$)|[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|[-=](?=[-=\s]*$)")
+
+
+def markdown_inline(text: str, *, line_start: bool = True) -> str:
+    """Text for a line of a Markdown comment (a list item, a table cell, a
+    paragraph), shown literally and left as written where Markdown would read
+    it as text: only what would make HTML, a link, an image, emphasis, code,
+    math, a cell break or a block is backslash-escaped (``KPI 'fcr': 75 % → 70 %``
+    is unchanged); a mention or an issue reference gets a word joiner so it
+    notifies no one and links nothing. On one line, its spaces kept at its ends
+    (it may be one piece of a line: ``line_start=False`` for a piece after the
+    first, which cannot start a block or a workflow command)."""
+    lead, core, trail = _ends(" ".join(text.splitlines()))
+    plain = _REFERENCE.sub(lambda m: m[0] + "\u2060", core)
+    escaped = _INLINE.sub(lambda m: "\\" + m[0], plain)
+    if lead or not line_start:
+        return lead + escaped + trail
+    start = _BLOCK_START.match(escaped)
+    if start:
+        escaped = "\\" + escaped if start.end() == 1 else _escape_last(escaped, start.end())
+    # Nor may it start a line of the comment (or of a log it is printed to)
+    # with a workflow command.
+    skipped = _LINE_START.match(escaped)
+    if skipped and escaped.startswith(":", skipped.end()):
+        escaped = escaped[: skipped.end()] + "\\" + escaped[skipped.end() :]
+    return lead + escaped + trail
+
+
+def _ends(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    if not core:
+        return (" " if text else ""), "", ""
+    start = text.index(core[0])
+    return (" " if start else ""), core, (" " if len(text) > start + len(core) else "")
+
+
+def _escape_last(text: str, end: int) -> str:
+    """``1. x`` as ``1\\. x``: the list number's sign escaped."""
+    return text[: end - 1] + "\\" + text[end - 1 :]
+
+
+def markdown_html(text: str) -> str:
+    """Text inside an HTML block of a Markdown comment (a ``<summary>``), where
+    Markdown is not read but HTML is: entities for ``<`` ``>`` ``&`` ``"``
+    and for the ``[`` of the runner's ``##[`` command; mentions and issue
+    references neutralised as in :func:`markdown_inline`."""
+    plain = _REFERENCE.sub(lambda m: m[0] + "\u2060", " ".join(text.split()))
+    escaped = plain.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return escaped.replace('"', "&quot;").replace(_LEGACY_COMMAND, "##&#91;")
+
+
+def markdown_code(text: str) -> str:
+    """Text as a Markdown code span, on one line: fenced by one backtick more
+    than its longest run of them, padded where it starts or ends with one
+    (CommonMark strips one space each side). Not for a table cell, where a
+    ``|`` would end the cell even in a code span."""
+    plain = " ".join(text.split()) or " "
+    fence = "`" * (max((len(run) for run in re.findall("`+", plain)), default=0) + 1)
+    pad = " " if plain[0] == "`" or plain[-1] == "`" else ""
+    return f"{fence}{pad}{plain}{pad}{fence}"
+
+
 _ESCAPABLE = re.compile(r"([\\`*_{}\[\]()#+!|<>&~])")
 
 

@@ -133,6 +133,33 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
     return root
 
 
+# The tags a review comment writes itself: every other tag in its HTML came from map text.
+COMMENT_TAGS = frozenset(
+    {"p", "ul", "ol", "li", "code", "strong", "em", "h3", "table", "thead", "tbody"}
+    | {"tr", "th", "td", "details", "summary", "blockquote", "pre", "hr"}
+)
+
+
+def comment_html(markdown: str) -> str:
+    """A pull-request comment as GitHub renders it (cmark-gfm with its
+    extensions), raw HTML let through: GitHub sanitises it afterwards, so what
+    must not be there must not be there before."""
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    html: str = cmarkgfm.github_flavored_markdown_to_html(
+        markdown, options=Options.CMARK_OPT_UNSAFE
+    )
+    return html
+
+
+def comment_tags(markdown: str) -> set[str]:
+    """The names of the HTML elements the comment renders to."""
+    import re
+
+    return set(re.findall(r"<([A-Za-z][A-Za-z0-9-]*)", comment_html(markdown)))
+
+
 def compare_golden(actual: str, golden: Path) -> None:
     if UPDATE_GOLDEN:
         golden.write_text(actual, encoding="utf-8")

@@ -66,10 +66,10 @@ def test_a_field_with_a_row_is_reported_by_it_and_not_as_text(tmp_path: Path) ->
         "emotion: {busy-parent: -1, small-business-owner: -2}\n          initiated_by: company",
         "emotion: {busy-parent: -1, small-business-owner: -2}\n          initiated_by: customer",
     )
-    assert [(c.kind, c.message) for c in found] == [
+    assert [(c.kind, str(c.message)) for c in found] == [
         (
             ChangeKind.TOUCHPOINT_DETAILS_CHANGED,
-            "touchpoint 'bill-email': initiated by company → customer",
+            "touchpoint «Monthly bill e-mail» (bill-email): initiated by company → customer",
         )
     ]
     assert (found[0].journey, found[0].stage, found[0].touchpoint) == (
@@ -85,8 +85,8 @@ def test_a_field_without_a_row_is_text(tmp_path: Path) -> None:
         "action: Opens the bill and sees a higher total",
         "action: Opens the bill",
     )
-    assert [(c.kind, c.message) for c in found] == [
-        (ChangeKind.TEXT_CHANGED, "touchpoint 'bill-email': action changed")
+    assert [(c.kind, str(c.message)) for c in found] == [
+        (ChangeKind.TEXT_CHANGED, "touchpoint «Monthly bill e-mail» (bill-email): action changed")
     ]
 
 
@@ -101,11 +101,11 @@ def test_a_new_row_is_all_a_field_needs_to_leave_text(
         "action: Opens the bill and sees a higher total",
         "action: Opens the bill",
     )
-    assert [(c.kind, c.message) for c in found] == [
+    assert [(c.kind, str(c.message)) for c in found] == [
         (
             ChangeKind.TOUCHPOINT_DETAILS_CHANGED,
-            "touchpoint 'bill-email': action Opens the bill and sees a higher total"
-            " → Opens the bill",
+            "touchpoint «Monthly bill e-mail» (bill-email): action Opens the bill and sees a "
+            "higher total → Opens the bill",
         )
     ]
 

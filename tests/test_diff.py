@@ -25,7 +25,17 @@ from journeycode.compiler import compile_workspace
 from journeycode.render.graphviz import Cache
 from journeycode.review.changes import KINDS
 from journeycode.site.generator import build_site
-from tests.conftest import CASES, ENV, ROOT, compare_golden, invoke, on_a_terminal
+from tests.conftest import (
+    CASES,
+    COMMENT_TAGS,
+    ENV,
+    ROOT,
+    comment_html,
+    comment_tags,
+    compare_golden,
+    invoke,
+    on_a_terminal,
+)
 
 SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
 SCRIPT = Path(sys.executable).with_name("journeycode")
@@ -237,13 +247,12 @@ def test_hostile_text_in_every_changed_field_stays_text(tmp_path: Path) -> None:
     folders = _hostile_folders(tmp_path)
     run = _diff(folders, "--format", "markdown", "--fail-on", "never", "--diagrams", "d")
     assert run.exit_code == 0, run.stderr
-    comment = run.stdout
-    for tag in ("<details>", "</details>", "<summary>", "</summary>"):
-        comment = comment.replace(tag, "")
-    assert "<" not in comment and "](" not in comment and "`tick`" not in comment
-    assert run.stdout.count("<details>") == run.stdout.count("</details>") == 2
+    comment = comment_html(run.stdout)
+    assert comment_tags(run.stdout) <= COMMENT_TAGS, comment
+    assert "href" not in comment and "<code>tick</code>" not in comment
+    assert comment.count("<details>") == comment.count("</details>") == 2
     rows = [line for line in run.stdout.splitlines() if line.startswith("|")]
-    assert len(rows) == 4 and all(row.count("|") == 5 for row in rows), rows
+    assert len(rows) == 4 and all(row.replace("\\|", "").count("|") == 5 for row in rows), rows
     assert "forged" in run.stdout and "javascript" in run.stdout  # shown, as text
     json_run = _diff(folders, "--format", "json", "--fail-on", "never")
     messages = " ".join(c["message"] for c in json.loads(json_run.stdout)["changes"])
@@ -320,17 +329,20 @@ def test_github_annotates_breaking_and_notable_changes_on_their_lines(tmp_path: 
     sha = _git(repo, "rev-parse", "--short=7", "main").strip()
     sides = f"main ({sha}) → working tree"
     journey = "maps/journeys/cancel-retention.yaml"
+    faq = '«"How do I cancel?" article» (cancel-faq)'
     assert run.stdout.splitlines() == [
         "::error file=maps/catalog/kpis.yaml,line=14,col=13,title=journeycode diff%3A "
-        "kpi-target-loosened::KPI 'aht': target loosened, 7 min → 8 min (lower is better) "
-        f"(breaking; {sides})",
+        "kpi-target-loosened::KPI «Average handle time» (aht): target loosened, "
+        f"7 min → 8 min (lower is better) (breaking; {sides})",
         f"::error file={journey},line=23,col=15,title=journeycode diff%3A way-out-lost::"
-        f"touchpoint 'cancel-faq' on help-centre no longer reaches a human (breaking; {sides})",
+        f"touchpoint {faq} on «Help centre (FAQ and knowledge base)» (help-centre) "
+        f"no longer reaches a human (breaking; {sides})",
         f"::warning file={journey},line=11,col=12,title=journeycode diff%3A version-not-bumped::"
-        "journey 'cancel-retention' changed but its version is still 1.2.0: a patch bump would "
-        f"be 1.2.1 (notable; {sides})",
+        "journey «Leave, or be given a reason to stay» (cancel-retention) changed but its "
+        f"version is still 1.2.0: a patch bump would be 1.2.1 (notable; {sides})",
         f"::warning file={journey},line=23,col=15,title=journeycode diff%3A escalation-changed::"
-        f"touchpoint 'cancel-faq' escalations: -cancel-chat (notable; {sides})",
+        f"touchpoint {faq} escalations: removed «Cancellation chat» (cancel-chat) "
+        f"(notable; {sides})",
     ]
 
 
@@ -451,7 +463,8 @@ def test_two_folders_are_compared_and_named_as_in_the_head_folder(tmp_path: Path
         "",
         "Catalog",
         "  notable   kpi-target-tightened  after/catalog/kpis.yaml:14:13",
-        "      KPI 'aht': target tightened, 7 min → 6 min 40 s (lower is better)",
+        "      KPI «Average handle time» (aht): target tightened, 7 min → 6 min 40 s "
+        "(lower is better)",
     ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_module
 import os
 import re
 import shutil
@@ -26,7 +27,10 @@ from journeycode.quoting import (
     html,
     html_text,
     late_name,
+    markdown_code,
     markdown_escaped,
+    markdown_html,
+    markdown_inline,
     markdown_text,
     mermaid_text,
     named,
@@ -36,7 +40,16 @@ from journeycode.quoting import (
 )
 from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz
-from tests.conftest import CASES, ROOT, UPDATE_GOLDEN, compare_golden, write_files
+from tests.conftest import (
+    CASES,
+    COMMENT_TAGS,
+    ROOT,
+    UPDATE_GOLDEN,
+    comment_html,
+    comment_tags,
+    compare_golden,
+    write_files,
+)
 
 HOSTILE: list[str] = yaml.safe_load((CASES / "render" / "hostile.yaml").read_text("utf-8"))[
     "strings"
@@ -400,3 +413,80 @@ def test_markdown_text_neither_mentions_nor_references() -> None:
         "@\u2060someone @\u2060org/team &#35;\u2060123 org/repo&#35;\u20604 GH\u2060-5 a@b.c "
         "é@\u2060octocat"
     )
+
+
+# Ordinary text a review says, and what Markdown leaves as written.
+ORDINARY = [
+    "KPI 'fcr': 75 % → 70 % (higher)",
+    'touchpoint "Why is my bill higher?" article: target ≤ 6 %, 5.7 % → 8.9 %',
+    "snake_case, AT&T, 1.0.0, a < b, x > y, C:\\temp, Москва: Казань",
+]
+# Hostile text, and a word of it that must be shown as text.
+HOSTILE_MARKDOWN = [
+    ("</details><img src=x onerror=alert(1)>", "onerror"),
+    ("<script>alert(1)</script>", "alert"),
+    ("[x](javascript:alert(1)) ![i](i.png) [r][1]\n\n[1]: javascript:x", "javascript"),
+    ("a | b || c", "b"),
+    ("a `tick` and ```fence```", "tick"),
+    ("# heading", "heading"),
+    ("> quoted", "quoted"),
+    ("- item", "item"),
+    ("1. first", "first"),
+    ("+ plus", "plus"),
+    ("**bold** _em_ ~~gone~~ $x^2$", "bold"),
+    ("&lt;b&gt; &#60;i&#62; <!-- hidden", "hidden"),
+    ("\\<b>x</b> \\*", "x"),
+    ("===", "==="),
+    ("<b onmouseover=x>hover</b> <?php ?> <!DOCTYPE>", "hover"),
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_markdown_inline_leaves_ordinary_text_as_written(text: str) -> None:
+    assert markdown_inline(text) == text
+    assert html_module.unescape(comment_html(markdown_inline(text))) == f"<p>{text}</p>\n"
+
+
+@pytest.mark.parametrize(("text", "word"), HOSTILE_MARKDOWN)
+def test_markdown_inline_makes_hostile_text_inert(text: str, word: str) -> None:
+    """Rendered by GitHub's renderer, alone, in a list item, a table cell and
+    after a word: one paragraph (item, cell) of plain text that says it all."""
+    said = markdown_inline(text)
+    for line in (said, f"- `kind` {said}", f"| {said} | 1 |\n|---|---:|", f"x {said}"):
+        assert comment_tags(line) <= COMMENT_TAGS - {"h3", "blockquote", "pre", "hr", "em"}
+        rendered = comment_html(line)
+        assert "href" not in rendered and "<code>" not in rendered.replace("<code>kind</code>", "")
+        assert word in rendered
+        assert "<strong>" not in rendered and "<del>" not in rendered, rendered
+    table = comment_html(f"| {said} | 1 |\n|---|---:|")
+    assert len(re.findall("<th[ >]", table)) == 2, table
+
+
+def test_markdown_inline_neither_mentions_nor_references() -> None:
+    said = markdown_inline("@someone @org/team #123 org/repo#4 GH-5 a@b.c é@octocat")
+    assert said == (
+        "@\u2060someone @\u2060org/team #\u2060123 org/repo#\u20604 GH\u2060-5 a@b.c "
+        "é@\u2060octocat"
+    )
+
+
+def test_markdown_inline_keeps_one_space_at_its_ends_and_stays_on_one_line() -> None:
+    assert markdown_inline("  on\nan  edge  ") == " on an  edge "
+    assert markdown_inline("") == ""
+
+
+@pytest.mark.parametrize("text", ["ivr-menu", "a`b", "`", "``x`` y", "a|b", "two\nlines"])
+def test_markdown_code_holds_any_text(text: str) -> None:
+    rendered = comment_html(markdown_code(text))
+    shown = " ".join(text.split())
+    assert html_module.unescape(rendered) == f"<p><code>{shown}</code></p>\n"
+
+
+def test_markdown_html_is_text_inside_an_html_block() -> None:
+    said = markdown_html('</summary></details><img src=x onerror=alert(1)> "q" @me #1')
+    rendered = comment_html(f"<details><summary>{said}</summary>\n\nx\n\n</details>")
+    assert comment_tags(f"<details><summary>{said}</summary>\n\n</details>") == {
+        "details",
+        "summary",
+    }
+    assert rendered.count("</details>") == 1 and "@\u2060me" in rendered

@@ -18,14 +18,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeycode import kinds, naming, pipeline_rules
+from journeycode import kinds, pipeline_rules
 from journeycode.compiler import Compiled
 from journeycode.coverage import Coverage, coverage
 from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.queries import needs_escalation, reaches_a_human, stage_kpis
 from journeycode.review.changes import ChangeKind, Severity
-from journeycode.review.fields import CATALOG, Pair, changes, named, texts
+from journeycode.review.fields import CATALOG, Pair, changes, show, texts
+from journeycode.review.message import Mention, Message, listed, mention, named, ref, say
 from journeycode.review.renames import Renames, follow
 from journeycode.review.renames import find as find_renames
 
@@ -36,7 +37,8 @@ class Change:
     level: Severity
     journey: str | None
     """The journey it is in; None for the catalog."""
-    message: str
+    message: Message
+    """What it is, naming the entities it is about (``str()`` gives it as text)."""
     path: str | None = None
     """Where it is in HEAD; for something removed, the place it was removed
     from (its stage, its journey); None when that is gone too."""
@@ -67,6 +69,9 @@ class Review:
     renames: Renames = field(default_factory=Renames)
     """The ids renamed from BASE to HEAD; :func:`~journeycode.review.renames.follow`
     gives BASE with HEAD's ids, as the changes compare it."""
+    subjects: Mapping[Problem, Mention] = field(default_factory=dict)
+    """The entity each new or changed problem (in HEAD) and each fixed one (in
+    BASE) is about, with its name, where it has one in the model."""
 
     def at_least(self, level: Severity) -> list[Change]:
         return [c for c in self.changes if c.level >= level]
@@ -178,7 +183,38 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
         names,
         (_errors(base), _errors(head)),
         renames,
+        {
+            **_subjects(problems.fixed, base),
+            **_subjects(problems.introduced, head),
+            **_subjects((new for _, new in problems.changed), head),
+        },
     )
+
+
+def _subjects(problems: Iterable[Problem], compiled: Compiled) -> dict[Problem, Mention]:
+    """Each problem's subject as a change names it, found in the journey of the
+    problem's file (for a stage, a touchpoint …) or in the catalog."""
+    place = places(compiled)
+    journeys = compiled.workspace.by_id(Journey)
+    found = {}
+    for problem in problems:
+        subject = problem.subject
+        if subject is None or subject.kind not in kinds.KINDS:
+            continue
+        kind = kinds.KINDS[subject.kind]
+        where = place.get(problem.path, "catalog").removeprefix("journey ")
+        candidates: Iterable[Entity] = (
+            compiled.workspace.entities(kind.model)
+            if kind in kinds.HELD
+            else kinds.within(journeys[where])
+            if where in journeys
+            else ()
+        )
+        for item in candidates:
+            if isinstance(item, kind.model) and item.id == subject.id:
+                found[problem] = mention(item)
+                break
+    return found
 
 
 def _errors(compiled: Compiled) -> int:
@@ -201,21 +237,19 @@ def _uncovered(before: Coverage, after: Coverage) -> Iterator[tuple[str, str, st
                     yield journey.id, persona, stage
 
 
-def _ids(values: tuple[str, ...]) -> str:
-    return ", ".join(values) if values else "none"
-
-
-def _renamed(removed: Journey, added: list[Journey]) -> str:
+def _renamed(removed: Journey, added: list[Journey]) -> Message:
     """A hint when an added journey has most of the removed one's touchpoints."""
     ids = {tp.id for _, tp in removed.touchpoints()}
     for journey in added:
         matching = len(ids & {tp.id for _, tp in journey.touchpoints()})
         if ids and matching * 2 > len(ids):
-            return (
-                f"; it looks renamed to '{journey.id}' ({matching} of {len(ids)} touchpoints "
-                "match): its history of changes starts again"
+            return say(
+                "; it looks renamed to ",
+                mention(journey),
+                f" ({matching} of {len(ids)} touchpoints match): "
+                "its history of changes starts again",
             )
-    return ""
+    return say()
 
 
 @dataclass(frozen=True)
@@ -235,17 +269,29 @@ class _Comparer:
         self.base, self.head, self.levels = base, head, levels
         self.changes: list[Change] = []
 
-    def add(self, kind: ChangeKind, message: str, src: Src | None, about: About) -> None:
+    def add(self, kind: ChangeKind, message: Message, src: Src | None, about: About) -> None:
         path, line, col = None, 1, 1
         if src is not None:
             line, col = src.file.locate(src.pointer)
             path = src.file.display
         level = self.levels.get(kind, kind.level)
+        said = message.resolved(lambda k, ident: self._name(k, ident, about.journey))
         self.changes.append(
-            Change(
-                kind, level, about.journey, message, path, line, col, about.stage, about.touchpoint
-            )
+            Change(kind, level, about.journey, said, path, line, col, about.stage, about.touchpoint)
         )
+
+    def _name(self, kind: str, ident: str, journey: str | None) -> str | None:
+        """The name of the entity a message refers to by id: HEAD's, else BASE's
+        (it was removed); a journey's touchpoints are looked up in ``journey``."""
+        for side in (self.head, self.base):
+            if kind == "touchpoint":
+                whole = side.by_id(Journey).get(journey or "")
+                found: Entity | None = whole and whole.touchpoint_by_id.get(ident)
+            else:
+                found = side.by_id(kinds.KINDS[kind].model).get(ident)
+            if found is not None:
+                return getattr(found, "name", None)
+        return None
 
     def run(self, renames: Renames) -> None:
         self._renamed(renames)
@@ -255,7 +301,9 @@ class _Comparer:
         for journey in self.head.by_id(Journey).values():
             about = About(journey.id)
             if journey.id not in base_journeys:
-                self.add(_C.JOURNEY_ADDED, f"{named(journey)} added", journey.src.at("id"), about)
+                self.add(
+                    _C.JOURNEY_ADDED, say(named(journey), " added"), journey.src.at("id"), about
+                )
                 self._new_waivers(kinds.within(journey), about)
             else:
                 self._journey(base_journeys[journey.id], journey, about)
@@ -264,7 +312,7 @@ class _Comparer:
             if journey.id not in self.head.by_id(Journey):
                 self.add(
                     _C.JOURNEY_REMOVED,
-                    f"{named(journey)} removed{_renamed(journey, added)}",
+                    say(named(journey), " removed", _renamed(journey, added)),
                     None,
                     About(journey.id),
                 )
@@ -286,8 +334,7 @@ class _Comparer:
                 about = About(journey.id, stage, touchpoint)
             self.add(
                 _C.RENAMED,
-                f"{kinds.of(entity).label} '{found.old}' renamed to '{entity.id}' "
-                f"({naming.name_of(entity)})",
+                say(named(entity), ": id changed from ", Mention(kinds.of(entity).name, found.old)),
                 entity.src.at("id"),
                 about,
             )
@@ -312,7 +359,7 @@ class _Comparer:
         for ident, entity in after.items():
             old = before.get(ident)
             if old is None:
-                self.add(added, f"{named(entity)} added", entity.src.at("id"), about)
+                self.add(added, say(named(entity), " added"), entity.src.at("id"), about)
                 self._new_waivers([entity], about)
             else:
                 self._same(Pair(old, entity), about)
@@ -321,7 +368,7 @@ class _Comparer:
             if ident not in after:
                 file = files.get(entity.src.file.display)
                 where = None if file is None else Src(file, entity.src.pointer[:1])
-                self.add(removed, f"{named(entity)} removed", where, about)
+                self.add(removed, say(named(entity), " removed"), where, about)
 
     # --- journeys --------------------------------------------------------------------
 
@@ -338,8 +385,11 @@ class _Comparer:
             bump = "major" if removed else "minor" if added else "patch"
             self.add(
                 _C.VERSION_NOT_BUMPED,
-                f"{named(new)} changed but its version is still {new.version}: a {bump} bump "
-                f"would be {_bumped(new.version, bump)}",
+                say(
+                    named(new),
+                    f" changed but its version is still {new.version}: a {bump} bump "
+                    f"would be {_bumped(new.version, bump)}",
+                ),
                 new.src.at("version"),
                 about,
             )
@@ -350,7 +400,7 @@ class _Comparer:
         for stage in new.stages:
             about = About(new.id, stage.id)
             if stage.id not in before:
-                self.add(_C.STAGE_ADDED, f"{named(stage)} added", stage.src.at("id"), about)
+                self.add(_C.STAGE_ADDED, say(named(stage), " added"), stage.src.at("id"), about)
                 # Its touchpoints are added one by one, with theirs.
                 self._new_waivers([stage], about)
                 continue
@@ -360,8 +410,12 @@ class _Comparer:
             if had and not stage_kpis(stage):
                 self.add(
                     _C.STAGE_LOST_LAST_KPI,
-                    f"{named(stage)} is no longer measured by any KPI "
-                    f"(was: {_ids(tuple(sorted(had)))})",
+                    say(
+                        named(stage),
+                        " is no longer measured by any KPI (was: ",
+                        show(tuple(sorted(had)), "kpi"),
+                        ")",
+                    ),
                     stage.src.at("id"),
                     about,
                 )
@@ -369,7 +423,7 @@ class _Comparer:
             if stage.id not in after:
                 self.add(
                     _C.STAGE_REMOVED,
-                    f"{named(stage)} removed, with {len(stage.touchpoints)} touchpoint(s)",
+                    say(named(stage), f" removed, with {len(stage.touchpoints)} touchpoint(s)"),
                     new.src.at("stages"),
                     About(new.id, stage.id),
                 )
@@ -378,7 +432,10 @@ class _Comparer:
         if common_old != common_new:
             self.add(
                 _C.STAGE_REORDERED,
-                f"stages reordered: {' → '.join(common_new)}",
+                say(
+                    "stages reordered: ",
+                    listed((mention(after[s]) for s in common_new), sep=" → "),
+                ),
                 new.src.at("stages"),
                 About(new.id),
             )
@@ -391,7 +448,7 @@ class _Comparer:
             if ident not in before:
                 self.add(
                     _C.TOUCHPOINT_ADDED,
-                    f"{named(tp)} added to stage '{stage.id}'",
+                    say(named(tp), " added to stage ", mention(stage)),
                     tp.src.at("id"),
                     about,
                 )
@@ -407,7 +464,7 @@ class _Comparer:
             kept = stages.get(stage.id)
             self.add(
                 _C.TOUCHPOINT_REMOVED,
-                f"{named(tp)} removed from stage '{stage.id}'",
+                say(named(tp), " removed from stage ", mention(stage)),
                 new.src.at("stages") if kept is None else kept.src.at("touchpoints"),
                 about,
             )
@@ -418,8 +475,15 @@ class _Comparer:
                 if persona in new.personas and persona not in still:
                     self.add(
                         _C.ONLY_PATH_REMOVED,
-                        f"persona '{persona}' has no touchpoint left in stage '{stage.id}' "
-                        f"('{ident}' was the last)",
+                        say(
+                            "persona ",
+                            ref("persona", persona),
+                            " has no touchpoint left in stage ",
+                            mention(stage),
+                            " (",
+                            mention(tp),
+                            " was the last)",
+                        ),
                         kept.src.at("id"),
                         about,
                     )
@@ -432,7 +496,9 @@ class _Comparer:
             ):
                 self.add(
                     _C.WAY_OUT_LOST,
-                    f"{named(tp)} on {tp.channel} no longer reaches a human",
+                    say(
+                        named(tp), " on ", ref("channel", tp.channel), " no longer reaches a human"
+                    ),
                     tp.src.at("id"),
                     About(new.id, stage.id, ident),
                 )
@@ -445,7 +511,7 @@ class _Comparer:
         if was.id != now.id:
             self.add(
                 _C.TOUCHPOINT_MOVED,
-                f"{pair.name} moved from stage '{was.id}' to '{now.id}'",
+                say(pair.name, " moved from stage ", mention(was), " to ", mention(now)),
                 pair.new.src.at("id"),
                 about,
             )
@@ -460,7 +526,7 @@ class _Comparer:
             if previous is None:
                 self.add(
                     _C.PAIN_POINT_ADDED,
-                    f"{named(pain)} ({pain.severity}) added to touchpoint '{tp.id}'",
+                    say(named(pain), f" ({pain.severity}) added to touchpoint ", mention(tp)),
                     pain.src.at("id"),
                     about,
                 )
@@ -472,7 +538,7 @@ class _Comparer:
             if ident not in kept:
                 self.add(
                     _C.PAIN_POINT_REMOVED,
-                    f"pain point '{ident}' removed from touchpoint '{tp.id}'",
+                    say(named(before[ident]), " removed from touchpoint ", mention(tp)),
                     tp.src.at("pain_points"),
                     about,
                 )
@@ -485,7 +551,7 @@ class _Comparer:
             if previous is None:
                 self.add(
                     _C.OPPORTUNITY_ADDED,
-                    f"{named(opportunity)} added",
+                    say(named(opportunity), " added"),
                     opportunity.src.at("id"),
                     about,
                 )
@@ -501,14 +567,11 @@ class _Comparer:
         changed = [f for f in texts(kinds.of(new)) if getattr(old, f) != getattr(new, f)]
         if changed:
             # A new name is worth reading in full; other texts are only named.
-            said = [
-                f"renamed '{getattr(old, f)}' → '{getattr(new, f)}'" if f == "name" else f
-                for f in changed
-            ]
+            said = [f"renamed from «{getattr(old, f)}»" if f == "name" else f for f in changed]
             tail = "" if changed == ["name"] else " changed"
             self.add(
                 _C.TEXT_CHANGED,
-                f"{pair.name}: {', '.join(said)}{tail}",
+                say(pair.name, f": {', '.join(said)}{tail}"),
                 new.src.at(changed[0])
                 if getattr(new, changed[0]) is not None
                 else new.src.at("id"),
@@ -521,7 +584,7 @@ class _Comparer:
             if rule not in old.waive:
                 self.add(
                     _C.WAIVER_ADDED,
-                    f"{pair.name}: waiver for '{rule}' added: {reason}",
+                    say(pair.name, f": waiver for '{rule}' added: {reason}"),
                     new.src.at("waive", rule),
                     about,
                 )
@@ -529,7 +592,7 @@ class _Comparer:
             if rule not in new.waive:
                 self.add(
                     _C.WAIVER_REMOVED,
-                    f"{pair.name}: waiver for '{rule}' removed (was: {reason})",
+                    say(pair.name, f": waiver for '{rule}' removed (was: {reason})"),
                     new.src.at("waive"),
                     about,
                 )
@@ -540,7 +603,7 @@ class _Comparer:
             for rule, reason in entity.waive.items():
                 self.add(
                     _C.WAIVER_ADDED,
-                    f"{named(entity)}: waiver for '{rule}' added: {reason}",
+                    say(named(entity), f": waiver for '{rule}' added: {reason}"),
                     entity.src.at("waive", rule),
                     about,
                 )

@@ -24,10 +24,11 @@ from journeycode import values as kpi_values
 from journeycode.model import Entity, Journey, Kpi, Src, Stage, Touchpoint
 from journeycode.queries import emotion_for, owner_of
 from journeycode.review.changes import ChangeKind
+from journeycode.review.message import UNSET, Message, Part, listed, named, ref, say
 
 E = TypeVar("E", bound=Entity)
 
-Found = tuple[ChangeKind, str, Src]
+Found = tuple[ChangeKind, Message, Src]
 """A change before it is placed: its kind, its message and where it is in HEAD."""
 
 
@@ -43,13 +44,8 @@ class Pair(Generic[E]):
     """The stage a touchpoint is in, in BASE and in HEAD."""
 
     @property
-    def name(self) -> str:
+    def name(self) -> Message:
         return named(self.new)
-
-
-def named(entity: Entity) -> str:
-    """How messages name an entity: ``touchpoint 'refund'``."""
-    return f"{kinds.of(entity).label} '{entity.id}'"
 
 
 Compare = Callable[["Row", Pair[Any]], Iterator[Found]]
@@ -66,15 +62,25 @@ class Row:
     compare: Compare
 
 
-def _show(value: object) -> str:
-    """A field's value in a message: lists of ids joined, a range in brackets."""
+def _target_of(row: Row) -> str | None:
+    """The kind of entity the row's field refers to, if it is a reference."""
+    found = [r.target for r in kinds.KINDS[row.kind].references if r.field == row.field]
+    return found[0] if found else None
+
+
+def show(value: object, kind: str | None = None) -> Message:
+    """A field's value in a message: the entity (or entities) it names when
+    ``kind`` is the kind it refers to; a range in brackets; :data:`UNSET` for
+    no value."""
     if value is None:
-        return "none"
+        return say(UNSET)
     if isinstance(value, tuple):
-        if all(isinstance(v, int | float) for v in value):
-            return f"[{', '.join(f'{v:g}' for v in value)}]"
-        return ", ".join(map(str, value))
-    return str(value)
+        if kind is not None:
+            return listed(ref(kind, v) for v in value)
+        if value and all(isinstance(v, int | float) for v in value):
+            return say(f"[{', '.join(f'{v:g}' for v in value)}]")
+        return listed(map(str, value))
+    return say(ref(kind, str(value)) if kind is not None else str(value))
 
 
 def value(row: Row, pair: Pair[Any]) -> Iterator[Found]:
@@ -82,18 +88,34 @@ def value(row: Row, pair: Pair[Any]) -> Iterator[Found]:
     was, now = getattr(pair.old, row.field), getattr(pair.new, row.field)
     if was != now:
         src = pair.new.src.at(row.field) if now is not None else pair.new.src.at("id")
-        said = f"{pair.name}: {row.field.replace('_', ' ')} {_show(was)} → {_show(now)}"
+        target = _target_of(row)
+        said = say(
+            pair.name,
+            f": {row.field.replace('_', ' ')} ",
+            show(was, target),
+            " → ",
+            show(now, target),
+        )
         yield row.changes[0], said, src
 
 
-def _listed(old: tuple[str, ...], new: tuple[str, ...]) -> str:
-    """What came into a list and what left it: ``+a, +b -c``; empty when nothing did."""
+def _listed(old: tuple[str, ...], new: tuple[str, ...], kind: str | None) -> Message | None:
+    """What came into a list and what left it: ``added A, B; removed C``; None
+    when nothing did."""
     added = [x for x in new if x not in old]
     removed = [x for x in old if x not in new]
-    return " ".join(
-        ([f"+{', +'.join(added)}"] if added else [])
-        + ([f"-{', -'.join(removed)}"] if removed else [])
-    )
+    if not added and not removed:
+        return None
+
+    def items(values: list[str]) -> Iterator[Part]:
+        return (ref(kind, v) if kind is not None else v for v in values)
+
+    said: list[str | Message] = []
+    if added:
+        said += ["added ", listed(items(added))]
+    if removed:
+        said += ["; " if added else "", "removed ", listed(items(removed))]
+    return say(*said)
 
 
 def ids(word: str, at: str = "id") -> Compare:
@@ -101,9 +123,10 @@ def ids(word: str, at: str = "id") -> Compare:
     it, at the field ``at`` in HEAD."""
 
     def compare(row: Row, pair: Pair[Any]) -> Iterator[Found]:
-        said = _listed(getattr(pair.old, row.field), getattr(pair.new, row.field))
+        old, new = getattr(pair.old, row.field), getattr(pair.new, row.field)
+        said = _listed(old, new, _target_of(row))
         if said:
-            yield row.changes[0], f"{pair.name} {word}: {said}", pair.new.src.at(at)
+            yield row.changes[0], say(pair.name, f" {word}: ", said), pair.new.src.at(at)
 
     return compare
 
@@ -112,9 +135,9 @@ def _passing(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
     """Who passes the touchpoint: its personas, else its journey's."""
     assert pair.journeys is not None
     old_journey, new_journey = pair.journeys
-    said = _listed(old_journey.personas_at(pair.old), new_journey.personas_at(pair.new))
+    said = _listed(old_journey.personas_at(pair.old), new_journey.personas_at(pair.new), "persona")
     if said:
-        yield row.changes[0], f"{pair.name} personas: {said}", pair.new.src.at("id")
+        yield row.changes[0], say(pair.name, " personas: ", said), pair.new.src.at("id")
 
 
 def _owner(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
@@ -124,7 +147,7 @@ def _owner(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
     if was != now:
         yield (
             row.changes[0],
-            f"{pair.name}: owner {was or 'none'} → {now or 'none'}",
+            say(pair.name, ": owner ", show(was, "owner"), " → ", show(now, "owner")),
             pair.new.src.at("id"),
         )
 
@@ -134,14 +157,15 @@ def _emotion(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
     assert pair.journeys is not None
     for persona in pair.journeys[1].personas_at(pair.new):
         before, after = emotion_for(pair.old, persona), emotion_for(pair.new, persona)
+        who = ref("persona", persona)
         if before is not None and after is not None and before != after:
             yield (
                 row.changes[0],
-                f"{pair.name}: {persona} feels {after - before:+g} ({before:g} → {after:g})",
+                say(pair.name, ": ", who, f" feels {after - before:+g} ({before:g} → {after:g})"),
                 pair.new.src.at("emotion"),
             )
         elif before != after:
-            said = f"{pair.name}: emotion for {persona} {_show(before)} → {_show(after)}"
+            said = say(pair.name, ": emotion for ", who, " ", show(before), " → ", show(after))
             yield row.changes[0], said, pair.new.src.at("id")
 
 
@@ -152,11 +176,11 @@ def _moment_of_truth(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
             if pair.new.moment_of_truth
             else "is no longer a moment of truth"
         )
-        yield row.changes[0], f"{pair.name} {said}", pair.new.src.at("id")
+        yield row.changes[0], say(pair.name, f" {said}"), pair.new.src.at("id")
 
 
 def _target(kpi: Kpi) -> str:
-    return "none" if kpi.target is None else kpi_values.value(kpi.target, kpi)
+    return UNSET if kpi.target is None else kpi_values.value(kpi.target, kpi)
 
 
 def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
@@ -171,18 +195,21 @@ def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
         tighter = now < was if lower else now > was
         shown = f"{kpi_values.value(was, new)} → {kpi_values.value(now, new)}"
         if new.direction is None:
-            yield redefined, f"{pair.name}: target {shown}", new.src.at("target")
+            yield redefined, say(pair.name, f": target {shown}"), new.src.at("target")
         else:
             word = "tightened" if tighter else "loosened"
             yield (
                 tightened if tighter else loosened,
-                f"{pair.name}: target {word}, {shown} ({'lower' if lower else 'higher'} is better)",
+                say(
+                    pair.name,
+                    f": target {word}, {shown} ({'lower' if lower else 'higher'} is better)",
+                ),
                 new.src.at("target"),
             )
     elif was != now:
         yield (
             redefined,
-            f"{pair.name}: target {_target(old)} → {_target(new)}",
+            say(pair.name, f": target {_target(old)} → {_target(new)}"),
             pair.new.src.at("id"),
         )
 
@@ -204,16 +231,22 @@ def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
         off = now is kpi_values.Status.OFF
         yield (
             went_off if off else came_back,
-            f"{pair.name} {'went off target' if off else 'is back on target'}: "
-            f"{kpi_values.value(before.value, old)} → {kpi_values.value(latest.value, new)}, "
-            f"target {kpi_values.target(new)}",
+            say(
+                pair.name,
+                f" {'went off target' if off else 'is back on target'}: "
+                f"{kpi_values.value(before.value, old)} → {kpi_values.value(latest.value, new)}, "
+                f"target {kpi_values.target(new)}",
+            ),
             new.src.at("measurements"),
         )
         return
     yield (
         measured,
-        f"{pair.name}: {len(fresh)} new measurement(s); latest "
-        f"{kpi_values.value(latest.value, new)} on {latest.date}" + (f", {now}" if now else ""),
+        say(
+            pair.name,
+            f": {len(fresh)} new measurement(s); latest "
+            f"{kpi_values.value(latest.value, new)} on {latest.date}" + (f", {now}" if now else ""),
+        ),
         new.src.at("measurements"),
     )
 

@@ -1,8 +1,9 @@
 """A review as text for a terminal, JSON for tools, Markdown for a pull-request
 comment, or workflow annotations: :data:`FORMATS`, which ``diff --format`` reads.
 
-All map text in the Markdown goes through :func:`journeycode.quoting.markdown_text`,
-so a touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
+All map text in the Markdown goes through :func:`journeycode.quoting.markdown_inline`
+(or :func:`~journeycode.quoting.markdown_html` inside a ``<summary>``), so a
+touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from dataclasses import dataclass
 
 from journeycode.coverage import Coverage, percent
 from journeycode.problems import Problem
-from journeycode.quoting import json_document, markdown_text, terminal
+from journeycode.quoting import json_document, markdown_html, markdown_inline, terminal
 from journeycode.report.formats import PLAIN, Format, Formats, Options
 from journeycode.report.github import annotation
 from journeycode.review.changes import Severity
 from journeycode.review.compare import Change, Review
+from journeycode.review.message import MARKDOWN, TEXT, Style, mention_text, render
 
 VERSION = 1
 MARKDOWN_LIMIT = 60_000
@@ -85,15 +87,26 @@ def _coverage_rows(review: Review) -> list[tuple[str, float | None, float | None
     return rows
 
 
-def _problem_line(problem: Problem) -> str:
-    return f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
+def _problem_line(problem: Problem, review: Review, style: Style = TEXT) -> str:
+    """A problem as ``check`` writes it, with the name of its subject (when it
+    has one) in front of its message."""
+    subject = review.subjects.get(problem)
+    about = f"{mention_text(subject, style)}: " if subject and subject.name else ""
+    said = f"{problem.message} [{problem.rule}]"
+    if style is MARKDOWN:
+        where = markdown_inline(f"{problem.location}: {problem.level}: ")
+        return f"{where}{about}{markdown_inline(said, line_start=False)}"
+    return f"{problem.location}: {problem.level}: {about}{said}"
 
 
-def _changed_line(pair: tuple[Problem, Problem]) -> str:
+def _changed_line(pair: tuple[Problem, Problem], review: Review, style: Style = TEXT) -> str:
     """A problem on both sides, as HEAD has it and what BASE said."""
     old, new = pair
     was = old.message if old.level == new.level else f"{old.level}: {old.message}"
-    return f"{_problem_line(new)} (was: {was})"
+    said = f" (was: {was})"
+    return _problem_line(new, review, style) + (
+        markdown_inline(said, line_start=False) if style is MARKDOWN else said
+    )
 
 
 def _problems_count(review: Review) -> str:
@@ -128,12 +141,12 @@ def text(reviewed: Reviewed, options: Options = PLAIN) -> str:
             where = f"{change.path}:{change.line}:{change.col}" if change.path else "(removed)"
             level = paint(_COLORS[change.level], f"{change.level!s:<8}")
             lines.append(f"  {level}  {change.kind}  {paint('2', t(where))}")
-            lines.append(f"      {t(change.message)}")
+            lines.append(f"      {t(str(change.message))}")
     if review.introduced or review.fixed or review.changed:
         lines += ["", _problems_count(review)]
-        lines += [f"  + {t(_problem_line(p))}" for p in review.introduced]
-        lines += [f"  - {t(_problem_line(p))}" for p in review.fixed]
-        lines += [f"  ~ {t(_changed_line(pair))}" for pair in review.changed]
+        lines += [f"  + {t(_problem_line(p, review))}" for p in review.introduced]
+        lines += [f"  - {t(_problem_line(p, review))}" for p in review.fixed]
+        lines += [f"  ~ {t(_changed_line(pair, review))}" for pair in review.changed]
     lines += ["", "Coverage"]
     for name, before, after in _coverage_rows(review):
         delta = _total_delta(before, after)
@@ -152,6 +165,7 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
         return {"total": value.total, "journeys": {j.id: j.total for j in value.journeys}}
 
     def problem(p: Problem) -> dict[str, object]:
+        subject = review.subjects.get(p)
         return {
             "path": p.path,
             "line": p.line,
@@ -159,6 +173,7 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
             "rule": p.rule,
             "level": str(p.level),
             "message": p.message,
+            "subject": subject and subject.as_dict(),
         }
 
     document = {
@@ -172,7 +187,9 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
                 "kind": c.kind,
                 "level": str(c.level),
                 "journey": c.journey,
-                "message": c.message,
+                "message": str(c.message),
+                "subject": c.message.subject and c.message.subject.as_dict(),
+                "mentions": [m.as_dict() for m in c.message.mentions],
                 "path": c.path,
                 "line": c.line if c.path else None,
                 "col": c.col if c.path else None,
@@ -195,7 +212,7 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     """A pull-request comment: a summary, a table of changed journeys, breaking
     changes first, and the details of each journey folded away."""
     review, sides = reviewed.review, reviewed.sides
-    e = markdown_text
+    e = markdown_inline
     # The summary is counts and fixed words: nothing to escape, and plainer unescaped.
     head = [f"### journeycode: {_summary(review)}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
     notes = _partial(review, sides)
@@ -214,13 +231,13 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     breaking = [c for c in review.changes if c.level is Severity.BREAKING]
     if breaking:
         head += ["**Breaking changes**", ""]
-        head += [f"- `{c.kind}` {e(c.message)}" for c in breaking]
+        head += [f"- `{c.kind}` {render(c.message, MARKDOWN)}" for c in breaking]
         head.append("")
     if review.introduced or review.fixed or review.changed:
         head.append(_problems_count(review))
-        head += [f"- new: {e(_problem_line(p))}" for p in review.introduced]
-        head += [f"- fixed: {e(_problem_line(p))}" for p in review.fixed]
-        head += [f"- changed: {e(_changed_line(pair))}" for pair in review.changed]
+        head += [f"- new: {_problem_line(p, review, MARKDOWN)}" for p in review.introduced]
+        head += [f"- fixed: {_problem_line(p, review, MARKDOWN)}" for p in review.fixed]
+        head += [f"- changed: {_changed_line(pair, review, MARKDOWN)}" for pair in review.changed]
         head.append("")
     rows = _coverage_rows(review)
     head.append(
@@ -234,8 +251,8 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     body = []
     for journey, changes in groups:
         name = "Catalog" if journey is None else review.journeys.get(journey, journey)
-        lines = [f"<details><summary>{e(name)} ({len(changes)})</summary>", ""]
-        lines += [f"- **{c.level}** `{c.kind}` {e(c.message)}" for c in changes]
+        lines = [f"<details><summary>{markdown_html(name)} ({len(changes)})</summary>", ""]
+        lines += [f"- **{c.level}** `{c.kind}` {render(c.message, MARKDOWN)}" for c in changes]
         lines += ["", "</details>", ""]
         body.append("\n".join(lines))
     out = "\n".join(head)
