@@ -136,6 +136,19 @@ def test_a_new_measurement_that_keeps_a_kpi_off_target_is_no_new_problem(
     assert new_problems(after, before) == []
 
 
+def test_the_problems_of_a_renamed_persona_follow_it(tmp_path: Path) -> None:
+    """Issue 22: renaming a persona's id made its problems new and fixed at
+    once. ``check --new-since`` reads the same matching as the diff."""
+    base, head = _maps(tmp_path, "base"), _maps(tmp_path, "head")
+    for name in ("catalog/personas", "journeys/billing-dispute", "journeys/cancel-retention"):
+        _edit(head / f"{name}.yaml", "retiree", "senior")
+    before, after = _compile(base), _compile(head)
+    about = [p for p in after.result.problems if "'senior'" in p.message]
+    assert about, "the sample maps have problems about the persona"
+    assert new_problems(before, after) == []
+    assert new_problems(after, before) == []
+
+
 def test_another_persona_missing_from_a_stage_is_a_new_problem(tmp_path: Path) -> None:
     """One persona's gap fixed and another's opened in the same stage: the
     rule and the stage are the same, the persona is not (before, the stage
