@@ -119,6 +119,8 @@ def _said(scenario: dict[str, Any], run: Result) -> None:
             ],
         }
         assert matched == scenario["problems"]
+        # Both sides of a changed problem are named: BASE's from BASE's maps.
+        assert all(p["base"]["subject"] == p["head"]["subject"] for p in problems["changed"])
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s["name"])

@@ -186,6 +186,7 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
         {
             **_subjects(problems.fixed, base),
             **_subjects(problems.introduced, head),
+            **_subjects((old for old, _ in problems.changed), base),
             **_subjects((new for _, new in problems.changed), head),
         },
     )
@@ -202,7 +203,7 @@ def _subjects(problems: Iterable[Problem], compiled: Compiled) -> dict[Problem, 
         if subject is None or subject.kind not in kinds.KINDS:
             continue
         kind = kinds.KINDS[subject.kind]
-        where = place.get(problem.path, "catalog").removeprefix("journey ")
+        where = place.get(problem.path, "")
         candidates: Iterable[Entity] = (
             compiled.workspace.entities(kind.model)
             if kind in kinds.HELD
