@@ -126,10 +126,20 @@ class Positions:
     out once per container, so locating a pointer costs O(depth) however many
     problems a document has."""
 
-    def __init__(self, data: Any, lines: array[int], columns: array[int]):
+    def __init__(
+        self,
+        data: Any,
+        lines: array[int],
+        columns: array[int],
+        bare: dict[Pointer, Position] | None = None,
+    ):
         self.data = data
         self.lines = lines
         self.columns = columns
+        self.bare = bare or {}
+        """The keys of flow mappings written with no ':' and no value (``{a: b,
+        c}``), each with where the ',' before it is: most often the rest of a
+        text that the ',' cut off."""
         self._sizes: dict[int, int] = {}
         self._offsets: dict[int, Any] = {}
 
@@ -189,15 +199,16 @@ class Positions:
         return self.lines[at] + 1, self.columns[at] + 1
 
 
-def _build(text: str) -> tuple[Any, array[int], array[int]]:
-    """The data of a one-document stream, and the line and column of each node
-    and key in document order (see :class:`Positions`)."""
+def _build(text: str) -> tuple[Any, array[int], array[int], dict[Pointer, Position]]:
+    """The data of a one-document stream, the line and column of each node
+    and key in document order, and the bare keys (see :class:`Positions`)."""
     root: Any = None
     # A frame is [container, pending mapping key or None, its key or index in its parent].
     stack: list[list[Any]] = []
     lines: array[int] = array("I")
     columns: array[int] = array("I")
     add_line, add_column = lines.append, columns.append
+    bare: dict[Pointer, Position] = {}
     documents = 0
     events: Any = yaml.parse(text, Loader=_Loader)
     try:
@@ -226,6 +237,8 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
                     key = frame[1]
                     frame[1] = None
                     container[key] = resolve_plain(value) if event.implicit[0] else value
+                    if not value and event.implicit[0] and len(container) > 1:
+                        _note_bare(text, event, stack, key, bare)
                 else:
                     container.append(resolve_plain(value) if event.implicit[0] else value)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
@@ -256,11 +269,28 @@ def _build(text: str) -> tuple[Any, array[int], array[int]]:
         ) from None
     except yaml.MarkedYAMLError as error:
         raise LoadError(*explain(error, text, MAX_DEPTH)) from None
-    except yaml.YAMLError as error:
-        raise LoadError(f"invalid YAML: {error}") from None
+    except yaml.YAMLError:
+        # Unmarked: libyaml knows no place, and its words are its grammar's.
+        raise LoadError(
+            "this is not YAML journeycode can read", hint="save it again as plain UTF-8 YAML"
+        ) from None
     finally:
         events.close()
-    return root, lines, columns
+    return root, lines, columns, bare
+
+
+def _note_bare(
+    text: str, event: Any, stack: list[list[Any]], key: Any, bare: dict[Pointer, Position]
+) -> None:
+    """Note ``key`` if its empty value is a bare key's: libyaml marks that
+    value where the key ends (``{a, b}``), where a written ``b: `` has its ':'
+    or a space before it."""
+    at = event.start_mark.index
+    if at == 0 or text[at - 1] in ": \t\r\n":
+        return
+    comma = text.rfind(",", 0, at - len(str(key)))
+    if comma >= 0:
+        bare[(*(frame[2] for frame in stack[1:]), key)] = position(text, comma)
 
 
 def _open(event: Any, stack: list[list[Any]]) -> Any:
@@ -423,8 +453,8 @@ def parse(text: str) -> tuple[Any, Positions]:
     """The data of one YAML document by journeycode's rules, and where its nodes
     are. Raises LoadError."""
     _check_printable(text)
-    data, lines, columns = _build(text)
-    return data, Positions(data, lines, columns)
+    data, lines, columns, bare = _build(text)
+    return data, Positions(data, lines, columns, bare)
 
 
 class SourceFile:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeycode import ids, kinds, pipeline_rules, suggest
 from journeycode.loader import Pointer, SourceFile
+from journeycode.positions import Position
 from journeycode.problems import Fix, Level, Problem, Subject
 from journeycode.suggest import show
 
@@ -207,6 +208,7 @@ class _Fault:
     instance: Any
     constraint: Any
     subschema: Any
+    bare: dict[Pointer, Position]
 
     def say(self, message: str, hint: str | None = None, fix: Fix | None = None) -> _Said:
         return self.pointer, message, hint, False, fix
@@ -224,11 +226,14 @@ def _problems(file: SourceFile, error: ValidationError) -> Iterator[Problem]:
         error.instance,
         error.validator_value,
         error.schema,
+        file.positions.bare,
     )
     structural = error.validator in _STRUCTURE or "propertyNames" in error.relative_schema_path
     explain = _structure if structural else _value
     for target, message, hint, key, fix in explain(fault):
-        yield _problem(file, target, message, hint, key=key, fix=fix)
+        # A bare key's mistake is the ',' before it.
+        at = file.positions.bare.get(target) if key else None
+        yield _problem(file, target, message, hint, key=key, fix=fix, at=at)
 
 
 def _problem(
@@ -239,9 +244,11 @@ def _problem(
     *,
     key: bool = False,
     fix: Fix | None = None,
+    at: Position | None = None,
 ) -> Problem:
-    """A schema problem at ``pointer`` (its key, with ``key``), with what it is about."""
-    line, col = file.locate(pointer, key=key)
+    """A schema problem at ``pointer`` (its key, with ``key``; or ``at``), with
+    what it is about."""
+    line, col = at or file.locate(pointer, key=key)
     subject, detail = about(file.data, pointer)
     return Problem(
         file.display,
@@ -274,8 +281,14 @@ def _structure(f: _Fault) -> Iterator[_Said]:
         )
     elif validator == "additionalProperties":
         allowed = f.subschema.get("properties", {})
+        cut = _cut_texts(f, allowed)
         for extra in sorted(set(instance) - set(allowed)):
-            comma = _comma_hint(extra, instance[extra])
+            if extra in cut:
+                said = cut[extra]
+                if said is not None:
+                    yield said
+                continue
+            comma = _comma_hint(extra, instance[extra]) or _glued_hint(extra, instance[extra])
             close = None if comma else suggest.closest(extra, allowed)
             hint = comma or suggest.hint(close) or f"allowed keys: {', '.join(allowed)}"
             message = f"unknown key {show(extra)}{f.where}"
@@ -291,8 +304,7 @@ def _structure(f: _Fault) -> Iterator[_Said]:
         )
     elif validator == "type":
         yield f.say(
-            f"{field}: expected {_expected(f.constraint)}, got {_kind(instance)}",
-            _COMMENT_HINT if instance is None else None,
+            f"{field}: expected {_expected(f.constraint)}, got {_kind(instance)}", _type_hint(f)
         )
     else:  # anyOf
         types: list[Any] = [branch.validator_value for branch in f.error.context or ()]
@@ -351,6 +363,66 @@ def _value(f: _Fault) -> Iterator[_Said]:
 
 
 _COMMENT_HINT = "if the value starts with '#', quote it: '#' after a space starts a comment"
+
+
+def _cut_texts(f: _Fault, allowed: dict[str, Any]) -> dict[str, _Said | None]:
+    """The unknown bare keys of a flow mapping that follow a text value
+    (``{description: Москва, Казань, Сочи}``): the rest of that text, cut off
+    by unquoted commas. The first of each run says so, once, at the first
+    comma; the others (None) say nothing."""
+    cut: dict[str, _Said | None] = {}
+    text_key: str | None = None
+    run: list[str] = []
+
+    def said() -> None:
+        if text_key is None or not run:
+            return
+        written = ", ".join([f.instance[text_key], *run])
+        quoted = written.replace("\\", "\\\\").replace('"', '\\"')
+        cut[run[0]] = (
+            (*f.pointer, run[0]),
+            f"the ',' after {show(f.instance[text_key])} ends the value of '{text_key}'{f.where}",
+            f'the comma ends the value: quote it: {text_key}: "{quoted}"',
+            True,
+            None,
+        )
+        cut.update(dict.fromkeys(run[1:]))
+
+    for name, value in f.instance.items():
+        if (*f.pointer, name) in f.bare and name not in allowed and value is None:
+            run.append(name)
+            continue
+        said()
+        text_key, run = (name if isinstance(value, str) else None), []
+    said()
+    return cut
+
+
+def _type_hint(f: _Fault) -> str | None:
+    """How to write a value of the wrong type as the type wanted, where the
+    mistake is a common one of YAML's layout."""
+    instance, wanted = f.instance, f.constraint
+    if instance is None:
+        return _COMMENT_HINT
+    if wanted == "object" and isinstance(instance, list):
+        return f"remove the '- ': {f.field} holds one mapping, its keys indented under it"
+    if wanted == "array" and isinstance(instance, dict):
+        item = _ITEM_NAMES.get(f.field, "item")
+        return f"start each {item} with '- ': {f.field} holds a list ('- id: …' for each)"
+    if wanted == "object" and isinstance(instance, str) and "\n" not in instance:
+        return _glued_hint(instance, None)
+    return None
+
+
+def _glued_hint(key: str, value: Any) -> str | None:
+    """A key with no value that holds a ':' with no space after it."""
+    glued = _GLUED.fullmatch(key) if value is None else None
+    if glued is None:
+        return None
+    return f"write '{glued[1]}: {glued[2]}': a key's ':' is followed by a space"
+
+
+_GLUED = re.compile(r"([^\s:]+):(\S.*)")
 
 
 def _comma_hint(key: str, value: Any) -> str | None:

@@ -123,6 +123,10 @@ def explain(error: yaml.MarkedYAMLError, text: str, max_depth: int) -> Explanati
                 "quote the whole value: the quotes must enclose all of it"
                 + (f", as in {example}" if example else ""),
             )
+    if mark is not None:
+        explained = _layout(problem, error.context_mark, mark, Lines(text))
+        if explained is not None:
+            return explained
     if problem.startswith("mapping values are not allowed"):
         return Explanation(
             "': ' inside a value that is not quoted",
@@ -142,7 +146,7 @@ def explain(error: yaml.MarkedYAMLError, text: str, max_depth: int) -> Explanati
                 bracket, at = found
         closing = "]" if bracket == "[" else "}"
         return Explanation(
-            f"'{bracket}' is never closed ({problem})",
+            f"'{bracket}' is never closed, or a ',' is missing between its items",
             *at,
             f"add the missing '{closing}', or a ',' between items",
         )
@@ -157,8 +161,7 @@ def explain(error: yaml.MarkedYAMLError, text: str, max_depth: int) -> Explanati
             col,
             "indent with spaces; YAML does not allow tabs for indentation",
         )
-    message = f"{context}: {problem}" if context else problem
-    return Explanation(f"invalid YAML: {message}", line, col)
+    return _plainly(problem, context, line, col, text[mark.index : mark.index + 1] if mark else "")
 
 
 def _requoted(before: str, text: str, at: int) -> str | None:
@@ -174,3 +177,209 @@ def _requoted(before: str, text: str, at: int) -> str | None:
     rest = re.split(r"[\n,}\]#]", text[at:], maxsplit=1)[0].strip()
     full = f"{inner} {rest}".strip()
     return f'"{full[:39]}…"' if len(full) > 40 else f'"{full}"'
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+# A line that holds a key: its indentation, the '- ' of the items it starts, the key.
+_KEY = re.compile(
+    r"( *)((?:- +)*)([^\s#'\"{}\[\],:&*!|>%@`-][^:#]*?|-[^\s:#][^:#]*?) *:(?:[ \t]|$)"
+)
+_ITEM = re.compile(r"-(?: |$)")
+_WORD = re.compile(r"[^\s:#'\"{}\[\],]+")
+# A key written with no space after its colon, at the start of a line's text.
+_NO_SPACE = re.compile(r"([^\s:#'\"{}\[\],]+):([^\s:/][^\s]*)")
+
+
+class Lines:
+    """The lines of a text, numbered from 1 as libyaml's marks count them."""
+
+    def __init__(self, text: str):
+        self.lines = _BREAK.split(text)
+
+    def __getitem__(self, number: int) -> str:
+        return self.lines[number - 1] if 0 < number <= len(self.lines) else ""
+
+    def above(self, number: int) -> tuple[int, str] | None:
+        """The nearest line before ``number`` that holds more than a comment."""
+        for before in range(number - 1, 0, -1):
+            content = self[before].strip()
+            if content and not content.startswith("#"):
+                return before, self[before]
+        return None
+
+    def item_above(self, number: int) -> Position | None:
+        """The nearest line before ``number`` that starts a '- ' item, and the
+        column of its '-'."""
+        for before in range(number - 1, 0, -1):
+            content = self[before].lstrip(" ")
+            if _ITEM.match(content):
+                return before, len(self[before]) - len(content) + 1
+        return None
+
+
+def key_of(line: str) -> tuple[str, int] | None:
+    """The key a line starts, and its column (after any '- ')."""
+    found = _KEY.match(line)
+    if found is None:
+        return None
+    return found.group(3), len(found.group(1)) + len(found.group(2)) + 1
+
+
+def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation | None:
+    """A key indented too far or not far enough, a '- ' item where a key was
+    due, a key with no space after its ':': said at the line that is wrong,
+    which libyaml notices only at the next token."""
+    line, col = marked(mark)
+    here = lines[line]
+    indent = len(here) - len(here.lstrip(" "))
+    above = lines.above(line)
+    outer = key_of(above[1]) if above else None
+    if problem.startswith("mapping values are not allowed") and above and outer:
+        # A key indented past the key above continues that key's plain value,
+        # and libyaml notices only the ':' after it.
+        word = here[: col - 1].strip()
+        if _WORD.fullmatch(word) and indent + 1 > outer[1]:
+            return Explanation(
+                f"'{word}' is indented more than '{outer[0]}' on line {above[0]}",
+                line,
+                indent + 1,
+                f"line it up with '{outer[0]}' (column {outer[1]}): indented further, "
+                f"it reads as the rest of the value of '{outer[0]}'",
+            )
+    if context is None:
+        return None
+    first = key_of(lines[context.line + 1])
+    opened = context.column + 1
+    if problem == "did not find expected '-' indicator" and first:
+        # The list's items have their keys at first[1]; this line is left of them.
+        what = _what(here[col - 1 :])
+        if col == opened:
+            return Explanation(
+                f"{what} at the column of the list's '-', where the next '- ' item would start",
+                line,
+                col,
+                f"indent it to line up with the keys of the item above (column {first[1]}), "
+                "or start a new item with '- '",
+            )
+        if above and outer and outer[1] == first[1]:
+            return Explanation(
+                f"{what} is indented less than '{outer[0]}' on line {above[0]}",
+                line,
+                col,
+                f"line it up with '{outer[0]}' (column {first[1]})",
+            )
+        return Explanation(
+            f"{what} is indented less than the keys of the list item above",
+            line,
+            col,
+            f"line it up with them (column {first[1]})",
+        )
+    if problem == "did not find expected key":
+        item = lines.item_above(line) if _ITEM.match(here[col - 1 :]) else None
+        if item is not None and item[1] != col:
+            return Explanation(
+                f"this '- ' item is not lined up with the one on line {item[0]}",
+                line,
+                col,
+                f"start it at the column of the '-' above (column {item[1]})",
+            )
+        if _ITEM.match(here[col - 1 :]):
+            return Explanation(
+                "a list item ('- ') where the mapping expects a key",
+                line,
+                col,
+                "a list goes under a key of its own (e.g. 'stages:' on the line above, "
+                "its items indented below it); or remove the '- ' if this is a key",
+            )
+        if above and outer and opened < col < outer[1]:
+            return Explanation(
+                f"{_what(here[col - 1 :])} is indented less than '{outer[0]}' on line {above[0]}",
+                line,
+                col,
+                f"line it up with '{outer[0]}' (column {outer[1]}), or with "
+                f"{_what(lines[context.line + 1][context.column :])} (column {opened})",
+            )
+    if problem == "could not find expected ':'":
+        start = lines[context.line + 1][context.column :]
+        glued = _NO_SPACE.match(start)
+        if glued is not None:
+            key, value = glued.groups()
+            return Explanation(
+                f"no space after the ':' of '{key}'",
+                context.line + 1,
+                context.column + len(key) + 1,
+                f"write '{key}: {value}': a key's ':' is followed by a space",
+            )
+        return Explanation(
+            "a line with no ':' where the mapping expects 'key: value'",
+            context.line + 1,
+            context.column + 1,
+            "add the ':' after the key, or quote the text and put it after a key",
+        )
+    return None
+
+
+def _what(rest: str) -> str:
+    """How a message names what starts ``rest``: its key, or 'this line'."""
+    found = key_of(rest)
+    return f"'{found[0]}'" if found else "this line"
+
+
+# What libyaml's problems mean, for those no explanation above places better.
+_PLAINLY = {
+    "found character that cannot start any token": (
+        "'{char}' cannot start a value",
+        "quote the value: YAML keeps '{char}' for itself at the start of one",
+    ),
+    "found unknown escape character": (
+        "an unknown escape in double quotes",
+        "write '\\\\' for a backslash, or use single quotes, where '\\' is just a character",
+    ),
+    "found unexpected ':'": (
+        "a ':' with no space after it, inside brackets",
+        "write a space after the ':' of a key, or quote a value that holds a ':'",
+    ),
+    "did not find expected node content": (
+        "a value is missing here",
+        "write the value, or quote the text if it starts with a character YAML keeps",
+    ),
+    "did not find expected key": (
+        "this line does not fit the mapping above it",
+        "check its indentation: a key lines up with the keys of its mapping",
+    ),
+    "did not find expected '-' indicator": (
+        "this line does not fit the list above it",
+        "check its indentation: a list's items start with '- ' at one column",
+    ),
+    "did not find expected <document start>": (
+        "more text follows the end of the map",
+        "remove it, or indent it under the key it belongs to",
+    ),
+    "did not find expected comment or line break": (
+        "more text follows where the line should end",
+        "quote the whole value",
+    ),
+}
+
+
+def _plainly(problem: str, context: str, line: int, col: int, char: str) -> Explanation:
+    """The message of a problem no explanation above placed: libyaml's words
+    are for those who know its grammar, so they are never shown."""
+    for start, (message, hint) in _PLAINLY.items():
+        if problem.startswith(start):
+            return Explanation(message.format(char=char), line, col, hint.format(char=char))
+    if context.startswith(("while scanning an anchor", "while scanning an alias")):
+        return Explanation(
+            "'&' or '*' here starts an anchor or an alias",
+            line,
+            col,
+            "quote the value: journeycode maps have no anchors or aliases",
+        )
+    if context.startswith("while scanning a tag"):
+        return Explanation("'!' here starts a tag", line, col, "quote the value")
+    return Explanation(
+        "this is not YAML journeycode can read",
+        line,
+        col,
+        "check the indentation and the quotes of this line and of the one above",
+    )

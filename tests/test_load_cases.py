@@ -1,4 +1,5 @@
-"""Bad input files (tests/cases/load): each gives exactly one clean, located problem."""
+"""Bad input files (tests/cases/load): each gives exactly one clean, located problem,
+in the author's words, never libyaml's."""
 
 from __future__ import annotations
 
@@ -18,6 +19,26 @@ FOLDER = CASES / "load"
 EXPECTED: dict[str, Any] = yaml.safe_load((FOLDER / "expected.yaml").read_text(encoding="utf-8"))
 
 
+# libyaml's words, which name its grammar, not the author's mistake.
+LIBYAML = (
+    "while parsing",
+    "while scanning",
+    "did not find expected",
+    "could not find expected",
+    "mapping values are not allowed",
+    "found character",
+    "found unexpected",
+    "found unknown",
+    "block collection",
+    "block mapping",
+    "block end",
+    "simple key",
+    "indicator",
+    "flow node",
+    "invalid YAML",
+)
+
+
 def _generated(spec: dict[str, Any]) -> str:
     return "".join((spec.get("prefix", ""), spec["repeat"] * spec["times"], spec.get("suffix", "")))
 
@@ -33,6 +54,13 @@ def _cases() -> list[Any]:
     return cases
 
 
+def _write(workspace: Path, name: str, content: str | None) -> None:
+    if content is None:
+        shutil.copyfile(FOLDER / name, workspace / name)
+    else:
+        (workspace / name).write_text(content, encoding="utf-8")
+
+
 def test_every_case_file_has_an_expectation() -> None:
     on_disk = {p.name for p in FOLDER.iterdir()} - {"expected.yaml"}
     assert on_disk == set(EXPECTED["files"])
@@ -42,11 +70,7 @@ def test_every_case_file_has_an_expectation() -> None:
 def test_bad_file_gives_one_located_problem(
     name: str, content: str | None, expect: dict[str, str], workspace: Path
 ) -> None:
-    target = workspace / name
-    if content is None:
-        shutil.copyfile(FOLDER / name, target)
-    else:
-        target.write_text(content, encoding="utf-8")
+    _write(workspace, name, content)
 
     result = check(workspace, "maps")
 
@@ -56,6 +80,8 @@ def test_bad_file_gives_one_located_problem(
     assert problem.rule == expect.get("rule", "load")
     assert expect["message"] in problem.message
     assert expect.get("hint", problem.hint) == problem.hint
+    said = f"{problem.message} {problem.hint or ''}"
+    assert not [words for words in LIBYAML if words in said], said
 
     run = CliRunner().invoke(main, ["check", str(workspace)])
     assert run.exit_code == 1

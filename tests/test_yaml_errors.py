@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from journeycode import loader, positions, yaml_errors
+from tests.test_load_cases import LIBYAML
 
 
 def test_nesting_too_deep_for_libyaml_is_placed_where_journeycode_stops() -> None:
@@ -62,3 +63,34 @@ def test_position_counts_lines_and_columns_from_one(
     text: str, index: int, at: tuple[int, int]
 ) -> None:
     assert positions.position(text, index) == at
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: @x\n",
+        "a: `x\n",
+        'a: "\\q"\n',
+        "%FOO\na: b\n",
+        "a: b\n- c\n",
+        "a: {b: c d: e}\n",
+        "a: [b, c\n",
+        "a: &\n",
+        "a: !\n",
+        "a: *\n",
+        "a: b\n c: d\n",
+        "- a\nb: c\n",
+        "a: 'b\n",
+        "a: |x\n",
+        "a:\n  - b\n - c\n",
+        "a: {b:, c}\n",
+        "? [a\n",
+        "a: b\n...\nc\n",
+    ],
+)
+def test_no_explanation_uses_libyamls_words(text: str) -> None:
+    """What no load case pins still says what is wrong in the author's words."""
+    with pytest.raises(loader.LoadError) as raised:
+        loader.parse(text)
+    said = f"{raised.value.message} {raised.value.hint or ''}"
+    assert not [words for words in LIBYAML if words in said], said
