@@ -375,8 +375,8 @@ _STEPS = """\
           mkdocs build --strict || status=$?
           echo "status=$status" >> "$GITHUB_OUTPUT"
 @UPLOADS@
-      # It fails on new errors, a breaking change or a site that does not build.
-      - env:
+      - name: Fail on new errors, a breaking change or a site that does not build
+        env:
           CHECK_STATUS: ${{ steps.check.outputs.status }}
           REVIEW_STATUS: ${{ steps.review.outputs.status }}
           SITE_STATUS: ${{ steps.site.outputs.status }}

@@ -47,6 +47,8 @@ class Job:
     failed: bool = False
     code: int = 0
     """The exit code of the first step that failed."""
+    failed_at: str | None = None
+    """That step."""
     printed: list[str] = field(default_factory=list)
     ran: list[str] = field(default_factory=list)
     """Each step that ran, by its name, its ``uses`` or its first line."""
@@ -106,7 +108,7 @@ class Job:
                 continue
             if "uses" in step:
                 self.ran.append(step["uses"])
-                given = {k: self.evaluate(str(v), scope) for k, v in step.get("with", {}).items()}
+                given = {k: self.evaluate(_text(v), scope) for k, v in step.get("with", {}).items()}
                 name = step["uses"].partition("@")[0]
                 play = _journeycode if name.endswith("/journeycode") else ACTIONS[name]
                 play(self, given, scope, step)
@@ -142,8 +144,13 @@ class Job:
             lines = output.read_text("utf-8").splitlines()
             scope.outputs[step["id"]] = dict(line.split("=", 1) for line in lines)
         if run.returncode and not self.failed:
-            self.failed, self.code = True, run.returncode
+            self.failed, self.code, self.failed_at = True, run.returncode, self.ran[-1]
             self.printed.append(run.stderr)
+
+
+def _text(value: object) -> str:
+    """A ``with:`` value as the action gets it: YAML's ``true`` is the string ``true``."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 @dataclass

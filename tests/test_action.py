@@ -18,9 +18,10 @@ import venv
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import ROOT
-from tests.github_runner import ACTION, Job, run_action
+from tests.conftest import ROOT, invoke
+from tests.github_runner import ACTION, Job, run_action, run_workflow
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,7 @@ pytestmark = pytest.mark.slow
 # with GH_READ_ONLY set, writes get what a fork's pull request gets.
 FAKE_GH = """#!/usr/bin/env bash
 echo "gh $*" >> "$GH_LOG"
-if [[ -n ${GH_READ_ONLY:-} && " $* " == *" --method "[A-Z]*" "* ]]; then
+if [[ -n ${GH_READ_ONLY:-} && ( " $* " == *" --method "[A-Z]*" "* || $1 == pr ) ]]; then
   echo "gh: Resource not accessible by integration (HTTP 403)" >&2
   exit 1
 elif [[ " $* " == *" --method POST "* ]]; then
@@ -147,7 +148,7 @@ def test_a_breaking_change_fails_and_is_reviewed_in_one_comment(
     pull_request: Path, runner: Path, tmp_path: Path
 ) -> None:
     first = _run_action(pull_request, runner, tmp_path, comment="true")
-    assert first.code == 1 and first.ran[-1].startswith("Fail on")
+    assert first.code == 1 and first.failed_at == ACTION["runs"]["steps"][-1]["name"]
     assert "journeycode: the change is at or above fail-on" in first.stdout
     assert "::error" not in first.stdout  # no new problem: nothing to annotate
     assert first.summary.startswith("### journeycode: 1 breaking change(s) in the catalog")
@@ -252,3 +253,61 @@ def test_the_site_is_built_with_the_theme_its_configuration_names(
     (pull_request / "mkdocs.yml").write_text("site_name: Journeys\nnav: [missing.md]\n")
     broken = _run_action(pull_request, runner, tmp_path, fail_on="never", site="mkdocs.yml")
     assert broken.code == 1 and "journeycode: the site does not build" in broken.stdout
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Path:
+    """A repository made by init, whose pull request loosens a KPI target and
+    breaks a map: the check fails, and the rest must still be done."""
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    _git(seed, "init", "-q", "-b", "main")
+    assert invoke(seed, "init", "--source", str(ROOT)).exit_code == 0
+    _git(seed, "add", "-A")
+    _git(seed, "commit", "-qm", "journeycode init")
+    _git(tmp_path, "clone", "-q", "--bare", str(seed), str(tmp_path / "origin.git"))
+    clone = tmp_path / "clone"
+    _git(tmp_path, "clone", "-q", str(tmp_path / "origin.git"), str(clone))
+    _git(clone, "checkout", "-q", "-b", "change")
+    kpis = clone / "maps" / "catalog" / "kpis.yaml"
+    kpis.write_text(kpis.read_text("utf-8").replace("target: 75\n", "target: 70\n", 1), "utf-8")
+    journey = clone / "maps" / "journeys" / "billing-question.yaml"
+    journey.write_text(journey.read_text("utf-8").replace("channel: phone\n", "channel: fone\n"))
+    _git(clone, "commit", "-qam", "FCR target 75 → 70, and a typo")
+    return clone
+
+
+def _workflow(repo: Path, source: str | None) -> dict[str, object]:
+    """The workflow init writes, with ``--source`` or without."""
+    folder = repo.parent / f"init-{source is None}"
+    folder.mkdir()
+    args = ["init"] if source is None else ["init", "--source", source]
+    assert invoke(folder, *args).exit_code == 0
+    workflow: dict[str, object] = yaml.safe_load(
+        (folder / ".github" / "workflows" / "journeys.yml").read_text("utf-8")
+    )
+    return workflow
+
+
+@pytest.mark.parametrize("source", [None, str(ROOT)], ids=["the action", "run steps"])
+def test_the_workflow_init_writes_does_everything_then_fails_at_its_end(
+    team: Path, runner: Path, tmp_path: Path, source: str | None
+) -> None:
+    """Run as a fork's pull request runs it: old Python, read-only token."""
+    workflow = _workflow(team, source)
+    fork = job(team, runner, tmp_path, old_python=True, GH_READ_ONLY="1")
+    run = run_workflow(fork, workflow)
+    assert run.code == 1
+    assert "actions/setup-python@v5" in run.ran
+    annotations = [line for line in run.stdout.splitlines() if line.startswith("::error")]
+    assert len(annotations) == 1 and "unknown channel 'fone'" in annotations[0]
+    assert "`kpi-target-loosened`" in run.summary  # the review, after the failed check
+    calls = (tmp_path / "gh.log").read_text("utf-8")
+    assert "comment" in calls  # tried, refused, and that failed nothing
+    notices = [line for line in run.stdout.splitlines() if line.startswith("::notice")]
+    assert len(notices) == 1 and "The review is on the job summary" in notices[0]
+    assert "journeycode: the maps have new problems" in run.stdout
+    # The site was tried (the plugin refuses maps with errors), the artifacts uploaded.
+    assert "journeycode: the site does not build" in run.stdout
+    assert set(run.uploaded) == {"change-diagrams", "journey-site"}
+    assert run.failed_at is not None and run.failed_at.startswith("Fail on new errors")
