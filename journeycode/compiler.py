@@ -147,6 +147,12 @@ def _compile(
             problems.append(
                 _load_problem(candidate.display, error.message, error.hint, error.line, error.col)
             )
+            if error.rest is not None:  # the file's other sections, where they can be read
+                problems.extend(
+                    p
+                    for p in schema.validate(error.rest).problems
+                    if (p.line, p.col) != (error.line, error.col)
+                )
             unparsed.append(error.source)
             continue
         except OSError as error:

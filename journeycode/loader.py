@@ -14,6 +14,16 @@ The loader builds Python data straight from libyaml's event stream instead of
   ``line:col`` of a JSON pointer is worked out from them when a problem needs it.
 
 What libyaml's own errors mean is worked out in :mod:`journeycode.yaml_errors`.
+
+A mistake stops libyaml at once, so one broken section would hide the problems
+of a whole file. When a file's top level is a block mapping of several keys
+(``personas:``, ``channels:``, … at column 1), the section that holds the
+error (from its key to the next one) is blanked, its lines kept so that every
+other line keeps its number, and the rest parsed again: the
+:class:`LoadError` carries it as ``rest`` for the schema to check. The blanked
+section is absent, not empty, so it brings no false "expected a list" (and the
+top level requires no key, so no "missing key" either); if the rest does not
+parse either, ``rest`` is None and only the load error is reported.
 """
 
 from __future__ import annotations
@@ -81,6 +91,8 @@ class LoadError(Exception):
         self.col = col
         self.hint = hint
         self.source: bytes | None = None
+        self.rest: SourceFile | None = None
+        """The file's other top-level sections, where they can still be read."""
 
 
 class _TooLarge(ValueError):
@@ -475,6 +487,35 @@ class SourceFile:
         return f"SourceFile({self.display!r})"
 
 
+# A key at column 1: a top-level section starts on this line.
+_SECTION = re.compile(r"[^\s#\-\[{'\"?:][^:#]*:(?:[ \t]|$)|-[^\s-][^:#]*:(?:[ \t]|$)")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+
+
+def _rest(path: Path, display: str, text: str, line: int) -> SourceFile | None:
+    """The file without the top-level section that holds ``line``, where
+    there are others and they parse (see the module's docstring)."""
+    lines = _LINE.findall(text)
+    starts = [number for number, content in enumerate(lines, 1) if _SECTION.match(content)]
+    broken = [start for start in starts if start <= line]
+    if len(starts) < 2 or not broken:
+        return None
+    first = broken[-1]
+    after = [start for start in starts if start > first]
+    end = after[0] if after else len(lines) + 1
+    kept = [
+        content if not first <= number < end else content[len(content.rstrip("\r\n")) :]
+        for number, content in enumerate(lines, 1)
+    ]
+    try:
+        data, positions = parse("".join(kept))
+    except LoadError:
+        return None
+    if not isinstance(data, dict) or not data:
+        return None
+    return SourceFile(path, display, data, positions)
+
+
 def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
     """Read and parse one map file. Raises LoadError, with the file's bytes as
     ``source`` when they could be read, and OSError for I/O."""
@@ -484,10 +525,14 @@ def read(path: Path, display: str, *, max_bytes: int = MAX_BYTES) -> SourceFile:
 def from_bytes(path: Path, display: str, raw: bytes, digest: str = "") -> SourceFile:
     """Parse the bytes of one map file (read from disk, or an editor's unsaved
     text). Raises LoadError, with ``raw`` as its ``source``."""
+    text = None
     try:
-        data, positions = parse(_decode(raw))
+        text = _decode(raw)
+        data, positions = parse(text)
     except LoadError as error:
         error.source = raw
+        if text is not None:
+            error.rest = _rest(path, display, text, error.line)
         raise
     if data is None:
         raise LoadError(

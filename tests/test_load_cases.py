@@ -63,7 +63,7 @@ def _write(workspace: Path, name: str, content: str | None) -> None:
 
 def test_every_case_file_has_an_expectation() -> None:
     on_disk = {p.name for p in FOLDER.iterdir()} - {"expected.yaml"}
-    assert on_disk == set(EXPECTED["files"])
+    assert on_disk == set(EXPECTED["files"]) | set(EXPECTED["several"])
 
 
 @pytest.mark.parametrize(("name", "content", "expect"), _cases())
@@ -87,6 +87,21 @@ def test_bad_file_gives_one_located_problem(
     assert run.exit_code == 1
     assert run.exception is None or isinstance(run.exception, SystemExit)
     assert "Traceback" not in run.output
+
+
+@pytest.mark.parametrize(("name", "expect"), EXPECTED["several"].items())
+def test_a_load_error_leaves_the_other_sections_checked(
+    name: str, expect: list[dict[str, str]], workspace: Path
+) -> None:
+    _write(workspace, name, None)
+
+    problems = check(workspace, "maps").problems
+
+    said = [
+        {"at": p.location.removeprefix(f"maps/{name}:"), "rule": p.rule, "message": p.message}
+        for p in problems
+    ]
+    assert said == expect
 
 
 def test_a_bad_file_does_not_stop_the_others(workspace: Path) -> None:
