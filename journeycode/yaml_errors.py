@@ -187,7 +187,7 @@ _KEY = re.compile(
 _ITEM = re.compile(r"-(?: |$)")
 _WORD = re.compile(r"[^\s:#'\"{}\[\],]+")
 # A key written with no space after its colon, at the start of a line's text.
-_NO_SPACE = re.compile(r"([^\s:#'\"{}\[\],]+):([^\s:/][^\s]*)")
+_NO_SPACE = re.compile(r"([^\s:#'\"{}\[\],]+):([^\s:/].*?)(?:\s+#.*)?\s*$")
 
 
 class Lines:
