@@ -325,3 +325,11 @@ def test_init_adds_to_a_gitignore_the_repository_has(tmp_path: Path) -> None:
     refused = invoke(other, "init")
     assert refused.exit_code == 2 and ".gitignore" in refused.stderr
     assert (other / ".gitignore").read_bytes() == b"\xff\n"
+
+
+def test_the_ci_guide_shows_the_workflow_init_writes(team: Path) -> None:
+    guide = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    shown = guide.split("<!-- tests/test_init.py: what init writes -->\n")[1]
+    shown = shown.split("```yaml\n", 1)[1].split("```\n", 1)[0]
+    written = (team / ".github" / "workflows" / "journeys.yml").read_text("utf-8")
+    assert shown == written.replace(f"@v{__version__}", "@v0.1.0")
