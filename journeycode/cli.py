@@ -491,6 +491,20 @@ def site_requirements_command(config: Path, output: Path | None) -> None:
     show_default=True,
     help="png for a pull-request comment that shows the pictures.",
 )
+@click.option(
+    "--summary-url",
+    metavar="URL",
+    help="Where the whole review is when the Markdown is cut to GitHub's limit "
+    "[default: this GitHub Actions run, from GITHUB_SERVER_URL, GITHUB_REPOSITORY "
+    "and GITHUB_RUN_ID].",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(min=1000),
+    default=65_535,
+    show_default=True,
+    help="The Markdown's length at most (a comment's limit; a job summary takes more).",
+)
 @_OUTPUT
 def diff_command(
     specs: tuple[str, ...],
@@ -499,6 +513,8 @@ def diff_command(
     list_kinds: bool,
     diagram_dir: Path | None,
     diagram_format: str,
+    summary_url: str | None,
+    max_chars: int,
     output: Path | None,
 ) -> None:
     """Compare the maps of BASE and HEAD by meaning: what a reviewer must see.
@@ -534,13 +550,35 @@ def diff_command(
         [] if diagram_dir is None else _change_diagrams(comparison, diagram_dir, diagram_format)
     )
     sides = review_report.Sides(
-        comparison.base_label, comparison.head_label, tuple(p.as_posix() for p in written)
+        comparison.base_label,
+        comparison.head_label,
+        tuple(p.as_posix() for p in written),
+        _pictures(comparison) if output_format == "markdown" else {},
+        summary_url or _run_url(),
+        max_chars,
     )
     _report(review_report.FORMATS[output_format], review_report.Reviewed(found, sides), output)
     threshold = {"breaking": Severity.BREAKING, "notable": Severity.NOTABLE}.get(fail_on)
     sys.exit(
         ExitCode.PROBLEMS if threshold is not None and found.at_least(threshold) else ExitCode.OK
     )
+
+
+def _run_url() -> str | None:
+    """This GitHub Actions run's page, where its job summary is; None elsewhere."""
+    parts = [os.environ.get(name) for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY")]
+    run = os.environ.get("GITHUB_RUN_ID")
+    if not all(parts) or not run:
+        return None
+    return f"{parts[0]}/{parts[1]}/actions/runs/{run}"
+
+
+def _pictures(comparison: Comparison) -> dict[str, str]:
+    from journeycode.review import diagram
+    from journeycode.review.renames import follow
+
+    base = follow(comparison.base.workspace, comparison.review.renames)
+    return diagram.mermaid(base, comparison.head.workspace, comparison.review.changes)
 
 
 def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -> list[Path]:

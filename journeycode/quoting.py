@@ -361,6 +361,20 @@ def mermaid_heading(text: str) -> str:
     return markdown_text(text if _shows(text) else UNNAMED)
 
 
+# A flowchart's label is a quoted string: a quote would end it, a backtick
+# make it a Markdown string, an entity ("&lt;", "#quot;") be decoded.
+_MERMAID_LABEL = str.maketrans({'"': "\u201d", "`": "\u02cb", "&": "\uff06"})
+
+
+def mermaid_label(text: str) -> str:
+    """Text for a quoted Mermaid flowchart label (``n0["…"]``) or subgraph
+    title: as :func:`mermaid_text`, with look-alikes for ``"`` `` ` `` and ``&``
+    too, and mentions and issue references neutralised as in a comment's text
+    (the chart's source is in the comment)."""
+    plain = _REFERENCE.sub(lambda m: m[0] + "\u2060", text)
+    return mermaid_text(plain).translate(_MERMAID_LABEL)
+
+
 def _shows(text: str) -> bool:
     """Whether anything of ``text`` is visible: a character that is neither
     white space nor a control or format character (zero width space, joiners)."""

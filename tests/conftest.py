@@ -136,7 +136,7 @@ def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
 # The tags a review comment writes itself: every other tag in its HTML came from map text.
 COMMENT_TAGS = frozenset(
     {"p", "ul", "ol", "li", "code", "strong", "em", "h3", "table", "thead", "tbody"}
-    | {"tr", "th", "td", "details", "summary", "blockquote", "pre", "hr"}
+    | {"tr", "th", "td", "details", "summary", "blockquote", "pre", "hr", "h4", "br"}
 )
 
 

@@ -80,9 +80,9 @@ def _folders(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     return tmp_path
 
 
-def _diff(folders: Path, *args: str) -> Result:
+def _diff(folders: Path, *args: str, env: dict[str, str | None] | None = None) -> Result:
     """``journeycode diff base maps ARGS`` on the folders of :func:`_folders`."""
-    return invoke(folders, "diff", "base", "maps", *args)
+    return invoke(folders, "diff", "base", "maps", *args, env=env)
 
 
 def _apply(maps: Path, scenario: dict[str, Any]) -> None:
@@ -252,7 +252,7 @@ def test_hostile_text_in_every_changed_field_stays_text(tmp_path: Path) -> None:
     comment = comment_html(run.stdout)
     assert comment_tags(run.stdout) <= COMMENT_TAGS, comment
     assert "href" not in comment and "<code>tick</code>" not in comment
-    assert comment.count("<details>") == comment.count("</details>") == 2
+    assert comment.count("<details") == comment.count("</details>") == 3
     rows = [line for line in run.stdout.splitlines() if line.startswith("|")]
     assert len(rows) == 4 and all(row.replace("\\|", "").count("|") == 5 for row in rows), rows
     assert "forged" in run.stdout and "javascript" in run.stdout  # shown, as text
@@ -401,7 +401,7 @@ def test_diagrams_of_the_change_match_their_golden_files(
     folders = _scenario_folders(tmp_path, scenario)
     run = _diff(folders, "--diagrams", "pictures", "--format", "markdown")
     assert run.exit_code == 1, run.stderr
-    assert f"Diagrams of the change: `pictures/{journey}.change.svg`\n" in run.stdout
+    assert f"Diagrams of the change (artifacts): `pictures/{journey}.change.svg`\n" in run.stdout
     assert sorted(p.name for p in (folders / "pictures").iterdir()) == [f"{journey}.change.svg"]
     svg = (folders / "pictures" / f"{journey}.change.svg").read_text("utf-8")
     compare_golden(svg, GOLDEN / f"{journey}.change.svg")
@@ -510,3 +510,73 @@ def test_from_a_sub_folder_the_workspace_is_found(tmp_path: Path) -> None:
     assert below.exit_code == at_top.exit_code == 1, below.stderr
     assert '"../journeys/cancel-retention.yaml"' in below.stdout
     assert below.stdout.replace('"../', '"maps/') == at_top.stdout
+
+
+def test_the_comment_for_no_change_is_one_short_line(tmp_path: Path) -> None:
+    run = _diff(_folders(tmp_path), "--format", "markdown")
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == "### journeycode: no changes\n\nbase → maps: the maps mean the same.\n"
+
+
+def test_the_comment_puts_breaking_changes_first_with_why_they_matter(tmp_path: Path) -> None:
+    run = invoke(_readme_branch(tmp_path), "diff", "main", "--format", "markdown")
+    first, *_ = run.stdout.split("<details")
+    assert "#### Breaking changes (2)" in first
+    assert "why it matters: A KPI target now asks for less (direction-aware)." in first
+    assert "why it matters: rule `escalation-path`: A self-service or automated step" in first
+    # The rest is folded away: the notable changes, and the problems open when new.
+    html = comment_html(run.stdout)
+    assert html.count("<details") == 2 and "<details open><summary>Problems: 1 new" in html
+    assert "version-not-bumped" not in first and "```mermaid\nflowchart LR\n" in run.stdout
+
+
+def _many_changes(tmp_path: Path) -> Path:
+    """Forty new journeys of twenty-five touchpoints each, with long names."""
+    folders = _folders(tmp_path)
+    for j in range(40):
+        touchpoints = [
+            {
+                "id": f"t{n}",
+                "name": f"Step {n} of journey {j}, " + "long " * 12,
+                "channel": "webchat",
+            }
+            for n in range(25)
+        ]
+        journey = {
+            "id": f"big-{j:02}",
+            "name": f"Big journey {j}",
+            "personas": ["busy-parent"],
+            "stages": [{"id": "s", "name": "S", "owner": "cx-design", "touchpoints": touchpoints}],
+        }
+        path = folders / "maps" / "journeys" / f"big-{j:02}.yaml"
+        path.write_text(yaml.safe_dump({"journeycode": 1, "journey": journey}), "utf-8")
+    return folders
+
+
+def test_a_long_comment_drops_its_pictures_then_whole_sections_with_a_link(
+    tmp_path: Path,
+) -> None:
+    folders = _many_changes(tmp_path)
+    url = "https://github.example/o/r/actions/runs/7"
+    env: dict[str, str | None] = {
+        "GITHUB_SERVER_URL": "https://github.example",
+        "GITHUB_REPOSITORY": "o/r",
+        "GITHUB_RUN_ID": None,
+    }
+    whole = _diff(folders, "--format", "markdown", "--max-chars", "10000000", env=env)
+    assert whole.stdout.count("```mermaid") == 40 and "cut" not in whole.stdout
+    assert len(whole.stdout) > 200_000
+    # No run id: no link, the CLI is named instead.
+    cut = _diff(folders, "--format", "markdown", env=env)
+    assert len(cut.stdout) <= 65_535 - 256 and "```mermaid" not in cut.stdout
+    assert "_The pictures of the change are left out" in cut.stdout
+    assert "cut to keep this comment under GitHub's limit of 65,535 characters: " in cut.stdout
+    assert "`journeycode diff` prints the whole review" in cut.stdout
+    linked = _diff(folders, "--format", "markdown", env={**env, "GITHUB_RUN_ID": "7"})
+    assert f"the whole review is in [the job summary]({url})" in linked.stdout
+    html = comment_html(linked.stdout)
+    assert html.count("<details") == html.count("</details>") > 1
+    # Pictures alone over the limit: the sections stay, the pictures go.
+    some = _diff(folders, "--format", "markdown", "--max-chars", str(len(whole.stdout) - 1000))
+    assert "```mermaid" not in some.stdout and "more part(s)" not in some.stdout
+    assert "_The pictures of the change are left out" in some.stdout

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import COMMENT_TAGS, ROOT, comment_html, comment_tags
 
 # Every command and format as a real process, with the output the runner reads.
 pytestmark = pytest.mark.slow
@@ -182,11 +182,30 @@ def test_a_bad_setting_is_named_on_one_line(tmp_path: Path) -> None:
 
 def test_mentions_and_references_in_the_review_comment_notify_no_one(workspaces: Path) -> None:
     run = _run(workspaces, "journeycode", "diff", "clean", "hostile", "--format", "markdown")
-    comment = run.stdout
+    # GitHub links nothing in a code block, where the pictures' colours
+    # (#9e9e9e) are; the map text in them is neutralised all the same.
+    charts = "".join(re.findall(r"^```mermaid\n.*?^```$", run.stdout, re.M | re.S))
+    assert "@\u2060someone" in charts and not re.search(r"@[\w/]", charts)
+    comment = re.sub(r"^```mermaid\n.*?^```$", "", run.stdout, flags=re.M | re.S)
     assert "someone" in comment and "org/team" in comment
     assert not re.search(r"@[\w/]", comment), "a mention GitHub would notify"
     assert "#\u2060123" in comment or "&#35;\u2060123" in comment
     assert not re.search(r"(?<!&)#\d|&#35;\d", comment), "an issue reference GitHub would link"
+
+
+@pytest.mark.parametrize("sides", [("clean", "hostile"), ("hostile", "clean")])
+def test_the_review_comment_renders_to_no_markup_of_the_maps(
+    workspaces: Path, sides: tuple[str, str]
+) -> None:
+    """As GitHub renders it: only the comment's own elements, no link, every
+    <details> closed, the pictures' text inside their code blocks."""
+    run = _run(workspaces, "journeycode", "diff", *sides, "--format", "markdown")
+    assert run.returncode in (0, 1), run.stderr
+    html = comment_html(run.stdout)
+    assert comment_tags(run.stdout) <= COMMENT_TAGS, html
+    assert "href" not in html and "<img" not in html and "<script" not in html
+    assert html.count("<details") == html.count("</details>") > 1
+    assert run.stdout.count("```mermaid\n") == html.count('<pre lang="mermaid">') > 0
 
 
 def test_a_file_name_that_is_not_utf8_is_shown_escaped_in_every_format(tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,9 @@ from journeycode.compiler import Compiled, compile_workspace
 from journeycode.export import mermaid
 from journeycode.model import Journey, Persona
 from journeycode.quoting import UNNAMED
+from journeycode.review import diagram, report
+from journeycode.review.compare import review
+from journeycode.review.report import Reviewed, Sides
 from tests.conftest import ROOT
 from tests.test_browser import CHROMIUM_FLAGS, _chromium
 
@@ -247,4 +251,111 @@ def test_every_diagram_reads_back_as_the_model(
         names |= {tp.name for _, tp, _ in uses} | {p for _, _, p in uses}
         for name in names:
             assert _bare(_expected(name)) in shown, (name, read["texts"])
+    assert ran == []
+
+
+# Reads a review's flowchart as Mermaid does and renders it: its nodes'
+# labels, its subgraphs' titles, its edges, and what the SVG shows and carries.
+READ_FLOWCHART = """async ([text, id]) => {
+  mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
+  await mermaid.parse(text);
+  const db = (await mermaid.mermaidAPI.getDiagramFromText(text)).db;
+  const read = {
+    nodes: [...db.getVertices().values()].map(v => v.text),
+    stages: db.getSubGraphs().map(s => s.title),
+    edges: db.getEdges().length,
+  };
+  const {svg} = await mermaid.render(id, text);
+  const holder = document.createElement("div");
+  holder.innerHTML = svg;
+  document.body.append(holder);
+  read.texts = [...holder.querySelectorAll("text, foreignObject")].map(t => t.textContent);
+  read.handlers = [...holder.querySelectorAll("*")].flatMap(el => [...el.attributes]
+    .filter(a => a.name.startsWith("on") || /^\\s*javascript:/i.test(a.value))
+    .map(a => el.localName + " " + a.name));
+  // A label is HTML of Mermaid's own (div, span, p) and the <br> between a
+  // name and what changed: any other element came from a name.
+  read.markup = [...holder.querySelectorAll("foreignObject *")].map(el => el.localName)
+    .filter(name => !["div", "span", "p", "br"].includes(name));
+  return read;
+}"""
+
+
+# What a flowchart label shows for the characters its quoting replaces too.
+LABEL_LOOK_ALIKES = str.maketrans({"\u201d": '"', "\u02cb": "`", "\uff06": "&"})
+
+
+def _changed(folder: Path, edit: Any) -> tuple[Compiled, Compiled]:
+    """The maps of ``folder`` as BASE, and a copy edited by ``edit`` (a function
+    of each journey's data) as HEAD."""
+    head = folder.parent / f"{folder.name}-head"
+    shutil.copytree(folder, head)
+    for path in sorted((head / "journeys").rglob("*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        edit(data["journey"])
+        path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return compile_workspace(folder, "maps"), compile_workspace(head, "maps")
+
+
+def _edit_every_kind(journey: dict[str, Any]) -> None:
+    """A touchpoint removed, one renamed, one added, an escalation dropped."""
+    stages = journey["stages"]
+    first = stages[0]["touchpoints"]
+    first.pop(0)
+    first[0]["name"] = f"{first[0]['name']} (renamed)"
+    first[0].pop("escalates_to", None)
+    stages[-1]["touchpoints"].append(
+        {"id": "added-tp", "name": stages[0]["name"], "channel": first[0]["channel"]}
+    )
+
+
+@pytest.fixture(scope="module", params=["sample", "hostile"])
+def changed(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Compiled, Compiled]:
+    folder = tmp_path_factory.mktemp(request.param) / "maps"
+    if request.param == "sample":
+        shutil.copytree(ROOT / "maps", folder)
+    else:
+        _hostile_workspace(folder)
+    return _changed(folder, _edit_every_kind)
+
+
+def test_the_review_s_pictures_read_back_as_the_changed_touchpoints(
+    mermaid_page: tuple[Any, list[str]], changed: tuple[Compiled, Compiled], tmp_path: Path
+) -> None:
+    """Each changed journey's flowchart, in the Markdown review as GitHub gets
+    it, parses and renders: a node per touchpoint it draws, named as the model
+    names it, each stage's title, no markup or handler from a name."""
+    page, ran = mermaid_page
+    base, head = changed
+    found = review(base, head)
+    sides = Sides(
+        "base", "head", pictures=diagram.mermaid(base.workspace, head.workspace, found.changes)
+    )
+    comment = report.markdown(Reviewed(found, sides))
+    charts = re.findall(r"^```mermaid\n(.*?)^```$", comment, re.M | re.S)
+    journeys = {**base.workspace.by_id(Journey), **head.workspace.by_id(Journey)}
+    assert len(charts) == len(journeys) == len(sides.pictures)
+    for index, text in enumerate(charts):
+        read = page.evaluate(READ_FLOWCHART, [text, f"review{index}"])
+        names = [
+            _read(re.split("<br/?>", label)[0].translate(LABEL_LOOK_ALIKES))
+            for label in read["nodes"]
+        ]
+        assert len(names) == text.count('"]') - len(read["stages"]), text
+        journey = journeys[next(j for j, chart in sides.pictures.items() if chart in text)]
+        everything = {
+            _expected(tp.name)
+            for j in (base.workspace.by_id(Journey).get(journey.id), journey)
+            if j is not None
+            for _, tp in j.touchpoints()
+        }
+        assert set(names) <= everything and names, (names, everything)
+        assert any("(renamed)" in n for n in names) and "removed" in text and "added" in text
+        assert read["edges"] == text.count("linkStyle")
+        assert read["handlers"] == [] and read["markup"] == [], read
+        shown = _bare(_read("".join(read["texts"])))
+        for name in names:
+            assert _bare(name) in shown.translate(LABEL_LOOK_ALIKES), (name, read["texts"])
     assert ran == []

@@ -41,28 +41,42 @@ class ChangeKind(enum.StrEnum):
     level: Severity
     """The default level; ``diff:`` in the settings overrides it."""
     summary: str
+    rule: str | None
+    """The rule whose finding the change is (or would be, were it not
+    waived): why it matters is that rule's summary. None where the summary
+    says it."""
 
-    def __new__(cls, ident: str, level: Severity, summary: str) -> ChangeKind:
+    def __new__(
+        cls, ident: str, level: Severity, summary: str, rule: str | None = None
+    ) -> ChangeKind:
         member = str.__new__(cls, ident)
         member._value_ = ident
         member.level = level
         member.summary = summary
+        member.rule = rule
         return member
 
     @property
     def id(self) -> str:
         return self.value
 
-    WAY_OUT_LOST = "way-out-lost", _B, "A self-service or automated step no longer reaches a human."
+    WAY_OUT_LOST = (
+        "way-out-lost",
+        _B,
+        "A self-service or automated step no longer reaches a human.",
+        "escalation-path",
+    )
     ONLY_PATH_REMOVED = (
         "only-path-removed",
         _B,
         "A persona has no touchpoint left in a stage it passed.",
+        "persona-stage-coverage",
     )
     STAGE_LOST_LAST_KPI = (
         "stage-lost-last-kpi",
         _B,
         "A stage that was measured is measured no more.",
+        "stage-kpi",
     )
     KPI_TARGET_LOOSENED = (
         "kpi-target-loosened",

@@ -1,5 +1,9 @@
 """A picture of the change: each changed journey's diagram, both sides in one.
 
+Two drawings of one merged journey: :func:`diagrams` (Graphviz, for the site
+and the artifacts) and :func:`mermaid` (a flowchart of the changed part alone,
+for the pull-request comment, which GitHub draws from its source).
+
 The journey view of :mod:`journeycode.render.views`, drawn from a merged
 journey: HEAD's stages and touchpoints, with what BASE had and HEAD lost put
 back where it was. Added touchpoints, stages and edges are green, changed ones
@@ -19,6 +23,7 @@ import pydot
 
 from journeycode import digest
 from journeycode.model import Journey, Stage, Touchpoint, Workspace
+from journeycode.quoting import mermaid_label
 from journeycode.render import Diagram, views
 from journeycode.render.views import EdgeKind
 from journeycode.review.changes import ChangeKind
@@ -249,3 +254,84 @@ _LEGEND = (
     '<FONT COLOR="#c0392b">- - → escalation (dashed red)</FONT></TD></TR>'
     "</TABLE>>"
 )
+
+
+# Mermaid's styles for each status, as the Graphviz diagram paints it.
+_MERMAID_CLASSES: dict[Status, str] = {
+    status: f"fill:{fill},stroke:{border},stroke-width:2px"
+    + (",stroke-dasharray:5 3,color:#757575" if status == "removed" else "")
+    for status, (fill, border, _) in STYLES.items()
+    if status != "same"
+}
+_ESCALATION = "#c0392b"
+
+
+def mermaid(base: Workspace, head: Workspace, changes: Sequence[Change]) -> dict[str, str]:
+    """Journey id → a Mermaid flowchart of its changed part: the touchpoints
+    added, changed or removed and their neighbours (along next steps and
+    escalations, on either side), in their stages, styled as :func:`diagrams`
+    styles them. A journey whose changes touch no touchpoint has none."""
+    found = {}
+    for ident in sorted({c.journey for c in changes if c.journey is not None}):
+        old, new = base.by_id(Journey).get(ident), head.by_id(Journey).get(ident)
+        merged, painter = _merge(old, new, [c for c in changes if c.journey == ident])
+        chart = _flowchart(merged, painter)
+        if chart is not None:
+            found[ident] = chart
+    return found
+
+
+def _flowchart(journey: Journey, painter: _Painter) -> str | None:
+    def status(tp: Touchpoint) -> Status:
+        return painter.everything or painter.status.get(tp.id, "same")
+
+    edges = sorted(painter.old_edges | painter.new_edges)
+    focus = {tp.id for _, tp in journey.touchpoints() if status(tp) != "same"}
+    if not focus:
+        return None
+    shown = set(focus)
+    for _, source, target in edges:
+        if source in focus or target in focus:
+            shown |= {source, target}
+    ids: dict[str, str] = {}
+    lines = ["flowchart LR"]
+    classes: dict[Status, list[str]] = {}
+    for index, stage in enumerate(journey.stages):
+        members = [tp for tp in stage.touchpoints if tp.id in shown and tp.id not in ids]
+        if not members:
+            continue
+        stage_status = painter.everything or painter.stage_status.get(stage.id, "same")
+        title = stage.name + ("" if stage_status == "same" else f" ({STYLES[stage_status][2]})")
+        lines.append(f'  subgraph s{index}["{mermaid_label(title)}"]')
+        for tp in members:
+            node = ids[tp.id] = f"n{len(ids)}"
+            what = status(tp)
+            words = STYLES[what][2]
+            changed = sorted(painter.words.get(tp.id, ())) if what == "changed" else []
+            label = mermaid_label(tp.name)
+            if words:
+                label += "<br/>" + mermaid_label(
+                    f"{words}: {', '.join(changed)}" if changed else words
+                )
+            lines.append(f'    {node}["{label}"]')
+            if what != "same":
+                classes.setdefault(what, []).append(node)
+        lines.append("  end")
+    styles: list[str] = []
+    for kind, source, target in edges:
+        if source not in ids or target not in ids:
+            continue
+        arrow = "-.->" if kind == "escalation" else "-->"
+        lines.append(f"  {ids[source]} {arrow} {ids[target]}")
+        key = (kind, source, target)
+        colour = _ESCALATION if kind == "escalation" else "#9e9e9e"
+        if key not in painter.old_edges:
+            colour = STYLES["added"][1]
+        elif key not in painter.new_edges:
+            colour = STYLES["removed"][1] + ",stroke-dasharray:5 3"
+        styles.append(f"  linkStyle {len(styles)} stroke:{colour}")
+    lines += styles
+    for what, nodes in classes.items():
+        lines.append(f"  classDef {what} {_MERMAID_CLASSES[what]}")
+        lines.append(f"  class {','.join(nodes)} {what}")
+    return "\n".join(lines) + "\n"

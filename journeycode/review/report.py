@@ -8,12 +8,18 @@ touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from journeycode.coverage import Coverage, percent
 from journeycode.problems import Problem
-from journeycode.quoting import json_document, markdown_html, markdown_inline, terminal
+from journeycode.quoting import (
+    json_document,
+    markdown_code,
+    markdown_html,
+    markdown_inline,
+    terminal,
+)
 from journeycode.report.formats import PLAIN, Format, Formats, Options
 from journeycode.report.github import annotation
 from journeycode.review.changes import Severity
@@ -21,17 +27,25 @@ from journeycode.review.compare import Change, Review
 from journeycode.review.message import MARKDOWN, TEXT, Style, mention_text, render
 
 VERSION = 1
-MARKDOWN_LIMIT = 60_000
+COMMENT_LIMIT = 65_535
+"""GitHub's limit on a comment's length, in characters."""
 
 
 @dataclass(frozen=True)
 class Sides:
-    """What a report says besides the review: the two sides' labels, and the
-    diagrams of the change that were written (``--diagrams``)."""
+    """What a report says besides the review: the two sides' labels, the
+    diagrams of the change that were written (``--diagrams``), and what the
+    Markdown shows and how long it may be."""
 
     base: str
     head: str
     diagrams: tuple[str, ...] = ()
+    pictures: Mapping[str, str] = field(default_factory=dict)
+    """Journey id → a Mermaid flowchart of its changed part, for the Markdown."""
+    summary_url: str | None = None
+    """Where the whole review is when the Markdown is cut (a CI job's summary)."""
+    limit: int = COMMENT_LIMIT
+    """The Markdown's length at most, in characters."""
 
 
 @dataclass(frozen=True)
@@ -209,14 +223,83 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
 
 
 def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
-    """A pull-request comment: a summary, a table of changed journeys, breaking
-    changes first, and the details of each journey folded away."""
+    """A pull-request comment in the shape reviewers know from oasdiff and
+    tfcmt: a headline with the counts, the breaking changes first, each with
+    why it matters, then each journey's other changes (with a Mermaid picture
+    of its changed part) and the problems in collapsible sections. Never longer
+    than ``sides.limit`` characters (GitHub's 65,535 for a comment): the
+    pictures go first, then whole sections, with a note saying so and where
+    the whole review is (``sides.summary_url``)."""
     review, sides = reviewed.review, reviewed.sides
+    if not review.changes and not (review.introduced or review.fixed or review.changed):
+        said = f"{markdown_inline(sides.base)} → {markdown_inline(sides.head, line_start=False)}"
+        return f"### journeycode: no changes\n\n{said}: the maps mean the same.\n"
+    budget = sides.limit - _MARGIN
+    blocks = _blocks(review, sides, pictures=True)
+    if sum(map(len, blocks)) <= budget:
+        return "".join(blocks)
+    where = _whole_review(sides)
+    blocks = _blocks(review, sides, pictures=False)
+    if review.changes and sides.pictures:
+        blocks.insert(
+            1, f"_The pictures of the change are left out to keep this comment short{where}._\n\n"
+        )
+    if sum(map(len, blocks)) <= budget:
+        return "".join(blocks)
+    kept: list[str] = []
+    used = 0
+    for index, block in enumerate(blocks):
+        note = (
+            f"\n_{len(blocks) - index} more part(s) of the review are cut to keep this comment "
+            f"under GitHub's limit of {sides.limit:,} characters{where}._\n"
+        )
+        if used + len(block) + len(note) > budget:
+            return "".join(kept) + note
+        kept.append(block)
+        used += len(block)
+    return "".join(kept)
+
+
+# Room for what the action puts around the review (its marker line).
+_MARGIN = 256
+
+
+def _whole_review(sides: Sides) -> str:
+    if sides.summary_url is None:
+        return ": `journeycode diff` prints the whole review"
+    return f": the whole review is in [the job summary]({sides.summary_url})"
+
+
+def _why(change: Change) -> str:
+    """Why a breaking change matters: the rule it breaks, else its kind's summary."""
+    from journeycode.rules.docs import DOCS
+
+    rule = DOCS.get(change.kind.rule or "")
+    if rule is None:
+        return markdown_inline(change.kind.summary, line_start=False)
+    return f"rule `{rule.id}`: {markdown_inline(rule.summary, line_start=False)}"
+
+
+def _where(change: Change) -> str:
+    return (
+        markdown_inline(f"{change.path}:{change.line}", line_start=False)
+        if change.path
+        else "removed"
+    )
+
+
+def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[str]:
+    """The comment's parts, most important first: each is whole Markdown, so
+    the comment can be cut between any two."""
     e = markdown_inline
-    # The summary is counts and fixed words: nothing to escape, and plainer unescaped.
-    head = [f"### journeycode: {_summary(review)}", "", f"{e(sides.base)} → {e(sides.head)}", ""]
-    notes = _partial(review, sides)
-    head += [*(f"> {e(note)}" for note in notes), *([""] if notes else [])]
+    head = [f"### journeycode: {_summary(review)}", ""]
+    rows = _coverage_rows(review)
+    coverage = "; ".join(
+        f"{e(n, line_start=False)} {percent(b)} → {percent(a)}{_total_delta(b, a)}"
+        for n, b, a in rows
+    )
+    head += [f"{e(sides.base)} → {e(sides.head, line_start=False)} · coverage: {coverage}", ""]
+    head += [f"> {e(note, line_start=False)}\n" for note in _partial(review, sides)]
     groups = _groups(review)
     if groups:
         head += ["| Journey | Breaking | Notable | Info |", "|---|---:|---:|---:|"]
@@ -228,40 +311,45 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
                 f"| {counted[Severity.INFO]} |"
             )
         head.append("")
+    blocks = ["\n".join(head) + "\n"]
     breaking = [c for c in review.changes if c.level is Severity.BREAKING]
     if breaking:
-        head += ["**Breaking changes**", ""]
-        head += [f"- `{c.kind}` {render(c.message, MARKDOWN)}" for c in breaking]
-        head.append("")
-    if review.introduced or review.fixed or review.changed:
-        head.append(_problems_count(review))
-        head += [f"- new: {_problem_line(p, review, MARKDOWN)}" for p in review.introduced]
-        head += [f"- fixed: {_problem_line(p, review, MARKDOWN)}" for p in review.fixed]
-        head += [f"- changed: {_changed_line(pair, review, MARKDOWN)}" for pair in review.changed]
-        head.append("")
-    rows = _coverage_rows(review)
-    head.append(
-        "Coverage: "
-        + "; ".join(f"{e(n)} {percent(b)} → {percent(a)}{_total_delta(b, a)}" for n, b, a in rows)
-    )
-    head.append("")
-    if sides.diagrams:
-        head.append("Diagrams of the change: " + ", ".join(f"`{e(n)}`" for n in sides.diagrams))
-        head.append("")
-    body = []
+        blocks.append(f"#### Breaking changes ({len(breaking)})\n\n")
+        blocks += [
+            f"- **{render(c.message, MARKDOWN)}**\\\n"
+            f"  why it matters: {_why(c)} · `{c.kind}` · {_where(c)}\n"
+            for c in breaking
+        ]
+        blocks.append("\n")
     for journey, changes in groups:
+        rest = [c for c in changes if c.level is not Severity.BREAKING]
+        picture = sides.pictures.get(journey or "") if pictures else None
+        if not rest and picture is None:
+            continue
+        counted = _counts(changes)
         name = "Catalog" if journey is None else review.journeys.get(journey, journey)
-        lines = [f"<details><summary>{markdown_html(name)} ({len(changes)})</summary>", ""]
-        lines += [f"- **{c.level}** `{c.kind}` {render(c.message, MARKDOWN)}" for c in changes]
-        lines += ["", "</details>", ""]
-        body.append("\n".join(lines))
-    out = "\n".join(head)
-    for index, block in enumerate(body):
-        if len(out) + len(block) > MARKDOWN_LIMIT - 200:
-            out += f"\n_{len(body) - index} more journey(s) cut to keep this comment short._\n"
-            break
-        out += "\n" + block
-    return out
+        said = ", ".join(
+            f"{counted[level]} {level}" for level in reversed(Severity) if counted[level]
+        )
+        lines = [f"<details><summary>{markdown_html(name)}: {said}</summary>", ""]
+        if picture is not None:
+            lines += ["```mermaid", picture.rstrip("\n"), "```", ""]
+        lines += [f"- **{c.level}** `{c.kind}` {render(c.message, MARKDOWN)}" for c in rest]
+        blocks.append("\n".join([*lines, "", "</details>", "", ""]))
+    if review.introduced or review.fixed or review.changed:
+        lines = [
+            f"<details{' open' if review.introduced else ''}><summary>{_problems_count(review)}"
+            "</summary>",
+            "",
+        ]
+        lines += [f"- new: {_problem_line(p, review, MARKDOWN)}" for p in review.introduced]
+        lines += [f"- fixed: {_problem_line(p, review, MARKDOWN)}" for p in review.fixed]
+        lines += [f"- changed: {_changed_line(pair, review, MARKDOWN)}" for pair in review.changed]
+        blocks.append("\n".join([*lines, "", "</details>", "", ""]))
+    if sides.diagrams:
+        listed = ", ".join(markdown_code(n) for n in sides.diagrams)
+        blocks.append(f"Diagrams of the change (artifacts): {listed}\n")
+    return blocks
 
 
 _ANNOTATIONS = {Severity.BREAKING: "error", Severity.NOTABLE: "warning"}
