@@ -108,8 +108,11 @@ def _problem_line(problem: Problem, review: Review, style: Style = TEXT) -> str:
     about = f"{mention_text(subject, style)}: " if subject and subject.name else ""
     said = f"{problem.message} [{problem.rule}]"
     if style is MARKDOWN:
-        where = markdown_inline(f"{problem.location}: {problem.level}: ")
-        return f"{where}{about}{markdown_inline(said, line_start=False)}"
+        # A reviewer reads the level and what it is about first; the rule and
+        # the place follow, as in the list of breaking changes.
+        message = markdown_inline(problem.message, line_start=False)
+        where = markdown_inline(problem.location, line_start=False)
+        return f"**{problem.level}** {about}{message} · {markdown_code(problem.rule)} · {where}"
     return f"{problem.location}: {problem.level}: {about}{said}"
 
 
