@@ -29,13 +29,12 @@ from tests.test_mermaid import _bundle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# GitHub's comment allowlist, less what a review never needs; attributes as
+# GitHub's allowlist for comments; attributes as
 # GitHub keeps them on these tags (lang on pre is how a mermaid block is known).
-TAGS = {
-    *"h1 h2 h3 h4 h5 h6 br b i strong em a pre code img tt div ins del sup sub p ol ul".split(),
-    *"table thead tbody tfoot blockquote dl dt dd kbd q samp var hr li tr td th s strike".split(),
-    *"summary details caption figure figcaption abbr bdo cite dfn mark small span time wbr".split(),
-}
+GITHUB_TAGS = """h1 h2 h3 h4 h5 h6 br b i strong em a pre code img tt div ins del sup sub p
+ol ul table thead tbody tfoot blockquote dl dt dd kbd q samp var hr li tr td th s strike summary
+details caption figure figcaption abbr bdo cite dfn mark small span time wbr"""
+TAGS = set(GITHUB_TAGS.split())
 ATTRIBUTES = {"a": {"href"}, "pre": {"lang"}, "th": {"align"}, "td": {"align"}, "details": {"open"}}
 
 
@@ -63,7 +62,11 @@ def branch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     maps = repo / "maps"
     journey = maps / "journeys" / "billing-question.yaml"
     # The IVR menu loses its way to an agent.
-    _edit(journey, "          emotion: -1\n          escalates_to: [billing-call]\n", "          emotion: -1\n")
+    _edit(
+        journey,
+        "          emotion: -1\n          escalates_to: [billing-call]\n",
+        "          emotion: -1\n",
+    )
     # First contact resolution asks for less.
     _edit(maps / "catalog" / "kpis.yaml", "target: 75", "target: 70")
     # The phone-first persona gets another id; its name and research stay.
@@ -138,7 +141,12 @@ def comment(review: str) -> Iterator[Any]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1000, "height": 800})
         ran: list[str] = []
-        page.on("dialog", lambda dialog: (ran.append(dialog.message), dialog.dismiss()))
+
+        def on_dialog(dialog: Any) -> None:
+            ran.append(f"dialog: {dialog.message}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
         page.on("pageerror", lambda error: ran.append(str(error)))
         page.set_content(
             f"<!doctype html><html><head><meta charset=utf-8><style>{STYLE}</style></head>"
@@ -153,3 +161,54 @@ def comment(review: str) -> Iterator[Any]:
         assert ran == [], ran
         browser.close()
 
+
+def test_changes_name_what_the_maps_call_things_and_never_none(comment: Any) -> None:
+    shown = comment.inner_text("body")
+    for name in (
+        "Billing line menu (ivr-menu)",
+        "Phone-first customer (caller)",
+        "First contact resolution (fcr)",
+        "Customer satisfaction (CSAT) (csat)",
+    ):
+        assert name in shown
+    assert not re.search(r"\bnone\b", shown, re.IGNORECASE), shown
+
+
+def test_a_renamed_persona_is_one_change(comment: Any) -> None:
+    shown = comment.inner_text("body")
+    assert shown.count("renamed") == 1, shown
+    assert "id changed from phone-first" in shown
+    for echo in ("catalog-removed", "catalog-added", "personas-changed", "emotion-changed"):
+        assert echo not in shown
+    assert "0 fixed" in shown  # no problem of the old id listed as fixed and again as new
+
+
+def test_the_breaking_changes_come_first_with_why_they_matter(comment: Any) -> None:
+    shown = comment.inner_text("body")
+    breaking = shown[shown.index("Breaking changes (2)") : shown.index("Catalog:")]
+    assert "target loosened, 75 % → 70 %" in breaking
+    assert "Billing line menu (ivr-menu) on IVR (ivr) no longer reaches a human" in breaking
+    assert breaking.count("why it matters") == 2
+
+
+def test_the_kpi_going_off_target_is_a_notable_change(comment: Any) -> None:
+    shown = comment.inner_text("body")
+    assert (
+        "notable kpi-went-off-target KPI Customer satisfaction (CSAT) (csat) went off target: "
+        "87 % → 80 %, target ≥ 85 %" in shown
+    )
+
+
+def test_the_changed_part_of_the_journey_is_drawn(comment: Any) -> None:
+    drawn = comment.query_selector_all(".mermaid-drawn svg")
+    assert len(drawn) == 1
+    labels = drawn[0].text_content() or ""
+    assert "Billing line menu" in labels and "Billing call" in labels
+    assert comment.query_selector_all('pre[lang="mermaid"]') == []
+
+
+def test_the_markdown_is_clean_and_pings_no_one(review: str, comment: Any) -> None:
+    assert not re.search(r"&#?\w+;", review), review
+    assert "\\[" not in comment.inner_text("body")
+    assert comment.query_selector_all("a, img") == []
+    assert len(review) < 65_535

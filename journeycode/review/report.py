@@ -308,7 +308,7 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[str]:
         head += ["| Journey | Breaking | Notable | Info |", "|---|---:|---:|---:|"]
         for journey, changes in groups:
             counted = _counts(changes)
-            name = "catalog" if journey is None else review.journeys.get(journey, journey)
+            name = "Catalog" if journey is None else review.journeys.get(journey, journey)
             head.append(
                 f"| {e(name)} | {counted[Severity.BREAKING]} | {counted[Severity.NOTABLE]} "
                 f"| {counted[Severity.INFO]} |"
