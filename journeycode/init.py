@@ -21,6 +21,7 @@ import importlib.metadata
 import json
 import posixpath
 import re
+import urllib.parse
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -69,7 +70,7 @@ class Source:
         if self.requirement is None:
             return f"its action and hooks at {self.rev} ({self.repo})"
         if self.local:
-            where = self.requirement.removeprefix("journeycode @ file://")
+            where = urllib.parse.unquote(self.requirement.removeprefix("journeycode @ file://"))
             return f"{where}, which only this machine can install"
         if self.repo == "local":
             return f"{self.requirement} from the package index"
