@@ -47,14 +47,14 @@ class _Search:
     found: Path | None
     start: Path
     stop: Path
-    """The last folder looked in: a git repository's top, or the file system's root."""
+    """The last folder looked in: a git repository's top, the file system's
+    root, or the last one this user may look into."""
+    why: str = "its git repository's top"
 
     def where(self) -> str:
-        top = self.stop.parent == self.stop
-        why = "the file system's root" if top else "its git repository's top"
         if self.stop == self.start:
-            return f"in {self.start} ({why})"
-        return f"in {self.start} and the folders above it up to {self.stop} ({why})"
+            return f"in {self.start} ({self.why})"
+        return f"in {self.start} and the folders above it up to {self.stop} ({self.why})"
 
 
 def _search(start: Path, holding: Path | None = None) -> _Search:
@@ -66,13 +66,18 @@ def _search(start: Path, holding: Path | None = None) -> _Search:
     another project above the one it runs in."""
     here = start
     while True:
-        if (here / SETTINGS_FILE).is_file():
-            return _Search(here, start, here)
-        maps = here / MAPS
-        if maps.is_dir() and (holding is None or holding.is_relative_to(maps)):
-            return _Search(maps, start, here)
-        if (here / ".git").exists() or here.parent == here:
-            return _Search(None, start, here)
+        try:
+            if (_on_disk(here) / SETTINGS_FILE).is_file():
+                return _Search(here, start, here)
+            maps = here / MAPS
+            if _on_disk(maps).is_dir() and (holding is None or holding.is_relative_to(maps)):
+                return _Search(maps, start, here)
+            if (_on_disk(here) / ".git").exists():
+                return _Search(None, start, here)
+        except PermissionError:
+            return _Search(None, start, here, "a folder this user may not look into")
+        if here.parent == here:
+            return _Search(None, start, here, "the file system's root")
         here = here.parent
 
 
@@ -99,14 +104,17 @@ def target(paths: Sequence[Path]) -> Target:
                 f"no workspace here: no {SETTINGS_FILE} and no {MAPS}/ folder {search.where()}",
                 "run it in the repository that holds the maps, or give the maps' folder",
             )
-        return Target(search.found, _relative(search.found, here))
+        return Target(_on_disk(search.found), _relative(search.found, here))
     wholes: list[Path] = []
     parts: list[tuple[Path, Path, Path, bool]] = []  # as given, absolute, workspace, folder
     for given in paths:
         absolute = _absolute(given)
-        if not absolute.exists() and not absolute.is_symlink():
-            raise WorkspaceError(f"{given}: no such file or folder")
-        folder = absolute.is_dir()
+        try:
+            if not _on_disk(absolute).exists() and not _on_disk(absolute).is_symlink():
+                raise WorkspaceError(f"{given}: no such file or folder")
+            folder = _on_disk(absolute).is_dir()
+        except PermissionError:
+            raise WorkspaceError(f"{given}: this user may not read it") from None
         search = _search(absolute if folder else absolute.parent, absolute)
         if folder and search.found in (None, absolute):
             wholes.append(given)
@@ -133,13 +141,20 @@ def target(paths: Sequence[Path]) -> Target:
         Named(display(shown_root, absolute.relative_to(root)), folder)
         for _, absolute, _, folder in parts
     )
-    return Target(root, shown_root, named)
+    return Target(_on_disk(root), shown_root, named)
 
 
 def _absolute(path: Path) -> Path:
     # Not resolve(): a folder reached through a symlink is named as the user
     # sees it, and '..' goes up the way the user's shell went down.
     return Path(os.path.normpath(Path.cwd() / path))
+
+
+def _on_disk(path: Path) -> Path:
+    """An absolute ``path`` as the file system is asked about it: from the
+    current folder, so that a folder above it this user may not pass through
+    (a private temporary folder) does not hide one below that they may read."""
+    return Path(os.path.relpath(path))
 
 
 def _relative(path: Path, here: Path) -> str:
