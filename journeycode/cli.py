@@ -6,6 +6,7 @@ Exit codes are defined once, in :class:`journeycode.problems.ExitCode`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import glob
 import os
@@ -505,6 +506,13 @@ def site_requirements_command(config: Path, output: Path | None) -> None:
     show_default=True,
     help="The Markdown's length at most (a comment's limit; a job summary takes more).",
 )
+@click.option(
+    "--summary",
+    "summary_file",
+    type=click.Path(dir_okay=False, readable=False, path_type=Path),
+    help="Also write the Markdown review to FILE (atomically) at a job summary's "
+    "length, for $GITHUB_STEP_SUMMARY: the place --summary-url points a cut comment to.",
+)
 @_OUTPUT
 def diff_command(
     specs: tuple[str, ...],
@@ -515,6 +523,7 @@ def diff_command(
     diagram_format: str,
     summary_url: str | None,
     max_chars: int,
+    summary_file: Path | None,
     output: Path | None,
 ) -> None:
     """Compare the maps of BASE and HEAD by meaning: what a reviewer must see.
@@ -558,6 +567,14 @@ def diff_command(
         max_chars,
     )
     _report(review_report.FORMATS[output_format], review_report.Reviewed(found, sides), output)
+    if summary_file is not None:
+        if output_format != "markdown":
+            sides = dataclasses.replace(sides, pictures=_pictures(comparison))
+        summary = dataclasses.replace(
+            sides, summary_url=None, limit=review_report.SUMMARY_LIMIT, in_bytes=True
+        )
+        markdown = review_report.FORMATS["markdown"]
+        _report(markdown, review_report.Reviewed(found, summary), summary_file)
     threshold = {"breaking": Severity.BREAKING, "notable": Severity.NOTABLE}.get(fail_on)
     sys.exit(
         ExitCode.PROBLEMS if threshold is not None and found.at_least(threshold) else ExitCode.OK

@@ -357,9 +357,9 @@ _STEPS = """\
         id: review
         run: |
           status=0
-          journeycode diff "$BASE" --format markdown -o review.md \\
+          journeycode diff "$BASE" --format markdown -o review.md --summary summary.md \\
             --diagrams change-diagrams --diagram-format png || status=$?
-          if [ -f review.md ]; then cat review.md >> "$GITHUB_STEP_SUMMARY"; fi
+          if [ -f summary.md ]; then cat summary.md >> "$GITHUB_STEP_SUMMARY"; fi
           echo "status=$status" >> "$GITHUB_OUTPUT"
       # A pull request from a fork has a read-only token: the review stays on the summary.
       - if: github.event_name == 'pull_request' && steps.review.outputs.status != '2'

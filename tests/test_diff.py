@@ -570,10 +570,20 @@ def test_a_long_comment_drops_its_pictures_then_whole_sections_with_a_link(
     cut = _diff(folders, "--format", "markdown", env=env)
     assert len(cut.stdout) <= 65_535 - 256 and "```mermaid" not in cut.stdout
     assert "_The pictures of the change are left out" in cut.stdout
-    assert "cut to keep this comment under GitHub's limit of 65,535 characters: " in cut.stdout
+    assert "cut to keep it under 65,535 characters, GitHub's limit: " in cut.stdout
     assert "`journeycode diff` prints the whole review" in cut.stdout
-    linked = _diff(folders, "--format", "markdown", env={**env, "GITHUB_RUN_ID": "7"})
+    summary = tmp_path / "summary.md"
+    linked = _diff(
+        folders,
+        "--format",
+        "markdown",
+        "--summary",
+        str(summary),
+        env={**env, "GITHUB_RUN_ID": "7"},
+    )
     assert f"the whole review is in [the job summary]({url})" in linked.stdout
+    # The job summary the link points to is the whole review, not a copy of the cut one.
+    assert summary.read_text("utf-8") == whole.stdout, len(whole.stdout)
     html = comment_html(linked.stdout)
     assert html.count("<details") == html.count("</details>") > 1
     # Pictures alone over the limit: the sections stay, the pictures go.

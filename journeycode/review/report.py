@@ -29,6 +29,8 @@ from journeycode.review.message import MARKDOWN, TEXT, Style, mention_text, rend
 VERSION = 1
 COMMENT_LIMIT = 65_535
 """GitHub's limit on a comment's length, in characters."""
+SUMMARY_LIMIT = 1_000_000
+"""A job summary takes 1 MiB a step, counted in bytes (:attr:`Sides.in_bytes`)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class Sides:
     """Where the whole review is when the Markdown is cut (a CI job's summary)."""
     limit: int = COMMENT_LIMIT
     """The Markdown's length at most, in characters."""
+    in_bytes: bool = False
+    """The limit counts UTF-8 bytes, not characters (a job summary)."""
 
 
 @dataclass(frozen=True)
@@ -238,29 +242,35 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
         said = f"{markdown_inline(sides.base)} → {markdown_inline(sides.head, line_start=False)}"
         return f"### journeycode: no changes\n\n{said}: the maps mean the same.\n"
     budget = sides.limit - _MARGIN
+    size = _utf8_size if sides.in_bytes else len
     blocks = _blocks(review, sides, pictures=True)
-    if sum(map(len, blocks)) <= budget:
+    if sum(map(size, blocks)) <= budget:
         return "".join(blocks)
     where = _whole_review(sides)
     blocks = _blocks(review, sides, pictures=False)
     if review.changes and sides.pictures:
         blocks.insert(
-            1, f"_The pictures of the change are left out to keep this comment short{where}._\n\n"
+            1, f"_The pictures of the change are left out to keep this review short{where}._\n\n"
         )
-    if sum(map(len, blocks)) <= budget:
+    if sum(map(size, blocks)) <= budget:
         return "".join(blocks)
     kept: list[str] = []
     used = 0
     for index, block in enumerate(blocks):
         note = (
-            f"\n_{len(blocks) - index} more part(s) of the review are cut to keep this comment "
-            f"under GitHub's limit of {sides.limit:,} characters{where}._\n"
+            f"\n_{len(blocks) - index} more part(s) of the review are cut to keep it "
+            f"under {sides.limit:,} {'bytes' if sides.in_bytes else 'characters'}, "
+            f"GitHub's limit{where}._\n"
         )
-        if used + len(block) + len(note) > budget:
+        if used + size(block) + size(note) > budget:
             return "".join(kept) + note
         kept.append(block)
-        used += len(block)
+        used += size(block)
     return "".join(kept)
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 # Room for what the action puts around the review (its marker line).
