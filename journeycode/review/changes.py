@@ -152,12 +152,17 @@ class ChangeKind(enum.StrEnum):
     KPI_WENT_OFF_TARGET = (
         "kpi-went-off-target",
         _N,
-        "A new measurement takes a KPI off its target: the values and the target.",
+        "A new or edited measurement takes a KPI off its target: the values and the target.",
     )
     KPI_BACK_ON_TARGET = (
         "kpi-back-on-target",
         _N,
-        "A new measurement brings a KPI back on its target: the values and the target.",
+        "A new or edited measurement brings a KPI back on its target: the values and the target.",
+    )
+    KPI_MEASUREMENT_EDITED = (
+        "kpi-measurement-edited",
+        _N,
+        "A measurement already reported was changed or removed: its date, the values.",
     )
     CHANNEL_MODE_CHANGED = (
         "channel-mode-changed",

@@ -270,9 +270,14 @@ class _Comparer:
         self.base, self.head, self.levels = base, head, levels
         self.changes: list[Change] = []
 
-    def add(self, kind: ChangeKind, message: Message, src: Src | None, about: About) -> None:
+    def add(self, kind: ChangeKind, message: Message, src: Src | str | None, about: About) -> None:
+        """``src`` is where the change is in HEAD: a node of a map, or a
+        measurement file's row as ``file:line``."""
         path, line, col = None, 1, 1
-        if src is not None:
+        if isinstance(src, str):
+            path, number = src.rsplit(":", 1)
+            line = int(number)
+        elif src is not None:
             line, col = src.file.locate(src.pointer)
             path = src.file.display
         level = self.levels.get(kind, kind.level)

@@ -21,15 +21,16 @@ from typing import Any, Generic, TypeVar
 
 from journeycode import kinds
 from journeycode import values as kpi_values
-from journeycode.model import Entity, Journey, Kpi, Src, Stage, Touchpoint
+from journeycode.model import Entity, Journey, Kpi, Measurement, Src, Stage, Touchpoint
 from journeycode.queries import emotion_for, owner_of
 from journeycode.review.changes import ChangeKind
 from journeycode.review.message import UNSET, Message, Part, listed, named, ref, say
 
 E = TypeVar("E", bound=Entity)
 
-Found = tuple[ChangeKind, Message, Src]
-"""A change before it is placed: its kind, its message and where it is in HEAD."""
+Found = tuple[ChangeKind, Message, Src | str]
+"""A change before it is placed: its kind, its message and where it is in
+HEAD (a ``file:line`` for a row of a measurement file)."""
 
 
 @dataclass(frozen=True)
@@ -214,20 +215,69 @@ def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
         )
 
 
-def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
-    """Measurements of new dates. When they take the KPI off its target or
-    bring it back (its latest value on each side, judged by that side's
-    target), the two values and the target; otherwise how many, and the
-    latest value (the row's three kinds, in that order)."""
+def _where(kpi: Kpi, measured: Measurement) -> Src | str:
+    """Where one of the KPI's measurements is written: its row of a
+    measurement file (``file:line``), else its item in the maps."""
+    if measured.row is not None:
+        return measured.row
+    index = next(i for i, m in enumerate(kpi.measurements) if m is measured)
+    return kpi.src.at("measurements", index)
+
+
+def _by_date(kpi: Kpi) -> dict[str, list[int]]:
+    """The indexes of the KPI's measurements of each date."""
+    dates: dict[str, list[int]] = {}
+    for index, measured in enumerate(kpi.measurements):
+        dates.setdefault(measured.date, []).append(index)
+    return dates
+
+
+def _rewritten(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
+    """Measurements of a date BASE had that HEAD changed or removed: what was
+    reported is not what it was."""
     old, new = pair.old, pair.new
-    went_off, came_back, measured = row.changes
+    if (old.unit, old.range) != (new.unit, new.range):
+        # The values are read another way, or dropped out of the new range:
+        # the definition's change says so, and the dropped rows are problems.
+        return
+    edited = row.changes[3]
+    after = _by_date(new)
+    for date, indexes in _by_date(old).items():
+        was = [old.measurements[i].value for i in indexes]
+        kept = after.get(date, [])
+        now = [new.measurements[i].value for i in kept]
+        if was == now:
+            continue
+        shown_was = ", ".join(kpi_values.value(v, old) for v in was)
+        if kept:
+            shown_now = ", ".join(kpi_values.value(v, new) for v in now)
+            said = say(pair.name, f": measurement of {date} changed, {shown_was} → {shown_now}")
+            yield edited, said, _where(new, new.measurements[kept[0]])
+        else:
+            said = say(pair.name, f": measurement of {date} removed (was {shown_was})")
+            yield edited, said, new.src.at("measurements")
+
+
+def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
+    """Measurements of new dates, and those of old dates changed or removed.
+    When they take the KPI off its target or bring it back (its latest value
+    on each side, judged by that side's target), the two values and the
+    target; otherwise how many new ones, and the latest value (the row's
+    first three kinds, in that order); then each one changed or removed (its
+    fourth)."""
+    old, new = pair.old, pair.new
+    went_off, came_back, measured, _ = row.changes
     known = {m.date for m in old.measurements}
     fresh = [m for m in new.measurements if m.date not in known]
+    rewritten = list(_rewritten(row, pair))
     before, latest = kpi_values.latest(old), kpi_values.latest(new)
-    if not fresh or latest is None:
-        return
     was, now = kpi_values.status(old), kpi_values.status(new)
-    if before is not None and was is not None and now is not None and was is not now:
+    if (
+        (fresh or rewritten)
+        and before is not None
+        and latest is not None
+        and (was is not None and now is not None and was is not now)
+    ):
         off = now is kpi_values.Status.OFF
         yield (
             went_off if off else came_back,
@@ -237,18 +287,20 @@ def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
                 f"{kpi_values.value(before.value, old)} → {kpi_values.value(latest.value, new)}, "
                 f"target {kpi_values.target(new)}",
             ),
-            new.src.at("measurements"),
+            _where(new, latest),
         )
-        return
-    yield (
-        measured,
-        say(
-            pair.name,
-            f": {len(fresh)} new measurement(s); latest "
-            f"{kpi_values.value(latest.value, new)} on {latest.date}" + (f", {now}" if now else ""),
-        ),
-        new.src.at("measurements"),
-    )
+    elif fresh and latest is not None:
+        yield (
+            measured,
+            say(
+                pair.name,
+                f": {len(fresh)} new measurement(s); latest "
+                f"{kpi_values.value(latest.value, new)} on {latest.date}"
+                + (f", {now}" if now else ""),
+            ),
+            _where(new, latest),
+        )
+    yield from rewritten
 
 
 def _nothing(row: Row, pair: Pair[Any]) -> Iterator[Found]:
@@ -290,7 +342,12 @@ FIELDS: tuple[Row, ...] = (
     Row(
         "kpi",
         "measurements",
-        (_C.KPI_WENT_OFF_TARGET, _C.KPI_BACK_ON_TARGET, _C.KPI_MEASURED),
+        (
+            _C.KPI_WENT_OFF_TARGET,
+            _C.KPI_BACK_ON_TARGET,
+            _C.KPI_MEASURED,
+            _C.KPI_MEASUREMENT_EDITED,
+        ),
         _measured,
     ),
     # The measurements split by journey: what they say is in their KPI's.
