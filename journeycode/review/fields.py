@@ -185,8 +185,9 @@ def _target(kpi: Kpi) -> str:
 
 
 def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
-    """Loosened or tightened when the scale and the direction stayed; otherwise a
-    change of definition (the row's three kinds, in that order)."""
+    """Loosened or tightened when the scale and the direction stayed, loosened
+    when the target is gone; otherwise a change of definition (the row's three
+    kinds, in that order)."""
     old, new = pair.old, pair.new
     loosened, tightened, redefined = row.changes
     same_scale = old.unit == new.unit and old.direction == new.direction
@@ -207,6 +208,13 @@ def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
                 ),
                 new.src.at("target"),
             )
+    elif was is not None and now is None:
+        # No target asks for nothing: the loosest a target can get.
+        yield (
+            loosened,
+            say(pair.name, f": target removed (was {_target(old)})"),
+            pair.new.src.at("id"),
+        )
     elif was != now:
         yield (
             redefined,
