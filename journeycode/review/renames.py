@@ -10,7 +10,8 @@ Between BASE and HEAD, an entity of BASE is renamed to one of HEAD when:
 * their content agrees: the same name (a pain point's text), and of the
   fields that either side sets (every field but the id, the source and the
   waivers; a list of children by their ids; measurements by date and value),
-  more than half are equal, references
+  more than half are equal; or, between entities that agree so with no other,
+  another name and at least two other fields set, all equal; references
   compared after following the renames found before them (kinds referred to are
   matched first: channels before the personas that prefer them, the catalog
   before the journeys);
@@ -145,20 +146,59 @@ def _pair(
     removed = [e for e in old if e.id not in new_ids and e.id not in known]
     added = [e for e in new if e.id not in old_ids and e.id not in taken]
     agree = [(a, b) for a in removed for b in added if _agrees(renames, scope, a, b)]
+    _unique(renames, kind, scope, agree)
+    # A new name too, where little else changed: only among those that agree
+    # with nothing, so it never decides between candidates of a rename above.
+    near = {e.id for pair in agree for e in pair}
+    _unique(
+        renames,
+        kind,
+        scope,
+        [
+            (a, b)
+            for a in removed
+            for b in added
+            if a.id not in near and b.id not in near and _renamed_too(renames, scope, a, b)
+        ],
+    )
+
+
+def _unique(renames: Renames, kind: str, scope: str, agree: list[tuple[Entity, Entity]]) -> None:
+    """Each pair that is the only one for both of its entities, as a rename."""
     for a, b in agree:
         if sum(1 for x, y in agree if x is a or y is b) == 1:
             renames.add(kind, scope, a.id, b)
 
 
+def _said(entity: Entity) -> str:
+    """The field that says what an entity is: its name, a pain point's text."""
+    return "name" if hasattr(entity, "name") else "text"
+
+
 def _agrees(renames: Renames, scope: str, old: Entity, new: Entity) -> bool:
-    kind = kinds.of(new)
-    said = "name" if hasattr(new, "name") else "text"
+    said = _said(new)
     if getattr(old, said, None) != getattr(new, said, None):
         return False
+    equal, compared = _fields(renames, scope, old, new, ())
+    return compared > 0 and equal * 2 > compared
+
+
+def _renamed_too(renames: Renames, scope: str, old: Entity, new: Entity) -> bool:
+    """Another name, and at least two other fields set, all equal (a KPI with
+    another target is another KPI)."""
+    equal, compared = _fields(renames, scope, old, new, (_said(new),))
+    return compared >= 2 and equal == compared
+
+
+def _fields(
+    renames: Renames, scope: str, old: Entity, new: Entity, left_out: tuple[str, ...]
+) -> tuple[int, int]:
+    """Of the fields either side sets (but ``left_out``), how many are equal, and how many."""
+    kind = kinds.of(new)
     defaults = kind.defaults
     equal = compared = 0
     for name in (f.name for f in dataclasses.fields(kind.model)):
-        if name in _IGNORED:
+        if name in _IGNORED or name in left_out:
             continue
         was = _comparable(renames, scope, kind, name, getattr(old, name))
         now = _comparable(renames, scope, kind, name, getattr(new, name))
@@ -167,7 +207,7 @@ def _agrees(renames: Renames, scope: str, old: Entity, new: Entity) -> bool:
             continue
         compared += 1
         equal += was == now
-    return compared > 0 and equal * 2 > compared
+    return equal, compared
 
 
 def _comparable(renames: Renames, scope: str, kind: kinds.Kind, name: str, value: Any) -> Any:
