@@ -129,6 +129,7 @@ def _compile(
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
     unparsed: list[bytes | None] = []
+    validations: list[schema.Validation] = []
     found = discover.map_files(root, display_root)
     if not found:
         raise WorkspaceError(
@@ -161,13 +162,15 @@ def _compile(
             )
             unparsed.append(None)
             continue
-        problems.extend(validation.problems)
+        validations.append(validation)
         loaded.append((file, validation.faults))
     if caches is not None:  # the files as they were before an edit go
         _keep_only(caches.files, used)
         if caches.stamps is not None:
             _keep_only(caches.stamps, {(c.path, c.display) for c in found})
     workspace = resolve.build(root, loaded, unparsed, caches.models if caches else None)
+    for (file, _), validation in zip(loaded, validations, strict=True):
+        problems.extend(schema.named(file, validation, workspace))
     exports = measurements.read(root, display_root, settings.measurements, workspace)
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)

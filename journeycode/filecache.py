@@ -31,7 +31,7 @@ from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 8
+LAYOUT = 9
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
@@ -196,17 +196,24 @@ def _stored(entry: Entry) -> tuple[Any, ...]:
         positions.columns.tobytes(),
         [_plain(p) for p in validation.problems],
         validation.faults,
+        [(*at, *named) for at, named in validation.names.items()],
     )
 
 
 def _entry(key: str, stored: tuple[Any, ...]) -> Entry:
-    path, display, data, line_type, lines, column_type, columns, problems, faults = stored
+    path, display, data, line_type, lines, column_type, columns, problems, faults, names = stored
     _expect(isinstance(path, str) and isinstance(display, str))
     _expect(all(_is_pointer(fault) for fault in faults))
+    _expect(
+        all(
+            len(named) == 4 and all(type(n) is int for n in named[:2]) and _is_pair(named[2:])
+            for named in names
+        )
+    )
     positions = Positions(data, array(line_type, lines), array(column_type, columns))
     found = [_problem(p) for p in problems]
     file = SourceFile(Path(path), display, data, positions, key)
-    return file, Validation(found, list(faults))
+    return file, Validation(found, list(faults), {(n[0], n[1]): (n[2], n[3]) for n in names})
 
 
 def _plain_checked(checked: Checked) -> tuple[Any, ...]:

@@ -359,14 +359,33 @@ def owning_entity(pointer: Pointer) -> Pointer:
 
 def nested_ids(kind: Kind, item: Any) -> Iterable[tuple[Kind, str]]:
     """The kind and id of a raw item and of every entity written inside it."""
+    for inner, written in nested(kind, item):
+        if isinstance(written.get("id"), str):
+            yield inner, written["id"]
+
+
+def nested(kind: Kind, item: Any) -> Iterable[tuple[Kind, dict[str, Any]]]:
+    """A raw item and every entity written inside it (valid or not), with their kinds."""
     if not isinstance(item, dict):
         return
-    if isinstance(item.get("id"), str):
-        yield kind, item["id"]
+    yield kind, item
     for child_field, child in kind.children.items():
         value = item.get(child_field)
         for child_item in value if isinstance(value, list) else ():
-            yield from nested_ids(KINDS[child], child_item)
+            yield from nested(KINDS[child], child_item)
+
+
+def reference_at(pointer: Pointer) -> Reference | None:
+    """The reference field a value at ``pointer`` is written in: the field
+    itself, or one item of its list."""
+    for end in range(len(pointer) - 1, 0, -1):
+        kind = kind_at(pointer[:end])
+        if kind is not None:
+            field, *index = pointer[end:]
+            if len(index) > 1 or not all(isinstance(i, int) for i in index):
+                return None
+            return next((r for r in kind.references if r.field == field), None)
+    return None
 
 
 def kind_at(pointer: Pointer) -> Kind | None:

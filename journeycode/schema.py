@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from journeycode import ids, kinds, pipeline_rules, suggest
 from journeycode.loader import Pointer, SourceFile
+from journeycode.model import Workspace
 from journeycode.positions import Position
 from journeycode.problems import Fix, Level, Problem, Subject
 from journeycode.suggest import show
@@ -119,6 +121,10 @@ class Validation:
 
     problems: list[Problem]
     faults: list[Pointer]
+    names: dict[Position, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    """The problems (by line and column) of a reference field whose text is
+    not an id: the kind referred to, and the text (most often that entity's
+    name). Only the workspace knows which entity that is (see :func:`named`)."""
 
 
 def validate(file: SourceFile) -> Validation:
@@ -133,12 +139,16 @@ def validate(file: SourceFile) -> Validation:
     # format and pattern) is one mistake.
     problems: dict[tuple[int, int], Problem] = {}
     faults: list[Pointer] = []
+    names: dict[Position, tuple[str, str]] = {}
     for error in _validator().iter_errors(file.data):
         if _is_non_finite(error.instance):
             continue  # reported once, below
         for problem in _problems(file, error):
             problems.setdefault((problem.line, problem.col), problem)
         faults.append(_fault(error))
+        reference = _reference(error)
+        if reference is not None:
+            names[file.locate(tuple(error.absolute_path))] = reference.target, str(error.instance)
 
     def problem_at(pointer: Pointer, message: str, hint: str) -> None:
         found = _problem(file, pointer, message, hint)
@@ -161,7 +171,69 @@ def validate(file: SourceFile) -> Validation:
                 f"{_field(pointer)}: {error.message}",
                 "this is journeycode's fault as much as the map's: please report it",
             )
-    return Validation(sorted(problems.values()), faults)
+    return Validation(sorted(problems.values()), faults, names)
+
+
+def _reference(error: ValidationError) -> kinds.Reference | None:
+    """The reference field whose value ``error`` finds is not an id."""
+    if error.validator != "pattern" or error.validator_value != _id_pattern():
+        return None
+    return kinds.reference_at(tuple(error.absolute_path))
+
+
+def named(file: SourceFile, validation: Validation, workspace: Workspace) -> Iterator[Problem]:
+    """The problems of ``validation`` (of ``file``), where a reference field
+    holds the name of an entity of the kind it refers to (or a near spelling
+    of it, or its id transliterated) with the hint and the fix that write that
+    entity's id."""
+    for problem in validation.problems:
+        found = validation.names.get((problem.line, problem.col))
+        if found is None:
+            yield problem
+            continue
+        kind, text = kinds.KINDS[found[0]], found[1]
+        if kind.shared:
+            candidates = [
+                (entity.id, _name(vars(entity))) for entity in workspace.entities(kind.model)
+            ]
+        else:  # its own journey's, read from the file: those at fault are left out of the model
+            candidates = [
+                (item["id"], _name(item))
+                for inner, item in kinds.nested(kinds.JOURNEY, file.data.get("journey"))
+                if inner is kind and isinstance(item.get("id"), str) and is_id(item["id"])
+            ]
+        written = _by_name(text, candidates)
+        if written is None:
+            yield problem
+            continue
+        ident, name = written
+        yield dataclasses.replace(
+            problem,
+            hint=f"write the id of {kind.label} {show(name)}: '{ident}'",
+            fix=suggest.fix(text, ident),
+        )
+
+
+def _name(fields: dict[str, Any]) -> str:
+    """What an entity is called: its name (a pain point's text)."""
+    name = fields.get("name") or fields.get("text")
+    return name if isinstance(name, str) else ""
+
+
+def _by_name(text: str, candidates: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """The (id, name) that ``text`` most likely names: by the name, by the
+    id or the name transliterated, or by the closest name."""
+
+    def plain(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    names = {plain(name): (ident, name) for ident, name in reversed(candidates) if name}
+    read = {ids.suggested(name): (ident, name) for ident, name in reversed(candidates) if name}
+    by_id = {ident: (ident, name) for ident, name in candidates}
+    guess = ids.suggested(text)
+    found = names.get(plain(text)) or (by_id.get(guess) or read.get(guess) if guess else None)
+    close = None if found else suggest.closest(plain(text), names)
+    return found or (names[close] if close else None)
 
 
 def _is_non_finite(value: Any) -> bool:
@@ -302,6 +374,16 @@ def _structure(f: _Fault) -> Iterator[_Said]:
             f"a map file must be a mapping, got {_kind(instance)}",
             f"start with a key: {kinds.top_level_keys()}",
         )
+    elif validator == "type" and instance is None and (glued := _GLUED.fullmatch(field)):
+        # Only in {…} does a key with no space after its ':' read as a key.
+        key, value = glued.groups()
+        yield (
+            f.pointer,
+            f"no space after the ':' of {show(key)} inside {{…}}{f.where}",
+            f"write '{key}: {value}': inside {{…}} too, a key's ':' is followed by a space",
+            True,
+            None,
+        )
     elif validator == "type":
         yield f.say(
             f"{field}: expected {_expected(f.constraint)}, got {_kind(instance)}", _type_hint(f)
@@ -323,6 +405,15 @@ def _value(f: _Fault) -> Iterator[_Said]:
             f"{field}: {show(instance)} is not one of {', '.join(choices)}",
             suggest.hint(close),
             suggest.fix(str(instance), close),
+        )
+    elif validator == "pattern" and (reference := _reference(f.error)) is not None:
+        # A transliteration is an id nothing defines: the entity named is
+        # found in the workspace (see named).
+        label = kinds.KINDS[reference.target].label
+        yield f.say(
+            f"{field}: {show(instance)} is not a valid id",
+            f"refer to the {label} by its id (Latin letters a–z, digits and '-'), "  # noqa: RUF001
+            "not by its name",
         )
     elif validator == "pattern":
         yield f.say(*_pattern_message(field, instance, constraint))
@@ -461,17 +552,14 @@ def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | N
     return f"{field}: {show(value)} does not match {pattern}", None, None
 
 
-# An example for a text with no Latin reading: any id shows the form.
-_ID_EXAMPLE = "card-unblock"
-
-
 def _id_hint(value: Any) -> tuple[str, Fix | None]:
     """How to write an id for ``value``, and the fix that writes the suggested one."""
     text = str(value)
     rule = "ids use Latin letters a–z, digits and '-'"  # noqa: RUF001  (the en dash of a range)
     if ids.foreign(text):
         return (
-            f"{rule}: write one in Latin letters, e.g. '{_ID_EXAMPLE}'; keep the text as the name",
+            "write an id in Latin letters a–z, digits and '-' (for example from "  # noqa: RUF001
+            "the name's meaning); keep the text as the name",
             None,
         )
     suggestion = ids.suggested(text)

@@ -234,10 +234,37 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
     indent = len(here) - len(here.lstrip(" "))
     above = lines.above(line)
     outer = key_of(above[1]) if above else None
+    key = key_of(here)
+    if "sequence entries are not allowed" in problem and key and key[1] < col:
+        items = _WORD.findall(here[col:])
+        return Explanation(
+            f"a '- ' list cannot start on the line of its key '{key[0]}'",
+            line,
+            col,
+            f"write '{key[0]}: [{', '.join(items) or '…'}]', or put each '- ' item "
+            f"on a line of its own below '{key[0]}:'",
+        )
+    if problem.startswith("mapping values are not allowed") and above and outer is None:
+        # 'id:app' on the line above is a plain value, not a key: the next
+        # key's ':' is where libyaml notices.
+        offset = len(above[1]) - len(above[1].lstrip(" -"))
+        glued = _NO_SPACE.fullmatch(above[1], offset)
+        if glued is not None:
+            return _no_space(glued, above[0], offset)
     if problem.startswith("mapping values are not allowed") and above and outer:
         # A key indented past the key above continues that key's plain value,
         # and libyaml notices only the ':' after it.
         word = here[: col - 1].strip()
+        before = lines.above(above[0])
+        keys = key_of(before[1]) if before else None
+        if _WORD.fullmatch(word) and keys and outer[1] < keys[1] == indent + 1:
+            # The keys above and below it line up: the line between is the wrong one.
+            return Explanation(
+                f"'{outer[0]}' is indented less than the keys of its item",
+                above[0],
+                outer[1],
+                f"line it up with them (column {keys[1]})",
+            )
         if _WORD.fullmatch(word) and indent + 1 > outer[1]:
             return Explanation(
                 f"'{word}' is indented more than '{outer[0]}' on line {above[0]}",
@@ -303,13 +330,7 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
         start = lines[context.line + 1][context.column :]
         glued = _NO_SPACE.match(start)
         if glued is not None:
-            key, value = glued.groups()
-            return Explanation(
-                f"no space after the ':' of '{key}'",
-                context.line + 1,
-                context.column + len(key) + 1,
-                f"write '{key}: {value}': a key's ':' is followed by a space",
-            )
+            return _no_space(glued, context.line + 1, context.column)
         return Explanation(
             "a line with no ':' where the mapping expects 'key: value'",
             context.line + 1,
@@ -317,6 +338,17 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
             "add the ':' after the key, or quote the text and put it after a key",
         )
     return None
+
+
+def _no_space(glued: re.Match[str], line: int, start: int) -> Explanation:
+    """A key glued to its value, ``glued`` matched from index ``start`` of ``line``."""
+    key, value = glued.groups()
+    return Explanation(
+        f"no space after the ':' of '{key}'",
+        line,
+        start + len(key) + 1,
+        f"write '{key}: {value}': a key's ':' is followed by a space",
+    )
 
 
 def _what(rest: str) -> str:

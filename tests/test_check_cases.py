@@ -4,7 +4,8 @@
 naming the rules it compares; ``tests/cases/rules/RULE-ID.yaml`` hold the cases
 of one rule each. Every case's files are written into a fresh workspace next
 to the folder's ``_catalog.yaml`` (as ``catalog.yaml``); ``expect`` lists every
-problem of the compared rules (plus ``load`` and ``schema``), in report order.
+problem of the compared rules (plus ``load`` and ``schema``), in report order,
+and where one gives a ``fix``, the text its quick fix writes (None: no fix).
 A case with ``catalog: false`` brings all its own files.
 """
 
@@ -56,12 +57,22 @@ def test_case(folder: Path, rules: set[str], case: dict[str, Any], tmp_path: Pat
     result = check(root, "", today=TODAY)
 
     actual = [
-        {"at": p.location, "rule": p.rule, "message": p.message, "hint": p.hint}
+        {
+            "at": p.location,
+            "rule": p.rule,
+            "message": p.message,
+            "hint": p.hint,
+            "fix": p.suggestion,
+        }
         for p in result.problems
         if p.rule in rules | ALWAYS
     ]
     default_rule = next(iter(rules), None)
     expected = [{"hint": None, "rule": default_rule, **e} for e in case["expect"]]
+    # The fix (what an editor's quick fix writes) is compared where a case gives one.
+    for found, wanted in zip(actual, expected, strict=False):
+        if "fix" not in wanted:
+            del found["fix"]
     assert actual == expected
 
 
