@@ -7,6 +7,7 @@ import hashlib
 import marshal
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -212,7 +213,7 @@ def test_an_entry_whose_data_misleads_the_compile_is_discarded_and_said(tmp_path
     stamp, key, stored = marshal.loads(entry.read_bytes()[16:])
     data = stored[2]
     data["kpis"] = [["not", "a", "kpi"]] * len(data["kpis"])
-    forged = (*stored[:2], data, *stored[3:7], [], [])
+    forged = (*stored[:2], data, *stored[3:7], [], [], [])
     entry.write_bytes(_seal(marshal.dumps((stamp, key, forged))))
     runner = CliRunner(env={**ENV, "JOURNEYCODE_CACHE_DIR": str(cache)})
     said = []
@@ -255,7 +256,7 @@ def test_a_problem_of_another_shape_in_an_entry_is_a_miss(
     for entry in folder.iterdir():
         stamp, key, stored = marshal.loads(entry.read_bytes()[16:])
         if entry.name.startswith("file-"):
-            stored = (*stored[:7], [bad], stored[8])
+            stored = (*stored[:7], [bad], *stored[8:])
         else:
             stored = ([bad], stored[1])
         entry.write_bytes(_seal(marshal.dumps((stamp, key, stored))))
@@ -264,6 +265,41 @@ def test_a_problem_of_another_shape_in_an_entry_is_a_miss(
             main, ["check", str(maps), "--format", output_format]
         )
         assert run.exit_code in (0, 1), run.output
+    assert _check(maps, cache) == first
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda line, col: (line, col, "channel", 3),
+        lambda line, col: (line, col, "channel"),
+        lambda line, col: (line, str(col), "channel", "Mobile app"),
+        lambda line, col: "x",
+    ],
+    ids=["a number for the name", "no name", "a text column", "not a tuple"],
+)
+def test_a_name_written_for_an_id_is_kept_and_one_of_another_shape_is_not_used(
+    tmp_path: Path, bad: Callable[[int, int], Any]
+) -> None:
+    """The cache keeps which schema problem holds a name where an id is due
+    (the workspace finds the entity: schema.named), and checks its shape."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    journey = next((maps / "journeys").glob("*.yaml"))
+    text = journey.read_text(encoding="utf-8")
+    channel = next(line for line in text.splitlines() if line.strip().startswith("channel: "))
+    journey.write_text(text.replace(channel, channel.split(":")[0] + ": Mobile app", 1), "utf-8")
+    cache = tmp_path / "cache"
+    first = _check(maps, cache)
+    assert "write the id of channel 'Mobile app': 'app'" in first
+    assert _check(maps, cache) == first
+    (folder,) = (cache / "parsed").iterdir()
+    for entry in folder.iterdir():
+        stamp, key, stored = marshal.loads(entry.read_bytes()[16:])
+        if entry.name.startswith("file-") and stored[9]:
+            line, col, *_ = stored[9][0]
+            stored = (*stored[:9], [bad(line, col)])
+            entry.write_bytes(_seal(marshal.dumps((stamp, key, stored))))
     assert _check(maps, cache) == first
 
 
