@@ -197,6 +197,18 @@ _INLINE = re.compile(
     r"<(?=[A-Za-z/!?])|[\[\]*~`|$]|(?<![^\W_])_|_(?![^\W_])|&(?=#?\w+;)"
     r"|\\(?=[!-/:-@\[-`{-~])"
 )
+# GitHub's Markdown (cmark-gfm's autolink extension) links a bare URL (a
+# scheme's "://", a "www." host) and an e-mail address with no brackets round
+# it; a backslash before the "." or ":" keeps such text plain (shown as it is),
+# and an e-mail address, which a backslash does not stop, gets a word joiner
+# after its "@".
+_AUTOLINK = re.compile(r"(?i)(?<=www)\.|:(?=//)|(?<=[\w.+-])@(?!\u2060)")
+
+
+def _unlinked(match: re.Match[str]) -> str:
+    return match[0] + "\u2060" if match[0] == "@" else "\\" + match[0]
+
+
 # What starts a block where a line begins: a heading, a quote, a list item, a
 # thematic break or setext underline, an indented code block is left out (the
 # text starts with no space).
@@ -214,7 +226,7 @@ def markdown_inline(text: str, *, line_start: bool = True) -> str:
     first, which cannot start a block or a workflow command)."""
     lead, core, trail = _ends(" ".join(text.splitlines()))
     plain = _REFERENCE.sub(lambda m: m[0] + "\u2060", core)
-    escaped = _INLINE.sub(lambda m: "\\" + m[0], plain)
+    escaped = _AUTOLINK.sub(_unlinked, _INLINE.sub(lambda m: "\\" + m[0], plain))
     if lead or not line_start:
         return lead + escaped + trail
     start = _BLOCK_START.match(escaped)

@@ -438,6 +438,10 @@ HOSTILE_MARKDOWN = [
     ("\\<b>x</b> \\*", "x"),
     ("===", "==="),
     ("<b onmouseover=x>hover</b> <?php ?> <!DOCTYPE>", "hover"),
+    # GitHub links bare URLs and e-mail addresses (cmark-gfm's autolinks).
+    ("log in at www.evil.example/login", "evil"),
+    ("http://evil.example HTTPS://e.x ftp://e.x (www.e.x) *www.e.x*", "evil"),
+    ("write to a@b.co, mailto:x.y+z@e.co or xmpp:u@e.co/r", "co"),
 ]
 
 
@@ -465,7 +469,7 @@ def test_markdown_inline_makes_hostile_text_inert(text: str, word: str) -> None:
 def test_markdown_inline_neither_mentions_nor_references() -> None:
     said = markdown_inline("@someone @org/team #123 org/repo#4 GH-5 a@b.c é@octocat")
     assert said == (
-        "@\u2060someone @\u2060org/team #\u2060123 org/repo#\u20604 GH\u2060-5 a@b.c "
+        "@\u2060someone @\u2060org/team #\u2060123 org/repo#\u20604 GH\u2060-5 a@\u2060b.c "
         "é@\u2060octocat"
     )
 
