@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -553,6 +554,50 @@ def _many_changes(tmp_path: Path) -> Path:
     return folders
 
 
+def test_a_cut_comment_keeps_what_fits_in_order_breaking_changes_and_problems_first(
+    tmp_path: Path,
+) -> None:
+    """Three breaking changes, forty-one journeys' sections and 1,162 problems: at
+    any limit, the headline, every breaking change under its heading, and as
+    many problems as fit, in their closed section; a later part that fits is
+    kept after one that does not, and the note counts only what is cut."""
+    folders = _many_changes(tmp_path)
+    edits = [
+        {"file": "catalog/kpis.yaml", "old": "    target: 420\n", "new": "    target: 480\n"},
+        {
+            "file": "journeys/cancel-retention.yaml",
+            "old": "          escalates_to: [cancel-chat]\n",
+            "new": "          waive: {escalation-path: Chat is replaced by callback in Q1}\n",
+        },
+    ]
+    _apply(folders / "maps", {"edits": edits})
+    whole = _diff(folders, "--format", "markdown", "--max-chars", "10000000").stdout
+    problems = re.findall(r"^- (?:new|fixed): .*", whole, re.M)
+    journeys = re.findall(r"^<details><summary>(.*)</summary>$", whole, re.M)
+    assert len(problems) == 1162 and len(journeys) == 41
+    gaps = 0
+    for limit in (6_000, 12_000, 30_000, 65_535):
+        cut = _diff(folders, "--format", "markdown", "--max-chars", str(limit)).stdout
+        assert len(cut) <= limit - 256
+        assert cut.count("why it matters") == 3 and "#### Breaking changes (3)\n\n- **" in cut
+        html = comment_html(cut)
+        assert html.count("<details") == html.count("</details>") == 1, limit
+        assert "<summary>Problems: 1160 new" in cut and "\n</details>\n" in cut
+        kept = re.findall(r"^- (?:new|fixed): .*", cut, re.M)
+        assert kept and _in_order(kept, problems), limit
+        gaps += kept != problems[: len(kept)]
+        shown = re.findall(r"^<details><summary>(.*)</summary>$", cut, re.M)
+        said = re.search(r"^_(\d+) more part\(s\) of the review are cut", cut, re.M)
+        assert said and int(said[1]) == len(problems) - len(kept) + len(journeys) - len(shown)
+    assert gaps > 0, "a smaller problem after one that did not fit"
+
+
+def _in_order(some: list[str], every: list[str]) -> bool:
+    """Whether ``some`` are items of ``every`` in its order."""
+    rest = iter(every)
+    return all(item in rest for item in some)
+
+
 def test_a_long_comment_drops_its_pictures_then_whole_sections_with_a_link(
     tmp_path: Path,
 ) -> None:
@@ -585,7 +630,9 @@ def test_a_long_comment_drops_its_pictures_then_whole_sections_with_a_link(
     # The job summary the link points to is the whole review, not a copy of the cut one.
     assert summary.read_text("utf-8") == whole.stdout, len(whole.stdout)
     html = comment_html(linked.stdout)
-    assert html.count("<details") == html.count("</details>") > 1
+    # The problems' section, cut item by item, before the journeys' sections.
+    assert html.count("<details") == html.count("</details>") == 1
+    assert "<summary>Problems: " in html
     # Pictures alone over the limit: the sections stay, the pictures go.
     some = _diff(folders, "--format", "markdown", "--max-chars", str(len(whole.stdout) - 1000))
     assert "```mermaid" not in some.stdout and "more part(s)" not in some.stdout

@@ -8,7 +8,7 @@ touchpoint named ``</details><img src=x onerror=alert(1)>`` stays text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from journeycode.coverage import Coverage, percent
@@ -50,6 +50,19 @@ class Sides:
     """The Markdown's length at most, in characters."""
     in_bytes: bool = False
     """The limit counts UTF-8 bytes, not characters (a job summary)."""
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A part of the Markdown, whole, so the comment can be cut between any
+    two; ``first`` if it is kept before the others when the comment is cut."""
+
+    text: str
+    first: bool = False
+    end: str = ""
+    """What closes the section this block opens, after the last of its items kept."""
+    inside: bool = False
+    """An item of the section the block before it opens: kept only with it."""
 
 
 @dataclass(frozen=True)
@@ -244,29 +257,63 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     budget = sides.limit - _MARGIN
     size = _utf8_size if sides.in_bytes else len
     blocks = _blocks(review, sides, pictures=True)
-    if sum(map(size, blocks)) <= budget:
-        return "".join(blocks)
+    if sum(size(b.text + b.end) for b in blocks) <= budget:
+        return _joined(blocks, set(range(len(blocks))))
     where = _whole_review(sides)
     blocks = _blocks(review, sides, pictures=False)
     if review.changes and sides.pictures:
-        blocks.insert(
-            1, f"_The pictures of the change are left out to keep this review short{where}._\n\n"
-        )
-    if sum(map(size, blocks)) <= budget:
-        return "".join(blocks)
-    kept: list[str] = []
-    used = 0
+        said = f"_The pictures of the change are left out to keep this review short{where}._\n\n"
+        blocks.insert(1, _Block(said, first=True))
+    if sum(size(b.text + b.end) for b in blocks) <= budget:
+        return _joined(blocks, set(range(len(blocks))))
+    return _cut(blocks, sides, size, budget, where)
+
+
+def _cut(
+    blocks: list[_Block], sides: Sides, size: Callable[[str], int], budget: int, where: str
+) -> str:
+    """The blocks that fit, in their order: the first ones (the headline, the
+    breaking changes, the problems) before the rest, and a later block that
+    fits kept after one that does not; a note says how many are cut."""
+    note = (
+        "\n_{} more part(s) of the review are cut to keep it under "
+        f"{sides.limit:,} {'bytes' if sides.in_bytes else 'characters'}, GitHub's limit{where}._\n"
+    )
+    # Each block may need a blank line before it (:func:`_joined`).
+    used = size(note.format(len(blocks)))
+    kept: set[int] = set()
+    for first in (True, False):
+        opened = False
+        for index, block in enumerate(blocks):
+            cost = size(block.text) + size(block.end) + 1
+            if block.inside and not opened:
+                continue
+            if block.first is first and used + cost <= budget:
+                kept.add(index)
+                used += cost
+            if not block.inside:
+                opened = index in kept
+    cut = len(blocks) - len(kept)
+    return _joined(blocks, kept) + (note.format(cut) if cut else "")
+
+
+def _joined(blocks: list[_Block], kept: set[int]) -> str:
+    parts: list[str] = []
+    end = ""
     for index, block in enumerate(blocks):
-        note = (
-            f"\n_{len(blocks) - index} more part(s) of the review are cut to keep it "
-            f"under {sides.limit:,} {'bytes' if sides.in_bytes else 'characters'}, "
-            f"GitHub's limit{where}._\n"
-        )
-        if used + size(block) + size(note) > budget:
-            return "".join(kept) + note
-        kept.append(block)
-        used += size(block)
-    return "".join(kept)
+        if not block.inside and end:
+            parts.append(end)
+            end = ""
+        if index not in kept:
+            continue
+        if not block.inside:
+            end = block.end
+            # Where the block before is cut, a list item before this one
+            # would run on into it.
+            if index - 1 not in kept and parts and not parts[-1].endswith("\n\n"):
+                parts.append("\n")
+        parts.append(block.text)
+    return "".join([*parts, end])
 
 
 def _utf8_size(text: str) -> int:
@@ -301,7 +348,7 @@ def _where(change: Change) -> str:
     )
 
 
-def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[str]:
+def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
     """The comment's parts, most important first: each is whole Markdown, so
     the comment can be cut between any two."""
     e = markdown_inline
@@ -324,16 +371,19 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[str]:
                 f"| {counted[Severity.INFO]} |"
             )
         head.append("")
-    blocks = ["\n".join(head) + "\n"]
-    breaking = [c for c in review.changes if c.level is Severity.BREAKING]
+    blocks = [_Block("\n".join(head) + "\n", first=True)]
+    breaking = [
+        f"- **{render(c.message, MARKDOWN)}**\\\n"
+        f"  why it matters: {_why(c)} · `{c.kind}` · {_where(c)}\n"
+        for c in review.changes
+        if c.level is Severity.BREAKING
+    ]
     if breaking:
-        blocks.append(f"#### Breaking changes ({len(breaking)})\n\n")
-        blocks += [
-            f"- **{render(c.message, MARKDOWN)}**\\\n"
-            f"  why it matters: {_why(c)} · `{c.kind}` · {_where(c)}\n"
-            for c in breaking
-        ]
-        blocks.append("\n")
+        # The heading goes with the first item, the blank line that ends the
+        # list with the last: no part is a heading or a blank line alone.
+        breaking[0] = f"#### Breaking changes ({len(breaking)})\n\n{breaking[0]}"
+        breaking[-1] += "\n"
+        blocks += [_Block(item, first=True) for item in breaking]
     for journey, changes in groups:
         rest = [c for c in changes if c.level is not Severity.BREAKING]
         picture = sides.pictures.get(journey or "") if pictures else None
@@ -348,20 +398,24 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[str]:
         if picture is not None:
             lines += ["```mermaid", picture.rstrip("\n"), "```", ""]
         lines += [f"- **{c.level}** `{c.kind}` {render(c.message, MARKDOWN)}" for c in rest]
-        blocks.append("\n".join([*lines, "", "</details>", "", ""]))
+        blocks.append(_Block("\n".join([*lines, "", "</details>", "", ""])))
     if review.introduced or review.fixed or review.changed:
         lines = [
             f"<details{' open' if review.introduced else ''}><summary>{_problems_count(review)}"
             "</summary>",
             "",
         ]
-        lines += [f"- new: {_problem_line(p, review, MARKDOWN)}" for p in review.introduced]
-        lines += [f"- fixed: {_problem_line(p, review, MARKDOWN)}" for p in review.fixed]
-        lines += [f"- changed: {_changed_line(pair, review, MARKDOWN)}" for pair in review.changed]
-        blocks.append("\n".join([*lines, "", "</details>", "", ""]))
+        items = [f"- new: {_problem_line(p, review, MARKDOWN)}\n" for p in review.introduced]
+        items += [f"- fixed: {_problem_line(p, review, MARKDOWN)}\n" for p in review.fixed]
+        items += [
+            f"- changed: {_changed_line(pair, review, MARKDOWN)}\n" for pair in review.changed
+        ]
+        # Many problems are cut one by one, their section kept closed.
+        blocks.append(_Block("\n".join(lines) + "\n", first=True, end="\n</details>\n\n"))
+        blocks += [_Block(item, first=True, inside=True) for item in items]
     if sides.diagrams:
         listed = ", ".join(markdown_code(n) for n in sides.diagrams)
-        blocks.append(f"Diagrams of the change (artifacts): {listed}\n")
+        blocks.append(_Block(f"Diagrams of the change (artifacts): {listed}\n"))
     return blocks
 
 
