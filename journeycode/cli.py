@@ -590,7 +590,7 @@ def _run_url() -> str | None:
     return f"{parts[0]}/{parts[1]}/actions/runs/{run}"
 
 
-def _pictures(comparison: Comparison) -> dict[str, str]:
+def _pictures(comparison: Comparison) -> dict[str, str | None]:
     from journeycode.review import diagram
     from journeycode.review.renames import follow
 

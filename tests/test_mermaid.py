@@ -359,3 +359,57 @@ def test_the_review_s_pictures_read_back_as_the_changed_touchpoints(
         for name in names:
             assert _bare(name) in shown.translate(LABEL_LOOK_ALIKES), (name, read["texts"])
     assert ran == []
+
+
+RENDER_ERROR = """async ([text, id]) => {
+  mermaid.initialize({startOnLoad: false, securityLevel: "strict"});
+  try {
+    await mermaid.render(id, text);
+    return "";
+  } catch (error) {
+    return String(error && error.message || error);
+  }
+}"""
+
+
+def _many_steps(journey: dict[str, Any]) -> None:
+    """Onboarding gets 190 new touchpoints, each a next step of the three
+    before it: 570 edges; the other journeys a touchpoint renamed."""
+    if journey["id"] != "onboarding":
+        journey["stages"][0]["touchpoints"][0]["name"] += " (renamed)"
+        return
+    ids = [f"step-{n}" for n in range(190)]
+    journey["stages"][0]["touchpoints"] += [
+        {"id": ident, "name": f"Step {n}", "channel": "webchat", "next": ids[n + 1 : n + 4]}
+        for n, ident in enumerate(ids)
+    ]
+
+
+def test_a_picture_too_large_for_github_is_left_out_with_a_note(
+    mermaid_page: tuple[Any, list[str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mermaid, with the defaults GitHub draws with, refuses the flowchart of
+    570 edges; the review leaves it out, says so, and draws the others."""
+    page, ran = mermaid_page
+    shutil.copytree(ROOT / "maps", tmp_path / "maps")
+    base, head = _changed(tmp_path / "maps", _many_steps)
+    found = review(base, head)
+    pictures = diagram.mermaid(base.workspace, head.workspace, found.changes)
+    assert pictures["onboarding"] is None
+    with monkeypatch.context() as unlimited:
+        unlimited.setattr(diagram, "MERMAID_MAX_EDGES", 10**6)
+        whole = diagram.mermaid(base.workspace, head.workspace, found.changes)["onboarding"]
+    assert whole is not None and whole.count("linkStyle") > diagram.MERMAID_MAX_EDGES
+    refused = page.evaluate(RENDER_ERROR, [whole, "too-large"])
+    assert "Edge limit exceeded" in refused, refused
+    # Its 754 new problems are not cut.
+    sides = Sides("base", "head", pictures=pictures, limit=10**7)
+    comment = report.markdown(Reviewed(found, sides))
+    section = comment[comment.index("<summary>Join and get connected") :]
+    section = section[: section.index("</details>")]
+    assert "```mermaid" not in section and "too large for GitHub to draw" in section
+    charts = re.findall(r"^```mermaid\n(.*?)^```$", comment, re.M | re.S)
+    assert charts and len(charts) == sum(chart is not None for chart in pictures.values())
+    for index, text in enumerate(charts):
+        assert page.evaluate(RENDER_ERROR, [text, f"fits{index}"]) == ""
+    assert ran == []

@@ -266,22 +266,33 @@ _MERMAID_CLASSES: dict[Status, str] = {
 _ESCALATION = "#c0392b"
 
 
-def mermaid(base: Workspace, head: Workspace, changes: Sequence[Change]) -> dict[str, str]:
+# GitHub draws a Mermaid block with Mermaid's defaults, and shows an error in
+# place of a chart with more edges (maxEdges) or characters (maxTextSize).
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_TEXT = 50_000
+
+
+def mermaid(base: Workspace, head: Workspace, changes: Sequence[Change]) -> dict[str, str | None]:
     """Journey id → a Mermaid flowchart of its changed part: the touchpoints
     added, changed or removed and their neighbours (along next steps and
     escalations, on either side), in their stages, styled as :func:`diagrams`
-    styles them. A journey whose changes touch no touchpoint has none."""
-    found = {}
+    styles them; None where that is too large for GitHub to draw. A journey
+    whose changes touch no touchpoint has none."""
+    found: dict[str, str | None] = {}
     for ident in sorted({c.journey for c in changes if c.journey is not None}):
         old, new = base.by_id(Journey).get(ident), head.by_id(Journey).get(ident)
         merged, painter = _merge(old, new, [c for c in changes if c.journey == ident])
-        chart = _flowchart(merged, painter)
-        if chart is not None:
-            found[ident] = chart
+        drawn = _flowchart(merged, painter)
+        if drawn is not None:
+            chart, edges = drawn
+            fits = edges <= MERMAID_MAX_EDGES and len(chart) <= MERMAID_MAX_TEXT
+            found[ident] = chart if fits else None
     return found
 
 
-def _flowchart(journey: Journey, painter: _Painter) -> str | None:
+def _flowchart(journey: Journey, painter: _Painter) -> tuple[str, int] | None:
+    """The flowchart and how many edges it draws."""
+
     def status(tp: Touchpoint) -> Status:
         return painter.everything or painter.status.get(tp.id, "same")
 
@@ -334,4 +345,4 @@ def _flowchart(journey: Journey, painter: _Painter) -> str | None:
     for what, nodes in classes.items():
         lines.append(f"  classDef {what} {_MERMAID_CLASSES[what]}")
         lines.append(f"  class {','.join(nodes)} {what}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", len(styles)

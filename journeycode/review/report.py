@@ -42,8 +42,9 @@ class Sides:
     base: str
     head: str
     diagrams: tuple[str, ...] = ()
-    pictures: Mapping[str, str] = field(default_factory=dict)
-    """Journey id → a Mermaid flowchart of its changed part, for the Markdown."""
+    pictures: Mapping[str, str | None] = field(default_factory=dict)
+    """Journey id → a Mermaid flowchart of its changed part, for the Markdown;
+    None where it is too large for GitHub to draw."""
     summary_url: str | None = None
     """Where the whole review is when the Markdown is cut (a CI job's summary)."""
     limit: int = COMMENT_LIMIT
@@ -348,6 +349,12 @@ def _where(change: Change) -> str:
     )
 
 
+_TOO_LARGE = (
+    "_The picture of this change is too large for GitHub to draw: "
+    "see the change diagrams (`journeycode diff --diagrams`)._"
+)
+
+
 def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
     """The comment's parts, most important first: each is whole Markdown, so
     the comment can be cut between any two."""
@@ -386,8 +393,9 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
         blocks += [_Block(item, first=True) for item in breaking]
     for journey, changes in groups:
         rest = [c for c in changes if c.level is not Severity.BREAKING]
+        pictured = pictures and (journey or "") in sides.pictures
         picture = sides.pictures.get(journey or "") if pictures else None
-        if not rest and picture is None:
+        if not rest and not pictured:
             continue
         counted = _counts(changes)
         name = "Catalog" if journey is None else review.journeys.get(journey, journey)
@@ -397,6 +405,8 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
         lines = [f"<details><summary>{markdown_html(name)}: {said}</summary>", ""]
         if picture is not None:
             lines += ["```mermaid", picture.rstrip("\n"), "```", ""]
+        elif pictured:
+            lines += [_TOO_LARGE, ""]
         lines += [f"- **{c.level}** `{c.kind}` {render(c.message, MARKDOWN)}" for c in rest]
         blocks.append(_Block("\n".join([*lines, "", "</details>", "", ""])))
     if review.introduced or review.fixed or review.changed:
