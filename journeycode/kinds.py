@@ -67,6 +67,8 @@ class Kind:
     references: tuple[Reference, ...] = ()
     children: Mapping[str, str] = field(default_factory=dict)
     """List fields holding entities of another kind: field → kind."""
+    keyed: Mapping[str, str] = field(default_factory=dict)
+    """Mapping fields whose keys are ids of another kind: field → kind."""
     parts: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
     """List fields whose items are pruned one by one, and how each item is built."""
     convert: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
@@ -185,6 +187,7 @@ _KINDS = (
             Reference("escalates_to", "touchpoint"),
         ),
         children={"pain_points": "pain_point"},
+        keyed={"emotion": "persona"},
         convert={"frontstage": _texts, "backstage": _texts},
     ),
     Kind("pain_point", "pain point", "Pain points", PainPoint),
@@ -386,6 +389,12 @@ def reference_at(pointer: Pointer) -> Reference | None:
                 return None
             return next((r for r in kind.references if r.field == field), None)
     return None
+
+
+def keyed_at(pointer: Pointer) -> str | None:
+    """The kind whose ids are the keys of the mapping at ``pointer``, if its keys are ids."""
+    kind = kind_at(pointer[:-1]) if pointer else None
+    return None if kind is None else kind.keyed.get(str(pointer[-1]))
 
 
 def kind_at(pointer: Pointer) -> Kind | None:

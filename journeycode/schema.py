@@ -146,9 +146,9 @@ def validate(file: SourceFile) -> Validation:
         for problem in _problems(file, error):
             problems.setdefault((problem.line, problem.col), problem)
         faults.append(_fault(error))
-        reference = _reference(error)
-        if reference is not None:
-            names[file.locate(tuple(error.absolute_path))] = reference.target, str(error.instance)
+        named = _named(file, error)
+        if named is not None:
+            names[named[0]] = named[1], str(error.instance)
 
     def problem_at(pointer: Pointer, message: str, hint: str) -> None:
         found = _problem(file, pointer, message, hint)
@@ -174,11 +174,30 @@ def validate(file: SourceFile) -> Validation:
     return Validation(sorted(problems.values()), faults, names)
 
 
-def _reference(error: ValidationError) -> kinds.Reference | None:
-    """The reference field whose value ``error`` finds is not an id."""
+def _referred(error: ValidationError) -> str | None:
+    """The kind whose id ``error`` finds is not one: a reference field's
+    value, or the key of a mapping keyed by ids (emotion)."""
     if error.validator != "pattern" or error.validator_value != _id_pattern():
         return None
-    return kinds.reference_at(tuple(error.absolute_path))
+    pointer = tuple(error.absolute_path)
+    if "propertyNames" in error.relative_schema_path:
+        return kinds.keyed_at(pointer)
+    reference = kinds.reference_at(pointer)
+    return None if reference is None else reference.target
+
+
+def _named(file: SourceFile, error: ValidationError) -> tuple[Position, str] | None:
+    """Where the problem of ``error`` is, and the kind referred to, when
+    ``error`` is about the text of a reference."""
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        error = _best_branch(error)
+    target = _referred(error)
+    if target is None:
+        return None
+    pointer = tuple(error.absolute_path)
+    if "propertyNames" in error.relative_schema_path:
+        return file.locate((*pointer, str(error.instance)), key=True), target
+    return file.locate(pointer), target
 
 
 def named(file: SourceFile, validation: Validation, workspace: Workspace) -> Iterator[Problem]:
@@ -343,7 +362,8 @@ def _structure(f: _Fault) -> Iterator[_Said]:
     """Messages about the shape of the data: keys and types."""
     validator, instance, field = f.error.validator, f.instance, f.field
     if "propertyNames" in f.error.relative_schema_path:
-        hint, fix = _id_hint(instance)
+        target = _referred(f.error)
+        hint, fix = _id_hint(instance) if target is None else (_referring(target), None)
         yield (
             (*f.pointer, instance),
             f"{field}: key {show(instance)} is not a valid id",
@@ -406,15 +426,8 @@ def _value(f: _Fault) -> Iterator[_Said]:
             suggest.hint(close),
             suggest.fix(str(instance), close),
         )
-    elif validator == "pattern" and (reference := _reference(f.error)) is not None:
-        # A transliteration is an id nothing defines: the entity named is
-        # found in the workspace (see named).
-        label = kinds.KINDS[reference.target].label
-        yield f.say(
-            f"{field}: {show(instance)} is not a valid id",
-            f"refer to the {label} by its id (Latin letters a–z, digits and '-'), "  # noqa: RUF001
-            "not by its name",
-        )
+    elif validator == "pattern" and (target := _referred(f.error)) is not None:
+        yield f.say(f"{field}: {show(instance)} is not a valid id", _referring(target))
     elif validator == "pattern":
         yield f.say(*_pattern_message(field, instance, constraint))
     elif validator == "format":
@@ -536,6 +549,17 @@ def _best_branch(error: ValidationError) -> ValidationError:
                 return _best_branch(chosen)
             return chosen
     return error
+
+
+def _referring(target: str) -> str:
+    """The hint for text that is no id where an id of ``target`` is due: a
+    transliteration would be an id nothing defines; the entity named is found
+    in the workspace (see :func:`named`)."""
+    label = kinds.KINDS[target].label
+    return (
+        f"refer to the {label} by its id (Latin letters a–z, digits and '-'), "  # noqa: RUF001
+        "not by its name"
+    )
 
 
 def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | None, Fix | None]:

@@ -301,6 +301,23 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     )
 
 
+async def test_a_name_written_for_an_id_is_fixed_to_the_id_of_that_name(
+    client: LanguageClient, workspace: Path
+) -> None:
+    """Not to its transliteration, an id nothing defines (issue 22)."""
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    original = path.read_text("utf-8")
+    _change(client, uri, 2, original.replace("channel: webchat", "channel: Live chat (agent)"))
+    await _until(lambda: any(d.code == "schema" for d in client.diagnostics.get(uri, [])))
+    named = next(d for d in client.diagnostics[uri] if d.code == "schema")
+    actions = await _actions(client, uri, named)
+    fixes = [a for a in actions if isinstance(a, types.CodeAction)]
+    assert [a.title for a in fixes] == ["Change to 'webchat'"]
+    assert fixes[0].edit and fixes[0].edit.changes
+    assert [e.new_text for e in fixes[0].edit.changes[uri]] == ["webchat"]
+
+
 async def test_quick_fixes_read_the_diagnostic_s_data_not_its_words(
     client: LanguageClient, workspace: Path
 ) -> None:
