@@ -154,6 +154,17 @@ def judge(number: float, kpi: Kpi) -> Status | None:
     return Status.ON if good else Status.OFF
 
 
+def missed(kpi: Kpi, periods: int = 1) -> list[int]:
+    """The indexes of the KPI's ``periods`` newest measurements (by date, the
+    newest last) when every one of them misses the target; empty when one
+    meets it, when there are fewer, or without a target and a direction."""
+    order = sorted(range(len(kpi.measurements)), key=lambda i: kpi.measurements[i].date)
+    recent = order[-max(periods, 1) :]
+    if len(recent) < periods:
+        return []
+    return recent if all(meets(kpi.measurements[i].value, kpi) is False for i in recent) else []
+
+
 def status(kpi: Kpi) -> Status | None:
     """Whether the latest measurement is on target; None without data to say."""
     last = latest(kpi)

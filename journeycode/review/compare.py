@@ -20,6 +20,7 @@ from typing import Any
 
 from journeycode import kinds, pipeline_rules
 from journeycode.compiler import Compiled
+from journeycode.config import RuleSetting
 from journeycode.coverage import Coverage, coverage
 from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
 from journeycode.problems import Problem
@@ -167,7 +168,9 @@ def review(base: Compiled, head: Compiled, levels: Mapping[str, Severity] | None
     renames = find_renames(base.workspace, head.workspace)
     # BASE as if its renames had been made there: what followed them is no change.
     followed = follow(base.workspace, renames)
-    comparer = _Comparer(followed, head.workspace, levels or {})
+    comparer = _Comparer(
+        followed, head.workspace, levels or {}, (base.settings.rules, head.settings.rules)
+    )
     comparer.run(renames)
     before, after = coverage(followed), coverage(head.workspace)
     names = {j.id: j.name for j in followed.entities(Journey)}
@@ -266,8 +269,14 @@ _C = ChangeKind
 
 
 class _Comparer:
-    def __init__(self, base: Workspace, head: Workspace, levels: Mapping[str, Severity]):
-        self.base, self.head, self.levels = base, head, levels
+    def __init__(
+        self,
+        base: Workspace,
+        head: Workspace,
+        levels: Mapping[str, Severity],
+        rules: tuple[Mapping[str, RuleSetting], Mapping[str, RuleSetting]],
+    ):
+        self.base, self.head, self.levels, self.rules = base, head, levels, rules
         self.changes: list[Change] = []
 
     def add(self, kind: ChangeKind, message: Message, src: Src | str | None, about: About) -> None:
@@ -368,7 +377,7 @@ class _Comparer:
                 self.add(added, say(named(entity), " added"), entity.src.at("id"), about)
                 self._new_waivers([entity], about)
             else:
-                self._same(Pair(old, entity), about)
+                self._same(Pair(old, entity, rules=self.rules), about)
         files = {file.display: file for file in self.head.files}
         for ident, entity in before.items():
             if ident not in after:

@@ -21,10 +21,12 @@ from typing import Any, Generic, TypeVar
 
 from journeycode import kinds
 from journeycode import values as kpi_values
+from journeycode.config import RuleSetting
 from journeycode.model import Entity, Journey, Kpi, Measurement, Src, Stage, Touchpoint
 from journeycode.queries import emotion_for, owner_of
 from journeycode.review.changes import ChangeKind
 from journeycode.review.message import UNSET, Message, Part, listed, named, ref, say
+from journeycode.rules import kpi_off_target
 
 E = TypeVar("E", bound=Entity)
 
@@ -43,6 +45,9 @@ class Pair(Generic[E]):
     """The journey it is in, in BASE and in HEAD; None in the catalog."""
     stages: tuple[Stage, Stage] | None = None
     """The stage a touchpoint is in, in BASE and in HEAD."""
+    rules: tuple[Mapping[str, RuleSetting], Mapping[str, RuleSetting]] | None = None
+    """The rules' settings in BASE and in HEAD, for a change that says what a
+    rule would find; None for the rules' own."""
 
     @property
     def name(self) -> Message:
@@ -266,27 +271,41 @@ def _rewritten(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
             yield edited, said, new.src.at("measurements")
 
 
+def _off(pair: Pair[Kpi], side: int) -> bool | None:
+    """Whether ``kpi-off-target`` finds the KPI off target on one side (0 BASE,
+    1 HEAD) with that side's settings; None when the rule is off there, or
+    the KPI has no target to miss."""
+    kpi = (pair.old, pair.new)[side]
+    setting = pair.rules[side].get(kpi_off_target.ID) if pair.rules is not None else None
+    if (setting is not None and setting.level is None) or kpi_values.status(kpi) is None:
+        return None
+    periods = (setting.options if setting is not None else kpi_off_target.OPTIONS)["periods"]
+    return bool(kpi_values.missed(kpi, max(int(periods), 1)))
+
+
 def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
     """Measurements of new dates, and those of old dates changed or removed.
-    When they take the KPI off its target or bring it back (its latest value
-    on each side, judged by that side's target), the two values and the
-    target; otherwise how many new ones, and the latest value (the row's
-    first three kinds, in that order); then each one changed or removed (its
-    fourth)."""
+    When they take the KPI off its target or bring it back (as
+    ``kpi-off-target`` finds it on each side, with that side's settings;
+    never where the rule is off), the latest values and the target;
+    otherwise how many new ones, and the latest value (the row's first three
+    kinds, in that order); then each one changed or removed (its fourth)."""
     old, new = pair.old, pair.new
     went_off, came_back, measured, _ = row.changes
     known = {m.date for m in old.measurements}
     fresh = [m for m in new.measurements if m.date not in known]
     rewritten = list(_rewritten(row, pair))
     before, latest = kpi_values.latest(old), kpi_values.latest(new)
-    was, now = kpi_values.status(old), kpi_values.status(new)
+    now = kpi_values.status(new)
+    was_off, off = _off(pair, 0), _off(pair, 1)
     if (
         (fresh or rewritten)
         and before is not None
         and latest is not None
-        and (was is not None and now is not None and was is not now)
+        and was_off is not None
+        and off is not None
+        and was_off is not off
     ):
-        off = now is kpi_values.Status.OFF
         yield (
             went_off if off else came_back,
             say(

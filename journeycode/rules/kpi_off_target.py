@@ -65,11 +65,8 @@ OPTIONS: Mapping[str, Any] = {"periods": 1}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     periods = max(int(context.options["periods"]), 1)
     for kpi in workspace.entities(Kpi):
-        order = sorted(range(len(kpi.measurements)), key=lambda i: kpi.measurements[i].date)
-        recent = order[-periods:]
-        if len(recent) < periods:
-            continue
-        if all(values.meets(kpi.measurements[i].value, kpi) is False for i in recent):
+        recent = values.missed(kpi, periods)
+        if recent:
             last = kpi.measurements[recent[-1]]
             running = "" if periods == 1 else f" for {periods} periods in a row"
             where, row = measurement_source(kpi, recent[-1])
