@@ -340,10 +340,6 @@ _STEPS = """\
         with: {python-version: "3.12"}
 @NOTE@
       - run: pip install @REQUIREMENT@  @MARK@
-      # The theme mkdocs.yml names, and anything else the site needs.
-      - run: |
-          journeycode site-requirements mkdocs.yml -o "$RUNNER_TEMP/site.txt"
-          pip install -r "$RUNNER_TEMP/site.txt"
       # Only the problems a pull request brings, as annotations on its lines.
       - id: check
         run: |
@@ -370,10 +366,13 @@ _STEPS = """\
           unsent="The review is on the job summary only: a fork's pull request is read-only"
           gh pr comment "$PULL_REQUEST" --body-file review.md --edit-last --create-if-none \\
             || echo "::notice title=journeycode::$unsent"
+      # With the theme mkdocs.yml names: a site it cannot build fails this step alone.
       - id: site
         run: |
           status=0
-          mkdocs build --strict || status=$?
+          { journeycode site-requirements mkdocs.yml -o "$RUNNER_TEMP/site.txt" \\
+              && pip install -r "$RUNNER_TEMP/site.txt" \\
+              && mkdocs build --strict; } || status=$?
           echo "status=$status" >> "$GITHUB_OUTPUT"
 @UPLOADS@
       - name: Fail on new errors, a breaking change or a site that does not build

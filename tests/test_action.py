@@ -254,6 +254,18 @@ def test_the_site_is_built_with_the_theme_its_configuration_names(
     broken = _run_action(pull_request, runner, tmp_path, fail_on="never", site="mkdocs.yml")
     assert broken.code == 1 and "journeycode: the site does not build" in broken.stdout
 
+    # A theme journeycode cannot install fails the site alone: the check, the
+    # review and the comment are done before it.
+    (pull_request / "mkdocs.yml").write_text("site_name: Journeys\ntheme: {name: foo}\n")
+    unknown = _run_action(pull_request, runner, tmp_path, comment="true", site="mkdocs.yml")
+    assert unknown.code == 1 and "journeycode: the site does not build" in unknown.stdout
+    assert unknown.ran[-3:] == [
+        "Comment on the pull request",
+        "Build the site",
+        "Fail on new errors, changes at fail-on or a broken site",
+    ]
+    assert "`kpi-target-loosened`" in unknown.summary
+
 
 @pytest.fixture
 def team(tmp_path: Path) -> Path:
