@@ -26,7 +26,7 @@ from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache, compile_cached
 from journeycode.model import Journey
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
-from journeycode.quoting import terminal
+from journeycode.quoting import markdown_link_target, terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import FORMATS as CHECK_FORMATS
 from journeycode.report import text as text_report
@@ -541,6 +541,8 @@ def diff_command(
         sys.exit(ExitCode.OK)
     if len(specs) > 3:
         _fail("diff takes at most BASE, HEAD and PATH")
+    if summary_url is not None and markdown_link_target(summary_url) is None:
+        _fail(f"--summary-url '{summary_url}' is not an http(s) URL", _SUMMARY_URL_HINT)
     base, head, folder = (*specs, None, None, None)[:3]
     # Two folders and no PATH: problems are named as in HEAD's folder.
     if folder is None and head is not None and ":" not in head and Path(head).is_dir():
@@ -588,6 +590,9 @@ def _run_url() -> str | None:
     if not all(parts) or not run:
         return None
     return f"{parts[0]}/{parts[1]}/actions/runs/{run}"
+
+
+_SUMMARY_URL_HINT = "the job summary's page, as https://github.com/OWNER/REPO/actions/runs/ID"
 
 
 def _pictures(comparison: Comparison) -> dict[str, str | None]:

@@ -27,7 +27,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 # Characters that Mermaid reads (see mermaid_text), each made a look-alike:
 # RATIO, REVERSED SEMICOLON, and the FULLWIDTH forms of # % < >. The byte
@@ -240,6 +240,17 @@ def markdown_inline(text: str, *, line_start: bool = True) -> str:
     return lead + escaped + trail
 
 
+# An ATX heading's closing sequence: "#"s at its end after a space, which
+# Markdown drops.
+_CLOSING = re.compile(r"(?<!\S)#+(?=\s*$)")
+
+
+def markdown_heading(text: str) -> str:
+    """Text after a Markdown heading's ``## ``, as :func:`markdown_inline`
+    shows it, with no ``#`` at its end that the heading would drop."""
+    return _CLOSING.sub(lambda m: "\\" + m[0], markdown_inline(text, line_start=False))
+
+
 def _ends(text: str) -> tuple[str, str, str]:
     core = text.strip()
     if not core:
@@ -251,6 +262,20 @@ def _ends(text: str) -> tuple[str, str, str]:
 def _escape_last(text: str, end: int) -> str:
     """``1. x`` as ``1\\. x``: the list number's sign escaped."""
     return text[: end - 1] + "\\" + text[end - 1 :]
+
+
+def markdown_link_target(url: str) -> str | None:
+    """An http(s) URL as the target of a Markdown link, ``[text](…)``, with
+    what could end the target or be read in it (a space, a bracket, an angle
+    bracket, a backslash, a quote, any character a URL may not hold) percent-encoded;
+    None for a URL of any other scheme, or with no host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed "[" of an IPv6 host
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return quote(url, safe="/:?#@!$&*+,;=%~-._[]")
 
 
 def markdown_html(text: str) -> str:

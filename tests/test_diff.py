@@ -598,6 +598,22 @@ def _in_order(some: list[str], every: list[str]) -> bool:
     return all(item in rest for item in some)
 
 
+def test_the_summary_url_is_an_http_url_percent_encoded_in_its_link(tmp_path: Path) -> None:
+    folders = _many_changes(tmp_path)
+    url = "https://h.example/o/r/runs/7 (retry)"
+    cut = _diff(folders, "--format", "markdown", "--summary-url", url)
+    assert cut.exit_code == 0, cut.output
+    assert "[the job summary](https://h.example/o/r/runs/7%20%28retry%29)" in cut.stdout
+    # The notes of the pictures and of the parts left out link to it, and nothing else does.
+    targets = re.findall(r'href="([^"]*)"', comment_html(cut.stdout))
+    assert targets == ["https://h.example/o/r/runs/7%20%28retry%29"] * 2
+    for wrong in ("javascript:alert(1)", "h.example/runs/7", "mailto:a@b.co"):
+        refused = _diff(folders, "--format", "markdown", "--summary-url", wrong)
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert f"--summary-url '{wrong}' is not an http(s) URL" in refused.stderr
+        assert "Traceback" not in refused.stderr
+
+
 def test_a_long_comment_drops_its_pictures_then_whole_sections_with_a_link(
     tmp_path: Path,
 ) -> None:

@@ -29,8 +29,10 @@ from journeycode.quoting import (
     late_name,
     markdown_code,
     markdown_escaped,
+    markdown_heading,
     markdown_html,
     markdown_inline,
+    markdown_link_target,
     markdown_text,
     mermaid_text,
     named,
@@ -472,6 +474,35 @@ def test_markdown_inline_neither_mentions_nor_references() -> None:
         "@\u2060someone @\u2060org/team #\u2060123 org/repo#\u20604 GH\u2060-5 a@\u2060b.c "
         "é@\u2060octocat"
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "target"),
+    [
+        ("https://github.com/o/r/actions/runs/7", "https://github.com/o/r/actions/runs/7"),
+        ("HTTP://h.example/a?b=c&d=%20#e", "HTTP://h.example/a?b=c&d=%20#e"),
+        ("https://h.example/a b)(<x>\\\"'`", "https://h.example/a%20b%29%28%3Cx%3E%5C%22%27%60"),
+        ("https://h.example/é\n", "https://h.example/%C3%A9%0A"),
+        ("javascript:alert(1)", None),
+        ("file:///etc/passwd", None),
+        ("//h.example/x", None),
+        ("https:///x", None),
+        ("http://[::1/x", None),
+    ],
+)
+def test_markdown_link_target_is_an_http_url_that_ends_no_link_early(
+    url: str, target: str | None
+) -> None:
+    assert markdown_link_target(url) == target
+    if target is not None:
+        rendered = comment_html(f"[the job summary]({target}) after")
+        assert rendered.count("href") == 1 and "the job summary</a> after" in rendered
+
+
+@pytest.mark.parametrize("text", ["Tier #", "#", "Tier ## ", "a # b", "C#", "## x ##"])
+def test_markdown_heading_keeps_every_sign_of_its_text(text: str) -> None:
+    rendered = comment_html(f"## {markdown_heading(text)}")
+    assert html_module.unescape(rendered) == f"<h2>{text.strip()}</h2>\n", rendered
 
 
 def test_markdown_inline_keeps_one_space_at_its_ends_and_stays_on_one_line() -> None:

@@ -18,6 +18,7 @@ from journeycode.quoting import (
     markdown_code,
     markdown_html,
     markdown_inline,
+    markdown_link_target,
     terminal,
 )
 from journeycode.report.formats import PLAIN, Format, Formats, Options
@@ -326,9 +327,10 @@ _MARGIN = 256
 
 
 def _whole_review(sides: Sides) -> str:
-    if sides.summary_url is None:
+    target = None if sides.summary_url is None else markdown_link_target(sides.summary_url)
+    if target is None:
         return ": `journeycode diff` prints the whole review"
-    return f": the whole review is in [the job summary]({sides.summary_url})"
+    return f": the whole review is in [the job summary]({target})"
 
 
 def _why(change: Change) -> str:
