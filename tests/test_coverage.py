@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.coverage import Share, coverage
 from journeycode.problems import ExitCode
-from tests.conftest import EXAMPLES, compare_golden, write_files
+from tests.conftest import EXAMPLES, comment_html, compare_golden, write_files
 
 # One journey, counted by hand below.
 WORKSPACE = {
@@ -110,6 +111,23 @@ def test_reports_match_golden_files(output_format: str, monkeypatch: pytest.Monk
     assert run.exit_code == ExitCode.OK
     suffix = {"text": "txt", "markdown": "md", "json": "json"}[output_format]
     compare_golden(run.stdout, EXAMPLES / f"bad.coverage.{suffix}")
+
+
+def test_the_markdown_report_shows_map_text_as_written_and_inert(tmp_path: Path) -> None:
+    """The comment's escaping (no entities): a name reads as written in the
+    Markdown too, and GitHub renders no markup or link of it."""
+    name = "AT&T <b>bold</b> [l](javascript:x) www.evil.example | 75 % Tier #"
+    files = {
+        **WORKSPACE,
+        "journey.yaml": WORKSPACE["journey.yaml"].replace("name: J", f"name: '{name}'"),
+    }
+    root = write_files(tmp_path, files)
+    run = CliRunner().invoke(main, ["coverage", str(root), "--format", "markdown"])
+    assert run.exit_code == ExitCode.OK, run.output
+    assert "AT&T" in run.stdout and "75 % Tier" in run.stdout and "&#" not in run.stdout
+    rendered = comment_html(run.stdout)
+    assert "<b>" not in rendered and "href" not in rendered
+    assert f"<h2>{html.escape(name, quote=False)}</h2>" in rendered, rendered
 
 
 def test_json_report_is_complete() -> None:

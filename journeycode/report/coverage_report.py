@@ -3,11 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share, percent
-from journeycode.quoting import json_document, markdown_text, terminal
+from journeycode.quoting import json_document, markdown_heading, markdown_inline, terminal
 from journeycode.report.formats import PLAIN, Format, Formats, Options
 
 VERSION = 1
@@ -90,7 +91,8 @@ def json_report(cov: Coverage, options: Options = PLAIN) -> str:
 def markdown(cov: Coverage, options: Options = PLAIN) -> str:
     lines = ["# Coverage", "", f"Portfolio total: **{percent(cov.total)}**", ""]
     lines += [f"KPI health: {cov.health}", ""]
-    header = "| | " + " | ".join(markdown_text(j.id) for j in cov.journeys) + " | portfolio |"
+    cell = functools.partial(markdown_inline, line_start=False)
+    header = "| | " + " | ".join(cell(j.id) for j in cov.journeys) + " | portfolio |"
     lines += [header, "|---" * (len(cov.journeys) + 2) + "|"]
     for name, label in SHARES.items():
         percents = [percent(j.shares[name].percent) for j in cov.journeys]
@@ -99,13 +101,13 @@ def markdown(cov: Coverage, options: Options = PLAIN) -> str:
         )
     lines.append("")
     for journey in cov.journeys:
-        lines += [f"## {markdown_text(journey.name)}", ""]
+        lines += [f"## {markdown_heading(journey.name)}", ""]
         for title, matrix in (("Persona", journey.personas), ("Channel", journey.channels)):
-            lines.append(f"| {title} | " + " | ".join(map(markdown_text, journey.stages)) + " |")
+            lines.append(f"| {title} | " + " | ".join(map(cell, journey.stages)) + " |")
             lines.append("|---" * (len(journey.stages) + 1) + "|")
             for row, cells in matrix.items():
                 lines.append(
-                    f"| {markdown_text(row)} | "
+                    f"| {cell(row)} | "
                     + " | ".join(str(cells[s]) if cells[s] else "—" for s in journey.stages)
                     + " |"
                 )
