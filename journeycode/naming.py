@@ -1,6 +1,6 @@
 """How the renderers and the site name an entity: by its name, or by its id
 where there is none to give (a dangling reference, which the rules report, or a
-kind without names)."""
+kind without names); and how a count of things is said."""
 
 from __future__ import annotations
 
@@ -19,3 +19,10 @@ def name(catalog: Mapping[str, Entity], ident: str) -> str:
     when the catalog has no such entity."""
     found = catalog.get(ident)
     return ident if found is None else name_of(found)
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 file``, ``2 files``; ``info`` is a mass noun."""
+    if noun == "info":
+        return f"{count} info"
+    return f"{count} {noun}{'' if count == 1 else 's'}"

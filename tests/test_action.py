@@ -151,7 +151,7 @@ def test_a_breaking_change_fails_and_is_reviewed_in_one_comment(
     assert first.code == 1 and first.failed_at == ACTION["runs"]["steps"][-1]["name"]
     assert "journeycode: the change is at or above fail-on" in first.stdout
     assert "::error" not in first.stdout  # no new problem: nothing to annotate
-    assert first.summary.startswith("### journeycode: 1 breaking change(s) in the catalog")
+    assert first.summary.startswith("### journeycode: 1 breaking change in the catalog")
     assert "`kpi-target-loosened`" in first.summary
     calls = (tmp_path / "gh.log").read_text("utf-8").splitlines()
     assert calls[-1].startswith("gh api --method POST repos/team/journeys/issues/7/comments")

@@ -270,7 +270,7 @@ def test_a_base_with_schema_errors_is_still_compared_and_says_so(tmp_path: Path)
     run = _diff(folders)
     assert run.exit_code == 0, run.stderr
     assert "note: base has" in run.stdout and "has 1 load or schema error(s)" in run.stdout
-    assert "1 info change(s) in the catalog\n" in run.stdout
+    assert "1 info change in the catalog\n" in run.stdout
     assert "info      catalog-added  maps/broken.yaml:2:10" in run.stdout
     assert "  - maps/broken.yaml:2:22: error: unknown key 'colour'" in run.stdout
 
@@ -462,7 +462,7 @@ def test_two_folders_are_compared_and_named_as_in_the_head_folder(tmp_path: Path
     assert run.exit_code == 0, run.stderr
     assert run.stdout.splitlines()[:6] == [
         "journeycode diff: before → after",
-        "1 notable change(s) in the catalog",
+        "1 notable change in the catalog",
         "",
         "Catalog",
         "  notable   kpi-target-tightened  after/catalog/kpis.yaml:14:13",

@@ -185,6 +185,9 @@ def test_a_renamed_persona_is_one_change(comment: Any) -> None:
 
 def test_the_breaking_changes_come_first_with_why_they_matter(comment: Any) -> None:
     shown = comment.inner_text("body")
+    assert shown.startswith(
+        "journeycode: 2 breaking, 4 notable changes in 1 journey and the catalog"
+    )
     breaking = shown[shown.index("Breaking changes (2)") : shown.index("Catalog:")]
     assert "target loosened, 75 % → 70 %" in breaking
     assert "Billing line menu (ivr-menu) on IVR (ivr) no longer reaches a human" in breaking

@@ -8,6 +8,7 @@ Colour is for terminals only: :func:`report` adds ANSI colours when
 
 from __future__ import annotations
 
+from journeycode.naming import counted
 from journeycode.problems import Level, Result
 from journeycode.quoting import terminal
 from journeycode.report.formats import PLAIN, Options
@@ -34,11 +35,11 @@ def report(result: Result, options: Options = PLAIN) -> str:
 def summary(result: Result, shows_all: str | None = None, *, strict: bool = False) -> str:
     """The last line; with ``shows_all`` (``check --errors-first``) it counts
     the problems left out by level and names the command that lists them."""
-    files = _plural(len(result.files), "file")
+    files = counted(len(result.files), "file")
     if shows_all is not None and result.hidden:
         left = result.hidden_counts
         rest = ", ".join(
-            _plural(left[level], level.value)
+            counted(left[level], level.value)
             for level in (Level.WARNING, Level.INFO)
             if left[level]
         )
@@ -47,7 +48,7 @@ def summary(result: Result, shows_all: str | None = None, *, strict: bool = Fals
             return f"No {failing} in {files}; {rest}: {shows_all} shows them."
         counts = result.counts()
         failing = ", ".join(
-            _plural(counts[level], level.value)
+            counted(counts[level], level.value)
             for level in (Level.ERROR, Level.WARNING)
             if counts[level]
         )
@@ -57,12 +58,6 @@ def summary(result: Result, shows_all: str | None = None, *, strict: bool = Fals
         return f"No problems shown in {files}{hidden}." if hidden else f"No problems in {files}."
     counts = result.counts()
     parts = ", ".join(
-        _plural(counts[level], level.value) for level in (Level.ERROR, Level.WARNING, Level.INFO)
+        counted(counts[level], level.value) for level in (Level.ERROR, Level.WARNING, Level.INFO)
     )
-    return f"{_plural(len(result.problems), 'problem')} ({parts}) in {files}{hidden}."
-
-
-def _plural(count: int, noun: str) -> str:
-    if noun == "info":
-        return f"{count} info"
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{counted(len(result.problems), 'problem')} ({parts}) in {files}{hidden}."

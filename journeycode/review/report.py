@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from journeycode.coverage import Coverage, percent
+from journeycode.naming import counted
 from journeycode.problems import Problem
 from journeycode.quoting import (
     json_document,
@@ -83,16 +84,17 @@ def _counts(changes: Iterable[Change]) -> dict[Severity, int]:
 
 
 def _summary(review: Review) -> str:
-    counted = _counts(review.changes)
+    by_level = _counts(review.changes)
     journeys = {c.journey for c in review.changes if c.journey is not None}
     if not review.changes:
         return "no changes"
-    parts = [f"{counted[level]} {level}" for level in reversed(Severity) if counted[level]]
-    places = [f"{len(journeys)} journey(s)"] if journeys else []
+    parts = [f"{by_level[level]} {level}" for level in reversed(Severity) if by_level[level]]
+    places = [counted(len(journeys), "journey")] if journeys else []
     if any(c.journey is None for c in review.changes):
         places.append("the catalog")
     where = " and ".join(places)
-    return f"{', '.join(parts)} change(s) in {where}"
+    noun = "change" if len(review.changes) == 1 else "changes"
+    return f"{', '.join(parts)} {noun} in {where}"
 
 
 def _groups(review: Review) -> list[tuple[str | None, list[Change]]]:
