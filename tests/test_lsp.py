@@ -301,16 +301,24 @@ async def test_quick_fixes(client: LanguageClient, workspace: Path) -> None:
     )
 
 
+async def _channel_written_as(
+    client: LanguageClient, workspace: Path, channel: str, rule: str
+) -> tuple[str, types.Diagnostic]:
+    """The billing dispute's webchat reference edited to ``channel``, and the
+    diagnostic of ``rule`` the server publishes for it."""
+    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    original = path.read_text("utf-8")
+    _change(client, uri, 2, original.replace("channel: webchat", f"channel: {channel}"))
+    await _until(lambda: any(d.code == rule for d in client.diagnostics.get(uri, [])))
+    return uri, next(d for d in client.diagnostics[uri] if d.code == rule)
+
+
 async def test_a_name_written_for_an_id_is_fixed_to_the_id_of_that_name(
     client: LanguageClient, workspace: Path
 ) -> None:
     """Not to its transliteration, an id nothing defines (issue 22)."""
-    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
-    uri = await _open(client, path)
-    original = path.read_text("utf-8")
-    _change(client, uri, 2, original.replace("channel: webchat", "channel: Live chat (agent)"))
-    await _until(lambda: any(d.code == "schema" for d in client.diagnostics.get(uri, [])))
-    named = next(d for d in client.diagnostics[uri] if d.code == "schema")
+    uri, named = await _channel_written_as(client, workspace, "Live chat (agent)", "schema")
     actions = await _actions(client, uri, named)
     fixes = [a for a in actions if isinstance(a, types.CodeAction)]
     assert [a.title for a in fixes] == ["Change to 'webchat'"]
@@ -322,14 +330,7 @@ async def test_quick_fixes_read_the_diagnostic_s_data_not_its_words(
     client: LanguageClient, workspace: Path
 ) -> None:
     """A reworded or translated message, with no hint at all, keeps its fixes."""
-    path = (workspace / "maps" / "journeys" / "billing-dispute.yaml").resolve()
-    uri = await _open(client, path)
-    original = path.read_text("utf-8")
-    _change(client, uri, 2, original.replace("channel: webchat", "channel: web-chat"))
-    await _until(
-        lambda: any(d.code == "unknown-reference" for d in client.diagnostics.get(uri, []))
-    )
-    typo = next(d for d in client.diagnostics[uri] if d.code == "unknown-reference")
+    uri, typo = await _channel_written_as(client, workspace, "web-chat", "unknown-reference")
     assert isinstance(typo.data, dict) and "hint" not in typo.data
     assert typo.data["fix"] == {"old": "web-chat", "new": "webchat"}
     assert typo.data["subject"] == {"kind": "channel", "id": "web-chat"}
