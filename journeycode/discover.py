@@ -110,9 +110,10 @@ def target(paths: Sequence[Path]) -> Target:
     for given in paths:
         absolute = _absolute(given)
         try:
-            if not _on_disk(absolute).exists() and not _on_disk(absolute).is_symlink():
+            probed = _on_disk(absolute)
+            if not probed.exists() and not probed.is_symlink():
                 raise WorkspaceError(f"{given}: no such file or folder")
-            folder = _on_disk(absolute).is_dir()
+            folder = probed.is_dir()
         except PermissionError:
             raise WorkspaceError(f"{given}: this user may not read it") from None
         search = _search(absolute if folder else absolute.parent, absolute)
