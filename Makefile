@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site check test test-fast lint bench fuzz clean mermaid actionlint
+.PHONY: site check test test-fast lint bench fuzz clean mermaid actionlint catalogs
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ test: lint
 # test and CI run too. No lint: make lint is its own step.
 test-fast: $(STAMP)
 	$(BIN)/pytest -q -m 'not slow'
+
+# The message catalogs (journeycode/locale): extract the marked words, update
+# each language's .po, compile the .mo files the wheel ships; says what a
+# language has not translated yet (tests/test_catalogs.py fails on it too).
+catalogs: $(STAMP)
+	$(BIN)/python -m tests.catalogs
 
 # The mermaid package (npm, pinned by tests/mermaid/package-lock.json) that
 # tests/test_mermaid.py renders the Mermaid export with; needs npm. Without it

@@ -21,7 +21,18 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 from click.decorators import FC
 
-from journeycode import __version__, atomic, cachedir, compiler, discover, export, render, schema
+from journeycode import (
+    __version__,
+    atomic,
+    cachedir,
+    compiler,
+    config,
+    discover,
+    export,
+    i18n,
+    render,
+    schema,
+)
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache, compile_cached
 from journeycode.model import Journey
@@ -91,8 +102,35 @@ def _workspace(path: Path | None) -> discover.Target:
     return found
 
 
+def _pick_language(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> i18n.Language | None:
+    if value is None:
+        return None
+    try:
+        return i18n.resolve(value)
+    except i18n.UnknownLanguage as error:
+        raise click.BadParameter(f"{error}; {error.hint}") from None
+
+
+_LANGUAGE = click.option(
+    "--language",
+    metavar="TAG",
+    callback=_pick_language,
+    help=f"Write for readers in this language ({', '.join(i18n.LANGUAGES)}; zh-CN and zh-TW "
+    "too), instead of the settings' language (English when they give none).",
+)
+
+
+def _speak(settings: config.Config) -> None:
+    """Write the rest of the command in ``--language``, else the workspace's language."""
+    ctx = click.get_current_context()
+    ctx.with_resource(i18n.using(ctx.params.get("language") or settings.language))
+
+
 def _compile(target: discover.Target) -> compiler.Compiled:
-    """The workspace of ``target``, its unchanged files taken from the file cache."""
+    """The workspace of ``target``, its unchanged files taken from the file cache;
+    the rest of the command writes in its language (:func:`_speak`)."""
     disk = DiskCache(default_cache_dir(), target.root)
     today = _today()
     try:
@@ -106,6 +144,7 @@ def _compile(target: discover.Target) -> compiler.Compiled:
     except WorkspaceError as error:
         _fail(error.message, error.hint)
     disk.save()
+    _speak(compiled.settings)
     return compiled
 
 
@@ -250,6 +289,7 @@ def main(debug: bool) -> None:
     "that lists them: a hook's short output.",
 )
 @_OUTPUT
+@_LANGUAGE
 def check(
     paths: tuple[Path, ...],
     output_format: str,
@@ -258,6 +298,7 @@ def check(
     new_since: str | None,
     errors_first: bool,
     output: Path | None,
+    language: i18n.Language | None,
 ) -> None:
     """Validate the maps and run the rules: of the workspace PATH (default: the
     one found from the current folder, going up to journeycode.yaml or a maps
@@ -342,8 +383,13 @@ def _new_since(compiled: compiler.Compiled, base: str, target: discover.Target) 
     "(default: coverage.fail_under in journeycode.yaml).",
 )
 @_OUTPUT
+@_LANGUAGE
 def coverage_command(
-    path: Path | None, output_format: str, fail_under: float | None, output: Path | None
+    path: Path | None,
+    output_format: str,
+    fail_under: float | None,
+    output: Path | None,
+    language: i18n.Language | None,
 ) -> None:
     """Show how completely the maps in PATH are owned, measured and mapped."""
     compiled = _compile(_workspace(path))
@@ -388,6 +434,7 @@ def coverage_command(
     "or ~/.cache/journeycode).",
 )
 @click.option("--no-cache", is_flag=True, help="Render everything again.")
+@_LANGUAGE
 def render_command(
     path: Path | None,
     out: Path,
@@ -396,6 +443,7 @@ def render_command(
     output_format: str,
     cache_dir: Path | None,
     no_cache: bool,
+    language: i18n.Language | None,
 ) -> None:
     """Draw the canvas, journey, blueprint, emotion and portfolio diagrams of PATH into --out."""
     compiled = _compile(_workspace(path))
@@ -425,7 +473,8 @@ def render_command(
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for the Markdown pages and SVG diagrams.",
 )
-def docs_command(path: Path | None, out: Path) -> None:
+@_LANGUAGE
+def docs_command(path: Path | None, out: Path, language: i18n.Language | None) -> None:
     """Write the site's pages as Markdown and SVG, for any static site generator."""
     # Imported here (Jinja2 and friends): check should start fast.
     from journeycode.site import history
@@ -514,6 +563,7 @@ def site_requirements_command(config: Path, output: Path | None) -> None:
     "length, for $GITHUB_STEP_SUMMARY: the place --summary-url points a cut comment to.",
 )
 @_OUTPUT
+@_LANGUAGE
 def diff_command(
     specs: tuple[str, ...],
     output_format: str,
@@ -525,6 +575,7 @@ def diff_command(
     max_chars: int,
     summary_file: Path | None,
     output: Path | None,
+    language: i18n.Language | None,
 ) -> None:
     """Compare the maps of BASE and HEAD by meaning: what a reviewer must see.
 
@@ -556,6 +607,7 @@ def diff_command(
         comparison = compare(base, head, target.root, target.display, _today(), one_shot=True)
     except WorkspaceError as error:
         _fail(error.message, error.hint)
+    _speak(comparison.head.settings)
     found = comparison.review
     written = (
         [] if diagram_dir is None else _change_diagrams(comparison, diagram_dir, diagram_format)

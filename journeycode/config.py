@@ -1,6 +1,7 @@
 """The settings file, ``journeycode.yaml`` at the top of the workspace.
 
 ```yaml
+language: ru
 rules:
   stale-review: {level: error, max_age_days: 90}
   after-hours: off
@@ -10,6 +11,10 @@ diff:
   waiver-added: notable
 ```
 
+``language`` is the language of what journeycode writes for readers (the
+site, the diagrams, the review, check's messages): a tag of
+:data:`journeycode.i18n.LANGUAGES` (``en``, ``ru``, ``zh-Hans``, ``zh-Hant``;
+``zh-CN`` and ``zh-TW`` name the last two); English when it is not given.
 Each rule takes ``off``, a level (``info``, ``warning``, ``error``) or a mapping
 of ``level`` and the rule's options. An unknown rule, option or value is a
 :class:`ConfigError` that names it, with its location (exit code 2).
@@ -26,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from journeycode import atomic, loader, pipeline_rules, suggest
+from journeycode import atomic, i18n, loader, pipeline_rules, suggest
 from journeycode.discover import SETTINGS_FILE
 from journeycode.loader import Pointer
 from journeycode.model import BREAKDOWN
@@ -74,6 +79,8 @@ class Config:
     diff_levels: Mapping[str, Severity] = field(default_factory=dict)
     """Levels of change kinds for ``journeycode diff``, where they differ from the defaults."""
     measurements: Measurements = field(default_factory=Measurements)
+    language: i18n.Language | None = None
+    """The workspace's language, when its settings give one."""
 
 
 def load(root: Path, display_root: str, defaults: Mapping[str, RuleSetting]) -> Config:
@@ -135,7 +142,7 @@ class _Reader:
         top = self.mapping(
             self.file.data,
             (),
-            {"rules": None, "coverage": None, "diff": None, "measurements": None},
+            {"language": None, "rules": None, "coverage": None, "diff": None, "measurements": None},
         )
         for fixed in pipeline_rules.DOCS:
             if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
@@ -163,7 +170,19 @@ class _Reader:
             None if fail_under is None else float(fail_under),
             self.diff_levels(top.get("diff", {})),
             self.measurements(top.get("measurements", {})),
+            self.language(top["language"]) if "language" in top else None,
         )
+
+    def language(self, value: Any) -> i18n.Language:
+        try:
+            return i18n.resolve(value)
+        except i18n.UnknownLanguage as error:
+            raise self.fail(
+                ("language",),
+                str(error),
+                error.hint,
+                fix=suggest.fix(str(value), error.suggestion),
+            ) from None
 
     def measurements(self, value: Any) -> Measurements:
         """``measurements: {path: exports, columns: {kpi: Metric, value: Value}}``."""

@@ -24,14 +24,14 @@ from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
-from journeycode import __version__, atomic, cachedir, digest
+from journeycode import __version__, atomic, cachedir, digest, i18n
 from journeycode.compiler import Caches, Stamp
 from journeycode.loader import Positions, SourceFile
 from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
 from journeycode.schema import Validation
 
-LAYOUT = 9
+LAYOUT = 10
 STAMP = (__version__, LAYOUT)
 Entry = tuple[SourceFile, Validation]
 V = TypeVar("V")
@@ -237,8 +237,8 @@ def _plain(p: Problem) -> tuple[Any, ...]:
         p.col,
         p.rule,
         p.level.value,
-        p.message,
-        p.hint,
+        i18n.stored(p.message),
+        i18n.stored(p.hint),
         subject,
         p.detail,
         fix,
@@ -248,6 +248,7 @@ def _plain(p: Problem) -> tuple[Any, ...]:
 def _problem(plain: tuple[Any, ...]) -> Problem:
     where, line, col, rule, level, message, hint, subject, detail, fix = plain
     _expect(isinstance(detail, tuple))
+    message, hint = i18n.restored(message), i18n.restored(hint)
     _expect(
         all(isinstance(text, str) for text in (where, rule, message, *detail))
         and all(type(number) is int for number in (line, col))

@@ -45,7 +45,9 @@ class Src:
 ChannelType = Literal["voice", "digital", "messaging", "social", "in-person", "mail"]
 Mode = Literal["self-service", "automated", "assisted"]
 KpiKind = Literal["outcome", "operational", "feedback", "financial"]
-Unit = Literal["percent", "seconds", "minutes", "hours", "score", "count", "currency", "ratio"]
+Unit = Literal[
+    "percent", "seconds", "minutes", "hours", "days", "score", "count", "currency", "ratio"
+]
 Direction = Literal["higher", "lower"]
 JourneyStatus = Literal["draft", "review", "published", "retired"]
 Initiator = Literal["customer", "company"]

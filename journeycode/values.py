@@ -8,6 +8,7 @@ percent  ``85 %``               ``+2 pp``
 seconds  ``7 min 30 s``, ``45 s`` ``-30 s``
 minutes  ``15 min``             ``+2 min``
 hours    ``1.5 h``              ``+0.5 h``
+days     ``30 days``, ``1 day`` ``+2 days``
 score    ``4.2 / 5``; ``+32`` on a scale below zero (NPS)  ``+0.1``
 count    ``12,400``             ``+300``
 currency ``1,234.50``           ``-12``
@@ -18,7 +19,10 @@ A KPI's status is a :class:`Status`; behaviour keys on the member and never on
 its words, which are :data:`WORDS` alone (``str(status)``), so rewording or
 translating them changes what is shown and nothing else.
 
-The site, the CLI's messages (``journeycode diff``) and the diagrams use it.
+The site, the CLI's messages (``journeycode diff``) and the diagrams use it,
+in the reader's language (:mod:`journeycode.i18n`): English as in the table,
+every other language with the numbers and units of Babel's CLDR data
+(``5 мин 10 с``, ``85 %``, ``4,2 из 5``; ``5分钟10秒``).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from __future__ import annotations
 import enum
 import math
 
+from journeycode import i18n
+from journeycode.i18n import N_, _
 from journeycode.model import Kpi, Measurement
 
 
@@ -38,11 +44,12 @@ class Status(enum.Enum):
     OFF = "off target"
 
     def __str__(self) -> str:
-        return WORDS[self]
+        return _(WORDS[self])
 
 
-WORDS: dict[Status, str] = {Status.ON: "on target", Status.OFF: "off target"}
-"""How each status reads, in every message, page and diagram."""
+WORDS: dict[Status, str] = {Status.ON: N_("on target"), Status.OFF: N_("off target")}
+"""How each status reads, in every message, page and diagram (in English:
+each is translated where it is shown)."""
 
 
 def _infinite(number: float) -> str | None:
@@ -56,42 +63,80 @@ def _plain(number: float) -> str:
     shown = _infinite(number)
     if shown:
         return shown
+    if not i18n.current().english:
+        from babel.numbers import format_decimal
+
+        return format_decimal(number, format="#,##0.##", locale=i18n.babel_locale())
     if float(number).is_integer():
         return f"{int(number):,}"
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+_ENGLISH = {"percent": "{} %", "seconds": "{} s", "minutes": "{} min", "hours": "{} h"}
+"""English's own short units, as journeycode always wrote them."""
+
+_CLDR = {
+    "percent": "percent",
+    "seconds": "duration-second",
+    "minutes": "duration-minute",
+    "hours": "duration-hour",
+    "days": "duration-day",
+}
+"""The CLDR unit of each KPI unit that has one."""
+
+
+def _unit(number: float, unit: str) -> str:
+    """``number`` (a size, unsigned) in ``unit``: ``85 %``, ``30 days``, ``5 мин``."""
+    shown = _plain(number)
+    if i18n.current().english:
+        if unit == "days":
+            return "1 day" if number == 1 else f"{shown} days"
+        return _ENGLISH[unit].format(shown)
+    from babel.units import format_unit
+
+    return format_unit(shown, _CLDR[unit], length="short", locale=i18n.babel_locale())
+
+
 def _duration(seconds: float) -> str:
     shown = _infinite(seconds)
     if shown:
-        return f"{shown} s"
+        return ("-" if seconds < 0 else "") + _unit(math.inf, "seconds")
     total = round(abs(seconds))
     sign = "-" if seconds < 0 and total else ""
     if total < 60:
-        return f"{sign}{total} s"
+        return sign + _unit(total, "seconds")
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
-    parts = [f"{hours} h"] if hours else []
-    parts += [f"{minutes} min"] if minutes or (hours and secs) else []
-    parts += [f"{secs} s"] if secs else []
-    return sign + " ".join(parts)
+    parts = [_unit(hours, "hours")] if hours else []
+    parts += [_unit(minutes, "minutes")] if minutes or (hours and secs) else []
+    parts += [_unit(secs, "seconds")] if secs else []
+    if i18n.current().english:
+        return sign + " ".join(parts)
+    from babel.lists import format_list
+
+    return sign + format_list(parts, style="unit-short", locale=i18n.babel_locale())
 
 
 def value(number: float, kpi: Kpi) -> str:
     """A target or a measured value, in the KPI's unit."""
     unit = kpi.unit
-    if unit == "percent":
-        return f"{_plain(number)} %"
     if unit == "seconds":
         return _duration(number)
-    if unit == "minutes":
-        return f"{_plain(number)} min"
-    if unit == "hours":
-        return f"{_plain(number)} h"
+    if unit in _CLDR:
+        return ("-" if number < 0 else "") + _unit(abs(number), unit)
     if unit == "score" and kpi.range is not None:
         low, high = kpi.range
-        return f"{number:+g}" if low < 0 else f"{_plain(number)} / {_plain(high)}"
+        if low < 0:
+            return _signed(number)
+        return _("{value} / {high}").format(value=_plain(number), high=_plain(high))
     return _plain(number)
+
+
+def _signed(number: float) -> str:
+    """``+32``, ``-5``: a value on a scale that goes below zero."""
+    if i18n.current().english:
+        return f"{number:+g}"
+    return ("+" if number > 0 else "") + _plain(number)
 
 
 def span(kpi: Kpi) -> str | None:
@@ -101,8 +146,10 @@ def span(kpi: Kpi) -> str | None:
         return None
     low, high = kpi.range
     if kpi.unit == "score":
-        return f"{low:+g} to {high:+g}" if low < 0 else f"{_plain(low)} to {_plain(high)}"
-    return f"{value(low, kpi)} to {value(high, kpi)}"
+        shown = (_signed(low), _signed(high)) if low < 0 else (_plain(low), _plain(high))
+    else:
+        shown = (value(low, kpi), value(high, kpi))
+    return _("{low} to {high}").format(low=shown[0], high=shown[1])
 
 
 def delta(number: float, kpi: Kpi) -> str:
@@ -111,11 +158,13 @@ def delta(number: float, kpi: Kpi) -> str:
     size = abs(number)
     unit = kpi.unit
     if unit == "percent":
-        return f"{sign}{_plain(size)} pp"
+        # Percentage points: a change of a percentage is not a percentage of it.
+        return _("{sign}{size} pp").format(sign=sign, size=_plain(size))
     if unit == "seconds":
         return sign + _duration(size)
-    suffix = {"minutes": " min", "hours": " h"}.get(unit, "")
-    return f"{sign}{_plain(size)}{suffix}"
+    if unit in _CLDR:
+        return sign + _unit(size, unit)
+    return f"{sign}{_plain(size)}"
 
 
 def change(step: float, kpi: Kpi) -> str:
@@ -123,7 +172,9 @@ def change(step: float, kpi: Kpi) -> str:
     worse when the KPI says which way is better: ``-30 s, better``."""
     shown = delta(step, kpi)
     if step and kpi.direction:
-        shown += ", better" if (step > 0) == (kpi.direction == "higher") else ", worse"
+        if (step > 0) == (kpi.direction == "higher"):
+            return _("{change}, better").format(change=shown)
+        return _("{change}, worse").format(change=shown)
     return shown
 
 

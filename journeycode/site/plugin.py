@@ -18,7 +18,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from journeycode import cachedir, discover
+from journeycode import cachedir, discover, i18n
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import default_cache_dir
 from journeycode.site import project
@@ -36,13 +36,16 @@ class JourneycodeConfig(base.Config):
 
 class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     site: Site | None = None
+    language: i18n.Language = i18n.ENGLISH
     pages = PageCache(None)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").parent / self.config.maps
         section = self.config.path.strip("/")
         try:
-            self.site = project.site(root, self.config.maps, self.config.fail_on, section)
+            self.site, self.language = project.site(
+                root, self.config.maps, self.config.fail_on, section, config.theme.get("language")
+            )
         except project.SiteError as error:
             raise PluginError(f"journeycode: {error}") from None
         self.pages = PageCache(default_cache_dir() / "pages")
@@ -51,7 +54,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         cachedir.NOTICES.clear()  # said once per build of a serve, not once per page
         config.extra_css.append(f"{section}/{CSS}")
         if config.nav is not None:
-            config.nav.append({"Journeys": self.site.nav_under(section)})
+            config.nav.append({self._journeys(): self.site.nav_under(section)})
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
@@ -64,7 +67,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         if config.nav is None:
             # MkDocs would title sections after folder names ("Kpis"): give ours.
             home = [] if "index.md" in theirs else ["index.md"]
-            config.nav = [*home, *theirs, {"Journeys": self.site.nav_under(section)}]
+            config.nav = [*home, *theirs, {self._journeys(): self.site.nav_under(section)}]
         for path, markdown in self.site.pages.items():
             files.append(File.generated(config, f"{section}/{path}", content=markdown))
         for path, data in self.site.assets.items():
@@ -72,6 +75,11 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         extensions = [config.use_directory_urls, config.markdown_extensions, config.mdx_configs]
         self.pages.start_build((f.src_uri for f in files), extensions)
         return files
+
+    def _journeys(self) -> str:
+        """The title of the section the site's pages are in."""
+        with i18n.using(self.language):
+            return i18n._("Journeys")
 
     def _ours(self, page: Page) -> bool:
         return page.file.src_uri.startswith(self.config.path.strip("/") + "/")

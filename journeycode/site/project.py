@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from journeycode import compiler, filecache
+from journeycode import compiler, filecache, i18n
 from journeycode.problems import Level, WorkspaceError
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
@@ -22,9 +22,13 @@ class SiteError(Exception):
     """Why there is no site, as the user reads it."""
 
 
-def site(root: Path, maps: str, fail_on: str, section: str) -> Site:
+def site(
+    root: Path, maps: str, fail_on: str, section: str, theme_language: str | None = None
+) -> tuple[Site, i18n.Language]:
     """The site of the maps in ``root`` (written ``maps`` in messages), its
-    pages in ``section``. Raises SiteError."""
+    pages in ``section``, and the language it is written in: the workspace's
+    setting, else the theme's ``language`` where journeycode writes it, else
+    English. Raises SiteError."""
     disk, caches = filecache.kept(default_cache_dir(), root)
     try:
         compiled = filecache.compile_cached(
@@ -33,15 +37,27 @@ def site(root: Path, maps: str, fail_on: str, section: str) -> Site:
     except WorkspaceError as error:
         raise SiteError(terminal(error.message)) from None
     disk.save()
-    if any(p.level in FAILING[fail_on] for p in compiled.result.problems):
-        raise SiteError("the maps have problems\n" + text.report(compiled.result))
-    files = [f.path for f in compiled.workspace.files]
+    language = compiled.settings.language or _theme(theme_language)
+    with i18n.using(language):
+        if any(p.level in FAILING[fail_on] for p in compiled.result.problems):
+            raise SiteError(i18n._("the maps have problems") + "\n" + text.report(compiled.result))
+        files = [f.path for f in compiled.workspace.files]
+        try:
+            built = build_site(
+                compiled,
+                cache=Cache(default_cache_dir() / "diagrams"),
+                history=history.history(root, files),
+                section=section,
+            )
+        except RenderError as error:
+            raise SiteError(terminal(str(error))) from None
+    return built, language
+
+
+def _theme(tag: str | None) -> i18n.Language:
+    """The theme's language, where journeycode writes in it (``theme.language``
+    of MkDocs' own themes and Material); English otherwise."""
     try:
-        return build_site(
-            compiled,
-            cache=Cache(default_cache_dir() / "diagrams"),
-            history=history.history(root, files),
-            section=section,
-        )
-    except RenderError as error:
-        raise SiteError(terminal(str(error))) from None
+        return i18n.resolve(tag) if tag else i18n.ENGLISH
+    except i18n.UnknownLanguage:
+        return i18n.ENGLISH
