@@ -66,7 +66,7 @@ def test_a_kept_message_is_english_and_said_again_in_the_readers_language() -> N
     plain = marshal.loads(marshal.dumps(i18n.stored(kept)))  # a cache entry's round trip
     again = i18n.restored(plain)
     with i18n.using("ru"):
-        assert i18n.say(again) == "в цели, хуже"
+        assert i18n.say(again) == "цель достигнута, хуже"
     with i18n.using("zh-Hans"):
         assert i18n.say(again) == "达标，变差"
     assert i18n.say(again) == "on target, worse"
@@ -116,7 +116,7 @@ def test_a_change_and_a_range_read_in_the_readers_language() -> None:
     with i18n.using("ru"):
         assert values.change(2, kpi).replace("\xa0", " ") == "+2 п. п., лучше"
         assert values.span(kpi).replace("\xa0", " ") == "от 0 % до 100 %"  # type: ignore[union-attr]
-        assert str(values.Status.OFF) == "не в цели"
+        assert str(values.Status.OFF) == "цель не достигнута"
     assert str(values.Status.OFF) == "off target"
 
 
