@@ -35,10 +35,22 @@ def _pybabel(*args: str) -> None:
     CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
 
 
+MAPPING = """\
+[python: **.py]
+[jinja2: **/templates/**.j2]
+"""
+"""Where the words are: the package's Python, and the site's page templates
+(Jinja2's own extractor: ``{{ _("Journeys") }}``, ``{% trans %}``)."""
+
+
 def extract(template: Path) -> None:
     keywords = [flag for keyword in KEYWORDS for flag in ("-k", keyword)]
+    mapping = template.with_name("babel.cfg")
+    mapping.write_text(MAPPING, "utf-8")
     _pybabel(
         "extract",
+        "-F",
+        str(mapping),
         *keywords,
         "--sort-output",
         "--add-location=file",
@@ -102,12 +114,13 @@ def template() -> Catalog:
         return read(path)
 
 
-_FIELD = re.compile(r"\{(\w*)[^{}]*\}")
+_FIELD = re.compile(r"\{(\w*)[^{}]*\}|%\((\w+)\)s")
 
 
 def fields(text: str) -> set[str]:
-    """The ``str.format`` fields a message names."""
-    return set(_FIELD.findall(text))
+    """The fields a message names: ``str.format``'s, and the ``%(name)s`` of
+    Jinja2's ``{% trans %}``."""
+    return {brace or percent for brace, percent in _FIELD.findall(text)}
 
 
 def compiled(catalog: Catalog) -> bytes:
