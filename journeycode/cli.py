@@ -673,7 +673,10 @@ def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -
 @_PATH
 @_format_option(export.FORMATS, required=True)
 @_OUTPUT
-def export_command(path: Path | None, output_format: str, output: Path | None) -> None:
+@_LANGUAGE
+def export_command(
+    path: Path | None, output_format: str, output: Path | None, language: i18n.Language | None
+) -> None:
     """Export the compiled maps: a JSON manifest, a CSV touchpoint sheet, or Mermaid."""
     _report(export.FORMATS[output_format], _compile(_workspace(path)), output)
 
