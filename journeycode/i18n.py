@@ -173,6 +173,10 @@ def pgettext(context: str, message: str) -> str:
     return _translations(current().locale).pgettext(context, message)
 
 
+def npgettext(context: str, singular: str, plural: str, count: int) -> str:
+    return _translations(current().locale).npgettext(context, singular, plural, count)
+
+
 def N_(message: str) -> str:
     """Marks a word for the catalogs where it is defined (a table); it is
     translated where it is shown, with :func:`gettext`."""

@@ -4,8 +4,9 @@ kind without names); and how a count of things is said."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
+from journeycode.i18n import ngettext
 from journeycode.model import Entity
 
 
@@ -22,7 +23,17 @@ def name(catalog: Mapping[str, Entity], ident: str) -> str:
 
 
 def counted(count: int, noun: str) -> str:
-    """``1 file``, ``2 files``; ``info`` is a mass noun."""
-    if noun == "info":
-        return f"{count} info"
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    """``1 file``, ``2 files`` in the reader's language (Russian has three
+    forms); ``info`` is a mass noun. ``noun`` is one of :data:`NOUNS`."""
+    return NOUNS[noun](count).format(count=count)
+
+
+NOUNS: Mapping[str, Callable[[int], str]] = {
+    "file": lambda n: ngettext("{count} file", "{count} files", n),
+    "problem": lambda n: ngettext("{count} problem", "{count} problems", n),
+    "error": lambda n: ngettext("{count} error", "{count} errors", n),
+    "warning": lambda n: ngettext("{count} warning", "{count} warnings", n),
+    "info": lambda n: ngettext("{count} info", "{count} info", n),
+    "journey": lambda n: ngettext("{count} journey", "{count} journeys", n),
+}
+"""What :func:`counted` counts, and its words for a count of it."""

@@ -26,7 +26,7 @@ from journeycode import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "journeycode"
-KEYWORDS = ("msg", "msgs:1,2")
+KEYWORDS = ("msg", "msgs:1,2", "sentence", "sentences:1,2")
 """journeycode's own markers (:mod:`journeycode.i18n`), beside gettext's."""
 LOCALES = tuple(language.locale for language in i18n.LANGUAGES.values() if not language.english)
 
