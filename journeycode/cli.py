@@ -587,8 +587,13 @@ def diff_command(
 
     if list_kinds:
         width = max(map(len, KINDS))
+        if language is not None:
+            ctx = click.get_current_context()
+            ctx.with_resource(i18n.using(language))
+        levels = review_report.level_width()
         for kind in sorted(KINDS.values(), key=lambda k: -k.level):
-            _say(f"{kind.id:<{width}}  {kind.level!s:<8}  {kind.summary}")
+            level = review_report.level_word(kind.level)
+            _say(f"{kind.id:<{width}}  {level:<{levels}}  {i18n.gettext(kind.summary)}")
         sys.exit(ExitCode.OK)
     if len(specs) > 3:
         _fail("diff takes at most BASE, HEAD and PATH")

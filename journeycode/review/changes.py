@@ -21,6 +21,8 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 
+from journeycode.i18n import N_
+
 
 class Severity(enum.IntEnum):
     INFO = 0
@@ -63,139 +65,168 @@ class ChangeKind(enum.StrEnum):
     WAY_OUT_LOST = (
         "way-out-lost",
         _B,
-        "A self-service or automated step no longer reaches a human.",
+        N_("A self-service or automated step no longer reaches a human."),
         "escalation-path",
     )
     ONLY_PATH_REMOVED = (
         "only-path-removed",
         _B,
-        "A persona has no touchpoint left in a stage it passed.",
+        N_("A persona has no touchpoint left in a stage it passed."),
         "persona-stage-coverage",
     )
     STAGE_LOST_LAST_KPI = (
         "stage-lost-last-kpi",
         _B,
-        "A stage that was measured is measured no more.",
+        N_("A stage that was measured is measured no more."),
         "stage-kpi",
     )
     KPI_TARGET_LOOSENED = (
         "kpi-target-loosened",
         _B,
-        "A KPI target now asks for less (direction-aware).",
+        N_("A KPI target now asks for less (direction-aware)."),
     )
-    WAIVER_ADDED = "waiver-added", _B, "A rule is silenced for an entity; the reason is shown."
+    WAIVER_ADDED = "waiver-added", _B, N_("A rule is silenced for an entity; the reason is shown.")
     RENAMED = (
         "renamed",
         _N,
-        "An id changed while the entity stayed (most of its fields are equal); "
-        "what refers to it follows.",
+        N_(
+            "An id changed while the entity stayed (most of its fields are equal); "
+            "what refers to it follows."
+        ),
     )
-    JOURNEY_ADDED = "journey-added", _N, "A new journey map."
-    JOURNEY_REMOVED = "journey-removed", _N, "A journey map is gone."
-    JOURNEY_STATUS_CHANGED = "journey-status-changed", _N, "draft, review, published or retired."
+    JOURNEY_ADDED = "journey-added", _N, N_("A new journey map.")
+    JOURNEY_REMOVED = "journey-removed", _N, N_("A journey map is gone.")
+    JOURNEY_STATUS_CHANGED = (
+        "journey-status-changed",
+        _N,
+        N_("draft, review, published or retired."),
+    )
     JOURNEY_OWNER_CHANGED = (
         "journey-owner-changed",
         _N,
-        "Another owner is accountable for the journey.",
+        N_("Another owner is accountable for the journey."),
     )
     JOURNEY_PERSONAS_CHANGED = (
         "journey-personas-changed",
         _N,
-        "Personas added to or removed from a journey.",
+        N_("Personas added to or removed from a journey."),
     )
-    VERSION_NOT_BUMPED = "version-not-bumped", _N, "The journey changed but its version did not."
-    STAGE_ADDED = "stage-added", _N, "A new stage."
-    STAGE_REMOVED = "stage-removed", _N, "A stage is gone, with its touchpoints."
-    STAGE_OWNER_CHANGED = "stage-owner-changed", _N, "Another owner is accountable for the stage."
-    STAGE_KPIS_CHANGED = "stage-kpis-changed", _N, "KPIs added to or removed from a stage."
-    TOUCHPOINT_ADDED = "touchpoint-added", _N, "A new touchpoint."
-    TOUCHPOINT_REMOVED = "touchpoint-removed", _N, "A touchpoint is gone."
-    TOUCHPOINT_MOVED = "touchpoint-moved", _N, "A touchpoint moved to another stage."
+    VERSION_NOT_BUMPED = (
+        "version-not-bumped",
+        _N,
+        N_("The journey changed but its version did not."),
+    )
+    STAGE_ADDED = "stage-added", _N, N_("A new stage.")
+    STAGE_REMOVED = "stage-removed", _N, N_("A stage is gone, with its touchpoints.")
+    STAGE_OWNER_CHANGED = (
+        "stage-owner-changed",
+        _N,
+        N_("Another owner is accountable for the stage."),
+    )
+    STAGE_KPIS_CHANGED = "stage-kpis-changed", _N, N_("KPIs added to or removed from a stage.")
+    TOUCHPOINT_ADDED = "touchpoint-added", _N, N_("A new touchpoint.")
+    TOUCHPOINT_REMOVED = "touchpoint-removed", _N, N_("A touchpoint is gone.")
+    TOUCHPOINT_MOVED = "touchpoint-moved", _N, N_("A touchpoint moved to another stage.")
     TOUCHPOINT_CHANNEL_CHANGED = (
         "touchpoint-channel-changed",
         _N,
-        "A touchpoint is served on another channel.",
+        N_("A touchpoint is served on another channel."),
     )
     TOUCHPOINT_OWNER_CHANGED = (
         "touchpoint-owner-changed",
         _N,
-        "The effective owner of a touchpoint changed.",
+        N_("The effective owner of a touchpoint changed."),
     )
     TOUCHPOINT_PERSONAS_CHANGED = (
         "touchpoint-personas-changed",
         _N,
-        "Who passes a touchpoint changed.",
+        N_("Who passes a touchpoint changed."),
     )
-    MOMENT_OF_TRUTH_CHANGED = "moment-of-truth-changed", _N, "A moment of truth was set or cleared."
+    MOMENT_OF_TRUTH_CHANGED = (
+        "moment-of-truth-changed",
+        _N,
+        N_("A moment of truth was set or cleared."),
+    )
     ESCALATION_CHANGED = (
         "escalation-changed",
         _N,
-        "An escalation to another touchpoint added or removed.",
+        N_("An escalation to another touchpoint added or removed."),
     )
-    PAIN_POINT_ADDED = "pain-point-added", _N, "A new pain point."
+    PAIN_POINT_ADDED = "pain-point-added", _N, N_("A new pain point.")
     PAIN_POINT_SEVERITY_CHANGED = (
         "pain-point-severity-changed",
         _N,
-        "A pain point got more or less severe.",
+        N_("A pain point got more or less severe."),
     )
     KPI_TARGET_TIGHTENED = (
         "kpi-target-tightened",
         _N,
-        "A KPI target now asks for more (direction-aware).",
+        N_("A KPI target now asks for more (direction-aware)."),
     )
     KPI_DEFINITION_CHANGED = (
         "kpi-definition-changed",
         _N,
-        "A KPI's unit, range or direction changed.",
+        N_("A KPI's unit, range or direction changed."),
     )
-    KPI_REMOVED = "kpi-removed", _N, "A KPI is gone from the catalog."
+    KPI_REMOVED = "kpi-removed", _N, N_("A KPI is gone from the catalog.")
     KPI_WENT_OFF_TARGET = (
         "kpi-went-off-target",
         _N,
-        "A new or edited measurement takes a KPI off its target: the values and the target.",
+        N_("A new or edited measurement takes a KPI off its target: the values and the target."),
     )
     KPI_BACK_ON_TARGET = (
         "kpi-back-on-target",
         _N,
-        "A new or edited measurement brings a KPI back on its target: the values and the target.",
+        N_(
+            "A new or edited measurement brings a KPI back on its target: "
+            "the values and the target."
+        ),
     )
     KPI_MEASUREMENT_EDITED = (
         "kpi-measurement-edited",
         _N,
-        "A measurement already reported was changed or removed: its date, the values.",
+        N_("A measurement already reported was changed or removed: its date, the values."),
     )
     CHANNEL_MODE_CHANGED = (
         "channel-mode-changed",
         _N,
-        "A channel became self-service, automated or assisted.",
+        N_("A channel became self-service, automated or assisted."),
     )
-    CATALOG_REMOVED = "catalog-removed", _N, "A persona, channel, owner or system is gone."
-    JOURNEY_VERSION_CHANGED = "journey-version-changed", _I, "A new version number for the journey."
-    STAGE_REORDERED = "stage-reordered", _I, "Stages are in another order."
+    CATALOG_REMOVED = "catalog-removed", _N, N_("A persona, channel, owner or system is gone.")
+    JOURNEY_VERSION_CHANGED = (
+        "journey-version-changed",
+        _I,
+        N_("A new version number for the journey."),
+    )
+    STAGE_REORDERED = "stage-reordered", _I, N_("Stages are in another order.")
     TOUCHPOINT_DETAILS_CHANGED = (
         "touchpoint-details-changed",
         _I,
-        "Systems, routing or who starts the step.",
+        N_("Systems, routing or who starts the step."),
     )
-    EMOTION_CHANGED = "emotion-changed", _I, "How a persona feels at a touchpoint (signed delta)."
-    NEXT_STEP_CHANGED = "next-step-changed", _I, "A next step added or removed."
-    PAIN_POINT_REMOVED = "pain-point-removed", _I, "A pain point is gone."
-    KPI_ADDED = "kpi-added", _I, "A new KPI in the catalog."
+    EMOTION_CHANGED = (
+        "emotion-changed",
+        _I,
+        N_("How a persona feels at a touchpoint (signed delta)."),
+    )
+    NEXT_STEP_CHANGED = "next-step-changed", _I, N_("A next step added or removed.")
+    PAIN_POINT_REMOVED = "pain-point-removed", _I, N_("A pain point is gone.")
+    KPI_ADDED = "kpi-added", _I, N_("A new KPI in the catalog.")
     KPI_MEASURED = (
         "kpi-measured",
         _I,
-        "New measurements that leave a KPI on (or off) target: the latest value.",
+        N_("New measurements that leave a KPI on (or off) target: the latest value."),
     )
-    CHANNEL_HOURS_CHANGED = "channel-hours-changed", _I, "A channel's opening hours changed."
-    CATALOG_ADDED = "catalog-added", _I, "A new persona, channel, owner or system."
-    OPPORTUNITY_ADDED = "opportunity-added", _I, "A new improvement opportunity."
+    CHANNEL_HOURS_CHANGED = "channel-hours-changed", _I, N_("A channel's opening hours changed.")
+    CATALOG_ADDED = "catalog-added", _I, N_("A new persona, channel, owner or system.")
+    OPPORTUNITY_ADDED = "opportunity-added", _I, N_("A new improvement opportunity.")
     OPPORTUNITY_STATUS_CHANGED = (
         "opportunity-status-changed",
         _I,
-        "An opportunity moved on (or back).",
+        N_("An opportunity moved on (or back)."),
     )
-    WAIVER_REMOVED = "waiver-removed", _I, "A waiver is gone: the rule applies again."
-    TEXT_CHANGED = "text-changed", _I, "Names, descriptions and other text."
+    WAIVER_REMOVED = "waiver-removed", _I, N_("A waiver is gone: the rule applies again.")
+    TEXT_CHANGED = "text-changed", _I, N_("Names, descriptions and other text.")
 
 
 KINDS: Mapping[str, ChangeKind] = {kind.id: kind for kind in ChangeKind}

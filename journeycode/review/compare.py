@@ -22,12 +22,23 @@ from journeycode import kinds, pipeline_rules
 from journeycode.compiler import Compiled
 from journeycode.config import RuleSetting
 from journeycode.coverage import Coverage, coverage
+from journeycode.i18n import N_
 from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.queries import needs_escalation, reaches_a_human, stage_kpis
 from journeycode.review.changes import ChangeKind, Severity
-from journeycode.review.fields import CATALOG, Pair, changes, show, texts
-from journeycode.review.message import Mention, Message, listed, mention, named, ref, say
+from journeycode.review.fields import CATALOG, Pair, changes, field_word, show, texts
+from journeycode.review.message import (
+    Mention,
+    Message,
+    listed,
+    mention,
+    named,
+    ref,
+    sentence,
+    sentences,
+    word,
+)
 from journeycode.review.renames import Renames, follow
 from journeycode.review.renames import find as find_renames
 
@@ -241,19 +252,23 @@ def _uncovered(before: Coverage, after: Coverage) -> Iterator[tuple[str, str, st
                     yield journey.id, persona, stage
 
 
-def _renamed(removed: Journey, added: list[Journey]) -> Message:
-    """A hint when an added journey has most of the removed one's touchpoints."""
+def _removed(removed: Journey, added: list[Journey]) -> Message:
+    """A journey removed, with a hint when an added journey has most of its touchpoints."""
     ids = {tp.id for _, tp in removed.touchpoints()}
     for journey in added:
         matching = len(ids & {tp.id for _, tp in journey.touchpoints()})
         if ids and matching * 2 > len(ids):
-            return say(
-                "; it looks renamed to ",
-                mention(journey),
-                f" ({matching} of {len(ids)} touchpoints match): "
-                "its history of changes starts again",
+            return sentences(
+                "{subject} removed; it looks renamed to {journey} ({matching} of {count} "
+                "touchpoints match): its history of changes starts again",
+                "{subject} removed; it looks renamed to {journey} ({matching} of {count} "
+                "touchpoints match): its history of changes starts again",
+                len(ids),
+                subject=named(removed),
+                journey=mention(journey),
+                matching=matching,
             )
-    return say()
+    return sentence("{subject} removed", subject=named(removed))
 
 
 @dataclass(frozen=True)
@@ -316,9 +331,7 @@ class _Comparer:
         for journey in self.head.by_id(Journey).values():
             about = About(journey.id)
             if journey.id not in base_journeys:
-                self.add(
-                    _C.JOURNEY_ADDED, say(named(journey), " added"), journey.src.at("id"), about
-                )
+                self.add(_C.JOURNEY_ADDED, _added(journey), journey.src.at("id"), about)
                 self._new_waivers(kinds.within(journey), about)
             else:
                 self._journey(base_journeys[journey.id], journey, about)
@@ -327,7 +340,7 @@ class _Comparer:
             if journey.id not in self.head.by_id(Journey):
                 self.add(
                     _C.JOURNEY_REMOVED,
-                    say(named(journey), " removed", _renamed(journey, added)),
+                    _removed(journey, added),
                     None,
                     About(journey.id),
                 )
@@ -349,7 +362,11 @@ class _Comparer:
                 about = About(journey.id, stage, touchpoint)
             self.add(
                 _C.RENAMED,
-                say(named(entity), ": id changed from ", Mention(kinds.of(entity).name, found.old)),
+                sentence(
+                    "{subject}: id changed from {old}",
+                    subject=named(entity),
+                    old=Mention(kinds.of(entity).name, found.old),
+                ),
                 entity.src.at("id"),
                 about,
             )
@@ -374,7 +391,7 @@ class _Comparer:
         for ident, entity in after.items():
             old = before.get(ident)
             if old is None:
-                self.add(added, say(named(entity), " added"), entity.src.at("id"), about)
+                self.add(added, _added(entity), entity.src.at("id"), about)
                 self._new_waivers([entity], about)
             else:
                 self._same(Pair(old, entity, rules=self.rules), about)
@@ -383,7 +400,7 @@ class _Comparer:
             if ident not in after:
                 file = files.get(entity.src.file.display)
                 where = None if file is None else Src(file, entity.src.pointer[:1])
-                self.add(removed, say(named(entity), " removed"), where, about)
+                self.add(removed, _gone(entity), where, about)
 
     # --- journeys --------------------------------------------------------------------
 
@@ -398,12 +415,14 @@ class _Comparer:
             removed = any(c.kind in (_C.STAGE_REMOVED, _C.TOUCHPOINT_REMOVED) for c in content)
             added = any(c.kind.endswith("-added") for c in content)
             bump = "major" if removed else "minor" if added else "patch"
+            bumped = _bumped(new.version, bump)
             self.add(
                 _C.VERSION_NOT_BUMPED,
-                say(
-                    named(new),
-                    f" changed but its version is still {new.version}: a {bump} bump "
-                    f"would be {_bumped(new.version, bump)}",
+                sentence(
+                    _BUMPS[bump],
+                    subject=named(new),
+                    version=new.version,
+                    bumped=word(_HIGHER) if bumped is None else bumped,
                 ),
                 new.src.at("version"),
                 about,
@@ -415,7 +434,7 @@ class _Comparer:
         for stage in new.stages:
             about = About(new.id, stage.id)
             if stage.id not in before:
-                self.add(_C.STAGE_ADDED, say(named(stage), " added"), stage.src.at("id"), about)
+                self.add(_C.STAGE_ADDED, _added(stage), stage.src.at("id"), about)
                 # Its touchpoints are added one by one, with theirs.
                 self._new_waivers([stage], about)
                 continue
@@ -425,11 +444,10 @@ class _Comparer:
             if had and not stage_kpis(stage):
                 self.add(
                     _C.STAGE_LOST_LAST_KPI,
-                    say(
-                        named(stage),
-                        " is no longer measured by any KPI (was: ",
-                        show(tuple(sorted(had)), "kpi"),
-                        ")",
+                    sentence(
+                        "{subject} is no longer measured by any KPI (was: {kpis})",
+                        subject=named(stage),
+                        kpis=show(tuple(sorted(had)), "kpi"),
                     ),
                     stage.src.at("id"),
                     about,
@@ -438,7 +456,12 @@ class _Comparer:
             if stage.id not in after:
                 self.add(
                     _C.STAGE_REMOVED,
-                    say(named(stage), f" removed, with {len(stage.touchpoints)} touchpoint(s)"),
+                    sentences(
+                        "{subject} removed, with {count} touchpoint(s)",
+                        "{subject} removed, with {count} touchpoint(s)",
+                        len(stage.touchpoints),
+                        subject=named(stage),
+                    ),
                     new.src.at("stages"),
                     About(new.id, stage.id),
                 )
@@ -447,9 +470,9 @@ class _Comparer:
         if common_old != common_new:
             self.add(
                 _C.STAGE_REORDERED,
-                say(
-                    "stages reordered: ",
-                    listed((mention(after[s]) for s in common_new), sep=" → "),
+                sentence(
+                    "stages reordered: {stages}",
+                    stages=listed((mention(after[s]) for s in common_new), sep=" → "),
                 ),
                 new.src.at("stages"),
                 About(new.id),
@@ -463,7 +486,9 @@ class _Comparer:
             if ident not in before:
                 self.add(
                     _C.TOUCHPOINT_ADDED,
-                    say(named(tp), " added to stage ", mention(stage)),
+                    sentence(
+                        "{subject} added to stage {stage}", subject=named(tp), stage=mention(stage)
+                    ),
                     tp.src.at("id"),
                     about,
                 )
@@ -479,7 +504,9 @@ class _Comparer:
             kept = stages.get(stage.id)
             self.add(
                 _C.TOUCHPOINT_REMOVED,
-                say(named(tp), " removed from stage ", mention(stage)),
+                sentence(
+                    "{subject} removed from stage {stage}", subject=named(tp), stage=mention(stage)
+                ),
                 new.src.at("stages") if kept is None else kept.src.at("touchpoints"),
                 about,
             )
@@ -490,14 +517,12 @@ class _Comparer:
                 if persona in new.personas and persona not in still:
                     self.add(
                         _C.ONLY_PATH_REMOVED,
-                        say(
-                            "persona ",
-                            ref("persona", persona),
-                            " has no touchpoint left in stage ",
-                            mention(stage),
-                            " (",
-                            mention(tp),
-                            " was the last)",
+                        sentence(
+                            "persona {persona} has no touchpoint left in stage {stage} "
+                            "({touchpoint} was the last)",
+                            persona=ref("persona", persona),
+                            stage=mention(stage),
+                            touchpoint=mention(tp),
                         ),
                         kept.src.at("id"),
                         about,
@@ -511,8 +536,10 @@ class _Comparer:
             ):
                 self.add(
                     _C.WAY_OUT_LOST,
-                    say(
-                        named(tp), " on ", ref("channel", tp.channel), " no longer reaches a human"
+                    sentence(
+                        "{subject} on {channel} no longer reaches a human",
+                        subject=named(tp),
+                        channel=ref("channel", tp.channel),
                     ),
                     tp.src.at("id"),
                     About(new.id, stage.id, ident),
@@ -526,7 +553,12 @@ class _Comparer:
         if was.id != now.id:
             self.add(
                 _C.TOUCHPOINT_MOVED,
-                say(pair.name, " moved from stage ", mention(was), " to ", mention(now)),
+                sentence(
+                    "{subject} moved from stage {was} to {now}",
+                    subject=pair.name,
+                    was=mention(was),
+                    now=mention(now),
+                ),
                 pair.new.src.at("id"),
                 about,
             )
@@ -541,7 +573,12 @@ class _Comparer:
             if previous is None:
                 self.add(
                     _C.PAIN_POINT_ADDED,
-                    say(named(pain), f" ({pain.severity}) added to touchpoint ", mention(tp)),
+                    sentence(
+                        "{subject} ({severity}) added to touchpoint {touchpoint}",
+                        subject=named(pain),
+                        severity=pain.severity,
+                        touchpoint=mention(tp),
+                    ),
                     pain.src.at("id"),
                     about,
                 )
@@ -553,7 +590,11 @@ class _Comparer:
             if ident not in kept:
                 self.add(
                     _C.PAIN_POINT_REMOVED,
-                    say(named(before[ident]), " removed from touchpoint ", mention(tp)),
+                    sentence(
+                        "{subject} removed from touchpoint {touchpoint}",
+                        subject=named(before[ident]),
+                        touchpoint=mention(tp),
+                    ),
                     tp.src.at("pain_points"),
                     about,
                 )
@@ -566,7 +607,7 @@ class _Comparer:
             if previous is None:
                 self.add(
                     _C.OPPORTUNITY_ADDED,
-                    say(named(opportunity), " added"),
+                    _added(opportunity),
                     opportunity.src.at("id"),
                     about,
                 )
@@ -582,11 +623,20 @@ class _Comparer:
         changed = [f for f in texts(kinds.of(new)) if getattr(old, f) != getattr(new, f)]
         if changed:
             # A new name is worth reading in full; other texts are only named.
-            said = [f"renamed from «{getattr(old, f)}»" if f == "name" else f for f in changed]
-            tail = "" if changed == ["name"] else " changed"
+            said = [
+                sentence("renamed from «{name}»", name=getattr(old, f))
+                if f == "name"
+                else field_word(f)
+                for f in changed
+            ]
+            text = (
+                N_("{subject}: {changes}")
+                if changed == ["name"]
+                else N_("{subject}: {changes} changed")
+            )
             self.add(
                 _C.TEXT_CHANGED,
-                say(pair.name, f": {', '.join(said)}{tail}"),
+                sentence(text, subject=pair.name, changes=listed(said)),
                 new.src.at(changed[0])
                 if getattr(new, changed[0]) is not None
                 else new.src.at("id"),
@@ -599,7 +649,7 @@ class _Comparer:
             if rule not in old.waive:
                 self.add(
                     _C.WAIVER_ADDED,
-                    say(pair.name, f": waiver for '{rule}' added: {reason}"),
+                    _waiver(pair.name, rule, reason),
                     new.src.at("waive", rule),
                     about,
                 )
@@ -607,7 +657,12 @@ class _Comparer:
             if rule not in new.waive:
                 self.add(
                     _C.WAIVER_REMOVED,
-                    say(pair.name, f": waiver for '{rule}' removed (was: {reason})"),
+                    sentence(
+                        "{subject}: waiver for '{rule}' removed (was: {reason})",
+                        subject=pair.name,
+                        rule=rule,
+                        reason=reason,
+                    ),
                     new.src.at("waive"),
                     about,
                 )
@@ -618,16 +673,45 @@ class _Comparer:
             for rule, reason in entity.waive.items():
                 self.add(
                     _C.WAIVER_ADDED,
-                    say(named(entity), f": waiver for '{rule}' added: {reason}"),
+                    _waiver(named(entity), rule, reason),
                     entity.src.at("waive", rule),
                     about,
                 )
 
 
-def _bumped(version: str, part: str) -> str:
+def _added(entity: Entity) -> Message:
+    return sentence("{subject} added", subject=named(entity))
+
+
+def _gone(entity: Entity) -> Message:
+    return sentence("{subject} removed", subject=named(entity))
+
+
+def _waiver(subject: Message, rule: str, reason: str) -> Message:
+    return sentence(
+        "{subject}: waiver for '{rule}' added: {reason}", subject=subject, rule=rule, reason=reason
+    )
+
+
+_BUMPS = {
+    "major": N_(
+        "{subject} changed but its version is still {version}: a major bump would be {bumped}"
+    ),
+    "minor": N_(
+        "{subject} changed but its version is still {version}: a minor bump would be {bumped}"
+    ),
+    "patch": N_(
+        "{subject} changed but its version is still {version}: a patch bump would be {bumped}"
+    ),
+}
+_HIGHER = N_("a higher version")
+
+
+def _bumped(version: str, part: str) -> str | None:
+    """The version with ``part`` bumped; None when it is not ``MAJOR.MINOR.PATCH``."""
     numbers = version.split("-")[0].split("+")[0].split(".")
     if len(numbers) != 3 or not all(n.isdigit() for n in numbers):
-        return "a higher version"
+        return None
     major, minor, patch = map(int, numbers)
     if part == "major":
         return f"{major + 1}.0.0"

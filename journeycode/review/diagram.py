@@ -22,8 +22,9 @@ from typing import Literal
 import pydot
 
 from journeycode import digest
+from journeycode.i18n import N_, gettext
 from journeycode.model import Journey, Stage, Touchpoint, Workspace
-from journeycode.quoting import mermaid_label
+from journeycode.quoting import html, mermaid_label
 from journeycode.render import Diagram, views
 from journeycode.render.views import EdgeKind
 from journeycode.review.changes import ChangeKind
@@ -31,13 +32,45 @@ from journeycode.review.compare import Change
 
 Status = Literal["added", "changed", "removed", "same"]
 
-# (fill, border, the words on a node)
+# (fill, border, the words on a node: translated where drawn)
 STYLES: dict[Status, tuple[str, str, str]] = {
-    "added": ("#dcf3dc", "#2e7d32", "+ added"),
-    "changed": ("#ffecc2", "#c77800", "~ changed"),
-    "removed": ("#ffffff", "#9e9e9e", "- removed"),
+    "added": ("#dcf3dc", "#2e7d32", N_("+ added")),
+    "changed": ("#ffecc2", "#c77800", N_("~ changed")),
+    "removed": ("#ffffff", "#9e9e9e", N_("- removed")),
     "same": ("#ffffff", "#b0b0b0", ""),
 }
+
+
+def _said(status: Status) -> str:
+    """The words on a node of ``status``, in the reader's language."""
+    words = STYLES[status][2]
+    return gettext(words) if words else ""
+
+
+_C = ChangeKind
+WORDS: dict[ChangeKind, str] = {
+    _C.TOUCHPOINT_MOVED: N_("moved"),
+    _C.TOUCHPOINT_CHANNEL_CHANGED: N_("channel"),
+    _C.TOUCHPOINT_OWNER_CHANGED: N_("owner"),
+    _C.TOUCHPOINT_PERSONAS_CHANGED: N_("personas"),
+    _C.TOUCHPOINT_DETAILS_CHANGED: N_("details"),
+    _C.EMOTION_CHANGED: N_("emotion"),
+    _C.MOMENT_OF_TRUTH_CHANGED: N_("moment of truth"),
+    _C.ESCALATION_CHANGED: N_("escalation"),
+    _C.NEXT_STEP_CHANGED: N_("next step"),
+    _C.PAIN_POINT_ADDED: N_("pain point added"),
+    _C.PAIN_POINT_REMOVED: N_("pain point removed"),
+    _C.PAIN_POINT_SEVERITY_CHANGED: N_("pain point severity"),
+    _C.TEXT_CHANGED: N_("text"),
+    _C.WAIVER_ADDED: N_("waiver added"),
+    _C.WAIVER_REMOVED: N_("waiver removed"),
+    _C.RENAMED: N_("renamed"),
+    _C.ONLY_PATH_REMOVED: N_("only path removed"),
+    _C.WAY_OUT_LOST: N_("way out lost"),
+}
+"""What changed at a touchpoint, as its node says it (``~ changed: channel``):
+each kind a change about a touchpoint can be; in English, the kind's id
+without ``touchpoint-`` and ``-changed``."""
 
 
 def diagrams(base: Workspace, head: Workspace, changes: Sequence[Change]) -> list[Diagram]:
@@ -164,8 +197,17 @@ def _edges(journey: Journey) -> set[tuple[EdgeKind, str, str]]:
 
 
 def _word(kind: ChangeKind) -> str:
-    """``touchpoint-channel-changed`` → ``channel``: what changed, for a node's label."""
+    """``touchpoint-channel-changed`` → ``channel``: what changed, for a node's
+    label (in English: :data:`WORDS` translates it where it is drawn)."""
     return kind.removeprefix("touchpoint-").removesuffix("-changed").replace("-", " ")
+
+
+_BY_WORD = {_word(kind): said for kind, said in WORDS.items()}
+
+
+def _what(words: set[str]) -> str:
+    """What changed at a touchpoint, in the reader's language, in the English order."""
+    return gettext(", ").join(gettext(_BY_WORD.get(w, w)) for w in sorted(words))
 
 
 class _Painter:
@@ -178,8 +220,10 @@ class _Painter:
         old_edges: set[tuple[EdgeKind, str, str]],
         new_edges: set[tuple[EdgeKind, str, str]],
     ):
-        self.title = f"Changes to {journey.name}  ({journey.id})"
-        self.legend = _LEGEND
+        self.title = gettext("Changes to {journey}").format(
+            journey=f"{journey.name}  ({journey.id})"
+        )
+        self.legend = _legend()
         self.everything = everything
         self.old_edges, self.new_edges = old_edges, new_edges
         self.status: dict[str, Status] = {}
@@ -188,9 +232,10 @@ class _Painter:
 
     def stage(self, stage: Stage, cluster: pydot.Cluster) -> None:
         status = self.everything or self.stage_status.get(stage.id, "same")
-        _, border, words = STYLES[status]
+        _, border, _words = STYLES[status]
         if status == "same":
             return
+        words = _said(status)
         cluster.set("color", border)
         cluster.set("penwidth", "2")
         if status == "removed":
@@ -202,16 +247,17 @@ class _Painter:
 
     def touchpoint(self, tp: Touchpoint, node: pydot.Node) -> None:
         status = self.everything or self.status.get(tp.id, "same")
-        fill, border, words = STYLES[status]
+        fill, border, _words = STYLES[status]
+        words = _said(status)
         node.set("fillcolor", fill)
         node.set("color", border)
         node.set("penwidth", "1" if status == "same" else "2.5")
         if status == "removed":
             node.set("style", "rounded,dashed,filled")
             node.set("fontcolor", border)
-        what = sorted(self.words.get(tp.id, ())) if status == "changed" else []
+        what = _what(self.words.get(tp.id, set())) if status == "changed" else ""
         if words:
-            said = f"{words}: {', '.join(what)}" if what else words
+            said = gettext("{status}: {what}").format(status=words, what=what) if what else words
             label = str(node.get("label"))
             # An HTML label, <…>: one more row before its closing bracket.
             node.set(
@@ -241,19 +287,24 @@ def _legend_row(status: Status, shown: str) -> str:
     return f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"{style}>{shown}</TD>'
 
 
-_LEGEND = (
-    '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="4">'
-    '<TR><TD COLSPAN="3"><B>Legend</B></TD></TR>'
-    f"<TR>{_legend_row('added', STYLES['added'][2])}{_legend_row('changed', STYLES['changed'][2])}"
-    f"{_legend_row('removed', STYLES['removed'][2])}</TR>"
-    f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{STYLES["added"][1]}">'
-    "→ edge added (green)</FONT></TD></TR>"
-    f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{STYLES["removed"][1]}">'
-    "- - → edge removed (dashed grey)</FONT></TD></TR>"
-    '<TR><TD COLSPAN="3" ALIGN="LEFT">→ next step (grey), '
-    '<FONT COLOR="#c0392b">- - → escalation (dashed red)</FONT></TD></TR>'
-    "</TABLE>>"
-)
+def _legend() -> str:
+    """The legend, an HTML label, in the reader's language."""
+
+    def row(status: Status) -> str:
+        return _legend_row(status, html(_said(status)))
+
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="4">'
+        f'<TR><TD COLSPAN="3"><B>{html(gettext("Legend"))}</B></TD></TR>'
+        f"<TR>{row('added')}{row('changed')}{row('removed')}</TR>"
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{STYLES["added"][1]}">'
+        f"{html(gettext('→ edge added (green)'))}</FONT></TD></TR>"
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{STYLES["removed"][1]}">'
+        f"{html(gettext('- - → edge removed (dashed grey)'))}</FONT></TD></TR>"
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT">{html(gettext("→ next step (grey)"))}, '
+        f'<FONT COLOR="#c0392b">{html(gettext("- - → escalation (dashed red)"))}</FONT></TD></TR>'
+        "</TABLE>>"
+    )
 
 
 # Mermaid's styles for each status, as the Graphviz diagram paints it.
@@ -312,17 +363,19 @@ def _flowchart(journey: Journey, painter: _Painter) -> tuple[str, int] | None:
         if not members:
             continue
         stage_status = painter.everything or painter.stage_status.get(stage.id, "same")
-        title = stage.name + ("" if stage_status == "same" else f" ({STYLES[stage_status][2]})")
+        title = stage.name + ("" if stage_status == "same" else f" ({_said(stage_status)})")
         lines.append(f'  subgraph s{index}["{mermaid_label(title)}"]')
         for tp in members:
             node = ids[tp.id] = f"n{len(ids)}"
             what = status(tp)
-            words = STYLES[what][2]
-            changed = sorted(painter.words.get(tp.id, ())) if what == "changed" else []
+            words = _said(what)
+            changed = _what(painter.words.get(tp.id, set())) if what == "changed" else ""
             label = mermaid_label(tp.name)
             if words:
                 label += "<br/>" + mermaid_label(
-                    f"{words}: {', '.join(changed)}" if changed else words
+                    gettext("{status}: {what}").format(status=words, what=changed)
+                    if changed
+                    else words
                 )
             lines.append(f'    {node}["{label}"]')
             if what != "same":

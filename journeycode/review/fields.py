@@ -22,10 +22,24 @@ from typing import Any, Generic, TypeVar
 from journeycode import kinds
 from journeycode import values as kpi_values
 from journeycode.config import RuleSetting
+from journeycode.i18n import N_
 from journeycode.model import Entity, Journey, Kpi, Measurement, Src, Stage, Touchpoint
 from journeycode.queries import emotion_for, owner_of
 from journeycode.review.changes import ChangeKind
-from journeycode.review.message import UNSET, Message, Part, listed, named, ref, say
+from journeycode.review.message import (
+    UNSET,
+    Field,
+    Message,
+    Part,
+    later,
+    listed,
+    named,
+    ref,
+    say,
+    sentence,
+    sentences,
+    word,
+)
 from journeycode.rules import kpi_off_target
 
 E = TypeVar("E", bound=Entity)
@@ -79,7 +93,7 @@ def show(value: object, kind: str | None = None) -> Message:
     ``kind`` is the kind it refers to; a range in brackets; :data:`UNSET` for
     no value."""
     if value is None:
-        return say(UNSET)
+        return word(UNSET)
     if isinstance(value, tuple):
         if kind is not None:
             return listed(ref(kind, v) for v in value)
@@ -89,19 +103,61 @@ def show(value: object, kind: str | None = None) -> Message:
     return say(ref(kind, str(value)) if kind is not None else str(value))
 
 
+WORDS: Mapping[str, str] = {
+    "version": N_("version"),
+    "status": N_("status"),
+    "owner": N_("owner"),
+    "channel": N_("channel"),
+    "routing": N_("routing"),
+    "initiated_by": N_("initiated by"),
+    "severity": N_("severity"),
+    "mode": N_("mode"),
+    "hours": N_("hours"),
+    "unit": N_("unit"),
+    "range": N_("range"),
+    "direction": N_("direction"),
+    # Compared as text (``text-changed``).
+    "action": N_("action"),
+    "backstage": N_("backstage"),
+    "contact": N_("contact"),
+    "description": N_("description"),
+    "evidence": N_("evidence"),
+    "frontstage": N_("frontstage"),
+    "frustrations": N_("frustrations"),
+    "goal": N_("goal"),
+    "goals": N_("goals"),
+    "kind": N_("kind"),
+    "reviewed": N_("reviewed"),
+    "text": N_("text"),
+    "type": N_("type"),
+}
+"""How a message names a field (in English, the field's name with spaces);
+one not here is named so in every language."""
+
+
+def field_word(field: str) -> Message:
+    """The field as a message names it (:data:`WORDS`)."""
+    found = WORDS.get(field)
+    return say(field.replace("_", " ")) if found is None else word(found)
+
+
+def _was_now(pair: Pair[Any], field: str, was: Message, now: Message) -> Message:
+    return sentence(
+        "{subject}: {field} {was} → {now}",
+        subject=pair.name,
+        field=field_word(field),
+        was=was,
+        now=now,
+    )
+
+
 def value(row: Row, pair: Pair[Any]) -> Iterator[Found]:
     """One value, shown before and after."""
     was, now = getattr(pair.old, row.field), getattr(pair.new, row.field)
     if was != now:
         src = pair.new.src.at(row.field) if now is not None else pair.new.src.at("id")
         target = _target_of(row)
-        said = say(
-            pair.name,
-            f": {row.field.replace('_', ' ')} ",
-            show(was, target),
-            " → ",
-            show(now, target),
-        )
+        said = _was_now(pair, row.field, show(was, target), show(now, target))
         yield row.changes[0], said, src
 
 
@@ -116,23 +172,31 @@ def _listed(old: tuple[str, ...], new: tuple[str, ...], kind: str | None) -> Mes
     def items(values: list[str]) -> Iterator[Part]:
         return (ref(kind, v) if kind is not None else v for v in values)
 
-    said: list[str | Message] = []
-    if added:
-        said += ["added ", listed(items(added))]
-    if removed:
-        said += ["; " if added else "", "removed ", listed(items(removed))]
-    return say(*said)
+    if not removed:
+        return sentence("added {added}", added=listed(items(added)))
+    if not added:
+        return sentence("removed {removed}", removed=listed(items(removed)))
+    return sentence(
+        "added {added}; removed {removed}",
+        added=listed(items(added)),
+        removed=listed(items(removed)),
+    )
 
 
-def ids(word: str, at: str = "id") -> Compare:
-    """A list of ids, named ``word`` in the message: what came into it and what left
-    it, at the field ``at`` in HEAD."""
+def _in_list(pair: Pair[Any], name: str, said: Message) -> Message:
+    return sentence("{subject} {list}: {changes}", subject=pair.name, list=word(name), changes=said)
+
+
+def ids(name: str, at: str = "id") -> Compare:
+    """A list of ids, named ``name`` in the message (a word marked for the
+    catalogs: ``ids(N_("systems"))``): what came into it and what left it, at
+    the field ``at`` in HEAD."""
 
     def compare(row: Row, pair: Pair[Any]) -> Iterator[Found]:
         old, new = getattr(pair.old, row.field), getattr(pair.new, row.field)
         said = _listed(old, new, _target_of(row))
         if said:
-            yield row.changes[0], say(pair.name, f" {word}: ", said), pair.new.src.at(at)
+            yield row.changes[0], _in_list(pair, name, said), pair.new.src.at(at)
 
     return compare
 
@@ -143,7 +207,7 @@ def _passing(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
     old_journey, new_journey = pair.journeys
     said = _listed(old_journey.personas_at(pair.old), new_journey.personas_at(pair.new), "persona")
     if said:
-        yield row.changes[0], say(pair.name, " personas: ", said), pair.new.src.at("id")
+        yield row.changes[0], _in_list(pair, N_("personas"), said), pair.new.src.at("id")
 
 
 def _owner(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
@@ -153,7 +217,7 @@ def _owner(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
     if was != now:
         yield (
             row.changes[0],
-            say(pair.name, ": owner ", show(was, "owner"), " → ", show(now, "owner")),
+            _was_now(pair, "owner", show(was, "owner"), show(now, "owner")),
             pair.new.src.at("id"),
         )
 
@@ -165,28 +229,39 @@ def _emotion(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
         before, after = emotion_for(pair.old, persona), emotion_for(pair.new, persona)
         who = ref("persona", persona)
         if before is not None and after is not None and before != after:
-            yield (
-                row.changes[0],
-                say(pair.name, ": ", who, f" feels {after - before:+g} ({before:g} → {after:g})"),
-                pair.new.src.at("emotion"),
+            delta, was, now = f"{after - before:+g}", f"{before:g}", f"{after:g}"
+            said = sentence(
+                "{subject}: {persona} feels {delta} ({was} → {now})",
+                subject=pair.name,
+                persona=who,
+                delta=delta,
+                was=was,
+                now=now,
             )
+            yield row.changes[0], said, pair.new.src.at("emotion")
         elif before != after:
-            said = say(pair.name, ": emotion for ", who, " ", show(before), " → ", show(after))
+            said = sentence(
+                "{subject}: emotion for {persona} {was} → {now}",
+                subject=pair.name,
+                persona=who,
+                was=show(before),
+                now=show(after),
+            )
             yield row.changes[0], said, pair.new.src.at("id")
 
 
 def _moment_of_truth(row: Row, pair: Pair[Touchpoint]) -> Iterator[Found]:
     if pair.old.moment_of_truth != pair.new.moment_of_truth:
         said = (
-            "is now a moment of truth"
+            sentence("{subject} is now a moment of truth", subject=pair.name)
             if pair.new.moment_of_truth
-            else "is no longer a moment of truth"
+            else sentence("{subject} is no longer a moment of truth", subject=pair.name)
         )
-        yield row.changes[0], say(pair.name, f" {said}"), pair.new.src.at("id")
+        yield row.changes[0], said, pair.new.src.at("id")
 
 
-def _target(kpi: Kpi) -> str:
-    return UNSET if kpi.target is None else kpi_values.value(kpi.target, kpi)
+def _target(kpi: Kpi) -> Message:
+    return word(UNSET) if kpi.target is None else later(kpi_values.value, kpi.target, kpi)
 
 
 def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
@@ -200,30 +275,42 @@ def _kpi_target(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
     if was is not None and now is not None and was != now and same_scale:
         lower = new.direction == "lower"
         tighter = now < was if lower else now > was
-        shown = f"{kpi_values.value(was, new)} → {kpi_values.value(now, new)}"
+        shown = {
+            "subject": pair.name,
+            "was": later(kpi_values.value, was, new),
+            "now": later(kpi_values.value, now, new),
+        }
         if new.direction is None:
-            yield redefined, say(pair.name, f": target {shown}"), new.src.at("target")
+            said = sentence("{subject}: target {was} → {now}", **shown)
+            yield redefined, said, new.src.at("target")
         else:
-            word = "tightened" if tighter else "loosened"
+            sentences = {
+                (True, True): N_("{subject}: target tightened, {was} → {now} (lower is better)"),
+                (True, False): N_("{subject}: target tightened, {was} → {now} (higher is better)"),
+                (False, True): N_("{subject}: target loosened, {was} → {now} (lower is better)"),
+                (False, False): N_("{subject}: target loosened, {was} → {now} (higher is better)"),
+            }
             yield (
                 tightened if tighter else loosened,
-                say(
-                    pair.name,
-                    f": target {word}, {shown} ({'lower' if lower else 'higher'} is better)",
-                ),
+                sentence(sentences[tighter, lower], **shown),
                 new.src.at("target"),
             )
     elif was is not None and now is None:
         # No target asks for nothing: the loosest a target can get.
         yield (
             loosened,
-            say(pair.name, f": target removed (was {_target(old)})"),
+            sentence("{subject}: target removed (was {was})", subject=pair.name, was=_target(old)),
             pair.new.src.at("id"),
         )
     elif was != now:
         yield (
             redefined,
-            say(pair.name, f": target {_target(old)} → {_target(new)}"),
+            sentence(
+                "{subject}: target {was} → {now}",
+                subject=pair.name,
+                was=_target(old),
+                now=_target(new),
+            ),
             pair.new.src.at("id"),
         )
 
@@ -261,13 +348,23 @@ def _rewritten(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
         now = [new.measurements[i].value for i in kept]
         if was == now:
             continue
-        shown_was = ", ".join(kpi_values.value(v, old) for v in was)
+        shown_was = listed(later(kpi_values.value, v, old) for v in was)
         if kept:
-            shown_now = ", ".join(kpi_values.value(v, new) for v in now)
-            said = say(pair.name, f": measurement of {date} changed, {shown_was} → {shown_now}")
+            said = sentence(
+                "{subject}: measurement of {date} changed, {was} → {now}",
+                subject=pair.name,
+                date=date,
+                was=shown_was,
+                now=listed(later(kpi_values.value, v, new) for v in now),
+            )
             yield edited, said, _where(new, new.measurements[kept[0]])
         else:
-            said = say(pair.name, f": measurement of {date} removed (was {shown_was})")
+            said = sentence(
+                "{subject}: measurement of {date} removed (was {was})",
+                subject=pair.name,
+                date=date,
+                was=shown_was,
+            )
             yield edited, said, new.src.at("measurements")
 
 
@@ -306,27 +403,45 @@ def _measured(row: Row, pair: Pair[Kpi]) -> Iterator[Found]:
         and off is not None
         and was_off is not off
     ):
+        went = (
+            N_("{subject} went off target: {was} → {now}, target {target}")
+            if off
+            else N_("{subject} is back on target: {was} → {now}, target {target}")
+        )
         yield (
             went_off if off else came_back,
-            say(
-                pair.name,
-                f" {'went off target' if off else 'is back on target'}: "
-                f"{kpi_values.value(before.value, old)} → {kpi_values.value(latest.value, new)}, "
-                f"target {kpi_values.target(new)}",
+            sentence(
+                went,
+                subject=pair.name,
+                was=later(kpi_values.value, before.value, old),
+                now=later(kpi_values.value, latest.value, new),
+                target=later(lambda kpi: str(kpi_values.target(kpi)), new),
             ),
             _where(new, latest),
         )
     elif fresh and latest is not None:
-        yield (
-            measured,
-            say(
-                pair.name,
-                f": {len(fresh)} new measurement(s); latest "
-                f"{kpi_values.value(latest.value, new)} on {latest.date}"
-                + (f", {now}" if now else ""),
-            ),
-            _where(new, latest),
+        fields: dict[str, Field] = {
+            "subject": pair.name,
+            "latest": later(kpi_values.value, latest.value, new),
+            "date": latest.date,
+        }
+        said = (
+            sentences(
+                "{subject}: {count} new measurement(s); latest {latest} on {date}, {status}",
+                "{subject}: {count} new measurement(s); latest {latest} on {date}, {status}",
+                len(fresh),
+                status=later(str, now),
+                **fields,
+            )
+            if now
+            else sentences(
+                "{subject}: {count} new measurement(s); latest {latest} on {date}",
+                "{subject}: {count} new measurement(s); latest {latest} on {date}",
+                len(fresh),
+                **fields,
+            )
         )
+        yield measured, said, _where(new, latest)
     yield from rewritten
 
 
@@ -340,19 +455,19 @@ FIELDS: tuple[Row, ...] = (
     Row("journey", "version", (_C.JOURNEY_VERSION_CHANGED,), value),
     Row("journey", "status", (_C.JOURNEY_STATUS_CHANGED,), value),
     Row("journey", "owner", (_C.JOURNEY_OWNER_CHANGED,), value),
-    Row("journey", "personas", (_C.JOURNEY_PERSONAS_CHANGED,), ids("personas", at="personas")),
+    Row("journey", "personas", (_C.JOURNEY_PERSONAS_CHANGED,), ids(N_("personas"), at="personas")),
     Row("stage", "owner", (_C.STAGE_OWNER_CHANGED,), value),
-    Row("stage", "kpis", (_C.STAGE_KPIS_CHANGED,), ids("KPIs")),
+    Row("stage", "kpis", (_C.STAGE_KPIS_CHANGED,), ids(N_("KPIs"))),
     Row("touchpoint", "channel", (_C.TOUCHPOINT_CHANNEL_CHANGED,), value),
     Row("touchpoint", "owner", (_C.TOUCHPOINT_OWNER_CHANGED,), _owner),
     Row("touchpoint", "personas", (_C.TOUCHPOINT_PERSONAS_CHANGED,), _passing),
-    Row("touchpoint", "systems", (_C.TOUCHPOINT_DETAILS_CHANGED,), ids("systems")),
+    Row("touchpoint", "systems", (_C.TOUCHPOINT_DETAILS_CHANGED,), ids(N_("systems"))),
     Row("touchpoint", "routing", (_C.TOUCHPOINT_DETAILS_CHANGED,), value),
     Row("touchpoint", "initiated_by", (_C.TOUCHPOINT_DETAILS_CHANGED,), value),
     Row("touchpoint", "emotion", (_C.EMOTION_CHANGED,), _emotion),
     Row("touchpoint", "moment_of_truth", (_C.MOMENT_OF_TRUTH_CHANGED,), _moment_of_truth),
-    Row("touchpoint", "escalates_to", (_C.ESCALATION_CHANGED,), ids("escalations")),
-    Row("touchpoint", "next", (_C.NEXT_STEP_CHANGED,), ids("next steps")),
+    Row("touchpoint", "escalates_to", (_C.ESCALATION_CHANGED,), ids(N_("escalations"))),
+    Row("touchpoint", "next", (_C.NEXT_STEP_CHANGED,), ids(N_("next steps"))),
     Row("pain_point", "severity", (_C.PAIN_POINT_SEVERITY_CHANGED,), value),
     Row("opportunity", "status", (_C.OPPORTUNITY_STATUS_CHANGED,), value),
     Row("channel", "mode", (_C.CHANNEL_MODE_CHANGED,), value),

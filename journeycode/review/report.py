@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from journeycode import i18n
 from journeycode.coverage import Coverage, percent
-from journeycode.naming import counted
-from journeycode.problems import Problem
+from journeycode.i18n import N_, _, ngettext, npgettext, pgettext
+from journeycode.problems import Level, Problem
 from journeycode.quoting import (
     json_document,
     markdown_code,
@@ -83,18 +84,66 @@ def _counts(changes: Iterable[Change]) -> dict[Severity, int]:
     return counted
 
 
+def level_word(level: Severity) -> str:
+    """A change's level as a reader sees it (JSON keeps the id)."""
+    return _LEVEL_WORDS[level]()
+
+
+_LEVEL_WORDS = {
+    Severity.BREAKING: lambda: pgettext("change level", "breaking"),
+    Severity.NOTABLE: lambda: pgettext("change level", "notable"),
+    Severity.INFO: lambda: pgettext("change level", "info"),
+}
+
+
+def level_width() -> int:
+    """The width of the text report's level column, in the reader's language."""
+    return max(len(level_word(level)) for level in Severity)
+
+
+def problem_level(level: Level) -> str:
+    """A problem's level as a reader sees it (JSON keeps the id)."""
+    return _(_PROBLEM_LEVELS[level])
+
+
+_PROBLEM_LEVELS = {Level.ERROR: N_("error"), Level.WARNING: N_("warning"), Level.INFO: N_("info")}
+
+
+def _levels(counts: Mapping[Severity, int]) -> str:
+    """``1 breaking, 4 notable``: the counts of the levels there are."""
+    said = {
+        Severity.BREAKING: lambda n: npgettext(
+            "change level", "{count} breaking", "{count} breaking", n
+        ),
+        Severity.NOTABLE: lambda n: npgettext(
+            "change level", "{count} notable", "{count} notable", n
+        ),
+        Severity.INFO: lambda n: npgettext("change level", "{count} info", "{count} info", n),
+    }
+    return _(", ").join(
+        said[level](counts[level]).format(count=counts[level])
+        for level in reversed(Severity)
+        if counts[level]
+    )
+
+
 def _summary(review: Review) -> str:
     by_level = _counts(review.changes)
     journeys = {c.journey for c in review.changes if c.journey is not None}
     if not review.changes:
-        return "no changes"
-    parts = [f"{by_level[level]} {level}" for level in reversed(Severity) if by_level[level]]
-    places = [counted(len(journeys), "journey")] if journeys else []
+        return _("no changes")
+    count = len(journeys)
+    some = npgettext("in", "{count} journey", "{count} journeys", count).format(count=count)
     if any(c.journey is None for c in review.changes):
-        places.append("the catalog")
-    where = " and ".join(places)
-    noun = "change" if len(review.changes) == 1 else "changes"
-    return f"{', '.join(parts)} {noun} in {where}"
+        where = (
+            _("{journeys} and the catalog").format(journeys=some) if journeys else _("the catalog")
+        )
+    else:
+        where = some
+    total = len(review.changes)
+    return ngettext("{levels} change in {where}", "{levels} changes in {where}", total).format(
+        levels=_levels(by_level), where=where
+    )
 
 
 def _groups(review: Review) -> list[tuple[str | None, list[Change]]]:
@@ -115,7 +164,7 @@ def _coverage_rows(review: Review) -> list[tuple[str, float | None, float | None
     before, after = review.coverage
     old = {j.id: j.total for j in before.journeys}
     new = {j.id: j.total for j in after.journeys}
-    rows = [("portfolio", before.total, after.total)]
+    rows = [(_("portfolio"), before.total, after.total)]
     for ident in sorted(old.keys() | new.keys()):
         if old.get(ident) != new.get(ident):
             rows.append((ident, old.get(ident), new.get(ident)))
@@ -127,35 +176,47 @@ def _problem_line(problem: Problem, review: Review, style: Style = TEXT) -> str:
     has one) in front of its message."""
     subject = review.subjects.get(problem)
     about = f"{mention_text(subject, style)}: " if subject and subject.name else ""
-    said = f"{problem.message} [{problem.rule}]"
+    text = i18n.say(problem.message)
+    level = problem_level(problem.level)
     if style is MARKDOWN:
         # A reviewer reads the level and what it is about first; the rule and
         # the place follow, as in the list of breaking changes.
-        message = markdown_inline(problem.message, line_start=False)
+        message = markdown_inline(text, line_start=False)
         where = markdown_inline(problem.location, line_start=False)
-        return f"**{problem.level}** {about}{message} · {markdown_code(problem.rule)} · {where}"
-    return f"{problem.location}: {problem.level}: {about}{said}"
+        return f"**{level}** {about}{message} · {markdown_code(problem.rule)} · {where}"
+    return f"{problem.location}: {level}: {about}{text} [{problem.rule}]"
 
 
 def _changed_line(pair: tuple[Problem, Problem], review: Review, style: Style = TEXT) -> str:
     """A problem on both sides, as HEAD has it and what BASE said."""
     old, new = pair
-    was = old.message if old.level == new.level else f"{old.level}: {old.message}"
-    said = f" (was: {was})"
+    message = i18n.say(old.message)
+    was = message if old.level == new.level else f"{problem_level(old.level)}: {message}"
+    said = _(" (was: {was})").format(was=was)
     return _problem_line(new, review, style) + (
         markdown_inline(said, line_start=False) if style is MARKDOWN else said
     )
 
 
 def _problems_count(review: Review) -> str:
-    counts = f"{len(review.introduced)} new, {len(review.fixed)} fixed"
-    return f"Problems: {counts}" + (f", {len(review.changed)} changed" if review.changed else "")
+    new, fixed, changed = len(review.introduced), len(review.fixed), len(review.changed)
+    if changed:
+        said = _("Problems: {new} new, {fixed} fixed, {changed} changed")
+    else:
+        said = _("Problems: {new} new, {fixed} fixed")
+    return said.format(new=new, fixed=fixed, changed=changed)
 
 
 def _partial(review: Review, sides: Sides) -> list[str]:
     """A warning for each side whose errors hide parts of it from the comparison."""
     return [
-        f"note: {label} has {count} load or schema error(s); what they leave out is not compared"
+        ngettext(
+            "note: {label} has {count} load or schema error(s); "
+            "what they leave out is not compared",
+            "note: {label} has {count} load or schema error(s); "
+            "what they leave out is not compared",
+            count,
+        ).format(label=label, count=count)
         for label, count in zip((sides.base, sides.head), review.errors, strict=True)
         if count
     ]
@@ -172,12 +233,15 @@ def text(reviewed: Reviewed, options: Options = PLAIN) -> str:
 
     lines = [f"journeycode diff: {t(sides.base)} → {t(sides.head)}", paint("1", _summary(review))]
     lines += [t(note) for note in _partial(review, sides)]
+    width = level_width()
     for journey, changes in _groups(review):
-        title = "Catalog" if journey is None else f"Journey {t(journey)}"
+        title = (
+            _("Catalog") if journey is None else _("Journey {journey}").format(journey=t(journey))
+        )
         lines += ["", paint("1", title)]
         for change in changes:
-            where = f"{change.path}:{change.line}:{change.col}" if change.path else "(removed)"
-            level = paint(_COLORS[change.level], f"{change.level!s:<8}")
+            where = f"{change.path}:{change.line}:{change.col}" if change.path else _("(removed)")
+            level = paint(_COLORS[change.level], f"{level_word(change.level):<{width}}")
             lines.append(f"  {level}  {change.kind}  {paint('2', t(where))}")
             lines.append(f"      {t(str(change.message))}")
     if review.introduced or review.fixed or review.changed:
@@ -185,14 +249,15 @@ def text(reviewed: Reviewed, options: Options = PLAIN) -> str:
         lines += [f"  + {t(_problem_line(p, review))}" for p in review.introduced]
         lines += [f"  - {t(_problem_line(p, review))}" for p in review.fixed]
         lines += [f"  ~ {t(_changed_line(pair, review))}" for pair in review.changed]
-    lines += ["", "Coverage"]
+    lines += ["", _("Coverage")]
     for name, before, after in _coverage_rows(review):
         delta = _total_delta(before, after)
         lines.append(f"  {t(name)}: {percent(before)} → {percent(after)}{delta}")
     for journey, persona, stage in review.uncovered:
-        lines.append(f"  {t(journey)}: persona '{t(persona)}' no longer passes stage '{t(stage)}'")
+        said = _("persona '{persona}' no longer passes stage '{stage}'")
+        lines.append(f"  {t(journey)}: {said.format(persona=t(persona), stage=t(stage))}")
     if sides.diagrams:
-        lines += ["", "Diagrams of the change", *(f"  {t(name)}" for name in sides.diagrams)]
+        lines += ["", _("Diagrams of the change"), *(f"  {t(name)}" for name in sides.diagrams)]
     return "\n".join(lines) + "\n"
 
 
@@ -210,7 +275,7 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
             "col": p.col,
             "rule": p.rule,
             "level": str(p.level),
-            "message": p.message,
+            "message": i18n.say(p.message),
             "subject": subject and subject.as_dict(),
         }
 
@@ -257,7 +322,8 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     review, sides = reviewed.review, reviewed.sides
     if not review.changes and not (review.introduced or review.fixed or review.changed):
         said = f"{markdown_inline(sides.base)} → {markdown_inline(sides.head, line_start=False)}"
-        return f"### journeycode: no changes\n\n{said}: the maps mean the same.\n"
+        same = markdown_inline(_("{sides}: the maps mean the same."), line_start=False)
+        return f"### journeycode: {_('no changes')}\n\n{same.format(sides=said)}\n"
     budget = sides.limit - _MARGIN
     size = _utf8_size if sides.in_bytes else len
     blocks = _blocks(review, sides, pictures=True)
@@ -266,7 +332,8 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     where = _whole_review(sides)
     blocks = _blocks(review, sides, pictures=False)
     if review.changes and sides.pictures:
-        said = f"_The pictures of the change are left out to keep this review short{where}._\n\n"
+        said = _("The pictures of the change are left out to keep this review short{where}.")
+        said = f"_{said.format(where=where)}_\n\n"
         blocks.insert(1, _Block(said, first=True))
     if sum(size(b.text + b.end) for b in blocks) <= budget:
         return _joined(blocks, set(range(len(blocks))))
@@ -279,12 +346,29 @@ def _cut(
     """The blocks that fit, in their order: the first ones (the headline, the
     breaking changes, the problems) before the rest, and a later block that
     fits kept after one that does not; a note says how many are cut."""
-    note = (
-        "\n_{} more part(s) of the review are cut to keep it under "
-        f"{sides.limit:,} {'bytes' if sides.in_bytes else 'characters'}, GitHub's limit{where}._\n"
-    )
+
+    def note(cut: int) -> str:
+        said = (
+            ngettext(
+                "{count} more part(s) of the review are cut to keep it under "
+                "{limit} bytes, GitHub's limit{where}.",
+                "{count} more part(s) of the review are cut to keep it under "
+                "{limit} bytes, GitHub's limit{where}.",
+                cut,
+            )
+            if sides.in_bytes
+            else ngettext(
+                "{count} more part(s) of the review are cut to keep it under "
+                "{limit} characters, GitHub's limit{where}.",
+                "{count} more part(s) of the review are cut to keep it under "
+                "{limit} characters, GitHub's limit{where}.",
+                cut,
+            )
+        )
+        return f"\n_{said.format(count=cut, limit=_number(sides.limit), where=where)}_\n"
+
     # Each block may need a blank line before it (:func:`_joined`).
-    used = size(note.format(len(blocks)))
+    used = size(note(len(blocks)))
     kept: set[int] = set()
     for first in (True, False):
         opened = False
@@ -298,7 +382,7 @@ def _cut(
             if not block.inside:
                 opened = index in kept
     cut = len(blocks) - len(kept)
-    return _joined(blocks, kept) + (note.format(cut) if cut else "")
+    return _joined(blocks, kept) + (note(cut) if cut else "")
 
 
 def _joined(blocks: list[_Block], kept: set[int]) -> str:
@@ -328,11 +412,25 @@ def _utf8_size(text: str) -> int:
 _MARGIN = 256
 
 
+def _number(count: int) -> str:
+    """A count with its thousands grouped as the reader's language groups them."""
+    if i18n.current().english:
+        return f"{count:,}"
+    from babel.numbers import format_decimal
+
+    return format_decimal(count, locale=i18n.babel_locale())
+
+
 def _whole_review(sides: Sides) -> str:
+    """Where the whole review is, after the note that says what is left out
+    (Markdown: its words are escaped, its code and link are not)."""
     target = None if sides.summary_url is None else markdown_link_target(sides.summary_url)
     if target is None:
-        return ": `journeycode diff` prints the whole review"
-    return f": the whole review is in [the job summary]({target})"
+        said = markdown_inline(_(": {command} prints the whole review"), line_start=False)
+        return said.format(command="`journeycode diff`")
+    said = markdown_inline(_(": the whole review is in {summary}"), line_start=False)
+    link = markdown_inline(_("the job summary"), line_start=False)
+    return said.format(summary=f"[{link}]({target})")
 
 
 def _why(change: Change) -> str:
@@ -341,58 +439,70 @@ def _why(change: Change) -> str:
 
     rule = DOCS.get(change.kind.rule or "")
     if rule is None:
-        return markdown_inline(change.kind.summary, line_start=False)
-    return f"rule `{rule.id}`: {markdown_inline(rule.summary, line_start=False)}"
+        return markdown_inline(_(change.kind.summary), line_start=False)
+    summary = _(rule.summary)
+    if summary == rule.summary and not i18n.current().english:
+        # The rules' pages are not translated yet: the kind's summary says it too.
+        summary = _(change.kind.summary)
+    said = markdown_inline(_("rule {rule}: {summary}"), line_start=False)
+    return said.format(rule=f"`{rule.id}`", summary=markdown_inline(summary, line_start=False))
 
 
 def _where(change: Change) -> str:
     return (
         markdown_inline(f"{change.path}:{change.line}", line_start=False)
         if change.path
-        else "removed"
+        else markdown_inline(_("removed"), line_start=False)
     )
 
 
-_TOO_LARGE = (
-    "_The picture of this change is too large for GitHub to draw: "
-    "see the change diagrams (`journeycode diff --diagrams`)._"
-)
+def _too_large() -> str:
+    said = _(
+        "The picture of this change is too large for GitHub to draw: "
+        "see the change diagrams ({command})."
+    )
+    command = "`journeycode diff --diagrams`"
+    return f"_{markdown_inline(said, line_start=False).format(command=command)}_"
 
 
 def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
     """The comment's parts, most important first: each is whole Markdown, so
     the comment can be cut between any two."""
     e = markdown_inline
-    head = [f"### journeycode: {_summary(review)}", ""]
+    head = [f"### journeycode: {e(_summary(review), line_start=False)}", ""]
     rows = _coverage_rows(review)
-    coverage = "; ".join(
+    coverage = _("; ").join(
         f"{e(n, line_start=False)} {percent(b)} → {percent(a)}{_total_delta(b, a)}"
         for n, b, a in rows
     )
-    head += [f"{e(sides.base)} → {e(sides.head, line_start=False)} · coverage: {coverage}", ""]
+    said = e(_("coverage: {coverage}"), line_start=False).format(coverage=coverage)
+    head += [f"{e(sides.base)} → {e(sides.head, line_start=False)} · {said}", ""]
     head += [f"> {e(note, line_start=False)}\n" for note in _partial(review, sides)]
     groups = _groups(review)
     if groups:
-        head += ["| Journey | Breaking | Notable | Info |", "|---|---:|---:|---:|"]
+        titles = (_("Journey"), _("Breaking"), _("Notable"), _("Info"))
+        head += [f"| {' | '.join(e(t) for t in titles)} |", "|---|---:|---:|---:|"]
         for journey, changes in groups:
             counted = _counts(changes)
-            name = "Catalog" if journey is None else review.journeys.get(journey, journey)
+            name = _("Catalog") if journey is None else review.journeys.get(journey, journey)
             head.append(
                 f"| {e(name)} | {counted[Severity.BREAKING]} | {counted[Severity.NOTABLE]} "
                 f"| {counted[Severity.INFO]} |"
             )
         head.append("")
     blocks = [_Block("\n".join(head) + "\n", first=True)]
+    why = e(_("why it matters: {why}"), line_start=False)
     breaking = [
         f"- **{render(c.message, MARKDOWN)}**\\\n"
-        f"  why it matters: {_why(c)} · `{c.kind}` · {_where(c)}\n"
+        f"  {why.format(why=_why(c))} · `{c.kind}` · {_where(c)}\n"
         for c in review.changes
         if c.level is Severity.BREAKING
     ]
     if breaking:
         # The heading goes with the first item, the blank line that ends the
         # list with the last: no part is a heading or a blank line alone.
-        breaking[0] = f"#### Breaking changes ({len(breaking)})\n\n{breaking[0]}"
+        title = e(_("Breaking changes ({count})"), line_start=False).format(count=len(breaking))
+        breaking[0] = f"#### {title}\n\n{breaking[0]}"
         breaking[-1] += "\n"
         blocks += [_Block(item, first=True) for item in breaking]
     for journey, changes in groups:
@@ -402,16 +512,20 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
         if not rest and not pictured:
             continue
         counted = _counts(changes)
-        name = "Catalog" if journey is None else review.journeys.get(journey, journey)
-        said = ", ".join(
-            f"{counted[level]} {level}" for level in reversed(Severity) if counted[level]
+        name = _("Catalog") if journey is None else review.journeys.get(journey, journey)
+        said = markdown_html(_("{journey}: {counts}")).format(
+            journey=markdown_html(name), counts=markdown_html(_levels(counted))
         )
-        lines = [f"<details><summary>{markdown_html(name)}: {said}</summary>", ""]
+        lines = [f"<details><summary>{said}</summary>", ""]
         if picture is not None:
             lines += ["```mermaid", picture.rstrip("\n"), "```", ""]
         elif pictured:
-            lines += [_TOO_LARGE, ""]
-        lines += [f"- **{c.level}** `{c.kind}` {render(c.message, MARKDOWN)}" for c in rest]
+            lines += [_too_large(), ""]
+        lines += [
+            f"- **{e(level_word(c.level), line_start=False)}** `{c.kind}` "
+            f"{render(c.message, MARKDOWN)}"
+            for c in rest
+        ]
         blocks.append(_Block("\n".join([*lines, "", "</details>", "", ""])))
     if review.introduced or review.fixed or review.changed:
         lines = [
@@ -419,17 +533,29 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
             "</summary>",
             "",
         ]
-        items = [f"- new: {_problem_line(p, review, MARKDOWN)}\n" for p in review.introduced]
-        items += [f"- fixed: {_problem_line(p, review, MARKDOWN)}\n" for p in review.fixed]
+        new, fixed, changed = (
+            e(_("new: {problem}"), line_start=False),
+            e(_("fixed: {problem}"), line_start=False),
+            e(_("changed: {problem}"), line_start=False),
+        )
+        items = [
+            f"- {new.format(problem=_problem_line(p, review, MARKDOWN))}\n"
+            for p in review.introduced
+        ]
         items += [
-            f"- changed: {_changed_line(pair, review, MARKDOWN)}\n" for pair in review.changed
+            f"- {fixed.format(problem=_problem_line(p, review, MARKDOWN))}\n" for p in review.fixed
+        ]
+        items += [
+            f"- {changed.format(problem=_changed_line(pair, review, MARKDOWN))}\n"
+            for pair in review.changed
         ]
         # Many problems are cut one by one, their section kept closed.
         blocks.append(_Block("\n".join(lines) + "\n", first=True, end="\n</details>\n\n"))
         blocks += [_Block(item, first=True, inside=True) for item in items]
     if sides.diagrams:
-        listed = ", ".join(markdown_code(n) for n in sides.diagrams)
-        blocks.append(_Block(f"Diagrams of the change (artifacts): {listed}\n"))
+        listed = _(", ").join(markdown_code(n) for n in sides.diagrams)
+        said = e(_("Diagrams of the change (artifacts): {diagrams}"), line_start=False)
+        blocks.append(_Block(f"{said.format(diagrams=listed)}\n"))
     return blocks
 
 
@@ -443,7 +569,7 @@ def github(reviewed: Reviewed, options: Options = PLAIN) -> str:
     return "".join(
         annotation(
             _ANNOTATIONS[c.level],
-            f"{c.message} ({c.level}; {sides.base} → {sides.head})",
+            f"{c.message} ({level_word(c.level)}; {sides.base} → {sides.head})",
             f"journeycode diff: {c.kind}",
             c.path,
             c.line,
