@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from journeycode import discover, loader
+from journeycode import discover, i18n, loader
 from journeycode.discover import SETTINGS_FILE
 from journeycode.problems import WorkspaceError
 
-WORKING_TREE = "working tree"
+WORKING_TREE = i18n.msg("working tree")
+"""HEAD's label when it is the working tree (said in the reader's language)."""
 
 
 @dataclass(frozen=True)

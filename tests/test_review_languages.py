@@ -229,3 +229,11 @@ def test_the_pictures_of_the_change_parse_in_the_language(
         labels = " ".join(read["nodes"])
         assert ("изменено" if language == "ru" else "已变更") in labels, labels
     assert ran == []
+
+
+def test_a_cut_comment_says_so_in_the_language(sides: Path) -> None:
+    comment = _diff(sides, "ru", "--format", "markdown", "--max-chars", "1000")
+    assert len(comment) <= 1000
+    assert "лимит GitHub: весь обзор изменений выводит `journeycode diff`._" in comment
+    assert "1\u00a0000 символов" in comment, comment
+    assert _english(comment, sides) == set(), comment

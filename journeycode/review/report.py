@@ -77,6 +77,11 @@ class Reviewed:
     sides: Sides
 
 
+def _labels(sides: Sides) -> tuple[str, str]:
+    """The sides' labels in the reader's language (``working tree``); JSON keeps them as made."""
+    return i18n.say(sides.base), i18n.say(sides.head)
+
+
 def _counts(changes: Iterable[Change]) -> dict[Severity, int]:
     counted = dict.fromkeys(Severity, 0)
     for change in changes:
@@ -217,7 +222,7 @@ def _partial(review: Review, sides: Sides) -> list[str]:
             "what they leave out is not compared",
             count,
         ).format(label=label, count=count)
-        for label, count in zip((sides.base, sides.head), review.errors, strict=True)
+        for label, count in zip(_labels(sides), review.errors, strict=True)
         if count
     ]
 
@@ -231,7 +236,8 @@ def text(reviewed: Reviewed, options: Options = PLAIN) -> str:
     review, sides = reviewed.review, reviewed.sides
     t, paint = terminal, options.paint
 
-    lines = [f"journeycode diff: {t(sides.base)} → {t(sides.head)}", paint("1", _summary(review))]
+    base, head = _labels(sides)
+    lines = [f"journeycode diff: {t(base)} → {t(head)}", paint("1", _summary(review))]
     lines += [t(note) for note in _partial(review, sides)]
     width = level_width()
     for journey, changes in _groups(review):
@@ -321,7 +327,8 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
     the whole review is (``sides.summary_url``)."""
     review, sides = reviewed.review, reviewed.sides
     if not review.changes and not (review.introduced or review.fixed or review.changed):
-        said = f"{markdown_inline(sides.base)} → {markdown_inline(sides.head, line_start=False)}"
+        base, head = _labels(sides)
+        said = f"{markdown_inline(base)} → {markdown_inline(head, line_start=False)}"
         same = markdown_inline(_("{sides}: the maps mean the same."), line_start=False)
         return f"### journeycode: {_('no changes')}\n\n{same.format(sides=said)}\n"
     budget = sides.limit - _MARGIN
@@ -476,7 +483,8 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
         for n, b, a in rows
     )
     said = e(_("coverage: {coverage}"), line_start=False).format(coverage=coverage)
-    head += [f"{e(sides.base)} → {e(sides.head, line_start=False)} · {said}", ""]
+    base, after = _labels(sides)
+    head += [f"{e(base)} → {e(after, line_start=False)} · {said}", ""]
     head += [f"> {e(note, line_start=False)}\n" for note in _partial(review, sides)]
     groups = _groups(review)
     if groups:
@@ -569,7 +577,7 @@ def github(reviewed: Reviewed, options: Options = PLAIN) -> str:
     return "".join(
         annotation(
             _ANNOTATIONS[c.level],
-            f"{c.message} ({level_word(c.level)}; {sides.base} → {sides.head})",
+            f"{c.message} ({level_word(c.level)}; {' → '.join(_labels(sides))})",
             f"journeycode diff: {c.kind}",
             c.path,
             c.line,

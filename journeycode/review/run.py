@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import compiler, revisions
+from journeycode import compiler, i18n, revisions
 from journeycode.compiler import Compiled
 from journeycode.review.compare import Review, review
 
@@ -68,6 +68,7 @@ def compare(
             head, path, display, Path(work) / "head", day, one_shot=one_shot
         )
     if branch is not None:
-        base_label = f"merge-base with {branch} ({base[:7]})"
+        # Said in the reader's language where it is shown (a Msg); JSON keeps it English.
+        base_label = i18n.msg("merge-base with {branch} ({commit})", branch=branch, commit=base[:7])
     found = review(before, after, after.settings.diff_levels)
     return Comparison(found, before, after, base_label, head_label)
