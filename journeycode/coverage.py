@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from journeycode import values
+from journeycode import i18n, values
+from journeycode.i18n import N_, ngettext
 from journeycode.model import Journey, Kpi, Workspace
 from journeycode.queries import (
     addressed_pain_points,
@@ -24,14 +25,15 @@ from journeycode.queries import (
 )
 
 SHARES = {
-    "touchpoints_owned": "Touchpoints with an owner",
-    "stages_measured": "Stages measured by a KPI",
-    "channels_measured": "Channels with an operational KPI",
-    "channels_with_feedback": "Channels with a feedback KPI",
-    "escalation_paths": "Self-service steps with a way out to a human",
-    "pain_points_addressed": "High pain points addressed",
-    "emotions_given": "Emotions given (per touchpoint and persona)",
+    "touchpoints_owned": N_("Touchpoints with an owner"),
+    "stages_measured": N_("Stages measured by a KPI"),
+    "channels_measured": N_("Channels with an operational KPI"),
+    "channels_with_feedback": N_("Channels with a feedback KPI"),
+    "escalation_paths": N_("Self-service steps with a way out to a human"),
+    "pain_points_addressed": N_("High pain points addressed"),
+    "emotions_given": N_("Emotions given (per touchpoint and persona)"),
 }
+"""Each share's words, in English: ``_(SHARES[name])`` where it is shown."""
 
 
 @dataclass(frozen=True)
@@ -77,11 +79,20 @@ class Health:
         return len(self.on_target) + len(self.off_target) + len(self.unmeasured)
 
     def __str__(self) -> str:
-        return (
-            f"{len(self.on_target)} {values.Status.ON}, "
-            f"{len(self.off_target)} {values.Status.OFF}, "
-            f"{len(self.unmeasured)} unmeasured "
-            f"(of {self.total} KPI{'' if self.total == 1 else 's'} with a target)"
+        """In the reader's language."""
+        return ngettext(
+            "{on} {on_word}, {off} {off_word}, {unmeasured} unmeasured "
+            "(of {count} KPI with a target)",
+            "{on} {on_word}, {off} {off_word}, {unmeasured} unmeasured "
+            "(of {count} KPIs with a target)",
+            self.total,
+        ).format(
+            on=len(self.on_target),
+            on_word=values.Status.ON,
+            off=len(self.off_target),
+            off_word=values.Status.OFF,
+            unmeasured=len(self.unmeasured),
+            count=self.total,
         )
 
 
@@ -110,8 +121,15 @@ class Coverage:
 
 
 def percent(value: float | None) -> str:
-    """A share as people read it: 83%, or — when there was nothing to count."""
-    return "—" if value is None else f"{value:.0f}%"
+    """A share as people read it: 83%, or — when there was nothing to count
+    (``83 %`` in Russian: CLDR's percent sign and spacing)."""
+    if value is None:
+        return "—"
+    if i18n.current().english:
+        return f"{value:.0f}%"
+    from babel.numbers import format_percent
+
+    return format_percent(round(value) / 100, locale=i18n.babel_locale())
 
 
 def _mean(shares: dict[str, Share]) -> float | None:

@@ -31,8 +31,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from journeycode import suggest
-
 if TYPE_CHECKING:
     from babel import Locale
 
@@ -97,6 +95,9 @@ class UnknownLanguage(ValueError):
     """A tag journeycode does not write in; ``hint`` names the closest it does."""
 
     def __init__(self, tag: str):
+        # Here, not at the top: suggest's hints are messages of this module.
+        from journeycode import suggest
+
         self.tag = tag
         lower = tag.strip().lower()
         close = (
@@ -107,8 +108,11 @@ class UnknownLanguage(ValueError):
         )
         close = ALIASES.get(close, _NAMES.get(close, close)) if close else None
         self.suggestion = close
-        self.hint = suggest.hint(close) or f"journeycode writes in {', '.join(LANGUAGES)}"
-        super().__init__(f"unknown language {suggest.show(tag)}")
+        self.hint = suggest.hint(close) or msg(
+            "journeycode writes in {languages}", languages=", ".join(LANGUAGES)
+        )
+        self.message = msg("unknown language {tag}", tag=suggest.show(tag))
+        super().__init__(self.message)
 
 
 def resolve(tag: str) -> Language:
@@ -197,9 +201,23 @@ def _locale(name: str) -> Locale:
     return Locale.parse(name)
 
 
+@dataclass(frozen=True)
+class Figure:
+    """A KPI's figure in its unit (``≥ 75 %``, ``7 min 30 s``), kept as numbers
+    and written the reader's way when said (:func:`journeycode.values.written`)."""
+
+    number: float
+    unit: str
+    scale: tuple[float, float] | None = None
+    """A score's range: ``4.2 / 5``."""
+    way: str = ""
+    """``≤ `` or ``≥ `` before a target."""
+
+
 Arg = Any
 """A part of a :class:`Msg`: map text or a number (kept as it is), a date
-(written as the reader's language writes dates) or another :class:`Msg`."""
+(written as the reader's language writes dates), a :class:`Figure` or another
+:class:`Msg`."""
 
 
 class Msg(str):
@@ -240,6 +258,8 @@ def _plain(value: Arg) -> Any:
         return ("msg", value.plain())
     if isinstance(value, datetime.date):
         return ("date", value.isoformat())
+    if isinstance(value, Figure):
+        return ("figure", (value.number, value.unit, value.scale, value.way))
     return value
 
 
@@ -248,6 +268,9 @@ def _unplain(value: Any) -> Arg:
         return Msg.from_plain(value[1])
     if isinstance(value, tuple) and len(value) == 2 and value[0] == "date":
         return datetime.date.fromisoformat(value[1])
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "figure":
+        number, unit, scale, way = value[1]
+        return Figure(number, unit, None if scale is None else (scale[0], scale[1]), way)
     return value
 
 
@@ -286,6 +309,11 @@ def say(text: Any) -> str:
         return _said(text.msgid, text.plural, text.number, text.args)
     if isinstance(text, datetime.date):
         return date(text)
+    if isinstance(text, Figure):
+        # Here, not at the top: values writes its words with this module.
+        from journeycode import values
+
+        return text.way + values.written(text.number, text.unit, text.scale)
     return str(text)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
+from journeycode.i18n import N_
 from journeycode.model import (
     Channel,
     Entity,
@@ -58,9 +59,10 @@ _PLAIN, _CHILDREN, _PARTS, _CONVERT = range(4)
 class Kind:
     name: str
     label: str
-    """How messages name one: ``KPI``, ``pain point``."""
+    """How messages name one: ``KPI``, ``pain point`` (English; a message
+    keeps it as a part, ``i18n.msg(label)``, said in the reader's language)."""
     plural: str
-    """How page titles name several: ``KPIs``."""
+    """How page titles name several: ``KPIs`` (English; ``_(plural)`` where shown)."""
     model: type[Entity]
     section: str | None = None
     """Its list at the top of a file (``channels``); None for a journey's parts."""
@@ -137,19 +139,19 @@ def _measurement(item: dict[str, Any]) -> Measurement:
 _KINDS = (
     Kind(
         "persona",
-        "persona",
-        "Personas",
+        N_("persona"),
+        N_("Personas"),
         Persona,
         "personas",
         (Reference("preferred_channels", "channel"),),
     ),
-    Kind("channel", "channel", "Channels", Channel, "channels"),
-    Kind("owner", "owner", "Owners", Owner, "owners"),
-    Kind("system", "system", "Systems", System, "systems"),
+    Kind("channel", N_("channel"), N_("Channels"), Channel, "channels"),
+    Kind("owner", N_("owner"), N_("Owners"), Owner, "owners"),
+    Kind("system", N_("system"), N_("Systems"), System, "systems"),
     Kind(
         "kpi",
-        "KPI",
-        "KPIs",
+        N_("KPI"),
+        N_("KPIs"),
         Kpi,
         "kpis",
         (Reference("owner", "owner"), Reference("channels", "channel")),
@@ -158,24 +160,24 @@ _KINDS = (
     ),
     Kind(
         "journey",
-        "journey",
-        "Journeys",
+        N_("journey"),
+        N_("Journeys"),
         Journey,
         references=(Reference("owner", "owner"), Reference("personas", "persona")),
         children={"stages": "stage", "opportunities": "opportunity"},
     ),
     Kind(
         "stage",
-        "stage",
-        "Stages",
+        N_("stage"),
+        N_("Stages"),
         Stage,
         references=(Reference("owner", "owner"), Reference("kpis", "kpi")),
         children={"touchpoints": "touchpoint"},
     ),
     Kind(
         "touchpoint",
-        "touchpoint",
-        "Touchpoints",
+        N_("touchpoint"),
+        N_("Touchpoints"),
         Touchpoint,
         references=(
             Reference("channel", "channel"),
@@ -190,11 +192,11 @@ _KINDS = (
         keyed={"emotion": "persona"},
         convert={"frontstage": _texts, "backstage": _texts},
     ),
-    Kind("pain_point", "pain point", "Pain points", PainPoint),
+    Kind("pain_point", N_("pain point"), N_("Pain points"), PainPoint),
     Kind(
         "opportunity",
-        "opportunity",
-        "Opportunities",
+        N_("opportunity"),
+        N_("Opportunities"),
         Opportunity,
         references=(
             Reference("owner", "owner"),

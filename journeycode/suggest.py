@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
-from journeycode import ids
+from journeycode import i18n, ids
 from journeycode.problems import Fix
 
 _MAX_SHOWN = 60
@@ -24,7 +24,11 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
 
 def hint(suggestion: str | None) -> str | None:
     """The hint that names a suggestion."""
-    return None if suggestion is None else f"did you mean '{suggestion}'?"
+    return (
+        None
+        if suggestion is None
+        else i18n.msg("did you mean '{suggestion}'?", suggestion=suggestion)
+    )
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
@@ -44,9 +48,9 @@ def show(value: Any) -> str:
     if value is None:
         return "null"
     if isinstance(value, dict):
-        return "a mapping"
+        return i18n.msg("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return i18n.msg("a list")
     if isinstance(value, str):
         text = value.replace("\n", "\\n")
         if len(text) > _MAX_SHOWN:

@@ -119,13 +119,18 @@ def _duration(seconds: float) -> str:
 
 def value(number: float, kpi: Kpi) -> str:
     """A target or a measured value, in the KPI's unit."""
-    unit = kpi.unit
+    return written(number, kpi.unit, kpi.range)
+
+
+def written(number: float, unit: str, scale: tuple[float, float] | None) -> str:
+    """A value in ``unit`` (a score's on its ``scale``): what :func:`value`
+    writes, and a kept message's :class:`~journeycode.i18n.Figure` when said."""
     if unit == "seconds":
         return _duration(number)
     if unit in _CLDR:
         return ("-" if number < 0 else "") + _unit(abs(number), unit)
-    if unit == "score" and kpi.range is not None:
-        low, high = kpi.range
+    if unit == "score" and scale is not None:
+        low, high = scale
         if low < 0:
             return _signed(number)
         return _("{value} / {high}").format(value=_plain(number), high=_plain(high))
@@ -180,10 +185,21 @@ def change(step: float, kpi: Kpi) -> str:
 
 def target(kpi: Kpi) -> str | None:
     """``≤ 7 min``, ``≥ 75 %``: the target with the way that is better."""
+    kept = target_figure(kpi)
+    return None if kept is None else i18n.say(kept)
+
+
+def figure(number: float, kpi: Kpi) -> i18n.Figure:
+    """A value for a message the core keeps: :func:`value` when it is said."""
+    return i18n.Figure(number, kpi.unit, kpi.range)
+
+
+def target_figure(kpi: Kpi) -> i18n.Figure | None:
+    """The target for a message the core keeps: :func:`target` when it is said."""
     if kpi.target is None:
         return None
     way = {"lower": "≤ ", "higher": "≥ "}.get(kpi.direction or "", "")
-    return way + value(kpi.target, kpi)
+    return i18n.Figure(kpi.target, kpi.unit, kpi.range, way)
 
 
 def latest(kpi: Kpi) -> Measurement | None:

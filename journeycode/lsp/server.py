@@ -25,7 +25,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from journeycode import __version__, discover, kinds, values
+from journeycode import __version__, discover, i18n, kinds, values
 from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
 from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits, transport
@@ -64,6 +64,8 @@ class JourneyServer(LanguageServer):
         self.compiles = 0
         self.options: Any = None
         self.failed: str | None = None
+        self.language = i18n.ENGLISH
+        """The workspace's language (its settings'): diagnostics and quick fixes speak it."""
 
     # --- compiling --------------------------------------------------------------------
 
@@ -104,7 +106,8 @@ class JourneyServer(LanguageServer):
                 caches=self.caches,
             )
         except WorkspaceError as error:
-            message = f"journeycode: {error}"
+            with i18n.using(self.language):
+                message = f"journeycode: {i18n.say(error.message)}"
             if message != self.failed:  # once, not at every keystroke
                 self.window_show_message(
                     types.ShowMessageParams(type=types.MessageType.Error, message=message)
@@ -116,7 +119,13 @@ class JourneyServer(LanguageServer):
         self.index = None  # built when a feature asks: typing needs only diagnostics
         self.dirty = False
         self.compiles += 1
-        self.publish(compiled.result.problems)
+        language = compiled.settings.language or i18n.ENGLISH
+        if language != self.language:
+            # Every file's diagnostics read otherwise now, though its problems are the same.
+            self.published = {}
+            self.language = language
+        with i18n.using(language):
+            self.publish(compiled.result.problems)
 
     def soon(self) -> None:
         """Recompile once the typing has paused."""
@@ -163,7 +172,9 @@ class JourneyServer(LanguageServer):
         if 0 <= line < len(lines):
             token = _TOKEN.match(lines[line], start)
             end = token.end() if token and token.end() > start else len(lines[line])
-        message = problem.message + (f"\n{problem.hint}" if problem.hint else "")
+        message = i18n.say(problem.message) + (
+            f"\n{i18n.say(problem.hint)}" if problem.hint else ""
+        )
         return types.Diagnostic(
             range=self.range(lines, line, start, line, end),
             message=message,
@@ -410,12 +421,18 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
         if fix is not None:
             change = edits.replacement(path, lines, start.line, start.character, fix)
             if change is not None:
-                actions.append(_action(ls, f"Change to '{fix.new}'", [change], diagnostic, True))
+                title = i18n.msg("Change to '{new}'", new=fix.new)
+                actions.append(_action(ls, title, [change], diagnostic, True))
         if diagnostic.severity == types.DiagnosticSeverity.Warning and rule:
             waive = edits.waiver(path, text, start.line + 1, rule)
             if waive is not None:
                 actions.append(
-                    _action(ls, f"Waive {rule} here, with a reason", [waive], diagnostic)
+                    _action(
+                        ls,
+                        i18n.msg("Waive {rule} here, with a reason", rule=rule),
+                        [waive],
+                        diagnostic,
+                    )
                 )
         missing = _missing(ls, data.get("subject")) if rule == unknown_reference.ID else None
         if missing is not None and index is not None and ls.compiled is not None:
@@ -425,7 +442,12 @@ def code_action(ls: JourneyServer, params: types.CodeActionParams) -> list[types
                     catalog_text = ls.text(file.path) or ""
                     entry = edits.catalog_entry(file.path, catalog_text, kind.name, ident)
                     if entry is not None:
-                        title = f"Create {kind.label} '{ident}' in {file.path.name}"
+                        title = i18n.msg(
+                            "Create {kind} '{id}' in {file}",
+                            kind=i18n.msg(kind.label),
+                            id=ident,
+                            file=file.path.name,
+                        )
                         actions.append(_action(ls, title, [entry], diagnostic))
                         break
     return actions
@@ -471,8 +493,10 @@ def _action(
     diagnostic: types.Diagnostic,
     preferred: bool = False,
 ) -> types.CodeAction:
+    with i18n.using(ls.language):
+        said = i18n.say(title)
     return types.CodeAction(
-        title=title,
+        title=said,
         kind=types.CodeActionKind.QuickFix,
         diagnostics=[diagnostic],
         edit=ls.edit(changes),

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from journeycode.coverage import SHARES, Coverage, JourneyCoverage, Share, percent
+from journeycode.i18n import _, ngettext
 from journeycode.quoting import json_document, markdown_heading, markdown_inline, terminal
 from journeycode.report.formats import PLAIN, Format, Formats, Options
 
@@ -41,16 +42,27 @@ def text(cov: Coverage, options: Options = PLAIN) -> str:
     lines: list[str] = []
     for journey in cov.journeys:
         title = f"{terminal(journey.name)} [{terminal(journey.id)}]"
-        lines.append(f"{title}  total {percent(journey.total)}")
-        lines += _matrix("persona \\ stage", journey.personas, journey.stages)
+        lines.append(
+            _("{journey}  total {percent}").format(journey=title, percent=percent(journey.total))
+        )
+        lines += _matrix(_("persona \\ stage"), journey.personas, journey.stages)
         lines.append("")
-        lines += _matrix("channel \\ stage", journey.channels, journey.stages)
+        lines += _matrix(_("channel \\ stage"), journey.channels, journey.stages)
         lines.append("")
-        lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in journey.shares.items()]
+        lines += [
+            f"  {_(SHARES[name]):<46} {_share(share)}" for name, share in journey.shares.items()
+        ]
         lines.append("")
-    lines.append(f"Portfolio ({len(cov.journeys)} journeys)  total {percent(cov.total)}")
-    lines += [f"  {SHARES[name]:<46} {_share(share)}" for name, share in cov.shares.items()]
-    lines += ["", f"KPI health: {cov.health}"]
+    count = len(cov.journeys)
+    lines.append(
+        ngettext(
+            "Portfolio ({count} journey)  total {percent}",
+            "Portfolio ({count} journeys)  total {percent}",
+            count,
+        ).format(count=count, percent=percent(cov.total))
+    )
+    lines += [f"  {_(SHARES[name]):<46} {_share(share)}" for name, share in cov.shares.items()]
+    lines += ["", _("KPI health: {health}").format(health=cov.health)]
     return "\n".join(lines) + "\n"
 
 
@@ -89,20 +101,25 @@ def json_report(cov: Coverage, options: Options = PLAIN) -> str:
 
 
 def markdown(cov: Coverage, options: Options = PLAIN) -> str:
-    lines = ["# Coverage", "", f"Portfolio total: **{percent(cov.total)}**", ""]
-    lines += [f"KPI health: {cov.health}", ""]
+    lines = [
+        "# " + _("Coverage"),
+        "",
+        _("Portfolio total: **{percent}**").format(percent=percent(cov.total)),
+        "",
+    ]
+    lines += [_("KPI health: {health}").format(health=cov.health), ""]
     cell = functools.partial(markdown_inline, line_start=False)
-    header = "| | " + " | ".join(cell(j.id) for j in cov.journeys) + " | portfolio |"
+    header = "| | " + " | ".join(cell(j.id) for j in cov.journeys) + f" | {_('portfolio')} |"
     lines += [header, "|---" * (len(cov.journeys) + 2) + "|"]
     for name, label in SHARES.items():
         percents = [percent(j.shares[name].percent) for j in cov.journeys]
         lines.append(
-            f"| {label} | " + " | ".join(percents) + f" | {percent(cov.shares[name].percent)} |"
+            f"| {_(label)} | " + " | ".join(percents) + f" | {percent(cov.shares[name].percent)} |"
         )
     lines.append("")
     for journey in cov.journeys:
         lines += [f"## {markdown_heading(journey.name)}", ""]
-        for title, matrix in (("Persona", journey.personas), ("Channel", journey.channels)):
+        for title, matrix in ((_("Persona"), journey.personas), (_("Channel"), journey.channels)):
             lines.append(f"| {title} | " + " | ".join(map(cell, journey.stages)) + " |")
             lines.append("|---" * (len(journey.stages) + 1) + "|")
             for row, cells in matrix.items():

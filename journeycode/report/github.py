@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from journeycode.i18n import say
 from journeycode.problems import Level, Result
 from journeycode.report.formats import PLAIN, Options
 
@@ -34,7 +35,7 @@ def report(result: Result, options: Options = PLAIN) -> str:
     return "".join(
         annotation(
             _COMMANDS[p.level],
-            p.message + (f"\n{p.hint}" if p.hint else ""),
+            say(p.message) + (f"\n{say(p.hint)}" if p.hint else ""),
             p.rule,
             p.path,
             p.line,

@@ -13,13 +13,15 @@
 ```
 
 ``version`` changes only when a field changes meaning or disappears; new fields
-may be added at any time.
+may be added at any time. ``message`` and ``hint`` are for readers, in the
+check's language; the keys, levels and rule ids are the same in every language.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from journeycode.i18n import say
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import json_document
 from journeycode.report.formats import PLAIN, Options
@@ -34,8 +36,8 @@ def problem_dict(p: Problem) -> dict[str, Any]:
         "col": p.col,
         "level": p.level.value,
         "rule": p.rule,
-        "message": p.message,
-        "hint": p.hint,
+        "message": say(p.message),
+        "hint": None if p.hint is None else say(p.hint),
     }
 
 

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from journeycode.i18n import _, say
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import xml_content
 from journeycode.report.formats import PLAIN, Options
+from journeycode.report.text import level
 
 
 def report(result: Result, options: Options = PLAIN) -> str:
@@ -100,14 +102,16 @@ def _failure(problems: list[Problem]) -> str:
     each, the text gives each as the text report does, hint included."""
     attributes: dict[str, object] = {
         "type": "error" if any(p.level == Level.ERROR for p in problems) else "warning",
-        "message": "; ".join(f"{p.level}: {p.message} [{p.rule}]" for p in problems),
+        "message": "; ".join(f"{level(p.level)}: {say(p.message)} [{p.rule}]" for p in problems),
     }
     return _element("failure", attributes, "\n".join(map(_line, problems)))
 
 
 def _line(problem: Problem) -> str:
-    line = f"{problem.location}: {problem.level}: {problem.message} [{problem.rule}]"
-    return line + (f"\n    hint: {problem.hint}" if problem.hint else "")
+    line = f"{problem.location}: {level(problem.level)}: {say(problem.message)} [{problem.rule}]"
+    if problem.hint:
+        line += "\n    " + _("hint: {hint}").format(hint=say(problem.hint))
+    return line
 
 
 def _start(tag: str, attributes: dict[str, object]) -> str:

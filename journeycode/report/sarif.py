@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Any
 
 from journeycode import __version__
+from journeycode.i18n import _, say
 from journeycode.problems import Level, Problem, Result
 from journeycode.quoting import json_document, uri_reference
 from journeycode.report.formats import PLAIN, Options
@@ -45,7 +46,7 @@ def report(result: Result, options: Options = PLAIN) -> str:
             "ruleId": p.rule,
             "ruleIndex": rule_ids.index(p.rule),
             "level": _LEVELS[p.level],
-            "message": {"text": p.message + (f" ({p.hint})" if p.hint else "")},
+            "message": {"text": _message(p)},
             "locations": [
                 {
                     "physicalLocation": {
@@ -63,19 +64,16 @@ def report(result: Result, options: Options = PLAIN) -> str:
         # The check ran to its end; problems in the maps are its findings, not its failure.
         "executionSuccessful": True,
         "exitCode": int(exit_code),
-        "exitCodeDescription": (
-            "the maps have problems that fail the check"
-            if exit_code
-            else "no problem fails the check"
-        )
-        + (" (warnings fail it too: --strict)" if strict else ""),
+        "exitCodeDescription": _exit_description(bool(exit_code), strict=strict),
     }
     if result.hidden:
         invocation["toolExecutionNotifications"] = [
             {
                 "level": "note",
                 "message": {
-                    "text": f"{result.hidden} problem(s) below the report's --min-level left out"
+                    "text": _("{count} problem(s) below the report's --min-level left out").format(
+                        count=result.hidden
+                    )
                 },
             }
         ]
@@ -109,6 +107,27 @@ def report(result: Result, options: Options = PLAIN) -> str:
         ],
     }
     return json_document(document)
+
+
+def _message(p: Problem) -> str:
+    """The problem's message and hint, in the reader's language."""
+    if p.hint:
+        return _("{message} ({hint})").format(message=say(p.message), hint=say(p.hint))
+    return say(p.message)
+
+
+def _exit_description(fails: bool, *, strict: bool) -> str:
+    if strict:
+        return (
+            _("the maps have problems that fail the check (warnings fail it too: --strict)")
+            if fails
+            else _("no problem fails the check (warnings fail it too: --strict)")
+        )
+    return (
+        _("the maps have problems that fail the check")
+        if fails
+        else _("no problem fails the check")
+    )
 
 
 def _artifact_location(path: str) -> dict[str, str]:

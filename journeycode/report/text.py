@@ -1,6 +1,8 @@
 """``path:line:col: level: message [rule]``, a hint line where there is one, and a summary.
 
 Map text (file names, messages, hints) is :func:`~journeycode.quoting.terminal` text.
+Messages and hints are said in the reader's language (:func:`journeycode.i18n.say`),
+as are the level and the summary; rule ids stay as they are.
 
 Colour is for terminals only: :func:`report` adds ANSI colours when
 ``options.color`` says so, which the CLI decides (a TTY without ``NO_COLOR``).
@@ -8,56 +10,101 @@ Colour is for terminals only: :func:`report` adds ANSI colours when
 
 from __future__ import annotations
 
-from journeycode.naming import counted
+from collections.abc import Callable
+
+from journeycode.i18n import N_, _, ngettext, say
 from journeycode.problems import Level, Result
 from journeycode.quoting import terminal
 from journeycode.report.formats import PLAIN, Options
 
 _COLORS = {Level.ERROR: "31", Level.WARNING: "33", Level.INFO: "36"}
 
+LEVELS: dict[Level, str] = {
+    Level.ERROR: N_("error"),
+    Level.WARNING: N_("warning"),
+    Level.INFO: N_("info"),
+}
+"""How a problem's level reads in a report for people (the level's value is
+what tools read: JSON, SARIF)."""
+
+
+def level(value: Level) -> str:
+    """The level as a reader reads it: ``error``, ``ошибка``, ``错误``."""
+    return _(LEVELS[value])
+
 
 def report(result: Result, options: Options = PLAIN) -> str:
     paint = options.paint
 
     lines = []
+    hint = _("hint: {hint}")
     for problem in result.problems:
         lines.append(
             f"{paint('1', terminal(problem.location))}: "
-            f"{paint(_COLORS[problem.level], problem.level)}: "
-            f"{terminal(problem.message)} {paint('2', f'[{problem.rule}]')}"
+            f"{paint(_COLORS[problem.level], level(problem.level))}: "
+            f"{terminal(say(problem.message))} {paint('2', f'[{problem.rule}]')}"
         )
         if problem.hint:
-            lines.append(f"    hint: {terminal(problem.hint)}")
+            lines.append("    " + hint.format(hint=terminal(say(problem.hint))))
     lines.append(summary(result, options.shows_all, strict=options.strict))
     return "\n".join(lines) + "\n"
+
+
+_COUNTED: dict[Level, Callable[[int], str]] = {
+    Level.ERROR: lambda n: ngettext("{count} error", "{count} errors", n).format(count=n),
+    Level.WARNING: lambda n: ngettext("{count} warning", "{count} warnings", n).format(count=n),
+    Level.INFO: lambda n: ngettext("{count} info", "{count} info", n).format(count=n),
+}
+
+
+def _listed(parts: list[str]) -> str:
+    """Two or three counts, as the summary lists them: ``2 errors, 1 warning``."""
+    listed = parts[0]
+    for part in parts[1:]:
+        listed = _("{first}, {then}").format(first=listed, then=part)
+    return listed
 
 
 def summary(result: Result, shows_all: str | None = None, *, strict: bool = False) -> str:
     """The last line; with ``shows_all`` (``check --errors-first``) it counts
     the problems left out by level and names the command that lists them."""
-    files = counted(len(result.files), "file")
+    n = len(result.files)
+    files = ngettext("in {count} file", "in {count} files", n).format(count=n)
     if shows_all is not None and result.hidden:
         left = result.hidden_counts
-        rest = ", ".join(
-            counted(left[level], level.value)
-            for level in (Level.WARNING, Level.INFO)
-            if left[level]
+        rest = _listed(
+            [_COUNTED[lvl](left[lvl]) for lvl in (Level.WARNING, Level.INFO) if left[lvl]]
         )
         if not result.problems:
-            failing = "errors or warnings" if strict else "errors"
-            return f"No {failing} in {files}; {rest}: {shows_all} shows them."
+            words = (
+                _("No errors or warnings {files}; {rest}: {command} shows them.")
+                if strict
+                else _("No errors {files}; {rest}: {command} shows them.")
+            )
+            return words.format(files=files, rest=rest, command=shows_all)
         counts = result.counts()
-        failing = ", ".join(
-            counted(counts[level], level.value)
-            for level in (Level.ERROR, Level.WARNING)
-            if counts[level]
+        failing = _listed(
+            [_COUNTED[lvl](counts[lvl]) for lvl in (Level.ERROR, Level.WARNING) if counts[lvl]]
         )
-        return f"{failing} in {files}; and {rest}: {shows_all} shows them."
-    hidden = f" ({result.hidden} below --min-level not shown)" if result.hidden else ""
+        return _("{failing} {files}; and {rest}: {command} shows them.").format(
+            failing=failing, files=files, rest=rest, command=shows_all
+        )
     if not result.problems:
-        return f"No problems shown in {files}{hidden}." if hidden else f"No problems in {files}."
+        if result.hidden:
+            return _("No problems shown {files} ({hidden} below --min-level not shown).").format(
+                files=files, hidden=result.hidden
+            )
+        return _("No problems {files}.").format(files=files)
     counts = result.counts()
-    parts = ", ".join(
-        counted(counts[level], level.value) for level in (Level.ERROR, Level.WARNING, Level.INFO)
-    )
-    return f"{counted(len(result.problems), 'problem')} ({parts}) in {files}{hidden}."
+    found = len(result.problems)
+    said = {
+        "problems": ngettext("{count} problem", "{count} problems", found).format(count=found),
+        "levels": _listed([_COUNTED[lvl](counts[lvl]) for lvl in Level]),
+        "files": files,
+        "hidden": result.hidden,
+    }
+    if result.hidden:
+        return _("{problems} ({levels}) {files} ({hidden} below --min-level not shown).").format(
+            **said
+        )
+    return _("{problems} ({levels}) {files}.").format(**said)

@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import offers_24_7
@@ -57,7 +58,7 @@ def check_journey(
         if stage.touchpoints and not offers_24_7(workspace, stage):
             yield Finding(
                 stage.src.at("id"),
-                f"stage '{stage.id}' has no channel open 24/7",
-                'add a self-service touchpoint on a channel with hours: "24/7"',
+                i18n.msg("stage '{id}' has no channel open 24/7", id=stage.id),
+                i18n.msg('add a self-service touchpoint on a channel with hours: "24/7"'),
                 (stage,),
             )

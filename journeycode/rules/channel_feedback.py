@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import unmeasured_channels
@@ -56,8 +57,12 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for channel, journeys in unmeasured_channels(workspace, "feedback"):
         yield Finding(
             channel.src.at("id"),
-            f"channel '{channel.id}' is used by {', '.join(journeys)} "
-            "but no feedback KPI (CSAT, NPS, CES) covers it",
-            f"add '{channel.id}' to the channels of a feedback KPI, or survey it",
+            i18n.msg(
+                "channel '{id}' is used by {journeys} "
+                "but no feedback KPI (CSAT, NPS, CES) covers it",
+                id=channel.id,
+                journeys=", ".join(journeys),
+            ),
+            i18n.msg("add '{id}' to the channels of a feedback KPI, or survey it", id=channel.id),
             (channel,),
         )

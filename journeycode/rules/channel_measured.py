@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Workspace
 from journeycode.problems import Level
 from journeycode.queries import unmeasured_channels
@@ -57,8 +58,11 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     for channel, journeys in unmeasured_channels(workspace, "operational"):
         yield Finding(
             channel.src.at("id"),
-            f"channel '{channel.id}' is used by {', '.join(journeys)} "
-            "but no operational KPI measures it",
-            f"add '{channel.id}' to the channels of an operational KPI",
+            i18n.msg(
+                "channel '{id}' is used by {journeys} but no operational KPI measures it",
+                id=channel.id,
+                journeys=", ".join(journeys),
+            ),
+            i18n.msg("add '{id}' to the channels of an operational KPI", id=channel.id),
             (channel,),
         )

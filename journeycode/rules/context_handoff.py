@@ -45,6 +45,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
+from journeycode.i18n import N_
 from journeycode.model import Journey, Touchpoint, Workspace
 from journeycode.problems import Level
 from journeycode.queries import is_assisted
@@ -63,15 +65,26 @@ def check_journey(
         for field, index, target in _handoffs(workspace, journey, tp):
             if set(tp.systems) & set(target.systems):
                 continue
-            verb = "escalation" if field == "escalates_to" else "transfer"
+            words = _ESCALATION if field == "escalates_to" else _TRANSFER
             yield Finding(
                 tp.src.at(field, index),
-                f"{verb} from '{tp.id}' to '{target.id}': the two share no system, "
-                "so the customer repeats themselves",
-                "list the system that carries the context on both touchpoints, "
-                "or waive with the reason",
+                i18n.msg(words, source=tp.id, target=target.id),
+                i18n.msg(
+                    "list the system that carries the context on both touchpoints, "
+                    "or waive with the reason"
+                ),
                 (tp, target),
             )
+
+
+_ESCALATION = N_(
+    "escalation from '{source}' to '{target}': the two share no system, "
+    "so the customer repeats themselves"
+)
+_TRANSFER = N_(
+    "transfer from '{source}' to '{target}': the two share no system, "
+    "so the customer repeats themselves"
+)
 
 
 def _handoffs(

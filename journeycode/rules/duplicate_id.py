@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from journeycode import kinds
+from journeycode import i18n, kinds
 from journeycode.model import Entity, Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -43,7 +43,7 @@ OPTIONS: Mapping[str, Any] = {}
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     """Ids of the catalogs' entries and of journeys."""
     for kind in (*kinds.CATALOG, kinds.JOURNEY):
-        yield from _duplicates(kind.label, workspace.entities(kind.model), "")
+        yield from _duplicates(kind.label, workspace.entities(kind.model))
 
 
 def check_journey(
@@ -54,17 +54,29 @@ def check_journey(
     for kind in kinds.KINDS.values():
         if not kind.shared:
             of_kind = (e for e in parts if kinds.of(e) is kind)
-            yield from _duplicates(kind.label, of_kind, f" in journey '{journey.id}'")
+            yield from _duplicates(kind.label, of_kind, journey.id)
 
 
-def _duplicates(label: str, entities: Iterable[Entity], scope: str) -> Iterator[Finding]:
+def _duplicates(
+    label: str, entities: Iterable[Entity], journey: str | None = None
+) -> Iterator[Finding]:
     first: dict[str, Entity] = {}
     for entity in entities:
         original = first.setdefault(entity.id, entity)
         if original is not entity:
             yield Finding(
                 entity.src.at("id"),
-                f"duplicate {label} id '{entity.id}'{scope}",
-                f"first defined at {original.src.at('id').location}; rename or remove one",
+                i18n.msg("duplicate {kind} id '{id}'", kind=i18n.msg(label), id=entity.id)
+                if journey is None
+                else i18n.msg(
+                    "duplicate {kind} id '{id}' in journey '{journey}'",
+                    kind=i18n.msg(label),
+                    id=entity.id,
+                    journey=journey,
+                ),
+                i18n.msg(
+                    "first defined at {location}; rename or remove one",
+                    location=original.src.at("id").location,
+                ),
                 (entity,),
             )

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import emotion_for
@@ -59,8 +60,12 @@ def check_journey(
         where = tp.src.at("emotion") if tp.emotion is not None else tp.src.at("id")
         yield Finding(
             where,
-            f"touchpoint '{tp.id}' has no emotion for {', '.join(missing)}",
-            "add emotion: -2 (frustrated) to 2 (delighted), or one per persona",
+            i18n.msg(
+                "touchpoint '{id}' has no emotion for {personas}",
+                id=tp.id,
+                personas=", ".join(missing),
+            ),
+            i18n.msg("add emotion: -2 (frustrated) to 2 (delighted), or one per persona"),
             (tp,),
             detail=tuple(f"persona {p}" for p in missing),
         )

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import needs_escalation, reaches_a_human
@@ -63,7 +64,11 @@ def check_journey(
         if needs_escalation(workspace, tp) and not reaches_a_human(workspace, journey, tp):
             yield Finding(
                 tp.src.at("id"),
-                f"touchpoint '{tp.id}' on {tp.channel} has no way out to a human",
-                "add escalates_to: with a touchpoint on an assisted channel",
+                i18n.msg(
+                    "touchpoint '{id}' on {channel} has no way out to a human",
+                    id=tp.id,
+                    channel=tp.channel,
+                ),
+                i18n.msg("add escalates_to: with a touchpoint on an assisted channel"),
                 (tp,),
             )

@@ -38,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import kpis_of_kind
@@ -58,7 +59,13 @@ def check_journey(
     if not any(kpis_of_kind(workspace, tp.kpis, "feedback") for tp in last.touchpoints):
         yield Finding(
             last.src.at("id"),
-            f"the last stage '{last.id}' of journey '{journey.id}' does not ask for feedback",
-            "add a touchpoint (a survey, a rating) with a feedback KPI such as CSAT or NPS",
+            i18n.msg(
+                "the last stage '{id}' of journey '{journey}' does not ask for feedback",
+                id=last.id,
+                journey=journey.id,
+            ),
+            i18n.msg(
+                "add a touchpoint (a survey, a rating) with a feedback KPI such as CSAT or NPS"
+            ),
             (last, journey),
         )

@@ -47,10 +47,11 @@ kpis:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode import values
+from journeycode import i18n, values
 from journeycode.model import Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.queries import measurement_source
@@ -68,15 +69,33 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         recent = values.missed(kpi, periods)
         if recent:
             last = kpi.measurements[recent[-1]]
-            running = "" if periods == 1 else f" for {periods} periods in a row"
             where, row = measurement_source(kpi, recent[-1])
-            # The row is named in the hint: a row added above it moves it,
-            # and the diff tells a changed problem by its message.
-            source = f"measured in {row}; " if row is not None else ""
+            said = {
+                "id": kpi.id,
+                "value": values.figure(last.value, kpi),
+                "date": datetime.date.fromisoformat(last.date),
+                "target": values.target_figure(kpi),
+            }
             yield Finding(
                 where,
-                f"KPI '{kpi.id}' is off target{running}: {values.value(last.value, kpi)} on "
-                f"{last.date}, target {values.target(kpi)}",
-                f"{source}find what moves it, and plan an opportunity with this KPI in its kpis",
+                i18n.msg("KPI '{id}' is off target: {value} on {date}, target {target}", **said)
+                if periods == 1
+                else i18n.msgs(
+                    "KPI '{id}' is off target for {count} period in a row: {value} on {date}, "
+                    "target {target}",
+                    "KPI '{id}' is off target for {count} periods in a row: {value} on {date}, "
+                    "target {target}",
+                    periods,
+                    **said,
+                ),
+                # The row is named in the hint: a row added above it moves it,
+                # and the diff tells a changed problem by its message.
+                i18n.msg("find what moves it, and plan an opportunity with this KPI in its kpis")
+                if row is None
+                else i18n.msg(
+                    "measured in {row}; find what moves it, and plan an opportunity with this "
+                    "KPI in its kpis",
+                    row=row,
+                ),
                 (kpi,),
             )

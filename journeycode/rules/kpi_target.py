@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -41,16 +42,16 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         if kpi.direction is None:
             yield Finding(
                 kpi.src.at("id"),
-                f"KPI '{kpi.id}' has no direction",
-                "add direction: higher or direction: lower (which way is better)",
+                i18n.msg("KPI '{id}' has no direction", id=kpi.id),
+                i18n.msg("add direction: higher or direction: lower (which way is better)"),
                 (kpi,),
                 detail=("direction",),
             )
         if kpi.target is None:
             yield Finding(
                 kpi.src.at("id"),
-                f"KPI '{kpi.id}' has no target",
-                "add target: the value the team aims for",
+                i18n.msg("KPI '{id}' has no target", id=kpi.id),
+                i18n.msg("add target: the value the team aims for"),
                 (kpi,),
                 detail=("target",),
             )
@@ -58,7 +59,13 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             low, high = kpi.range
             yield Finding(
                 kpi.src.at("target"),
-                f"target {kpi.target:g} of KPI '{kpi.id}' is outside its range [{low:g}, {high:g}]",
+                i18n.msg(
+                    "target {target} of KPI '{id}' is outside its range [{low}, {high}]",
+                    target=format(kpi.target, "g"),
+                    id=kpi.id,
+                    low=format(low, "g"),
+                    high=format(high, "g"),
+                ),
                 None,
                 (kpi,),
                 detail=("range",),

@@ -46,7 +46,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode import values
+from journeycode import i18n, values
 from journeycode.model import Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.queries import measurement_source
@@ -68,18 +68,25 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         if last is None:
             yield Finding(
                 kpi.src.at("target"),
-                f"KPI '{kpi.id}' has a target but no measurement",
-                "add measurements: the latest figures, with the date each period ends",
+                i18n.msg("KPI '{id}' has a target but no measurement", id=kpi.id),
+                i18n.msg("add measurements: the latest figures, with the date each period ends"),
                 (kpi,),
             )
             continue
         age = (today - datetime.date.fromisoformat(last.date)).days
         if age > max_age:
             where, row = measurement_source(kpi, kpi.measurements.index(last))
-            source = f"measured in {row}; " if row is not None else ""
             yield Finding(
                 where,
-                f"KPI '{kpi.id}' was last measured {age} days ago (more than {max_age})",
-                f"{source}add the figures of the periods since",
+                i18n.msgs(
+                    "KPI '{id}' was last measured {count} day ago (more than {max_age})",
+                    "KPI '{id}' was last measured {count} days ago (more than {max_age})",
+                    age,
+                    id=kpi.id,
+                    max_age=max_age,
+                ),
+                i18n.msg("add the figures of the periods since")
+                if row is None
+                else i18n.msg("measured in {row}; add the figures of the periods since", row=row),
                 (kpi,),
             )

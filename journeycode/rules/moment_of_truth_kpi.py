@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Kpi, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -61,7 +62,7 @@ def check_journey(
         if not any(k in kpis and kpis[k].target is not None for k in tp.kpis):
             yield Finding(
                 tp.src.at("moment_of_truth"),
-                f"moment of truth '{tp.id}' has no KPI with a target",
-                "add a KPI with a target to the touchpoint's kpis",
+                i18n.msg("moment of truth '{id}' has no KPI with a target", id=tp.id),
+                i18n.msg("add a KPI with a target to the touchpoint's kpis"),
                 (tp,),
             )

@@ -54,6 +54,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import addressed_pain_points
@@ -76,14 +77,19 @@ def check_journey(
             if pain.id in ideas:
                 yield Finding(
                     pain.src.at("id"),
-                    f"high-severity pain point '{pain.id}' is addressed only by ideas",
-                    "plan one of them (status: planned), or plan another opportunity",
+                    i18n.msg(
+                        "high-severity pain point '{id}' is addressed only by ideas", id=pain.id
+                    ),
+                    i18n.msg("plan one of them (status: planned), or plan another opportunity"),
                     (pain,),
                 )
                 continue
             yield Finding(
                 pain.src.at("id"),
-                f"high-severity pain point '{pain.id}' is not addressed by any opportunity",
-                "add an opportunity with addresses: [" + pain.id + "]",
+                i18n.msg(
+                    "high-severity pain point '{id}' is not addressed by any opportunity",
+                    id=pain.id,
+                ),
+                i18n.msg("add an opportunity with addresses: [{id}]", id=pain.id),
                 (pain,),
             )

@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import personas_in
@@ -62,9 +63,16 @@ def check_journey(
             if persona not in present:
                 yield Finding(
                     stage.src.at("id"),
-                    f"persona '{persona}' has no touchpoint in stage '{stage.id}'",
-                    f"add a touchpoint for '{persona}', or list the persona on one of the "
-                    "stage's touchpoints",
+                    i18n.msg(
+                        "persona '{persona}' has no touchpoint in stage '{id}'",
+                        persona=persona,
+                        id=stage.id,
+                    ),
+                    i18n.msg(
+                        "add a touchpoint for '{persona}', or list the persona on one of the "
+                        "stage's touchpoints",
+                        persona=persona,
+                    ),
                     (stage,),
                     detail=(f"persona {persona}",),
                 )

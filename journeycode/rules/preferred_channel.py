@@ -43,6 +43,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Persona, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -69,8 +70,13 @@ def check_journey(
             if channels.isdisjoint(persona.preferred_channels):
                 yield Finding(
                     stage.src.at("id"),
-                    f"stage '{stage.id}' offers '{persona_id}' none of their preferred "
-                    f"channels ({', '.join(persona.preferred_channels)})",
+                    i18n.msg(
+                        "stage '{id}' offers '{persona}' none of their preferred "
+                        "channels ({channels})",
+                        id=stage.id,
+                        persona=persona_id,
+                        channels=", ".join(persona.preferred_channels),
+                    ),
                     None,
                     (stage, persona),
                 )

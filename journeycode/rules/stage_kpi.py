@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import stage_kpis
@@ -57,7 +58,7 @@ def check_journey(
         if not stage_kpis(stage):
             yield Finding(
                 stage.src.at("id"),
-                f"stage '{stage.id}' is not measured by any KPI",
-                "add kpis: to the stage (or to one of its touchpoints)",
+                i18n.msg("stage '{id}' is not measured by any KPI", id=stage.id),
+                i18n.msg("add kpis: to the stage (or to one of its touchpoints)"),
                 (stage,),
             )

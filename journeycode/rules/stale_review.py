@@ -40,6 +40,7 @@ import datetime
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -60,8 +61,8 @@ def check_journey(
     if journey.reviewed is None:
         yield Finding(
             journey.src.at("id"),
-            f"journey '{journey.id}' has never been reviewed",
-            'add reviewed: "YYYY-MM-DD" after the next review',
+            i18n.msg("journey '{id}' has never been reviewed", id=journey.id),
+            i18n.msg('add reviewed: "YYYY-MM-DD" after the next review'),
             (journey,),
         )
         return
@@ -69,7 +70,13 @@ def check_journey(
     if age > max_age:
         yield Finding(
             journey.src.at("reviewed"),
-            f"journey '{journey.id}' was last reviewed {age} days ago (more than {max_age})",
-            "review the map with its owners and update reviewed:",
+            i18n.msgs(
+                "journey '{id}' was last reviewed {count} day ago (more than {max_age})",
+                "journey '{id}' was last reviewed {count} days ago (more than {max_age})",
+                age,
+                id=journey.id,
+                max_age=max_age,
+            ),
+            i18n.msg("review the map with its owners and update reviewed:"),
             (journey,),
         )

@@ -48,7 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode import kinds
+from journeycode import i18n, kinds
 from journeycode.model import Workspace
 from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext, silence
@@ -69,8 +69,10 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             if rule in context.checked and silence(entity, rule) not in context.silenced:
                 yield Finding(
                     entity.src.at("waive", rule),
-                    f"waiver for '{rule}' is not needed: the rule does not fire here",
-                    "remove the waiver",
+                    i18n.msg(
+                        "waiver for '{rule}' is not needed: the rule does not fire here", rule=rule
+                    ),
+                    i18n.msg("remove the waiver"),
                     (),
                     key=True,
                     subject=Subject("rule", rule),

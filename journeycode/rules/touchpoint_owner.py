@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.queries import owner_of
@@ -58,7 +59,10 @@ def check_journey(
         if owner_of(stage, tp) is None:
             yield Finding(
                 tp.src.at("id"),
-                f"touchpoint '{tp.id}' has no owner",
-                f"set owner: on the touchpoint, or on stage '{stage.id}' for all its touchpoints",
+                i18n.msg("touchpoint '{id}' has no owner", id=tp.id),
+                i18n.msg(
+                    "set owner: on the touchpoint, or on stage '{stage}' for all its touchpoints",
+                    stage=stage.id,
+                ),
                 (tp,),
             )

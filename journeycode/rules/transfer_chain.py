@@ -48,6 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from journeycode import i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -74,20 +75,35 @@ def check_journey(
             while chain[-1] in step and len(chain) <= _SHOWN:
                 chain.append(step[chain[-1]])
             rest = length[tp_id] + 1 - len(chain)
-            shown = " → ".join(chain) + (f" → … ({rest} more)" if rest else "")
+            shown: str = " → ".join(chain)
+            if rest:
+                shown = i18n.msg("{chain} → … ({rest} more)", chain=shown, rest=rest)
             yield Finding(
                 tp.src.at("escalates_to"),
-                f"customers can be handed over {length[tp_id]} "
-                f"time{'s' if length[tp_id] != 1 else ''} from '{tp_id}': "
-                f"{shown} (at most {limit})",
-                "resolve earlier in the chain, or route straight to the team that can help",
+                i18n.msgs(
+                    "customers can be handed over {count} time from '{id}': {chain} "
+                    "(at most {limit})",
+                    "customers can be handed over {count} times from '{id}': {chain} "
+                    "(at most {limit})",
+                    length[tp_id],
+                    id=tp_id,
+                    chain=shown,
+                    limit=limit,
+                ),
+                i18n.msg(
+                    "resolve earlier in the chain, or route straight to the team that can help"
+                ),
                 (tp,),
             )
     for source, target in loops:
         yield Finding(
             by_id[source].src.at("escalates_to"),
-            f"escalation loop: '{source}' escalates to '{target}', which leads back to it",
-            "remove one of the escalations",
+            i18n.msg(
+                "escalation loop: '{source}' escalates to '{target}', which leads back to it",
+                source=source,
+                target=target,
+            ),
+            i18n.msg("remove one of the escalations"),
             (by_id[source],),
         )
 

@@ -44,7 +44,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from journeycode import kinds, suggest
+from journeycode import i18n, kinds, suggest
 from journeycode.model import Entity, Journey, Persona, Src, Workspace
 from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext
@@ -91,23 +91,30 @@ def _references(
             defined = workspace.by_id(target.model)
             if ident in defined or workspace.may_define(target.name, ident):
                 continue
-            known, where = defined, ""
+            known, where = defined, None
         elif ident in local[target.name]:
             continue
         else:
             assert journey is not None
-            known, where = local[target.name], f" in journey '{journey.id}'"
+            known, where = local[target.name], journey.id
         at = entity.src.at(ref.field) if index is None else entity.src.at(ref.field, index)
         yield _unknown(at, target, ident, known, where)
 
 
 def _unknown(
-    src: Src, kind: kinds.Kind, ident: str, known: Collection[str], where: str = ""
+    src: Src, kind: kinds.Kind, ident: str, known: Collection[str], journey: str | None = None
 ) -> Finding:
     close = suggest.closest(ident, known)
     return Finding(
         src,
-        f"unknown {kind.label} '{ident}'{where}",
+        i18n.msg("unknown {kind} '{id}'", kind=i18n.msg(kind.label), id=ident)
+        if journey is None
+        else i18n.msg(
+            "unknown {kind} '{id}' in journey '{journey}'",
+            kind=i18n.msg(kind.label),
+            id=ident,
+            journey=journey,
+        ),
         suggest.hint(close),
         subject=Subject(kind.name, ident),
         fix=suggest.fix(ident, close),
@@ -122,8 +129,12 @@ def _journey_personas(journey: Journey, personas: Collection[str]) -> Iterator[F
                 if persona not in journey.personas and persona in personas:
                     yield Finding(
                         tp.src.at("personas", index),
-                        f"persona '{persona}' is not one of the personas of journey '{journey.id}'",
-                        "add it to the journey's personas, or remove it here",
+                        i18n.msg(
+                            "persona '{persona}' is not one of the personas of journey '{journey}'",
+                            persona=persona,
+                            journey=journey.id,
+                        ),
+                        i18n.msg("add it to the journey's personas, or remove it here"),
                         subject=Subject("persona", persona),
                     )
             if isinstance(tp.emotion, Mapping):
@@ -133,8 +144,12 @@ def _journey_personas(journey: Journey, personas: Collection[str]) -> Iterator[F
                         close = suggest.closest(persona, at_tp)
                         yield Finding(
                             tp.src.at("emotion", persona),
-                            f"emotion for '{persona}', who is not a persona of touchpoint "
-                            f"'{tp.id}'",
+                            i18n.msg(
+                                "emotion for '{persona}', who is not a persona of touchpoint "
+                                "'{id}'",
+                                persona=persona,
+                                id=tp.id,
+                            ),
                             suggest.hint(close),
                             key=True,
                             subject=Subject("persona", persona),
@@ -148,8 +163,8 @@ def _waivers(entity: Entity, rule_ids: Collection[str]) -> Iterator[Finding]:
             close = suggest.closest(rule, rule_ids)
             yield Finding(
                 entity.src.at("waive", rule),
-                f"waiver for unknown rule '{rule}'",
-                suggest.hint(close) or f"rule ids: {', '.join(rule_ids)}",
+                i18n.msg("waiver for unknown rule '{rule}'", rule=rule),
+                suggest.hint(close) or i18n.msg("rule ids: {ids}", ids=", ".join(rule_ids)),
                 key=True,
                 subject=Subject("rule", rule),
                 fix=suggest.fix(rule, close),

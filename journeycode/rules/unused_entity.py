@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode import kinds
+from journeycode import i18n, kinds
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level
 from journeycode.rules.base import Finding, RuleContext
@@ -62,7 +62,11 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             if entity.id not in used[kind.name] and not workspace.may_mention(entity.id):
                 yield Finding(
                     entity.src.at("id"),
-                    f"{kind.label} '{entity.id}' is not used anywhere",
-                    "reference it from a journey, or remove it",
+                    i18n.msg(
+                        "{kind} '{id}' is not used anywhere",
+                        kind=i18n.msg(kind.label),
+                        id=entity.id,
+                    ),
+                    i18n.msg("reference it from a journey, or remove it"),
                     (entity,),
                 )
