@@ -930,3 +930,53 @@ async def test_a_maps_folder_outside_the_workspace_is_not_used(tmp_path: Path, n
     assert folder == (root / "maps").resolve()
     assert refused == (f"journeycode: the maps folder {named!r} is outside the workspace; not used")
     assert _maps_folder(root, {"maps": "maps"}) == ((root / "maps").resolve(), None)
+
+
+@pytest.fixture
+def russian(tmp_path: Path) -> Path:
+    """The sample maps, with a settings file that says the team reads Russian."""
+    shutil.copytree(ROOT / "maps", tmp_path / "maps")
+    (tmp_path / "maps" / "journeycode.yaml").write_text("language: ru\n", "utf-8")
+    return tmp_path
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(
+        server_command=[sys.executable, "-m", "journeycode", "lsp"],
+        server_env={"JOURNEYCODE_TODAY": TODAY, "PYTHONUTF8": "1"},
+    )
+)
+async def russian_client(lsp_client: LanguageClient, russian: Path) -> AsyncIterator[None]:
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=from_fs_path(str(russian)),
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_diagnostics_and_quick_fixes_speak_the_workspace_s_language(
+    russian_client: LanguageClient, russian: Path
+) -> None:
+    client = russian_client
+    path = (russian / "maps" / "journeys" / "billing-dispute.yaml").resolve()
+    uri = await _open(client, path)
+    _change(
+        client, uri, 2, path.read_text("utf-8").replace("channel: webchat", "channel: web-chat")
+    )
+    await _until(
+        lambda: any(d.code == "unknown-reference" for d in client.diagnostics.get(uri, []))
+    )
+    typo = next(d for d in client.diagnostics[uri] if d.code == "unknown-reference")
+    assert typo.message == (
+        "неизвестная ссылка: канал 'web-chat'\nвозможно, имелось в виду 'webchat'?"
+    )
+    actions = await _actions(client, uri, typo)
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles == ["Заменить на 'webchat'", "Создать в channels.yaml: канал 'web-chat'"]
+    # Every diagnostic of a rule is in Russian; the rule ids stay as they are.
+    messages = [d for ds in client.diagnostics.values() for d in ds]
+    assert messages and all(re.search("[а-я]", d.message) for d in messages)
+    assert {d.code for d in messages} >= {"unknown-reference", "context-handoff"}
