@@ -980,3 +980,12 @@ async def test_diagnostics_and_quick_fixes_speak_the_workspace_s_language(
     messages = [d for ds in client.diagnostics.values() for d in ds]
     assert messages and all(re.search("[а-я]", d.message) for d in messages)
     assert {d.code for d in messages} >= {"unknown-reference", "context-handoff"}
+    # A hover says what it knows in Russian too, the KPI's figures as Russian writes them.
+    kpi = _position(path, "kpis: [fcr, aht", "kpis: [fcr, a")
+    shown = await client.text_document_hover_async(
+        types.HoverParams(text_document=_doc(uri), position=kpi)
+    )
+    assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+    text = shown.contents.value.replace("\\", "").replace("\u202f", " ").replace("\xa0", " ")
+    assert "цель ≤ 7 мин" in text and "последний замер 7 мин 21 с (31 октября 2026 г.)" in text
+    assert "цель не достигнута" in text and "Определено в" in text and "Используется" in text

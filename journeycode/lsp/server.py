@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import functools
 import re
 import sys
@@ -27,6 +28,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from journeycode import __version__, discover, i18n, kinds, values
 from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
+from journeycode.i18n import _, ngettext
 from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits, transport
 from journeycode.lsp.index import Index, Key, Site, scope_of
@@ -342,7 +344,8 @@ def hover(ls: JourneyServer, params: types.HoverParams) -> types.Hover | None:
     if site is None or ls.index is None:
         return None
     entity = ls.index.entities.get(site.key)
-    text = _describe(ls, site.key, entity)
+    with i18n.using(ls.language):
+        text = _describe(ls, site.key, entity)
     return types.Hover(
         contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
         range=ls.site_range(site),
@@ -356,10 +359,10 @@ def _name(entity: Entity) -> str:
 def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
     """The entity at a hover: its name, kind and id, description, a KPI's
     target and latest value, and where it is defined and used."""
-    kind, _, ident = key
-    label = kinds.KINDS[kind].label
+    kind, _scope, ident = key
+    label = _(kinds.KINDS[kind].label)
     if entity is None:
-        return f"{label} `{ident}`: not defined"
+        return _("{kind} `{id}`: not defined").format(kind=label, id=ident)
     assert ls.index is not None and ls.root is not None
     root = ls.root
     # Ids match [a-z0-9-]+, so they are safe in a code span; all else is escaped.
@@ -369,22 +372,31 @@ def _describe(ls: JourneyServer, key: Key, entity: Entity | None) -> str:
         lines.append(markdown_escaped(description))
     if isinstance(entity, Kpi):
         last = values.latest(entity)
-        facts = [f"target {values.target(entity) or 'none'}"]
+        target = values.target(entity)
+        facts = [_("target {target}").format(target=target) if target else _("target none")]
         if last is not None:
-            facts.append(f"latest {values.value(last.value, entity)} ({last.date})")
+            facts.append(
+                _("latest {value} ({date})").format(
+                    value=values.value(last.value, entity),
+                    date=i18n.date(datetime.date.fromisoformat(last.date)),
+                )
+            )
         status = values.status(entity)
         if status:
             facts.append(str(status))
         lines.append(markdown_escaped(" · ".join(facts)))
     used = ls.index.uses(key)
     defined = ls.index.definitions(key)
-    lines.append(markdown_escaped("Defined in " + ", ".join(_where(root, s) for s in defined)))
+    places = ", ".join(_where(root, s) for s in defined)
+    lines.append(markdown_escaped(_("Defined in {places}").format(places=places)))
     if used:
         shown = ", ".join(_where(root, s) for s in ls.index.references(key, most=8))
-        more = f" and {used - 8} more" if used > 8 else ""
-        lines.append(markdown_escaped(f"Used {used} time{'s' * (used != 1)}: {shown}{more}"))
+        if used > 8:
+            shown = _("{places} and {count} more").format(places=shown, count=used - 8)
+        words = ngettext("Used {count} time: {places}", "Used {count} times: {places}", used)
+        lines.append(markdown_escaped(words.format(count=used, places=shown)))
     else:
-        lines.append("Not used anywhere")
+        lines.append(_("Not used anywhere"))
     return "\n\n".join(lines)
 
 
