@@ -175,17 +175,17 @@ def test_the_summary_counts_in_each_language() -> None:
     assert text.summary(result) == "46 problems (0 errors, 21 warnings, 25 info) in 11 files."
     with i18n.using("ru"):
         assert text.summary(result) == (
-            "46 замечаний (0 ошибок, 21 предупреждение, 25 информационных) в 11 файлах."
+            "46 замечаний (0 ошибок, 21 предупреждение, 25 сведений) в 11 файлах."
         )
     with i18n.using("zh-Hans"):
         assert (
             text.summary(result)
-            == "在 11 个文件中共有 46 个问题（0 个错误，21 个警告，25 个提示）。"
+            == "在 11 个文件中共有 46 个问题（0 个错误，21 个警告，25 条提示）。"
         )
     with i18n.using("zh-Hant"):
         assert (
             text.summary(result)
-            == "在 11 個檔案中共有 46 個問題（0 個錯誤，21 個警告，25 個提示）。"
+            == "在 11 個檔案中共有 46 個問題（0 個錯誤，21 個警告，25 條提示）。"
         )
 
 

@@ -10,9 +10,8 @@ Colour is for terminals only: :func:`report` adds ANSI colours when
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from journeycode.i18n import N_, _, ngettext, say
+from journeycode.naming import counted
 from journeycode.problems import Level, Result
 from journeycode.quoting import terminal
 from journeycode.report.formats import PLAIN, Options
@@ -50,13 +49,6 @@ def report(result: Result, options: Options = PLAIN) -> str:
     return "\n".join(lines) + "\n"
 
 
-_COUNTED: dict[Level, Callable[[int], str]] = {
-    Level.ERROR: lambda n: ngettext("{count} error", "{count} errors", n).format(count=n),
-    Level.WARNING: lambda n: ngettext("{count} warning", "{count} warnings", n).format(count=n),
-    Level.INFO: lambda n: ngettext("{count} info", "{count} info", n).format(count=n),
-}
-
-
 def _listed(parts: list[str]) -> str:
     """Two or three counts, as the summary lists them: ``2 errors, 1 warning``."""
     listed = parts[0]
@@ -73,7 +65,7 @@ def summary(result: Result, shows_all: str | None = None, *, strict: bool = Fals
     if shows_all is not None and result.hidden:
         left = result.hidden_counts
         rest = _listed(
-            [_COUNTED[lvl](left[lvl]) for lvl in (Level.WARNING, Level.INFO) if left[lvl]]
+            [counted(left[lvl], lvl.value) for lvl in (Level.WARNING, Level.INFO) if left[lvl]]
         )
         if not result.problems:
             words = (
@@ -84,7 +76,7 @@ def summary(result: Result, shows_all: str | None = None, *, strict: bool = Fals
             return words.format(files=files, rest=rest, command=shows_all)
         counts = result.counts()
         failing = _listed(
-            [_COUNTED[lvl](counts[lvl]) for lvl in (Level.ERROR, Level.WARNING) if counts[lvl]]
+            [counted(counts[lvl], lvl.value) for lvl in (Level.ERROR, Level.WARNING) if counts[lvl]]
         )
         return _("{failing} {files}; and {rest}: {command} shows them.").format(
             failing=failing, files=files, rest=rest, command=shows_all
@@ -98,8 +90,8 @@ def summary(result: Result, shows_all: str | None = None, *, strict: bool = Fals
     counts = result.counts()
     found = len(result.problems)
     said = {
-        "problems": ngettext("{count} problem", "{count} problems", found).format(count=found),
-        "levels": _listed([_COUNTED[lvl](counts[lvl]) for lvl in Level]),
+        "problems": counted(found, "problem"),
+        "levels": _listed([counted(counts[lvl], lvl.value) for lvl in Level]),
         "files": files,
         "hidden": result.hidden,
     }
