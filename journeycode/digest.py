@@ -4,7 +4,8 @@ A journey's diagrams and page depend on its own file, on the catalog (every
 file's data but its journey, and the KPIs' measurements, which may come from
 CSV exports), on the settings and on journeycode's own code. Hashing those
 inputs lets a rebuild skip building what has not changed, before any of it is
-built.
+built. The language they are written in is an input too (a Russian canvas is
+not an English one), and so are the catalogs that say its words.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from journeycode import __version__
+from journeycode import __version__, i18n
 from journeycode.model import Journey, Kpi, Workspace
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -30,7 +31,8 @@ def of(*parts: Any) -> str:
 @functools.cache
 def code() -> str:
     """journeycode's version and every file of the package: any of them (the
-    model, the queries, coverage, a template) can change what is drawn or written."""
+    model, the queries, coverage, a template, a translation) can change what is
+    drawn or written."""
     return package_digest(_PACKAGE)
 
 
@@ -38,7 +40,7 @@ def package_digest(package: Path) -> str:
     sources = sorted(
         path
         for path in package.rglob("*")
-        if path.suffix in (".py", ".j2", ".json") and "__pycache__" not in path.parts
+        if path.suffix in (".py", ".j2", ".json", ".po") and "__pycache__" not in path.parts
     )
     return of(
         __version__,
@@ -47,12 +49,13 @@ def package_digest(package: Path) -> str:
 
 
 class Inputs:
-    """The digests of one workspace's inputs."""
+    """The digests of one workspace's inputs, in the language of the work at
+    hand (:func:`journeycode.i18n.current`)."""
 
     def __init__(self, workspace: Workspace, settings: Any = None):
         catalog = [{k: v for k, v in f.data.items() if k != "journey"} for f in workspace.files]
         measured = [(k.id, k.measurements, k.breakdown) for k in workspace.entities(Kpi)]
-        self.catalog = of(code(), catalog, measured, settings)
+        self.catalog = of(code(), i18n.current().tag, catalog, measured, settings)
         self._files: dict[int, str] = {}
 
     def journey(self, journey: Journey) -> str:

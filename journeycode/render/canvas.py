@@ -23,11 +23,13 @@ from typing import Any
 import pydot
 
 from journeycode import naming, values
+from journeycode.i18n import N_, _
 from journeycode.model import Channel, Journey, Kpi, Opportunity, Owner, Persona, Stage, Workspace
 from journeycode.queries import emotion_for, owner_of
 from journeycode.quoting import display_width, html, wrap
 from journeycode.render.emotion import PALETTE
 from journeycode.render.views import FONT, MODE_BORDERS, MODE_COLORS, PAIN_COLOR, UNKNOWN_COLOR
+from journeycode.words import listed, word
 
 HEADER_WIDTH = 132.0  # points: the column of row names
 PAGE_WIDTH = 1250.0  # points: stage columns share this, within the limits below
@@ -56,7 +58,7 @@ HEALTH = {  # status: (text colour, fill); the label is the status's word
     values.Status.OFF: ("#b03a2e", "#fbe4e1"),
     None: ("#6b6b6b", "#f4f4f4"),
 }
-NO_DATA = "no data"
+NO_DATA = N_("no data")
 
 
 class Row(enum.Enum):
@@ -77,18 +79,18 @@ class Row(enum.Enum):
 
 
 LABELS: dict[Row, str] = {
-    Row.STAGE: "Stage",
-    Row.GOAL: "Customer goal",
-    Row.ACTIONS: "Customer actions",
-    Row.TOUCHPOINTS: "Touchpoints",
-    Row.EMOTION: "Emotion",
-    Row.PAIN_POINTS: "Pain points",
-    Row.OPPORTUNITIES: "Opportunities",
-    Row.JOURNEY_WIDE: "Journey-wide",
-    Row.KPIS: "KPIs",
-    Row.LEGEND: "Legend",
+    Row.STAGE: N_("Stage"),
+    Row.GOAL: N_("Customer goal"),
+    Row.ACTIONS: N_("Customer actions"),
+    Row.TOUCHPOINTS: N_("Touchpoints"),
+    Row.EMOTION: N_("Emotion"),
+    Row.PAIN_POINTS: N_("Pain points"),
+    Row.OPPORTUNITIES: N_("Opportunities"),
+    Row.JOURNEY_WIDE: N_("Journey-wide"),
+    Row.KPIS: N_("KPIs"),
+    Row.LEGEND: N_("Legend"),
 }
-"""Each row's name in the column of row names."""
+"""Each row's name in the column of row names (translated where it is drawn)."""
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,8 @@ class _Canvas:
         self.workspace = workspace
         self.journey = journey
         self.graph = pydot.Dot(
-            "canvas",
+            # The graph's name is the SVG's title, which a browser shows for the file.
+            _("canvas"),
             graph_type="graph",
             strict=False,
             layout="neato",
@@ -261,7 +264,7 @@ class _Canvas:
 def canvas(workspace: Workspace, journey: Journey) -> pydot.Dot:
     """The journey map one-pager (see the module's docstring)."""
     page = _Canvas(workspace, journey)
-    stages = journey.stages or (Stage(id="", src=journey.src, name="(no stages)"),)
+    stages = journey.stages or (Stage(id="", src=journey.src, name=_("(no stages)")),)
     placed = {p.id for _, tp in journey.touchpoints() for p in tp.pain_points}
     elsewhere = [_opportunity(o) for o in journey.opportunities if not placed & set(o.addresses)]
     rows: list[tuple[Row, list[list[Item]]]] = [
@@ -305,7 +308,7 @@ def canvas(workspace: Workspace, journey: Journey) -> pydot.Dot:
 
 
 def _header(row: Row) -> list[Item]:
-    return [Item((Text(LABELS[row], size=11, bold=True),))]
+    return [Item((Text(_(LABELS[row]), size=11, bold=True),))]
 
 
 def _header_height(row: Row) -> float:
@@ -323,9 +326,9 @@ def _title(workspace: Workspace, journey: Journey) -> Item:
         for part in (
             journey.id,
             journey.version and f"v{journey.version}",
-            journey.status,
+            journey.status and word(journey.status),
             journey.owner and naming.name(workspace.by_id(Owner), journey.owner),
-            personas and "for " + ", ".join(personas),
+            personas and _("for {personas}").format(personas=listed(personas)),
         )
         if part
     )
@@ -360,7 +363,7 @@ def _touchpoints(workspace: Workspace, stage: Stage) -> list[Item]:
         )
         texts = [Text(tp.name, bold=True), Text(details, size=9, color="#444444")]
         if tp.moment_of_truth:
-            texts.append(Text("♦ moment of truth", size=9, color="#7d3c98"))
+            texts.append(Text(_("♦ moment of truth"), size=9, color="#7d3c98"))
         mode = channel.mode if channel else ""
         items.append(
             Item(tuple(texts), MODE_COLORS.get(mode, UNKNOWN_COLOR), MODE_BORDERS.get(mode, GRID))
@@ -376,7 +379,12 @@ def _pain_points(stage: Stage) -> list[Item]:
     return [
         Item(
             (
-                Text(f"▲ {pain.severity}", size=9, bold=True, color=SEVERITY_COLORS[pain.severity]),
+                Text(
+                    f"▲ {word(pain.severity)}",
+                    size=9,
+                    bold=True,
+                    color=SEVERITY_COLORS[pain.severity],
+                ),
                 Text(pain.text),
             )
         )
@@ -390,8 +398,8 @@ def _opportunities(journey: Journey, stage: Stage) -> list[Item]:
 
 
 def _opportunity(opportunity: Opportunity) -> Item:
-    status = opportunity.status or "no status"
-    color = STATUS_COLORS.get(status, "#777777")
+    status = word(opportunity.status) if opportunity.status else _("no status")
+    color = STATUS_COLORS.get(opportunity.status or "", "#777777")
     return Item((Text(f"→ {opportunity.name}", bold=True), Text(status, size=9, color=color)))
 
 
@@ -402,11 +410,11 @@ def _kpis(workspace: Workspace, stage: Stage) -> list[Item]:
 def _kpi(kpi: Kpi) -> Item:
     last = values.latest(kpi)
     target = values.target(kpi)
-    shown = values.value(last.value, kpi) if last else "no measurement"
+    shown = values.value(last.value, kpi) if last else _("no measurement")
     if target:
-        shown += f" vs {target}"
+        shown = _("{value} vs {target}").format(value=shown, target=target)
     status = values.status(kpi)
-    label = str(status) if status else NO_DATA
+    label = str(status) if status else _(NO_DATA)
     color, fill = HEALTH[status]
     return Item(
         (
@@ -420,7 +428,7 @@ def _kpi(kpi: Kpi) -> Item:
 
 # --- the emotion row -------------------------------------------------------------------
 
-SCALE = ((2, "+2 delighted"), (0, "0 neutral"), (-2, "-2 frustrated"))
+SCALE = ((2, N_("+2 delighted")), (0, N_("0 neutral")), (-2, N_("-2 frustrated")))
 SCALE_WIDTH = 70
 
 
@@ -437,13 +445,13 @@ def _emotion_row(page: _Canvas, stages: tuple[Stage, ...], top: float) -> None:
     for value, text in SCALE:
         label = (
             f'<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="{SCALE_WIDTH}" ALIGN="RIGHT">'
-            f'<FONT POINT-SIZE="9" COLOR="#555555">{html(text)}</FONT></TD></TR></TABLE>>'
+            f'<FONT POINT-SIZE="9" COLOR="#555555">{html(_(text))}</FONT></TD></TR></TABLE>>'
         )
         page.node(HEADER_WIDTH - 6 - SCALE_WIDTH / 2, _emotion_y(top, value), label)
     for index in range(len(stages)):
         page.cell(HEADER_WIDTH + index * page.column, top, page.column, EMOTION_HEIGHT, '""')
     left, right = HEADER_WIDTH + 2, page.width - 2
-    for value, _ in SCALE:
+    for value, _words in SCALE:
         y = _emotion_y(top, value)
         style = "dashed" if value == 0 else "dotted"
         page.line(page.point(left, y), page.point(right, y), color="#b8b8b8", style=style)
@@ -483,12 +491,15 @@ def _legend(page: _Canvas, top: float) -> None:
     left, width = HEADER_WIDTH + PAD + ITEM_PAD, page.width - HEADER_WIDTH
     line = 9 * LINE + 2 * ITEM_PAD
     y = top + PAD + line / 2
-    x = page.text(left, y, Text("Channel modes", size=9, bold=True)) + 8
-    for mode in MODE_COLORS:
-        label = f"<{Text(mode, size=9).html(SWATCH)}>"
-        page.cell(x, y - line / 2, SWATCH, line, label, MODE_COLORS[mode], MODE_BORDERS[mode], "c")
-        x += SWATCH + 6
-    x = page.text(x + 18, y, Text("Personas", size=9, bold=True)) + 8
+    x = page.text(left, y, Text(_("Channel modes"), size=9, bold=True)) + 8
+    modes = [Text(word(mode), size=9) for mode in MODE_COLORS]
+    # As wide as the longest word needs: a mode's word is never wrapped out of its swatch.
+    swatch = max(SWATCH, *(_advance(mode) + 2 * PAD for mode in modes))
+    for mode, shown in zip(MODE_COLORS, modes, strict=True):
+        label = f"<{shown.html(swatch)}>"
+        page.cell(x, y - line / 2, swatch, line, label, MODE_COLORS[mode], MODE_BORDERS[mode], "c")
+        x += swatch + 6
+    x = page.text(x + 18, y, Text(_("Personas"), size=9, bold=True)) + 8
     for number, persona in enumerate(page.journey.personas):
         color = PALETTE[number % len(PALETTE)]
         shown = Text(
@@ -500,9 +511,11 @@ def _legend(page: _Canvas, top: float) -> None:
         page.dot(x + 11, y, color, 0.09)
         x = page.text(x + 28, y, shown) + 14
     note = Text(
-        "Emotion: per persona, the mean of the touchpoints used in a stage (they are "
-        "alternatives, not steps), the bar from the lowest to the highest. KPIs: the latest "
-        "measurement against the target.",
+        _(
+            "Emotion: per persona, the mean of the touchpoints used in a stage (they are "
+            "alternatives, not steps), the bar from the lowest to the highest. KPIs: the latest "
+            "measurement against the target."
+        ),
         size=9,
         color="#555555",
     )

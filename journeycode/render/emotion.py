@@ -12,6 +12,7 @@ escaped through :mod:`journeycode.quoting`. The output depends only on the map.
 from __future__ import annotations
 
 from journeycode import naming
+from journeycode.i18n import N_, _
 from journeycode.model import Journey, Persona, Workspace
 from journeycode.queries import emotion_for
 from journeycode.quoting import display_width, wrap, xml_text
@@ -22,7 +23,7 @@ LEFT = 110
 TOP = 90
 PLOT = 240
 FONT = "Arial, Helvetica, sans-serif"
-SCALE = {2: "+2 delighted", 1: "+1", 0: "0 neutral", -1: "-1", -2: "-2 frustrated"}
+SCALE = {2: N_("+2 delighted"), 1: "+1", 0: N_("0 neutral"), -1: "-1", -2: N_("-2 frustrated")}
 CHAR = 6.6  # px per column of 11 px text, generous
 
 
@@ -41,14 +42,14 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
     names = {p: naming.name(workspace.by_id(Persona), p) for p in personas}
     legend_width = max((display_width(n) for n in names.values()), default=0) * CHAR + 60
     width = max(width, int(LEFT + legend_width))
+    title = _("Emotion curve: {journey}").format(journey=journey.name)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" font-family="{FONT}" font-size="11">',
-        f"<title>{xml_text(f'Emotion curve: {journey.name}')}</title>",
+        f"<title>{xml_text(title)}</title>",
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="white"/>',
-        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">'
-        f"{xml_text(f'Emotion curve: {journey.name}')}</text>",
+        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">{xml_text(title)}</text>',
     ]
     out += _stage_bands(journey)
     out += _scale(len(touchpoints))
@@ -61,8 +62,13 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
         out.append(f'<text x="{LEFT + 30}" y="{legend_y}">{xml_text(names[persona])}</text>')
     out.append(
         f'<text x="{LEFT}" y="{legend_top + len(personas) * 22}" fill="#555555">'
-        "Large dot: the stage, the mean of the touchpoints a persona uses there; bar: "
-        "lowest to highest; small dots: those touchpoints, alternatives, not steps.</text>"
+        + xml_text(
+            _(
+                "Large dot: the stage, the mean of the touchpoints a persona uses there; bar: "
+                "lowest to highest; small dots: those touchpoints, alternatives, not steps."
+            )
+        )
+        + "</text>"
     )
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -104,7 +110,7 @@ def _scale(columns: int) -> list[str]:
         )
         out.append(
             f'<text x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" fill="#555555">'
-            f"{xml_text(text)}</text>"
+            f"{xml_text(_(text))}</text>"
         )
     return out
 

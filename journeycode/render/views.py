@@ -16,6 +16,7 @@ from typing import Literal, Protocol
 import pydot
 
 from journeycode import naming
+from journeycode.i18n import N_, _, ngettext
 from journeycode.model import (
     Channel,
     Entity,
@@ -29,6 +30,7 @@ from journeycode.model import (
 )
 from journeycode.queries import owner_of
 from journeycode.quoting import display_width, dot_string, html, wrap
+from journeycode.words import word
 
 EdgeKind = Literal["next", "escalation"]
 FONT = "Arial"
@@ -42,7 +44,17 @@ UNKNOWN_COLOR, UNKNOWN_BORDER = "#eeeeee", "#888888"
 ESCALATION_COLOR = "#c0392b"
 PAIN_COLOR = "#b03a2e"
 LANES = ("Customer actions", "Frontstage", "Backstage", "Support systems")
-LINE_AFTER = {"Customer actions": "line of interaction", "Frontstage": "line of visibility"}
+LANE_WORDS = {
+    "Customer actions": N_("Customer actions"),
+    "Frontstage": N_("Frontstage"),
+    "Backstage": N_("Backstage"),
+    "Support systems": N_("Support systems"),
+}
+"""Each lane's name as drawn (translated there); the lanes are keyed on :data:`LANES`."""
+LINE_AFTER = {
+    "Customer actions": N_("line of interaction"),
+    "Frontstage": N_("line of visibility"),
+}
 LABEL_WIDTH = 24  # columns per line in node labels
 CELL_WIDTH = 22
 POINTS_PER_COLUMN = 7.2  # a generous average advance at 12-13 pt, for the minimum widths
@@ -102,7 +114,8 @@ def journey(workspace: Workspace, journey: Journey, paint: Paint | None = None) 
     escalation edges, moments of truth and pain points marked, and a legend.
     ``paint`` restyles stages, touchpoints and edges, and gives the title and legend."""
     graph = _graph(
-        "journey",
+        # The graph's name is the SVG's title, which a browser shows for the file.
+        _("journey"),
         paint.title if paint else f"{journey.name}  ({journey.id})",
         rankdir="LR",
         newrank="true",
@@ -155,7 +168,7 @@ def _stage_cluster(
         column.add_node(node)
     if not stage.touchpoints:
         column.add_node(
-            pydot.Node(f"empty{index}", label=dot_string("(no touchpoints)"), shape="plain")
+            pydot.Node(f"empty{index}", label=dot_string(_("(no touchpoints)")), shape="plain")
         )
     cluster.add_subgraph(column)
     if paint:
@@ -171,7 +184,7 @@ def _journey_edges(
         tp.id: index for index, stage in enumerate(journey.stages) for tp in stage.touchpoints
     }
     by_id = journey.touchpoint_by_id
-    for _, tp in journey.touchpoints():
+    for _stage, tp in journey.touchpoints():
         for target in tp.next:
             if target in by_id:
                 forward = stage_of[target] > stage_of[tp.id]
@@ -217,14 +230,16 @@ def _touchpoint_node(
         f'<FONT POINT-SIZE="9">{label_lines(" · ".join(details), 30)}</FONT>',
     ]
     if tp.moment_of_truth:
-        rows.append('<FONT POINT-SIZE="9" COLOR="#7d3c98">♦ moment of truth</FONT>')
+        moment = html(_("♦ moment of truth"))
+        rows.append(f'<FONT POINT-SIZE="9" COLOR="#7d3c98">{moment}</FONT>')
     if tp.pain_points:
-        worst = "high" if any(p.severity == "high" for p in tp.pain_points) else "medium/low"
+        high = any(p.severity == "high" for p in tp.pain_points)
+        worst = word("high") if high else _("medium/low")
         count = len(tp.pain_points)
-        rows.append(
-            f'<FONT POINT-SIZE="9" COLOR="{PAIN_COLOR}">▲ {count} pain point'
-            f"{'s' if count > 1 else ''} ({worst})</FONT>"
-        )
+        pains = ngettext(
+            "▲ {count} pain point ({worst})", "▲ {count} pain points ({worst})", count
+        ).format(count=count, worst=worst)
+        rows.append(f'<FONT POINT-SIZE="9" COLOR="{PAIN_COLOR}">{html(pains)}</FONT>')
     return pydot.Node(
         node_id,
         label="<" + "<BR/>".join(rows) + ">",
@@ -240,19 +255,29 @@ def _touchpoint_node(
 
 def _journey_legend() -> str:
     cells = "".join(
-        f'<TD BGCOLOR="{MODE_COLORS[mode]}" BORDER="1" COLOR="{MODE_BORDERS[mode]}">{mode}</TD>'
+        f'<TD BGCOLOR="{MODE_COLORS[mode]}" BORDER="1" COLOR="{MODE_BORDERS[mode]}">'
+        f"{html(word(mode))}</TD>"
         for mode in MODE_COLORS
+    )
+    title, step, escalation, moment, pains = map(
+        html,
+        (
+            _("Legend"),
+            _("→ next step (grey)"),
+            _("- - → escalation to a human (dashed red)"),
+            _("♦ moment of truth (thick border)"),
+            _("▲ pain points"),
+        ),
     )
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="4">'
-        '<TR><TD COLSPAN="3"><B>Legend</B></TD></TR>'
+        f'<TR><TD COLSPAN="3"><B>{title}</B></TD></TR>'
         f"<TR>{cells}</TR>"
-        '<TR><TD COLSPAN="3" ALIGN="LEFT">→ next step (grey)</TD></TR>'
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT">{step}</TD></TR>'
         f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{ESCALATION_COLOR}">'
-        "- - → escalation to a human (dashed red)</FONT></TD></TR>"
-        '<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="#7d3c98">♦ moment of truth (thick border)'
-        "</FONT></TD></TR>"
-        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{PAIN_COLOR}">▲ pain points</FONT>'
+        f"{escalation}</FONT></TD></TR>"
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="#7d3c98">{moment}</FONT></TD></TR>'
+        f'<TR><TD COLSPAN="3" ALIGN="LEFT"><FONT COLOR="{PAIN_COLOR}">{pains}</FONT>'
         "</TD></TR>"
         "</TABLE>>"
     )
@@ -265,7 +290,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
     """Service blueprint: lanes (customer actions, frontstage, backstage, support
     systems) by touchpoints grouped by stage, with the lines of interaction and
     visibility. One HTML table, so lanes and columns line up exactly."""
-    graph = _graph("blueprint", f"Service blueprint: {journey.name}  ({journey.id})")
+    title = _("Service blueprint: {journey}  ({id})").format(journey=journey.name, id=journey.id)
+    graph = _graph(_("blueprint"), title)
     touchpoints = journey.touchpoints()
     columns = max(len(touchpoints), 1)
     rows = ['<TR><TD BORDER="0"></TD>']
@@ -274,7 +300,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         name = label_lines(stage.name, 30)
         rows.append(f'<TD COLSPAN="{span}" BGCOLOR="#e8e8e8"><B>{name}</B></TD>')
     rows.append("</TR>")
-    rows.append('<TR><TD BGCOLOR="#f4f4f4"><B>Touchpoint</B></TD>')
+    header = html(_("Touchpoint"))
+    rows.append(f'<TR><TD BGCOLOR="#f4f4f4"><B>{header}</B></TD>')
     for stage in journey.stages:
         if not stage.touchpoints:
             rows.append("<TD></TD>")
@@ -294,7 +321,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         "Support systems": lambda tp: [naming.name(workspace.by_id(System), s) for s in tp.systems],
     }
     for lane in LANES:
-        rows.append(f'<TR><TD BGCOLOR="#f4f4f4" ALIGN="LEFT"><B>{lane}</B></TD>')
+        shown = label_lines(_(LANE_WORDS[lane]), CELL_WIDTH)
+        rows.append(f'<TR><TD BGCOLOR="#f4f4f4" ALIGN="LEFT"><B>{shown}</B></TD>')
         for stage in journey.stages:
             if not stage.touchpoints:
                 rows.append("<TD></TD>")
@@ -305,8 +333,8 @@ def blueprint(workspace: Workspace, journey: Journey) -> pydot.Dot:
         if lane in LINE_AFTER:
             rows.append(
                 f'<TR><TD COLSPAN="{columns + 1}" BGCOLOR="#fafafa" BORDER="0">'
-                f'<FONT POINT-SIZE="9" COLOR="#777777"><I>— — — {LINE_AFTER[lane]} — — —</I>'
-                "</FONT></TD></TR>"
+                f'<FONT POINT-SIZE="9" COLOR="#777777"><I>— — — {html(_(LINE_AFTER[lane]))} — — —'
+                "</I></FONT></TD></TR>"
             )
     table = (
         '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="6" COLOR="#999999">'
@@ -329,7 +357,9 @@ def _cell(items: Sequence[str]) -> str:
 def portfolio(workspace: Workspace) -> pydot.Dot:
     """Journeys in the middle, the personas they serve on the left, the channels
     they use on the right, and the owners who maintain them."""
-    graph = _graph("portfolio", "Journey portfolio", rankdir="LR", ranksep="1.2", nodesep="0.2")
+    graph = _graph(
+        _("portfolio"), _("Journey portfolio"), rankdir="LR", ranksep="1.2", nodesep="0.2"
+    )
     personas = sorted({p for j in workspace.by_id(Journey).values() for p in j.personas})
     channels = sorted(workspace.journeys_by_channel)
     owners = sorted({j.owner for j in workspace.by_id(Journey).values() if j.owner})
@@ -401,7 +431,8 @@ def _owner_node(node_id: str, name: str) -> pydot.Node:
 
 
 def _journey_node(node_id: str, journey: Journey) -> pydot.Node:
-    meta = " · ".join(x for x in (journey.status, journey.version and f"v{journey.version}") if x)
+    status = journey.status and word(journey.status)
+    meta = " · ".join(x for x in (status, journey.version and f"v{journey.version}") if x)
     return pydot.Node(
         node_id,
         label=(
