@@ -443,9 +443,15 @@ def _emotion_row(page: _Canvas, stages: tuple[Stage, ...], top: float) -> None:
     does not pass a stage or gives no emotion there."""
     _row_header(page, Row.EMOTION, top, EMOTION_HEIGHT)
     for value, text in SCALE:
+        shown = _(text)
+        if display_width(shown) > len(shown):
+            # Graphviz cannot measure Chinese to align it right: it is placed by our measure.
+            words = Text(shown, size=9, color="#555555")
+            page.text(HEADER_WIDTH - 6 - _advance(words), _emotion_y(top, value), words)
+            continue
         label = (
             f'<<TABLE BORDER="0" CELLPADDING="0"><TR><TD WIDTH="{SCALE_WIDTH}" ALIGN="RIGHT">'
-            f'<FONT POINT-SIZE="9" COLOR="#555555">{html(_(text))}</FONT></TD></TR></TABLE>>'
+            f'<FONT POINT-SIZE="9" COLOR="#555555">{html(shown)}</FONT></TD></TR></TABLE>>'
         )
         page.node(HEADER_WIDTH - 6 - SCALE_WIDTH / 2, _emotion_y(top, value), label)
     for index in range(len(stages)):

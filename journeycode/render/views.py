@@ -58,6 +58,7 @@ LINE_AFTER = {
 LABEL_WIDTH = 24  # columns per line in node labels
 CELL_WIDTH = 22
 POINTS_PER_COLUMN = 7.2  # a generous average advance at 12-13 pt, for the minimum widths
+SMALL_POINTS = 5.4  # the same at 9 pt
 
 
 def _graph(name: str, title: str, **attributes: str) -> pydot.Dot:
@@ -229,9 +230,10 @@ def _touchpoint_node(
         f"<B>{label_lines(tp.name)}</B>",
         f'<FONT POINT-SIZE="9">{label_lines(" · ".join(details), 30)}</FONT>',
     ]
+    badges = []
     if tp.moment_of_truth:
-        moment = html(_("♦ moment of truth"))
-        rows.append(f'<FONT POINT-SIZE="9" COLOR="#7d3c98">{moment}</FONT>')
+        badges.append(_("♦ moment of truth"))
+        rows.append(f'<FONT POINT-SIZE="9" COLOR="#7d3c98">{html(badges[-1])}</FONT>')
     if tp.pain_points:
         high = any(p.severity == "high" for p in tp.pain_points)
         worst = word("high") if high else _("medium/low")
@@ -239,7 +241,15 @@ def _touchpoint_node(
         pains = ngettext(
             "▲ {count} pain point ({worst})", "▲ {count} pain points ({worst})", count
         ).format(count=count, worst=worst)
+        badges.append(pains)
         rows.append(f'<FONT POINT-SIZE="9" COLOR="{PAIN_COLOR}">{html(pains)}</FONT>')
+    # Graphviz sizes the Latin and Cyrillic badges itself; Chinese ones it cannot measure.
+    wide = [
+        f"{display_width(b) * SMALL_POINTS / 72 + 0.3:.2f}"
+        for b in badges
+        if display_width(b) > len(b)
+    ]
+    width = max([_min_width(tp.name), *wide], key=float)
     return pydot.Node(
         node_id,
         label="<" + "<BR/>".join(rows) + ">",
@@ -248,15 +258,15 @@ def _touchpoint_node(
         fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),
         color="#7d3c98" if tp.moment_of_truth else MODE_BORDERS.get(mode, UNKNOWN_BORDER),
         penwidth="2.5" if tp.moment_of_truth else "1",
-        width=_min_width(tp.name),
+        width=width,
         margin="0.12,0.06",
     )
 
 
 def _journey_legend() -> str:
     cells = "".join(
-        f'<TD BGCOLOR="{MODE_COLORS[mode]}" BORDER="1" COLOR="{MODE_BORDERS[mode]}">'
-        f"{html(word(mode))}</TD>"
+        f'<TD BGCOLOR="{MODE_COLORS[mode]}" BORDER="1" COLOR="{MODE_BORDERS[mode]}"'
+        f"{_wide_cell(word(mode))}>{html(word(mode))}</TD>"
         for mode in MODE_COLORS
     )
     title, step, escalation, moment, pains = map(
@@ -281,6 +291,14 @@ def _journey_legend() -> str:
         "</TD></TR>"
         "</TABLE>>"
     )
+
+
+def _wide_cell(text: str) -> str:
+    """A table cell's width for Chinese text, which Graphviz cannot measure
+    (it sizes other text itself)."""
+    if display_width(text) == len(text):
+        return ""
+    return f' WIDTH="{display_width(text) * POINTS_PER_COLUMN + 8:.0f}"'
 
 
 # --- blueprint -------------------------------------------------------------------------
