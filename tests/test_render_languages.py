@@ -3,6 +3,7 @@ translated, none of today's English ones left, and a pinned Russian canvas."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from journeycode import i18n, render
+from journeycode import i18n, render, words
 from journeycode.compiler import compile_workspace
 from journeycode.render.graphviz import Cache, Graphviz
 from tests.conftest import CASES, ROOT, UPDATE_GOLDEN, compare_golden, write_files
@@ -138,8 +139,8 @@ def test_every_diagram_speaks_the_language(
     )
     shown = "\n".join(_shown(data) for data in files.values())
     flat = re.sub(r"\s+", " ", shown)
-    for words in WORDS[language]:
-        assert words in flat, (language, words)
+    for expected in WORDS[language]:
+        assert expected in flat, (language, expected)
     # The journey id (k), "KPI" (a term each language keeps) and a version's "v" aside,
     # no Latin word is left: map text here is all Russian.
     left = set(re.findall(r"[A-Za-z][A-Za-z/-]*", shown)) - {"k", "KPI", "v"}
@@ -173,3 +174,17 @@ def test_a_russian_canvas_of_the_sample_maps_matches_its_golden_file(graphviz: G
         GOLDEN.mkdir(parents=True)
     assert sorted(files) == ["onboarding.canvas.svg"]
     compare_golden(files["onboarding.canvas.svg"].decode("utf-8"), GOLDEN / "onboarding.canvas.svg")
+
+
+def test_every_fixed_value_a_diagram_shows_has_its_words() -> None:
+    """A value the schema adds to these enums needs its words (or it would be
+    shown in English in every language)."""
+    schema = json.loads((ROOT / "journeycode" / "journeycode.schema.json").read_text("utf-8"))
+    shown = [
+        ("channel", "mode"),
+        ("painPoint", "severity"),
+        ("journey", "status"),
+        ("opportunity", "status"),
+    ]
+    enums = {v for kind, field in shown for v in schema["$defs"][kind]["properties"][field]["enum"]}
+    assert enums == set(words.WORDS)
