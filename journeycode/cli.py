@@ -35,6 +35,7 @@ from journeycode import (
 )
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache, compile_cached
+from journeycode.i18n import _, msg
 from journeycode.model import Journey
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.quoting import markdown_link_target, terminal
@@ -62,10 +63,17 @@ _OUTPUT = click.option(
 
 
 def _fail(message: str, hint: str | None = None) -> NoReturn:
-    # Messages name files, keys and ids the maps and settings hold.
-    click.echo(f"journeycode: {terminal(message)}", err=True)
-    if hint:
-        click.echo(f"    hint: {terminal(hint)}", err=True)
+    # Said in --language when it is given: the failure may come before the
+    # settings that name the workspace's language are read, or from reading
+    # them; otherwise in the language the command speaks by now (English
+    # before the settings are read).
+    ctx = click.get_current_context(silent=True)
+    with i18n.using(ctx.params.get("language") if ctx is not None else None):
+        # Messages name files, keys and ids the maps and settings hold.
+        click.echo(f"journeycode: {terminal(i18n.say(message))}", err=True)
+        if hint:
+            said = _("hint: {hint}").format(hint=terminal(i18n.say(hint)))
+            click.echo(f"    {said}", err=True)
     sys.exit(ExitCode.FAILURE)
 
 
@@ -73,7 +81,7 @@ def _today() -> datetime.date | None:
     try:
         return compiler.pinned_today()
     except WorkspaceError as error:
-        _fail(str(error))
+        _fail(error.message, error.hint)
 
 
 def _display(path: Path) -> str:
@@ -96,7 +104,13 @@ def _workspace(path: Path | None) -> discover.Target:
         command = click.get_current_context().info_name
         shown = found.display or "."
         _fail(
-            f"{path} is inside the workspace {shown}, and {command} works on a whole workspace",
+            msg(
+                "{path} is inside the workspace {workspace}, and {command} works on a whole "
+                "workspace",
+                path=str(path),
+                workspace=shown,
+                command=command,
+            ),
             f"journeycode {command} {shlex.quote(shown)}",
         )
     return found
@@ -159,18 +173,21 @@ def _emit(output: Path | None, content: str) -> None:
                 atomic.sweep(output.parent, glob.escape(output.name))
             atomic.write_stream_or_file(output, content.encode("utf-8"))
         except OSError as error:
-            _fail(f"cannot write {output}: {error.strerror}")
+            _fail(msg("cannot write {path}: {reason}", path=str(output), reason=error.strerror))
         return
     stream = sys.stdout
     if stream is None:  # started with standard output closed
-        _fail("standard output is closed, so the report cannot be written", "use --output FILE")
+        _fail(
+            msg("standard output is closed, so the report cannot be written"),
+            msg("use --output FILE"),
+        )
     try:
         stream.write(content)
         stream.flush()
     except OSError as error:
         # What is still buffered would fail again when Python exits.
         os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
-        _fail(f"cannot write to standard output: {error.strerror}")
+        _fail(msg("cannot write to standard output: {reason}", reason=error.strerror))
 
 
 def _is_standard_output(path: Path) -> bool:
@@ -224,7 +241,7 @@ def _writing(folder: Path) -> Iterator[None]:
     except RenderError as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"cannot write to {folder}: {error.strerror}")
+        _fail(msg("cannot write to {path}: {reason}", path=str(folder), reason=error.strerror))
 
 
 class _Guarded(click.Group):
@@ -337,10 +354,16 @@ def _refuse_unread(target: discover.Target, compiled: compiler.Compiled) -> None
     for name in target.named or ():
         if not name.folder and name.shown not in read:
             _fail(
-                f"{name.shown} is not a file journeycode reads in the workspace "
-                f"{target.display or '.'}",
-                "maps are *.yaml and *.yml files outside hidden folders, measurements *.csv "
-                f"files below {compiled.settings.measurements.path}/",
+                msg(
+                    "{path} is not a file journeycode reads in the workspace {workspace}",
+                    path=name.shown,
+                    workspace=target.display or ".",
+                ),
+                msg(
+                    "maps are *.yaml and *.yml files outside hidden folders, measurements *.csv "
+                    "files below {folder}/",
+                    folder=compiled.settings.measurements.path,
+                ),
             )
 
 
@@ -350,13 +373,9 @@ def _elsewhere(others: Result, target: discover.Target) -> None:
     if not others.problems:
         return
     counted = text_report.summary(Result(others.problems, others.files))
-    click.echo(
-        terminal(
-            f"journeycode: not shown, in the workspace's other files: {counted} "
-            f"'journeycode check {shlex.quote(target.display or '.')}' shows them."
-        ),
-        err=True,
-    )
+    command = f"journeycode check {shlex.quote(target.display or '.')}"
+    said = _("not shown, in the workspace's other files: {counted} '{command}' shows them.")
+    click.echo(terminal(f"journeycode: {said.format(counted=counted, command=command)}"), err=True)
 
 
 def _new_since(compiled: compiler.Compiled, base: str, target: discover.Target) -> Result:
@@ -398,7 +417,8 @@ def coverage_command(
     threshold = fail_under if fail_under is not None else compiled.settings.fail_under
     if threshold is not None and (cov.total if cov.total is not None else 100.0) < threshold:
         total = "—" if cov.total is None else f"{cov.total:.1f}%"
-        click.echo(f"journeycode: total coverage {total} is under {threshold:g}%", err=True)
+        said = _("total coverage {total} is under {threshold}%")
+        click.echo(f"journeycode: {said.format(total=total, threshold=f'{threshold:g}')}", err=True)
         sys.exit(ExitCode.PROBLEMS)
     sys.exit(ExitCode.OK)
 

@@ -27,6 +27,7 @@ from journeycode import (
     runner,
     schema,
 )
+from journeycode.i18n import msg
 from journeycode.model import Workspace
 from journeycode.problems import Problem, Result, WorkspaceError
 
@@ -108,9 +109,14 @@ def compile_workspace(
     :func:`gc_paused`); a long-lived caller leaves it false.
     """
     if not root.exists():
-        raise WorkspaceError(f"{root}: no such folder")
+        raise WorkspaceError(msg("{path}: no such folder", path=str(root)))
     if not root.is_dir():
-        raise WorkspaceError(f"{root}: not a folder; give the workspace folder that holds the maps")
+        raise WorkspaceError(
+            msg(
+                "{path}: not a folder; give the workspace folder that holds the maps",
+                path=str(root),
+            )
+        )
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root, runner.DEFAULTS)
     with gc_paused(one_shot=one_shot):
@@ -133,8 +139,8 @@ def _compile(
     found = discover.map_files(root, display_root)
     if not found:
         raise WorkspaceError(
-            f"no map files (*.yaml, *.yml) below {display_root or '.'}",
-            "give the folder that holds the maps",
+            msg("no map files (*.yaml, *.yml) below {folder}", folder=display_root or "."),
+            msg("give the folder that holds the maps"),
         )
     used: set[str] = set()
     for candidate in found:
@@ -158,7 +164,9 @@ def _compile(
             continue
         except OSError as error:
             problems.append(
-                _load_problem(candidate.display, f"cannot read the file: {error.strerror}")
+                _load_problem(
+                    candidate.display, msg("cannot read the file: {reason}", reason=error.strerror)
+                )
             )
             unparsed.append(None)
             continue
@@ -196,9 +204,7 @@ def _read(
     (or, with stamps, by its unchanged stamp)."""
     raw = overlay.get(candidate.path)
     if raw is not None and len(raw) > max_bytes:
-        raise loader.LoadError(
-            loader.over_limit(len(raw), max_bytes), hint="split it into several files"
-        )
+        raise loader.LoadError(loader.over_limit(len(raw), max_bytes), hint=loader.SPLIT)
     if caches is None:
         if raw is None:
             raw = loader.read_bytes(candidate.path, max_bytes)
@@ -241,7 +247,9 @@ def pinned_today() -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(pinned)
     except ValueError:
-        raise WorkspaceError(f"JOURNEYCODE_TODAY={pinned!r} is not a date (YYYY-MM-DD)") from None
+        raise WorkspaceError(
+            msg("JOURNEYCODE_TODAY={value} is not a date (YYYY-MM-DD)", value=repr(pinned))
+        ) from None
 
 
 def check(root: Path, display: str | None = None, today: datetime.date | None = None) -> Result:

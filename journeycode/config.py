@@ -17,7 +17,10 @@ site, the diagrams, the review, check's messages): a tag of
 ``zh-CN`` and ``zh-TW`` name the last two); English when it is not given.
 Each rule takes ``off``, a level (``info``, ``warning``, ``error``) or a mapping
 of ``level`` and the rule's options. An unknown rule, option or value is a
-:class:`ConfigError` that names it, with its location (exit code 2).
+:class:`ConfigError` that names it, with its location (exit code 2). Its
+message is kept as an :func:`journeycode.i18n.msg`: found while the settings
+that would name a language are read, it is said in the ``--language`` given,
+else in English (``cli._fail``).
 
 The rules themselves are not known here: :func:`load` is given each rule's own
 level and options, checks the file against them and resolves every rule's
@@ -33,6 +36,7 @@ from typing import Any
 
 from journeycode import atomic, i18n, loader, pipeline_rules, suggest
 from journeycode.discover import SETTINGS_FILE
+from journeycode.i18n import msg
 from journeycode.loader import Pointer
 from journeycode.model import BREAKDOWN
 from journeycode.problems import Fix, Level, WorkspaceError
@@ -47,7 +51,9 @@ class ConfigError(WorkspaceError):
     def __init__(
         self, message: str, location: str, hint: str | None = None, *, fix: Fix | None = None
     ):
-        super().__init__(f"{location}: {message}", hint, fix=fix)
+        super().__init__(
+            msg("{location}: {message}", location=location, message=message), hint, fix=fix
+        )
 
 
 @dataclass(frozen=True)
@@ -90,9 +96,9 @@ def load(root: Path, display_root: str, defaults: Mapping[str, RuleSetting]) -> 
     display = f"{display_root}/{SETTINGS_FILE}" if display_root else SETTINGS_FILE
     if path.is_symlink():
         raise ConfigError(
-            "the settings file is a symlink, and symlinks are not followed",
+            msg("the settings file is a symlink, and symlinks are not followed"),
             f"{display}:1:1",
-            "copy the file into the workspace instead",
+            msg("copy the file into the workspace instead"),
         )
     if not path.exists():
         return Config(dict(defaults))
@@ -103,7 +109,9 @@ def load(root: Path, display_root: str, defaults: Mapping[str, RuleSetting]) -> 
             error.message, f"{display}:{error.line}:{error.col}", error.hint
         ) from None
     except OSError as error:
-        raise ConfigError(f"cannot read the file: {error.strerror}", f"{display}:1:1") from None
+        raise ConfigError(
+            msg("cannot read the file: {reason}", reason=error.strerror), f"{display}:1:1"
+        ) from None
     return _Reader(file, root, defaults).config()
 
 
@@ -125,14 +133,21 @@ class _Reader:
 
     def mapping(self, value: Any, pointer: Pointer, allowed: Mapping[str, Any]) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(pointer, f"{_name(pointer)}: expected a mapping, got {show(value)}")
+            raise self.fail(
+                pointer,
+                msg(
+                    "{name}: expected a mapping, got {value}",
+                    name=_name(pointer),
+                    value=show(value),
+                ),
+            )
         for name in value:
             if name not in allowed:
                 close = suggest.closest(name, allowed)
                 raise self.fail(
                     (*pointer, name),
-                    f"unknown {_what(pointer)} '{name}'",
-                    suggest.hint(close) or f"known: {', '.join(allowed)}",
+                    _unknown(pointer, name),
+                    suggest.hint(close) or msg("known: {names}", names=", ".join(allowed)),
                     key=True,
                     fix=suggest.fix(name, close),
                 )
@@ -148,7 +163,7 @@ class _Reader:
             if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
                 raise self.fail(
                     ("rules", fixed),
-                    f"rule '{fixed}' is always an error and cannot be configured",
+                    msg("rule '{rule}' is always an error and cannot be configured", rule=fixed),
                     key=True,
                 )
         rules = self.mapping(top.get("rules", {}), ("rules",), self.defaults)
@@ -160,7 +175,7 @@ class _Reader:
             or not 0 <= fail_under <= 100
         ):
             raise self.fail(
-                ("coverage", "fail_under"), "fail_under: expected a percentage from 0 to 100"
+                ("coverage", "fail_under"), msg("fail_under: expected a percentage from 0 to 100")
             )
         return Config(
             {
@@ -179,7 +194,7 @@ class _Reader:
         except i18n.UnknownLanguage as error:
             raise self.fail(
                 ("language",),
-                str(error),
+                error.message,
                 error.hint,
                 fix=suggest.fix(str(value), error.suggestion),
             ) from None
@@ -191,7 +206,7 @@ class _Reader:
         if not isinstance(path, str) or not path or Path(path).is_absolute() or ".." in path:
             raise self.fail(
                 ("measurements", "path"),
-                f"path: expected a folder inside the workspace, got {show(path)}",
+                msg("path: expected a folder inside the workspace, got {value}", value=show(path)),
             )
         try:
             # A configured path must resolve inside the workspace: a link could lead anywhere.
@@ -200,12 +215,13 @@ class _Reader:
             link = Path(str(error.filename)).relative_to(self.root).as_posix()
             raise self.fail(
                 ("measurements", "path"),
-                f"path: '{link}' is a symlink, and symlinks are not followed",
-                "name a folder inside the workspace",
+                msg("path: '{link}' is a symlink, and symlinks are not followed", link=link),
+                msg("name a folder inside the workspace"),
             ) from None
         except OSError as error:  # a name too long, say
             raise self.fail(
-                ("measurements", "path"), f"path: cannot be read: {error.strerror}"
+                ("measurements", "path"),
+                msg("path: cannot be read: {reason}", reason=error.strerror),
             ) from None
         renamed = self.mapping(
             given.get("columns", {}),
@@ -216,7 +232,11 @@ class _Reader:
             if not isinstance(header, str) or not header:
                 raise self.fail(
                     ("measurements", "columns", name),
-                    f"{name}: expected the header of a column, got {show(header)}",
+                    msg(
+                        "{name}: expected the header of a column, got {value}",
+                        name=name,
+                        value=show(header),
+                    ),
                 )
         return Measurements(path, {name: renamed.get(name, name) for name in MEASUREMENT_COLUMNS})
 
@@ -229,7 +249,11 @@ class _Reader:
                 close = suggest.closest(str(level), names)
                 raise self.fail(
                     ("diff", kind),
-                    f"diff: {show(level)} is not one of {', '.join(reversed(names))}",
+                    msg(
+                        "diff: {value} is not one of {choices}",
+                        value=show(level),
+                        choices=", ".join(reversed(names)),
+                    ),
                     suggest.hint(close),
                     fix=suggest.fix(str(level), close),
                 )
@@ -251,11 +275,21 @@ class _Reader:
             if isinstance(default, bool):
                 if not isinstance(setting, bool):
                     raise self.fail(
-                        (*pointer, name), f"{name}: expected true or false, got {show(setting)}"
+                        (*pointer, name),
+                        msg(
+                            "{name}: expected true or false, got {value}",
+                            name=name,
+                            value=show(setting),
+                        ),
                     )
             elif isinstance(setting, bool) or type(setting) is not type(default) or setting < 0:
                 raise self.fail(
-                    (*pointer, name), f"{name}: expected a whole number ≥ 0, got {show(setting)}"
+                    (*pointer, name),
+                    msg(
+                        "{name}: expected a whole number ≥ 0, got {value}",
+                        name=name,
+                        value=show(setting),
+                    ),
                 )
         return RuleSetting(level, {**options, **{k: v for k, v in value.items() if k != "level"}})
 
@@ -267,7 +301,12 @@ class _Reader:
             close = suggest.closest(str(value), choices)
             raise self.fail(
                 pointer,
-                f"{_name(pointer)}: {show(value)} is not one of {', '.join(choices)}",
+                msg(
+                    "{name}: {value} is not one of {choices}",
+                    name=_name(pointer),
+                    value=show(value),
+                    choices=", ".join(choices),
+                ),
                 suggest.hint(close),
                 fix=suggest.fix(str(value), close),
             )
@@ -275,16 +314,18 @@ class _Reader:
 
 
 def _name(pointer: Pointer) -> str:
-    return str(pointer[-1]) if pointer else "settings"
+    return str(pointer[-1]) if pointer else msg("settings")
 
 
-def _what(pointer: Pointer) -> str:
+def _unknown(pointer: Pointer, name: str) -> str:
+    """The message for an unknown key ``name`` in the mapping at ``pointer``:
+    a whole sentence for each kind of key (the noun's form differs by language)."""
     if not pointer:
-        return "setting"
+        return msg("unknown setting '{name}'", name=name)
     if pointer == ("rules",):
-        return "rule"
+        return msg("unknown rule '{name}'", name=name)
     if pointer == ("diff",):
-        return "change kind"
+        return msg("unknown change kind '{name}'", name=name)
     if pointer[0] == "rules":
-        return f"option of {pointer[1]}"
-    return f"{pointer[0]} setting"
+        return msg("unknown option of {rule} '{name}'", rule=pointer[1], name=name)
+    return msg("unknown {section} setting '{name}'", section=pointer[0], name=name)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from journeycode.i18n import msg, msgs
 from journeycode.problems import WorkspaceError
 
 SETTINGS_FILE = "journeycode.yaml"
@@ -49,12 +50,17 @@ class _Search:
     stop: Path
     """The last folder looked in: a git repository's top, the file system's
     root, or the last one this user may look into."""
-    why: str = "its git repository's top"
+    why: str = msg("its git repository's top")
 
     def where(self) -> str:
         if self.stop == self.start:
-            return f"in {self.start} ({self.why})"
-        return f"in {self.start} and the folders above it up to {self.stop} ({self.why})"
+            return msg("in {start} ({why})", start=str(self.start), why=self.why)
+        return msg(
+            "in {start} and the folders above it up to {stop} ({why})",
+            start=str(self.start),
+            stop=str(self.stop),
+            why=self.why,
+        )
 
 
 def _search(start: Path, holding: Path | None = None) -> _Search:
@@ -75,9 +81,9 @@ def _search(start: Path, holding: Path | None = None) -> _Search:
             if (_on_disk(here) / ".git").exists():
                 return _Search(None, start, here)
         except PermissionError:
-            return _Search(None, start, here, "a folder this user may not look into")
+            return _Search(None, start, here, msg("a folder this user may not look into"))
         if here.parent == here:
-            return _Search(None, start, here, "the file system's root")
+            return _Search(None, start, here, msg("the file system's root"))
         here = here.parent
 
 
@@ -101,8 +107,13 @@ def target(paths: Sequence[Path]) -> Target:
         search = _search(here)
         if search.found is None:
             raise WorkspaceError(
-                f"no workspace here: no {SETTINGS_FILE} and no {MAPS}/ folder {search.where()}",
-                "run it in the repository that holds the maps, or give the maps' folder",
+                msg(
+                    "no workspace here: no {settings} and no {maps}/ folder {where}",
+                    settings=SETTINGS_FILE,
+                    maps=MAPS,
+                    where=search.where(),
+                ),
+                msg("run it in the repository that holds the maps, or give the maps' folder"),
             )
         return Target(_on_disk(search.found), _relative(search.found, here))
     wholes: list[Path] = []
@@ -112,18 +123,26 @@ def target(paths: Sequence[Path]) -> Target:
         try:
             probed = _on_disk(absolute)
             if not probed.exists() and not probed.is_symlink():
-                raise WorkspaceError(f"{given}: no such file or folder")
+                raise WorkspaceError(msg("{path}: no such file or folder", path=str(given)))
             folder = probed.is_dir()
         except PermissionError:
-            raise WorkspaceError(f"{given}: this user may not read it") from None
+            raise WorkspaceError(
+                msg("{path}: this user may not read it", path=str(given))
+            ) from None
         search = _search(absolute if folder else absolute.parent, absolute)
         if folder and search.found in (None, absolute):
             wholes.append(given)
         elif search.found is None:
             raise WorkspaceError(
-                f"{given} is in no workspace: no {SETTINGS_FILE} and no {MAPS}/ folder that "
-                f"holds it {search.where()}",
-                "give the folder that holds the maps instead",
+                msg(
+                    "{path} is in no workspace: no {settings} and no {maps}/ folder that "
+                    "holds it {where}",
+                    path=str(given),
+                    settings=SETTINGS_FILE,
+                    maps=MAPS,
+                    where=search.where(),
+                ),
+                msg("give the folder that holds the maps instead"),
             )
         else:
             parts.append((given, absolute, search.found, folder))
@@ -131,8 +150,13 @@ def target(paths: Sequence[Path]) -> Target:
     if len(roots) > 1:
         shown = ", ".join(sorted(_relative(root, here) or "." for root in roots))
         raise WorkspaceError(
-            f"the paths are in {len(roots)} workspaces ({shown}); one command checks one",
-            "run it once for each workspace",
+            msgs(
+                "the paths are in {count} workspaces ({shown}); one command checks one",
+                "the paths are in {count} workspaces ({shown}); one command checks one",
+                len(roots),
+                shown=shown,
+            ),
+            msg("run it once for each workspace"),
         )
     if wholes:
         return Target(Path(wholes[0]), str(wholes[0]).rstrip("/") or ".")
@@ -193,8 +217,8 @@ def map_files(root: Path, display_root: str) -> list[Found]:
                 root,
                 display_root,
                 rel,
-                f"cannot read the folder: {error.strerror}",
-                "make it readable, or move it out of the workspace",
+                msg("cannot read the folder: {reason}", reason=error.strerror),
+                msg("make it readable, or move it out of the workspace"),
             )
         )
 
@@ -234,8 +258,8 @@ def _symlink(root: Path, display_root: str, rel: Path) -> Found:
         root,
         display_root,
         rel,
-        "symlinks are not followed",
-        "copy the file into the workspace instead",
+        msg("symlinks are not followed"),
+        msg("copy the file into the workspace instead"),
     )
 
 

@@ -38,6 +38,7 @@ from typing import Any
 import yaml
 
 from journeycode import kinds
+from journeycode.i18n import N_, msg
 from journeycode.positions import Position, position
 from journeycode.yaml_errors import explain, marked, too_deep
 
@@ -268,23 +269,28 @@ def _build(text: str) -> tuple[Any, array[int], array[int], dict[Pointer, Positi
                 documents += 1
                 if documents > 1:
                     raise LoadError(
-                        "a map file holds one YAML document; a second one starts here",
+                        msg("a map file holds one YAML document; a second one starts here"),
                         *marked(event.start_mark),
-                        "split it into two files, or remove the '---' separator",
+                        msg("split it into two files, or remove the '---' separator"),
                     )
     except _TooLarge as error:
         shown = str(error) if len(str(error)) <= 24 else f"{str(error)[:20]}…"
         raise LoadError(
-            f"the number {shown} is too large; journeycode numbers lie within ±{MAX_INT}",
+            msg(
+                "the number {number} is too large; journeycode numbers lie within ±{limit}",
+                number=shown,
+                limit=MAX_INT,
+            ),
             *marked(event.start_mark),
-            "quote it if it is text, not a number",
+            msg("quote it if it is text, not a number"),
         ) from None
     except yaml.MarkedYAMLError as error:
         raise LoadError(*explain(error, text, MAX_DEPTH)) from None
     except yaml.YAMLError:
         # Unmarked: libyaml knows no place, and its words are its grammar's.
         raise LoadError(
-            "this is not YAML journeycode can read", hint="save it again as plain UTF-8 YAML"
+            msg("this is not YAML journeycode can read"),
+            hint=msg("save it again as plain UTF-8 YAML"),
         ) from None
     finally:
         events.close()
@@ -320,7 +326,7 @@ def _open(event: Any, stack: list[list[Any]]) -> Any:
         if type(container) is dict:
             if frame[1] is None:
                 raise LoadError(
-                    "a mapping key must be a plain value, not a list or mapping",
+                    msg("a mapping key must be a plain value, not a list or mapping"),
                     *marked(event.start_mark),
                 )
             place = frame[1]
@@ -340,17 +346,25 @@ def _refuse_key(
     key = event.value
     if key == "<<" and event.implicit[0]:
         raise LoadError(
-            "merge keys ('<<') are not allowed", line, col, "write the entries out in full"
+            msg("merge keys ('<<') are not allowed"),
+            line,
+            col,
+            msg("write the entries out in full"),
         )
     # The mark of this second key is recorded already: leave it out, so the
     # marks match the data built so far, and find the first one.
     pointer: Pointer = (*(frame[2] for frame in stack[1:]), key)
     first, _ = Positions(root, lines[:-1], columns[:-1]).locate(pointer, key=True)
     raise LoadError(
-        f"duplicate key '{key}': first on line {first}, again on line {line}",
+        msg(
+            "duplicate key '{key}': first on line {first}, again on line {line}",
+            key=key,
+            first=first,
+            line=line,
+        ),
         line,
         col,
-        "remove one of the two entries",
+        msg("remove one of the two entries"),
     )
 
 
@@ -359,10 +373,13 @@ def _refuse_escape(event: Any) -> None:
     bad = _NOT_TEXT.search(event.value)
     assert bad is not None
     raise LoadError(
-        f"control character U+{ord(bad.group()):04X} (written as an escape) is not allowed",
+        msg(
+            "control character {code} (written as an escape) is not allowed",
+            code="U+" + format(ord(bad.group()), "04X"),
+        ),
         line,
         col,
-        "remove the escape; only \\t and \\n may be written as escapes of control characters",
+        msg("remove the escape; only \\t and \\n may be written as escapes of control characters"),
     )
 
 
@@ -370,24 +387,27 @@ def _refuse_anchor_or_tag(event: Any) -> None:
     line, col = marked(event.start_mark)
     if type(event) is yaml.AliasEvent:
         raise LoadError(
-            f"aliases ('*{event.anchor}') are not allowed",
+            msg("aliases ('*{anchor}') are not allowed", anchor=event.anchor),
             line,
             col,
-            "write the value out in full: aliases make maps hard to review and can explode in size",
+            msg(
+                "write the value out in full: aliases make maps hard to review and can "
+                "explode in size"
+            ),
         )
     if event.anchor is not None:
         raise LoadError(
-            f"anchors ('&{event.anchor}') are not allowed",
+            msg("anchors ('&{anchor}') are not allowed", anchor=event.anchor),
             line,
             col,
-            "write the value out in full: anchors and aliases make maps hard to review",
+            msg("write the value out in full: anchors and aliases make maps hard to review"),
         )
     tag = event.tag.replace("tag:yaml.org,2002:", "!!", 1)
     raise LoadError(
-        f"tags ('{tag}') are not allowed",
+        msg("tags ('{tag}') are not allowed", tag=tag),
         line,
         col,
-        "remove the tag; quote the value if it must stay text",
+        msg("remove the tag; quote the value if it must stay text"),
     )
 
 
@@ -399,11 +419,11 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise LoadError(
-                f"not a regular file (a {_file_kind(info.st_mode)}); it is not read",
-                hint="keep only map files in the workspace",
+                msg("not a regular file (a {kind}); it is not read", kind=_file_kind(info.st_mode)),
+                hint=msg("keep only map files in the workspace"),
             )
         if info.st_size > max_bytes:
-            raise LoadError(over_limit(info.st_size, max_bytes), hint="split it into several files")
+            raise LoadError(over_limit(info.st_size, max_bytes), hint=SPLIT)
         handle = os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
@@ -412,30 +432,37 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         # Read one byte past the limit: the file may have grown since fstat.
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise LoadError(
-            over_limit(max(len(data), info.st_size), max_bytes), hint="split it into several files"
-        )
+        raise LoadError(over_limit(max(len(data), info.st_size), max_bytes), hint=SPLIT)
     return data
+
+
+SPLIT = msg("split it into several files")
+"""The hint for a file over the size limit."""
 
 
 def over_limit(size: int, limit: int) -> str:
     shown, allowed = f"{size / 1_048_576:.1f} MB", f"{limit / 1_048_576:.1f} MB"
     if shown == allowed:  # never "the file is 5.0 MB; the limit is 5.0 MB"
-        shown, allowed = f"{size:,} bytes", f"{limit:,} bytes ({allowed})"
-    return f"the file is {shown}; the limit is {allowed}"
+        return msg(
+            "the file is {size} bytes; the limit is {limit} bytes ({allowed})",
+            size=format(size, ","),
+            limit=format(limit, ","),
+            allowed=allowed,
+        )
+    return msg("the file is {size}; the limit is {allowed}", size=shown, allowed=allowed)
 
 
 def _file_kind(mode: int) -> str:
     for test, kind in (
-        (stat.S_ISDIR, "folder"),
-        (stat.S_ISFIFO, "named pipe"),
-        (stat.S_ISSOCK, "socket"),
-        (stat.S_ISCHR, "character device"),
-        (stat.S_ISBLK, "block device"),
+        (stat.S_ISDIR, N_("folder")),
+        (stat.S_ISFIFO, N_("named pipe")),
+        (stat.S_ISSOCK, N_("socket")),
+        (stat.S_ISCHR, N_("character device")),
+        (stat.S_ISBLK, N_("block device")),
     ):
         if test(mode):
-            return kind
-    return "special file"
+            return msg(kind)
+    return msg("special file")
 
 
 def _decode(data: bytes) -> str:
@@ -444,9 +471,12 @@ def _decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         before = data[: error.start].decode("utf-8", "replace")
         raise LoadError(
-            f"the file is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded",
+            msg(
+                "the file is not UTF-8: byte {byte} cannot be decoded",
+                byte=format(data[error.start], "#04x"),
+            ),
             *position(before, len(before)),
-            "save the file as UTF-8",
+            msg("save the file as UTF-8"),
         ) from None
 
 
@@ -455,9 +485,12 @@ def _check_printable(text: str) -> None:
     if bad is None:
         return
     raise LoadError(
-        f"control character U+{ord(bad.group()):04X} is not allowed in YAML",
+        msg(
+            "control character {code} is not allowed in YAML",
+            code="U+" + format(ord(bad.group()), "04X"),
+        ),
         *position(text, bad.start()),
-        "remove it; it is often left over from a copy and paste",
+        msg("remove it; it is often left over from a copy and paste"),
     )
 
 
@@ -536,7 +569,10 @@ def from_bytes(path: Path, display: str, raw: bytes, digest: str = "") -> Source
         raise
     if data is None:
         raise LoadError(
-            "the file is empty",
-            hint=f"a map file holds {kinds.top_level_keys()}; add content or delete the file",
+            msg("the file is empty"),
+            hint=msg(
+                "a map file holds {keys}; add content or delete the file",
+                keys=kinds.top_level_keys(),
+            ),
         )
     return SourceFile(path, display, data, positions, digest)

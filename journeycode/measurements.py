@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 
 from journeycode import discover, loader, pipeline_rules, positions, suggest
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
+from journeycode.i18n import msg
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Fix, Level, Problem, Subject
 from journeycode.quoting import terminal
@@ -46,6 +47,7 @@ from journeycode.suggest import show
 
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PROBLEMS = 1000  # of one file
+_AS_UTF8 = msg("export the file as UTF-8 CSV")
 
 
 @dataclass
@@ -182,10 +184,10 @@ class _File:
             self.problem(1, 1, error.message, error.hint)
             return
         except UnicodeDecodeError:
-            self.problem(1, 1, "not UTF-8 text", "export the file as UTF-8 CSV")
+            self.problem(1, 1, msg("not UTF-8 text"), _AS_UTF8)
             return
         except OSError as error:
-            self.problem(1, 1, f"cannot read the file: {error.strerror}")
+            self.problem(1, 1, msg("cannot read the file: {reason}", reason=error.strerror))
             return
         self.text = text
         nul = text.find("\0")
@@ -194,8 +196,8 @@ class _File:
             # (XML cannot hold one); UTF-16 looks like this when read as UTF-8.
             self.problem(
                 *self.locate(1, 0, nul),
-                "a NUL character: this is not a text CSV file, so it is not read",
-                "export the file as UTF-8 CSV",
+                msg("a NUL character: this is not a text CSV file, so it is not read"),
+                _AS_UTF8,
             )
             return
         # newline="": a line ends at \n, \r\n or \r, so the reader's only other
@@ -208,7 +210,9 @@ class _File:
     def rows(self, reader: _csv.Reader) -> None:
         header = next(reader, None)
         if header is None:
-            self.problem(1, 1, "the file is empty", "give a header row: kpi,period_end,value")
+            self.problem(
+                1, 1, msg("the file is empty"), msg("give a header row: kpi,period_end,value")
+            )
             return
         names = [h.strip() for h in header]
         columns: dict[str, int] = {}
@@ -218,9 +222,13 @@ class _File:
             if first != position and name:
                 self.problem(
                     *self.cell(1, position),
-                    f"column {_shown(name)} is in the header twice: "
-                    f"columns {first + 1} and {position + 1}",
-                    "rename or remove one",
+                    msg(
+                        "column {name} is in the header twice: columns {first} and {second}",
+                        name=_shown(name),
+                        first=first + 1,
+                        second=position + 1,
+                    ),
+                    msg("rename or remove one"),
                     detail=("header", name, str(position)),
                 )
                 twice = twice or name in self.settings.columns.values()
@@ -232,9 +240,14 @@ class _File:
             self.problem(
                 1,
                 1,
-                f"no column {', '.join(repr(m) for m in missing)} in the header",
-                "name them in the header, or map your headers under measurements: columns: "
-                "in journeycode.yaml",
+                msg(
+                    "no column {columns} in the header",
+                    columns=", ".join(repr(m) for m in missing),
+                ),
+                msg(
+                    "name them in the header, or map your headers under measurements: columns: "
+                    "in journeycode.yaml"
+                ),
                 detail=("header",),
             )
             return
@@ -252,8 +265,11 @@ class _File:
                 self.problem(
                     line,
                     1,
-                    f"more than {MAX_PROBLEMS:,} problems in this file: the rest is not read",
-                    "mend the rows above, or export the file again",
+                    msg(
+                        "more than {count} problems in this file: the rest is not read",
+                        count=format(MAX_PROBLEMS, ","),
+                    ),
+                    msg("mend the rows above, or export the file again"),
                     detail=("rest",),
                 )
                 return
@@ -311,7 +327,9 @@ class _File:
                 close = suggest.closest(kpi_id, ids) if fits else None
                 self.problem(
                     *self.cell(line, k),
-                    f"unknown KPI {_shown(kpi_id)}" if kpi_id else "no KPI on this row",
+                    msg("unknown KPI {id}", id=_shown(kpi_id))
+                    if kpi_id
+                    else msg("no KPI on this row"),
                     suggest.hint(close),
                     subject=subject,
                     detail=("kpi", *cells),
@@ -321,7 +339,7 @@ class _File:
         if len(date) != 10 or not _is_date(date):
             self.problem(
                 *self.cell(line, d),
-                f"period end {_shown(date)} is not a date (YYYY-MM-DD)",
+                msg("period end {date} is not a date (YYYY-MM-DD)", date=_shown(date)),
                 subject=subject,
                 detail=("period_end", *cells),
             )
@@ -334,7 +352,7 @@ class _File:
         if not math.isfinite(value):
             self.problem(
                 *self.cell(line, v),
-                f"{_shown(raw)} is not a number",
+                msg("{value} is not a number", value=_shown(raw)),
                 subject=subject,
                 detail=("value", *cells),
             )
@@ -343,7 +361,13 @@ class _File:
             low, high = kpi.range
             self.problem(
                 *self.cell(line, v),
-                f"{value:g} is outside the range of KPI '{kpi.id}' [{low:g}, {high:g}]",
+                msg(
+                    "{value} is outside the range of KPI '{kpi}' [{low}, {high}]",
+                    value=format(value, "g"),
+                    kpi=kpi.id,
+                    low=format(low, "g"),
+                    high=format(high, "g"),
+                ),
                 subject=subject,
                 detail=("value", *cells),
             )
@@ -355,9 +379,14 @@ class _File:
             self.problem(
                 line,
                 1,
-                f"KPI '{kpi.id}' is measured twice for the period ending {date}"
-                + "".join(f", {n} {p}" for n, p in named if p),
-                f"first at {first}; keep one",
+                msg(
+                    "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
+                    kpi=kpi.id,
+                    date=date,
+                    # The breakdown's column names, as the header writes them.
+                    breakdown="".join(f", {n} {p}" for n, p in named if p),
+                ),
+                msg("first at {place}; keep one", place=first),
                 subject=subject,
                 detail=("twice", *cells),
             )

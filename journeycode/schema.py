@@ -13,6 +13,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from journeycode import ids, kinds, pipeline_rules, suggest
+from journeycode.i18n import N_, msg, msgs
 from journeycode.loader import Pointer, SourceFile
 from journeycode.model import Workspace
 from journeycode.positions import Position
@@ -34,13 +35,13 @@ _ITEM_NAMES = {
     **{part: part.removesuffix("s") for kind in kinds.KINDS.values() for part in kind.parts},
 }
 _JSON_TYPES = {
-    "object": "a mapping",
-    "array": "a list",
-    "string": "text",
-    "number": "a number",
-    "integer": "a whole number",
-    "boolean": "true or false",
-    "null": "nothing",
+    "object": N_("a mapping"),
+    "array": N_("a list"),
+    "string": N_("text"),
+    "number": N_("a number"),
+    "integer": N_("a whole number"),
+    "boolean": N_("true or false"),
+    "null": N_("nothing"),
 }
 
 
@@ -159,8 +160,12 @@ def validate(file: SourceFile) -> Validation:
         written = ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
         problem_at(
             pointer,
-            f"{_field(pointer)}: {written} is not a number journeycode can use",
-            "give a finite number",
+            msg(
+                "{field}: {value} is not a number journeycode can use",
+                field=_field(pointer),
+                value=written,
+            ),
+            msg("give a finite number"),
         )
     if not problems and fast is not None:
         # The two validators disagree: the file is never taken as valid.
@@ -168,8 +173,8 @@ def validate(file: SourceFile) -> Validation:
             pointer = tuple(error.instance_path)
             problem_at(
                 pointer,
-                f"{_field(pointer)}: {error.message}",
-                "this is journeycode's fault as much as the map's: please report it",
+                msg("{field}: {message}", field=_field(pointer), message=error.message),
+                msg("this is journeycode's fault as much as the map's: please report it"),
             )
     return Validation(sorted(problems.values()), faults, names)
 
@@ -228,7 +233,12 @@ def named(file: SourceFile, validation: Validation, workspace: Workspace) -> Ite
         ident, name = written
         yield dataclasses.replace(
             problem,
-            hint=f"write the id of {kind.label} {show(name)}: '{ident}'",
+            hint=msg(
+                "write the id of {kind} {name}: '{id}'",
+                kind=msg(kind.label),
+                name=show(name),
+                id=ident,
+            ),
             fix=suggest.fix(text, ident),
         )
 
@@ -366,7 +376,7 @@ def _structure(f: _Fault) -> Iterator[_Said]:
         hint, fix = _id_hint(instance) if target is None else (_referring(target), None)
         yield (
             (*f.pointer, instance),
-            f"{field}: key {show(instance)} is not a valid id",
+            msg("{field}: key {key} is not a valid id", field=field, key=show(instance)),
             hint,
             True,
             fix,
@@ -382,37 +392,43 @@ def _structure(f: _Fault) -> Iterator[_Said]:
                 continue
             comma = _comma_hint(extra, instance[extra]) or _glued_hint(extra, instance[extra])
             close = None if comma else suggest.closest(extra, allowed)
-            hint = comma or suggest.hint(close) or f"allowed keys: {', '.join(allowed)}"
-            message = f"unknown key {show(extra)}{f.where}"
+            hint = (
+                comma or suggest.hint(close) or msg("allowed keys: {keys}", keys=", ".join(allowed))
+            )
+            message = msg("unknown key {key}{where}", key=show(extra), where=f.where)
             yield (*f.pointer, extra), message, hint, True, suggest.fix(extra, close)
     elif validator == "required":
         for name in f.constraint:
             if name not in instance:
-                yield f.say(f"missing required key '{name}'{f.where}")
+                yield f.say(msg("missing required key '{key}'{where}", key=name, where=f.where))
     elif validator == "type" and not f.pointer:
         yield f.say(
-            f"a map file must be a mapping, got {_kind(instance)}",
-            f"start with a key: {kinds.top_level_keys()}",
+            msg("a map file must be a mapping, got {value}", value=_kind(instance)),
+            msg("start with a key: {keys}", keys=kinds.top_level_keys()),
         )
     elif validator == "type" and instance is None and (glued := _GLUED.fullmatch(field)):
         # Only in {…} does a key with no space after its ':' read as a key.
         key, value = glued.groups()
         yield (
             f.pointer,
-            f"no space after the ':' of {show(key)} inside {{…}}{f.where}",
-            f"write '{key}: {value}': inside {{…}} too, a key's ':' is followed by a space",
+            msg(
+                "no space after the ':' of {key} inside {{…}}{where}",
+                key=show(key),
+                where=f.where,
+            ),
+            msg(
+                "write '{key}: {value}': inside {{…}} too, a key's ':' is followed by a space",
+                key=key,
+                value=value,
+            ),
             True,
             None,
         )
     elif validator == "type":
-        yield f.say(
-            f"{field}: expected {_expected(f.constraint)}, got {_kind(instance)}", _type_hint(f)
-        )
+        yield f.say(_expected_got(field, _expected(f.constraint), instance), _type_hint(f))
     else:  # anyOf
         types: list[Any] = [branch.validator_value for branch in f.error.context or ()]
-        yield f.say(
-            f"{field}: expected {' or '.join(map(_expected, types))}, got {_kind(instance)}"
-        )
+        yield f.say(_expected_got(field, _or(list(map(_expected, types))), instance))
 
 
 def _value(f: _Fault) -> Iterator[_Said]:
@@ -422,27 +438,68 @@ def _value(f: _Fault) -> Iterator[_Said]:
         choices = [str(choice) for choice in constraint]
         close = suggest.closest(str(instance), choices)
         yield f.say(
-            f"{field}: {show(instance)} is not one of {', '.join(choices)}",
+            msg(
+                "{field}: {value} is not one of {choices}",
+                field=field,
+                value=show(instance),
+                choices=", ".join(choices),
+            ),
             suggest.hint(close),
             suggest.fix(str(instance), close),
         )
     elif validator == "pattern" and (target := _referred(f.error)) is not None:
-        yield f.say(f"{field}: {show(instance)} is not a valid id", _referring(target))
+        yield f.say(_not_an_id(field, instance), _referring(target))
     elif validator == "pattern":
         yield f.say(*_pattern_message(field, instance, constraint))
     elif validator == "format":
-        yield f.say(f"{field}: {show(instance)} is not a valid date (YYYY-MM-DD)")
-    elif validator in ("minimum", "maximum"):
-        bound = "at least" if validator == "minimum" else "at most"
-        yield f.say(f"{field}: {instance!r} is out of range; it must be {bound} {constraint}")
+        yield f.say(
+            msg(
+                "{field}: {value} is not a valid date (YYYY-MM-DD)",
+                field=field,
+                value=show(instance),
+            )
+        )
+    elif validator == "minimum":
+        yield f.say(
+            msg(
+                "{field}: {value} is out of range; it must be at least {bound}",
+                field=field,
+                value=repr(instance),
+                bound=str(constraint),
+            )
+        )
+    elif validator == "maximum":
+        yield f.say(
+            msg(
+                "{field}: {value} is out of range; it must be at most {bound}",
+                field=field,
+                value=repr(instance),
+                bound=str(constraint),
+            )
+        )
     elif validator == "minLength":
-        yield f.say(f"{field}: must not be empty")
+        yield f.say(msg("{field}: must not be empty", field=field))
     elif validator in ("minItems", "maxItems") and f.subschema.get("minItems") == f.subschema.get(
         "maxItems"
     ):
-        yield f.say(f"{field}: must have exactly {constraint} items")
+        # English writes one form for every count; Russian has three.
+        yield f.say(
+            msgs(
+                "{field}: must have exactly {count} items",
+                "{field}: must have exactly {count} items",
+                constraint,
+                field=field,
+            )
+        )
     elif validator == "minItems":
-        yield f.say(f"{field}: must have at least {constraint} item(s)")
+        yield f.say(
+            msgs(
+                "{field}: must have at least {count} item(s)",
+                "{field}: must have at least {count} item(s)",
+                constraint,
+                field=field,
+            )
+        )
     elif validator == "uniqueItems":
         seen: set[str] = set()
         for index, item in enumerate(instance):
@@ -450,7 +507,7 @@ def _value(f: _Fault) -> Iterator[_Said]:
             if marker in seen:
                 yield (
                     (*f.pointer, index),
-                    f"{field}: {show(item)} is listed twice",
+                    msg("{field}: {value} is listed twice", field=field, value=show(item)),
                     None,
                     False,
                     None,
@@ -459,14 +516,19 @@ def _value(f: _Fault) -> Iterator[_Said]:
             seen.add(marker)
     elif validator == "const":
         yield f.say(
-            f"{field}: format version {show(instance)} is not supported; "
-            f"this journeycode reads version {constraint}"
+            msg(
+                "{field}: format version {version} is not supported; "
+                "this journeycode reads version {supported}",
+                field=field,
+                version=show(instance),
+                supported=str(constraint),
+            )
         )
     else:
-        yield f.say(f"{field}: {f.error.message}")
+        yield f.say(msg("{field}: {message}", field=field, message=f.error.message))
 
 
-_COMMENT_HINT = "if the value starts with '#', quote it: '#' after a space starts a comment"
+_COMMENT_HINT = msg("if the value starts with '#', quote it: '#' after a space starts a comment")
 
 
 def _cut_texts(f: _Fault, allowed: dict[str, Any]) -> dict[str, _Said | None]:
@@ -485,8 +547,15 @@ def _cut_texts(f: _Fault, allowed: dict[str, Any]) -> dict[str, _Said | None]:
         quoted = written.replace("\\", "\\\\").replace('"', '\\"')
         cut[run[0]] = (
             (*f.pointer, run[0]),
-            f"the ',' after {show(f.instance[text_key])} ends the value of '{text_key}'{f.where}",
-            f'the comma ends the value: quote it: {text_key}: "{quoted}"',
+            msg(
+                "the ',' after {text} ends the value of '{key}'{where}",
+                text=show(f.instance[text_key]),
+                key=text_key,
+                where=f.where,
+            ),
+            msg(
+                'the comma ends the value: quote it: {key}: "{quoted}"', key=text_key, quoted=quoted
+            ),
             True,
             None,
         )
@@ -509,10 +578,17 @@ def _type_hint(f: _Fault) -> str | None:
     if instance is None:
         return _COMMENT_HINT
     if wanted == "object" and isinstance(instance, list):
-        return f"remove the '- ': {f.field} holds one mapping, its keys indented under it"
+        return msg(
+            "remove the '- ': {field} holds one mapping, its keys indented under it",
+            field=f.field,
+        )
     if wanted == "array" and isinstance(instance, dict):
-        item = _ITEM_NAMES.get(f.field, "item")
-        return f"start each {item} with '- ': {f.field} holds a list ('- id: …' for each)"
+        item = _ITEM_NAMES.get(f.field)
+        return msg(
+            "start each {item} with '- ': {field} holds a list ('- id: …' for each)",
+            item=msg(item) if item else msg("item"),
+            field=f.field,
+        )
     if wanted == "object" and isinstance(instance, str) and "\n" not in instance:
         return _glued_hint(instance, None)
     return None
@@ -523,7 +599,9 @@ def _glued_hint(key: str, value: Any) -> str | None:
     glued = _GLUED.fullmatch(key) if value is None else None
     if glued is None:
         return None
-    return f"write '{glued[1]}: {glued[2]}': a key's ':' is followed by a space"
+    return msg(
+        "write '{key}: {value}': a key's ':' is followed by a space", key=glued[1], value=glued[2]
+    )
 
 
 _GLUED = re.compile(r"([^\s:]+):(\S.*)")
@@ -533,7 +611,7 @@ def _comma_hint(key: str, value: Any) -> str | None:
     """A key of several words with no value is most likely the rest of a text
     that an unquoted ',' cut in two inside {…}."""
     if value is None and " " in key.strip():
-        return "quote the whole text: inside {…} an unquoted ',' ends the value"
+        return msg("quote the whole text: inside {…} an unquoted ',' ends the value")
     return None
 
 
@@ -555,48 +633,69 @@ def _referring(target: str) -> str:
     """The hint for text that is no id where an id of ``target`` is due: a
     transliteration would be an id nothing defines; the entity named is found
     in the workspace (see :func:`named`)."""
-    label = kinds.KINDS[target].label
-    return (
-        f"refer to the {label} by its id (Latin letters a–z, digits and '-'), "  # noqa: RUF001
-        "not by its name"
+    return msg(
+        "refer to the {kind} by its id (Latin letters a–z, digits and '-'), "  # noqa: RUF001
+        "not by its name",
+        kind=msg(kinds.KINDS[target].label),
     )
 
 
 def _pattern_message(field: str, value: Any, pattern: str) -> tuple[str, str | None, Fix | None]:
+    shown = show(value)
     if pattern == _id_pattern():
-        return (f"{field}: {show(value)} is not a valid id", *_id_hint(value))
+        return (_not_an_id(field, value), *_id_hint(value))
     if pattern.endswith("-[0-9]{2}-[0-9]{2}$"):
-        return f"{field}: {show(value)} is not a date (YYYY-MM-DD)", None, None
+        said = msg("{field}: {value} is not a date (YYYY-MM-DD)", field=field, value=shown)
+        return said, None, None
     if pattern.startswith("^(0|[1-9]"):
         return (
-            f"{field}: {show(value)} is not a semantic version",
-            "write MAJOR.MINOR.PATCH, e.g. 2.1.0",
+            msg("{field}: {value} is not a semantic version", field=field, value=shown),
+            msg("write MAJOR.MINOR.PATCH, e.g. 2.1.0"),
             None,
         )
-    return f"{field}: {show(value)} does not match {pattern}", None, None
+    said = msg(
+        "{field}: {value} does not match {pattern}", field=field, value=shown, pattern=pattern
+    )
+    return said, None, None
+
+
+def _not_an_id(field: str, value: Any) -> str:
+    return msg("{field}: {value} is not a valid id", field=field, value=show(value))
 
 
 def _id_hint(value: Any) -> tuple[str, Fix | None]:
     """How to write an id for ``value``, and the fix that writes the suggested one."""
     text = str(value)
-    rule = "ids use Latin letters a–z, digits and '-'"  # noqa: RUF001  (the en dash of a range)
     if ids.foreign(text):
         return (
-            "write an id in Latin letters a–z, digits and '-' (for example from "  # noqa: RUF001
-            "the name's meaning); keep the text as the name",
+            msg(
+                "write an id in Latin letters a–z, digits and '-' (for example from "  # noqa: RUF001
+                "the name's meaning); keep the text as the name"
+            ),
             None,
         )
     suggestion = ids.suggested(text)
     if suggestion is None:
-        return rule, None
-    how = " (Cyrillic written as in passports, ICAO 9303)" if ids.cyrillic(text) else ""
-    keep = "" if text.isascii() else "; keep the text as the name"
-    return f"{rule}: try '{suggestion}'{how}{keep}", suggest.fix(text, suggestion)
+        return msg("ids use Latin letters a–z, digits and '-'"), None  # noqa: RUF001
+    if ids.cyrillic(text):
+        hint = msg(
+            "ids use Latin letters a–z, digits and '-': try '{id}' (Cyrillic written as in "  # noqa: RUF001
+            "passports, ICAO 9303); keep the text as the name",
+            id=suggestion,
+        )
+    elif text.isascii():
+        hint = msg("ids use Latin letters a–z, digits and '-': try '{id}'", id=suggestion)  # noqa: RUF001
+    else:
+        hint = msg(
+            "ids use Latin letters a–z, digits and '-': try '{id}'; keep the text as the name",  # noqa: RUF001
+            id=suggestion,
+        )
+    return hint, suggest.fix(text, suggestion)
 
 
 def _field(pointer: Pointer) -> str:
     names = [part for part in pointer if isinstance(part, str)]
-    return names[-1] if names else "file"
+    return names[-1] if names else msg("file")
 
 
 def about(data: Any, pointer: Pointer) -> tuple[Subject | None, tuple[str, ...]]:
@@ -626,7 +725,8 @@ def about(data: Any, pointer: Pointer) -> tuple[Subject | None, tuple[str, ...]]
 def _entity(data: Any, pointer: Pointer) -> str:
     """' in touchpoint 'x'' for the innermost entity containing ``pointer``."""
     node = data
-    label = ""
+    label: str | None = None
+    ident: Any = None
     parent: str | int | None = None
     for part in pointer:
         try:
@@ -636,28 +736,47 @@ def _entity(data: Any, pointer: Pointer) -> str:
         if isinstance(part, int) and isinstance(parent, str) and parent in _ITEM_NAMES:
             label = _ITEM_NAMES[parent]
             ident = node.get("id") if isinstance(node, dict) else None
-            if isinstance(ident, str):
-                label = f"{label} {show(ident)}"
         elif part == "journey" and parent is None:
+            label = kinds.JOURNEY.label
             ident = node.get("id") if isinstance(node, dict) else None
-            label = f"journey {show(ident)}" if isinstance(ident, str) else "journey"
         parent = part
-    return f" in {label}" if label else ""
+    if label is None:
+        return ""
+    if isinstance(ident, str):
+        return msg(" in {kind} {id}", kind=msg(label), id=show(ident))
+    return msg(" in {kind}", kind=msg(label))
 
 
 def _expected(json_type: str | list[str]) -> str:
     if isinstance(json_type, list):
-        return " or ".join(_JSON_TYPES.get(t, t) for t in json_type)
-    return _JSON_TYPES.get(json_type, json_type)
+        return _or([_expected(t) for t in json_type])
+    return msg(_JSON_TYPES[json_type]) if json_type in _JSON_TYPES else json_type
+
+
+def _or(choices: list[str]) -> str:
+    """``a or b or c``, said as one phrase in every language."""
+    said = choices[0]
+    for choice in choices[1:]:
+        said = msg("{one} or {other}", one=said, other=choice)
+    return said
+
+
+def _expected_got(field: str, expected: str, value: Any) -> str:
+    return msg(
+        "{field}: expected {expected}, got {value}",
+        field=field,
+        expected=expected,
+        value=_kind(value),
+    )
 
 
 def _kind(value: Any) -> str:
     if value is None:
-        return "nothing"
+        return msg("nothing")
     if isinstance(value, bool):
-        return "true/false"
+        return msg("true/false")
     if isinstance(value, (int, float)):
-        return f"the number {value!r}"
+        return msg("the number {number}", number=repr(value))
     if isinstance(value, str):
-        return f"the text {show(value)}"
+        return msg("the text {text}", text=show(value))
     return show(value)

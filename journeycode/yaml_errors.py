@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from journeycode.i18n import N_, msg
 from journeycode.positions import Position, position
 
 """A line and a column, both 1-based."""
@@ -39,9 +40,9 @@ def marked(mark: Any) -> Position:
 
 def too_deep(max_depth: int, at: Position) -> Explanation:
     return Explanation(
-        f"nesting is deeper than {max_depth} levels",
+        msg("nesting is deeper than {max_depth} levels", max_depth=max_depth),
         *at,
-        "flatten the structure: journeycode maps never need this depth",
+        msg("flatten the structure: journeycode maps never need this depth"),
     )
 
 
@@ -117,11 +118,15 @@ def explain(error: yaml.MarkedYAMLError, text: str, max_depth: int) -> Explanati
         if before.endswith(('"', "'")):
             example = _requoted(before, text, mark.index)
             return Explanation(
-                "more text follows a quoted value",
+                msg("more text follows a quoted value"),
                 line,
                 col,
-                "quote the whole value: the quotes must enclose all of it"
-                + (f", as in {example}" if example else ""),
+                msg(
+                    "quote the whole value: the quotes must enclose all of it, as in {example}",
+                    example=example,
+                )
+                if example
+                else msg("quote the whole value: the quotes must enclose all of it"),
             )
     if mark is not None:
         explained = _layout(problem, error.context_mark, mark, Lines(text))
@@ -129,10 +134,10 @@ def explain(error: yaml.MarkedYAMLError, text: str, max_depth: int) -> Explanati
             return explained
     if problem.startswith("mapping values are not allowed"):
         return Explanation(
-            "': ' inside a value that is not quoted",
+            msg("': ' inside a value that is not quoted"),
             line,
             col,
-            "quote the whole value: a colon followed by a space starts a mapping",
+            msg("quote the whole value: a colon followed by a space starts a mapping"),
         )
     if context.startswith("while parsing a flow") and error.context_mark is not None:
         # Unclosed brackets are only noticed where the file ends or the next
@@ -146,20 +151,25 @@ def explain(error: yaml.MarkedYAMLError, text: str, max_depth: int) -> Explanati
                 bracket, at = found
         closing = "]" if bracket == "[" else "}"
         return Explanation(
-            f"'{bracket}' is never closed, or a ',' is missing between its items",
+            msg(
+                "'{bracket}' is never closed, or a ',' is missing between its items",
+                bracket=bracket,
+            ),
             *at,
-            f"add the missing '{closing}', or a ',' between items",
+            msg("add the missing '{closing}', or a ',' between items", closing=closing),
         )
     if context.startswith("while scanning a quoted scalar") and error.context_mark is not None:
         return Explanation(
-            "this quoted text is never closed", *marked(error.context_mark), "add the closing quote"
+            msg("this quoted text is never closed"),
+            *marked(error.context_mark),
+            msg("add the closing quote"),
         )
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return Explanation(
-            "tab character where YAML expects indentation",
+            msg("tab character where YAML expects indentation"),
             line,
             col,
-            "indent with spaces; YAML does not allow tabs for indentation",
+            msg("indent with spaces; YAML does not allow tabs for indentation"),
         )
     return _plainly(problem, context, line, col, text[mark.index : mark.index + 1] if mark else "")
 
@@ -238,11 +248,15 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
     if "sequence entries are not allowed" in problem and key and key[1] < col:
         items = _WORD.findall(here[col:])
         return Explanation(
-            f"a '- ' list cannot start on the line of its key '{key[0]}'",
+            msg("a '- ' list cannot start on the line of its key '{key}'", key=key[0]),
             line,
             col,
-            f"write '{key[0]}: [{', '.join(items) or '…'}]', or put each '- ' item "
-            f"on a line of its own below '{key[0]}:'",
+            msg(
+                "write '{key}: [{items}]', or put each '- ' item on a line of its own below "
+                "'{key}:'",
+                key=key[0],
+                items=", ".join(items) or "…",
+            ),
         )
     if problem.startswith("mapping values are not allowed") and above and outer is None:
         # 'id:app' on the line above is a plain value, not a key: the next
@@ -260,18 +274,27 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
         if _WORD.fullmatch(word) and keys and outer[1] < keys[1] == indent + 1:
             # The keys above and below it line up: the line between is the wrong one.
             return Explanation(
-                f"'{outer[0]}' is indented less than the keys of its item",
+                msg("'{key}' is indented less than the keys of its item", key=outer[0]),
                 above[0],
                 outer[1],
-                f"line it up with them (column {keys[1]})",
+                msg("line it up with them (column {column})", column=keys[1]),
             )
         if _WORD.fullmatch(word) and indent + 1 > outer[1]:
             return Explanation(
-                f"'{word}' is indented more than '{outer[0]}' on line {above[0]}",
+                msg(
+                    "'{word}' is indented more than '{key}' on line {line}",
+                    word=word,
+                    key=outer[0],
+                    line=above[0],
+                ),
                 line,
                 indent + 1,
-                f"line it up with '{outer[0]}' (column {outer[1]}): indented further, "
-                f"it reads as the rest of the value of '{outer[0]}'",
+                msg(
+                    "line it up with '{key}' (column {column}): indented further, it reads as "
+                    "the rest of the value of '{key}'",
+                    key=outer[0],
+                    column=outer[1],
+                ),
             )
     if context is None:
         return None
@@ -282,49 +305,73 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
         what = _what(here[col - 1 :])
         if col == opened:
             return Explanation(
-                f"{what} at the column of the list's '-', where the next '- ' item would start",
+                msg(
+                    "{what} at the column of the list's '-', where the next '- ' item would start",
+                    what=what,
+                ),
                 line,
                 col,
-                f"indent it to line up with the keys of the item above (column {first[1]}), "
-                "or start a new item with '- '",
+                msg(
+                    "indent it to line up with the keys of the item above (column {column}), "
+                    "or start a new item with '- '",
+                    column=first[1],
+                ),
             )
         if above and outer and outer[1] == first[1]:
             return Explanation(
-                f"{what} is indented less than '{outer[0]}' on line {above[0]}",
+                msg(
+                    "{what} is indented less than '{key}' on line {line}",
+                    what=what,
+                    key=outer[0],
+                    line=above[0],
+                ),
                 line,
                 col,
-                f"line it up with '{outer[0]}' (column {first[1]})",
+                msg("line it up with '{key}' (column {column})", key=outer[0], column=first[1]),
             )
         return Explanation(
-            f"{what} is indented less than the keys of the list item above",
+            msg("{what} is indented less than the keys of the list item above", what=what),
             line,
             col,
-            f"line it up with them (column {first[1]})",
+            msg("line it up with them (column {column})", column=first[1]),
         )
     if problem == "did not find expected key":
         item = lines.item_above(line) if _ITEM.match(here[col - 1 :]) else None
         if item is not None and item[1] != col:
             return Explanation(
-                f"this '- ' item is not lined up with the one on line {item[0]}",
+                msg("this '- ' item is not lined up with the one on line {line}", line=item[0]),
                 line,
                 col,
-                f"start it at the column of the '-' above (column {item[1]})",
+                msg("start it at the column of the '-' above (column {column})", column=item[1]),
             )
         if _ITEM.match(here[col - 1 :]):
             return Explanation(
-                "a list item ('- ') where the mapping expects a key",
+                msg("a list item ('- ') where the mapping expects a key"),
                 line,
                 col,
-                "a list goes under a key of its own (e.g. 'stages:' on the line above, "
-                "its items indented below it); or remove the '- ' if this is a key",
+                msg(
+                    "a list goes under a key of its own (e.g. 'stages:' on the line above, "
+                    "its items indented below it); or remove the '- ' if this is a key"
+                ),
             )
         if above and outer and opened < col < outer[1]:
             return Explanation(
-                f"{_what(here[col - 1 :])} is indented less than '{outer[0]}' on line {above[0]}",
+                msg(
+                    "{what} is indented less than '{key}' on line {line}",
+                    what=_what(here[col - 1 :]),
+                    key=outer[0],
+                    line=above[0],
+                ),
                 line,
                 col,
-                f"line it up with '{outer[0]}' (column {outer[1]}), or with "
-                f"{_what(lines[context.line + 1][context.column :])} (column {opened})",
+                msg(
+                    "line it up with '{key}' (column {column}), or with {other} "
+                    "(column {other_column})",
+                    key=outer[0],
+                    column=outer[1],
+                    other=_what(lines[context.line + 1][context.column :]),
+                    other_column=opened,
+                ),
             )
     if problem == "could not find expected ':'":
         start = lines[context.line + 1][context.column :]
@@ -332,10 +379,10 @@ def _layout(problem: str, context: Any, mark: Any, lines: Lines) -> Explanation 
         if glued is not None:
             return _no_space(glued, context.line + 1, context.column)
         return Explanation(
-            "a line with no ':' where the mapping expects 'key: value'",
+            msg("a line with no ':' where the mapping expects 'key: value'"),
             context.line + 1,
             context.column + 1,
-            "add the ':' after the key, or quote the text and put it after a key",
+            msg("add the ':' after the key, or quote the text and put it after a key"),
         )
     return None
 
@@ -344,52 +391,52 @@ def _no_space(glued: re.Match[str], line: int, start: int) -> Explanation:
     """A key glued to its value, ``glued`` matched from index ``start`` of ``line``."""
     key, value = glued.groups()
     return Explanation(
-        f"no space after the ':' of '{key}'",
+        msg("no space after the ':' of '{key}'", key=key),
         line,
         start + len(key) + 1,
-        f"write '{key}: {value}': a key's ':' is followed by a space",
+        msg("write '{key}: {value}': a key's ':' is followed by a space", key=key, value=value),
     )
 
 
 def _what(rest: str) -> str:
     """How a message names what starts ``rest``: its key, or 'this line'."""
     found = key_of(rest)
-    return f"'{found[0]}'" if found else "this line"
+    return f"'{found[0]}'" if found else msg("this line")
 
 
 # What libyaml's problems mean, for those no explanation above places better.
 _PLAINLY = {
     "found character that cannot start any token": (
-        "'{char}' cannot start a value",
-        "quote the value: YAML keeps '{char}' for itself at the start of one",
+        N_("'{char}' cannot start a value"),
+        N_("quote the value: YAML keeps '{char}' for itself at the start of one"),
     ),
     "found unknown escape character": (
-        "an unknown escape in double quotes",
-        "write '\\\\' for a backslash, or use single quotes, where '\\' is just a character",
+        N_("an unknown escape in double quotes"),
+        N_("write '\\\\' for a backslash, or use single quotes, where '\\' is just a character"),
     ),
     "found unexpected ':'": (
-        "a ':' with no space after it, inside brackets",
-        "write a space after the ':' of a key, or quote a value that holds a ':'",
+        N_("a ':' with no space after it, inside brackets"),
+        N_("write a space after the ':' of a key, or quote a value that holds a ':'"),
     ),
     "did not find expected node content": (
-        "a value is missing here",
-        "write the value, or quote the text if it starts with a character YAML keeps",
+        N_("a value is missing here"),
+        N_("write the value, or quote the text if it starts with a character YAML keeps"),
     ),
     "did not find expected key": (
-        "this line does not fit the mapping above it",
-        "check its indentation: a key lines up with the keys of its mapping",
+        N_("this line does not fit the mapping above it"),
+        N_("check its indentation: a key lines up with the keys of its mapping"),
     ),
     "did not find expected '-' indicator": (
-        "this line does not fit the list above it",
-        "check its indentation: a list's items start with '- ' at one column",
+        N_("this line does not fit the list above it"),
+        N_("check its indentation: a list's items start with '- ' at one column"),
     ),
     "did not find expected <document start>": (
-        "more text follows the end of the map",
-        "remove it, or indent it under the key it belongs to",
+        N_("more text follows the end of the map"),
+        N_("remove it, or indent it under the key it belongs to"),
     ),
     "did not find expected comment or line break": (
-        "more text follows where the line should end",
-        "quote the whole value",
+        N_("more text follows where the line should end"),
+        N_("quote the whole value"),
     ),
 }
 
@@ -399,19 +446,19 @@ def _plainly(problem: str, context: str, line: int, col: int, char: str) -> Expl
     are for those who know its grammar, so they are never shown."""
     for start, (message, hint) in _PLAINLY.items():
         if problem.startswith(start):
-            return Explanation(message.format(char=char), line, col, hint.format(char=char))
+            return Explanation(msg(message, char=char), line, col, msg(hint, char=char))
     if context.startswith(("while scanning an anchor", "while scanning an alias")):
         return Explanation(
-            "'&' or '*' here starts an anchor or an alias",
+            msg("'&' or '*' here starts an anchor or an alias"),
             line,
             col,
-            "quote the value: journeycode maps have no anchors or aliases",
+            msg("quote the value: journeycode maps have no anchors or aliases"),
         )
     if context.startswith("while scanning a tag"):
-        return Explanation("'!' here starts a tag", line, col, "quote the value")
+        return Explanation(msg("'!' here starts a tag"), line, col, msg("quote the value"))
     return Explanation(
-        "this is not YAML journeycode can read",
+        msg("this is not YAML journeycode can read"),
         line,
         col,
-        "check the indentation and the quotes of this line and of the one above",
+        msg("check the indentation and the quotes of this line and of the one above"),
     )
