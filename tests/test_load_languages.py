@@ -55,7 +55,7 @@ SAID = {
         ),
         (
             "channels.yaml:5:5",
-            "неизвестный ключ 'descripton' (channel 'phone')",
+            "неизвестный ключ 'descripton' (канал 'phone')",
             "возможно, имелось в виду 'description'?",
         ),
         ("measurements/m.csv:2:16", "'fast' — не число", None),
@@ -68,7 +68,7 @@ SAID = {
         ),
         (
             "channels.yaml:5:5",
-            "未知的键 'descripton'（channel 'phone'）",
+            "未知的键 'descripton'（渠道 'phone'）",
             "您是不是要写 'description'？",
         ),
         ("measurements/m.csv:2:16", "'fast' 不是数字", None),
@@ -108,7 +108,7 @@ SETTING = "language: ru\nrules:\n  stale-reviw: off\n"
         (
             ("--language", "zh-Hans"),
             "未知的规则 'stale-reviw'",
-            "    提示：您是不是要写 'stale-review'？",
+            "    建议：您是不是要写 'stale-review'？",
         ),
     ],
 )
@@ -143,7 +143,7 @@ def test_a_yaml_error_in_the_settings_is_said_in_the_language_given(
     separator = "：" if tag.startswith("zh") else ": "
     assert run.stderr == (
         f"journeycode: maps/journeycode.yaml:1:8: {message}\n"
-        f"    {'提示' if tag.startswith('zh') else 'подсказка'}{separator}{hint}\n"
+        f"    {'建议' if tag.startswith('zh') else 'подсказка'}{separator}{hint}\n"
     )
 
 
