@@ -2,9 +2,10 @@
 
 A fenced block says how it is tested:
 
-* ``console``: each ``$ command`` runs (in a copy of the sample maps, or in an
-  empty folder with ``<!-- test: empty folder -->``), and what it prints must
-  match the lines below it; a line ``…`` stands for any number of lines.
+* ``console``: each ``$ command`` runs (in a copy of the sample maps and of
+  ``examples/``, or in an empty folder with ``<!-- test: empty folder -->``),
+  and what it prints must match the lines below it; a line ``…`` stands for
+  any number of lines.
   ``<!-- test-setup: SHELL -->`` runs first.
 * Any other block needs a ``<!-- test: KIND … -->`` line right above it, naming
   how it is checked (the kinds are the ``_KINDS`` below). A block with neither
@@ -86,6 +87,7 @@ def _sandbox(tmp_path: Path, block: Block) -> Path:
     folder.mkdir()
     if block.kind != "empty folder":
         shutil.copytree(ROOT / "maps", folder / "maps")
+        shutil.copytree(ROOT / "examples", folder / "examples")
     for key, value in block.marks:
         if key == "test-setup":
             subprocess.run(["bash", "-c", value], cwd=folder, check=True)
