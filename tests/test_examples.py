@@ -34,9 +34,11 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_the_example_checks_with_no_problem_at_all(name: str) -> None:
-    run = invoke(ROOT, "check", f"examples/{name}", "--strict")
+    run = invoke(ROOT, "check", f"examples/{name}", "--strict", "--format", "json")
     assert run.exit_code == 0, run.output
-    assert run.stdout == "No problems in 8 files.\n"
+    report = json.loads(run.stdout)
+    assert report["problems"] == []
+    assert len(report["files"]) == 8  # the settings aside, every file of the workspace was read
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
