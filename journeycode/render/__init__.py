@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journeycode import atomic, digest, loader
+from journeycode import atomic, digest, i18n, loader
 from journeycode.model import Journey, Workspace
 from journeycode.render.emotion import emotion_svg
 from journeycode.render.graphviz import Cache, Graphviz, RenderError
@@ -127,7 +127,15 @@ def render(
         name = diagram.filename(output_format)
         plain = diagram.is_svg or output_format == "dot"
         dpi = diagram.png_dpi if output_format == "png" else None
-        key = digest.of(diagram.inputs, output_format, dpi, "" if plain else _identity(program))
+        # A diagram's words are in the language of the work at hand: one
+        # language's drawing is never another's.
+        key = digest.of(
+            diagram.inputs,
+            output_format,
+            dpi,
+            "" if plain else _identity(program),
+            i18n.current().tag,
+        )
         cached = cache.get(key)
         if cached is not None:
             done[name] = cached

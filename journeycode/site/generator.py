@@ -13,6 +13,7 @@ map can become a link, HTML or template code on the site.
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,10 +22,11 @@ from typing import Any, Protocol, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, kinds, naming, quoting, render
+from journeycode import digest, i18n, kinds, naming, quoting, render
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
-from journeycode.coverage import SHARES, Coverage, coverage, percent
+from journeycode.coverage import SHARES, Coverage, Health, coverage, percent
+from journeycode.i18n import N_, _, ngettext
 from journeycode.model import (
     BREAKDOWN,
     Channel,
@@ -92,6 +94,24 @@ def _escape(value: Any) -> Any:
     return markdown_text(str(value))
 
 
+class _Words(Markup):
+    """Words from our catalogs: the project's own Markdown, like the templates'
+    text around them; the fields put into them (``%(team)s``) are escaped as
+    map text unless the generator built them as :class:`Markup` (a link)."""
+
+    @classmethod
+    def escape(cls, s: Any) -> _Words:
+        return cls(_escape(s))
+
+
+def _gettext(message: str) -> _Words:
+    return _Words(i18n.gettext(message))
+
+
+def _ngettext(singular: str, plural: str, count: int) -> _Words:
+    return _Words(i18n.ngettext(singular, plural, count))
+
+
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("journeycode.site", "templates"),
     autoescape=False,
@@ -100,6 +120,11 @@ _ENVIRONMENT = jinja2.Environment(
     keep_trailing_newline=True,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
+)
+# Looked up at each call, so a page is written in the language of the work at hand.
+_ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
+    _gettext, _ngettext, newstyle=True
 )
 
 
@@ -242,6 +267,9 @@ class _Context:
             percent=percent,
             number=_number,
             badge=_badge,
+            word=_word,
+            date=_date,
+            say=i18n.say,
             **values,
         )
         return quoting.front_matter(page_title) + body
@@ -272,7 +300,7 @@ class _Context:
             "stale": any(p.rule == stale_review.ID for p in problems),
             "stages": [self._stage(journey, stage) for stage in journey.stages],
             "coverage": self.coverage_by_id[journey.id],
-            "shares": SHARES,
+            "shares": _shares(),
             "problems": problems,
             "waivers": [
                 (kind, entity, rule, reason)
@@ -284,6 +312,7 @@ class _Context:
             "opportunities": journey.opportunities,
             "kpi_target": self._kpi_target,
             "kpi_health": self._kpi_health,
+            "stage_names": {s.id: s.name for s in journey.stages},
         }
 
     def _stage(self, journey: Journey, stage: Stage) -> dict[str, Any]:
@@ -314,12 +343,14 @@ class _Context:
         if kpi is None:
             return Markup("")
         last = kpi_values.latest(kpi)
-        target = kpi_values.target(kpi) or "no target"
+        target = kpi_values.target(kpi) or _("no target")
         if last is None:
-            return Markup(markdown_text(f"no data (target {target})"))
+            return Markup(markdown_text(_("no data (target {target})").format(target=target)))
         status = kpi_values.status(kpi)
         badge = f" {_badge(status)}" if status else ""
-        shown = f"{kpi_values.value(last.value, kpi)} vs {target}"
+        shown = _("{value} vs {target}").format(
+            value=kpi_values.value(last.value, kpi), target=target
+        )
         return Markup(markdown_text(shown) + badge)
 
     def _kpi_target(self, kpi_id: str) -> str:
@@ -408,9 +439,11 @@ class _Context:
                 last = max(points, key=lambda m: m.date)
                 status = kpi_values.judge(last.value, kpi)
                 rows.append((label, kpi_values.value(last.value, kpi), last.date, status))
+            said = _joined([_(_FIELDS[name]) for name in fields])
             found.append(
                 {
-                    "title": "By " + " and ".join(fields),
+                    "title": _("By {fields}").format(fields=said),
+                    "header": said[:1].upper() + said[1:],
                     "chart": Markup(charts.breakdown(kpi, ordered)),
                     "rows": rows,
                     "drawn": min(len(ordered), charts.SERIES),
@@ -435,13 +468,21 @@ class _Context:
                     "trend": Markup(charts.sparkline(kpi)),
                 }
             )
-        return {"rows": rows, "health": self.cov.health}
+        return {"rows": rows, "health": _health(self.cov.health)}
 
     def coverage_page(self) -> dict[str, Any]:
-        return {"cov": self.cov, "shares": SHARES, "journeys": self.workspace.by_id(Journey)}
+        return {
+            "cov": self.cov,
+            "shares": _shares(),
+            "journeys": self.workspace.by_id(Journey),
+            "stage_names": {
+                j.id: {s.id: s.name for s in j.stages}
+                for j in self.workspace.by_id(Journey).values()
+            },
+        }
 
     def portfolio(self) -> dict[str, Any]:
-        return {"journeys": self.journey_rows(), "health": self.cov.health}
+        return {"journeys": self.journey_rows(), "health": _health(self.cov.health)}
 
     def change_kinds(self) -> dict[str, Any]:
         levels = self.compiled.settings.diff_levels
@@ -460,6 +501,110 @@ class _Context:
 
 
 _BADGES = {kpi_values.Status.ON: "on", kpi_values.Status.OFF: "off"}  # the stylesheet's classes
+_FIELDS = {
+    "journey": N_("journey"),
+    "stage": N_("stage"),
+    "channel": N_("channel"),
+    "segment": N_("segment"),
+}
+"""The words for the fields a KPI is broken down by (model.BREAKDOWN)."""
+WORDS = {
+    word: word
+    for word in (
+        # levels of a problem and of a change
+        N_("error"),
+        N_("warning"),
+        N_("info"),
+        N_("breaking"),
+        N_("notable"),
+        # a journey's status
+        N_("draft"),
+        N_("review"),
+        N_("published"),
+        N_("retired"),
+        # an opportunity's status
+        N_("idea"),
+        N_("planned"),
+        N_("in-progress"),
+        N_("done"),
+        N_("low"),
+        N_("medium"),
+        N_("high"),
+        # a KPI's kind, unit and direction
+        N_("outcome"),
+        N_("operational"),
+        N_("feedback"),
+        N_("financial"),
+        N_("percent"),
+        N_("seconds"),
+        N_("minutes"),
+        N_("hours"),
+        N_("days"),
+        N_("score"),
+        N_("count"),
+        N_("currency"),
+        N_("ratio"),
+        N_("higher"),
+        N_("lower"),
+        # a channel's type and mode
+        N_("voice"),
+        N_("digital"),
+        N_("messaging"),
+        N_("social"),
+        N_("in-person"),
+        N_("mail"),
+        N_("self-service"),
+        N_("automated"),
+        N_("assisted"),
+    )
+}
+"""The format's own words (the schema's enums, the levels) as the pages show
+them; the stylesheet's classes and every decision keep the value itself."""
+
+
+def _shares() -> dict[str, str]:
+    """The coverage measures' labels, read as text (escaped) like map text."""
+    return {name: _(label) for name, label in SHARES.items()}
+
+
+def _word(value: Any) -> str:
+    """A value of the format's vocabulary in the reader's language (see :data:`WORDS`)."""
+    text = str(value)
+    return _(WORDS[text]) if text in WORDS else text
+
+
+def _date(text: str | None) -> str:
+    """A date of a map or of git (ISO 8601) as the reader's language writes dates."""
+    if not text:
+        return ""
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        return text
+    return i18n.date(day)
+
+
+def _joined(words: list[str]) -> str:
+    said = words[0]
+    for word in words[1:]:
+        said = _("{first} and {second}").format(first=said, second=word)
+    return said
+
+
+def _health(health: Health) -> str:
+    """How the KPIs with a target are doing, in a sentence."""
+    return ngettext(
+        "{on} on target, {off} off target, {unmeasured} unmeasured (of {count} KPI with a target)",
+        "{on} on target, {off} off target, {unmeasured} unmeasured (of {count} KPIs with a target)",
+        health.total,
+    ).format(
+        on=len(health.on_target),
+        off=len(health.off_target),
+        unmeasured=len(health.unmeasured),
+        count=health.total,
+    )
+
+
 _FIRST = {kpi_values.Status.OFF: 0, kpi_values.Status.ON: 1, None: 2}  # the scorecard's order
 
 
@@ -472,7 +617,11 @@ def _badge(status: kpi_values.Status) -> Markup:
 
 def _latest(kpi: Kpi) -> str | None:
     last = kpi_values.latest(kpi)
-    return None if last is None else f"{kpi_values.value(last.value, kpi)} ({last.date})"
+    if last is None:
+        return None
+    return _("{value} ({date})").format(
+        value=kpi_values.value(last.value, kpi), date=_date(last.date)
+    )
 
 
 def _trend(kpi: Kpi) -> list[tuple[str, str, str]]:
@@ -536,13 +685,13 @@ class _Page:
 
     def render(self, context: _Context, base: str = "") -> str:
         values = self.values(context)
-        return context.render(f"{self.path}.j2", self.path, self.title, base=base, **values)
+        return context.render(f"{self.path}.j2", self.path, _(self.title), base=base, **values)
 
     def pages(self, context: _Context) -> dict[str, str]:
         return {self.path: self.render(context)}
 
     def nav(self, context: _Context) -> list[Any]:
-        return [{self.nav_title or self.title: self.path}]
+        return [{_(self.nav_title or self.title): self.path}]
 
 
 class _Journeys:
@@ -557,6 +706,7 @@ class _Journeys:
             file = journey.src.file
             key = digest.of(
                 "journey page",
+                i18n.current().tag,
                 here,
                 context.inputs.journey(journey),
                 context.problems_in(file.display),
@@ -585,7 +735,7 @@ class _Catalog:
         return frozenset({_folder(self.kind.name)})
 
     def pages(self, context: _Context) -> dict[str, str]:
-        kind, plural = self.kind.name, self.kind.plural
+        kind, plural = self.kind.name, _(self.kind.plural)
         entities = context.workspace.by_id(self.kind.model).values()
         listing = f"{_folder(kind)}/index.md"
         items = [(context.pages.link(listing, kind, e.id), _summary(e)) for e in entities]
@@ -599,6 +749,7 @@ class _Catalog:
             # those its KPI is broken down by: made again only when one changed.
             key = digest.of(
                 "catalog page",
+                i18n.current().tag,
                 here,
                 context.inputs.catalog,
                 [context.inputs.journey(j) for j in journeys if entity.id in uses[j.id]],
@@ -617,10 +768,10 @@ class _Catalog:
             {quoting.title(naming.name_of(e)): context.pages.path(self.kind.name, e.id)}
             for e in context.workspace.by_id(self.kind.model).values()
         ]
-        return [{self.kind.plural: items}]
+        return [{_(self.kind.plural): items}]
 
 
-INDEX = _Page("index.md", "Journey portfolio", _Context.portfolio, nav_title="Overview")
+INDEX = _Page("index.md", N_("Journey portfolio"), _Context.portfolio, nav_title=N_("Overview"))
 PAGES: tuple[_PageGroup, ...] = (
     INDEX,
     _Journeys(),
@@ -629,11 +780,11 @@ PAGES: tuple[_PageGroup, ...] = (
     _Catalog(kinds.KINDS["channel"], _Context.channel),
     _Catalog(kinds.KINDS["owner"], _Context.owner),
     _Catalog(kinds.KINDS["kpi"], _Context.kpi),
-    _Page("coverage.md", "Coverage", _Context.coverage_page),
-    _Page("scorecard.md", "KPI scorecard", _Context.scorecard),
-    _Page("rules.md", "Rules", lambda context: {"rules": list(DOCS.values())}),
-    _Page("changes.md", "Change kinds", _Context.change_kinds),
-    _Page("format.md", "Field reference", lambda context: {"sections": reference.sections()}),
+    _Page("coverage.md", N_("Coverage"), _Context.coverage_page),
+    _Page("scorecard.md", N_("KPI scorecard"), _Context.scorecard),
+    _Page("rules.md", N_("Rules"), lambda context: {"rules": list(DOCS.values())}),
+    _Page("changes.md", N_("Change kinds"), _Context.change_kinds),
+    _Page("format.md", N_("Field reference"), lambda context: {"sections": reference.sections()}),
 )
 """The section's pages, in the order of the navigation: adding a page is one
 entry here (and its template)."""

@@ -14,9 +14,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.localization import parse_locale
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.utils.yaml import yaml_load
 
 from journeycode import cachedir, discover, i18n
 from journeycode.quoting import terminal
@@ -26,6 +28,12 @@ from journeycode.site.generator import CSS, Site
 from journeycode.site.pagecache import PageCache, named_page
 
 _LOG = get_plugin_logger("journeycode")
+
+# How the themes name our languages: Material's ``theme.language`` (its
+# partials/languages/*.html), MkDocs' own themes' ``theme.locale`` (their
+# locales/ folders). Traditional Chinese is Taiwan's, as our catalog is.
+_MATERIAL = {"ru": "ru", "zh-Hans": "zh", "zh-Hant": "zh-TW"}
+_LOCALE = {"ru": "ru", "zh-Hans": "zh_CN", "zh-Hant": "zh_TW"}
 
 
 class JourneycodeConfig(base.Config):
@@ -48,6 +56,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
             )
         except project.SiteError as error:
             raise PluginError(f"journeycode: {error}") from None
+        _theme_speaks(config, self.language)
         self.pages = PageCache(default_cache_dir() / "pages")
         for notice in cachedir.NOTICES:
             _LOG.info("journeycode: %s", terminal(notice))
@@ -101,3 +110,27 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path or ".").parent / self.config.maps))
         return server
+
+
+def _theme_speaks(config: MkDocsConfig, language: i18n.Language) -> None:
+    """The theme's own words (search, previous, next) in the site's language,
+    unless mkdocs.yml chose the theme's language itself."""
+    if language.english:
+        return
+    chosen = _theme_settings(config)
+    if config.theme.name == "material":
+        if "language" not in chosen:
+            config.theme["language"] = _MATERIAL[language.tag]
+    elif "locale" not in chosen:
+        config.theme["locale"] = parse_locale(_LOCALE[language.tag])
+
+
+def _theme_settings(config: MkDocsConfig) -> set[str]:
+    """The theme settings mkdocs.yml gives (the theme object holds its
+    defaults too: ``locale: en`` would read as chosen)."""
+    if not config.config_file_path:
+        return set()
+    with Path(config.config_file_path).open("rb") as file:
+        written = yaml_load(file)
+    theme = written.get("theme")
+    return set(theme) if isinstance(theme, dict) else set()

@@ -6,17 +6,42 @@ from __future__ import annotations
 from typing import Any
 
 from journeycode import kinds
+from journeycode.i18n import N_, _
 from journeycode.schema import schema
+
+_PARTS = {"measurement": N_("measurement")}
+"""The words for the kinds' parts (a KPI's ``measurements``), by definition."""
+_TYPES = {
+    "ids": N_("list of ids"),
+    "texts": N_("list of text"),
+    "textOrTexts": N_("text or list"),
+    "id": N_("id"),
+    "text": N_("text"),
+    "date": N_("date"),
+    "string": N_("string"),
+    "number": N_("number"),
+    "integer": N_("integer"),
+    "boolean": N_("boolean"),
+    "array": N_("array"),
+    "object": N_("object"),
+}
+"""The words for the schema's own types and shared definitions."""
+
+
+def _capital(word: str) -> str:
+    return word[:1].upper() + word[1:]
 
 
 def _titled() -> list[tuple[str, str | None]]:
     """The field reference's sections: the file, then each kind in the table's
     order with its parts (a KPI's measurements) after it."""
-    found: list[tuple[str, str | None]] = [("File", None)]
+    found: list[tuple[str, str | None]] = [(_("File"), None)]
     for kind in kinds.KINDS.values():
-        found.append((kind.label[0].upper() + kind.label[1:], kind.definition))
+        found.append((_capital(_(kind.label)), kind.definition))
         # A part's field is the plural of its definition: measurements, measurement.
-        found.extend((part[:-1].capitalize(), kinds.definition(part[:-1])) for part in kind.parts)
+        found.extend(
+            (_capital(_(_PARTS[part[:-1]])), kinds.definition(part[:-1])) for part in kind.parts
+        )
     return found
 
 
@@ -25,24 +50,30 @@ def sections() -> list[dict[str, Any]]:
     fields (name, whether required, type, description), from the schema."""
     document = schema()
     definitions = document["$defs"]
+    # A list of a kind's entries reads as the kind's word.
+    named = {kind.definition: kind.label for kind in kinds.KINDS.values()}
+    named.update(_PARTS)
+
+    def word(name: str) -> str:
+        found = _TYPES.get(name) or named.get(name)
+        return _(found) if found else name
 
     def kind(node: dict[str, Any]) -> str:
         if "$ref" in node:
-            target = node["$ref"].rsplit("/", 1)[-1]
-            return {
-                "ids": "list of ids",
-                "texts": "list of text",
-                "textOrTexts": "text or list",
-            }.get(target, "id" if target == "id" else target)
+            return word(node["$ref"].rsplit("/", 1)[-1])
         if "enum" in node:
             return " / ".join(map(str, node["enum"]))
         if "anyOf" in node:
-            return " or ".join(kind(n) for n in node["anyOf"])
+            said = kind(node["anyOf"][0])
+            for other in node["anyOf"][1:]:
+                said = _("{first} or {second}").format(first=said, second=kind(other))
+            return said
         if "allOf" in node:
             return kind(node["allOf"][0])
         if node.get("type") == "array" and "$ref" in node.get("items", {}):
-            return "list of " + str(node["items"]["$ref"]).rsplit("/", 1)[-1]
-        return str(node.get("type", "object"))
+            items = str(node["items"]["$ref"]).rsplit("/", 1)[-1]
+            return _("list of {items}").format(items=word(items))
+        return word(str(node.get("type", "object")))
 
     sections = []
     for title, name in _titled():
