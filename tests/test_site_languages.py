@@ -94,7 +94,7 @@ def mkdocs_project(tmp_path: Path, maps: Path, theme: str, theme_extra: str = ""
         {
             "docs/index.md": "# Home\n",
             "mkdocs.yml": f"site_name: test\ntheme: {{{options}{theme_extra}}}\nplugins:\n"
-            "  - journeycode: {maps: maps, path: journeys}\n"
+            "  - journeycode: {maps: maps, path: journeys}\n",
         },
     )
     return project
