@@ -461,8 +461,8 @@ def _untranslated(maps: Path, tag: str) -> list[str]:
     with i18n.using(tag):
         for problem in compile_workspace(maps, "maps").result.problems:
             for text in (problem.message, problem.hint):
-                msgid = getattr(text, "msgid", text)
-                if text and i18n.gettext(msgid) == msgid:
+                msgid = str(getattr(text, "msgid", text or ""))
+                if msgid and i18n.gettext(msgid) == msgid:
                     found.append(i18n.say(text))
     return found
 
