@@ -38,12 +38,12 @@ WORDS = {
     "zh-Hans": ["客户旅程", "KPI 记分卡", "覆盖率", "负责人", "问题", "字段参考"],
 }
 # The themes' own words, from their catalogs: the search box (MkDocs), the
-# footer's "next" (Material).
+# navigation's label (Material).
 THEME_WORDS = {
     ("mkdocs", "ru"): ('lang="ru"', "Поиск"),
     ("mkdocs", "zh-Hans"): ('lang="zh', "搜索"),
-    ("material", "ru"): ('lang="ru"', "Вперед"),
-    ("material", "zh-Hans"): ('lang="zh"', "下一页"),
+    ("material", "ru"): ('lang="ru"', "Навигация"),
+    ("material", "zh-Hans"): ('lang="zh"', "导航栏"),
 }
 ENGLISH_WORDS = [
     "Journey portfolio",
