@@ -445,7 +445,8 @@ def coverage_command(
     type=click.Choice(render.FORMATS),
     default="svg",
     show_default=True,
-    help="The emotion curve is always SVG.",
+    help="png: every view, drawn from its SVG with the machine's fonts (and $JOURNEYCODE_FONTS). "
+    "dot: the emotion curve has no DOT form and is written as SVG (--view emotion is an error).",
 )
 @click.option(
     "--cache-dir",
@@ -471,10 +472,24 @@ def render_command(
     for journey_id in journey_ids:
         if journey_id not in known:
             _fail(f"no journey '{journey_id}'", did_you_mean(journey_id, known))
+    if output_format == "dot" and "emotion" in view_names:
+        others = ", ".join(f"--view {v}" for v in render.VIEWS if v != "emotion")
+        _fail(
+            "the emotion view has no DOT form",
+            f"use --format svg or png, or choose the other views ({others})",
+        )
     items = render.diagrams(compiled.workspace, view_names or render.VIEWS, journey_ids or None)
     cache = Cache(None if no_cache else (cache_dir or default_cache_dir() / "diagrams"))
     with _writing(out):
-        written = render.write(out, render.render(items, output_format, cache))
+        rendered = render.render(items, output_format, cache)
+        written = render.write(out, rendered.files)
+    if rendered.as_svg:
+        click.echo(
+            f"journeycode: the emotion curve has no DOT form: written as SVG "
+            f"({terminal(', '.join(rendered.as_svg))})",
+            err=True,
+        )
+    _warn_missing(rendered)
     errors = compiled.result.counts()[Level.ERROR]
     if errors:
         click.echo(
@@ -689,9 +704,26 @@ def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -
     head = comparison.head.workspace
     items = diagram.diagrams(base, head, comparison.review.changes)
     with _writing(folder):
-        files = render.render(items, output_format, Cache(default_cache_dir() / "diagrams"))
-        written = render.write(folder, files)
+        rendered = render.render(items, output_format, Cache(default_cache_dir() / "diagrams"))
+        written = render.write(folder, rendered.files)
+    _warn_missing(rendered)
     return written
+
+
+def _warn_missing(rendered: render.Rendered) -> None:
+    """One warning per script no installed font draws: the PNGs show boxes there."""
+    by_script: dict[str, list[render.Missing]] = {}
+    for missing in rendered.missing:
+        by_script.setdefault(missing.script, []).append(missing)
+    for script, found in by_script.items():
+        characters = "".join(dict.fromkeys("".join(m.characters for m in found)))
+        files = ", ".join(dict.fromkeys(m.file for m in found))
+        click.echo(
+            f"journeycode: warning: no installed font has the {script} characters "
+            f"'{terminal(characters[:20])}' of {terminal(files)}, so they show as boxes: "
+            f"install {found[0].package}, or put a font that has them in $JOURNEYCODE_FONTS",
+            err=True,
+        )
 
 
 @main.command("export")

@@ -37,7 +37,7 @@ WORKSPACE = compile_workspace(ROOT / "maps", "maps").workspace
 @pytest.fixture(scope="module")
 def sample_svgs() -> dict[str, bytes]:
     items = render.diagrams(WORKSPACE, ["canvas"])
-    return render.render(items, "svg", Cache(None), Graphviz.find())
+    return render.render(items, "svg", Cache(None), Graphviz.find()).files
 
 
 def _texts(svg: bytes) -> list[tuple[float, float, str]]:
@@ -175,17 +175,19 @@ def test_opportunities_for_no_pain_point_get_a_row_across_the_journey(tmp_path: 
         tmp_path,
         "  opportunities:\n    - {id: o, name: Call-back everywhere, status: idea}\n",
     )
-    svg = render.render(render.diagrams(workspace, ["canvas"]), "svg", Cache(None), Graphviz.find())
+    svg = render.render(
+        render.diagrams(workspace, ["canvas"]), "svg", Cache(None), Graphviz.find()
+    ).files
     shown = {t for _, _, t in _texts(svg["j.canvas.svg"])}
     assert {"Journey-wide", "→ Call-back everywhere", "idea"} <= shown
 
 
 def test_the_canvas_png_is_drawn_for_print(tmp_path: Path) -> None:
-    """The PNG comes from the same Graphviz program, at 150 pixels per inch."""
+    """The PNG is the SVG rasterised at 150 pixels per inch."""
     items = render.diagrams(WORKSPACE, ["canvas"], ["onboarding"])
     program = Graphviz.find()
-    svg = render.render(items, "svg", Cache(None), program)["onboarding.canvas.svg"]
-    png = render.render(items, "png", Cache(None), program)["onboarding.canvas.png"]
+    svg = render.render(items, "svg", Cache(None), program).files["onboarding.canvas.svg"]
+    png = render.render(items, "png", Cache(None), program).files["onboarding.canvas.png"]
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width_px = struct.unpack(">I", png[16:20])[0]
     box = re.search(rb'viewBox="0\.00 0\.00 ([\d.]+)', svg)

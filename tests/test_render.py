@@ -116,7 +116,7 @@ def test_hostile_text_renders_literally(text: str, tmp_path: Path, graphviz: Gra
     compiled = compile_workspace(write_files(tmp_path, _workspace(text)))
     assert not [p for p in compiled.result.problems if p.rule in ("load", "schema")]
     items = render.diagrams(compiled.workspace)
-    files = render.render(items, "svg", Cache(None), graphviz)
+    files = render.render(items, "svg", Cache(None), graphviz).files
     expected_nodes = {"j.journey.svg": 3, "j.blueprint.svg": 1, "portfolio.svg": 5}
     for name, svg in files.items():
         root = ET.fromstring(svg)  # well-formed
@@ -282,15 +282,15 @@ def test_views_journey_filter_and_formats(tmp_path: Path) -> None:
     run = runner.invoke(main, [*args, "--view", "blueprint", "--format", "dot"])
     assert run.exit_code == 0, run.output
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["onboarding.blueprint.dot"]
-    # Each view in the format asked for, or a clear error naming the one that cannot be.
-    for output_format in ("dot", "png"):
-        refused = runner.invoke(main, [*args, "--view", "emotion", "--format", output_format])
-        assert refused.exit_code == ExitCode.FAILURE
-        assert f"the emotion view is drawn as SVG only, not as {output_format}" in refused.stderr
+    # The emotion curve has no DOT form: asked for by name, a clear error.
+    refused = runner.invoke(main, [*args, "--view", "emotion", "--format", "dot"])
+    assert refused.exit_code == ExitCode.FAILURE
+    assert "journeycode: the emotion view has no DOT form\n" in refused.stderr
+    assert "use --format svg or png" in refused.stderr
     assert sorted(p.name for p in (tmp_path / "d").iterdir()) == ["onboarding.blueprint.dot"]
-    png = runner.invoke(main, [*args, "--view", "journey", "--format", "png"])
-    assert png.exit_code == 0
-    assert (tmp_path / "d" / "onboarding.journey.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    png = runner.invoke(main, [*args, "--view", "emotion", "--format", "png"])
+    assert png.exit_code == 0, png.stderr
+    assert (tmp_path / "d" / "onboarding.emotion.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     unknown = runner.invoke(main, [*args[:-1], "onbaording"])
     assert unknown.exit_code == ExitCode.FAILURE
     assert "did you mean 'onboarding'?" in unknown.stderr
@@ -298,7 +298,7 @@ def test_views_journey_filter_and_formats(tmp_path: Path) -> None:
 
 def _sample_files(graphviz: Graphviz) -> dict[str, bytes]:
     compiled = compile_workspace(ROOT / "maps", "maps")
-    return render.render(render.diagrams(compiled.workspace), "svg", Cache(None), graphviz)
+    return render.render(render.diagrams(compiled.workspace), "svg", Cache(None), graphviz).files
 
 
 def test_sample_diagrams_match_golden_files(graphviz: Graphviz) -> None:

@@ -181,7 +181,9 @@ def build_site(
     ``section`` (the folder the pages go in), ``Site.home`` is made too."""
     workspace = compiled.workspace
     inputs = digest.Inputs(workspace, compiled.settings)
-    diagrams = render.render(render.diagrams(workspace, inputs=inputs), "svg", cache, graphviz)
+    diagrams = render.render(
+        render.diagrams(workspace, inputs=inputs), "svg", cache, graphviz
+    ).files
     assets = {f"{DIAGRAMS}/{name}": data for name, data in diagrams.items()}
     assets[CSS] = _STYLESHEET.encode()
     context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
