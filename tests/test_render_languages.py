@@ -133,7 +133,7 @@ def test_every_diagram_speaks_the_language(
 ) -> None:
     with i18n.using(language):
         items = render.diagrams(workspace)  # type: ignore[arg-type]
-        files = render.render(items, "svg", Cache(None), graphviz)
+        files = render.render(items, "svg", Cache(None), graphviz).files
     assert sorted(files) == sorted(
         [f"k.{view}.svg" for view in render.JOURNEY_VIEWS] + ["portfolio.svg"]
     )
@@ -154,10 +154,10 @@ def test_the_cache_tells_languages_apart(
     """A Russian render after an English one, with one cache, is Russian."""
     cache = Cache(tmp_path / "cache")
     items = render.diagrams(workspace, ["canvas"])  # type: ignore[arg-type]
-    english = render.render(items, "svg", cache, graphviz)["k.canvas.svg"]
+    english = render.render(items, "svg", cache, graphviz).files["k.canvas.svg"]
     with i18n.using("ru"):
         items = render.diagrams(workspace, ["canvas"])  # type: ignore[arg-type]
-        russian = render.render(items, "svg", cache, graphviz)["k.canvas.svg"]
+        russian = render.render(items, "svg", cache, graphviz).files["k.canvas.svg"]
     assert "Customer goal" in _shown(english)
     assert "Цель клиента" in _shown(russian)
 
@@ -168,7 +168,7 @@ def test_a_russian_canvas_of_the_sample_maps_matches_its_golden_file(graphviz: G
     compiled = compile_workspace(ROOT / "maps", "maps")
     with i18n.using("ru"):
         items = render.diagrams(compiled.workspace, ["canvas"], ["onboarding"])
-        files = render.render(items, "svg", Cache(None), graphviz)
+        files = render.render(items, "svg", Cache(None), graphviz).files
     if UPDATE_GOLDEN:
         shutil.rmtree(GOLDEN, ignore_errors=True)
         GOLDEN.mkdir(parents=True)
