@@ -35,7 +35,7 @@ from journeycode import (
 )
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.filecache import DiskCache, compile_cached
-from journeycode.i18n import _, msg
+from journeycode.i18n import _, msg, ngettext
 from journeycode.model import Journey
 from journeycode.problems import ExitCode, Level, Result, WorkspaceError
 from journeycode.quoting import markdown_link_target, terminal
@@ -384,7 +384,7 @@ def _new_since(compiled: compiler.Compiled, base: str, target: discover.Target) 
 
     with tempfile.TemporaryDirectory(prefix="journeycode-base-") as work:
         try:
-            before, _ = compile_side(
+            before, _label = compile_side(
                 base, target.root, target.display, Path(work), _today(), one_shot=True
             )
         except WorkspaceError as error:
@@ -471,12 +471,12 @@ def render_command(
     known = compiled.workspace.by_id(Journey)
     for journey_id in journey_ids:
         if journey_id not in known:
-            _fail(f"no journey '{journey_id}'", did_you_mean(journey_id, known))
+            _fail(i18n.msg("no journey '{id}'", id=journey_id), did_you_mean(journey_id, known))
     if output_format == "dot" and "emotion" in view_names:
         others = ", ".join(f"--view {v}" for v in render.VIEWS if v != "emotion")
         _fail(
-            "the emotion view has no DOT form",
-            f"use --format svg or png, or choose the other views ({others})",
+            i18n.msg("the emotion view has no DOT form"),
+            i18n.msg("use --format svg or png, or choose the other views ({views})", views=others),
         )
     items = render.diagrams(compiled.workspace, view_names or render.VIEWS, journey_ids or None)
     cache = Cache(None if no_cache else (cache_dir or default_cache_dir() / "diagrams"))
@@ -484,20 +484,23 @@ def render_command(
         rendered = render.render(items, output_format, cache)
         written = render.write(out, rendered.files)
     if rendered.as_svg:
-        click.echo(
-            f"journeycode: the emotion curve has no DOT form: written as SVG "
-            f"({terminal(', '.join(rendered.as_svg))})",
-            err=True,
-        )
+        files = terminal(", ".join(rendered.as_svg))
+        said = _("the emotion curve has no DOT form: written as SVG ({files})")
+        click.echo(f"journeycode: {said.format(files=files)}", err=True)
     _warn_missing(rendered)
     errors = compiled.result.counts()[Level.ERROR]
     if errors:
-        click.echo(
-            f"journeycode: the maps have {errors} error(s); the diagrams show what is valid "
+        said = ngettext(
+            "the maps have {count} error(s); the diagrams show what is valid "
             "(run journeycode check)",
-            err=True,
+            "the maps have {count} error(s); the diagrams show what is valid "
+            "(run journeycode check)",
+            errors,
         )
-    _say(f"{len(written)} diagram(s) in {out}")
+        click.echo(f"journeycode: {said.format(count=errors)}", err=True)
+    count = len(written)
+    said = ngettext("{count} diagram(s) in {folder}", "{count} diagram(s) in {folder}", count)
+    _say(said.format(count=count, folder=out))
 
 
 @main.command("docs")
@@ -526,7 +529,14 @@ def docs_command(path: Path | None, out: Path, language: i18n.Language | None) -
         )
         contents = {**{p: m.encode("utf-8") for p, m in site.markdown().items()}, **site.assets}
         render.write(out, contents, complete=True)
-    _say(f"{len(site.pages)} page(s) and {len(site.assets)} file(s) in {out}")
+    pages, assets = len(site.pages), len(site.assets)
+    _say(
+        _("{pages} and {files} in {folder}").format(
+            pages=ngettext("{count} page(s)", "{count} page(s)", pages).format(count=pages),
+            files=ngettext("{count} file(s)", "{count} file(s)", assets).format(count=assets),
+            folder=out,
+        )
+    )
 
 
 @main.command("site-requirements")
@@ -718,12 +728,16 @@ def _warn_missing(rendered: render.Rendered) -> None:
     for script, found in by_script.items():
         characters = "".join(dict.fromkeys("".join(m.characters for m in found)))
         files = ", ".join(dict.fromkeys(m.file for m in found))
-        click.echo(
-            f"journeycode: warning: no installed font has the {script} characters "
-            f"'{terminal(characters[:20])}' of {terminal(files)}, so they show as boxes: "
-            f"install {found[0].package}, or put a font that has them in $JOURNEYCODE_FONTS",
-            err=True,
+        said = _(
+            "no installed font has the {script} characters '{characters}' of {files}, so they "
+            "show as boxes: install {package}, or put a font that has them in $JOURNEYCODE_FONTS"
+        ).format(
+            script=script,
+            characters=terminal(characters[:20]),
+            files=terminal(files),
+            package=found[0].package,
         )
+        click.echo(f"journeycode: {_('warning')}: {said}", err=True)
 
 
 @main.command("export")

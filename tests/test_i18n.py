@@ -7,6 +7,7 @@ import datetime
 import marshal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -137,3 +138,25 @@ def test_language_option_says_what_is_known() -> None:
     )
     assert run.returncode == 2
     assert "unknown language 'french'" in run.stderr
+
+
+@pytest.mark.slow
+def test_render_and_docs_say_what_they_wrote_in_the_readers_language(tmp_path: Path) -> None:
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "journeycode", *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    rendered = run("render", "examples/zh-telecom", "--format", "dot", "--out", str(tmp_path / "d"))
+    assert rendered.returncode == 0, rendered.stderr
+    assert "情绪曲线没有 DOT 格式：已写为 SVG（broadband-fault.emotion.svg" in rendered.stderr
+    assert rendered.stdout.strip().endswith("中有 9 张图")
+    docs = run("docs", "examples/ru-bank", "--out", str(tmp_path / "s"))
+    assert docs.returncode == 0, docs.stderr
+    assert "51 страница и 10 файлов в " in docs.stdout
+    english = run("docs", "examples/ru-bank", "--language", "en", "--out", str(tmp_path / "e"))
+    assert "51 page(s) and 10 file(s) in " in english.stdout

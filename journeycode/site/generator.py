@@ -495,7 +495,7 @@ class _Context:
                     "id": kind.id,
                     "default": str(kind.level),
                     "level": str(levels.get(kind.id, kind.level)),
-                    "summary": kind.summary,
+                    "summary": _(kind.summary),
                 }
                 for kind in sorted(KINDS.values(), key=lambda k: (-k.level, k.id))
             ],
