@@ -41,8 +41,15 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
     height = legend_top + 22 * (len(personas) + 1) + 20
     names = {p: naming.name(workspace.by_id(Persona), p) for p in personas}
     legend_width = max((display_width(n) for n in names.values()), default=0) * CHAR + 60
-    width = max(width, int(LEFT + legend_width))
     title = _("Emotion curve: {journey}").format(journey=journey.name)
+    note = _(
+        "Large dot: the stage, the mean of the touchpoints a persona uses there; bar: "
+        "lowest to highest; small dots: those touchpoints, alternatives, not steps."
+    )
+    # The title (16 px bold) and the note are one line each: the curve is as wide as
+    # they are, or they would run off its right edge (in Chinese, most of them).
+    words = max(display_width(title) * CHAR * 16 / 11 * 1.1, display_width(note) * CHAR)
+    width = max(width, int(LEFT + legend_width), int(LEFT + words + 20))
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
@@ -62,12 +69,7 @@ def emotion_svg(workspace: Workspace, journey: Journey) -> str:
         out.append(f'<text x="{LEFT + 30}" y="{legend_y}">{xml_text(names[persona])}</text>')
     out.append(
         f'<text x="{LEFT}" y="{legend_top + len(personas) * 22}" fill="#555555">'
-        + xml_text(
-            _(
-                "Large dot: the stage, the mean of the touchpoints a persona uses there; bar: "
-                "lowest to highest; small dots: those touchpoints, alternatives, not steps."
-            )
-        )
+        + xml_text(note)
         + "</text>"
     )
     out.append("</svg>")
