@@ -72,6 +72,10 @@ def test_the_sdist_and_the_wheel_carry_the_package_data(installed: tuple[Path, P
         "journeycode/journeycode.schema.json",
         "journeycode/site/templates/journey.md.j2",
         "journeycode/starter/maps/journeys/billing-question.yaml",
+        # The compiled catalogs: without them every other language reads as English.
+        "journeycode/locale/ru/LC_MESSAGES/journeycode.mo",
+        "journeycode/locale/zh_Hans/LC_MESSAGES/journeycode.mo",
+        "journeycode/locale/zh_Hant/LC_MESSAGES/journeycode.mo",
     ):
         assert needed in wheel
     with tarfile.open(dist / f"journeycode-{__version__}.tar.gz") as sdist:
@@ -95,6 +99,9 @@ def test_every_command_works_from_the_installed_wheel(
     shutil.copytree(ROOT / "maps", tmp_path / "maps")
     assert "46 problems (0 errors, 21 warnings, 25 info) in 11 files." in _run(
         [journeycode, "check", "maps"], tmp_path, env
+    )
+    assert "46 замечаний (0 ошибок, 21 предупреждение, 25 сведений) в 11 файлах." in _run(
+        [journeycode, "check", "--language", "ru", "maps"], tmp_path, env
     )
     assert _run([journeycode, "render", "maps", "--out", "d"], tmp_path, env).startswith("17 ")
     assert (tmp_path / "d" / "portfolio.svg").read_bytes().startswith(b"<?xml")
