@@ -93,7 +93,7 @@ def test_init_writes_a_repository_whose_maps_have_no_problem_at_all(team: Path) 
     check = _run(team, str(SCRIPT), "check", "maps")
     assert (check.returncode, check.stdout) == (0, "No problems in 6 files.\n")
     coverage = _run(team, str(SCRIPT), "coverage", "maps")
-    assert "Portfolio (1 journeys)  total 100%" in coverage.stdout
+    assert "Portfolio (1 journey)  total 100%" in coverage.stdout
     journey = (team / "maps" / "journeys" / "billing-question.yaml").read_text("utf-8")
     assert 'reviewed: "2026-11-24"' in journey
 
