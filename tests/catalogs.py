@@ -20,7 +20,7 @@ from pathlib import Path
 from babel.messages import Catalog
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from journeycode import i18n
 
@@ -96,8 +96,6 @@ def _sort(path: Path) -> None:
     write the catalog again sorted, without line numbers."""
     catalog = read(path)
     out = io.BytesIO()
-    from babel.messages.pofile import write_po
-
     write_po(out, catalog, width=0, sort_output=True, include_lineno=False)
     path.write_bytes(out.getvalue())
 
