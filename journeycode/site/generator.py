@@ -22,7 +22,7 @@ from typing import Any, Protocol, TypeVar
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, i18n, kinds, naming, quoting, render
+from journeycode import digest, i18n, kinds, naming, quoting, render, words
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, Health, coverage, percent
@@ -519,19 +519,6 @@ WORDS = {
         N_("info"),
         N_("breaking"),
         N_("notable"),
-        # a journey's status
-        N_("draft"),
-        N_("review"),
-        N_("published"),
-        N_("retired"),
-        # an opportunity's status
-        N_("idea"),
-        N_("planned"),
-        N_("in-progress"),
-        N_("done"),
-        N_("low"),
-        N_("medium"),
-        N_("high"),
         # a KPI's kind, unit and direction
         N_("outcome"),
         N_("operational"),
@@ -548,20 +535,18 @@ WORDS = {
         N_("ratio"),
         N_("higher"),
         N_("lower"),
-        # a channel's type and mode
+        # a channel's type
         N_("voice"),
         N_("digital"),
         N_("messaging"),
         N_("social"),
         N_("in-person"),
         N_("mail"),
-        N_("self-service"),
-        N_("automated"),
-        N_("assisted"),
     )
 }
-"""The format's own words (the schema's enums, the levels) as the pages show
-them; the stylesheet's classes and every decision keep the value itself."""
+"""The format's own words the pages show beside those the diagrams show too
+(:data:`journeycode.words.WORDS`: statuses, severities, modes); the
+stylesheet's classes and every decision keep the value itself."""
 
 
 def _shares() -> dict[str, str]:
@@ -572,7 +557,7 @@ def _shares() -> dict[str, str]:
 def _word(value: Any) -> str:
     """A value of the format's vocabulary in the reader's language (see :data:`WORDS`)."""
     text = str(value)
-    return _(WORDS[text]) if text in WORDS else text
+    return _(WORDS[text]) if text in WORDS else words.word(text)
 
 
 def _date(text: str | None) -> str:
@@ -586,9 +571,9 @@ def _date(text: str | None) -> str:
     return i18n.date(day)
 
 
-def _joined(words: list[str]) -> str:
-    said = words[0]
-    for word in words[1:]:
+def _joined(names: list[str]) -> str:
+    said = names[0]
+    for word in names[1:]:
         said = _("{first} and {second}").format(first=said, second=word)
     return said
 
