@@ -20,6 +20,7 @@ from typing import Any
 from journeycode import (
     config,
     discover,
+    flows,
     loader,
     measurements,
     pipeline_rules,
@@ -182,9 +183,12 @@ def _compile(
     exports = measurements.read(root, display_root, settings.measurements, workspace)
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)
+    flow_files = flows.attach(root, display_root, settings.flows, workspace)
+    workspace = flow_files.workspace
+    problems.extend(flow_files.problems)
     checked = caches.checked if caches else None
     problems.extend(runner.run(workspace, settings.rules, today or datetime.date.today(), checked))
-    files = [*(f.display for f in found), *exports.files]
+    files = [*(f.display for f in found), *exports.files, *flow_files.files]
     return Compiled(workspace, settings, Result.of(problems, files))
 
 

@@ -9,6 +9,10 @@ coverage:
   fail_under: 80
 diff:
   waiver-added: notable
+flows:
+  path: flows
+  aliases: {"${var.contact_flows_map[\"billing\"]}": billing-ivr}
+  queues: {"arn:aws:connect:eu-west-1:111122223333:instance/x/queue/billing": agent-voice}
 ```
 
 ``language`` is the language of what journeycode writes for readers (the
@@ -78,6 +82,25 @@ class Measurements:
 
 
 @dataclass(frozen=True)
+class Queue:
+    """Where a contact-flow queue leads in the maps: a channel and an owner."""
+
+    channel: str | None = None
+    owner: str | None = None
+
+
+@dataclass(frozen=True)
+class Flows:
+    """Where the contact flows are, what else names them, where their queues lead."""
+
+    path: str = "flows"
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    """What a flow's sub-flow step writes (an ARN, a Terraform reference) → a flow id."""
+    queues: Mapping[str, Queue] = field(default_factory=dict)
+    """A queue as the flows name it (an ARN, an id, a Flex workflow) → its channel and owner."""
+
+
+@dataclass(frozen=True)
 class Config:
     rules: Mapping[str, RuleSetting] = field(default_factory=dict)
     """Every rule's effective level and options, by rule id: its own, then the file's."""
@@ -87,6 +110,7 @@ class Config:
     measurements: Measurements = field(default_factory=Measurements)
     language: i18n.Language | None = None
     """The workspace's language, when its settings give one."""
+    flows: Flows = field(default_factory=Flows)
 
 
 def load(root: Path, display_root: str, defaults: Mapping[str, RuleSetting]) -> Config:
@@ -157,7 +181,14 @@ class _Reader:
         top = self.mapping(
             self.file.data,
             (),
-            {"language": None, "rules": None, "coverage": None, "diff": None, "measurements": None},
+            {
+                "language": None,
+                "rules": None,
+                "coverage": None,
+                "diff": None,
+                "measurements": None,
+                "flows": None,
+            },
         )
         for fixed in pipeline_rules.DOCS:
             if isinstance(top.get("rules"), dict) and fixed in top["rules"]:
@@ -186,6 +217,7 @@ class _Reader:
             self.diff_levels(top.get("diff", {})),
             self.measurements(top.get("measurements", {})),
             self.language(top["language"]) if "language" in top else None,
+            self.flows(top.get("flows", {})),
         )
 
     def language(self, value: Any) -> i18n.Language:
@@ -199,13 +231,11 @@ class _Reader:
                 fix=suggest.fix(str(value), error.suggestion),
             ) from None
 
-    def measurements(self, value: Any) -> Measurements:
-        """``measurements: {path: exports, columns: {kpi: Metric, value: Value}}``."""
-        given = self.mapping(value, ("measurements",), {"path": None, "columns": None})
-        path = given.get("path", Measurements.path)
+    def folder(self, pointer: Pointer, path: Any) -> str:
+        """A folder a setting names, which must be inside the workspace."""
         if not isinstance(path, str) or not path or Path(path).is_absolute() or ".." in path:
             raise self.fail(
-                ("measurements", "path"),
+                pointer,
                 msg("path: expected a folder inside the workspace, got {value}", value=show(path)),
             )
         try:
@@ -214,15 +244,60 @@ class _Reader:
         except atomic.SymlinkRefused as error:
             link = Path(str(error.filename)).relative_to(self.root).as_posix()
             raise self.fail(
-                ("measurements", "path"),
+                pointer,
                 msg("path: '{link}' is a symlink, and symlinks are not followed", link=link),
                 msg("name a folder inside the workspace"),
             ) from None
         except OSError as error:  # a name too long, say
             raise self.fail(
-                ("measurements", "path"),
+                pointer,
                 msg("path: cannot be read: {reason}", reason=error.strerror),
             ) from None
+        return path
+
+    def flows(self, value: Any) -> Flows:
+        """``flows: {path: flows, aliases: {ARN: flow-id}, queues: {QUEUE: {channel: c,
+        owner: o}}}``; a queue's value may be its channel alone."""
+        given = self.mapping(value, ("flows",), {"path": None, "aliases": None, "queues": None})
+        path = self.folder(("flows", "path"), given.get("path", Flows.path))
+        aliases = given.get("aliases", {})
+        if not isinstance(aliases, dict):
+            raise self.fail(
+                ("flows", "aliases"),
+                msg("{name}: expected a mapping, got {value}", name="aliases", value=show(aliases)),
+            )
+        for written, ident in aliases.items():
+            if not isinstance(ident, str) or not ident:
+                raise self.fail(
+                    ("flows", "aliases", written),
+                    msg("{name}: expected a flow id, got {value}", name=written, value=show(ident)),
+                )
+        queues = given.get("queues", {})
+        if not isinstance(queues, dict):
+            raise self.fail(
+                ("flows", "queues"),
+                msg("{name}: expected a mapping, got {value}", name="queues", value=show(queues)),
+            )
+        found = {}
+        for queue, where in queues.items():
+            if isinstance(where, str):
+                where = {"channel": where}
+            leads = self.mapping(
+                where, ("flows", "queues", queue), {"channel": None, "owner": None}
+            )
+            for name, ident in leads.items():
+                if not isinstance(ident, str) or not ident:
+                    raise self.fail(
+                        ("flows", "queues", queue, name),
+                        msg("{name}: expected an id, got {value}", name=name, value=show(ident)),
+                    )
+            found[str(queue)] = Queue(leads.get("channel"), leads.get("owner"))
+        return Flows(path, {str(k): v for k, v in aliases.items()}, found)
+
+    def measurements(self, value: Any) -> Measurements:
+        """``measurements: {path: exports, columns: {kpi: Metric, value: Value}}``."""
+        given = self.mapping(value, ("measurements",), {"path": None, "columns": None})
+        path = self.folder(("measurements", "path"), given.get("path", Measurements.path))
         renamed = self.mapping(
             given.get("columns", {}),
             ("measurements", "columns"),

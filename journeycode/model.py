@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, cast
 from journeycode.problems import Level, Problem
 
 if TYPE_CHECKING:  # the loader names the top-level keys from the kinds of the model
+    from journeycode.flows.paths import Flows
     from journeycode.loader import Pointer, SourceFile
 
 
@@ -170,7 +171,19 @@ class Touchpoint(Entity):
     kpis: tuple[str, ...] = ()
     next: tuple[str, ...] = ()
     escalates_to: tuple[str, ...] = ()
+    flow: str | None = None
+    """The contact flow it runs: ``ID`` or ``ID#STEP`` (see :mod:`journeycode.flows`)."""
+    flow_resolved: tuple[str, ...] = ()
+    """Steps of that flow where the customer's need is met by itself."""
     description: str | None = None
+
+    @property
+    def flow_id(self) -> str | None:
+        return None if self.flow is None else self.flow.split("#", 1)[0]
+
+    @property
+    def flow_step(self) -> str | None:
+        return None if self.flow is None or "#" not in self.flow else self.flow.split("#", 1)[1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -245,6 +258,8 @@ class Workspace:
     shadow_words: frozenset[str] = frozenset()
     pruned_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
     unreadable: bool = False
+    flows: Flows | None = None
+    """The contact flows of the workspace's flow files, when they have been read."""
 
     def entities(self, model: type[E]) -> tuple[E, ...]:
         """Every definition of the kind whose model class is ``model``."""

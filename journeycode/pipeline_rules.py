@@ -1,8 +1,9 @@
 """The pipeline's own checks, by rule id, with their documentation.
 
-Reading a file (``load``), its format (``schema``) and the rows of measurement
-files (``measurements``) are no rule modules: the stages of the pipeline report
-them, always as errors, and the settings file cannot configure them. Their ids
+Reading a file (``load``), its format (``schema``), the rows of measurement
+files (``measurements``) and the contact flows' files (``flows``) are no rule
+modules: the stages of the pipeline report them, always as errors, and the
+settings file cannot configure them. Their ids
 and their pages are here, once; the reporters, the settings file and the
 documentation read them from this table.
 """
@@ -16,6 +17,7 @@ from journeycode.problems import Level
 LOAD = "load"
 SCHEMA = "schema"
 MEASUREMENTS = "measurements"
+FLOWS = "flows"
 
 LEVEL = Level.ERROR
 """The level of every problem of these checks."""
@@ -49,6 +51,17 @@ A row naming an unknown KPI, with a date that is not a date, a value that is
 not a number (a comma is not a decimal mark here) or is outside the KPI's range,
 or measuring a KPI and period already measured, is reported at its cell and
 left out; the other rows are used.
+""",
+    FLOWS: """A contact flow's file that cannot be read.
+
+Flow files sit below the workspace's `flows/` folder (`flows: {path: …}` in
+`journeycode.yaml` moves it): Amazon Connect flows as exported (`StartAction`,
+`Actions`; bare, as the `Content` of a CloudFormation `AWS::Connect::ContactFlow`
+or of the API's description of a flow, or as the `content` of a Terraform
+resource) and Twilio Studio flows (`initial_state`, `states`; bare or as
+`definition`). A file that is not JSON, holds no flow, or a flow whose start
+or transitions name a step it does not have, is reported at its line and
+column; a flow id (the file's name without `.json`) used twice too.
 """,
 }
 """Each check's documentation: its summary line, a blank line, the rest."""

@@ -51,7 +51,15 @@ def test_every_catalog_kind_says_what_adding_and_removing_one_is() -> None:
 def test_text_is_every_field_with_no_row_that_is_not_structural() -> None:
     # channel, owner, personas … are references or have rows; pain_points are children.
     touchpoint = kinds.KINDS["touchpoint"]
-    assert fields.texts(touchpoint) == ("name", "action", "frontstage", "backstage", "description")
+    assert fields.texts(touchpoint) == (
+        "name",
+        "action",
+        "frontstage",
+        "backstage",
+        "flow",
+        "flow_resolved",
+        "description",
+    )
 
 
 def test_the_kinds_are_their_ids_with_a_level_and_a_summary() -> None:

@@ -2,6 +2,8 @@
 
 Each example is checked beside the rule cases' catalog: the passing one adds no
 problem of its rule to what the catalog alone gives, the failing one adds one.
+An example of a contact-flow rule follows its map with the flow file it runs
+(a ``json`` block under the file's path in backticks).
 """
 
 from __future__ import annotations
@@ -20,14 +22,21 @@ from journeycode.rules.docs import DOCS
 from tests.conftest import CASES, write_files
 
 CATALOG = (CASES / "rules" / "_catalog.yaml").read_text(encoding="utf-8")
-EXAMPLE = re.compile(r"^(Passing|Failing)[^\n]*:\n\n```yaml\n(.*?)^```", re.MULTILINE | re.DOTALL)
+EXAMPLE = re.compile(
+    r"^(Passing|Failing)[^\n]*:\n\n```yaml\n(.*?)^```\n(?:\n`([^`]+)`:\n\n```json\n(.*?)^```\n)?",
+    re.MULTILINE | re.DOTALL,
+)
 TODAY = datetime.date(2026, 11, 1)
 
 
-def _problems(root: Path, rule: str, example: str | None) -> set[tuple[str, str]]:
+def _problems(
+    root: Path, rule: str, example: str | None, flow: tuple[str, str] = ("", "")
+) -> set[tuple[str, str]]:
     files = {"catalog.yaml": CATALOG}
     if example is not None:
         files["example.yaml"] = example
+    if flow[0]:
+        files[flow[0]] = flow[1]
     result = check(write_files(root, files), "", today=TODAY)
     assert not [p for p in result.problems if p.rule in ("load", "schema")], result.problems
     return {(p.location, p.message) for p in result.problems if p.rule == rule}
@@ -36,12 +45,12 @@ def _problems(root: Path, rule: str, example: str | None) -> set[tuple[str, str]
 @pytest.mark.parametrize("rule", sorted(REGISTRY))
 def test_docstring_examples_hold(rule: str, tmp_path: Path) -> None:
     examples = EXAMPLE.findall(REGISTRY[rule].__doc__ or "")
-    assert [kind for kind, _ in examples] == ["Passing", "Failing"], rule
-    (passing, failing) = (text for _, text in examples)
+    assert [kind for kind, *_ in examples] == ["Passing", "Failing"], rule
+    (passing, failing) = ((text, (path, flow)) for _, text, path, flow in examples)
     baseline = _problems(tmp_path / "baseline", rule, None)
 
-    assert _problems(tmp_path / "passing", rule, passing) <= baseline
-    assert _problems(tmp_path / "failing", rule, failing) - baseline
+    assert _problems(tmp_path / "passing", rule, *passing) <= baseline
+    assert _problems(tmp_path / "failing", rule, *failing) - baseline
 
 
 @pytest.mark.parametrize("rule", sorted(REGISTRY))

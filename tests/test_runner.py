@@ -59,7 +59,12 @@ def test_a_pipeline_check_cannot_be_configured(rule: str, tmp_path: Path) -> Non
 
 def test_the_pipeline_checks_are_documented_first_and_always_errors() -> None:
     pipeline = list(pipeline_rules.DOCS)
-    assert pipeline == [pipeline_rules.LOAD, pipeline_rules.SCHEMA, pipeline_rules.MEASUREMENTS]
+    assert pipeline == [
+        pipeline_rules.LOAD,
+        pipeline_rules.SCHEMA,
+        pipeline_rules.MEASUREMENTS,
+        pipeline_rules.FLOWS,
+    ]
     assert list(DOCS) == [*pipeline, *rules.REGISTRY]
     assert {DOCS[rule].level for rule in pipeline} == {pipeline_rules.LEVEL} == {Level.ERROR}
     assert not set(pipeline) & set(rules.REGISTRY)

@@ -3,7 +3,9 @@
 Maps refer to each other by id: journeys and touchpoints to personas,
 touchpoints to channels, owners, systems and KPIs, ``next`` and
 ``escalates_to`` to touchpoints of the same journey, opportunities to pain
-points, emotion maps to the touchpoint's personas, and ``waive`` to rule ids.
+points, emotion maps to the touchpoint's personas, ``waive`` to rule ids, and
+``flow`` (``ID`` or ``ID#STEP``) and ``flow_resolved`` to the flow files below
+``flows/`` and their steps.
 A reference to nothing is a broken map: a touchpoint on a channel nobody
 defined is not on any channel report, an escalation to a missing touchpoint is
 no way out at all. The hint names the closest existing id.
@@ -45,7 +47,8 @@ from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
 from journeycode import i18n, kinds, suggest
-from journeycode.model import Entity, Journey, Persona, Src, Workspace
+from journeycode.flows.model import Flow
+from journeycode.model import Entity, Journey, Persona, Src, Touchpoint, Workspace
 from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext
 
@@ -56,11 +59,57 @@ OPTIONS: Mapping[str, Any] = {}
 
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
-    """The catalogs' references and waivers."""
+    """The catalogs' references and waivers, and the touchpoints' flows (here,
+    not in the journeys' part: a flow file may change while the journey does not)."""
     for kind in kinds.CATALOG:
         for entity in workspace.entities(kind.model):
             yield from _references(workspace, entity, {})
             yield from _waivers(entity, context.rule_ids)
+    if workspace.flows is not None:
+        for journey in workspace.entities(Journey):
+            for _, tp in journey.touchpoints():
+                yield from _flow(workspace.flows.flows, tp)
+
+
+def _flow(flows: Mapping[str, Flow], tp: Touchpoint) -> Iterator[Finding]:
+    """A touchpoint's flow, its step and its resolved steps exist."""
+    if tp.flow_id is None:
+        return
+    flow = flows.get(tp.flow_id)
+    if flow is None:
+        close = suggest.closest(tp.flow_id, flows)
+        yield Finding(
+            tp.src.at("flow"),
+            i18n.msg("unknown flow '{id}'", id=tp.flow_id),
+            suggest.hint(close) or i18n.msg("flows are the *.json files below the flows folder"),
+            (tp,),
+            subject=Subject("flow", tp.flow_id),
+            fix=suggest.fix(tp.flow or "", _with_step(close, tp.flow_step)),
+        )
+        return
+    # (where, the step, what is written there, whether the flow's id is written with it)
+    steps: list[tuple[Src, str, str, bool]] = []
+    if tp.flow_step is not None:
+        steps.append((tp.src.at("flow"), tp.flow_step, tp.flow or "", True))
+    steps += [(tp.src.at("flow_resolved", i), s, s, False) for i, s in enumerate(tp.flow_resolved)]
+    for at, step, written, with_flow in steps:
+        if step not in flow.steps:
+            close = suggest.closest(step, flow.steps)
+            fixed = _with_step(flow.id, close) if with_flow and close is not None else close
+            yield Finding(
+                at,
+                i18n.msg("flow '{flow}' has no step '{step}'", flow=flow.id, step=step),
+                suggest.hint(close),
+                (tp,),
+                subject=Subject("flow", f"{flow.id}#{step}"),
+                fix=suggest.fix(written, fixed),
+            )
+
+
+def _with_step(flow: str | None, step: str | None) -> str | None:
+    if flow is None:
+        return None
+    return flow if step is None else f"{flow}#{step}"
 
 
 def check_journey(

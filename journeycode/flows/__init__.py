@@ -1,0 +1,75 @@
+"""Contact flows: what the contact centre's platform really runs, beside the maps.
+
+The flow files (:mod:`journeycode.flows.read`) give one model
+(:mod:`journeycode.flows.model`) whatever platform exported them; a touchpoint
+names its flow (``flow: billing-ivr`` or ``flow: billing-ivr#MainMenu``), and
+the rules ``flow-way-out``, ``flow-matches-map``, ``ivr-menu-depth``,
+``ivr-menu-options``, ``flow-loop`` and ``flow-after-hours`` check the one
+against the other through :mod:`journeycode.flows.paths`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+from journeycode.config import Flows as Settings
+from journeycode.flows import read as reading
+from journeycode.flows.model import Flow
+from journeycode.flows.paths import Flows
+from journeycode.model import Journey, Touchpoint, Workspace
+from journeycode.problems import Problem
+
+__all__ = ["Flows", "Read", "attach", "linked", "roots"]
+
+
+@dataclass(frozen=True)
+class Read:
+    workspace: Workspace
+    problems: list[Problem]
+    files: list[str]
+
+
+def attach(root: Path, display_root: str, settings: Settings, workspace: Workspace) -> Read:
+    """The workspace with its flows read from the flow files (``workspace.flows``)."""
+    found = reading.read(root, display_root, settings.path)
+    resolved: dict[str, set[str]] = {}
+    for journey in workspace.entities(Journey):
+        for _, tp in journey.touchpoints():
+            if tp.flow_id is not None and tp.flow_resolved:
+                resolved.setdefault(tp.flow_id, set()).update(tp.flow_resolved)
+    flows = Flows(found.flows, settings.aliases, resolved, settings.queues, found.unknown_types)
+    return Read(dataclasses.replace(workspace, flows=flows), found.problems, found.files)
+
+
+def linked(workspace: Workspace) -> dict[str, list[Touchpoint]]:
+    """The touchpoints that name each flow (by flow id), in map order."""
+    found: dict[str, list[Touchpoint]] = {}
+    for journey in workspace.entities(Journey):
+        for _, tp in journey.touchpoints():
+            if tp.flow_id is not None:
+                found.setdefault(tp.flow_id, []).append(tp)
+    return found
+
+
+def roots(workspace: Workspace) -> list[Flow]:
+    """The flows a contact starts in: those a touchpoint names, and those no
+    other flow runs (but for whisper, hold and queue flows, which play beside
+    a contact that is already waiting or talking), by id."""
+    flows = workspace.flows
+    if flows is None:
+        return []
+    named = linked(workspace)
+    run: set[str] = set()
+    for flow in flows.flows.values():
+        for step in flow.steps.values():
+            if step.kind == "subflow":
+                target = flows.resolve(flow, step)
+                if target is not None and target is not flow:
+                    run.add(target.id)
+    return [
+        flow
+        for ident, flow in sorted(flows.flows.items())
+        if ident in named or (ident not in run and not flow.runs_beside)
+    ]

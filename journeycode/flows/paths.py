@@ -1,0 +1,406 @@
+"""What a flow's paths do: where they end, which menus they pass, which
+loops they cannot leave. Each flow is walked once (breadth first, so every
+path reported is a shortest one) and its summary kept, so a flow that many
+others run is not walked again: the cost grows with the steps and edges of
+the workspace's flows, not with the number of paths through them.
+
+A sub-flow step is followed into the flow it names, when the workspace holds
+it (:meth:`Flows.resolve`): what happens there happens on the way through the
+step. A flow module that comes back goes on along the step's edges; a flow
+that is not in the workspace is *unknown*: its branch is neither a way out
+nor a dead end.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from journeycode.config import Queue
+from journeycode.flows.model import KINDS, LABELS, WAYS_OUT, Edge, Flow, Step
+from journeycode.i18n import N_, Msg, msg
+from journeycode.model import Src
+
+Hop = tuple[Flow, Step, Edge | None]
+"""A step on a path, and the edge the path leaves it by (None: the last)."""
+
+
+@dataclass(frozen=True)
+class DeadEnd:
+    """A path from a flow's start to a step where the contact ends with no
+    person reached and nothing the map declares resolved."""
+
+    path: tuple[Hop, ...]
+
+    @property
+    def end(self) -> tuple[Flow, Step]:
+        flow, step, _ = self.path[-1]
+        return flow, step
+
+
+@dataclass
+class Summary:
+    """What the paths from a flow's start reach."""
+
+    dead_ends: list[DeadEnd] = field(default_factory=list)
+    returns: bool = False
+    """Some path reaches the end of the flow that comes back to its caller."""
+    ways_out: list[tuple[Flow, Step]] = field(default_factory=list)
+    """The transfers and callbacks reached, in this flow and the ones it runs."""
+    queues: list[tuple[Flow, Step]] = field(default_factory=list)
+    """The steps reached that name a queue (a transfer, a set-queue step)."""
+    unknown: list[tuple[Flow, Step]] = field(default_factory=list)
+    """The sub-flow steps reached whose flow is not in the workspace."""
+    reached: set[Step] = field(default_factory=set)
+    """The steps of this flow reached from its start."""
+
+
+class Flows:
+    """The workspace's flows, with what names each (``aliases``: a name, an
+    ARN, a Terraform reference, mapped to a flow id in the settings), the
+    steps the touchpoints declare resolved (by flow id), and where queues lead."""
+
+    def __init__(
+        self,
+        flows: Mapping[str, Flow],
+        aliases: Mapping[str, str] | None = None,
+        resolved: Mapping[str, Collection[str]] | None = None,
+        queues: Mapping[str, Queue] | None = None,
+        unknown_types: Mapping[str, Src] | None = None,
+    ):
+        self.flows = flows
+        self.resolved = resolved or {}
+        self.queues = queues or {}
+        """Where each queue leads in the maps (the settings' ``flows: {queues: …}``)."""
+        self.unknown_types = unknown_types or {}
+        """Each step type no reader knows (``platform:type``), where it is first seen."""
+        names: dict[str, Flow] = {}
+        for flow in flows.values():
+            for name in (flow.name, *flow.aliases):
+                names.setdefault(name, flow)
+        for written, ident in (aliases or {}).items():
+            if ident in flows:
+                names[written] = flows[ident]
+        self.names = names
+        self._summaries: dict[str, Summary] = {}
+        self._walking: set[str] = set()
+
+    def resolve(self, flow: Flow, step: Step) -> Flow | None:
+        """The flow a sub-flow step runs, or None when the workspace lacks it."""
+        written = step.target
+        if written is None:
+            return None
+        value = flow.attributes.get(written, written)
+        # An ARN or a path ends in the flow's id or name: .../contact-flow/ID
+        for name in (written, value, value.rstrip("/").rsplit("/", 1)[-1]):
+            found = self.names.get(name) or self.flows.get(name)
+            if found is not None:
+                return found
+        return None
+
+    def summary(self, flow: Flow) -> Summary:
+        found = self._summaries.get(flow.id)
+        if found is None:
+            self._walking.add(flow.id)
+            found = self._summaries[flow.id] = self._walk(flow)
+            self._walking.discard(flow.id)
+        return found
+
+    def _walk(self, flow: Flow) -> Summary:
+        out = Summary()
+        if flow.start is None:
+            return out
+        resolved = self.resolved.get(flow.id, ())
+        steps = flow.steps
+        before: dict[Step, tuple[Step, Edge] | None] = {steps[flow.start]: None}
+        todo = deque([steps[flow.start]])
+        ended: set[Step] = set()
+
+        def path_to(step: Step, edge: Edge | None = None) -> tuple[Hop, ...]:
+            hops: list[Hop] = [(flow, step, edge)]
+            at = before[step]
+            while at is not None:
+                hops.append((flow, at[0], at[1]))
+                at = before[at[0]]
+            return tuple(reversed(hops))
+
+        def dead(step: Step, edge: Edge | None = None) -> None:
+            if step not in ended:
+                ended.add(step)
+                out.dead_ends.append(DeadEnd(path_to(step, edge)))
+
+        while todo:
+            step = todo.popleft()
+            out.reached.add(step)
+            if step.id in resolved:
+                continue
+            follow = list(step.edges)
+            if step.queue is not None:
+                out.queues.append((flow, step))
+            if step.kind in WAYS_OUT:
+                out.ways_out.append((flow, step))
+                # Past a transfer the contact is the person's: only its
+                # failures (a queue at capacity) go on in the flow.
+                follow = [e for e in step.edges if e.label not in ("next", "condition")]
+            elif step.kind == "return":
+                out.returns = True
+                continue
+            elif step.kind == "disconnect":
+                dead(step)
+                continue
+            elif step.kind == "subflow":
+                follow = self._through(flow, step, path_to(step), out)
+            elif not step.edges:
+                if flow.runs_beside:
+                    out.returns = True
+                else:
+                    dead(step)
+                continue
+            for edge in follow:
+                if edge.target is None:
+                    # A transfer's or a sub-flow's own end is the person's or
+                    # the sub-flow's; only a failure there ends with nobody.
+                    if step.kind not in (*WAYS_OUT, "subflow") or edge.label == "error":
+                        dead(step, edge)
+                    continue
+                following = steps[edge.target]
+                if following not in before:
+                    before[following] = (step, edge)
+                    todo.append(following)
+        return out
+
+    def _through(self, flow: Flow, step: Step, path: tuple[Hop, ...], out: Summary) -> list[Edge]:
+        """What a sub-flow step adds to its flow's summary, and the edges
+        that go on after it."""
+        target = self.resolve(flow, step)
+        if target is None or target.id in self._walking:
+            if target is None:
+                out.unknown.append((flow, step))
+            return list(step.edges)
+        inner = self.summary(target)
+        entry = (*path[:-1], (flow, step, None))
+        out.dead_ends.extend(DeadEnd(entry + end.path) for end in inner.dead_ends)
+        out.ways_out.extend(inner.ways_out)
+        out.queues.extend(inner.queues)
+        out.unknown.extend(inner.unknown)
+        if step.returns and not inner.returns:
+            return [e for e in step.edges if e.label == "error"]
+        return list(step.edges)
+
+    def loops(self, flow: Flow) -> Iterator[tuple[Step, ...]]:
+        """Each cycle reached from the start from which no way out (a person,
+        a resolved step, the end of a module, a sub-flow) can be reached:
+        the customer goes round it for ever, or until the platform hangs up."""
+        summary = self.summary(flow)
+        reached = summary.reached
+        resolved = self.resolved.get(flow.id, ())
+        into: dict[Step, list[Step]] = {}
+        for step in reached:
+            for edge in step.edges:
+                if edge.target is not None:
+                    into.setdefault(flow.steps[edge.target], []).append(step)
+        good = [
+            s for s in reached if s.kind in (*WAYS_OUT, "return", "subflow") or s.id in resolved
+        ]
+        escapes = set(good)
+        todo = list(good)
+        while todo:
+            for before in into.get(todo.pop(), ()):
+                if before not in escapes:
+                    escapes.add(before)
+                    todo.append(before)
+        trapped = {s for s in reached if s not in escapes}
+        for component in _components(flow, trapped):
+            yield _cycle(flow, component)
+
+    def menu_depths(self, flow: Flow) -> dict[Step, tuple[int, tuple[Hop, ...]]]:
+        """The fewest menus a caller passes to reach each menu of the flow
+        (that one included), and the path that does it."""
+        if flow.start is None:
+            return {}
+        start = flow.steps[flow.start]
+        # Breadth first with menus as the only cost (0-1): a deque, menus at the back.
+        best: dict[Step, int] = {start: 1 if start.kind == "menu" else 0}
+        before: dict[Step, tuple[Step, Edge] | None] = {start: None}
+        todo = deque([start])
+        while todo:
+            step = todo.popleft()
+            for edge in step.edges:
+                if edge.target is None:
+                    continue
+                following = flow.steps[edge.target]
+                cost = best[step] + (following.kind == "menu")
+                if cost < best.get(following, cost + 1):
+                    best[following] = cost
+                    before[following] = (step, edge)
+                    if following.kind == "menu":
+                        todo.append(following)
+                    else:
+                        todo.appendleft(following)
+        found = {}
+        for step, depth in best.items():
+            if step.kind == "menu":
+                hops: list[Hop] = [(flow, step, None)]
+                at = before[step]
+                while at is not None:
+                    hops.append((flow, at[0], at[1]))
+                    at = before[at[0]]
+                found[step] = depth, tuple(reversed(hops))
+        return found
+
+    def silent_closures(self, flow: Flow) -> Iterator[tuple[Step, tuple[Hop, ...]]]:
+        """Each hours check whose closed branch reaches a disconnect (or the
+        end of the flow) with nothing said, no callback and nobody reached."""
+        for step in flow.steps.values():
+            if step.kind != "check-hours":
+                continue
+            for edge in step.edges:
+                if not closed(edge) or edge.target is None:
+                    continue
+                found = _silent(flow, flow.steps[edge.target])
+                if found is not None:
+                    yield step, ((flow, step, edge), *found)
+
+
+def closed(edge: Edge) -> bool:
+    """Whether an hours check's edge is its closed branch."""
+    return edge.label == "condition" and edge.text.strip().lower() == "false"
+
+
+def _silent(flow: Flow, first: Step) -> tuple[Hop, ...] | None:
+    """The shortest path from ``first`` to a disconnect that says nothing on
+    the way, if there is one."""
+    before: dict[Step, tuple[Step, Edge] | None] = {first: None}
+    todo = deque([first])
+    while todo:
+        step = todo.popleft()
+        if step.kind in (*WAYS_OUT, "prompt", "menu", "input", "bot", "subflow", "return"):
+            continue
+        if step.kind == "disconnect" or not step.edges:
+            hops: list[Hop] = [(flow, step, None)]
+            at = before[step]
+            while at is not None:
+                hops.append((flow, at[0], at[1]))
+                at = before[at[0]]
+            return tuple(reversed(hops))
+        for edge in step.edges:
+            if edge.target is not None and flow.steps[edge.target] not in before:
+                before[flow.steps[edge.target]] = (step, edge)
+                todo.append(flow.steps[edge.target])
+    return None
+
+
+def _components(flow: Flow, steps: set[Step]) -> Iterator[list[Step]]:
+    """The strongly connected parts of ``steps`` that hold a cycle, in flow
+    order (Tarjan's, without recursion)."""
+    order = {step: n for n, step in enumerate(flow.steps.values())}
+    index: dict[Step, int] = {}
+    low: dict[Step, int] = {}
+    stack: list[Step] = []
+    on: set[Step] = set()
+    found: list[list[Step]] = []
+    for root in sorted(steps, key=order.__getitem__):
+        if root in index:
+            continue
+        work = [(root, iter(_within(flow, root, steps)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on.add(root)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on.add(child)
+                    work.append((child, iter(_within(flow, child, steps))))
+                elif child in on:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                part = []
+                while True:
+                    top = stack.pop()
+                    on.discard(top)
+                    part.append(top)
+                    if top is node:
+                        break
+                if len(part) > 1 or node in _within(flow, node, steps):
+                    found.append(sorted(part, key=order.__getitem__))
+    yield from sorted(found, key=lambda part: order[part[0]])
+
+
+def _within(flow: Flow, step: Step, steps: set[Step]) -> list[Step]:
+    return [
+        flow.steps[e.target]
+        for e in step.edges
+        if e.target is not None and flow.steps[e.target] in steps
+    ]
+
+
+def _cycle(flow: Flow, part: list[Step]) -> tuple[Step, ...]:
+    """One cycle through the first step of a strongly connected part."""
+    first = part[0]
+    members = set(part)
+    before: dict[Step, Step | None] = {first: None}
+    todo = deque([first])
+    while todo:
+        step = todo.popleft()
+        for following in _within(flow, step, members):
+            if following is first:
+                cycle = [step]
+                at = before[step]
+                while at is not None:
+                    cycle.append(at)
+                    at = before[at]
+                return tuple(reversed(cycle))
+            if following not in before:
+                before[following] = step
+                todo.append(following)
+    return (first,)
+
+
+def step_words(flow: Flow, step: Step) -> Msg:
+    """A step as a path names it: its kind and its id."""
+    return msg("{kind} '{step}'", kind=msg(KINDS[step.kind]), step=step.label)
+
+
+_OPEN = N_("open")
+_CLOSED = N_("closed")
+
+
+def edge_words(step: Step, edge: Edge) -> Msg | str | None:
+    """An edge as a path names it; None for a plain ``next``."""
+    if edge.label == "next":
+        return None
+    if edge.label == "condition":
+        if step.kind == "check-hours" and edge.text.strip().lower() in ("true", "false"):
+            return msg("[{branch}]", branch=msg(_CLOSED if closed(edge) else _OPEN))
+        return f"[{edge.text}]"
+    return msg("[{branch}]", branch=msg(LABELS[edge.label]))
+
+
+def path_words(path: tuple[Hop, ...]) -> Msg:
+    """A path step by step: ``menu 'Main' → [no match] → disconnect 'Bye'``;
+    where it enters another flow, that flow is named."""
+    said: Msg | None = None
+    current: Flow | None = None
+    for flow, step, edge in path:
+        words: Msg = step_words(flow, step)
+        if current is not None and flow is not current:
+            words = msg("flow '{flow}': {step}", flow=flow.id, step=words)
+        current = flow
+        said = words if said is None else msg("{path} → {next}", path=said, next=words)
+        if edge is not None:
+            branch = edge_words(step, edge)
+            if branch is not None:
+                said = msg("{path} → {next}", path=said, next=branch)
+            if edge.target is None:
+                said = msg("{path} → {next}", path=said, next=msg("the end of the flow"))
+    assert said is not None
+    return said

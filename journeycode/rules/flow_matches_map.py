@@ -1,0 +1,179 @@
+"""A touchpoint's escalations and its contact flow's transfers agree.
+
+The map says where a touchpoint escalates (``escalates_to``); the flow it runs
+(``flow:``) says where the platform really sends the customer. They drift
+apart silently: a queue is renamed, a menu option removed. Three things are
+reported for each touchpoint with a flow in the workspace:
+
+* it escalates, but nothing in its flow (or the sub-flows it runs) transfers
+  the customer to anyone or offers a callback;
+* the flow sends customers to a queue that the settings do not map to a
+  channel (``flows: {queues: {QUEUE: {channel: …, owner: …}}}`` in
+  ``journeycode.yaml``; said only once some queue is mapped, and only of
+  queues written as they are, not read from an attribute);
+* a mapped queue leads to a channel none of the touchpoint's escalations is
+  on (an escalation the map does not know), or an escalation is on a channel
+  no queue of the flow leads to (one the flow does not make; said when every
+  queue of the flow is mapped).
+
+Passing:
+
+```yaml
+journey:
+  id: call
+  name: Call us
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: menu, name: IVR menu, channel: ivr, flow: ivr, escalates_to: [agent]}
+        - {id: agent, name: Agent, channel: agent-voice}
+```
+
+`flows/ivr.json`:
+
+```json
+{"initial_state": "Trigger", "states": [
+  {"name": "Trigger", "type": "trigger", "transitions": [
+    {"event": "incomingCall", "next": "Agent"}]},
+  {"name": "Agent", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]}
+]}
+```
+
+Failing (the map escalates; the flow only plays a message):
+
+```yaml
+journey:
+  id: call
+  name: Call us
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: menu, name: IVR menu, channel: ivr, flow: ivr, escalates_to: [agent]}
+        - {id: agent, name: Agent, channel: agent-voice}
+```
+
+`flows/ivr.json`:
+
+```json
+{"initial_state": "Trigger", "states": [
+  {"name": "Trigger", "type": "trigger", "transitions": [
+    {"event": "incomingCall", "next": "Hello"}]},
+  {"name": "Hello", "type": "say-play", "transitions": [{"event": "audioComplete"}]}
+]}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode import i18n
+from journeycode.model import Journey, Workspace
+from journeycode.problems import Level, Subject
+from journeycode.rules.base import Finding, RuleContext
+
+ID = "flow-matches-map"
+LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset({"channel"})
+OPTIONS: Mapping[str, Any] = {}
+
+
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    graph = workspace.flows
+    if graph is None:
+        return
+    for journey in workspace.entities(Journey):
+        for _, tp in journey.touchpoints():
+            flow = graph.flows.get(tp.flow_id or "")
+            if flow is None:
+                continue
+            summary = graph.summary(flow)
+            at = tp.src.at("flow")
+            if tp.escalates_to and not summary.ways_out and not summary.unknown:
+                yield Finding(
+                    at,
+                    i18n.msg(
+                        "touchpoint '{id}' escalates to '{target}', but flow '{flow}' "
+                        "transfers the customer to no one",
+                        id=tp.id,
+                        target=tp.escalates_to[0],
+                        flow=flow.id,
+                    ),
+                    i18n.msg("add the transfer to the flow, or correct escalates_to:"),
+                    (tp,),
+                    subject=Subject("flow", flow.id),
+                    detail=("no-transfer",),
+                )
+            if not graph.queues:
+                continue
+            targets = [journey.touchpoint_by_id.get(t) for t in tp.escalates_to]
+            escalated = {t.channel: t for t in targets if t is not None}
+            reached: set[str] = set()
+            unmapped = False
+            said: set[str] = set()
+            for _, step in summary.queues:
+                queue = step.queue
+                if queue is None or queue in said:
+                    continue
+                said.add(queue)
+                leads = graph.queues.get(queue)
+                if leads is None:
+                    unmapped = True
+                    if not queue.startswith("$."):
+                        yield Finding(
+                            at,
+                            i18n.msg(
+                                "flow '{flow}' sends customers to queue '{queue}', which the "
+                                "settings do not map to a channel",
+                                flow=flow.id,
+                                queue=queue,
+                            ),
+                            i18n.msg("add it under flows: queues: in journeycode.yaml"),
+                            (tp,),
+                            subject=Subject("flow", flow.id),
+                            detail=("queue", queue),
+                        )
+                    continue
+                if leads.channel is None:
+                    continue
+                reached.add(leads.channel)
+                if leads.channel not in escalated:
+                    yield Finding(
+                        at,
+                        i18n.msg(
+                            "flow '{flow}' sends customers to queue '{queue}' on {channel}, "
+                            "where touchpoint '{id}' does not escalate",
+                            flow=flow.id,
+                            queue=queue,
+                            channel=leads.channel,
+                            id=tp.id,
+                        ),
+                        i18n.msg("add the escalation to escalates_to:, or correct the flow"),
+                        (tp,),
+                        subject=Subject("flow", flow.id),
+                        detail=("channel", leads.channel),
+                    )
+            if unmapped or summary.unknown:
+                continue
+            for channel, target in sorted(escalated.items()):
+                if channel not in reached:
+                    yield Finding(
+                        at,
+                        i18n.msg(
+                            "touchpoint '{id}' escalates to '{target}' on {channel}, but no "
+                            "queue of flow '{flow}' leads there",
+                            id=tp.id,
+                            target=target.id,
+                            channel=channel,
+                            flow=flow.id,
+                        ),
+                        i18n.msg("add the transfer to the flow, or correct escalates_to:"),
+                        (tp,),
+                        subject=Subject("flow", flow.id),
+                        detail=("escalation", target.id),
+                    )

@@ -1,0 +1,114 @@
+"""An IVR's menus are not nested deeper than a caller can follow.
+
+An IVR must be easy to navigate: every menu a caller has to listen to before
+the next one is more time on the line and another chance to hang up. From the
+start of each flow, the fewest menus a caller passes to reach each menu is
+counted (that menu included); a menu reached only past more than
+``max_depth`` (default 3) menus is reported, with the shortest way there. Menus
+are counted within one flow (a sub-flow's menus count in its own flow).
+
+Passing:
+
+```yaml
+journey:
+  id: call
+  name: Call us
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: menu, name: IVR menu, channel: ivr, flow: ivr, escalates_to: [agent]}
+        - {id: agent, name: Agent, channel: agent-voice}
+```
+
+`flows/ivr.json`:
+
+```json
+{"initial_state": "One", "states": [
+  {"name": "One", "type": "gather-input-on-call", "transitions": [
+    {"event": "keypress", "next": "Two"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Two", "type": "gather-input-on-call", "transitions": [
+    {"event": "keypress", "next": "Agent"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Agent", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]}
+]}
+```
+
+Failing (the fourth menu in a row):
+
+```yaml
+journey:
+  id: call
+  name: Call us
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: menu, name: IVR menu, channel: ivr, flow: ivr, escalates_to: [agent]}
+        - {id: agent, name: Agent, channel: agent-voice}
+```
+
+`flows/ivr.json`:
+
+```json
+{"initial_state": "One", "states": [
+  {"name": "One", "type": "gather-input-on-call", "transitions": [
+    {"event": "keypress", "next": "Two"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Two", "type": "gather-input-on-call", "transitions": [
+    {"event": "keypress", "next": "Three"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Three", "type": "gather-input-on-call", "transitions": [
+    {"event": "keypress", "next": "Four"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Four", "type": "gather-input-on-call", "transitions": [
+    {"event": "keypress", "next": "Agent"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Agent", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]}
+]}
+```
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from journeycode import flows, i18n
+from journeycode.flows.paths import path_words
+from journeycode.model import Workspace
+from journeycode.problems import Level, Subject
+from journeycode.rules.base import Finding, RuleContext
+
+ID = "ivr-menu-depth"
+LEVEL = Level.WARNING
+SETTLED_BY: frozenset[str] = frozenset()
+OPTIONS: Mapping[str, Any] = {"max_depth": 3}
+
+
+def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
+    graph = workspace.flows
+    if graph is None:
+        return
+    limit = context.options["max_depth"]
+    named = flows.linked(workspace)
+    for ident, flow in sorted(graph.flows.items()):
+        depths = graph.menu_depths(flow)
+        for step, (depth, path) in depths.items():
+            # The first menu past the limit on its way: the ones after it follow.
+            if depth == limit + 1:
+                yield Finding(
+                    step.src,
+                    i18n.msgs(
+                        "a caller passes {count} menu to reach menu '{step}' of flow "
+                        "'{flow}' (at most {limit}): {path}",
+                        "a caller passes {count} menus to reach menu '{step}' of flow "
+                        "'{flow}' (at most {limit}): {path}",
+                        depth,
+                        step=step.label,
+                        flow=ident,
+                        limit=limit,
+                        path=path_words(path),
+                    ),
+                    i18n.msg("merge menus, or offer a person earlier"),
+                    tuple(named.get(ident, ())),
+                    subject=Subject("flow", ident),
+                    detail=(step.id,),
+                )
