@@ -33,12 +33,13 @@ setting, so the runner reads settings that need nothing more.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from journeycode import atomic, i18n, loader, pipeline_rules, suggest
+from journeycode import atomic, i18n, loader, pipeline_rules, profiles, suggest
 from journeycode.discover import SETTINGS_FILE
 from journeycode.i18n import msg
 from journeycode.loader import Pointer
@@ -71,6 +72,82 @@ class RuleSetting:
 MEASUREMENT_COLUMNS = ("kpi", "period_end", "value", *BREAKDOWN)
 
 
+# How a source's file is laid out: one row per KPI and period (``long``, as
+# ``kpi,period_end,value``), or one row per period with a column per metric.
+SHAPES = ("long", "wide")
+# What a period cell holds: a day, a month (2026-06), an ISO week (2026-W23),
+# or an interval (its start, or ``start/end``; ``interval-end``: its end).
+PERIOD_FORMS = ("date", "month", "week", "interval", "interval-end")
+# The periods a computed KPI is aggregated to.
+KPI_PERIODS = ("day", "week", "month", "quarter", "year")
+# The units a source declares for a metric, each to seconds (a duration) or
+# to a ratio (a share): what a value is converted from.
+UNITS = ("ms", "s", "min", "h", "percent", "ratio")
+# The encodings a source may name, as Python calls them, by the names people write.
+ENCODINGS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "utf-16-le": "utf-16-le",
+    "utf-16-be": "utf-16-be",
+    "cp1251": "cp1251",
+    "windows-1251": "cp1251",
+    "koi8-r": "koi8-r",
+    "gb18030": "gb18030",
+    "gbk": "gbk",
+    "big5": "big5",
+    "cp1252": "cp1252",
+    "latin-1": "latin-1",
+}
+SOURCE_COLUMNS = ("kpi", "value", *BREAKDOWN)
+"""The columns of a source, besides its period: the KPI (or code) and the
+value of a long source, and the parts that break a KPI down."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of export: the files it is, and how to read them."""
+
+    files: str
+    """A folder (its ``*.csv`` files below it) or a glob, inside the workspace."""
+    where: str
+    """``file:line:col`` of the source in the settings, for the problems it causes."""
+    profile: str | None = None
+    encoding: str | None = None
+    """None: UTF-8, or what a byte-order mark says."""
+    delimiter: str | None = None
+    """None: sniffed from the header."""
+    decimal: str = "."
+    thousands: str | None = None
+    shape: str = "long"
+    period: str = "period_end"
+    """The header of the period column."""
+    form: str | None = None
+    """What the period cells hold (:data:`PERIOD_FORMS`); None: told by the first one."""
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """The headers of :data:`SOURCE_COLUMNS` (each its own name when not given)."""
+    codes: Mapping[str, str] = field(default_factory=dict)
+    """A metric's code (a long row's KPI cell, a wide file's header) → a KPI id
+    or the name of a metric that a computed KPI sums."""
+    units: Mapping[str, str] = field(default_factory=dict)
+    """A code's unit (:data:`UNITS`)."""
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A KPI computed from the metrics of the sources, for each period and part."""
+
+    kpi: str
+    where: str
+    sum: str
+    """The metric summed: the numerator; with ``weight``, the averages weighed."""
+    per: str | None = None
+    """The metric the sum is divided by (none: the KPI is the sum)."""
+    weight: str | None = None
+    """The metric that weighs an average (``sum`` holds averages of it)."""
+    period: str = "month"
+
+
 @dataclass(frozen=True)
 class Measurements:
     """Where the contact centre's exports are, and what their columns are called."""
@@ -79,6 +156,8 @@ class Measurements:
     columns: Mapping[str, str] = field(
         default_factory=lambda: {name: name for name in MEASUREMENT_COLUMNS}
     )
+    sources: tuple[Source, ...] = ()
+    computed: tuple[Computed, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -296,7 +375,20 @@ class _Reader:
 
     def measurements(self, value: Any) -> Measurements:
         """``measurements: {path: exports, columns: {kpi: Metric, value: Value}}``."""
-        given = self.mapping(value, ("measurements",), {"path": None, "columns": None})
+        if isinstance(value, dict):
+            for name in value:
+                if name in _SOURCE_KEYS and name not in _MEASUREMENTS_KEYS:
+                    raise self.fail(
+                        ("measurements", name),
+                        _unknown(("measurements",), name),
+                        msg(
+                            "{name} is a setting of a source: measurements: sources: "
+                            "[{{files: …, {name}: …}}]",
+                            name=name,
+                        ),
+                        key=True,
+                    )
+        given = self.mapping(value, ("measurements",), _MEASUREMENTS_KEYS)
         path = self.folder(("measurements", "path"), given.get("path", Measurements.path))
         renamed = self.mapping(
             given.get("columns", {}),
@@ -313,7 +405,209 @@ class _Reader:
                         value=show(header),
                     ),
                 )
-        return Measurements(path, {name: renamed.get(name, name) for name in MEASUREMENT_COLUMNS})
+        return Measurements(
+            path,
+            {name: renamed.get(name, name) for name in MEASUREMENT_COLUMNS},
+            self.sources(given.get("sources", [])),
+            self.computed(given.get("kpis", {})),
+        )
+
+    def where(self, pointer: Pointer) -> str:
+        line, col = self.file.locate(pointer, key=True)
+        return f"{self.file.display}:{line}:{col}"
+
+    def sources(self, value: Any) -> tuple[Source, ...]:
+        """``sources: [{files: exports/*.csv, delimiter: ";", …}, …]``."""
+        if not isinstance(value, list):
+            raise self.fail(
+                ("measurements", "sources"),
+                msg("sources: expected a list, got {value}", value=show(value)),
+            )
+        return tuple(
+            self.source(item, ("measurements", "sources", index))
+            for index, item in enumerate(value)
+        )
+
+    def source(self, value: Any, pointer: Pointer) -> Source:
+        given = self.mapping(value, pointer, _SOURCE_KEYS)
+        base: Mapping[str, Any] = {}
+        if "profile" in given:
+            name = given["profile"]
+            base = profiles.PROFILES.get(name, {}) if isinstance(name, str) else {}
+            if not base:
+                self.choose(name, (*pointer, "profile"), list(profiles.PROFILES))
+        merged = {**base, **given}
+        for key in ("columns", "codes", "units"):
+            merged[key] = {**base.get(key, {}), **self.texts(given.get(key, {}), (*pointer, key))}
+        if "files" not in merged:
+            raise self.fail(
+                pointer,
+                msg("a source names its files: files: a folder or a glob in the workspace"),
+            )
+        files = self.inside(merged["files"], (*pointer, "files"), "files")
+        encoding = merged.get("encoding")
+        if encoding is not None:
+            named = str(encoding).lower().replace("_", "-")
+            if named not in ENCODINGS:
+                self.choose(encoding, (*pointer, "encoding"), list(ENCODINGS))
+            encoding = ENCODINGS[named]
+        delimiter = merged.get("delimiter")
+        if delimiter is not None:
+            delimiter = _TAB if delimiter == "tab" else delimiter
+            if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in '"\r\n':
+                raise self.fail(
+                    (*pointer, "delimiter"),
+                    msg("delimiter: expected one character, got {value}", value=show(delimiter)),
+                )
+        decimal = self.choose(merged.get("decimal", "."), (*pointer, "decimal"), [".", ","])
+        thousands = merged.get("thousands")
+        if thousands is not None:
+            thousands = self.choose(thousands, (*pointer, "thousands"), list(_THOUSANDS))
+            thousands = _THOUSANDS[thousands]
+            if thousands == decimal:
+                raise self.fail(
+                    (*pointer, "thousands"),
+                    msg("thousands: the same mark as decimal, {value}", value=show(decimal)),
+                )
+        shape = self.choose(merged.get("shape", "long"), (*pointer, "shape"), SHAPES)
+        period = merged.get("period", "period_end")
+        form = None
+        if isinstance(period, dict):
+            period = self.mapping(period, (*pointer, "period"), {"column": None, "form": None})
+            if "form" in period:
+                form = self.choose(period["form"], (*pointer, "period", "form"), PERIOD_FORMS)
+            period = period.get("column", "period_end")
+        if not isinstance(period, str) or not period:
+            raise self.fail(
+                (*pointer, "period"),
+                msg("period: expected the header of a column, got {value}", value=show(period)),
+            )
+        columns = merged["columns"]
+        for name in columns:
+            if name not in SOURCE_COLUMNS:
+                close = suggest.closest(name, SOURCE_COLUMNS)
+                raise self.fail(
+                    (*pointer, "columns", name),
+                    _unknown(("columns",), name),
+                    suggest.hint(close) or msg("known: {names}", names=", ".join(SOURCE_COLUMNS)),
+                    key=True,
+                    fix=suggest.fix(name, close),
+                )
+        units = merged["units"]
+        for code, unit in units.items():
+            self.choose(unit, (*pointer, "units", code), UNITS)
+        return Source(
+            files,
+            self.where(pointer),
+            merged.get("profile"),
+            encoding,
+            delimiter,
+            decimal,
+            thousands,
+            shape,
+            period,
+            form,
+            columns,
+            merged["codes"],
+            units,
+        )
+
+    def computed(self, value: Any) -> tuple[Computed, ...]:
+        """``kpis: {aht: {sum: handle_time, per: contacts_handled, period: month}}``."""
+        kpis = self.mapping(value, ("measurements", "kpis"), _AnyKey())
+        found = []
+        for kpi, setting in kpis.items():
+            pointer: Pointer = ("measurements", "kpis", kpi)
+            given = self.mapping(setting, pointer, dict.fromkeys(_COMPUTED_KEYS))
+            if "sum" not in given:
+                raise self.fail(
+                    pointer,
+                    msg("{kpi}: give the metric it sums: sum: a metric of the sources", kpi=kpi),
+                )
+            names = self.texts({k: v for k, v in given.items() if k != "period"}, pointer)
+            if "per" in names and "weight" in names:
+                raise self.fail(
+                    (*pointer, "weight"),
+                    msg("{kpi}: per or weight, not both", kpi=kpi),
+                    msg("per divides a sum by a count; weight weighs averages by a count"),
+                    key=True,
+                )
+            period = self.choose(given.get("period", "month"), (*pointer, "period"), KPI_PERIODS)
+            found.append(
+                Computed(
+                    str(kpi),
+                    self.where(pointer),
+                    names["sum"],
+                    names.get("per"),
+                    names.get("weight"),
+                    period,
+                )
+            )
+        return tuple(found)
+
+    def texts(self, value: Any, pointer: Pointer) -> dict[str, str]:
+        """A mapping of names to non-empty texts."""
+        given = self.mapping(value, pointer, _AnyKey())
+        for name, text in given.items():
+            if not isinstance(text, str) or not text:
+                raise self.fail(
+                    (*pointer, name),
+                    msg("{name}: expected a name, got {value}", name=name, value=show(text)),
+                )
+        return {str(name): text for name, text in given.items()}
+
+    def choose(self, value: Any, pointer: Pointer, choices: Sequence[str]) -> str:
+        """``value`` when it is one of ``choices``; else an error with a did-you-mean."""
+        if isinstance(value, str) and value in choices:
+            return value
+        close = suggest.closest(str(value), choices)
+        raise self.fail(
+            pointer,
+            msg(
+                "{name}: {value} is not one of {choices}",
+                name=_name(pointer),
+                value=show(value),
+                choices=", ".join(repr(c) if c.strip() in ("", ".", ",") else c for c in choices),
+            ),
+            suggest.hint(close),
+            fix=suggest.fix(str(value), close),
+        )
+
+    def inside(self, path: Any, pointer: Pointer, name: str) -> str:
+        """A path inside the workspace, through no symlink."""
+        if (
+            not isinstance(path, str)
+            or not path
+            or Path(path).is_absolute()
+            or ".." in Path(path).parts
+        ):
+            raise self.fail(
+                pointer,
+                msg(
+                    "{name}: expected a path inside the workspace, got {value}",
+                    name=name,
+                    value=show(path),
+                ),
+            )
+        fixed = Path(*_static_parts(path))
+        try:
+            atomic.refuse_symlinks(self.root, self.root / fixed)
+        except atomic.SymlinkRefused as error:
+            link = Path(str(error.filename)).relative_to(self.root).as_posix()
+            raise self.fail(
+                pointer,
+                msg(
+                    "{name}: '{link}' is a symlink, and symlinks are not followed",
+                    name=name,
+                    link=link,
+                ),
+                msg("name a folder inside the workspace"),
+            ) from None
+        except OSError as error:
+            raise self.fail(
+                pointer, msg("{name}: cannot be read: {reason}", name=name, reason=error.strerror)
+            ) from None
+        return Path(path).as_posix()
 
     def diff_levels(self, value: Any) -> dict[str, Severity]:
         levels = self.mapping(value, ("diff",), CHANGE_KINDS)
@@ -388,6 +682,47 @@ class _Reader:
         return Level(value)
 
 
+_MEASUREMENTS_KEYS = dict.fromkeys(("path", "columns", "sources", "kpis"))
+_SOURCE_KEYS = dict.fromkeys(
+    (
+        "files",
+        "profile",
+        "encoding",
+        "delimiter",
+        "decimal",
+        "thousands",
+        "shape",
+        "period",
+        "columns",
+        "codes",
+        "units",
+    )
+)
+_COMPUTED_KEYS = ("sum", "per", "weight", "period")
+_TAB = "\t"
+# The thousands separators a source may name: a space (or the no-break spaces
+# CLDR writes for ru), a comma, a dot, an apostrophe (de-CH).
+_THOUSANDS = {" ": " ", "space": " ", ",": ",", ".": ".", "'": "'"}
+_GLOB = re.compile(r"[*?\[]")
+
+
+def _static_parts(path: str) -> list[str]:
+    """The folders of a glob before its first wildcard: where its files are looked for."""
+    parts = []
+    for part in PurePosixPath(path).parts:
+        if _GLOB.search(part):
+            break
+        parts.append(part)
+    return parts or ["."]
+
+
+class _AnyKey(dict[str, None]):
+    """Allowed keys of a mapping whose keys are the user's own (codes, KPI ids)."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+
 def _name(pointer: Pointer) -> str:
     return str(pointer[-1]) if pointer else msg("settings")
 
@@ -403,4 +738,6 @@ def _unknown(pointer: Pointer, name: str) -> str:
         return msg("unknown change kind '{name}'", name=name)
     if pointer[0] == "rules":
         return msg("unknown option of {rule} '{name}'", rule=pointer[1], name=name)
+    if pointer[:2] == ("measurements", "sources") and len(pointer) == 3:
+        return msg("unknown source setting '{name}'", name=name)
     return msg("unknown {section} setting '{name}'", section=pointer[0], name=name)

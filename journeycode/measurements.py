@@ -80,7 +80,10 @@ def files(root: Path, settings: Measurements) -> list[Path]:
 def is_measurement_file(parts: Sequence[str], settings: Measurements) -> bool:
     """Whether the file at ``parts`` (path components below the workspace) is
     a measurement file: a ``*.csv`` below the measurements folder, in no hidden
-    folder under it. A revision's files are picked by this too."""
+    folder under it, or a file of a source. A revision's files are picked by
+    this too."""
+    from journeycode import sources  # which reads with this module's helpers
+
     folder = PurePosixPath(settings.path).parts
     inside = parts[len(folder) :]
     return (
@@ -88,19 +91,24 @@ def is_measurement_file(parts: Sequence[str], settings: Measurements) -> bool:
         and len(inside) > 0
         and inside[-1].lower().endswith(".csv")
         and not any(part.startswith(".") for part in inside[:-1])
-    )
+    ) or sources.is_source_file(parts, settings)
 
 
 def read(root: Path, display_root: str, settings: Measurements, workspace: Workspace) -> Read:
+    from journeycode import sources  # which reads with this module's helpers
+
     out = Read({}, [], [])
     seen: dict[tuple[str | None, ...], str] = {}
     for kpi in workspace.entities(Kpi):
         for m in kpi.measurements:
             seen[(kpi.id, m.date, None, None, None, None)] = _where(kpi)
     for path in files(root, settings):
+        if settings.sources and sources.is_source_file(path.relative_to(root).parts, settings):
+            continue  # read as its source says
         display = discover.display(display_root, path.relative_to(root))
         out.files.append(display)
         _File(display, settings, workspace, seen, out).read(path)
+    sources.read(root, display_root, settings, workspace, seen, out)
     return out
 
 
@@ -447,9 +455,15 @@ _BLANK_LINES = {
 }
 
 
-# A cell as the csv module reads it: quoted if it starts with a quote ("" is a
-# quote inside it, line breaks are in it), then anything up to a comma or a line break.
-_CELL = re.compile(r'(?:"(?:[^"]++|"")*+"?)?[^,\r\n]*+')
+def cell_pattern(delimiter: str) -> re.Pattern[str]:
+    """A cell as the csv module reads it: quoted if it starts with a quote (""
+    is a quote inside it, line breaks are in it), then anything up to the
+    delimiter or a line break."""
+    mark = re.escape(delimiter)
+    return re.compile(rf'(?:"(?:[^"]++|"")*+"?)?[^{mark}\r\n]*+')
+
+
+_CELL = cell_pattern(",")
 
 
 def _shown(cell: str) -> str:

@@ -1,0 +1,1234 @@
+"""Measurement sources: the contact-centre platform's own exports, read as
+they come, as ``measurements: sources:`` in ``journeycode.yaml`` describes them.
+
+```yaml
+measurements:
+  sources:
+    - files: exports/bank/*.csv
+      encoding: cp1251
+      delimiter: ";"
+      decimal: ","
+      period: {column: month, form: month}
+      columns: {kpi: metric_code, value: value, segment: queue}
+      codes: {AHT: aht}
+    - files: exports/connect
+      profile: amazon-connect
+  kpis:
+    aht: {sum: handle_time, per: contacts_handled}
+```
+
+A source's file is decoded as its byte-order mark says, else as the source's
+``encoding``, else as UTF-8 (a file that is not names the encoding it looks
+like). Its delimiter is the source's, else the one its header uses most. A
+``long`` file has a row per KPI (or metric code) and period; a ``wide`` one a
+row per period (and part: queue, channel …) with a column per metric code.
+A code maps to a KPI id (the row's value is the KPI's) or to a metric, which
+a computed KPI sums over its period, for each part and for all of them: the
+ratio of the sums, never the mean of the rows' averages.
+
+The files are read by Polars (a columnar CSV reader in Rust) as text, the
+cells parsed column by column; a cell that cannot be used is reported at its
+``file:line:col``, found again in the text only then. A file the fast reader
+cannot take as it is (quoted cells, blank lines, lone ``\\r`` line ends,
+ragged rows) is read by the csv module instead, with the same result.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import io
+import math
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from journeycode import discover, loader, pipeline_rules, positions, suggest
+from journeycode.config import Computed, Measurements, Source
+from journeycode.i18n import msg, msgs
+from journeycode.measurements import (
+    MAX_BYTES,
+    MAX_PROBLEMS,
+    Read,
+    _field_size_limit,
+    _Lines,
+    _shown,
+    cell_pattern,
+)
+from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
+from journeycode.problems import Fix, Level, Problem, Subject
+
+if TYPE_CHECKING:
+    import polars as pl
+
+Parts = tuple[str | None, ...]
+"""A row's journey, stage, channel and segment (None where the row has none)."""
+
+_DELIMITERS = (",", ";", "\t", "|")
+_SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
+_SHARES = {"percent": 0.01, "ratio": 1.0}
+_KPI_SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
+TIME, SHARE = "time", "share"
+"""What a metric measures, once converted: seconds, or a share (a ratio)."""
+
+
+@dataclass
+class _Sum:
+    """A metric summed over one period and part, and the first row it came from."""
+
+    total: float
+    row: str
+    source: str
+
+
+@dataclass
+class _Sums:
+    """What the sources' rows add up to: by (metric, KPI period, period end,
+    parts), each metric's sum; ``weighed`` by (metric, weight, …) the sum of
+    the products."""
+
+    sums: dict[tuple[str, str, str, Parts], _Sum] = field(default_factory=dict)
+    weighed: dict[tuple[str, str, str, str, Parts], _Sum] = field(default_factory=dict)
+    kinds: dict[str, str | None] = field(default_factory=dict)
+    """Each metric's kind: :data:`TIME`, :data:`SHARE` or None (a count)."""
+    names: set[str] = field(default_factory=set)
+    """The metrics the files give, read or not: what a misspelt one may mean."""
+
+
+def files(root: Path, source: Source) -> list[Path]:
+    """The files of a source, in sorted order: below its folder, the ``*.csv``
+    ones; for a glob, the ones it matches. Hidden folders and symlinks are
+    left alone, as for maps."""
+    folder = root / source.files
+    if folder.is_dir() and not folder.is_symlink():
+        pattern = _glob(f"{source.files}/**/*.csv")
+        start = folder
+    else:
+        pattern = _glob(source.files)
+        start = root.joinpath(*_static(source.files))
+        if start.is_file() and not start.is_symlink():
+            return [start] if pattern.fullmatch(start.relative_to(root).as_posix()) else []
+    if not start.is_dir() or start.is_symlink():
+        return []
+    found = []
+    for here, dirnames, filenames in os.walk(start):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in filenames:
+            path = Path(here) / name
+            relative = path.relative_to(root).as_posix()
+            if pattern.fullmatch(relative) and not path.is_symlink():
+                found.append(path)
+    return sorted(found)
+
+
+def is_source_file(parts: Sequence[str], settings: Measurements) -> bool:
+    """Whether the file at ``parts`` (below the workspace) belongs to a source."""
+    relative = "/".join(parts)
+    for source in settings.sources:
+        folder = source.files.rstrip("/")
+        if relative.startswith(folder + "/"):
+            inside = parts[len(folder.split("/")) :]
+            if relative.lower().endswith(".csv") and not any(
+                p.startswith(".") for p in inside[:-1]
+            ):
+                return True
+        if _glob(source.files).fullmatch(relative):
+            return True
+    return False
+
+
+def _static(pattern: str) -> list[str]:
+    parts = []
+    for part in pattern.split("/"):
+        if re.search(r"[*?\[]", part):
+            break
+        parts.append(part)
+    return parts
+
+
+def _glob(pattern: str) -> re.Pattern[str]:
+    """A glob as a regular expression: ``**/`` any folders, ``*`` and ``?``
+    within one name, ``[…]`` a set."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:[^/]+/)*")
+            i += 3
+            continue
+        char = pattern[i]
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[" and "]" in pattern[i + 1 :]:
+            end = pattern.index("]", i + 1)
+            out.append("[" + re.escape(pattern[i + 1 : end]).replace("\\-", "-") + "]")
+            i = end
+        else:
+            out.append(re.escape(char))
+        i += 1
+    return re.compile("".join(out))
+
+
+def read(
+    root: Path,
+    display_root: str,
+    settings: Measurements,
+    workspace: Workspace,
+    seen: dict[tuple[str | None, ...], str],
+    out: Read,
+) -> None:
+    """Every source's files into ``out``: the KPIs' values, their problems,
+    the files read; then the computed KPIs from the metrics the files summed."""
+    if not settings.sources and not settings.computed:
+        return
+    wanted = _wanted(settings.computed)
+    weighed = {(c.sum, c.weight) for c in settings.computed if c.weight is not None}
+    sums = _Sums()
+    for source in settings.sources:
+        for path in files(root, source):
+            display = discover.display(display_root, path.relative_to(root))
+            out.files.append(display)
+            _File(display, source, workspace, seen, out, wanted, weighed, sums).read(path)
+    _compute(settings.computed, workspace, sums, seen, out)
+
+
+def _wanted(computed: Iterable[Computed]) -> dict[str, set[str]]:
+    """The metrics the computed KPIs sum, each with the periods it is summed to."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for c in computed:
+        if c.weight is not None:
+            wanted[f"{c.sum}*{c.weight}"].add(c.period)
+            wanted[f"{c.weight}@{c.sum}"].add(c.period)
+            # Metrics of the sources, though summed only weighed.
+            wanted.setdefault(c.sum, set())
+            wanted.setdefault(c.weight, set())
+            continue
+        for metric in (c.sum, c.per):
+            if metric is not None:
+                wanted[metric].add(c.period)
+    return wanted
+
+
+def _problem(
+    out: Read,
+    where: str,
+    message: str,
+    hint: str | None = None,
+    *,
+    subject: Subject | None = None,
+    detail: tuple[str, ...] = ("file",),
+    fix: Fix | None = None,
+) -> None:
+    display, line, col = where.rsplit(":", 2)
+    out.problems.append(
+        Problem(
+            display,
+            int(line),
+            int(col),
+            pipeline_rules.MEASUREMENTS,
+            Level.ERROR,
+            message,
+            hint,
+            subject=subject,
+            detail=detail,
+            fix=fix,
+        )
+    )
+
+
+class _File:
+    def __init__(
+        self,
+        display: str,
+        source: Source,
+        workspace: Workspace,
+        seen: dict[tuple[str | None, ...], str],
+        out: Read,
+        wanted: Mapping[str, set[str]],
+        weighed: set[tuple[str, str]],
+        sums: _Sums,
+    ):
+        self.display, self.source, self.workspace = display, source, workspace
+        self.seen, self.out, self.wanted, self.sums = seen, out, wanted, sums
+        self.weighed = weighed
+        self.text = ""
+        self.delimiter = source.delimiter or ","
+        self.lines = _Lines("")
+        self.cells = cell_pattern(",")
+        self.found = 0
+        self.form = "date"
+        self.part_columns: dict[str, str] = {}
+        self.row_lines: list[int] | None = None
+        """The line of each data row, when the rows are not one a line."""
+
+    # -- problems and where they are
+
+    def problem(
+        self,
+        line: int,
+        col: int,
+        message: str,
+        hint: str | None = None,
+        *,
+        subject: Subject | None = None,
+        detail: tuple[str, ...] = ("file",),
+        fix: Fix | None = None,
+    ) -> bool:
+        """A problem of the file; False once the file has too many to say more."""
+        if self.found >= MAX_PROBLEMS:
+            if self.found == MAX_PROBLEMS:
+                _problem(
+                    self.out,
+                    f"{self.display}:{line}:1",
+                    msg(
+                        "more than {count} problems in this file: the rest is not read",
+                        count=format(MAX_PROBLEMS, ","),
+                    ),
+                    msg("mend the rows above, or export the file again"),
+                    detail=("rest",),
+                )
+                self.found += 1
+            return False
+        _problem(
+            self.out,
+            f"{self.display}:{line}:{col}",
+            message,
+            hint,
+            subject=subject,
+            detail=detail,
+            fix=fix,
+        )
+        self.found += 1
+        return True
+
+    def line_of(self, row: int) -> int:
+        """The line where data row number ``row`` (from 0) starts."""
+        return self.row_lines[row] if self.row_lines is not None else row + 2
+
+    def cell(self, line: int, cell: int) -> tuple[int, int]:
+        """Where cell number ``cell`` of the row that starts on ``line`` begins."""
+        if not cell:
+            return line, 1
+        text = self.text
+        offset = position = self.lines.start(line)
+        for _ in range(cell):
+            found = self.cells.match(text, position)
+            assert found is not None  # it matches an empty cell too
+            position = found.end()
+            if not text.startswith(self.delimiter, position):
+                break
+            position += 1
+        return positions.position(text, position, start=offset, line=line)
+
+    # -- the file
+
+    def read(self, path: Path) -> None:
+        try:
+            raw = loader.read_bytes(path, MAX_BYTES)
+        except loader.LoadError as error:
+            self.problem(1, 1, error.message, error.hint)
+            return
+        except OSError as error:
+            self.problem(1, 1, msg("cannot read the file: {reason}", reason=error.strerror))
+            return
+        text = self.decode(raw)
+        if text is None:
+            return
+        self.text = text
+        nul = text.find("\0")
+        if nul >= 0:
+            self.problem(
+                *positions.position(text, nul),
+                msg("a NUL character: this is not a text CSV file, so it is not read"),
+                msg("is it UTF-16? set encoding: utf-16 on its source")
+                if nul < 4
+                else msg("export the file as UTF-8 CSV"),
+            )
+            return
+        first = _LINE.match(text)
+        header_line = first.group(0) if first else ""
+        if self.source.delimiter is None:
+            self.delimiter = _sniff(header_line)
+        self.cells = cell_pattern(self.delimiter)
+        self.lines = _Lines(text)
+        with _field_size_limit(MAX_BYTES):
+            header = next(csv.reader(io.StringIO(header_line, newline=""), self._dialect()), None)
+        if not header or not "".join(header).strip():
+            self.problem(1, 1, msg("the file is empty"), msg("give a header row"))
+            return
+        names = [h.strip() for h in header]
+        columns = self.columns(names)
+        if columns is None:
+            return
+        frame = self.frame(text, names, sorted(set(columns.values())))
+        if frame is None:
+            return
+        if self.source.shape == "long":
+            self.long(frame, columns)
+        else:
+            self.wide(frame, columns, names)
+
+    def _dialect(self) -> type[csv.Dialect]:
+        delimiter = self.delimiter
+
+        class Dialect(csv.excel):
+            pass
+
+        Dialect.delimiter = delimiter
+        return Dialect
+
+    def decode(self, raw: bytes) -> str | None:
+        """The file's text: by its byte-order mark, else its source's encoding,
+        else UTF-8; None (and a problem) when it is not text of that encoding."""
+        for mark, encoding in _BOMS:
+            if raw.startswith(mark):
+                return self._decode(raw[len(mark) :], encoding, raw[: len(mark)])
+        return self._decode(raw, self.source.encoding or "utf-8", b"")
+
+    def _decode(self, raw: bytes, encoding: str, bom: bytes) -> str | None:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError as error:
+            before = raw[: error.start].decode(encoding, errors="replace")
+            line, col = positions.position(before, len(before))
+            likely = _likely(raw) if self.source.encoding is None and not bom else None
+            if likely is not None:
+                self.problem(
+                    line,
+                    col,
+                    msg("not UTF-8 text: it reads as {encoding}", encoding=likely),
+                    msg("set encoding: {encoding} on its source", encoding=likely),
+                )
+            else:
+                self.problem(
+                    line,
+                    col,
+                    msg("not {encoding} text", encoding=codecs.lookup(encoding).name),
+                    msg("set the source's encoding, or export the file as UTF-8 CSV"),
+                )
+            return None
+
+    def columns(self, names: list[str]) -> dict[str, int] | None:
+        """The columns journeycode reads, by role (``period``, ``kpi`` …, and a
+        wide file's codes as ``code:NAME``), or None when the header lacks one."""
+        source = self.source
+        index: dict[str, int] = {}
+        for position, name in enumerate(names):
+            first = index.setdefault(name, position)
+            if first != position and name:
+                self.problem(
+                    *self.cell(1, position),
+                    msg(
+                        "column {name} is in the header twice: columns {first} and {second}",
+                        name=_shown(name),
+                        first=first + 1,
+                        second=position + 1,
+                    ),
+                    msg("rename or remove one"),
+                    detail=("header", name, str(position)),
+                )
+                return None
+        wanted = {"period": source.period}
+        roles = ("kpi", "value", *BREAKDOWN) if source.shape == "long" else BREAKDOWN
+        for role in roles:
+            header = source.columns.get(role, role)
+            if header in index or role in ("kpi", "value"):
+                wanted[role] = header
+            elif role in source.columns:
+                wanted[role] = header  # named in the settings: it must be there
+        missing = [h for h in wanted.values() if h not in index]
+        if missing:
+            self.problem(
+                1,
+                1,
+                *self.missing(names, missing),
+                detail=("header",),
+            )
+            return None
+        found = {role: index[header] for role, header in wanted.items()}
+        if source.shape == "wide":
+            kpis = self.workspace.by_id(Kpi)
+            for position, name in enumerate(names):
+                metric = source.codes.get(name, name)
+                if position not in found.values():
+                    self.sums.names.add(metric)
+                known = name in source.codes or metric in kpis or metric in self.wanted
+                if known and position not in found.values():
+                    found[f"code:{name}"] = position
+            if not any(role.startswith("code:") for role in found):
+                coded = list(source.codes) or list(kpis)
+                self.problem(
+                    1,
+                    1,
+                    msg("no column of a metric in the header: a wide file has a column per metric"),
+                    msg("its codes: {codes}", codes=", ".join(map(repr, coded[:8])))
+                    if coded
+                    else msg("map its headers to KPIs or metrics under codes: in its source"),
+                    detail=("header",),
+                )
+                return None
+        return found
+
+    def missing(self, names: list[str], missing: list[str]) -> tuple[str, str]:
+        """The message and hint for a header without the columns ``missing``:
+        a header of one column is most often another delimiter."""
+        if len(names) == 1:
+            other = _sniff(names[0])
+            if other != self.delimiter and other in names[0]:
+                return (
+                    msg(
+                        "the header has one column: is the delimiter {delimiter}?",
+                        delimiter=_delimiter(other),
+                    ),
+                    msg("set delimiter: {delimiter} on its source", delimiter=_delimiter(other)),
+                )
+        close = suggest.closest(missing[0], names)
+        return (
+            msg("no column {columns} in the header", columns=", ".join(map(repr, missing))),
+            suggest.hint(close)
+            or msg("name them in the header, or map your headers under columns: in its source"),
+        )
+
+    def frame(self, text: str, names: list[str], used: list[int]) -> pl.DataFrame | None:
+        """The used columns' cells as text, one row per data row (blank ones
+        left out); the fast reader where the file lets it."""
+        import polars as pl
+
+        chosen = [names[i] for i in used]
+        rename = {names[i]: f"c{i}" for i in used}
+        body = text[len(_LINE.match(text).group(0)) :]  # type: ignore[union-attr]
+        simple = (
+            '"' not in text
+            and text.count("\r") == text.count("\r\n")
+            and "\n\n" not in body
+            and "\n\r\n" not in body
+            and not body.startswith(("\n", "\r"))
+        )
+        if simple and body:
+            try:
+                frame = pl.read_csv(
+                    text.encode("utf-8"),
+                    separator=self.delimiter,
+                    infer_schema=False,
+                    columns=chosen,
+                    quote_char=None,
+                    empty_string_is_null=False,
+                )
+            except (pl.exceptions.PolarsError, ValueError):
+                pass
+            else:
+                # Every line a row: the cells of too short a row are empty, as
+                # the csv module pads them; a row of too many cells is the
+                # slow reader's, whose rows are those of the legacy files.
+                return frame.rename(rename).with_columns(pl.all().fill_null(""))
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        reader = csv.reader(io.StringIO(text, newline=""), self._dialect())
+        with _field_size_limit(MAX_BYTES):
+            next(reader, None)
+            line = reader.line_num + 1
+            for row in reader:
+                if row and "".join(row).strip():
+                    rows.append([row[i] if i < len(row) else "" for i in used])
+                    lines.append(line)
+                line = reader.line_num + 1
+        self.row_lines = lines
+        return pl.DataFrame(
+            {f"c{i}": [row[k] for row in rows] for k, i in enumerate(used)},
+            schema={f"c{i}": pl.String for i in used},
+        )
+
+    # -- cells
+
+    def periods(self, frame: pl.DataFrame, column: int) -> dict[str, _Period | None]:
+        """Each distinct period cell, parsed (None: not a period of the form)."""
+        cells = frame.get_column(f"c{column}").unique().to_list()
+        form = self.source.form
+        if form is None:
+            form = next((_form(c.strip()) for c in sorted(cells) if c.strip()), "date")
+        self.form = form
+        return {cell: _parse_period(cell.strip(), form) for cell in cells}
+
+    def numbers(
+        self, frame: pl.DataFrame, column: int, code: str | None
+    ) -> tuple[pl.Series, str | None, list[int]]:
+        """A column's cells as numbers, converted by the code's unit (seconds
+        for a duration, a ratio for a share), with what they measure and the rows
+        whose cell is no number."""
+        import polars as pl
+
+        raw = frame.get_column(f"c{column}")
+        unit = self.source.units.get(code or "")
+        kind = TIME if unit in _SECONDS else SHARE if unit in _SHARES else None
+        scale = _SECONDS.get(unit or "") or _SHARES.get(unit or "") or 1.0
+        decimal, thousands = self.source.decimal, self.source.thousands
+        text = raw.str.replace_all(",", ".", literal=True) if decimal == "," else raw
+        values = text.cast(pl.Float64, strict=False)
+        odd = values.is_null() & raw.str.strip_chars().str.len_chars().gt(0)
+        bad: list[int] = []
+        if odd.any():
+            rows = odd.arg_true().to_list()
+            fixed: dict[int, float] = {}
+            for row, cell in zip(rows, raw.gather(rows).to_list(), strict=True):
+                parsed = _number(cell, decimal, thousands)
+                if parsed is None:
+                    bad.append(row)
+                    continue
+                number, mark = parsed
+                if mark == TIME:
+                    kind, number = TIME, number / scale  # a duration is in seconds as written
+                elif mark == SHARE:
+                    kind, number = SHARE, number / 100 / scale
+                fixed[row] = number
+            if fixed:
+                values = values.scatter(list(fixed), list(fixed.values()))
+        values = values.fill_nan(None)
+        if scale != 1.0:
+            values = values * scale
+        return values, kind, bad
+
+    def report_numbers(self, bad: list[int], column: int, frame: pl.DataFrame) -> None:
+        cells = frame.get_column(f"c{column}").gather(bad).to_list()
+        for row, cell in zip(bad, cells, strict=True):
+            line = self.line_of(row)
+            if not self.problem(
+                *self.cell(line, column),
+                msg("{value} is not a number", value=_shown(cell.strip())),
+                self.number_hint(cell),
+                detail=("value", str(line)),
+            ):
+                return
+
+    def number_hint(self, cell: str) -> str | None:
+        if self.source.decimal == "." and re.fullmatch(r"\s*-?[\d\s.]*,\d+\s*%?", cell):
+            return msg('is the decimal mark a comma? set decimal: "," on its source')
+        return None
+
+    def report_periods(
+        self, frame: pl.DataFrame, column: int, parsed: Mapping[str, _Period | None]
+    ) -> set[int]:
+        """Problems at the period cells that are none; the rows they are on."""
+
+        wrong = [cell for cell, period in parsed.items() if period is None]
+        if not wrong:
+            return set()
+        rows = frame.get_column(f"c{column}").is_in(wrong)
+        found = rows.arg_true().to_list()
+        for row in found:
+            line = self.line_of(row)
+            cell = frame.get_column(f"c{column}")[row]
+            if not self.problem(
+                *self.cell(line, column),
+                _PERIOD_WORDS[self.form](_shown(cell.strip())),
+                detail=("period_end", str(line)),
+            ):
+                break
+        return set(found)
+
+    def parts(self, columns: Mapping[str, int]) -> list[str]:
+        """The columns (``cN``) of the file's parts, in the order of :data:`BREAKDOWN`."""
+        self.part_columns = {name: f"c{columns[name]}" for name in BREAKDOWN if name in columns}
+        return list(self.part_columns.values())
+
+    # -- long files: a row per KPI or metric and period
+
+    def long(self, frame: pl.DataFrame, columns: Mapping[str, int]) -> None:
+        import polars as pl
+
+        k, v, d = columns["kpi"], columns["value"], columns["period"]
+        parsed = self.periods(frame, d)
+        skip = self.report_periods(frame, d, parsed)
+        kpis = self.workspace.by_id(Kpi)
+        codes = self.source.codes
+        code_cells = frame.get_column(f"c{k}")
+        names: dict[str, str] = {}
+        unknown: dict[str, int] = {}
+        for cell in code_cells.unique().to_list():
+            code = cell.strip()
+            name = codes.get(code, code)
+            self.sums.names.add(name)
+            if name in kpis or name in self.wanted:
+                names[cell] = name
+            elif (code and not self.workspace.may_define("kpi", name)) or not code:
+                unknown[cell] = 0
+        if unknown:
+            counts = (
+                frame.filter(pl.col(f"c{k}").is_in(list(unknown)))
+                .group_by(f"c{k}")
+                .agg(pl.len().alias("n"), pl.int_range(pl.len()).first().alias("_"))
+            )
+            firsts = (
+                frame.with_row_index("row")
+                .filter(pl.col(f"c{k}").is_in(list(unknown)))
+                .group_by(f"c{k}")
+                .agg(pl.col("row").min())
+            )
+            count = dict(zip(counts[f"c{k}"].to_list(), counts["n"].to_list(), strict=True))
+            for cell, row in sorted(
+                zip(firsts[f"c{k}"].to_list(), firsts["row"].to_list(), strict=True),
+                key=lambda item: item[1],
+            ):
+                self.unknown_code(cell, self.line_of(row), k, count[cell])
+        known = frame.with_row_index("row").filter(pl.col(f"c{k}").is_in(list(names)))
+        if known.height == 0:
+            return
+        parts_columns = self.parts(columns)
+        by_code: dict[str, pl.DataFrame] = known.partition_by(
+            f"c{k}", as_dict=True, include_key=True
+        )  # type: ignore[assignment]
+        for key, rows in sorted(by_code.items(), key=lambda item: str(item[0])):
+            cell = key[0] if isinstance(key, tuple) else key
+            name = names[str(cell)]
+            values, kind, bad = self.numbers(rows, v, str(cell).strip())
+            if bad:
+                self.report_numbers([int(rows["row"][i]) for i in bad], v, frame)
+            keep = ~values.is_null()
+            if bad:
+                keep = keep & ~pl.Series(range(rows.height)).is_in(bad)
+            rows = rows.with_columns(values.alias("value")).filter(keep)
+            rows = rows.filter(~pl.col("row").is_in(list(skip)))
+            if name in kpis:
+                self.direct(kpis[name], rows, kind, f"c{d}", parsed, parts_columns, k)
+            else:
+                self.metric(name, rows, kind, f"c{d}", parsed, parts_columns)
+
+    def unknown_code(self, cell: str, line: int, column: int, count: int) -> None:
+        """One problem for all the rows of a code that names no KPI: the KPI
+        it most likely means, as the mapping that reads it."""
+        code = cell.strip()
+        ids = self.workspace.by_id(Kpi)
+        lowered = {kpi.lower(): kpi for kpi in ids}
+        close = lowered.get(code.lower()) or (
+            suggest.closest(code.lower(), ids) if len(code) < 200 else None
+        )
+        self.problem(
+            *self.cell(line, column),
+            msgs(
+                "unknown KPI or code {code} ({count} row)",
+                "unknown KPI or code {code} ({count} rows)",
+                count,
+                code=_shown(code),
+            )
+            if code
+            else msg("no KPI on this row"),
+            msg(
+                "is it KPI '{kpi}'? map it under codes: in its source ({code}: {kpi})",
+                kpi=close,
+                code=code,
+            )
+            if close
+            else msg("map it to a KPI under codes: in its source ({code}: KPI-ID)", code=code),
+            subject=Subject("kpi", code) if code else None,
+            detail=("kpi", code),
+        )
+
+    # -- wide files: a row per period and part, a column per metric
+
+    def wide(self, frame: pl.DataFrame, columns: Mapping[str, int], names: list[str]) -> None:
+        import polars as pl
+
+        d = columns["period"]
+        parsed = self.periods(frame, d)
+        skip = self.report_periods(frame, d, parsed)
+        kpis = self.workspace.by_id(Kpi)
+        coded = [(role[5:], i) for role, i in columns.items() if role.startswith("code:")]
+        series: dict[str, tuple[pl.Series, str | None]] = {}
+        bad_rows: set[int] = set(skip)
+        for code, position in coded:
+            values, kind, bad = self.numbers(frame, position, code)
+            if bad:
+                self.report_numbers(bad, position, frame)
+                bad_rows.update(bad)
+            series[code] = (values, kind)
+        frame = frame.with_row_index("row")
+        for code, (values, _kind) in series.items():
+            frame = frame.with_columns(values.alias(f"v:{code}"))
+        if bad_rows:
+            frame = frame.filter(~pl.col("row").is_in(list(bad_rows)))
+        parts_columns = self.parts(columns)
+        metrics: dict[str, str] = {}
+        for code, (_values, kind) in series.items():
+            name = self.source.codes.get(code, code)
+            rows = frame.select(
+                ["row", f"c{d}", *parts_columns, pl.col(f"v:{code}").alias("value")]
+            )
+            rows = rows.filter(pl.col("value").is_not_null())
+            if name in kpis:
+                self.direct(kpis[name], rows, kind, f"c{d}", parsed, parts_columns, None)
+            else:
+                metrics[name] = f"v:{code}"
+                self.metric(name, rows, kind, f"c{d}", parsed, parts_columns)
+        for mean, weight in sorted(self.weighed):
+            if mean in metrics and weight in metrics:
+                both = frame.filter(
+                    pl.col(metrics[mean]).is_not_null() & pl.col(metrics[weight]).is_not_null()
+                )
+                for name, value in (
+                    (f"{mean}*{weight}", pl.col(metrics[mean]) * pl.col(metrics[weight])),
+                    (f"{weight}@{mean}", pl.col(metrics[weight])),
+                ):
+                    rows = both.select(["row", f"c{d}", *parts_columns, value.alias("value")])
+                    self.metric(name, rows, None, f"c{d}", parsed, parts_columns)
+
+    # -- values: a KPI's own, or a metric's sums
+
+    def direct(
+        self,
+        kpi: Kpi,
+        rows: pl.DataFrame,
+        kind: str | None,
+        period: str,
+        parsed: Mapping[str, _Period | None],
+        parts_columns: list[str],
+        kpi_column: int | None,
+    ) -> None:
+        """Each row a value of the KPI for the row's own period."""
+        subject = Subject("kpi", kpi.id)
+        for row, cell, *rest in rows.select(["row", period, *parts_columns, "value"]).iter_rows():
+            value = _to_kpi(float(rest[-1]), kind, kpi.unit)
+            found = parsed.get(cell)
+            if found is None:
+                continue
+            date = found.own_end().isoformat()
+            parts = self.named(parts_columns, rest[:-1])
+            line = self.line_of(row)
+            detail = (date, *(p or "" for p in parts))
+            if kpi.range is not None and not kpi.range[0] <= value <= kpi.range[1]:
+                low, high = kpi.range
+                if not self.problem(
+                    line,
+                    1,
+                    msg(
+                        "{value} is outside the range of KPI '{kpi}' [{low}, {high}]",
+                        value=format(value, "g"),
+                        kpi=kpi.id,
+                        low=format(low, "g"),
+                        high=format(high, "g"),
+                    ),
+                    subject=subject,
+                    detail=("value", *detail),
+                ):
+                    return
+                continue
+            key = (kpi.id, date, *parts)
+            first = self.seen.get(key)
+            if first is not None:
+                named = zip(BREAKDOWN, parts, strict=True)
+                if not self.problem(
+                    line,
+                    1,
+                    msg(
+                        "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
+                        kpi=kpi.id,
+                        date=date,
+                        breakdown="".join(f", {n} {p}" for n, p in named if p),
+                    ),
+                    msg("first at {place}; keep one", place=first),
+                    subject=subject,
+                    detail=("twice", *detail),
+                ):
+                    return
+                continue
+            self.seen[key] = f"{self.display}:{line}:1"
+            col = (
+                self.cell(line, kpi_column)[1]
+                if kpi_column is not None and self.source.shape == "long"
+                else None
+            )
+            self.out.rows.setdefault(kpi.id, []).append(
+                _measurement(date, value, parts, f"{self.display}:{line}", col)
+            )
+
+    def metric(
+        self,
+        name: str,
+        rows: pl.DataFrame,
+        kind: str | None,
+        period: str,
+        parsed: Mapping[str, _Period | None],
+        parts_columns: list[str],
+    ) -> None:
+        """The metric's rows (``row``, the period, the parts, ``value``) summed
+        to each period its computed KPIs want, for all parts and for each."""
+        if kind is not None or name not in self.sums.kinds:
+            self.sums.kinds[name] = kind
+        for wanted in sorted(self.wanted.get(name, ())):
+            ends = self.ends(parsed, wanted, name)
+            if ends is not None:
+                self._sum(name, wanted, rows, period, ends, parts_columns)
+
+    def ends(
+        self, parsed: Mapping[str, _Period | None], wanted: str, name: str
+    ) -> dict[str, str] | None:
+        """The end of the ``wanted`` period each period cell falls in; None
+        (and a problem) when the file's periods do not fall in one."""
+        ends = {}
+        for cell, found in parsed.items():
+            if found is None:
+                continue
+            end = found.end(wanted)
+            if end is None:
+                self.problem(
+                    1,
+                    1,
+                    msg(
+                        "the periods of this file (form: {form}) do not each fall in one "
+                        "period of its KPIs (period: {period}): metric '{metric}' is left out",
+                        form=self.form,
+                        period=wanted,
+                        metric=name,
+                    ),
+                    msg("compute the KPIs that sum it by period: {form}", form=found.kind),
+                    detail=("period", name, wanted),
+                )
+                return None
+            ends[cell] = end.isoformat()
+        return ends
+
+    def _sum(
+        self,
+        name: str,
+        wanted: str,
+        rows: pl.DataFrame,
+        period: str,
+        ends: Mapping[str, str],
+        parts_columns: list[str],
+    ) -> None:
+        import polars as pl
+
+        framed = rows.with_columns(
+            pl.col(period).replace_strict(ends, default=None, return_dtype=pl.String).alias("_end")
+        ).filter(pl.col("_end").is_not_null())
+        groupings = [["_end"]]
+        if parts_columns:
+            groupings.append(["_end", *parts_columns])
+        for group in groupings:
+            totals = framed.group_by(group).agg(
+                pl.col("value").sum().alias("total"), pl.col("row").min().alias("first")
+            )
+            for end, *rest in totals.select([*group, "total", "first"]).iter_rows():
+                parts = self.named(group[1:], rest[:-2])
+                self.add((name, wanted, end, parts), float(rest[-2]), int(rest[-1]))
+
+    def add(self, key: tuple[str, str, str, Parts], total: float, first: int) -> None:
+        found = self.sums.sums.get(key)
+        if found is None:
+            row = f"{self.display}:{self.line_of(first)}"
+            self.sums.sums[key] = _Sum(total, row, self.source.where)
+        elif found.source != self.source.where:
+            metric, _, end, parts = key
+            named = zip(BREAKDOWN, parts, strict=True)
+            self.problem(
+                self.line_of(first),
+                1,
+                msg(
+                    "metric '{metric}' of the period ending {date}{breakdown} comes from "
+                    "two sources",
+                    metric=metric.split("*")[0].split("@")[0],
+                    date=end,
+                    breakdown="".join(f", {n} {p}" for n, p in named if p),
+                ),
+                msg("first at {place}; read it from one", place=found.row),
+                detail=("twice", metric, end, *(p or "" for p in parts)),
+            )
+        else:
+            found.total += total
+
+    def named(self, columns: Sequence[str], cells: Sequence[Any]) -> Parts:
+        """The breakdown of a row whose part ``columns`` hold ``cells``."""
+        by_column = {
+            c: (str(v).strip() or None) if v is not None else None
+            for c, v in zip(columns, cells, strict=True)
+        }
+        return tuple(by_column.get(self.part_columns.get(name, "")) for name in BREAKDOWN)
+
+
+def _compute(
+    computed: Iterable[Computed],
+    workspace: Workspace,
+    sums: _Sums,
+    seen: dict[tuple[str | None, ...], str],
+    out: Read,
+) -> None:
+    """Each computed KPI for every period and part its metrics were summed
+    for: the sum over the sum of ``per`` (or the weighed mean), never a mean
+    of the rows' own ratios."""
+    kpis = workspace.by_id(Kpi)
+    for c in computed:
+        kpi = kpis.get(c.kpi)
+        if kpi is None:
+            if not workspace.may_define("kpi", c.kpi):
+                close = suggest.closest(c.kpi, kpis)
+                _problem(
+                    out,
+                    c.where,
+                    msg("unknown KPI {id}", id=_shown(c.kpi)),
+                    suggest.hint(close),
+                    subject=Subject("kpi", c.kpi),
+                    detail=("computed", c.kpi),
+                    fix=suggest.fix(c.kpi, close),
+                )
+            continue
+        top, bottom = (f"{c.sum}*{c.weight}", f"{c.weight}@{c.sum}") if c.weight else (c.sum, c.per)
+        kind = sums.kinds.get(c.sum)
+        if c.weight is None and c.per is not None:
+            kind = kind or SHARE  # a count over a count is a share
+        absent = [m for m in (c.sum, c.per or c.weight) if m and m not in sums.kinds]
+        if absent:
+            known = sorted(sums.names - set(kpis))
+            close = suggest.closest(absent[0], known)
+            _problem(
+                out,
+                c.where,
+                msg(
+                    "KPI '{kpi}' sums metric '{metric}', which no source gives",
+                    kpi=kpi.id,
+                    metric=absent[0],
+                ),
+                suggest.hint(close)
+                or (msg("the sources give: {names}", names=", ".join(known)) if known else None),
+                subject=Subject("kpi", kpi.id),
+                detail=("computed", kpi.id, absent[0]),
+            )
+            continue
+        for (metric, period, end, parts), found in sorted(sums.sums.items(), key=_order):
+            if metric != top or period != c.period:
+                continue
+            if bottom is None:
+                value = found.total
+            else:
+                under = sums.sums.get((bottom, period, end, parts))
+                if under is None or under.total == 0:
+                    continue
+                value = found.total / under.total
+            value = _to_kpi(value, kind, kpi.unit)
+            key = (kpi.id, end, *parts)
+            first = seen.get(key)
+            if first is not None:
+                named = zip(BREAKDOWN, parts, strict=True)
+                _problem(
+                    out,
+                    f"{found.row}:1",
+                    msg(
+                        "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
+                        kpi=kpi.id,
+                        date=end,
+                        breakdown="".join(f", {n} {p}" for n, p in named if p),
+                    ),
+                    msg("first at {place}; keep one", place=first),
+                    subject=Subject("kpi", kpi.id),
+                    detail=("twice", end, *(p or "" for p in parts)),
+                )
+                continue
+            seen[key] = f"{found.row}:1"
+            out.rows.setdefault(kpi.id, []).append(_measurement(end, value, parts, found.row, None))
+
+
+def _measurement(date: str, value: float, parts: Parts, row: str, col: int | None) -> Measurement:
+    journey, stage, channel, segment = parts
+    return Measurement(date, value, journey, stage, channel, segment, row, col)
+
+
+def _order(item: tuple[tuple[str, str, str, Parts], _Sum]) -> tuple[Any, ...]:
+    (metric, period, end, parts), _ = item
+    return metric, period, end, tuple(p or "" for p in parts)
+
+
+def _to_kpi(value: float, kind: str | None, unit: str) -> float:
+    """A value in seconds (a duration) or as a ratio (a share) in the KPI's unit;
+    one of no declared kind is in the KPI's unit already."""
+    if kind == TIME:
+        return value / _KPI_SECONDS.get(unit, 1.0)
+    if kind == SHARE and unit == "percent":
+        return value * 100
+    return value
+
+
+# -- numbers as exports write them
+
+
+_DURATION = re.compile(r"(-)?(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)")
+
+
+def _number(cell: str, decimal: str, thousands: str | None) -> tuple[float, str | None] | None:
+    """A cell as a number and what its form marks it as: ``85%`` a share
+    (85), ``00:05:10`` a duration (310 seconds), ``1 234,5`` with a decimal
+    comma 1234.5; None when it is none of these."""
+    text = cell.strip().replace("\u00a0", " ").replace("\u202f", " ")
+    duration = _DURATION.fullmatch(text)
+    if duration:
+        sign, hours, minutes, seconds = duration.groups()
+        total = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
+        return (-total if sign else total), TIME
+    mark = None
+    if text.endswith("%"):
+        mark, text = SHARE, text[:-1].rstrip()
+    if thousands is not None:
+        text = text.replace(thousands, "")
+    elif decimal == ",":
+        text = re.sub(r"(?<=\d)[ .](?=\d{3}\b)", "", text)
+    else:
+        text = re.sub(r"(?<=\d) (?=\d{3}\b)", "", text)
+    if decimal == ",":
+        if "." in text:
+            return None
+        text = text.replace(",", ".")
+    if not re.fullmatch(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", text):
+        return None
+    value = float(text)
+    return (value, mark) if math.isfinite(value) else None
+
+
+# -- periods
+
+
+@dataclass(frozen=True)
+class _Period:
+    """A period cell: a day, an ISO week (its Monday) or a month (its first day)."""
+
+    kind: str
+    """``day``, ``week`` or ``month``."""
+    start: datetime.date
+
+    def own_end(self) -> datetime.date:
+        """The last day of the period itself."""
+        return self.end({"day": "day", "week": "week", "month": "month"}[self.kind]) or self.start
+
+    def end(self, period: str) -> datetime.date | None:
+        """The last day of the ``period`` (a KPI's) this one falls in; None when
+        it straddles two (a week in two months)."""
+        order = ("day", "week", "month", "quarter", "year")
+        if self.kind == "week" and period != "week":
+            return None
+        if self.kind == "month" and order.index(period) < order.index("month"):
+            return None
+        day = self.start
+        if period == "day":
+            return day
+        if period == "week":
+            return day + datetime.timedelta(days=6 - day.weekday())
+        if period == "month":
+            return _month_end(day.year, day.month)
+        if period == "quarter":
+            return _month_end(day.year, (day.month - 1) // 3 * 3 + 3)
+        return datetime.date(day.year, 12, 31)
+
+
+def _month_end(year: int, month: int) -> datetime.date:
+    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return following - datetime.timedelta(days=1)
+
+
+_MONTH = re.compile(r"(\d{4})-(\d{2})")
+_WEEK = re.compile(r"(\d{4})-?W(\d{2})")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INSTANT = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
+
+
+def _form(cell: str) -> str:
+    """The form of a period cell, for a source that does not say."""
+    if _MONTH.fullmatch(cell):
+        return "month"
+    if _WEEK.fullmatch(cell):
+        return "week"
+    if _DATE.fullmatch(cell):
+        return "date"
+    return "interval"
+
+
+def _parse_period(cell: str, form: str) -> _Period | None:
+    try:
+        if form == "date":
+            if not _DATE.fullmatch(cell):
+                return None
+            return _Period("day", datetime.date.fromisoformat(cell))
+        if form == "month":
+            found = _MONTH.fullmatch(cell)
+            if not found:
+                return None
+            return _Period("month", datetime.date(int(found[1]), int(found[2]), 1))
+        if form == "week":
+            found = _WEEK.fullmatch(cell)
+            if not found:
+                return None
+            return _Period("week", datetime.date.fromisocalendar(int(found[1]), int(found[2]), 1))
+        start, _, end = cell.partition("/")
+        instant = _INSTANT.fullmatch(end if form == "interval-end" else start)
+        if not instant:
+            return None
+        day = datetime.date.fromisoformat(instant[1])
+        if form == "interval-end" and not any(int(t or 0) for t in instant.groups()[1:]):
+            day -= datetime.timedelta(
+                days=1
+            )  # an interval that ends at midnight is the day before's
+        for part in instant.groups()[1:]:
+            if part is not None and int(part) > 59:
+                return None
+        if instant[2] is not None and int(instant[2]) > 23:
+            return None
+        return _Period("day", day)
+    except ValueError:
+        return None
+
+
+_PERIOD_WORDS = {
+    "date": lambda cell: msg("period {cell} is not a date (YYYY-MM-DD)", cell=cell),
+    "month": lambda cell: msg("period {cell} is not a month (YYYY-MM)", cell=cell),
+    "week": lambda cell: msg("period {cell} is not an ISO week (YYYY-Www)", cell=cell),
+    "interval": lambda cell: msg(
+        "period {cell} is not the start of an interval (YYYY-MM-DDTHH:MM)", cell=cell
+    ),
+    "interval-end": lambda cell: msg(
+        "period {cell} is not the end of an interval (YYYY-MM-DDTHH:MM)", cell=cell
+    ),
+}
+# -- encodings and delimiters
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)?")
+
+
+def _likely(raw: bytes) -> str | None:
+    """The encoding a file that is not UTF-8 most likely is, by its bytes."""
+    sample = raw[: 1 << 20]
+    if sample.count(0) > len(sample) // 4:
+        return "utf-16-le" if sample[1::2].count(0) > sample[::2].count(0) else "utf-16-be"
+    for encoding, strict in (("gb18030", "gb2312"), ("big5", "big5")):
+        try:
+            sample.decode(strict)
+        except UnicodeDecodeError as error:
+            if error.start < len(sample) - 4:  # not a character cut at the sample's end
+                continue
+        return encoding
+    text = sample.decode("cp1251")
+    high = [c for c in text if ord(c) > 127]
+    if high and sum("\u0400" <= c <= "\u04ff" for c in high) > len(high) * 0.8:
+        return "cp1251"
+    return None
+
+
+def _sniff(line: str) -> str:
+    """The delimiter a header line uses most (outside quotes); a comma when none."""
+    outside = re.sub(r'"[^"]*"?', "", line)
+    counts = [(outside.count(d), -i, d) for i, d in enumerate(_DELIMITERS)]
+    count, _, delimiter = max(counts)
+    return delimiter if count else ","
+
+
+def _delimiter(delimiter: str) -> str:
+    """A delimiter as a setting writes it."""
+    return "tab" if delimiter == "\t" else f"'{delimiter}'"

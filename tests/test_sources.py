@@ -1,0 +1,360 @@
+"""Measurement sources (``measurements: sources:``): exports as the platforms
+write them, read with settings only, and KPIs computed as ratios of sums."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from journeycode.compiler import compile_workspace
+from journeycode.model import Kpi, Measurement
+from journeycode.problems import Level
+from journeycode.sources import _number
+from tests.conftest import ROOT, write_files
+
+TODAY = datetime.date(2026, 7, 10)
+KPIS = """\
+kpis:
+  - {id: aht, name: AHT, kind: operational, unit: seconds, direction: lower, target: 300}
+  - {id: fcr, name: FCR, kind: operational, unit: percent, range: [0, 100], target: 75}
+  - {id: service-level, name: SL, kind: operational, unit: percent, range: [0, 100], target: 80}
+"""
+# The bank's monthly export: semicolons, decimal commas, months, its own codes, cp1251.
+BANK = (
+    "metric_code;month;value;queue\r\n"
+    "AHT;2026-05;312,4;Карты\r\n"
+    "FCR;2026-05;71,5;Карты\r\n"
+    "SL;2026-05;82%;Карты\r\n"
+    "AHT;2026-06;1 298,7;Кредиты\r\n"
+    "SL;2026-06;79,5%;Кредиты\r\n"
+).encode("cp1251")
+BANK_SOURCE = """\
+measurements:
+  sources:
+    - files: exports
+      encoding: cp1251
+      decimal: ","
+      period: {column: month, form: month}
+      columns: {kpi: metric_code, segment: queue}
+      codes: {AHT: aht, FCR: fcr, SL: service-level}
+"""
+
+
+def _problems(root: Path) -> list[tuple[str, str, str | None]]:
+    result = compile_workspace(root, "", today=TODAY).result
+    return [(p.location, p.message, p.hint) for p in result.problems if p.rule == "measurements"]
+
+
+def _values(root: Path) -> dict[str, list[tuple[str, str | None, float]]]:
+    workspace = compile_workspace(root, "", today=TODAY).workspace
+    return {
+        kpi.id: sorted(
+            ((m.date, m.segment, m.value) for m in (*kpi.measurements, *kpi.breakdown)),
+            key=lambda row: (row[0], row[1] or ""),
+        )
+        for kpi in workspace.entities(Kpi)
+    }
+
+
+def _bank(tmp_path: Path, settings: str) -> Path:
+    return write_files(
+        tmp_path,
+        {"kpis.yaml": KPIS, "journeycode.yaml": settings, "exports/bank.csv": BANK},
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (
+            "measurements:\n  sources:\n    - files: exports\n",
+            (
+                "exports/bank.csv:2:19",
+                "not UTF-8 text: it reads as cp1251",
+                "set encoding: cp1251 on its source",
+            ),
+        ),
+        (
+            "measurements:\n  sources:\n    - {files: exports, encoding: cp1251, delimiter: ','}\n",
+            (
+                "exports/bank.csv:1:1",
+                "the header has one column: is the delimiter ';'?",
+                "set delimiter: ';' on its source",
+            ),
+        ),
+        (
+            "measurements:\n  sources:\n    - {files: exports, encoding: cp1251,"
+            " period: month, columns: {kpi: metric_code}}\n",
+            (
+                "exports/bank.csv:2:1",
+                "unknown KPI or code 'AHT' (2 rows)",
+                "is it KPI 'aht'? map it under codes: in its source (AHT: aht)",
+            ),
+        ),
+        (
+            BANK_SOURCE.replace('      decimal: ","\n', ""),
+            (
+                "exports/bank.csv:2:13",
+                "'312,4' is not a number",
+                'is the decimal mark a comma? set decimal: "," on its source',
+            ),
+        ),
+        (
+            BANK_SOURCE.replace("form: month", "form: date"),
+            ("exports/bank.csv:2:5", "period '2026-05' is not a date (YYYY-MM-DD)", None),
+        ),
+    ],
+)
+def test_a_bank_export_read_without_a_setting_names_it(
+    tmp_path: Path, settings: str, expected: tuple[str, str, str | None]
+) -> None:
+    assert expected in _problems(_bank(tmp_path, settings))
+
+
+def test_the_bank_export_reads_with_settings_only(tmp_path: Path) -> None:
+    root = _bank(tmp_path, BANK_SOURCE)
+    assert _problems(root) == []
+    assert _values(root) == {
+        "aht": [("2026-05-31", "Карты", 312.4), ("2026-06-30", "Кредиты", 1298.7)],
+        "fcr": [("2026-05-31", "Карты", 71.5)],
+        "service-level": [("2026-05-31", "Карты", 82.0), ("2026-06-30", "Кредиты", 79.5)],
+    }
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimal", "thousands", "expected"),
+    [
+        ("85%", ".", None, (85.0, "share")),
+        ("4,31", ",", None, (4.31, None)),
+        ("1 234,5", ",", None, (1234.5, None)),
+        ("1\u00a0234,5", ",", None, (1234.5, None)),
+        ("1.234,5", ",", None, (1234.5, None)),
+        ("1,234.5", ".", ",", (1234.5, None)),
+        ("00:05:10", ".", None, (310.0, "time")),
+        ("1:02:03", ".", None, (3723.0, "time")),
+        ("05:10", ".", None, (310.0, "time")),
+        ("4.31", ",", None, None),
+        ("n/a", ".", None, None),
+        ("1e999", ".", None, None),
+    ],
+)
+def test_values_in_the_forms_exports_write(
+    cell: str, decimal: str, thousands: str | None, expected: tuple[float, str | None] | None
+) -> None:
+    assert _number(cell, decimal, thousands) == expected
+
+
+def test_units_convert_to_the_kpis_unit(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "kpis.yaml": KPIS.replace("unit: seconds", "unit: minutes"),
+            "journeycode.yaml": (
+                "measurements:\n  sources:\n    - files: exports\n"
+                "      units: {aht: ms, service-level: ratio}\n"
+            ),
+            "exports/m.csv": (
+                "kpi,period_end,value\n"
+                "aht,2026-05-31,330000\n"
+                "service-level,2026-05-31,0.81\n"
+                "aht,2026-06-30,00:05:10\n"
+                "fcr,2026-06-30,71%\n"
+            ),
+        },
+    )
+    assert _problems(root) == []
+    assert _values(root) == {
+        "aht": [("2026-05-31", None, 5.5), ("2026-06-30", None, 310 / 60)],
+        "fcr": [("2026-06-30", None, 71.0)],
+        "service-level": [("2026-05-31", None, 81.0)],
+    }
+
+
+# Two intervals of one queue and one of another, in June; and one in July.
+INTERVALS = """\
+interval_start;queue;handled;handle_time;offered;in_sla
+2026-06-01 09:00;billing;1;100;2;1
+2026-06-01 09:15;billing;10;3000;12;9
+2026-06-30 23:45;cards;4;1400;4;4
+2026-07-01 00:00;cards;2;500;3;1
+"""
+COMPUTED = """\
+measurements:
+  sources:
+    - files: exports
+      shape: wide
+      period: {column: interval_start, form: interval}
+      columns: {segment: queue}
+  kpis:
+    aht: {sum: handle_time, per: handled}
+    service-level: {sum: in_sla, per: offered}
+"""
+
+
+def test_a_kpi_over_a_month_is_the_ratio_of_the_sums_not_the_mean_of_the_averages(
+    tmp_path: Path,
+) -> None:
+    root = write_files(
+        tmp_path,
+        {"kpis.yaml": KPIS, "journeycode.yaml": COMPUTED, "exports/wfm.csv": INTERVALS},
+    )
+    assert _problems(root) == []
+    values = _values(root)
+    # June: (100 + 3000 + 1400) s over (1 + 10 + 4) contacts = 300 s, where the
+    # mean of the intervals' averages, (100 + 300 + 350) / 3, would say 250 s.
+    assert values["aht"] == [
+        ("2026-06-30", None, 300.0),
+        ("2026-06-30", "billing", 3100 / 11),
+        ("2026-06-30", "cards", 350.0),
+        ("2026-07-31", None, 250.0),
+        ("2026-07-31", "cards", 250.0),
+    ]
+    # Service level: (1 + 9 + 4) answered in time of (2 + 12 + 4) offered.
+    level = {(day, part): value for day, part, value in values["service-level"]}
+    assert level[("2026-06-30", None)] == pytest.approx(100 * 14 / 18)
+
+
+def test_a_kpi_computed_by_week_sums_the_weeks(tmp_path: Path) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "kpis.yaml": KPIS,
+            "journeycode.yaml": COMPUTED.replace("per: handled}", "per: handled, period: week}"),
+            "exports/wfm.csv": INTERVALS,
+        },
+    )
+    weeks = [(d, v) for d, s, v in _values(root)["aht"] if s is None]
+    # 2026-06-01 is a Monday; 06-30 and 07-01 fall in the week to 07-05.
+    assert weeks == [("2026-06-07", 3100 / 11), ("2026-07-05", 1900 / 6)]
+
+
+def test_a_quoted_file_reads_as_the_plain_one(tmp_path: Path) -> None:
+    """The csv module takes what the fast reader does not (quotes, blank lines):
+    the values and the places of the problems are the same."""
+    quoted = INTERVALS.replace("billing", '"billing"').replace("\n2026-06-30", "\n\n2026-06-30")
+    plain = write_files(
+        tmp_path / "plain",
+        {"kpis.yaml": KPIS, "journeycode.yaml": COMPUTED, "exports/wfm.csv": INTERVALS},
+    )
+    odd = write_files(
+        tmp_path / "odd",
+        {"kpis.yaml": KPIS, "journeycode.yaml": COMPUTED, "exports/wfm.csv": quoted},
+    )
+    assert _values(plain) == {
+        k: [(d, s, v) for d, s, v in rows] for k, rows in _values(odd).items()
+    }
+    bad = write_files(
+        tmp_path / "bad",
+        {
+            "kpis.yaml": KPIS,
+            "journeycode.yaml": COMPUTED,
+            "exports/wfm.csv": quoted.replace(";3000;", ";3 0x0;"),
+        },
+    )
+    assert _problems(bad) == [("exports/wfm.csv:3:31", "'3 0x0' is not a number", None)]
+
+
+def test_an_unknown_metric_and_an_unknown_kpi_are_located_in_the_settings(
+    tmp_path: Path,
+) -> None:
+    root = write_files(
+        tmp_path,
+        {
+            "kpis.yaml": KPIS,
+            "journeycode.yaml": COMPUTED.replace("per: offered}", "per: ofered}").replace(
+                "    aht:", "    ahtt:"
+            ),
+            "exports/wfm.csv": INTERVALS,
+        },
+    )
+    assert _problems(root) == [
+        ("journeycode.yaml:8:5", "unknown KPI 'ahtt'", "did you mean 'aht'?"),
+        (
+            "journeycode.yaml:9:5",
+            "KPI 'service-level' sums metric 'ofered', which no source gives",
+            "did you mean 'offered'?",
+        ),
+    ]
+
+
+def _by_hand(path: Path, period: str) -> dict[tuple[str, str], dict[str, float]]:
+    """The example export summed with the csv module: each column's sum, and
+    each column times each other's, per (period end, queue) and for all queues."""
+    sums: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    with path.open(encoding="utf-8", newline="") as stream:
+        for row in csv.DictReader(stream):
+            day = datetime.date.fromisoformat(row[period][:10])
+            end = (
+                (day.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+                - datetime.timedelta(days=1)
+                if "StartTime" in row
+                else day + datetime.timedelta(days=6 - day.weekday())
+            )
+            for queue in ("", row.get("QUEUE") or row["queueId"]):
+                here = sums[(end.isoformat(), queue)]
+                for name, cell in row.items():
+                    try:
+                        here[name] += float(cell)
+                    except ValueError:
+                        continue
+                here["HT*HANDLED"] += float(row.get("HANDLE_TIME", 0)) * float(
+                    row.get("CONTACTS_HANDLED", 0)
+                )
+                here["SL*QUEUED"] += float(row.get("SERVICE_LEVEL", 0)) * float(
+                    row.get("CONTACTS_QUEUED", 0)
+                )
+                here["SL*OFFERED"] += float(row.get("oServiceLevel.ratio", 0)) * float(
+                    row.get("nOffered.count", 0)
+                )
+    return sums
+
+
+def _computed(example: str) -> dict[str, dict[tuple[str, str], float]]:
+    workspace = compile_workspace(ROOT / "examples" / example, "", today=TODAY).workspace
+    found: dict[str, dict[tuple[str, str], float]] = {}
+    for kpi in workspace.entities(Kpi):
+        measured: tuple[Measurement, ...] = (*kpi.measurements, *kpi.breakdown)
+        found[kpi.id] = {(m.date, m.segment or ""): m.value for m in measured}
+    return found
+
+
+def test_the_amazon_connect_example_computes_as_by_hand() -> None:
+    example = ROOT / "examples" / "amazon-connect"
+    (export,) = (example / "exports").glob("*.csv")
+    sums = _by_hand(export, "StartTime")
+    computed = _computed("amazon-connect")
+    assert set(computed["aht"]) == set(sums)
+    for key, s in sums.items():
+        assert computed["aht"][key] == pytest.approx(s["HT*HANDLED"] / s["CONTACTS_HANDLED"])
+        assert computed["abandonment"][key] == pytest.approx(
+            100 * s["CONTACTS_ABANDONED"] / s["CONTACTS_QUEUED"]
+        )
+        assert computed["service-level"][key] == pytest.approx(
+            s["SL*QUEUED"] / s["CONTACTS_QUEUED"]
+        )
+    assert compile_workspace(example, "", today=TODAY).result.counts()[Level.ERROR] == 0
+
+
+def test_the_genesys_cloud_example_computes_as_by_hand() -> None:
+    example = ROOT / "examples" / "genesys-cloud"
+    (export,) = (example / "exports").glob("*.csv")
+    sums = _by_hand(export, "interval")
+    computed = _computed("genesys-cloud")
+    assert set(computed["aht"]) == set(sums)
+    for key, s in sums.items():
+        # Milliseconds to the KPI's minutes, and to the other's seconds.
+        assert computed["aht"][key] == pytest.approx(s["tHandle.sum"] / 60000 / s["tHandle.count"])
+        assert computed["asa"][key] == pytest.approx(
+            s["tAnswered.sum"] / 1000 / s["tAnswered.count"]
+        )
+        assert computed["abandonment"][key] == pytest.approx(
+            100 * s["tAbandon.count"] / s["nOffered.count"]
+        )
+        assert computed["service-level"][key] == pytest.approx(
+            100 * s["SL*OFFERED"] / s["nOffered.count"]
+        )
+    assert compile_workspace(example, "", today=TODAY).result.counts()[Level.ERROR] == 0
