@@ -180,18 +180,22 @@ def _read_by_workspace(
     blobs: dict[str, tuple[str, int]], target: Path, batch: Batch
 ) -> dict[str, int]:
     """The files a compile of the workspace reads, with the size limit of
-    each: the settings file, the map files and the measurement files (below the
-    folder the settings name, which is read from the revision first)."""
+    each: the settings file, the map files, the measurement files and the flow
+    files (below the folders the settings name, which are read from the
+    revision first)."""
     from journeycode import config, measurements, runner
+    from journeycode.flows import read as flow_files
 
     wanted: dict[str, int] = {}
     settings = config.Measurements()
+    flows = config.Flows()
     if SETTINGS_FILE in blobs:
         blob, size = blobs[SETTINGS_FILE]
         if size <= loader.MAX_BYTES:
             batch.write(blob, size, target / SETTINGS_FILE)
             with contextlib.suppress(WorkspaceError):  # the compile reports it
-                settings = config.load(target, "", runner.DEFAULTS).measurements
+                loaded = config.load(target, "", runner.DEFAULTS)
+                settings, flows = loaded.measurements, loaded.flows
         else:
             wanted[SETTINGS_FILE] = loader.MAX_BYTES
     for relative in blobs:
@@ -200,6 +204,8 @@ def _read_by_workspace(
             wanted[relative] = loader.MAX_BYTES
         elif measurements.is_measurement_file(parts, settings):
             wanted[relative] = measurements.MAX_BYTES
+        elif flow_files.is_flow_file(parts, flows.path):
+            wanted[relative] = flow_files.MAX_BYTES
     return wanted
 
 

@@ -172,20 +172,20 @@ def test_each_format_says_messages_in_russian_and_keeps_its_keys() -> None:
 
 def test_the_summary_counts_in_each_language() -> None:
     result = _result(ROOT / "maps")
-    assert text.summary(result) == "46 problems (0 errors, 21 warnings, 25 info) in 11 files."
+    assert text.summary(result) == "47 problems (0 errors, 22 warnings, 25 info) in 13 files."
     with i18n.using("ru"):
         assert text.summary(result) == (
-            "46 замечаний (0 ошибок, 21 предупреждение, 25 сведений) в 11 файлах."
+            "47 замечаний (0 ошибок, 22 предупреждения, 25 сведений) в 13 файлах."
         )
     with i18n.using("zh-Hans"):
         assert (
             text.summary(result)
-            == "在 11 个文件中共有 46 个问题（0 个错误，21 个警告，25 条提示）。"
+            == "在 13 个文件中共有 47 个问题（0 个错误，22 个警告，25 条提示）。"
         )
     with i18n.using("zh-Hant"):
         assert (
             text.summary(result)
-            == "在 11 個檔案中共有 46 個問題（0 個錯誤，21 個警告，25 條提示）。"
+            == "在 13 個檔案中共有 47 個問題（0 個錯誤，22 個警告，25 條提示）。"
         )
 
 

@@ -176,24 +176,24 @@ def test_an_internal_error_exits_3_with_one_line(monkeypatch: pytest.MonkeyPatch
     [
         (
             ["--min-level", "error"],
-            "No problems shown in 11 files (46 below --min-level not shown).",
+            "No problems shown in 13 files (47 below --min-level not shown).",
             0,
         ),
         (
             ["--min-level", "warning"],
-            "21 problems (0 errors, 21 warnings, 0 info) in 11 files "
+            "22 problems (0 errors, 22 warnings, 0 info) in 13 files "
             "(25 below --min-level not shown).",
             0,
         ),
         (
             ["--min-level", "warning", "--strict"],
-            "21 problems (0 errors, 21 warnings, 0 info) in 11 files "
+            "22 problems (0 errors, 22 warnings, 0 info) in 13 files "
             "(25 below --min-level not shown).",
             1,
         ),
         (
             ["--min-level", "error", "--strict"],
-            "No problems shown in 11 files (46 below --min-level not shown).",
+            "No problems shown in 13 files (47 below --min-level not shown).",
             1,
         ),
     ],

@@ -36,7 +36,7 @@ def test_errors_are_listed_and_the_rest_counted(maps: Path) -> None:
     assert lines[0].endswith("error: unknown channel 'web-chat' [unknown-reference]")
     assert lines[1:] == [
         "    hint: did you mean 'webchat'?",
-        f"1 error in 11 files; and {every['warning']} warnings, {every['info']} info: "
+        f"1 error in 13 files; and {every['warning']} warnings, {every['info']} info: "
         "journeycode check maps shows them.",
     ]
 
@@ -48,7 +48,7 @@ def test_strict_lists_the_warnings_errors_first(maps: Path) -> None:
     levels = [level for level in levels if level in {"error", "warning", "info"}]
     assert levels == ["error"] + ["warning"] * every["warning"]
     assert run.stdout.splitlines()[-1] == (
-        f"1 error, {every['warning']} warnings in 11 files; and {every['info']} info: "
+        f"1 error, {every['warning']} warnings in 13 files; and {every['info']} info: "
         "journeycode check maps shows them."
     )
 
@@ -66,5 +66,5 @@ def test_a_clean_check_says_so_and_counts_the_rest(tmp_path: Path) -> None:
     run = invoke(tmp_path, "check", "my maps", "--errors-first")
     assert run.exit_code == 0
     (line,) = run.stdout.splitlines()
-    assert line.startswith("No errors in 11 files; ")
+    assert line.startswith("No errors in 13 files; ")
     assert line.endswith(" info: journeycode check 'my maps' shows them.")

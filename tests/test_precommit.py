@@ -85,7 +85,7 @@ def test_a_good_map_passes_and_a_broken_one_is_blocked(repo: Path, home: Path) -
     assert "error: unknown channel 'web-chat' [unknown-reference]" in broken.stdout
     # --errors-first: the sample maps' warnings and info are counted, not printed.
     assert ": info: " not in broken.stdout and ": warning: " not in broken.stdout
-    summary = r"^1 error in 11 files; and \d+ warnings, \d+ info: journeycode check shows them\.$"
+    summary = r"^1 error in 13 files; and \d+ warnings, \d+ info: journeycode check shows them\.$"
     assert re.search(summary, broken.stdout, re.M), broken.stdout
 
 
