@@ -1,7 +1,10 @@
 """Safe YAML → plain data, with the positions of every node on demand.
 
-The loader builds Python data straight from libyaml's event stream instead of
-``yaml.load``:
+Most files are block-style YAML of a few kinds of line, which
+:mod:`journeycode.blockyaml` reads without libyaml, several times faster;
+every other file, and every file with a mistake, is read by :func:`events`,
+the reference that the fast reader is tested against. It builds Python data
+straight from libyaml's event stream instead of ``yaml.load``:
 
 * it is iterative, so no nesting can overflow a stack (libyaml's composer is
   recursive and crashes on ``[[[[…``); depth is capped at :data:`MAX_DEPTH`;
@@ -37,12 +40,12 @@ from typing import Any
 
 import yaml
 
-from journeycode import kinds
+from journeycode import blockyaml, kinds
 from journeycode.i18n import N_, msg
+from journeycode.plain import MAX_DEPTH, MAX_INT, TooLarge, resolve_plain
 from journeycode.positions import Position, position
 from journeycode.yaml_errors import explain, marked, too_deep
 
-MAX_DEPTH = 64
 MAX_BYTES = 5 * 1024 * 1024
 
 Pointer = tuple[str | int, ...]
@@ -52,34 +55,9 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Characters YAML 1.2 does not allow in a stream (c-printable's complement).
 _NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
-_WORDS: dict[str, Any] = {
-    "": None,
-    "~": None,
-    "null": None,
-    "Null": None,
-    "NULL": None,
-    "true": True,
-    "True": True,
-    "TRUE": True,
-    "false": False,
-    "False": False,
-    "FALSE": False,
-}
 # What an escape in a double-quoted scalar may not produce: control characters
 # but tab and newline, and lone surrogates (which cannot even be written out).
 _NOT_TEXT = re.compile("[^\t\n\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NUMERIC_START = frozenset("0123456789+-.")
-_INT = re.compile(r"[-+]?[0-9]+\Z")
-_OCT = re.compile(r"0o[0-7]+\Z")
-_HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
-_INF = re.compile(r"([-+]?)\.(?:inf|Inf|INF)\Z")
-_NAN = re.compile(r"\.(?:nan|NaN|NAN)\Z")
-
-
-# Larger integers cannot be written to JSON reports or checked by the fast
-# validator, and Python will not even print one past 4,300 digits.
-MAX_INT = 2**63 - 1
 
 
 class LoadError(Exception):
@@ -94,40 +72,6 @@ class LoadError(Exception):
         self.source: bytes | None = None
         self.rest: SourceFile | None = None
         """The file's other top-level sections, where they can still be read."""
-
-
-class _TooLarge(ValueError):
-    """A plain scalar that reads as an integer journeycode cannot hold."""
-
-
-def resolve_plain(value: str) -> Any:
-    """The YAML 1.2 core-schema value of a plain (unquoted) scalar. Raises
-    _TooLarge for an integer beyond ±MAX_INT."""
-    if value in _WORDS:
-        return _WORDS[value]
-    if value[0] in _NUMERIC_START:
-        if _INT.match(value):
-            return _integer(value.lstrip("+-").lstrip("0"), 10, value)
-        if _FLOAT.match(value):
-            return float(value)
-        if _OCT.match(value):
-            return _integer(value[2:], 8, value)
-        if _HEX.match(value):
-            return _integer(value[2:], 16, value)
-        inf = _INF.match(value)
-        if inf:
-            return float(f"{inf.group(1)}inf")
-        if _NAN.match(value):
-            return float("nan")
-    return value
-
-
-def _integer(digits: str, base: int, written: str) -> int:
-    # The length first: int() refuses more than 4,300 decimal digits.
-    value = int(digits or "0", base) if len(digits) <= 64 else MAX_INT + 1
-    if value > MAX_INT:
-        raise _TooLarge(written)
-    return -value if written.startswith("-") else value
 
 
 class Positions:
@@ -145,6 +89,7 @@ class Positions:
         lines: array[int],
         columns: array[int],
         bare: dict[Pointer, Position] | None = None,
+        sizes: dict[int, int] | None = None,
     ):
         self.data = data
         self.lines = lines
@@ -153,7 +98,9 @@ class Positions:
         """The keys of flow mappings written with no ':' and no value (``{a: b,
         c}``), each with where the ',' before it is: most often the rest of a
         text that the ',' cut off."""
-        self._sizes: dict[int, int] = {}
+        self._sizes: dict[int, int] = sizes if sizes is not None else {}
+        """How many marks each container (by id) holds; a reader that knows
+        gives them, the others are counted when a pointer needs them."""
         self._offsets: dict[int, Any] = {}
 
     def _size(self, node: Any) -> int:
@@ -212,16 +159,25 @@ class Positions:
         return self.lines[at] + 1, self.columns[at] + 1
 
 
-def _build(text: str) -> tuple[Any, array[int], array[int], dict[Pointer, Position]]:
+def events(
+    text: str,
+) -> tuple[Any, array[int], array[int], dict[Pointer, Position], dict[int, int]]:
     """The data of a one-document stream, the line and column of each node
-    and key in document order, and the bare keys (see :class:`Positions`)."""
+    and key in document order, the bare keys and the size of each container
+    (see :class:`Positions`), from libyaml's events.
+
+    The reference reader: it reads any text, and every mistake is explained
+    here; :mod:`journeycode.blockyaml` reads the usual files faster and is
+    held to this one's results by tests/test_blockyaml.py."""
     root: Any = None
-    # A frame is [container, pending mapping key or None, its key or index in its parent].
+    # A frame is [container, pending mapping key or None, its key or index in
+    # its parent, the index of its mark].
     stack: list[list[Any]] = []
     lines: array[int] = array("I")
     columns: array[int] = array("I")
     add_line, add_column = lines.append, columns.append
     bare: dict[Pointer, Position] = {}
+    sizes: dict[int, int] = {}
     documents = 0
     events: Any = yaml.parse(text, Loader=_Loader)
     try:
@@ -258,11 +214,12 @@ def _build(text: str) -> tuple[Any, array[int], array[int], dict[Pointer, Positi
                 mark = event.start_mark
                 add_line(mark.line)
                 add_column(mark.column)
-                new = _open(event, stack)
+                new = _open(event, stack, len(lines) - 1)
                 if len(stack) == 1:
                     root = new
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
-                stack.pop()
+                closed = stack.pop()
+                sizes[id(closed[0])] = len(lines) - closed[3]
             elif kind is yaml.AliasEvent:
                 _refuse_anchor_or_tag(event)
             elif kind is yaml.DocumentStartEvent:
@@ -273,7 +230,7 @@ def _build(text: str) -> tuple[Any, array[int], array[int], dict[Pointer, Positi
                         *marked(event.start_mark),
                         msg("split it into two files, or remove the '---' separator"),
                     )
-    except _TooLarge as error:
+    except TooLarge as error:
         shown = str(error) if len(str(error)) <= 24 else f"{str(error)[:20]}…"
         raise LoadError(
             msg(
@@ -294,7 +251,7 @@ def _build(text: str) -> tuple[Any, array[int], array[int], dict[Pointer, Positi
         ) from None
     finally:
         events.close()
-    return root, lines, columns, bare
+    return root, lines, columns, bare, sizes
 
 
 def _note_bare(
@@ -311,9 +268,10 @@ def _note_bare(
         bare[(*(frame[2] for frame in stack[1:]), key)] = position(text, comma)
 
 
-def _open(event: Any, stack: list[list[Any]]) -> Any:
+def _open(event: Any, stack: list[list[Any]], mark: int) -> Any:
     """The new mapping or list an event starts, placed in its parent and pushed
-    on the stack as a frame [container, pending key, its place in the parent]."""
+    on the stack as a frame [container, pending key, its place in the parent,
+    the index of its mark]."""
     if event.anchor is not None or event.tag is not None:
         _refuse_anchor_or_tag(event)
     if len(stack) >= MAX_DEPTH:
@@ -335,7 +293,7 @@ def _open(event: Any, stack: list[list[Any]]) -> Any:
         else:
             place = len(container)
             container.append(new)
-    stack.append([new, None, place])
+    stack.append([new, None, place, mark])
     return new
 
 
@@ -498,8 +456,12 @@ def parse(text: str) -> tuple[Any, Positions]:
     """The data of one YAML document by journeycode's rules, and where its nodes
     are. Raises LoadError."""
     _check_printable(text)
-    data, lines, columns, bare = _build(text)
-    return data, Positions(data, lines, columns, bare)
+    fast = blockyaml.scan(text)
+    if fast is not None:
+        data, lines, columns, sizes = fast
+        return data, Positions(data, lines, columns, sizes=sizes)
+    data, lines, columns, bare, sizes = events(text)
+    return data, Positions(data, lines, columns, bare, sizes)
 
 
 class SourceFile:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from journeycode import loader, positions, yaml_errors
+from journeycode import loader, plain, positions, yaml_errors
 from tests.test_load_cases import LIBYAML
 
 
@@ -16,9 +16,9 @@ def test_nesting_too_deep_for_libyaml_is_placed_where_journeycode_stops() -> Non
     ahead; the problem is still journeycode's, at the level that passes 64.
     Brackets in quotes and comments do not count."""
     text = 'a: "[[[[[["  # {{{{{{\nb: ' + "[" * 2000
-    assert yaml_errors.deepest(text, loader.MAX_DEPTH) == (2, 4 + 63)
-    assert yaml_errors.deepest("{" * 65, loader.MAX_DEPTH) == (1, 65)
-    assert yaml_errors.deepest("a: [[[]]]\n", loader.MAX_DEPTH) is None
+    assert yaml_errors.deepest(text, plain.MAX_DEPTH) == (2, 4 + 63)
+    assert yaml_errors.deepest("{" * 65, plain.MAX_DEPTH) == (1, 65)
+    assert yaml_errors.deepest("a: [[[]]]\n", plain.MAX_DEPTH) is None
     with pytest.raises(loader.LoadError) as raised:
         loader.parse(text)
     assert (raised.value.line, raised.value.col) == (2, 67)
