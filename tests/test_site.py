@@ -88,15 +88,30 @@ def test_generator_makes_every_page() -> None:
         ("kpis", workspace.entities(Kpi)),
     ):
         expected |= {f"{kind}/index.md"} | {f"{kind}/{e.id}.md" for e in entities}
+    assert workspace.flows is not None
+    flows = sorted(workspace.flows.flows)
+    assert flows == ["billing-ivr", "fault-bot"]
+    expected |= {"flows/index.md"} | {f"flows/{f}.md" for f in flows}
     assert set(site.pages) == expected
-    assert (
-        len([a for a in site.assets if a.startswith("diagrams/")])
-        == len(render.JOURNEY_VIEWS) * len(workspace.entities(Journey)) + 1
-    )
+    assert len([a for a in site.assets if a.startswith("diagrams/")]) == len(
+        render.JOURNEY_VIEWS
+    ) * len(workspace.entities(Journey)) + 1 + len(flows)
     page = site.pages["billing-dispute.md"]
     assert "History is not available: the maps are not in a git repository." in page
     assert "[CX design team](owners/cx-design.md)" in page
     assert "(diagrams/billing-dispute.blueprint.svg)" in page
+    # The journey shows each flow its touchpoints run, and whether it has a way out.
+    assert (
+        "| **IVR billing menu** | [billing-ivr](flows/billing-ivr.md) | "
+        '<span class="jc-badge jc-flow-ok">every path reaches a person</span> |'
+    ) in page
+    flow = site.markdown()["flows/billing-ivr.md"]
+    assert "[![Contact flow: billing-ivr](../diagrams/flow.billing-ivr.svg)]" in flow
+    assert "**Run by:** [Resolve a billing dispute](../billing-dispute.md): IVR billing" in flow
+    assert "| MainMenu | menu | GetParticipantInput |" in flow
+    assert "offers 7 options &#40;at most 5&#41;" in flow
+    drawing = site.assets["diagrams/flow.billing-ivr.svg"].decode()
+    assert "MainMenu" in drawing and "Callback" in drawing
 
 
 @pytest.mark.parametrize("theme", ["mkdocs", "material"])
@@ -200,10 +215,30 @@ journey:
           backstage: [{q[0]}]
           systems: [s]
           pain_points: [{{id: pp, text: {q[1]}, severity: low, evidence: {q[2]}}}]
+          flow: hostile
           waive: {{after-hours: {q[3]}}}
   opportunities:
     - {{id: op, name: {q[4]}, description: {q[5]}, addresses: [pp]}}
 """,
+            # Each hostile text as a step of a contact flow, and as what it says.
+            "flows/hostile.json": json.dumps(
+                {
+                    "initial_state": HOSTILE[0],
+                    "states": [
+                        {
+                            "name": text,
+                            "type": "say-play",
+                            "properties": {"say": text},
+                            "transitions": [
+                                {"event": "audioComplete", "next": HOSTILE[index + 1]}
+                                if index + 1 < len(HOSTILE)
+                                else {"event": "audioComplete"}
+                            ],
+                        }
+                        for index, text in enumerate(HOSTILE)
+                    ],
+                }
+            ),
             # Each hostile text as a segment of an export: a series of the KPI's breakdown.
             "measurements/export.csv": "kpi,period_end,segment,value\n"
             + "".join(f'k,2026-10-31,"{t.replace(chr(34), chr(34) * 2)}",3\n' for t in HOSTILE),

@@ -110,6 +110,34 @@ def diagrams(
     return found
 
 
+def flow_diagrams(workspace: Workspace) -> list[Diagram]:
+    """A drawing of each contact flow of the workspace (see :func:`flow_name`)."""
+    from journeycode.render import flows as drawing
+
+    graph = workspace.flows
+    if graph is None:
+        return []
+    # A flow's dead ends may lie in the flows it runs, or end at a step a
+    # touchpoint calls resolved: every drawing rests on all of them.
+    every = digest.of(
+        [(f.id, f.display, f.src.file.data) for _, f in sorted(graph.flows.items())],
+        sorted((k, sorted(v)) for k, v in graph.resolved.items()),
+        sorted(graph.names),
+    )
+    found = []
+    for ident, flow in sorted(graph.flows.items()):
+        key = digest.of("flow", i18n.current().tag, ident, every)
+        found.append(Diagram(flow_name(ident), _dot(drawing.flow, graph, flow), key))
+    return found
+
+
+def flow_name(ident: str) -> str:
+    """A flow diagram's (and page's) file name: the flow's id where it is a plain
+    word, else a digest of it (a file's name may hold anything)."""
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", ident)
+    return f"flow.{ident}" if plain else f"flow.{digest.of('flow name', ident)[:16]}"
+
+
 def _dot(draw: Callable[..., Any], *args: Any) -> Callable[[], str]:
     def build() -> str:
         text: str = draw(*args).to_string()

@@ -26,6 +26,9 @@ from journeycode import digest, i18n, kinds, naming, quoting, render, words
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, Health, coverage, percent
+from journeycode.flows.model import KINDS as STEP_KINDS
+from journeycode.flows.model import PLATFORMS, Flow
+from journeycode.flows.paths import Flows, path_words
 from journeycode.i18n import N_, _, ngettext
 from journeycode.model import (
     BREAKDOWN,
@@ -182,7 +185,10 @@ def build_site(
     workspace = compiled.workspace
     inputs = digest.Inputs(workspace, compiled.settings)
     diagrams = render.render(
-        render.diagrams(workspace, inputs=inputs), "svg", cache, graphviz
+        [*render.diagrams(workspace, inputs=inputs), *render.flow_diagrams(workspace)],
+        "svg",
+        cache,
+        graphviz,
     ).files
     assets = {f"{DIAGRAMS}/{name}": data for name, data in diagrams.items()}
     assets[CSS] = _STYLESHEET.encode()
@@ -315,6 +321,72 @@ class _Context:
             "kpi_target": self._kpi_target,
             "kpi_health": self._kpi_health,
             "stage_names": {s.id: s.name for s in journey.stages},
+            "flows": self.journey_flows(journey),
+        }
+
+    def journey_flows(self, journey: Journey) -> list[tuple[Touchpoint, Markup, Markup]]:
+        """Each touchpoint of the journey that runs a flow: the flow's link and
+        its way-out status."""
+        graph = self.workspace.flows
+        found = []
+        for _stage, tp in journey.touchpoints():
+            if tp.flow_id is None:
+                continue
+            flow = graph.flows.get(tp.flow_id) if graph is not None else None
+            if flow is None:
+                found.append((tp, Markup(markdown_text(tp.flow or "")), _flow_status(None, None)))
+                continue
+            assert graph is not None
+            # Journey pages sit at the top of the section.
+            link = Markup(f"[{markdown_text(tp.flow or '')}]({_flow_page(flow.id)})")
+            found.append((tp, link, _flow_status(graph, flow)))
+        return found
+
+    def flow_rows(self) -> list[dict[str, Any]]:
+        graph = self.workspace.flows
+        if graph is None:
+            return []
+        users = self._flow_users()
+        return [
+            {
+                "link": Markup(
+                    f"[{markdown_text(ident)}]({posixpath.basename(_flow_page(ident))})"
+                ),
+                "platform": PLATFORMS[flow.platform],
+                "status": _flow_status(graph, flow),
+                "users": users.get(ident, []),
+            }
+            for ident, flow in sorted(graph.flows.items())
+        ]
+
+    def _flow_users(self) -> dict[str, list[tuple[Journey, Touchpoint]]]:
+        found: dict[str, list[tuple[Journey, Touchpoint]]] = {}
+        for journey, _stage, tp in self.rows:
+            if tp.flow_id is not None:
+                found.setdefault(tp.flow_id, []).append((journey, tp))
+        return found
+
+    def flow(self, flow: Flow) -> dict[str, Any]:
+        graph = self.workspace.flows
+        assert graph is not None
+        summary = graph.summary(flow)
+        return {
+            "flow": flow,
+            "status": _flow_status(graph, flow),
+            "platform": PLATFORMS[flow.platform],
+            "file": flow.display,
+            "users": self._flow_users().get(flow.id, []),
+            "diagram": render.flow_name(flow.id),
+            "dead_ends": [i18n.say(path_words(end.path)) for end in summary.dead_ends],
+            "steps": [
+                {"id": s.id, "kind": _(STEP_KINDS[s.kind]), "type": s.type, "text": s.text}
+                for s in flow.steps.values()
+            ],
+            "problems": [
+                p
+                for p in self.problems_in(flow.display)
+                if p.subject is None or p.subject.kind != "flow" or p.subject.id == flow.id
+            ],
         }
 
     def _stage(self, journey: Journey, stage: Stage) -> dict[str, Any]:
@@ -623,6 +695,35 @@ def _trend(kpi: Kpi) -> list[tuple[str, str, str]]:
     return rows
 
 
+FLOWS = "flows"  # the folder of the flows' pages
+
+
+def _flow_page(ident: str) -> str:
+    return f"{FLOWS}/{render.flow_name(ident).removeprefix('flow.')}.md"
+
+
+def _flow_status(graph: Flows | None, flow: Flow | None) -> Markup:
+    """A flow's way out, as a badge: every path reaches a person, or how many dead ends."""
+    if graph is None or flow is None:
+        return _status_badge("flow-dead", _("no such flow"))
+    summary = graph.summary(flow)
+    if flow.runs_beside:
+        return _status_badge("", _("plays to a waiting contact"))
+    count = len(summary.dead_ends)
+    if count:
+        said = ngettext("%(count)s dead end", "%(count)s dead ends", count) % {"count": count}
+        return _status_badge("flow-dead", said)
+    if summary.unknown:
+        return _status_badge("flow-unknown", _("a sub-flow is not in the workspace"))
+    return _status_badge("flow-ok", _("every path reaches a person"))
+
+
+def _status_badge(css: str, text: str) -> Markup:
+    """A flow's status: classes of its own, which no KPI status shares."""
+    colour = f" jc-{css}" if css else ""
+    return Markup(f'<span class="jc-badge{colour}">{markdown_text(text)}</span>')
+
+
 def _by_journey(
     rows: Iterable[tuple[Journey, Stage, Touchpoint]],
 ) -> list[tuple[Journey, list[tuple[Stage, Touchpoint]]]]:
@@ -698,6 +799,7 @@ class _Journeys:
                 context.inputs.journey(journey),
                 context.problems_in(file.display),
                 context.history and context.history.get(file.path),
+                [(tp.id, str(status)) for tp, _link, status in context.journey_flows(journey)],
             )
             out[here] = context.cached(key, "journey.md.j2", here, journey, _Context.journey)
         return out
@@ -758,6 +860,34 @@ class _Catalog:
         return [{_(self.kind.plural): items}]
 
 
+class _Flows:
+    """The contact flows' listing, and a page per flow (see :func:`_flow_page`)."""
+
+    reserved = frozenset({FLOWS})
+
+    def pages(self, context: _Context) -> dict[str, str]:
+        graph = context.workspace.flows
+        if graph is None or not graph.flows:
+            return {}
+        listing = f"{FLOWS}/index.md"
+        title = _("Contact flows")
+        out = {listing: context.render("flows.md.j2", listing, title, flows=context.flow_rows())}
+        for ident, flow in sorted(graph.flows.items()):
+            here = _flow_page(ident)
+            out[here] = context.render(
+                "flow.md.j2", here, quoting.title(ident), **context.flow(flow)
+            )
+        return out
+
+    def nav(self, context: _Context) -> list[Any]:
+        graph = context.workspace.flows
+        if graph is None or not graph.flows:
+            return []
+        items: list[Any] = [f"{FLOWS}/index.md"]
+        items += [{quoting.title(ident): _flow_page(ident)} for ident in sorted(graph.flows)]
+        return [{_("Contact flows"): items}]
+
+
 INDEX = _Page("index.md", N_("Journey portfolio"), _Context.portfolio, nav_title=N_("Overview"))
 PAGES: tuple[_PageGroup, ...] = (
     INDEX,
@@ -767,6 +897,7 @@ PAGES: tuple[_PageGroup, ...] = (
     _Catalog(kinds.KINDS["channel"], _Context.channel),
     _Catalog(kinds.KINDS["owner"], _Context.owner),
     _Catalog(kinds.KINDS["kpi"], _Context.kpi),
+    _Flows(),
     _Page("coverage.md", N_("Coverage"), _Context.coverage_page),
     _Page("scorecard.md", N_("KPI scorecard"), _Context.scorecard),
     _Page("rules.md", N_("Rules"), lambda context: {"rules": list(DOCS.values())}),
@@ -787,7 +918,9 @@ _STYLESHEET = """\
 .jc-draft, .jc-review { background: #fff3cd; color: #6b5200; }
 .jc-retired { background: #eeeeee; color: #555; }
 .jc-stale, .jc-off, .jc-error { background: #f8d7da; color: #842029; }
-.jc-warning { background: #fff3cd; color: #6b5200; }
+.jc-warning, .jc-flow-unknown { background: #fff3cd; color: #6b5200; }
+.jc-flow-ok { background: #d9efdc; color: #1e5b2a; }
+.jc-flow-dead { background: #f8d7da; color: #842029; }
 /* Diagrams keep their natural size, so their text stays readable: a wide one
    scrolls sideways inside its paragraph; a click opens it full size. */
 p:has(> a > img[src*="diagrams/"]) { overflow-x: auto; }

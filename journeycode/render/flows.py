@@ -1,0 +1,123 @@
+"""A contact flow drawn with Graphviz: its steps, how they connect, where a
+person is reached and where the customer is left with nobody.
+
+The ways to a person (the shortest path from the start to each transfer or
+callback) are drawn thick in the escalation colour; each dead end (a step
+where a path ends with nobody, see :mod:`journeycode.flows.paths`) has a red
+border and says so. Node ids are generated; every step's id and text goes
+through :mod:`journeycode.quoting`.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import pydot
+
+from journeycode import i18n
+from journeycode.flows.model import KINDS, PLATFORMS, WAYS_OUT, Edge, Flow, Step
+from journeycode.flows.paths import Flows, edge_words
+from journeycode.i18n import _
+from journeycode.quoting import dot_string, html, wrap
+from journeycode.render.views import ESCALATION_COLOR, FONT, label_lines
+
+_FILL = {
+    "menu": "#dbe7f6",
+    "input": "#dbe7f6",
+    "bot": "#dbe7f6",
+    "transfer": "#fce3c8",
+    "callback": "#fce3c8",
+    "disconnect": "#eeeeee",
+    "return": "#eeeeee",
+}
+DEAD_COLOR = "#b03a2e"
+_TEXT_WIDTH = 28
+
+
+def flow(flows: Flows, drawn: Flow) -> pydot.Dot:
+    title = _("{platform} flow {flow}").format(platform=PLATFORMS[drawn.platform], flow=drawn.id)
+    graph = pydot.Dot("flow", graph_type="digraph", strict=False)
+    graph.set_graph_defaults(
+        fontname=FONT, label=dot_string(title), labelloc="t", fontsize="16", rankdir="TB"
+    )
+    graph.set_node_defaults(fontname=FONT, fontsize="11")
+    graph.set_edge_defaults(fontname=FONT, fontsize="9", color="#777777")
+    ids = {step: f"s{index}" for index, step in enumerate(drawn.steps.values())}
+    dead = {end.end[1] for end in flows.summary(drawn).dead_ends if end.end[0] is drawn}
+    ways = _ways_to_a_person(drawn)
+    if drawn.start is not None:
+        graph.add_node(pydot.Node("start", label=dot_string(_("start")), shape="circle"))
+        graph.add_edge(pydot.Edge("start", ids[drawn.steps[drawn.start]], penwidth="1.5"))
+    for step, node in ids.items():
+        graph.add_node(_node(step, node, step in dead))
+    ends = 0
+    for step, node in ids.items():
+        for edge in step.edges:
+            words = edge_words(step, edge)
+            label: dict[str, Any] = {} if words is None else {"label": dot_string(i18n.say(words))}
+            if edge.target is None:
+                ends += 1
+                end = f"e{ends}"
+                graph.add_node(
+                    pydot.Node(
+                        end,
+                        label=dot_string(_("end")),
+                        shape="plaintext",
+                        fontcolor=DEAD_COLOR if step in dead else "#555555",
+                    )
+                )
+                graph.add_edge(pydot.Edge(node, end, style="dashed", **label))
+                continue
+            target = drawn.steps[edge.target]
+            style = {"color": ESCALATION_COLOR, "penwidth": "2.2"} if (step, edge) in ways else {}
+            attributes: dict[str, Any] = {**label, **style}
+            graph.add_edge(pydot.Edge(node, ids[target], **attributes))
+    return graph
+
+
+def _node(step: Step, node: str, dead: bool) -> pydot.Node:
+    rows = [
+        f'<FONT POINT-SIZE="9">{html(_(KINDS[step.kind]))}</FONT>',
+        f"<B>{label_lines(step.label)}</B>",
+    ]
+    if step.text:
+        shown = wrap(step.text, _TEXT_WIDTH)
+        text = " ".join(shown[:2]) + ("…" if len(shown) > 2 else "")
+        rows.append(f'<FONT POINT-SIZE="9">{label_lines(text, _TEXT_WIDTH)}</FONT>')
+    if dead:
+        said = html(_("✖ dead end"))
+        rows.append(f'<FONT POINT-SIZE="9" COLOR="{DEAD_COLOR}">{said}</FONT>')
+    way_out = step.kind in WAYS_OUT
+    return pydot.Node(
+        node,
+        label="<" + "<BR/>".join(rows) + ">",
+        shape="box",
+        style="rounded,filled",
+        fillcolor=_FILL.get(step.kind, "#ffffff"),
+        color=DEAD_COLOR if dead else (ESCALATION_COLOR if way_out else "#888888"),
+        penwidth="2.2" if dead or way_out else "1",
+    )
+
+
+def _ways_to_a_person(drawn: Flow) -> set[tuple[Step, Edge]]:
+    """The edges of the shortest path from the start to each transfer and callback."""
+    if drawn.start is None:
+        return set()
+    start = drawn.steps[drawn.start]
+    before: dict[Step, tuple[Step, Edge] | None] = {start: None}
+    todo = deque([start])
+    while todo:
+        step = todo.popleft()
+        for edge in step.edges:
+            if edge.target is not None and drawn.steps[edge.target] not in before:
+                before[drawn.steps[edge.target]] = (step, edge)
+                todo.append(drawn.steps[edge.target])
+    found: set[tuple[Step, Edge]] = set()
+    for step in before:
+        if step.kind in WAYS_OUT:
+            at = before[step]
+            while at is not None and at not in found:
+                found.add(at)
+                at = before[at[0]]
+    return found
