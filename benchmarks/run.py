@@ -226,17 +226,31 @@ def again(journeys: int, touchpoints: int, repeat: int, work: Path) -> None:
 
 
 def editor(journeys: int, touchpoints: int, edits: int, work: Path) -> None:
-    """The language server on a portfolio: one-character edits to diagnostics."""
+    """The language server on a portfolio: the first diagnostics after a
+    ``check`` (its cache), and without one; then edits to diagnostics."""
     folder = work / f"editing-{journeys}"
     files = portfolio.write(folder / "maps", journeys, touchpoints)
     journey = next(f for f in files if f.parent.name == "journeys")
     print(f"\neditor: journeycode lsp on {journeys} journeys of {touchpoints} touchpoints\n")
-    first, typed = editing.latency(folder, journey, edits)
-    print(f"  first diagnostics {first:.2f} s after start")
-    verdict = "met" if typed <= 0.150 else "NOT MET"
+    empty = {**os.environ, "JOURNEYCODE_CACHE_DIR": tempfile.mkdtemp(dir=work)}
+    cold, cold_up, _ = editing.latency(folder, journey, 0, empty)
     print(
-        f"  one-character edit to diagnostics: median {1000 * typed:.0f} ms of {edits} edits "
-        f"(target ≤ 150 ms: {verdict})"
+        f"  first diagnostics with no cache              {cold:8.2f} s from start, "
+        f"{cold_up:.2f} s after initialize"
+    )
+    warm = {**os.environ, "JOURNEYCODE_CACHE_DIR": tempfile.mkdtemp(dir=work)}
+    timed([str(BIN / "journeycode"), "check", str(folder / "maps")], env=warm)
+    first, up, timings = editing.latency(folder, journey, edits, warm)
+    verdict = "met" if up <= 1.0 else "NOT MET"
+    print(
+        f"  first diagnostics after a check (its cache)  {first:8.2f} s from start, "
+        f"{up:.2f} s after initialize (target ≤ 1.0 s: {verdict})"
+    )
+    typed, slow = statistics.median(timings), editing.percentile(timings, 0.95)
+    verdict = "met" if typed <= 0.100 and slow <= 0.150 else "NOT MET"
+    print(
+        f"  edit to diagnostics, {edits} edits of 4 kinds: median {1000 * typed:.0f} ms, "
+        f"95th percentile {1000 * slow:.0f} ms (target ≤ 100 ms and ≤ 150 ms: {verdict})"
     )
 
 
@@ -338,6 +352,9 @@ def site(journeys: int, touchpoints: int, work: Path) -> None:
     )
 
 
+ROWS = ("startup", "check", "diff", "measurements", "again", "editor", "shapes", "site")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="30,300,1000", help="journeys per portfolio")
@@ -359,7 +376,14 @@ def main() -> None:
         "--editor-journeys", type=int, default=300, help="the language server's row; 0 skips"
     )
     parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
+    parser.add_argument(
+        "--only",
+        help=f"run only these rows, by name, comma-separated ({', '.join(ROWS)})",
+    )
     args = parser.parse_args()
+    rows = set(ROWS if args.only is None else args.only.split(","))
+    if rows - set(ROWS):
+        parser.error(f"--only: no such row: {', '.join(sorted(rows - set(ROWS)))}")
     if args.quick:
         args.sizes, args.touchpoints, args.repeat, args.site_journeys = "3,6", 5, 1, 3
         args.diff_journeys, args.diff_changed = 6, 2
@@ -368,24 +392,27 @@ def main() -> None:
         args.editor_journeys = 3
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
-        startup(args.repeat, work)
-        check_sizes(
-            [int(s) for s in args.sizes.split(",")],
-            args.touchpoints,
-            args.repeat,
-            args.peer_up_to,
-            work,
-        )
-        if args.diff_journeys:
+        if "startup" in rows:
+            startup(args.repeat, work)
+        if "check" in rows:
+            check_sizes(
+                [int(s) for s in args.sizes.split(",")],
+                args.touchpoints,
+                args.repeat,
+                args.peer_up_to,
+                work,
+            )
+        if args.diff_journeys and "diff" in rows:
             review(args.diff_journeys, args.touchpoints, args.diff_changed, args.repeat, work)
-        if args.measurement_rows:
+        if args.measurement_rows and "measurements" in rows:
             measurement_rows(args.measurement_rows, args.repeat, work)
-        if args.editor_journeys:
+        if args.editor_journeys and "again" in rows:
             again(args.editor_journeys, args.touchpoints, args.repeat, work)
-            editor(args.editor_journeys, args.touchpoints, 5 if args.quick else 21, work)
-        if args.shape_scale:
+        if args.editor_journeys and "editor" in rows:
+            editor(args.editor_journeys, args.touchpoints, 8 if args.quick else 50, work)
+        if args.shape_scale and "shapes" in rows:
             shapes(work, args.shape_scale, args.repeat)
-        if args.site_journeys:
+        if args.site_journeys and "site" in rows:
             site(args.site_journeys, args.touchpoints, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -157,6 +157,7 @@ def _compile(target: discover.Target) -> compiler.Compiled:
         )
     except WorkspaceError as error:
         _fail(error.message, error.hint)
+    disk.remember(compiled, discover.map_files(target.root, target.display))
     disk.save()
     _speak(compiled.settings)
     return compiled

@@ -41,7 +41,7 @@ Stamp = tuple[int, int, int, int]
 
 # A file changed less than this long ago may change again within the same
 # tick of the file system's clock, its stamp unchanged: it is read each time.
-_SETTLED_NS = 1_000_000_000
+SETTLED_NS = 1_000_000_000
 
 
 @dataclass
@@ -215,11 +215,11 @@ def _read(
         file = loader.from_bytes(candidate.path, candidate.display, raw)
         return file, schema.validate(file)
     where = (candidate.path, candidate.display)
-    stamp = None
+    now = None
     if raw is None and caches.stamps is not None:
-        stamp = _stamp(candidate.path)
+        now = stamp(candidate.path)
         known = caches.stamps.get(where)
-        if known is not None and known[0] == stamp and known[1] in caches.files:
+        if known is not None and known[0] == now and known[1] in caches.files:
             used.add(known[1])
             return caches.files[known[1]]
     if raw is None:
@@ -229,8 +229,8 @@ def _read(
         digest_size=20,
     ).hexdigest()
     used.add(key)
-    if stamp is not None and caches.stamps is not None and time.time_ns() - stamp[0] > _SETTLED_NS:
-        caches.stamps[where] = stamp, key
+    if now is not None and caches.stamps is not None and time.time_ns() - now[0] > SETTLED_NS:
+        caches.stamps[where] = now, key
     found = caches.files.get(key)
     if found is None:
         file = loader.from_bytes(candidate.path, candidate.display, raw, key)
@@ -238,7 +238,8 @@ def _read(
     return found
 
 
-def _stamp(path: Path) -> Stamp:
+def stamp(path: Path) -> Stamp:
+    """A file's stamp: when it changed, its size and its inode."""
     status = path.stat()
     return status.st_mtime_ns, status.st_ctime_ns, status.st_size, status.st_ino
 

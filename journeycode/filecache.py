@@ -19,13 +19,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
+import time
 from array import array
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from journeycode import __version__, atomic, cachedir, digest, i18n
-from journeycode.compiler import Caches, Stamp
+from journeycode.compiler import SETTLED_NS, Caches, Compiled, Stamp, stamp
+from journeycode.discover import Found
 from journeycode.loader import Positions, SourceFile
 from journeycode.problems import Fix, Level, Problem, Subject, WorkspaceError
 from journeycode.runner import Checked
@@ -108,14 +110,49 @@ class Table(MutableMapping[str, V], Generic[V]):
         return {self.name(key) for key in self.entries}
 
 
+Checked_files = list[tuple[str, Stamp, list[Problem]]]
+"""What the last check found, by file: its path, its stamp then, its problems."""
+
+
 class DiskCache:
-    """The compiler's file cache and the rules' memo, in one folder."""
+    """The compiler's file cache and the rules' memo, in one folder; and what
+    the last check found, for the language server to show before it has
+    checked anything itself."""
 
     def __init__(self, folder: Path, workspace: Path):
         self.folder = folder / "parsed" / digest.of(str(workspace.resolve()))
         used = self.folder if cachedir.usable(self.folder, folder) else None
         self.files: Table[Entry] = Table(used, "file-", _entry, _stored)
         self.checked: Table[Checked] = Table(used, "journey-", _checked, _plain_checked)
+        self.found: Table[tuple[str | None, Checked_files]] = Table(
+            used, "found-", _found, _plain_found
+        )
+
+    def remember(self, compiled: Compiled, files: list[Found]) -> None:
+        """Keep what a check found, by file, with each file's stamp now:
+        a file whose stamp is the same later still holds those problems (but
+        what the rules say across files may have changed since)."""
+        by_display: dict[str, list[Problem]] = {}
+        for problem in compiled.result.problems:
+            by_display.setdefault(problem.path, []).append(problem)
+        kept: Checked_files = []
+        settled = time.time_ns() - SETTLED_NS
+        for found in files:
+            with contextlib.suppress(OSError):
+                now = stamp(found.path)
+                # One that changed just now may change again within its stamp's tick.
+                if now[0] < settled:
+                    kept.append((str(found.path), now, by_display.get(found.display, [])))
+        language = compiled.settings.language
+        self.found[_FOUND] = None if language is None else language.tag, kept
+
+    def last_found(self) -> tuple[i18n.Language | None, Checked_files] | None:
+        """The language and the problems by file of the last check, if one was kept."""
+        found = self.found.get(_FOUND)
+        if found is None:
+            return None
+        tag, files = found
+        return i18n.LANGUAGES.get(tag) if tag else None, files
 
     def caches(self, stamps: dict[tuple[Path, str], tuple[Stamp, str]] | None = None) -> Caches:
         """The compiler's caches, with these two tables (and ``stamps``, for a
@@ -125,7 +162,7 @@ class DiskCache:
     def discard(self) -> None:
         """Forget every entry and read none from the disk any more; what is
         compiled from now on replaces them when saved."""
-        for table in (self.files, self.checked):
+        for table in (self.files, self.checked, self.found):
             table.entries.clear()
             table.read.clear()
             table.reading = False
@@ -135,7 +172,7 @@ class DiskCache:
         since changed or deleted), and what killed writers left."""
         if self.files.folder is None:
             return
-        kept = self.files.save() | self.checked.save()
+        kept = self.files.save() | self.checked.save() | self.found.save()
         with contextlib.suppress(OSError):
             for entry in self.folder.iterdir():
                 if entry.name not in kept and not entry.name.startswith("."):
@@ -214,6 +251,25 @@ def _entry(key: str, stored: tuple[Any, ...]) -> Entry:
     found = [_problem(p) for p in problems]
     file = SourceFile(Path(path), display, data, positions, key)
     return file, Validation(found, list(faults), {(n[0], n[1]): (n[2], n[3]) for n in names})
+
+
+_FOUND = "last check"
+
+
+def _plain_found(found: tuple[str | None, Checked_files]) -> tuple[Any, ...]:
+    language, files = found
+    return language, [(path, at, [_plain(p) for p in problems]) for path, at, problems in files]
+
+
+def _found(key: str, stored: tuple[Any, ...]) -> tuple[str | None, Checked_files]:
+    language, files = stored
+    _expect(language is None or isinstance(language, str))
+    kept: Checked_files = []
+    for path, at, problems in files:
+        _expect(isinstance(path, str) and isinstance(at, tuple) and len(at) == 4)
+        _expect(all(type(number) is int for number in at))
+        kept.append((path, at, [_problem(p) for p in problems]))
+    return language, kept
 
 
 def _plain_checked(checked: Checked) -> tuple[Any, ...]:

@@ -192,9 +192,17 @@ def run(
             used.add(key)
         silenced.update(checked[1])
         yield from checked[0]
-    if memo is not None:  # the journeys as they were before an edit go
-        for stale in [key for key in memo if key not in used]:
-            del memo[stale]
+    if memo is not None:
+        # The journeys as they were before an edit go, but for those checked
+        # on another basis last (the latest kept): a line broken while typing
+        # makes a file unreadable, which changes every journey's basis, and
+        # the edit that mends it brings that basis back.
+        stale = [key for key in memo if key not in used]
+        others = (key.split(":", 1)[0] for key in reversed(stale))
+        previous = next((other for other in others if other != basis), None)
+        for key in stale:
+            if not key.startswith(f"{previous}:"):
+                del memo[key]
     for_every_rule = _unsettled_for_every_rule(workspace)
     ran: list[str] = []
     for rule, setting in enabled:

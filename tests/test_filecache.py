@@ -3,6 +3,7 @@ says exactly what a run without it says."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import marshal
 import shutil
@@ -36,7 +37,9 @@ def test_a_second_check_reads_the_cache_and_says_the_same(tmp_path: Path) -> Non
     files, journeys = len(list(maps.rglob("*.yaml"))), len(list(maps.glob("journeys/*.yaml")))
     assert len([e for e in entries if e.startswith("file-")]) == files
     assert len([e for e in entries if e.startswith("journey-")]) == journeys == 4
-    assert len(entries) == files + journeys
+    # And one of what the check found, for the language server's first diagnostics.
+    assert len([e for e in entries if e.startswith("found-")]) == 1
+    assert len(entries) == files + journeys + 1
     assert _check(maps, cache) == first
     assert {e.name for e in folder.iterdir()} == entries
     # An edited file is read again: its new problem is there, and only it changed;
@@ -327,3 +330,27 @@ def test_a_folder_on_the_way_to_the_entries_is_trusted_too(
     assert run.exit_code in (0, 1), run.output
     assert f"journeycode: the cache folder {shaky} is {how}; it is not used\n" in run.stderr
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_last_check_is_kept_by_file_with_its_stamps(tmp_path: Path) -> None:
+    """What the language server shows before its first compile: each file's
+    problems as the last check found them, and the file's stamp then."""
+    maps, cache, _, _ = _checked_once(tmp_path)
+    last = DiskCache(cache, maps).last_found()
+    assert last is not None
+    language, files = last
+    assert language is None  # the sample's settings name none: English
+    found = {path: (at, problems) for path, at, problems in files}
+    journey = maps / "journeys" / "billing-dispute.yaml"
+    at, problems = found[str(journey)]
+    assert at == compiler.stamp(journey)
+    today = datetime.date.fromisoformat(ENV["JOURNEYCODE_TODAY"])
+    reported = [
+        p for p in compiler.check(maps, str(maps), today).problems if p.path == str(journey)
+    ]
+    assert [(p.line, p.col, p.rule) for p in problems] == [
+        (p.line, p.col, p.rule) for p in reported
+    ]
+    assert problems, "the sample journey has findings to show"
+    journey.write_text(journey.read_text("utf-8") + "# edited\n", "utf-8")
+    assert compiler.stamp(journey) != at  # the server shows nothing of it until it compiles

@@ -11,6 +11,7 @@ against the other through :mod:`journeycode.flows.paths`.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,13 +44,20 @@ def attach(root: Path, display_root: str, settings: Settings, workspace: Workspa
     return Read(dataclasses.replace(workspace, flows=flows), found.problems, found.files)
 
 
-def linked(workspace: Workspace) -> dict[str, list[Touchpoint]]:
+_LINKED: list[tuple[Workspace, Mapping[str, list[Touchpoint]]]] = []
+"""The last workspace's :func:`linked`: five rules ask for it in each check."""
+
+
+def linked(workspace: Workspace) -> Mapping[str, list[Touchpoint]]:
     """The touchpoints that name each flow (by flow id), in map order."""
+    if _LINKED and _LINKED[0][0] is workspace:
+        return _LINKED[0][1]
     found: dict[str, list[Touchpoint]] = {}
     for journey in workspace.entities(Journey):
         for _, tp in journey.touchpoints():
             if tp.flow_id is not None:
                 found.setdefault(tp.flow_id, []).append(tp)
+    _LINKED[:] = [(workspace, found)]
     return found
 
 

@@ -4,7 +4,10 @@ The workspace is compiled as ``journeycode check`` compiles it, with the
 editor's unsaved text in place of the files on disk, a short while after the
 last keystroke; parsed and validated files are kept by the digest of their
 bytes, so an edit parses and validates one file again and reruns the rules on
-the model. Diagnostics are published for every file of the workspace. The
+the model. Diagnostics are published for every file of the workspace. At the
+start, before anything is compiled, what the last command found in each file
+unchanged since is published at once (from the commands' disk cache, which
+the first compile reads too); the compile corrects it. The
 features (completion, definition, references, hover, code actions, rename)
 answer from the index of the last compile (:mod:`journeycode.lsp.index`).
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime
 import functools
 import re
@@ -27,7 +31,8 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from journeycode import __version__, discover, i18n, kinds, values
-from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today
+from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today, stamp
+from journeycode.filecache import DiskCache, compile_cached
 from journeycode.i18n import _, ngettext
 from journeycode.loader import LoadError, read_bytes
 from journeycode.lsp import cursor, edits, transport
@@ -35,9 +40,12 @@ from journeycode.lsp.index import Index, Key, Site, scope_of
 from journeycode.model import Entity, Journey, Kpi
 from journeycode.problems import Fix, Level, Problem, WorkspaceError
 from journeycode.quoting import markdown_escaped
+from journeycode.render.graphviz import default_cache_dir
 from journeycode.rules import unknown_reference
 
-DEBOUNCE_SECONDS = 0.1
+# Long enough to take the changes an editor sends at once (or a fast typist's
+# keys) in one compile; every millisecond of it is waited for after each edit.
+DEBOUNCE_SECONDS = 0.03
 SOURCE = "journeycode"
 _LEVELS = {
     Level.ERROR: types.DiagnosticSeverity.Error,
@@ -57,6 +65,8 @@ class JourneyServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("journeycode", __version__, protocol_cls=transport.Protocol)
         self.root: Path | None = None
+        self.disk: DiskCache | None = None
+        """The commands' cache of the workspace, read but never written here."""
         self.caches = Caches(stamps={})
         self.compiled: Compiled | None = None
         self.index: Index | None = None
@@ -99,14 +109,20 @@ class JourneyServer(LanguageServer):
             path = to_fs_path(uri)
             if path is not None:
                 overlay[Path(path)] = document.source.encode("utf-8")
-        try:
-            compiled = compile_workspace(
-                self.root,
-                str(self.root),
-                today=pinned_today(),
-                overlay=overlay,
-                caches=self.caches,
+        root = self.root
+
+        def run(caches: Caches) -> Compiled:
+            return compile_workspace(
+                root, str(root), today=pinned_today(), overlay=overlay, caches=caches
             )
+
+        try:
+            if self.disk is None:
+                compiled = run(self.caches)
+            else:
+                compiled = compile_cached(self.disk, self.caches, run)
+                if not self.disk.files.reading:  # its entries were discarded: so are ours
+                    self.caches = self.disk.caches(stamps={})
         except WorkspaceError as error:
             with i18n.using(self.language):
                 message = f"journeycode: {i18n.say(error.message)}"
@@ -128,6 +144,23 @@ class JourneyServer(LanguageServer):
             self.language = language
         with i18n.using(language):
             self.publish(compiled.result.problems)
+
+    def publish_last_found(self) -> None:
+        """What the last command found in each file that has not changed
+        since, published before the first compile (which corrects it)."""
+        last = None if self.disk is None else self.disk.last_found()
+        if last is None:
+            return
+        language, files = last
+        problems: list[Problem] = []
+        for path, then, found in files:
+            with contextlib.suppress(OSError):
+                if found and stamp(Path(path)) == then:
+                    # The command named the file as its user did; here it is by its path.
+                    problems.extend(dataclasses.replace(p, path=path) for p in found)
+        self.language = language or i18n.ENGLISH
+        with i18n.using(self.language):
+            self.publish(problems)
 
     def soon(self) -> None:
         """Recompile once the typing has paused."""
@@ -257,6 +290,9 @@ def initialized(ls: JourneyServer, params: types.InitializedParams) -> None:
         ls.window_log_message(
             types.LogMessageParams(type=types.MessageType.Warning, message=refused)
         )
+    ls.disk = DiskCache(default_cache_dir(), ls.root)
+    ls.caches = ls.disk.caches(stamps={})
+    ls.publish_last_found()
     ls.recompile()
 
 

@@ -72,7 +72,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from journeycode import i18n
+from journeycode import flows, i18n
 from journeycode.model import Journey, Workspace
 from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext
@@ -85,7 +85,7 @@ OPTIONS: Mapping[str, Any] = {}
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     graph = workspace.flows
-    if graph is None:
+    if graph is None or not flows.linked(workspace):  # no touchpoint names a flow
         return
     for journey in workspace.entities(Journey):
         for _, tp in journey.touchpoints():

@@ -46,7 +46,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Mapping
 from typing import Any
 
-from journeycode import i18n, kinds, suggest
+from journeycode import flows, i18n, kinds, suggest
 from journeycode.flows.model import Flow
 from journeycode.model import Entity, Journey, Persona, Src, Touchpoint, Workspace
 from journeycode.problems import Level, Subject
@@ -65,7 +65,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         for entity in workspace.entities(kind.model):
             yield from _references(workspace, entity, {})
             yield from _waivers(entity, context.rule_ids)
-    if workspace.flows is not None:
+    if workspace.flows is not None and flows.linked(workspace):
         for journey in workspace.entities(Journey):
             for _, tp in journey.touchpoints():
                 yield from _flow(workspace.flows.flows, tp)
