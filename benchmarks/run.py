@@ -38,7 +38,7 @@ from pathlib import Path
 
 import yaml
 
-from benchmarks import editing, portfolio, scaling
+from benchmarks import editing, exports, portfolio, scaling
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -204,6 +204,68 @@ def measurement_rows(rows: int, repeat: int, work: Path) -> None:
     )
 
 
+SOURCE_FLOOR = """
+import sys, time
+import polars as pl
+files = sys.argv[1:]
+pl.read_csv(files[0])  # the engine started: not timed
+start = time.perf_counter()
+rows = sum(pl.read_csv(name).height for name in files)
+print(time.perf_counter() - start, rows)
+"""
+SOURCE_READ = """
+import sys, time
+from pathlib import Path
+from journeycode import sources
+from journeycode.compiler import compile_workspace
+from journeycode.model import Kpi
+root = Path(sys.argv[1])
+import polars as pl
+pl.read_csv(next((root / "exports").iterdir()))  # the engine started: not timed
+start = time.perf_counter()
+compiled = compile_workspace(root)
+print(time.perf_counter() - start, sum(len(k.breakdown) for k in compiled.workspace.entities(Kpi)))
+"""
+
+
+def source_rows(queues: int, days: int, repeat: int, work: Path) -> None:
+    """A wide interval export (a row per 15-minute interval and queue) read and computed into
+    three KPIs by month and queue, against a bare read of its files by Polars."""
+    folder = work / "sources"
+    files = exports.write(folder, queues, days)
+    rows = queues * days * 96
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    print(
+        f"\nsources: {rows:,} interval rows ({queues} queues, {days} days, "
+        f"{megabytes:.0f} MB in {len(files)} files), median of {repeat}\n"
+    )
+
+    def run(code: str, *args: str) -> tuple[float, float]:
+        """The median of the times the process takes itself, and its peak memory."""
+        times, peaks = [], []
+        for _ in range(repeat):
+            process = subprocess.Popen(
+                [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True
+            )
+            # The process prints one line: the pipe holds it until it is read.
+            _, status, usage = os.wait4(process.pid, 0)
+            assert process.stdout is not None
+            out = process.stdout.read()
+            process.stdout.close()
+            if os.waitstatus_to_exitcode(status):
+                raise SystemExit("the sources benchmark failed")
+            times.append(float(out.split()[0]))
+            peaks.append(usage.ru_maxrss / 1024)
+        return statistics.median(times), max(peaks)
+
+    floor, floor_peak = run(SOURCE_FLOOR, *map(str, files))
+    read, peak = run(SOURCE_READ, str(folder))
+    verdict = "met" if read / floor <= 1.5 else "NOT MET"
+    print(f"  floor: pl.read_csv of the files            {floor:8.2f} s   peak {floor_peak:.0f} MB")
+    print(f"  journeycode: read, checked, KPIs computed  {read:8.2f} s   peak {peak:.0f} MB")
+    print(f"  sources/floor {read / floor:.2f} (target ≤ 1.5: {verdict})")
+
+
 def again(journeys: int, touchpoints: int, repeat: int, work: Path) -> None:
     """A second check, after one file changed, against a first one (no cache)."""
     folder = work / f"again-{journeys}"
@@ -352,7 +414,17 @@ def site(journeys: int, touchpoints: int, work: Path) -> None:
     )
 
 
-ROWS = ("startup", "check", "diff", "measurements", "again", "editor", "shapes", "site")
+ROWS = (
+    "startup",
+    "check",
+    "diff",
+    "measurements",
+    "sources",
+    "again",
+    "editor",
+    "shapes",
+    "site",
+)
 
 
 def main() -> None:
@@ -375,6 +447,10 @@ def main() -> None:
     parser.add_argument(
         "--editor-journeys", type=int, default=300, help="the language server's row; 0 skips"
     )
+    parser.add_argument(
+        "--source-queues", type=int, default=200, help="queues of the interval export; 0 skips"
+    )
+    parser.add_argument("--source-days", type=int, default=365, help="days of the interval export")
     parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
     parser.add_argument(
         "--only",
@@ -390,6 +466,7 @@ def main() -> None:
         args.measurement_rows = 1000
         args.shape_scale = 0.02
         args.editor_journeys = 3
+        args.source_queues, args.source_days = 4, 3
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
         if "startup" in rows:
@@ -406,6 +483,8 @@ def main() -> None:
             review(args.diff_journeys, args.touchpoints, args.diff_changed, args.repeat, work)
         if args.measurement_rows and "measurements" in rows:
             measurement_rows(args.measurement_rows, args.repeat, work)
+        if args.source_queues and "sources" in rows:
+            source_rows(args.source_queues, args.source_days, args.repeat, work)
         if args.editor_journeys and "again" in rows:
             again(args.editor_journeys, args.touchpoints, args.repeat, work)
         if args.editor_journeys and "editor" in rows:

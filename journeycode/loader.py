@@ -388,7 +388,11 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise
     with handle:
         # Read one byte past the limit: the file may have grown since fstat.
-        data = handle.read(max_bytes + 1)
+        # Its size first: a buffer of the limit (200 MB for a measurement
+        # file) would cost more than reading most files.
+        data = handle.read(min(info.st_size, max_bytes) + 1)
+        if len(data) > info.st_size:
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
         raise LoadError(over_limit(max(len(data), info.st_size), max_bytes), hint=SPLIT)
     return data

@@ -51,6 +51,16 @@ A row naming an unknown KPI, with a date that is not a date, a value that is
 not a number (a comma is not a decimal mark here) or is outside the KPI's range,
 or measuring a KPI and period already measured, is reported at its cell and
 left out; the other rows are used.
+
+Exports read as they come are sources (`measurements: sources:`), each with
+its delimiter, decimal mark, encoding, shape (`long` or `wide`), period form
+and codes; their problems are the same, and besides: a file in another
+encoding than the source's, a header without a column the source names (or of
+one column, another delimiter), a code that names no KPI nor metric (one
+problem for all its rows), a period that falls in no period of the KPIs that
+sum it (weeks summed to months), a metric two sources give for the same
+period and part, and a computed KPI (`measurements: kpis:`) that names an
+unknown KPI or a metric no source gives, at its line in the settings.
 """,
     FLOWS: """A contact flow's file that cannot be read.
 

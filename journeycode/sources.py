@@ -56,7 +56,6 @@ from journeycode.measurements import (
     MAX_PROBLEMS,
     Read,
     _field_size_limit,
-    _Lines,
     _shown,
     cell_pattern,
 )
@@ -70,6 +69,8 @@ Parts = tuple[str | None, ...]
 """A row's journey, stage, channel and segment (None where the row has none)."""
 
 _DELIMITERS = (",", ";", "\t", "|")
+_FEW = 10_000
+"""Up to this many cells are found in the text one by one, more in a new read."""
 _SECONDS = {"ms": 0.001, "s": 1.0, "min": 60.0, "h": 3600.0}
 _SHARES = {"percent": 0.01, "ratio": 1.0}
 _KPI_SECONDS = {"seconds": 1.0, "minutes": 60.0, "hours": 3600.0}
@@ -260,10 +261,16 @@ class _File:
         self.weighed = weighed
         self.text = ""
         self.delimiter = source.delimiter or ","
-        self.lines = _Lines("")
+        self.starts: list[int] | None = None
+        """Where each line starts, found when a problem is first located."""
+        self.raw = b""
+        self.typed: set[int] = set()
+        """The columns the fast reader parsed as numbers."""
         self.cells = cell_pattern(",")
         self.found = 0
         self.form = "date"
+        self.names: list[str] = []
+        self.utf8 = True
         self.part_columns: dict[str, str] = {}
         self.row_lines: list[int] | None = None
         """The line of each data row, when the rows are not one a line."""
@@ -308,6 +315,23 @@ class _File:
         self.found += 1
         return True
 
+    def start(self, line: int) -> int:
+        """The offset where ``line`` starts (lines end as the csv module ends them)."""
+        if self.starts is None:
+            self.starts = [0, 0, *(m.end() for m in _ENDS.finditer(self.text))]
+        return self.starts[line] if line < len(self.starts) else len(self.text)
+
+    def cell_text(self, line: int, cell: int) -> str:
+        """The text of cell number ``cell`` of the row that starts on ``line``
+        (a file the fast reader read has no quotes)."""
+        position = self.start(line)
+        for _ in range(cell):
+            found = self.cells.match(self.text, position)
+            assert found is not None  # it matches an empty cell too
+            position = found.end() + len(self.delimiter)
+        found = self.cells.match(self.text, position)
+        return found.group(0) if found else ""
+
     def line_of(self, row: int) -> int:
         """The line where data row number ``row`` (from 0) starts."""
         return self.row_lines[row] if self.row_lines is not None else row + 2
@@ -317,7 +341,7 @@ class _File:
         if not cell:
             return line, 1
         text = self.text
-        offset = position = self.lines.start(line)
+        offset = position = self.start(line)
         for _ in range(cell):
             found = self.cells.match(text, position)
             assert found is not None  # it matches an empty cell too
@@ -342,6 +366,8 @@ class _File:
         if text is None:
             return
         self.text = text
+        # The fast reader takes the bytes as they are when they are UTF-8.
+        self.raw = raw.removeprefix(codecs.BOM_UTF8) if raw.isascii() or self.utf8 else b""
         nul = text.find("\0")
         if nul >= 0:
             self.problem(
@@ -357,7 +383,6 @@ class _File:
         if self.source.delimiter is None:
             self.delimiter = _sniff(header_line)
         self.cells = cell_pattern(self.delimiter)
-        self.lines = _Lines(text)
         with _field_size_limit(MAX_BYTES):
             header = next(csv.reader(io.StringIO(header_line, newline=""), self._dialect()), None)
         if not header or not "".join(header).strip():
@@ -367,7 +392,9 @@ class _File:
         columns = self.columns(names)
         if columns is None:
             return
-        frame = self.frame(text, names, sorted(set(columns.values())))
+        numeric = [i for role, i in columns.items() if role.startswith("code:")]
+        self.names = names
+        frame = self.frame(text, names, sorted(set(columns.values())), numeric)
         if frame is None:
             return
         if self.source.shape == "long":
@@ -389,8 +416,11 @@ class _File:
         else UTF-8; None (and a problem) when it is not text of that encoding."""
         for mark, encoding in _BOMS:
             if raw.startswith(mark):
+                self.utf8 = encoding == "utf-8"
                 return self._decode(raw[len(mark) :], encoding, raw[: len(mark)])
-        return self._decode(raw, self.source.encoding or "utf-8", b"")
+        encoding = self.source.encoding or "utf-8"
+        self.utf8 = codecs.lookup(encoding).name == "utf-8"
+        return self._decode(raw, encoding, b"")
 
     def _decode(self, raw: bytes, encoding: str, bom: bytes) -> str | None:
         try:
@@ -496,30 +526,44 @@ class _File:
             or msg("name them in the header, or map your headers under columns: in its source"),
         )
 
-    def frame(self, text: str, names: list[str], used: list[int]) -> pl.DataFrame | None:
-        """The used columns' cells as text, one row per data row (blank ones
-        left out); the fast reader where the file lets it."""
+    def frame(
+        self,
+        text: str,
+        names: list[str],
+        used: list[int],
+        numeric: Sequence[int] = (),
+    ) -> pl.DataFrame | None:
+        """The used columns' cells, one row per data row (blank ones left
+        out): as text, but the ``numeric`` ones parsed by the fast reader where
+        the file lets it (a cell it cannot parse is null, looked at again)."""
         import polars as pl
 
-        chosen = [names[i] for i in used]
-        rename = {names[i]: f"c{i}" for i in used}
-        body = text[len(_LINE.match(text).group(0)) :]  # type: ignore[union-attr]
+        data = self.raw or text.encode("utf-8")
+        header = _LINE.match(text)
+        start = len(header.group(0).encode("utf-8")) if header else 0
+        body = start < len(data)
         simple = (
-            '"' not in text
-            and text.count("\r") == text.count("\r\n")
-            and "\n\n" not in body
-            and "\n\r\n" not in body
-            and not body.startswith(("\n", "\r"))
+            b'"' not in data
+            and (b"\r" not in data or not _LONE_CR.search(data))
+            and data.find(b"\n\n", start) < 0
+            and (b"\r" not in data or data.find(b"\n\r\n", start) < 0)
+            and not data.startswith((b"\n", b"\r"), start)
         )
         if simple and body:
+            kinds: dict[str, Any] = {names[i]: pl.String for i in used}
+            kinds.update({names[i]: pl.Float64 for i in numeric})
             try:
+                project = len(used) * 2 < len(names)  # naming them costs more than a few more
                 frame = pl.read_csv(
-                    text.encode("utf-8"),
+                    data,
                     separator=self.delimiter,
                     infer_schema=False,
-                    columns=chosen,
+                    columns=used if project else None,
+                    schema_overrides=kinds,
                     quote_char=None,
                     empty_string_is_null=False,
+                    ignore_errors=True,
+                    decimal_comma=self.source.decimal == "," and self.delimiter != ",",
                 )
             except (pl.exceptions.PolarsError, ValueError):
                 pass
@@ -527,7 +571,11 @@ class _File:
                 # Every line a row: the cells of too short a row are empty, as
                 # the csv module pads them; a row of too many cells is the
                 # slow reader's, whose rows are those of the legacy files.
-                return frame.rename(rename).with_columns(pl.all().fill_null(""))
+                self.typed = set(numeric)
+                at = {i: k for k, i in enumerate(used)} if project else {i: i for i in used}
+                return frame.select(pl.nth(at[i]).alias(f"c{i}") for i in used).with_columns(
+                    pl.col(pl.String).fill_null("")
+                )
         rows: list[list[str]] = []
         lines: list[int] = []
         reader = csv.reader(io.StringIO(text, newline=""), self._dialect())
@@ -569,17 +617,26 @@ class _File:
         kind = TIME if unit in _SECONDS else SHARE if unit in _SHARES else None
         scale = _SECONDS.get(unit or "") or _SHARES.get(unit or "") or 1.0
         decimal, thousands = self.source.decimal, self.source.thousands
-        text = raw.str.replace_all(",", ".", literal=True) if decimal == "," else raw
-        values = text.cast(pl.Float64, strict=False)
-        odd = values.is_null() & raw.str.strip_chars().str.len_chars().gt(0)
+        if column in self.typed:
+            values = raw
+            odd = values.is_null() | ~values.is_finite()
+        else:
+            text = raw.str.replace_all(",", ".", literal=True) if decimal == "," else raw
+            values = text.cast(pl.Float64, strict=False)
+            odd = values.is_null() | ~values.is_finite()
+            odd = odd & (raw.str.strip_chars() != "")
         bad: list[int] = []
         if odd.any():
             rows = odd.arg_true().to_list()
-            fixed: dict[int, float] = {}
-            for row, cell in zip(rows, raw.gather(rows).to_list(), strict=True):
+            fixed: dict[int, float | None] = {}
+            for row, cell in zip(rows, self.texts(frame, column, rows), strict=True):
+                if not cell.strip():
+                    fixed[row] = None  # an empty cell: no figure, no problem
+                    continue
                 parsed = _number(cell, decimal, thousands)
                 if parsed is None:
                     bad.append(row)
+                    fixed[row] = None
                     continue
                 number, mark = parsed
                 if mark == TIME:
@@ -587,16 +644,34 @@ class _File:
                 elif mark == SHARE:
                     kind, number = SHARE, number / 100 / scale
                 fixed[row] = number
-            if fixed:
-                values = values.scatter(list(fixed), list(fixed.values()))
-        values = values.fill_nan(None)
+            values = values.scatter(list(fixed), list(fixed.values()))
         if scale != 1.0:
             values = values * scale
         return values, kind, bad
 
+    def texts(self, frame: pl.DataFrame, column: int, rows: list[int]) -> list[str]:
+        """The cells of ``column`` on ``rows`` as the file writes them."""
+        if column not in self.typed:
+            return [str(c) for c in frame.get_column(f"c{column}").gather(rows).to_list()]
+        if len(rows) < _FEW:
+            return [self.cell_text(self.line_of(row), column) for row in rows]
+        import polars as pl
+
+        # Many cells (an export with empty intervals): the column again, as text.
+        name = self.names[column]
+        cells = pl.read_csv(
+            self.raw or self.text.encode("utf-8"),
+            separator=self.delimiter,
+            columns=[name],
+            schema_overrides={name: pl.String},
+            infer_schema=False,
+            quote_char=None,
+            empty_string_is_null=False,
+        ).get_column(name)
+        return [str(c) for c in cells.fill_null("").gather(rows).to_list()]
+
     def report_numbers(self, bad: list[int], column: int, frame: pl.DataFrame) -> None:
-        cells = frame.get_column(f"c{column}").gather(bad).to_list()
-        for row, cell in zip(bad, cells, strict=True):
+        for row, cell in zip(bad, self.texts(frame, column, bad[:MAX_PROBLEMS]), strict=False):
             line = self.line_of(row)
             if not self.problem(
                 *self.cell(line, column),
@@ -615,11 +690,12 @@ class _File:
         self, frame: pl.DataFrame, column: int, parsed: Mapping[str, _Period | None]
     ) -> set[int]:
         """Problems at the period cells that are none; the rows they are on."""
+        import polars as pl
 
         wrong = [cell for cell, period in parsed.items() if period is None]
         if not wrong:
             return set()
-        rows = frame.get_column(f"c{column}").is_in(wrong)
+        rows = frame.get_column(f"c{column}").cast(pl.String).is_in(wrong)
         found = rows.arg_true().to_list()
         for row in found:
             line = self.line_of(row)
@@ -697,7 +773,9 @@ class _File:
             if name in kpis:
                 self.direct(kpis[name], rows, kind, f"c{d}", parsed, parts_columns, k)
             else:
-                self.metric(name, rows, kind, f"c{d}", parsed, parts_columns)
+                self.aggregate(
+                    rows, f"c{d}", parsed, parts_columns, {name: (pl.col("value"), kind)}
+                )
 
     def unknown_code(self, cell: str, line: int, column: int, count: int) -> None:
         """One problem for all the rows of a code that names no KPI: the KPI
@@ -753,29 +831,24 @@ class _File:
         if bad_rows:
             frame = frame.filter(~pl.col("row").is_in(list(bad_rows)))
         parts_columns = self.parts(columns)
-        metrics: dict[str, str] = {}
+        metrics: dict[str, tuple[pl.Expr, str | None]] = {}
         for code, (_values, kind) in series.items():
             name = self.source.codes.get(code, code)
-            rows = frame.select(
-                ["row", f"c{d}", *parts_columns, pl.col(f"v:{code}").alias("value")]
-            )
-            rows = rows.filter(pl.col("value").is_not_null())
             if name in kpis:
+                rows = frame.select(
+                    ["row", f"c{d}", *parts_columns, pl.col(f"v:{code}").alias("value")]
+                ).filter(pl.col("value").is_not_null())
                 self.direct(kpis[name], rows, kind, f"c{d}", parsed, parts_columns, None)
             else:
-                metrics[name] = f"v:{code}"
-                self.metric(name, rows, kind, f"c{d}", parsed, parts_columns)
+                metrics[name] = pl.col(f"v:{code}"), kind
         for mean, weight in sorted(self.weighed):
             if mean in metrics and weight in metrics:
-                both = frame.filter(
-                    pl.col(metrics[mean]).is_not_null() & pl.col(metrics[weight]).is_not_null()
-                )
-                for name, value in (
-                    (f"{mean}*{weight}", pl.col(metrics[mean]) * pl.col(metrics[weight])),
-                    (f"{weight}@{mean}", pl.col(metrics[weight])),
-                ):
-                    rows = both.select(["row", f"c{d}", *parts_columns, value.alias("value")])
-                    self.metric(name, rows, None, f"c{d}", parsed, parts_columns)
+                # The rows that give both: an average without its count weighs nothing.
+                a, w = metrics[mean][0], metrics[weight][0]
+                both = a.is_not_null() & w.is_not_null()
+                metrics[f"{mean}*{weight}"] = pl.when(both).then(a * w), None
+                metrics[f"{weight}@{mean}"] = pl.when(both).then(w), None
+        self.aggregate(frame, f"c{d}", parsed, parts_columns, metrics)
 
     # -- values: a KPI's own, or a metric's sums
 
@@ -846,23 +919,75 @@ class _File:
                 _measurement(date, value, parts, f"{self.display}:{line}", col)
             )
 
-    def metric(
+    def aggregate(
         self,
-        name: str,
-        rows: pl.DataFrame,
-        kind: str | None,
+        frame: pl.DataFrame,
         period: str,
         parsed: Mapping[str, _Period | None],
         parts_columns: list[str],
+        metrics: Mapping[str, tuple[pl.Expr, str | None]],
     ) -> None:
-        """The metric's rows (``row``, the period, the parts, ``value``) summed
-        to each period its computed KPIs want, for all parts and for each."""
-        if kind is not None or name not in self.sums.kinds:
-            self.sums.kinds[name] = kind
-        for wanted in sorted(self.wanted.get(name, ())):
-            ends = self.ends(parsed, wanted, name)
-            if ends is not None:
-                self._sum(name, wanted, rows, period, ends, parts_columns)
+        """Each metric (an expression over the rows, and what it measures)
+        summed to every period its computed KPIs want: in one pass over the
+        rows for each period, by part, then over the parts for all of them."""
+        import polars as pl
+
+        by_period: dict[str, list[str]] = defaultdict(list)
+        for name, (_, kind) in metrics.items():
+            if kind is not None or name not in self.sums.kinds:
+                self.sums.kinds[name] = kind
+            for wanted in self.wanted.get(name, ()):
+                by_period[wanted].append(name)
+        if not by_period:
+            return
+        values = frame.select(
+            pl.col("row"),
+            pl.col(period),
+            *(pl.col(c) for c in parts_columns),
+            *(metrics[n][0].alias(f"s:{n}") for n in metrics),
+        )
+        # A count of the cells is needed only where some are empty.
+        sparse = {n for n in metrics if values.get_column(f"s:{n}").null_count()}
+        for wanted, names in sorted(by_period.items()):
+            ends = self.ends(parsed, wanted, names[0])
+            if ends is None:
+                continue
+            end = values.get_column(period).replace_strict(
+                ends, default=None, return_dtype=pl.String
+            )
+            framed = values.with_columns(end.alias("_end"))
+            totals = framed.group_by(["_end", *parts_columns]).agg(
+                *(pl.col(f"s:{n}").sum() for n in names),
+                *(
+                    pl.col(f"s:{n}").is_not_null().sum().alias(f"n:{n}")
+                    for n in names
+                    if n in sparse
+                ),
+            )
+            # The first row of each period: where its figures are said to be from.
+            at = end.arg_unique()
+            first = dict(
+                zip(
+                    end.gather(at).to_list(),
+                    values.get_column("row").gather(at).to_list(),
+                    strict=True,
+                )
+            )
+            overall: dict[tuple[str, str], float] = defaultdict(float)
+            for record in totals.iter_rows(named=True):
+                day = record["_end"]
+                if day is None:
+                    continue  # a period cell that is none: reported
+                parts = self.named(parts_columns, [record[c] for c in parts_columns])
+                for name in names:
+                    if name in sparse and not record[f"n:{name}"]:
+                        continue  # no row of the period and part gives it
+                    total = float(record[f"s:{name}"])
+                    overall[(name, day)] += total
+                    if any(parts):  # a row of no part counts in the whole only
+                        self.add((name, wanted, day, parts), total, first[day])
+            for (name, day), total in sorted(overall.items()):
+                self.add((name, wanted, day, (None,) * len(BREAKDOWN)), total, first[day])
 
     def ends(
         self, parsed: Mapping[str, _Period | None], wanted: str, name: str
@@ -891,31 +1016,6 @@ class _File:
                 return None
             ends[cell] = end.isoformat()
         return ends
-
-    def _sum(
-        self,
-        name: str,
-        wanted: str,
-        rows: pl.DataFrame,
-        period: str,
-        ends: Mapping[str, str],
-        parts_columns: list[str],
-    ) -> None:
-        import polars as pl
-
-        framed = rows.with_columns(
-            pl.col(period).replace_strict(ends, default=None, return_dtype=pl.String).alias("_end")
-        ).filter(pl.col("_end").is_not_null())
-        groupings = [["_end"]]
-        if parts_columns:
-            groupings.append(["_end", *parts_columns])
-        for group in groupings:
-            totals = framed.group_by(group).agg(
-                pl.col("value").sum().alias("total"), pl.col("row").min().alias("first")
-            )
-            for end, *rest in totals.select([*group, "total", "first"]).iter_rows():
-                parts = self.named(group[1:], rest[:-2])
-                self.add((name, wanted, end, parts), float(rest[-2]), int(rest[-1]))
 
     def add(self, key: tuple[str, str, str, Parts], total: float, first: int) -> None:
         found = self.sums.sums.get(key)
@@ -1200,6 +1300,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)?")
+_ENDS = re.compile(r"\r\n|\r|\n")
+_LONE_CR = re.compile(rb"\r(?!\n)")
 
 
 def _likely(raw: bytes) -> str | None:

@@ -358,3 +358,26 @@ def test_the_genesys_cloud_example_computes_as_by_hand() -> None:
             100 * s["SL*OFFERED"] / s["nOffered.count"]
         )
     assert compile_workspace(example, "", today=TODAY).result.counts()[Level.ERROR] == 0
+
+
+def test_a_wide_cell_the_fast_reader_cannot_parse_is_read_as_written(tmp_path: Path) -> None:
+    """Shares, durations and thousands in a wide file are parsed as in a long
+    one; an empty cell is no figure; a cell that is no number is located."""
+    odd = (
+        INTERVALS.replace(";1;100;", ";1;00:01:40;")
+        .replace(";10;3000;", ";10;3 000;")
+        .replace(";4;1400;4;4", ";4;1400;4;")
+        .replace(";2;500;", ";2;n/a;")
+    )
+    root = write_files(
+        tmp_path,
+        {"kpis.yaml": KPIS, "journeycode.yaml": COMPUTED, "exports/wfm.csv": odd},
+    )
+    assert _problems(root) == [("exports/wfm.csv:5:26", "'n/a' is not a number", None)]
+    values = _values(root)
+    assert ("2026-06-30", None, 300.0) in values["aht"]
+    assert all(day != "2026-07-31" for day, _, _ in values["aht"])  # its one row is left out
+    level = {(day, part): value for day, part, value in values["service-level"]}
+    # The cards row gives no in_sla: the queue has no service level that month.
+    assert ("2026-06-30", "cards") not in level
+    assert level[("2026-06-30", "billing")] == pytest.approx(100 * 10 / 14)

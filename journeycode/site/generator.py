@@ -540,6 +540,7 @@ class _Context:
                     "status": kpi_values.status(kpi),
                     "change": "" if step is None else kpi_values.change(step, kpi),
                     "trend": Markup(charts.sparkline(kpi)),
+                    "segments": _segments(kpi),
                 }
             )
         return {"rows": rows, "health": _health(self.cov.health)}
@@ -665,6 +666,26 @@ def _health(health: Health) -> str:
 
 
 _FIRST = {kpi_values.Status.OFF: 0, kpi_values.Status.ON: 1, None: 2}  # the scorecard's order
+
+
+def _segments(kpi: Kpi) -> str:
+    """How the KPI's segments (queues, customer segments) did in its latest
+    period: how many, and how many of them are off target; their values are
+    on the KPI's page."""
+    latest = kpi_values.latest(kpi)
+    if latest is None:
+        return ""
+    parts = [
+        m
+        for m in kpi.breakdown
+        if m.segment and not (m.journey or m.stage or m.channel) and m.date == latest.date
+    ]
+    if not parts:
+        return ""
+    off = sum(kpi_values.judge(m.value, kpi) is kpi_values.Status.OFF for m in parts)
+    return ngettext(
+        "{count} segment, {off} off target", "{count} segments, {off} off target", len(parts)
+    ).format(count=len(parts), off=off)
 
 
 def _badge(status: kpi_values.Status) -> Markup:
