@@ -46,6 +46,7 @@ def test_benchmark_smoke_run() -> None:
     assert "speed-up" in run.stdout
     assert "diff/check" in run.stdout
     assert "1,000 rows read and checked in" in run.stdout
+    assert "sources/floor" in run.stdout
     assert re.search(
         r"start-up: journeycode check of one journey imports for [1-9]\d* ms", run.stdout
     )
