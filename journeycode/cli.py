@@ -34,6 +34,7 @@ from journeycode import (
     schema,
 )
 from journeycode.coverage import coverage as compute_coverage
+from journeycode.coverage import percent
 from journeycode.filecache import DiskCache, compile_cached
 from journeycode.i18n import _, msg, ngettext
 from journeycode.model import Journey
@@ -417,9 +418,12 @@ def coverage_command(
     _report(COVERAGE_FORMATS[output_format], cov, output)
     threshold = fail_under if fail_under is not None else compiled.settings.fail_under
     if threshold is not None and (cov.total if cov.total is not None else 100.0) < threshold:
-        total = "—" if cov.total is None else f"{cov.total:.1f}%"
-        said = _("total coverage {total} is under {threshold}%")
-        click.echo(f"journeycode: {said.format(total=total, threshold=f'{threshold:g}')}", err=True)
+        # The threshold as given (85, 85.5), the total to a tenth.
+        given = f"{threshold:g}%" if i18n.current().english else percent(threshold, 2)
+        said = _("total coverage {total} is under {threshold}").format(
+            total=percent(cov.total, 1), threshold=given
+        )
+        click.echo(f"journeycode: {said}", err=True)
         sys.exit(ExitCode.PROBLEMS)
     sys.exit(ExitCode.OK)
 
@@ -830,17 +834,20 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool, source: st
 
 @main.command()
 @click.argument("rule_id", required=False)
-def rules(rule_id: str | None) -> None:
+@_LANGUAGE
+def rules(rule_id: str | None, language: i18n.Language | None) -> None:
     """List the rules, or print the documentation of RULE_ID."""
+    click.get_current_context().with_resource(i18n.using(language))
     if rule_id is None:
         width = max(map(len, DOCS))
         for doc in DOCS.values():
-            _say(f"{doc.id:<{width}}  {doc.level:<7}  {doc.summary}")
+            _say(f"{doc.id:<{width}}  {doc.level:<7}  {doc.said_summary}")
         return
     if rule_id not in DOCS:
-        _fail(f"no rule '{rule_id}'", did_you_mean(rule_id, DOCS))
+        _fail(i18n.msg("no rule '{rule}'", rule=rule_id), did_you_mean(rule_id, DOCS))
     doc = DOCS[rule_id]
-    _say(f"{doc.id} (default level: {doc.level})\n\n{doc.text.strip()}")
+    heading = i18n.gettext("{rule} (default level: {level})").format(rule=doc.id, level=doc.level)
+    _say(f"{heading}\n\n{doc.said.strip()}")
 
 
 @main.command("schema")

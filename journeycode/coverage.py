@@ -120,16 +120,19 @@ class Coverage:
         return _mean(self.shares)
 
 
-def percent(value: float | None) -> str:
+def percent(value: float | None, places: int = 0) -> str:
     """A share as people read it: 83%, or — when there was nothing to count
-    (``83 %`` in Russian: CLDR's percent sign and spacing)."""
+    (``83 %`` in Russian: CLDR's percent sign and spacing); ``places``
+    decimals, as given (``84.6%``)."""
     if value is None:
         return "—"
     if i18n.current().english:
-        return f"{value:.0f}%"
+        return f"{value:.{places}f}%"
     from babel.numbers import format_percent
 
-    return format_percent(round(value) / 100, locale=i18n.babel_locale())
+    return format_percent(
+        round(value, places) / 100, locale=i18n.babel_locale(), decimal_quantization=False
+    )
 
 
 def _mean(shares: dict[str, Share]) -> float | None:

@@ -1,5 +1,6 @@
 """The message catalogs, made with Babel: ``make catalogs`` (``python -m
-tests.catalogs``) extracts every marked word from the package, updates each
+tests.catalogs``) extracts every marked word from the package (and the prose
+that is data: the rules' docs, the schema's descriptions), updates each
 language's ``.po`` and compiles its ``.mo``, the file the wheel ships;
 tests/test_catalogs.py fails on a word a language has not translated.
 
@@ -61,6 +62,26 @@ def extract(template: Path) -> None:
         str(template),
         str(PACKAGE.relative_to(Path.cwd()) if PACKAGE.is_relative_to(Path.cwd()) else PACKAGE),
     )
+    catalog = read(template)
+    for text, where in prose():
+        catalog.add(text, locations=[(where, 0)])  # by file only, as the rest
+    out = io.BytesIO()
+    write_po(out, catalog, width=0, sort_output=True, include_lineno=False)
+    template.write_bytes(out.getvalue())
+
+
+def prose() -> Iterator[tuple[str, str]]:
+    """The words that are data rather than code: each block of the rules'
+    docs, and the schema's descriptions (the field reference), with the file
+    each is written in."""
+    from journeycode.rules import docs
+    from journeycode.site import reference
+
+    for text, where in docs.prose():
+        yield text, Path(where).resolve().relative_to(ROOT).as_posix()
+    schema = (PACKAGE / "journeycode.schema.json").relative_to(ROOT).as_posix()
+    for text in reference.prose():
+        yield text, schema
 
 
 def po_path(locale: str) -> Path:
@@ -88,7 +109,11 @@ def update() -> None:
                 *(extra if command == "update" else []),
             )
             _sort(po_path(locale))
-    _pybabel("compile", "-d", str(i18n.LOCALE_DIR), "-D", i18n.DOMAIN)
+            # Compiled here, not by ``pybabel compile``: its python-format check
+            # takes the "8% of" of a rule's doc for a placeholder; problems()
+            # checks the fields journeycode's messages really have.
+            po = po_path(locale)
+            po.with_suffix(".mo").write_bytes(compiled(read(po)))
 
 
 def _sort(path: Path) -> None:

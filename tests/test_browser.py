@@ -24,7 +24,7 @@ import yaml
 
 from journeycode import i18n
 from journeycode.compiler import compile_workspace
-from journeycode.model import Channel, Journey, Kpi
+from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.rules.docs import DOCS
 from tests.conftest import ROOT
 
@@ -364,18 +364,22 @@ def test_the_scorecard_shows_every_kpi_with_its_trend(browser: object, site_url:
 
 # --- the site in Russian and Chinese --------------------------------------------------
 
-LANGUAGE_PAGES = [
-    "",
-    "billing-dispute/",
-    "coverage/",
-    "scorecard/",
-    "personas/busy-parent/",
-    "channels/ivr/",
-    "owners/billing-support/",
-    "kpis/aht/",
-]
-"""Pages whose every word is journeycode's or the map's (the rules, change
-kinds and field reference pages quote documentation that is not yet translated)."""
+EXAMPLES = {"ru": "ru-bank", "zh-Hans": "zh-telecom"}
+"""The sample workspace written in each language (examples/)."""
+
+
+def _language_pages(maps: Path) -> list[str]:
+    """The pages of a site to read in its language: each page of the portfolio,
+    and the first entity's page of each kind."""
+    workspace = compile_workspace(maps, "maps").workspace
+    pages = ["", "coverage/", "scorecard/", "rules/", "changes/", "format/"]
+    pages.append(f"{workspace.entities(Journey)[0].id}/")
+    for model, folder in ((Persona, "personas"), (Channel, "channels"), (Owner, "owners")):
+        pages.append(f"{folder}/{workspace.entities(model)[0].id}/")
+    pages.append(f"kpis/{workspace.entities(Kpi)[0].id}/")
+    return pages
+
+
 ALLOWED = {
     "KPI",
     "CSAT",
@@ -389,9 +393,38 @@ ALLOWED = {
     "id",
     "ID",
     "git",
+    "ACD",
+    "CRM",
+    "SMS",
+    "MB",
+    "CSV",
+    "JSON",
+    "Schema",
+    "YAML",
+    "yaml",
+    "yml",
+    "UTF",
+    "YYYY-MM-DD",
+    "true",
+    "false",
+    "False",
 }
 """Words that stay as they are in every language: abbreviations the trade uses
-everywhere, the tool's name (and the rule ids, which are the public contract)."""
+everywhere, the formats' names (JSON Schema, UTF-8), the literal values of
+the format that its docs name (YAML's true and false, a date's YYYY-MM-DD,
+the maps' file extensions),
+the tool's name (and the rule ids, which are the public contract)."""
+
+# The page's text but its code (ids, keys, values and example maps, which stay
+# as they are written): code is hidden while the text is read, then shown again.
+PROSE = """() => {
+  const code = [...document.querySelectorAll("code, pre")];
+  const shown = code.map((el) => el.style.display);
+  code.forEach((el) => { el.style.display = "none"; });
+  const text = document.body.innerText;
+  code.forEach((el, i) => { el.style.display = shown[i]; });
+  return text;
+}"""
 
 # Whether Chromium draws each character with a real glyph: the character drawn
 # on a canvas in the font the page gives its element, compared with a code
@@ -479,16 +512,12 @@ def _english_words(text: str, map_texts: list[str]) -> set[str]:
 @pytest.fixture(scope="module", params=["ru", "zh-Hans"])
 def language_site(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str, list[str]]]:
-    """The language's site, built like the project's own (Material, no web fonts)."""
+) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """The language's sample workspace's site, built like the project's own
+    (Material, no web fonts), with its map texts and the pages to read."""
     tag = request.param
     project = tmp_path_factory.mktemp(f"site-{tag}")
-    example = ROOT / "examples" / {"ru": "ru-bank", "zh-Hans": "zh-telecom"}[tag] / "maps"
-    if example.is_dir():
-        shutil.copytree(example, project / "maps")
-    else:  # until the examples are on main: the sample maps, in the language
-        shutil.copytree(ROOT / "maps", project / "maps")
-        (project / "maps" / "journeycode.yaml").write_text(f"language: {tag}\n", "utf-8")
+    shutil.copytree(ROOT / "examples" / EXAMPLES[tag], project / "maps")
     (project / "docs").mkdir()
     (project / "docs" / "index.md").write_text("# journeycode\n", encoding="utf-8")
     (project / "mkdocs.yml").write_text(
@@ -502,23 +531,24 @@ def language_site(
     folder = project / "site"
     _build(project, folder)
     with _served(folder) as url:
-        yield tag, url, _map_texts(project / "maps") + _untranslated(project / "maps", tag)
+        maps = project / "maps"
+        yield tag, url, _map_texts(maps) + _untranslated(maps, tag), _language_pages(maps)
 
 
 def test_the_site_in_the_language_has_no_english_and_no_tofu(
-    browser: object, language_site: tuple[str, str, list[str]]
+    browser: object, language_site: tuple[str, str, list[str], list[str]]
 ) -> None:
     """At 1280 px in Chromium: no English word on the pages but map text and
     the allowed names, and every character drawn with a real glyph."""
-    tag, url, map_texts = language_site
+    tag, url, map_texts, pages = language_site
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    for path in LANGUAGE_PAGES:
+    for path in pages:
         visit = _Visit(browser, f"{url}/journeys/{path}", width=1280)
         page = visit.page
         assert page.evaluate("() => document.documentElement.lang") == tag.split("-")[0]
-        text = page.evaluate("() => document.body.innerText")
+        text = page.evaluate(PROSE)
         english = _english_words(text, map_texts)
-        assert english == set(), (path, sorted(english))
+        assert english == set(), (path, " ".join(sorted(english)))
         samples = page.evaluate(TEXT_AND_FONTS)
         # The check can fail: a code point no font has is found missing, a letter is not.
         probe = "\U0010fffd"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import cast
 
@@ -141,10 +140,11 @@ def test_one_pass_per_journey(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
 def test_a_journey_of_20000_touchpoints_in_one_escalation_chain(
     command: list[str], tmp_path: Path
 ) -> None:
-    """Each took more than 120 s when every touchpoint searched the chain on its own."""
+    """Each took more than 120 s when every touchpoint searched the chain on its
+    own; the timeout only stops a hang, the growth is measured by ``make bench``
+    (benchmarks/scaling.py's escalation chain), not by a clock here."""
     maps = _chain(tmp_path / "maps", 20_000)
     env = {**os.environ, "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}
-    start = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "journeycode", command[0], str(maps), *command[1:]],
         capture_output=True,
@@ -154,7 +154,6 @@ def test_a_journey_of_20000_touchpoints_in_one_escalation_chain(
         check=False,
     )
     assert run.returncode in (0, 1), run.stderr
-    assert time.perf_counter() - start < 30, command
     assert "has no way out to a human" not in run.stdout
 
 

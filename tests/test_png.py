@@ -22,7 +22,7 @@ import pytest
 import resvg_py
 from fontTools.ttLib import TTCollection, TTFont
 
-from journeycode import render
+from journeycode import i18n, render
 from journeycode.compiler import compile_workspace
 from journeycode.render import raster
 from journeycode.render.graphviz import Cache, Graphviz
@@ -189,6 +189,28 @@ def _cmap(path: Path, index: int) -> frozenset[int]:
     else:
         font = TTFont(str(path), lazy=True)
     return frozenset(font.getBestCmap())
+
+
+def test_traditional_chinese_readers_get_a_traditional_chinese_face(fonts: raster.Fonts) -> None:
+    """The same characters, two faces: the reader's language picks the glyph forms."""
+    _require(fonts, "chinese")
+    families = {f.family for f in fonts.faces}
+    if not {"Noto Sans CJK SC", "Noto Sans CJK TC"} <= families:
+        message = f"no Noto Sans CJK SC and TC: install {raster.CJK_PACKAGE}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    faces = {}
+    for tag in ("zh-Hans", "zh-Hant", "en"):
+        with i18n.using(tag):
+            face = fonts.covering("客服資料", bold=False, italic=False)
+        assert face is not None
+        faces[tag] = face.family
+    assert faces == {
+        "zh-Hans": "Noto Sans CJK SC",
+        "zh-Hant": "Noto Sans CJK TC",
+        "en": "Noto Sans CJK SC",
+    }
 
 
 def test_resvg_falls_back_to_the_face_the_model_predicts(fonts: raster.Fonts) -> None:

@@ -3,7 +3,9 @@
 Each example is checked beside the rule cases' catalog: the passing one adds no
 problem of its rule to what the catalog alone gives, the failing one adds one.
 An example of a contact-flow rule follows its map with the flow file it runs
-(a ``json`` block under the file's path in backticks).
+(a ``json`` block under the file's path in backticks). Each language's
+translation of an example holds too (its names are translated, its ids and
+keys are not).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from journeycode import i18n
 from journeycode.cli import main
 from journeycode.compiler import check
 from journeycode.rules import REGISTRY
@@ -42,15 +45,49 @@ def _problems(
     return {(p.location, p.message) for p in result.problems if p.rule == rule}
 
 
-@pytest.mark.parametrize("rule", sorted(REGISTRY))
-def test_docstring_examples_hold(rule: str, tmp_path: Path) -> None:
+Example = tuple[str, tuple[str, str]]
+"""A map, and the flow file it runs (its path and text; empty for most rules)."""
+
+
+def _examples(rule: str) -> tuple[Example, Example]:
     examples = EXAMPLE.findall(REGISTRY[rule].__doc__ or "")
     assert [kind for kind, *_ in examples] == ["Passing", "Failing"], rule
     (passing, failing) = ((text, (path, flow)) for _, text, path, flow in examples)
-    baseline = _problems(tmp_path / "baseline", rule, None)
+    return passing, failing
 
-    assert _problems(tmp_path / "passing", rule, *passing) <= baseline
-    assert _problems(tmp_path / "failing", rule, *failing) - baseline
+
+def _hold(root: Path, rule: str, passing: Example, failing: Example) -> None:
+    baseline = _problems(root / "baseline", rule, None)
+
+    assert _problems(root / "passing", rule, *passing) <= baseline
+    assert _problems(root / "failing", rule, *failing) - baseline
+
+
+@pytest.mark.parametrize("rule", sorted(REGISTRY))
+def test_docstring_examples_hold(rule: str, tmp_path: Path) -> None:
+    _hold(tmp_path, rule, *_examples(rule))
+
+
+def _said(text: str, fence: str) -> str:
+    """An example block's text as the catalog translates it (the whole block is its msgid)."""
+    block = f"```{fence}\n{text}```"
+    return i18n.gettext(block).removeprefix(f"```{fence}\n").removesuffix("```")
+
+
+TRANSLATED = [language.tag for language in i18n.LANGUAGES.values() if not language.english]
+
+
+@pytest.mark.parametrize("tag", TRANSLATED)
+@pytest.mark.parametrize("rule", sorted(REGISTRY))
+def test_translated_examples_hold(rule: str, tag: str, tmp_path: Path) -> None:
+    english = _examples(rule)
+    with i18n.using(tag):
+        said = [
+            (_said(text, "yaml"), (path, _said(flow, "json") if path else ""))
+            for text, (path, flow) in english
+        ]
+    assert [text for text, _ in said] != [text for text, _ in english], (rule, tag)
+    _hold(tmp_path, rule, *said)
 
 
 @pytest.mark.parametrize("rule", sorted(REGISTRY))

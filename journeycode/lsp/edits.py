@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from journeycode import kinds, schema
+from journeycode import i18n, kinds, schema
 from journeycode.lsp.index import Index, Key
 from journeycode.problems import Fix
 
@@ -33,7 +33,7 @@ class Edit:
 
 
 class Refused(ValueError):
-    """A rename that cannot be done; the message says why."""
+    """A rename that cannot be done; the message (an :class:`i18n.Msg`) says why."""
 
 
 def rename(index: Index, key: Key, new: str) -> list[Edit]:
@@ -41,11 +41,13 @@ def rename(index: Index, key: Key, new: str) -> list[Edit]:
     kind, scope, old = key
     label = kinds.KINDS[kind].label
     if not schema.is_id(new):
-        raise Refused(f"'{new}' is not an id: lowercase letters, digits and hyphens")
+        raise Refused(
+            i18n.msg("'{new}' is not an id: lowercase letters, digits and hyphens", new=new)
+        )
     if new == old:
         return []
     if index.defines((kind, scope, new)):
-        raise Refused(f"a {label} '{new}' already exists")
+        raise Refused(i18n.msg("a {kind} '{new}' already exists", kind=i18n.msg(label), new=new))
     return [
         Edit(s.path, s.line - 1, s.col - 1, s.line - 1, s.col - 1 + s.length, new)
         for s in index.sites(key)
@@ -162,4 +164,6 @@ def choices(kind: str, field: str) -> list[tuple[str, str]]:
     """The values a closed-list field takes, each with the field's description."""
     definition = schema.schema()["$defs"].get(kinds.definition(kind), {})
     spec = definition.get("properties", {}).get(field, {})
-    return [(value, spec.get("description", "")) for value in spec.get("enum", ())]
+    description = spec.get("description")
+    said = i18n.gettext(description) if description else ""
+    return [(value, said) for value in spec.get("enum", ())]

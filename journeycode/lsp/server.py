@@ -343,7 +343,9 @@ def completion(ls: JourneyServer, params: types.CompletionParams) -> types.Compl
                 )
             )
     elif found.kind is not None:
-        for value, description in edits.choices(found.kind, found.field):
+        with i18n.using(ls.language):
+            choices = edits.choices(found.kind, found.field)
+        for value, description in choices:
             items.append(
                 types.CompletionItem(
                     label=value,
@@ -570,7 +572,9 @@ def rename(ls: JourneyServer, params: types.RenameParams) -> types.WorkspaceEdit
     try:
         changes = edits.rename(ls.index, site.key, params.new_name)
     except edits.Refused as refused:
-        raise JsonRpcInvalidParams(str(refused)) from None
+        with i18n.using(ls.language):
+            said = i18n.say(refused.args[0])
+        raise JsonRpcInvalidParams(said) from None
     return ls.edit(changes)
 
 

@@ -30,7 +30,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from journeycode import digest
+from journeycode import digest, i18n
 from journeycode.quoting import xml_text
 
 LATIN = ("Arial", "Liberation Sans", "Arimo", "Helvetica", "DejaVu Sans", "Noto Sans")
@@ -47,6 +47,10 @@ FALLBACK = (
     "Droid Sans Fallback",
 )
 """Families tried, in order, for a text the chosen font cannot draw whole."""
+READS_BEST = {"zh-Hant": ("Noto Sans CJK TC", "Source Han Sans TC")}
+"""Families tried before FALLBACK's for a reader's language: the same Han
+character is drawn differently in Taiwan and the mainland, and a Simplified
+Chinese face gives Traditional text the mainland's forms."""
 CJK_PACKAGE = "fonts-noto-cjk"
 OTHER_PACKAGE = "fonts-dejavu-core or fonts-noto-core"
 _CJK_SCRIPTS = {"Han", "Hiragana", "Katakana", "Hangul", "Bopomofo"}
@@ -144,8 +148,10 @@ class Fonts:
         return None
 
     def covering(self, text: str, bold: bool, italic: bool) -> Face | None:
-        """The first face that draws all of ``text``: FALLBACK's families, then the rest."""
-        order = {name: rank for rank, name in enumerate(FALLBACK)}
+        """The first face that draws all of ``text``: the reader's language's
+        families (READS_BEST), FALLBACK's, then the rest."""
+        first = READS_BEST.get(i18n.current().tag, ())
+        order = {name: rank for rank, name in enumerate(dict.fromkeys([*first, *FALLBACK]))}
         families = sorted({f.family for f in self.faces}, key=lambda n: order.get(n, len(order)))
         for family in families:
             face = self.face([family], bold, italic)

@@ -156,22 +156,23 @@ def _rule(doc: Doc) -> dict[str, Any]:
     # Pipeline checks (load, schema, measurements) have no setting.
     other = Level.WARNING if doc.level == Level.ERROR else Level.ERROR
     setting = (
-        f"\n\nChange its level, or turn it off, in `journeycode.yaml`: "
-        f"`rules: {{{doc.id}: {{level: {other}}}}}` or `rules: {{{doc.id}: off}}`."
+        "\n\n"
+        + _("Change its level, or turn it off, in `journeycode.yaml`: {level} or {off}.").format(
+            level=f"`rules: {{{doc.id}: {{level: {other}}}}}`", off=f"`rules: {{{doc.id}: off}}`"
+        )
         if doc.id in REGISTRY
         else ""
     )
-    markdown = (
-        f"**{doc.id}** (default level: {doc.level})\n\n{doc.text.strip()}{setting}\n\n"
-        f"[The rule in the rules reference]({help_uri})"
-    )
+    heading = _("{rule} (default level: {level})").format(rule=f"**{doc.id}**", level=doc.level)
+    link = _("[The rule in the rules reference]({uri})").format(uri=help_uri)
+    markdown = f"{heading}\n\n{doc.said.strip()}{setting}\n\n{link}"
     return {
         "id": doc.id,
         "name": doc.id,
-        "shortDescription": {"text": doc.summary},
-        "fullDescription": {"text": _plain(doc.text)},
+        "shortDescription": {"text": doc.said_summary},
+        "fullDescription": {"text": _plain(doc.said)},
         "helpUri": help_uri,
-        "help": {"text": _plain(doc.text), "markdown": markdown},
+        "help": {"text": _plain(doc.said), "markdown": markdown},
         "defaultConfiguration": {"level": _LEVELS[doc.level]},
     }
 

@@ -447,10 +447,7 @@ def _why(change: Change) -> str:
     rule = DOCS.get(change.kind.rule or "")
     if rule is None:
         return markdown_inline(_(change.kind.summary), line_start=False)
-    summary = _(rule.summary)
-    if summary == rule.summary and not i18n.current().english:
-        # The rules' pages are not translated yet: the kind's summary says it too.
-        summary = _(change.kind.summary)
+    summary = rule.said_summary
     said = markdown_inline(_("rule {rule}: {summary}"), line_start=False)
     return said.format(rule=f"`{rule.id}`", summary=markdown_inline(summary, line_start=False))
 

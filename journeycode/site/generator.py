@@ -409,7 +409,7 @@ class _Context:
         if len(set(values.values())) == 1:
             return _number(next(iter(values.values()), None))
         names = self.workspace.by_id(Persona)
-        return ", ".join(f"{naming.name(names, p)} {_number(v)}" for p, v in values.items())
+        return words.listed([f"{naming.name(names, p)} {_number(v)}" for p, v in values.items()])
 
     def _kpi_health(self, kpi_id: str) -> Markup:
         """``7 min 21 s vs ≤ 7 min`` and an on/off-target badge, for a stage's health strip."""

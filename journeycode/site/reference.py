@@ -3,6 +3,7 @@ the kinds table's order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from journeycode import kinds
@@ -24,6 +25,8 @@ _TYPES = {
     "boolean": N_("boolean"),
     "array": N_("array"),
     "object": N_("object"),
+    "emotionValue": N_("number from -2 to 2"),
+    "waive": N_("rule ids, each with its reason"),
 }
 """The words for the schema's own types and shared definitions."""
 
@@ -62,7 +65,8 @@ def sections() -> list[dict[str, Any]]:
         if "$ref" in node:
             return word(node["$ref"].rsplit("/", 1)[-1])
         if "enum" in node:
-            return " / ".join(map(str, node["enum"]))
+            # The values as they are written in a map: code, in every language.
+            return " / ".join(f"`{value}`" for value in node["enum"])
         if "anyOf" in node:
             said = kind(node["anyOf"][0])
             for other in node["anyOf"][1:]:
@@ -85,11 +89,32 @@ def sections() -> list[dict[str, Any]]:
                 {
                     "name": field_name,
                     "required": field_name in node.get("required", ()),
-                    "type": kind(spec) if "const" not in spec else str(spec["const"]),
-                    "description": spec.get("description") or target.get("description", ""),
+                    "type": kind(spec) if "const" not in spec else f"`{spec['const']}`",
+                    "description": _said(spec.get("description") or target.get("description")),
                 }
             )
         sections.append(
-            {"title": title, "description": node.get("description", ""), "fields": fields}
+            {"title": title, "description": _said(node.get("description")), "fields": fields}
         )
     return sections
+
+
+def _said(description: str | None) -> str:
+    return _(description) if description else ""
+
+
+def prose() -> Iterator[str]:
+    """Every description the schema holds, for the catalogs."""
+
+    def walk(node: Any) -> Iterator[str]:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    yield value
+                else:
+                    yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    yield from walk(schema())
