@@ -18,13 +18,16 @@ import pytest
 from journeycode import i18n, kinds
 from journeycode.compiler import compile_workspace
 from journeycode.coverage import coverage
+from journeycode.lsp import edits
+from journeycode.lsp.index import Index
 from journeycode.model import Journey
 from journeycode.problems import Result
 from journeycode.report import github, json_report, junit, sarif, text
 from journeycode.report.coverage_report import markdown
 from journeycode.report.coverage_report import text as coverage_text
 from journeycode.rules import REGISTRY
-from tests.conftest import ENV, EXAMPLES, ROOT
+from journeycode.rules.docs import DOCS
+from tests.conftest import ENV, EXAMPLES, ROOT, invoke
 
 LANGUAGES = ("ru", "zh-Hans", "zh-Hant")
 _LINE = re.compile(
@@ -213,3 +216,46 @@ def test_coverage_reports_speak_the_language() -> None:
     assert page.startswith("# Покрытие\n")
     with i18n.using("zh-Hans"):
         assert "有负责人的触点" in coverage_text(cov)
+
+
+def test_sarif_documents_each_rule_in_the_language() -> None:
+    """Code scanning shows a rule's help beside each alert: in the reader's language."""
+    result = _result(EXAMPLES / "bad")
+    english = json.loads(sarif.report(result))["runs"][0]["tool"]["driver"]["rules"]
+    with i18n.using("ru"):
+        rules = json.loads(sarif.report(result))["runs"][0]["tool"]["driver"]["rules"]
+        said = DOCS["escalation-path"].said_summary
+    assert [r["id"] for r in rules] == [r["id"] for r in english]
+    rule = next(r for r in rules if r["id"] == "escalation-path")
+    assert rule["shortDescription"]["text"] == said != DOCS["escalation-path"].summary
+    assert "(уровень по умолчанию: error)" in rule["help"]["markdown"]
+    assert "A self-service" not in rule["fullDescription"]["text"]
+
+
+def test_a_refused_rename_says_why_in_the_language(tmp_path: Path) -> None:
+    compiled = compile_workspace(ROOT / "maps", "maps")
+    index = Index(compiled.workspace, lambda path: None)
+    key = next(k for k in index.entities if k[0] == "channel")
+    other = next(k for k in index.entities if k[0] == "channel" and k != key)
+    said = []
+    for new in ("Not An Id", other[2]):
+        with pytest.raises(edits.Refused) as refused:
+            edits.rename(index, key, new)
+        with i18n.using("ru"):
+            said.append(i18n.say(refused.value.args[0]))
+    assert said == [
+        "'Not An Id' — недопустимый идентификатор: нужны строчные латинские буквы, цифры и дефисы",
+        f"канал '{other[2]}' уже существует",
+    ]
+
+
+def test_the_coverage_threshold_is_said_in_the_language(tmp_path: Path) -> None:
+    run = invoke(
+        ROOT,
+        *("coverage", "maps", "--fail-under", "99.5", "--language", "ru"),
+        env={"JOURNEYCODE_CACHE_DIR": str(tmp_path)},
+    )
+    assert run.exit_code == 1, run.stderr
+    line = run.stderr.strip().splitlines()[-1]
+    # CLDR: a decimal comma, and a no-break space before the percent sign.
+    assert re.fullmatch(r"journeycode: общее покрытие \d+(,\d)?\xa0% ниже 99,5\xa0%", line), line

@@ -121,3 +121,21 @@ def test_rules_command_suggests_on_a_typo() -> None:
     assert result.exit_code == 2
     assert "no rule 'stale-reviews'" in result.stderr
     assert "did you mean 'stale-review'?" in result.stderr
+
+
+def test_rules_command_speaks_the_language() -> None:
+    listed = CliRunner().invoke(main, ["rules", "--language", "ru"])
+    one = CliRunner().invoke(main, ["rules", "stale-review", "--language", "zh-CN"])
+    assert listed.exit_code == one.exit_code == 0
+    line = next(line for line in listed.output.splitlines() if line.startswith("escalation-path "))
+    with i18n.using("ru"):
+        assert line.split(None, 2)[2] == DOCS["escalation-path"].said_summary
+    with i18n.using("zh-Hans"):
+        assert one.output.strip() == (
+            i18n.gettext("{rule} (default level: {level})").format(
+                rule="stale-review", level="warning"
+            )
+            + "\n\n"
+            + DOCS["stale-review"].said.strip()
+        )
+    assert "A journey map" not in one.output
