@@ -32,6 +32,7 @@ from journeycode import (
     i18n,
     render,
     schema,
+    words,
 )
 from journeycode.coverage import coverage as compute_coverage
 from journeycode.coverage import percent
@@ -775,18 +776,28 @@ def export_command(
     "at a ref, a local folder or file (this machine only), or a version from the index "
     "(default: journeycode's own action and hooks at this version's tag).",
 )
-def init(directory: Path, force: bool, minimal: bool, modeline: bool, source: str | None) -> None:
+@_LANGUAGE
+def init(
+    directory: Path,
+    force: bool,
+    minimal: bool,
+    modeline: bool,
+    source: str | None,
+    language: i18n.Language | None,
+) -> None:
     """Set up a team's repository in DIRECTORY (default: here): starter maps,
     settings, a MkDocs site, a pre-commit hook, a CI workflow and editor settings.
-    Existing files are never overwritten without --force."""
+    Existing files are never overwritten without --force. With --language the
+    settings name the team's language (the starter maps stay English)."""
     from journeycode import init as starter
 
+    click.get_current_context().with_resource(i18n.using(language))
     day = _today() or datetime.date.today()
     try:
         origin = starter.release() if source is None else starter.parse_source(source, Path())
     except ValueError as error:
-        _fail(f"--source: {error}")
-    planned = starter.files(day, origin, minimal=minimal, modeline=modeline)
+        _fail(i18n.msg("--source: {error}", error=error.args[0]))
+    planned = starter.files(day, origin, minimal=minimal, modeline=modeline, language=language)
     merged = set()
     for name in sorted(starter.APPENDED & planned.keys()):
         path = directory / name
@@ -800,8 +811,13 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool, source: st
     existing = [name for name in planned if (directory / name).exists() and name not in merged]
     if existing and not force:
         _fail(
-            f"{len(existing)} file(s) already exist in {directory}: {', '.join(existing)}",
-            "nothing was written; --force overwrites them",
+            i18n.msg(
+                "{count} file(s) already exist in {directory}: {files}",
+                count=len(existing),
+                directory=str(directory),
+                files=", ".join(existing),
+            ),
+            i18n.msg("nothing was written; --force overwrites them"),
         )
     try:
         for name in planned:
@@ -809,8 +825,18 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool, source: st
         for name, content in planned.items():
             atomic.write_text(directory / name, content)
     except OSError as error:
-        _fail(f"cannot write to {directory}: {error.strerror}")
-    _say(f"Wrote {len(planned)} file(s) in {directory}; next:")
+        _fail(
+            i18n.msg(
+                "cannot write to {directory}: {reason}",
+                directory=str(directory),
+                reason=error.strerror,
+            )
+        )
+    _say(
+        _("Wrote {count} file(s) in {directory}; next:").format(
+            count=len(planned), directory=directory
+        )
+    )
     steps = [
         "journeycode check maps",
         "mkdocs serve",
@@ -828,8 +854,13 @@ def init(directory: Path, force: bool, minimal: bool, modeline: bool, source: st
         _say(f"  {step}")
     lines = starter.source_lines(planned)
     if lines:
-        _say(f"CI and pre-commit get journeycode from {origin.describe()}.")
-        _say(f"  To get it elsewhere, change {' and '.join(lines)} (or: init --source).")
+        _say(_("CI and pre-commit get journeycode from {source}.").format(source=origin.describe()))
+        said = _("  To get it elsewhere, change {lines} (or: init --source).")
+        _say(
+            said.format(
+                lines=" and ".join(lines) if i18n.current().english else words.listed(lines)
+            )
+        )
 
 
 @main.command()

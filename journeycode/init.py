@@ -26,8 +26,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from journeycode import __version__, schema
+from journeycode import __version__, i18n, schema
 from journeycode.discover import MAPS
+from journeycode.i18n import _
 from journeycode.rules import REGISTRY
 from journeycode.rules.docs import DOCS
 
@@ -68,13 +69,13 @@ class Source:
     def describe(self) -> str:
         """Where it is, for init's message."""
         if self.requirement is None:
-            return f"its action and hooks at {self.rev} ({self.repo})"
+            return _("its action and hooks at {rev} ({repo})").format(rev=self.rev, repo=self.repo)
         if self.local:
             where = urllib.parse.unquote(self.requirement.removeprefix("journeycode @ file://"))
-            return f"{where}, which only this machine can install"
+            return _("{path}, which only this machine can install").format(path=where)
         if self.repo == "local":
-            return f"{self.requirement} from the package index"
-        return f"{self.repo} at {self.rev}"
+            return _("{requirement} from the package index").format(requirement=self.requirement)
+        return _("{repo} at {rev}").format(repo=self.repo, rev=self.rev)
 
 
 def release() -> Source:
@@ -99,7 +100,11 @@ def parse_source(given: str, cwd: Path) -> Source:
     if "://" in given or given.startswith(("git@", "git+")):
         url, at, ref = given.removeprefix("git+").rpartition("@")
         if not at or not url or "/" in ref:
-            raise ValueError(f"a git URL needs the ref to install: {given}@REF (a tag or commit)")
+            raise ValueError(
+                i18n.msg(
+                    "a git URL needs the ref to install: {given}@REF (a tag or commit)", given=given
+                )
+            )
         return Source(f"journeycode @ git+{url}@{ref}", url, ref)
     path = (cwd / given).resolve()
     if path.exists():
@@ -108,24 +113,34 @@ def parse_source(given: str, cwd: Path) -> Source:
     if _VERSION.fullmatch(version):
         return Source(f"journeycode=={version}", "local", "")
     raise ValueError(
-        f"{given!r} is not a git URL at a ref, an existing path or a version"
-        " (git+https://host/journeycode.git@v1.0, ../journeycode, 1.0)"
+        i18n.msg(
+            "{given} is not a git URL at a ref, an existing path or a version"
+            " (git+https://host/journeycode.git@v1.0, ../journeycode, 1.0)",
+            given=repr(given),
+        )
     )
 
 
 def files(
-    today: datetime.date, origin: Source, *, minimal: bool = False, modeline: bool = False
+    today: datetime.date,
+    origin: Source,
+    *,
+    minimal: bool = False,
+    modeline: bool = False,
+    language: i18n.Language | None = None,
 ) -> dict[str, str]:
     """Relative path → text of every file ``init`` writes. With ``modeline``
     each map starts with a comment that points editors at the schema, by a
-    path relative to the map's own folder."""
+    path relative to the map's own folder; with a ``language`` the settings
+    name it, and their comments are in it (the starter maps stay English)."""
     out = _starter(today)
     if modeline:
         for name in out:
             relative = posixpath.relpath(SCHEMA_FILE, posixpath.dirname(name))
             out[name] = f"# yaml-language-server: $schema={relative}\n{out[name]}"
         out[SCHEMA_FILE] = schema.schema_text()
-    out[f"{MAPS}/journeycode.yaml"] = settings()
+    with i18n.using(language):
+        out[f"{MAPS}/journeycode.yaml"] = settings(language)
     if minimal:
         return dict(sorted(out.items()))
     out["mkdocs.yml"] = MKDOCS
@@ -185,27 +200,35 @@ def _dated(text: str, today: datetime.date) -> str:
     )
 
 
-def settings() -> str:
-    """``journeycode.yaml`` with every rule at its default level and options."""
-    lines = [
-        "# journeycode settings. Every rule is listed at its default level, with its",
-        "# options: change a level (error, warning or info) or turn a rule off (off).",
-        "# To excuse one entity, add `waive: {RULE: reason}` to it instead.",
-        "# `journeycode rules RULE` explains a rule.",
+def settings(language: i18n.Language | None = None) -> str:
+    """``journeycode.yaml`` with every rule at its default level and options,
+    and the ``language`` when one is given; its comments in the language at hand."""
+    lines = []
+    if language is not None and not language.english:
+        lines += [
+            _("# The language journeycode writes the site, diagrams and reports in:"),
+            f"language: {language.tag}",
+            "",
+        ]
+    lines += [
+        _("# journeycode settings. Every rule is listed at its default level, with its"),
+        _("# options: change a level (error, warning or info) or turn a rule off (off)."),
+        _("# To excuse one entity, add `waive: {RULE: reason}` to it instead."),
+        _("# `journeycode rules RULE` explains a rule."),
         "rules:",
     ]
     for rule in REGISTRY.values():
         options = "".join(f", {key}: {json.dumps(value)}" for key, value in rule.OPTIONS.items())
         shown = f"level: {rule.LEVEL}{options}"
-        lines.append(f"  # {DOCS[rule.ID].summary}")
+        lines.append(f"  # {DOCS[rule.ID].said_summary}")
         lines.append(f"  {rule.ID}: {{{shown}}}")
     lines += [
         "",
-        "# journeycode coverage fails under this share (percent):",
+        _("# journeycode coverage fails under this share (percent):"),
         "# coverage:",
         "#   fail_under: 80",
         "",
-        "# journeycode diff levels, where they differ from the defaults",
+        _("# journeycode diff levels, where they differ from the defaults"),
         "# (journeycode diff --list-kinds):",
         "# diff:",
         "#   waiver-added: notable",

@@ -333,3 +333,29 @@ def test_the_ci_guide_shows_the_workflow_init_writes(team: Path) -> None:
     shown = shown.split("```yaml\n", 1)[1].split("```\n", 1)[0]
     written = (team / ".github" / "workflows" / "journeys.yml").read_text("utf-8")
     assert shown == written.replace(f"@v{__version__}", "@v0.1.0")
+
+
+def test_a_team_that_works_in_russian_gets_its_settings_and_its_lines_in_russian(
+    tmp_path: Path,
+) -> None:
+    """``init --language``: the settings name the language, their comments and
+    init's own lines are in it; the starter maps are English and check clean."""
+    run = invoke(tmp_path, "init", "team", "--language", "ru")
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0] == "Записано файлов в team: 15; дальше:"
+    assert lines[4].startswith(
+        "CI и pre-commit берут journeycode отсюда: его action и хуков версии"
+    )
+    assert " и .github/workflows/journeys.yml:18 (или: init --source)." in lines[5]
+    settings = (tmp_path / "team" / "maps" / "journeycode.yaml").read_text("utf-8")
+    assert yaml.safe_load(settings)["language"] == "ru"
+    assert "# Настройки journeycode." in settings and "Every rule" not in settings
+    assert "  # Идентификатор определён дважды.\n  duplicate-id: {level: error}\n" in settings
+    compiled = compile_workspace(tmp_path / "team" / "maps", "maps")
+    assert compiled.settings.language is not None and compiled.settings.language.tag == "ru"
+    assert not compiled.result.problems
+    again = invoke(tmp_path, "init", "team", "--language", "ru")
+    assert again.exit_code == 2
+    assert "journeycode: в team уже есть файлы (14): maps/catalog/channels.yaml, " in again.stderr
+    assert "ничего не записано; --force перезапишет их" in again.stderr

@@ -1,7 +1,7 @@
 """The documentation of every rule: the pipeline's own checks (from
 :mod:`journeycode.pipeline_rules`), then the rule modules, from their docstrings.
 
-A doc is translated a block at a time: each paragraph, list or YAML example
+A doc is translated a block at a time: each paragraph, list or example map
 is one message of the catalogs (``make catalogs`` extracts them with
 :func:`prose`); an example's translation keeps its ids and keys, and the
 tests check it as they check the English one.
@@ -47,11 +47,17 @@ def blocks(text: str) -> Iterator[str]:
         yield "\n".join(block)
 
 
+def worded(block: str) -> bool:
+    """Whether a block has words to translate: prose and example maps do; a
+    contact flow's export (``json``) is the platform's, as it was exported."""
+    return not block.startswith("```") or block.startswith("```yaml\n")
+
+
 def translated(text: str) -> str:
     """``text`` in the reader's language, block by block; English as written."""
     if i18n.current().english:
         return text
-    return "\n\n".join(map(i18n.gettext, blocks(text)))
+    return "\n\n".join(i18n.gettext(b) if worded(b) else b for b in blocks(text))
 
 
 @dataclass(frozen=True)
@@ -90,5 +96,5 @@ def prose() -> Iterator[tuple[str, str]]:
         # A rule is its module (rules.base.Rule); the pipeline's checks are documented together.
         module = cast("ModuleType", REGISTRY.get(doc.id, pipeline_rules))
         where = inspect.getsourcefile(module)
-        for block in blocks(doc.text):
+        for block in filter(worded, blocks(doc.text)):
             yield block, str(where)
