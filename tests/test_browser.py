@@ -408,9 +408,16 @@ ALLOWED = {
     "true",
     "false",
     "False",
+    "ARN",
+    "Amazon",
+    "Connect",
+    "Twilio",
+    "Studio",
+    "Terraform",
+    "CloudFormation",
 }
 """Words that stay as they are in every language: abbreviations the trade uses
-everywhere, the formats' names (JSON Schema, UTF-8), the literal values of
+everywhere, the platforms' names (Amazon Connect, Twilio Studio, Terraform), the formats' names (JSON Schema, UTF-8), the literal values of
 the format that its docs name (YAML's true and false, a date's YYYY-MM-DD,
 the maps' file extensions),
 the tool's name (and the rule ids, which are the public contract)."""
