@@ -417,10 +417,10 @@ ALLOWED = {
     "CloudFormation",
 }
 """Words that stay as they are in every language: abbreviations the trade uses
-everywhere, the platforms' names (Amazon Connect, Twilio Studio, Terraform), the formats' names (JSON Schema, UTF-8), the literal values of
-the format that its docs name (YAML's true and false, a date's YYYY-MM-DD,
-the maps' file extensions),
-the tool's name (and the rule ids, which are the public contract)."""
+everywhere, the platforms' names (Amazon Connect, Twilio Studio, Terraform),
+the formats' names (JSON Schema, UTF-8), the literal values of the format that
+its docs name (YAML's true and false, a date's YYYY-MM-DD, the maps' file
+extensions), the tool's name (and the rule ids, which are the public contract)."""
 
 # The page's text but its code (ids, keys, values and example maps, which stay
 # as they are written): code is hidden while the text is read, then shown again.
