@@ -8,19 +8,23 @@ For each portfolio size, on the same generated files, in separate processes:
 * peer  — ``check-jsonschema --schemafile schema/journeycode.schema.json`` on the files.
 
 It prints the imports of a one-journey ``check``, summed from ``-X importtime``
-(target ≤ 150 ms); check/floor (target ≤ 1.5 at 300 journeys of 40 touchpoints)
-and peer/check (target ≥ 10); the scaling exponent of check time in touchpoints
-(1 is linear); ``diff`` of two 300-journey portfolios, 30 journeys changed,
-against one ``check`` (target ≤ 2.5); the time a 100,000-row measurement file
-adds to a check (target: well under a second); a second check after one file
-changed against a first one, with no cache (target ≤ 0.30); the language
-server's latency from a one-character edit to its diagnostics on 300 journeys
-(target ≤ 150 ms); the time per item of the shapes in :mod:`benchmarks.scaling`
-at two sizes; and, for the site, a full ``mkdocs build`` of a 100-journey
-portfolio against a rebuild after editing one touchpoint (target ≤ 15%), after
-renaming a journey (target ≤ 25%) and with nothing changed, and serial against
-parallel diagram rendering. Checks run with an empty cache but in that second
-check. Each time is the median of ``--repeat`` runs.
+(target ≤ 150 ms); check/floor (target ≤ 0.8 at 300 journeys of 40
+touchpoints, aim 0.5) and peer/check (target ≥ 10); the scaling exponent of
+check time in touchpoints (1 is linear); ``diff`` of two 300-journey
+portfolios, 30 journeys changed, against one ``check`` (target ≤ 2.5); the
+time a 100,000-row measurement file adds to a check (target: well under a
+second); a second check after one file changed against a first one, with no
+cache (target ≤ 0.30); the language server on 300 journeys: its first
+diagnostics after a ``check`` filled the cache (target ≤ 1.0 s after
+``initialize``), and 50 edits of four kinds to their diagnostics (targets:
+median ≤ 100 ms, 95th percentile ≤ 150 ms); the time per item of the shapes
+in :mod:`benchmarks.scaling` at two sizes; and, for the site, a full ``mkdocs
+build`` of a 100-journey portfolio (target ≤ 8 s on 2 cores) against a
+rebuild after editing one touchpoint (targets ≤ 15% and ≤ 1.0 s), after
+renaming a journey (target ≤ 25%) and with nothing changed, and serial
+against parallel diagram rendering. Checks run with an empty cache but in
+that second check. Each time is the median of ``--repeat`` runs;
+``--only`` runs some rows alone.
 """
 
 from __future__ import annotations
@@ -114,6 +118,9 @@ def check_sizes(
             f"{size:>8} {size * touchpoints:>8} {megabytes:>6.1f} {floor:>8.2f} {check:>8.2f} "
             f"{check / floor:>11.2f} {peak:>8.0f} {peer_text:>8} {ratio_text:>10}"
         )
+        if size == 300 and touchpoints == 40:
+            verdict = "met" if check / floor <= 0.8 else "NOT MET"
+            print(f"{'':>42}(target ≤ 0.80 at 300 journeys, aim 0.50: {verdict})")
     if len(points) >= 2:
         xs = [math.log(p[0]) for p in points]
         ys = [math.log(p[1]) for p in points]
@@ -374,7 +381,11 @@ def site(journeys: int, touchpoints: int, work: Path) -> None:
     full, _, code = timed(build, env=env, cwd=project)
     if code:
         raise SystemExit("mkdocs build failed")
-    print(f"  full build (cold diagram cache)               {full:8.2f} s")
+    verdict = "met" if full <= 8 else "NOT MET"
+    print(
+        f"  full build (cold diagram cache)               {full:8.2f} s   "
+        f"(target ≤ 8 s on 2 cores: {verdict})"
+    )
     edited = maps / "journeys" / "journey-0000.yaml"
     # Two edits: a touchpoint's text (only its journey's pages change) and the
     # journey's name (every catalog page that lists the journey changes too).
@@ -387,6 +398,8 @@ def site(journeys: int, touchpoints: int, work: Path) -> None:
         rebuild, _, _ = timed(build, env=env, cwd=project)
         share = 100 * rebuild / full
         verdict = "met" if share <= target else "NOT MET"
+        if what == "one touchpoint's action":
+            verdict += ", ≤ 1.0 s: " + ("met" if rebuild <= 1.0 else "NOT MET")
         print(
             f"  rebuild after editing {what:<24}{rebuild:8.2f} s   {share:5.1f}% "
             f"(target ≤ {target}%: {verdict})"

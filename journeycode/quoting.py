@@ -423,18 +423,22 @@ def wrap(text: str, width: int) -> list[str]:
     CJK characters, which count two columns); a longer word is cut."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        current = ""
+        # A line's width is the sum of its characters': kept as it grows, not
+        # counted again for every word (long texts of wide characters).
+        current, current_width = "", 0
         for word, spaced in _pieces(paragraph):
-            candidate = current + (" " if spaced and current else "") + word
-            if display_width(candidate) <= width or not current:
-                current = candidate
+            gap = " " if spaced and current else ""
+            word_width = display_width(word)
+            if current_width + len(gap) + word_width <= width or not current:
+                current, current_width = current + gap + word, current_width + len(gap) + word_width
             else:
                 lines.append(current)
-                current = word
-            while display_width(current) > width and len(current) > 1:
+                current, current_width = word, word_width
+            while current_width > width and len(current) > 1:
                 cut = _cut(current, width)
                 lines.append(current[:cut])
                 current = current[cut:]
+                current_width = display_width(current)
         lines.append(current)
     return lines
 

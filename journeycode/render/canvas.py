@@ -17,6 +17,7 @@ smallest text at 7 pt or more (``tests/test_canvas.py`` measures it).
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -103,7 +104,7 @@ class Text:
     color: str | None = None
 
     def lines(self, width: float) -> list[str]:
-        return wrap(self.text, max(int(width / (self.size * EM)), 8)) or [""]
+        return list(_wrapped(self.text, max(int(width / (self.size * EM)), 8)))
 
     def html(self, width: float) -> str:
         body = "<BR/>".join(html(line) for line in self.lines(width)) or "&#160;"
@@ -114,6 +115,12 @@ class Text:
 
     def height(self, width: float) -> float:
         return len(self.lines(width)) * self.size * LINE
+
+
+@functools.lru_cache(maxsize=65536)
+def _wrapped(text: str, columns: int) -> tuple[str, ...]:
+    """A text's lines at a width: a cell's layout asks for them several times."""
+    return tuple(wrap(text, columns)) or ("",)
 
 
 def _item_height(item: Item, text_width: float) -> float:
