@@ -216,6 +216,8 @@ class _File:
             self.rows(reader)
 
     def rows(self, reader: _csv.Reader) -> None:
+        from journeycode import sources  # which reads with this module's helpers
+
         header = next(reader, None)
         if header is None:
             self.problem(
@@ -244,6 +246,24 @@ class _File:
             return
         wanted = self.settings.columns
         missing = [wanted[n] for n in MEASUREMENT_COLUMNS[:3] if wanted[n] not in columns]
+        other = sources.sniff(names[0]) if missing and len(names) == 1 else ","
+        if other != ",":
+            # A header of one column that another delimiter splits: that is the cause.
+            self.problem(
+                1,
+                1,
+                msg(
+                    "the header has one column: is the delimiter {delimiter}?",
+                    delimiter=sources.shown_delimiter(other),
+                ),
+                msg(
+                    "read it as a source with delimiter: {delimiter} "
+                    "(measurements: sources: in journeycode.yaml)",
+                    delimiter=sources.shown_delimiter(other),
+                ),
+                detail=("header",),
+            )
+            return
         if missing:
             self.problem(
                 1,

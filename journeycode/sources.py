@@ -381,7 +381,7 @@ class _File:
         first = _LINE.match(text)
         header_line = first.group(0) if first else ""
         if self.source.delimiter is None:
-            self.delimiter = _sniff(header_line)
+            self.delimiter = sniff(header_line)
         self.cells = cell_pattern(self.delimiter)
         with _field_size_limit(MAX_BYTES):
             header = next(csv.reader(io.StringIO(header_line, newline=""), self._dialect()), None)
@@ -510,14 +510,16 @@ class _File:
         """The message and hint for a header without the columns ``missing``:
         a header of one column is most often another delimiter."""
         if len(names) == 1:
-            other = _sniff(names[0])
+            other = sniff(names[0])
             if other != self.delimiter and other in names[0]:
                 return (
                     msg(
                         "the header has one column: is the delimiter {delimiter}?",
-                        delimiter=_delimiter(other),
+                        delimiter=shown_delimiter(other),
                     ),
-                    msg("set delimiter: {delimiter} on its source", delimiter=_delimiter(other)),
+                    msg(
+                        "set delimiter: {delimiter} on its source", delimiter=shown_delimiter(other)
+                    ),
                 )
         close = suggest.closest(missing[0], names)
         return (
@@ -1313,7 +1315,8 @@ def _likely(raw: bytes) -> str | None:
         try:
             sample.decode(strict)
         except UnicodeDecodeError as error:
-            if error.start < len(sample) - 4:  # not a character cut at the sample's end
+            cut = len(raw) > len(sample) and error.start >= len(sample) - 4
+            if not cut:  # a character cut at the sample's end is no sign
                 continue
         return encoding
     text = sample.decode("cp1251")
@@ -1323,7 +1326,7 @@ def _likely(raw: bytes) -> str | None:
     return None
 
 
-def _sniff(line: str) -> str:
+def sniff(line: str) -> str:
     """The delimiter a header line uses most (outside quotes); a comma when none."""
     outside = re.sub(r'"[^"]*"?', "", line)
     counts = [(outside.count(d), -i, d) for i, d in enumerate(_DELIMITERS)]
@@ -1331,6 +1334,6 @@ def _sniff(line: str) -> str:
     return delimiter if count else ","
 
 
-def _delimiter(delimiter: str) -> str:
+def shown_delimiter(delimiter: str) -> str:
     """A delimiter as a setting writes it."""
     return "tab" if delimiter == "\t" else f"'{delimiter}'"

@@ -381,3 +381,42 @@ def test_a_wide_cell_the_fast_reader_cannot_parse_is_read_as_written(tmp_path: P
     # The cards row gives no in_sla: the queue has no service level that month.
     assert ("2026-06-30", "cards") not in level
     assert level[("2026-06-30", "billing")] == pytest.approx(100 * 10 / 14)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "named"),
+    [("gb18030", "gb18030"), ("big5", "big5"), ("cp1251", "cp1251")],
+)
+def test_a_file_in_another_encoding_names_it(tmp_path: Path, encoding: str, named: str) -> None:
+    queue = {"gb18030": "账单查询", "big5": "帳單查詢", "cp1251": "Карты"}[encoding]
+    export = f"kpi,period_end,value,segment\naht,2026-06-30,300,{queue}\n"
+    settings = "measurements:\n  sources:\n    - files: exports\n"
+    root = write_files(
+        tmp_path,
+        {"kpis.yaml": KPIS, "journeycode.yaml": settings, "exports/m.csv": export.encode(encoding)},
+    )
+    assert _problems(root) == [
+        (
+            "exports/m.csv:2:20",
+            f"not UTF-8 text: it reads as {named}",
+            f"set encoding: {named} on its source",
+        )
+    ]
+    fixed = settings + f"      encoding: {named}\n"
+    (root / "journeycode.yaml").write_text(fixed, "utf-8")
+    assert _problems(root) == []
+    assert _values(root)["aht"] == [("2026-06-30", queue, 300.0)]
+
+
+def test_utf16_from_excel_reads_by_its_byte_order_mark(tmp_path: Path) -> None:
+    export = "kpi\tperiod_end\tvalue\r\naht\t2026-06-30\t300\r\n"
+    root = write_files(
+        tmp_path,
+        {
+            "kpis.yaml": KPIS,
+            "journeycode.yaml": "measurements:\n  sources:\n    - files: exports\n",
+            "exports/m.csv": export.encode("utf-16"),  # with its BOM, as Excel writes it
+        },
+    )
+    assert _problems(root) == []
+    assert _values(root)["aht"] == [("2026-06-30", None, 300.0)]
