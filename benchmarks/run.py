@@ -13,7 +13,9 @@ touchpoints, aim 0.5) and peer/check (target ≥ 10); the scaling exponent of
 check time in touchpoints (1 is linear); ``diff`` of two 300-journey
 portfolios, 30 journeys changed, against one ``check`` (target ≤ 2.5); the
 time a 100,000-row measurement file adds to a check (target: well under a
-second); a second check after one file changed against a first one, with no
+second); the time 200 contact flows of 250 actions add to a check (target:
+under a second) against a bare ``json.loads`` of them, and the time per action
+of one flow of n and of 4n actions (linear); a second check after one file changed against a first one, with no
 cache (target ≤ 0.30); the language server on 300 journeys: its first
 diagnostics after a ``check`` filled the cache (target ≤ 1.0 s after
 ``initialize``), and 50 edits of four kinds to their diagnostics (targets:
@@ -30,6 +32,7 @@ that second check. Each time is the median of ``--repeat`` runs;
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import shutil
@@ -273,6 +276,113 @@ def source_rows(queues: int, days: int, repeat: int, work: Path) -> None:
     print(f"  sources/floor {read / floor:.2f} (target ≤ 1.5: {verdict})")
 
 
+FLOWS_FLOOR = """
+import json, sys, time
+from pathlib import Path
+start = time.perf_counter()
+for path in sorted(Path(sys.argv[1]).rglob("*.json")):
+    json.loads(path.read_text("utf-8"))
+print(time.perf_counter() - start)
+"""
+FLOWS_TIMED = """
+import sys, time
+from pathlib import Path
+from journeycode.compiler import compile_workspace
+root = Path(sys.argv[1])
+compile_workspace(root)  # imports and schema compiled: not timed
+start = time.perf_counter()
+compiled = compile_workspace(root)
+print(time.perf_counter() - start, len(compiled.result.problems))
+"""
+
+
+def contact_flow(index: int, actions: int, count: int) -> dict[str, object]:
+    """An Amazon Connect flow of ``actions`` actions: menus in a row whose
+    every 10th error branch hangs up (a dead end to report and locate), a
+    module of the next flow run on the way, then a transfer."""
+    steps: list[dict[str, object]] = []
+    for n in range(actions - 2):
+        following = f"a{n + 1}" if n < actions - 3 else "queue"
+        errors = [{"NextAction": "queue", "ErrorType": "InputTimeLimitExceeded"}]
+        if n % 10 == 0:
+            errors.append({"NextAction": "bye", "ErrorType": "NoMatchingError"})
+        kind = "GetParticipantInput" if n % 5 else "InvokeFlowModule"
+        parameters: dict[str, object] = {"Text": f"Press 1 ({n})"}
+        if kind == "InvokeFlowModule":
+            parameters = {"FlowModuleId": f"f{(index + 1) % count}"}
+        steps.append(
+            {
+                "Identifier": f"a{n}",
+                "Type": kind,
+                "Parameters": parameters,
+                "Transitions": {
+                    "NextAction": following,
+                    "Conditions": [
+                        {"NextAction": following, "Condition": {"Operands": ["1"]}},
+                        {"NextAction": "a0", "Condition": {"Operands": ["9"]}},
+                    ],
+                    "Errors": errors,
+                },
+            }
+        )
+    steps.append({"Identifier": "queue", "Type": "TransferContactToQueue", "Transitions": {}})
+    steps.append({"Identifier": "bye", "Type": "DisconnectParticipant", "Transitions": {}})
+    return {"Version": "2019-10-30", "StartAction": "a0", "Actions": steps}
+
+
+def contact_flows(count: int, actions: int, repeat: int, work: Path) -> None:
+    """A small workspace with and without ``count`` flow files of ``actions``
+    actions each (Amazon Connect's limit per flow is 250); then one flow of
+    n and of 4n actions, whose time per action should not grow."""
+    print(f"\nflows: {count} flows of {actions} actions, best of {repeat}\n")
+    folder = work / "flows"
+    portfolio.write(folder, 3, 10)
+
+    def best() -> float:
+        command = [sys.executable, "-c", FLOWS_TIMED, str(folder)]
+        return min(
+            float(subprocess.run(command, capture_output=True, text=True).stdout.split()[0])
+            for _ in range(repeat)
+        )
+
+    without = best()
+    flows = folder / "flows"
+    flows.mkdir()
+    for index in range(count):
+        (flows / f"f{index}.json").write_text(
+            json.dumps(contact_flow(index, actions, count), indent=1), "utf-8"
+        )
+    with_flows = best()
+    floor = min(
+        float(
+            subprocess.run(
+                [sys.executable, "-c", FLOWS_FLOOR, str(flows)], capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(repeat)
+    )
+    added = with_flows - without
+    print(
+        f"  {count} flows read and checked in {added:.2f} s "
+        f"(the check alone {without:.2f} s; target: under 1 s on an idle machine); "
+        f"a bare json.loads of them {floor:.2f} s: flows/floor {added / floor:.1f}"
+    )
+    per_action = []
+    small = max(50, actions * 4)
+    for size in (small, 4 * small):
+        shutil.rmtree(flows)
+        flows.mkdir()
+        (flows / "f0.json").write_text(json.dumps(contact_flow(0, size, 1), indent=1), "utf-8")
+        per_action.append((best() - without) / size)
+    ratio = per_action[1] / per_action[0] if per_action[0] > 0 else 1.0
+    verdict = "linear" if ratio < 1.5 else "NOT LINEAR"
+    print(
+        f"  one flow of {small:,} and of {4 * small:,} actions: "
+        f"{1e6 * per_action[0]:.1f} and {1e6 * per_action[1]:.1f} µs per action, "
+        f"flows ratio {ratio:.2f} {verdict}"
+    )
+
+
 def again(journeys: int, touchpoints: int, repeat: int, work: Path) -> None:
     """A second check, after one file changed, against a first one (no cache)."""
     folder = work / f"again-{journeys}"
@@ -433,6 +543,7 @@ ROWS = (
     "diff",
     "measurements",
     "sources",
+    "flows",
     "again",
     "editor",
     "shapes",
@@ -464,6 +575,8 @@ def main() -> None:
         "--source-queues", type=int, default=200, help="queues of the interval export; 0 skips"
     )
     parser.add_argument("--source-days", type=int, default=365, help="days of the interval export")
+    parser.add_argument("--flows", type=int, default=200, help="flow files; 0 skips them")
+    parser.add_argument("--flow-actions", type=int, default=250, help="actions per flow")
     parser.add_argument("--quick", action="store_true", help="a tiny smoke run")
     parser.add_argument(
         "--only",
@@ -477,6 +590,7 @@ def main() -> None:
         args.sizes, args.touchpoints, args.repeat, args.site_journeys = "3,6", 5, 1, 3
         args.diff_journeys, args.diff_changed = 6, 2
         args.measurement_rows = 1000
+        args.flows, args.flow_actions = 3, 20
         args.shape_scale = 0.02
         args.editor_journeys = 3
         args.source_queues, args.source_days = 4, 3
@@ -498,6 +612,8 @@ def main() -> None:
             measurement_rows(args.measurement_rows, args.repeat, work)
         if args.source_queues and "sources" in rows:
             source_rows(args.source_queues, args.source_days, args.repeat, work)
+        if args.flows and "flows" in rows:
+            contact_flows(args.flows, args.flow_actions, args.repeat, work)
         if args.editor_journeys and "again" in rows:
             again(args.editor_journeys, args.touchpoints, args.repeat, work)
         if args.editor_journeys and "editor" in rows:

@@ -6,11 +6,12 @@ comments say how."""
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 
 from journeycode.compiler import check
-from tests.conftest import CASES, write_files
+from tests.conftest import CASES, invoke, write_files
 
 FLOWS = Path(__file__).parent / "flows"
 CATALOG = (CASES / "rules" / "_catalog.yaml").read_text(encoding="utf-8")
@@ -191,3 +192,59 @@ def test_twilio_studio_vaccine_bot(tmp_path: Path) -> None:
             "customer to no one",
         ),
     ]
+
+
+def test_hostile_flow_files_are_located_problems_never_a_crash(tmp_path: Path) -> None:
+    """Nested too deeply, too large, not UTF-8, a step that leads to itself
+    for ever, names that would be workflow commands or mentions: each one
+    located, its text escaped where a report shows it."""
+    evil = ["Start\n::error file=x::pwned", "@everyone <script>x</script>"]
+    looping = [
+        {"name": "Again", "type": "say-play", "transitions": [{"event": "x", "next": "Again"}]}
+    ]
+    write_files(
+        tmp_path,
+        {
+            "catalog.yaml": CATALOG,
+            "journey.yaml": _journey(
+                "{id: ivr, name: IVR, channel: ivr, flow: evil, escalates_to: [person]}"
+            ),
+            "flows/deep.json": "[" * 100_000 + "]" * 100_000,
+            "flows/huge.json": '{"a": "' + "x" * (5 * 1024 * 1024) + '"}',
+            "flows/latin1.json": b'{"initial_state": "\xe9"}',
+            "flows/loop.json": json.dumps({"initial_state": "Again", "states": looping}),
+            "flows/evil.json": json.dumps(
+                {
+                    "initial_state": evil[0],
+                    "states": [
+                        {
+                            "name": evil[0],
+                            "type": "say-play",
+                            "transitions": [{"event": "audioComplete", "next": evil[1]}],
+                        },
+                        {
+                            "name": evil[1],
+                            "type": "x\n::warning::y",
+                            "transitions": [{"event": "e"}],
+                        },
+                    ],
+                }
+            ),
+        },
+    )
+    found = {(location.split(":")[0], rule) for location, rule, _ in _found(tmp_path)}
+    assert {
+        ("flows/deep.json", "flows"),
+        ("flows/huge.json", "flows"),
+        ("flows/latin1.json", "flows"),
+        ("flows/loop.json", "flow-loop"),
+        ("flows/evil.json", "flow-way-out"),
+        ("flows/evil.json", "flow-unchecked"),
+    } <= found
+    run = invoke(tmp_path, "check", "--format", "github", ".")
+    assert not [
+        line
+        for line in run.output.splitlines()
+        if line.startswith("::") and "pwned" in line.split("::", 2)[1]
+    ]
+    assert "%0A::error file=x::pwned" in run.output

@@ -156,7 +156,7 @@ async def test_diagnostics_are_those_of_check(client: LanguageClient, workspace:
     maps = (workspace / "maps").resolve()
     expected = _expected(maps)
     await _until(lambda: _published(client) == expected)
-    assert len(expected) == 46
+    assert len(expected) == 47
     levels = {d.severity for ds in client.diagnostics.values() for d in ds}
     assert levels == {types.DiagnosticSeverity.Warning, types.DiagnosticSeverity.Information}
 
@@ -174,7 +174,7 @@ async def test_diagnostics_follow_unsaved_edits(client: LanguageClient, workspac
     diagnostic = broken()[0]
     assert diagnostic.severity == types.DiagnosticSeverity.Error
     assert diagnostic.message == "unknown channel 'web-chat'\ndid you mean 'webchat'?"
-    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (96, 19)
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (98, 19)
     assert diagnostic.range.end.character == 19 + len("web-chat")
     assert path.read_text("utf-8") == original  # nothing was written
     _change(client, uri, 3, original)
@@ -422,7 +422,7 @@ async def test_broken_and_hostile_text_never_brings_the_server_down(
     lines = original.splitlines(keepends=True)
     version = 1
     for value in NASTY:
-        for line in (96, 5):  # a reference, and the journey's name
+        for line in (98, 5):  # a reference, and the journey's name
             version += 1
             mutated = [*lines]
             key = mutated[line].split(":", 1)[0]

@@ -117,7 +117,7 @@ def read(
             kind,
             kind_name,
             at,
-            _edges(at, action.get("Transitions")),
+            _edges(action.get("Transitions")),
             _text(parameters),
             _queue(kind_name, parameters),
             _flow_target(parameters),
@@ -148,10 +148,10 @@ def read(
         start = None
     for step in steps.values():
         for edge in step.edges:
-            if edge.target is not None and edge.target not in steps and edge.src is not None:
+            if edge.target is not None and edge.target not in steps:
                 problems.append(
                     (
-                        edge.src,
+                        step.src.at(*edge.at),
                         msg("NextAction names no action of the flow: {id}", id=edge.target),
                         None,
                         False,
@@ -202,13 +202,13 @@ def _pruned(step: Step, steps: Mapping[str, Step]) -> Step:
     )
 
 
-def _edges(at: Src, transitions: Any) -> tuple[Edge, ...]:
+def _edges(transitions: Any) -> tuple[Edge, ...]:
     if not isinstance(transitions, dict):
         return ()
     edges: list[Edge] = []
     following = transitions.get("NextAction")
     if isinstance(following, str) and following:
-        edges.append(Edge("next", following, "", at.at("Transitions", "NextAction")))
+        edges.append(Edge("next", following, "", ("Transitions", "NextAction")))
     for group in ("Conditions", "Errors"):
         items = transitions.get(group)
         if not isinstance(items, list):
@@ -216,7 +216,7 @@ def _edges(at: Src, transitions: Any) -> tuple[Edge, ...]:
         for index, item in enumerate(items):
             if not isinstance(item, dict) or not isinstance(item.get("NextAction"), str):
                 continue
-            where = at.at("Transitions", group, index, "NextAction")
+            where = ("Transitions", group, index, "NextAction")
             if group == "Conditions":
                 condition = item.get("Condition")
                 operands = condition.get("Operands") if isinstance(condition, dict) else None

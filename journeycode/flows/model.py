@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from journeycode.i18n import N_
 from journeycode.model import Src
+
+if TYPE_CHECKING:
+    from journeycode.loader import Pointer
 
 StepKind = Literal[
     "menu",
@@ -63,15 +66,17 @@ PLATFORMS: Mapping[Platform, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """A transition (a tuple: a flow of 250 actions has a thousand of them)."""
+
     label: Label
     target: str | None
     """The step it leads to; None where the flow ends there (a Studio
     transition with no ``next``)."""
     text: str = ""
     """What the platform calls it: a menu's digit, an intent, an error type."""
-    src: Src | None = None
+    at: Pointer = ()
+    """Where it is written, below its step's node."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -13,8 +13,9 @@ nor a dead end.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from journeycode.config import Queue
@@ -24,34 +25,47 @@ from journeycode.model import Src
 
 Hop = tuple[Flow, Step, Edge | None]
 """A step on a path, and the edge the path leaves it by (None: the last)."""
+Path = tuple[Hop, ...]
 
 
 @dataclass(frozen=True)
 class DeadEnd:
-    """A path from a flow's start to a step where the contact ends with no
-    person reached and nothing the map declares resolved."""
+    """A step where a path of a flow ends with no person reached and nothing
+    the map declares resolved, and how to make the path from the flow's
+    start to it (made only when it is shown)."""
 
-    path: tuple[Hop, ...]
+    flow: Flow
+    step: Step
+    make: Callable[[], Path]
 
     @property
     def end(self) -> tuple[Flow, Step]:
-        flow, step, _ = self.path[-1]
-        return flow, step
+        return self.flow, self.step
+
+    @property
+    def path(self) -> Path:
+        return self.make()
 
 
 @dataclass
 class Summary:
-    """What the paths from a flow's start reach."""
+    """What the paths from a flow's start reach in the flow itself; what they
+    reach in the flows it runs is in those flows' summaries (``runs``), read
+    through :meth:`Flows.dead_ends` and :meth:`Flows.reached`, so that a
+    chain of flows costs each flow once."""
 
     dead_ends: list[DeadEnd] = field(default_factory=list)
     returns: bool = False
     """Some path reaches the end of the flow that comes back to its caller."""
     ways_out: list[tuple[Flow, Step]] = field(default_factory=list)
-    """The transfers and callbacks reached, in this flow and the ones it runs."""
+    """The transfers and callbacks reached."""
     queues: list[tuple[Flow, Step]] = field(default_factory=list)
     """The steps reached that name a queue (a transfer, a set-queue step)."""
     unknown: list[tuple[Flow, Step]] = field(default_factory=list)
     """The sub-flow steps reached whose flow is not in the workspace."""
+    runs: list[tuple[Step, Flow, Callable[[], Path]]] = field(default_factory=list)
+    """The sub-flow steps reached whose flow is in the workspace, that flow,
+    and how to make the path to the step."""
     reached: set[Step] = field(default_factory=set)
     """The steps of this flow reached from its start."""
 
@@ -128,7 +142,7 @@ class Flows:
         def dead(step: Step, edge: Edge | None = None) -> None:
             if step not in ended:
                 ended.add(step)
-                out.dead_ends.append(DeadEnd(path_to(step, edge)))
+                out.dead_ends.append(DeadEnd(flow, step, functools.partial(path_to, step, edge)))
 
         while todo:
             step = todo.popleft()
@@ -150,7 +164,7 @@ class Flows:
                 dead(step)
                 continue
             elif step.kind == "subflow":
-                follow = self._through(flow, step, path_to(step), out)
+                follow = self._through(flow, step, functools.partial(path_to, step), out)
             elif not step.edges:
                 if flow.runs_beside:
                     out.returns = True
@@ -170,23 +184,47 @@ class Flows:
                     todo.append(following)
         return out
 
-    def _through(self, flow: Flow, step: Step, path: tuple[Hop, ...], out: Summary) -> list[Edge]:
-        """What a sub-flow step adds to its flow's summary, and the edges
-        that go on after it."""
+    def _through(
+        self, flow: Flow, step: Step, path: Callable[[], Path], out: Summary
+    ) -> list[Edge]:
+        """Notes what a sub-flow step runs; the edges that go on after it."""
         target = self.resolve(flow, step)
-        if target is None or target.id in self._walking:
-            if target is None:
-                out.unknown.append((flow, step))
+        if target is None:
+            out.unknown.append((flow, step))
+            return list(step.edges)
+        if target.id in self._walking:  # a flow that runs itself, by way of others
             return list(step.edges)
         inner = self.summary(target)
-        entry = (*path[:-1], (flow, step, None))
-        out.dead_ends.extend(DeadEnd(entry + end.path) for end in inner.dead_ends)
-        out.ways_out.extend(inner.ways_out)
-        out.queues.extend(inner.queues)
-        out.unknown.extend(inner.unknown)
+        out.runs.append((step, target, path))
         if step.returns and not inner.returns:
             return [e for e in step.edges if e.label == "error"]
         return list(step.edges)
+
+    def reached(self, flow: Flow) -> list[Summary]:
+        """The summaries of the flow and of every flow it runs, directly or not."""
+        seen = {flow.id}
+        found = [self.summary(flow)]
+        for summary in found:  # grows as it is read: breadth first
+            for _step, target, _path in summary.runs:
+                if target.id not in seen:
+                    seen.add(target.id)
+                    found.append(self.summary(target))
+        return found
+
+    def dead_ends(self, flow: Flow) -> Iterator[DeadEnd]:
+        """Every dead end a contact that starts in ``flow`` can reach, in the
+        flows it runs too, each once, with the path that reaches it first."""
+        seen = {flow.id}
+        todo: deque[tuple[Flow, Callable[[], Path]]] = deque([(flow, tuple)])
+        while todo:
+            here, before = todo.popleft()
+            summary = self.summary(here)
+            for end in summary.dead_ends:
+                yield DeadEnd(end.flow, end.step, _joined(before, end.make))
+            for step, target, path in summary.runs:
+                if target.id not in seen:
+                    seen.add(target.id)
+                    todo.append((target, _joined(before, _entered(here, step, path))))
 
     def loops(self, flow: Flow) -> Iterator[tuple[Step, ...]]:
         """Each cycle reached from the start from which no way out (a person,
@@ -214,11 +252,12 @@ class Flows:
         for component in _components(flow, trapped):
             yield _cycle(flow, component)
 
-    def menu_depths(self, flow: Flow) -> dict[Step, tuple[int, tuple[Hop, ...]]]:
-        """The fewest menus a caller passes to reach each menu of the flow
-        (that one included), and the path that does it."""
+    def menu_depths(self, flow: Flow) -> Iterator[tuple[Step, int, Callable[[], Path]]]:
+        """Each menu of the flow, the fewest menus a caller passes to reach it
+        (that one included), and how to make the path that does it (made only
+        when asked: a flow of menus in a row has a long path to each)."""
         if flow.start is None:
-            return {}
+            return
         start = flow.steps[flow.start]
         # Breadth first with menus as the only cost (0-1): a deque, menus at the back.
         best: dict[Step, int] = {start: 1 if start.kind == "menu" else 0}
@@ -238,16 +277,18 @@ class Flows:
                         todo.append(following)
                     else:
                         todo.appendleft(following)
-        found = {}
+
+        def path(step: Step) -> Path:
+            hops: list[Hop] = [(flow, step, None)]
+            at = before[step]
+            while at is not None:
+                hops.append((flow, at[0], at[1]))
+                at = before[at[0]]
+            return tuple(reversed(hops))
+
         for step, depth in best.items():
             if step.kind == "menu":
-                hops: list[Hop] = [(flow, step, None)]
-                at = before[step]
-                while at is not None:
-                    hops.append((flow, at[0], at[1]))
-                    at = before[at[0]]
-                found[step] = depth, tuple(reversed(hops))
-        return found
+                yield step, depth, functools.partial(path, step)
 
     def silent_closures(self, flow: Flow) -> Iterator[tuple[Step, tuple[Hop, ...]]]:
         """Each hours check whose closed branch reaches a disconnect (or the
@@ -261,6 +302,15 @@ class Flows:
                 found = _silent(flow, flow.steps[edge.target])
                 if found is not None:
                     yield step, ((flow, step, edge), *found)
+
+
+def _joined(before: Callable[[], Path], after: Callable[[], Path]) -> Callable[[], Path]:
+    return lambda: (*before(), *after())
+
+
+def _entered(flow: Flow, step: Step, path: Callable[[], Path]) -> Callable[[], Path]:
+    """The path to a sub-flow step, ending at the step (the sub-flow follows)."""
+    return lambda: (*path()[:-1], (flow, step, None))
 
 
 def closed(edge: Edge) -> bool:

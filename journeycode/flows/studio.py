@@ -90,7 +90,7 @@ def read(
             kind = "other"
         properties = state.get("properties")
         properties = properties if isinstance(properties, dict) else {}
-        edges = _edges(at, state.get("transitions"), trigger=kind_name == "trigger")
+        edges = _edges(state.get("transitions"), trigger=kind_name == "trigger")
         step = Step(
             state["name"],
             kind,
@@ -124,10 +124,9 @@ def read(
     for key, step in steps.items():
         bad = [e for e in step.edges if e.target is not None and e.target not in steps]
         for edge in bad:
-            assert edge.src is not None
             problems.append(
                 (
-                    edge.src,
+                    step.src.at(*edge.at),
                     msg("next names no widget of the flow: {id}", id=str(edge.target)),
                     None,
                     False,
@@ -153,7 +152,7 @@ def read(
     return Flow(ident, str(name), "twilio-studio", start, kept, src, aliases), problems, unknown
 
 
-def _edges(at: Src, transitions: Any, *, trigger: bool) -> tuple[Edge, ...]:
+def _edges(transitions: Any, *, trigger: bool) -> tuple[Edge, ...]:
     if not isinstance(transitions, list):
         return ()
     edges: list[Edge] = []
@@ -173,7 +172,7 @@ def _edges(at: Src, transitions: Any, *, trigger: bool) -> tuple[Edge, ...]:
             first = conditions[0]
             if isinstance(first, dict):
                 text = str(first.get("friendly_name") or first.get("value") or event)
-        where = at.at("transitions", index, "next") if target else at.at("transitions", index)
+        where = ("transitions", index, "next") if target else ("transitions", index)
         edges.append(Edge(_label(event), target, text, where))
     return tuple(edges)
 

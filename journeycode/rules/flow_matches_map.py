@@ -92,9 +92,11 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             flow = graph.flows.get(tp.flow_id or "")
             if flow is None:
                 continue
-            summary = graph.summary(flow)
+            reached = graph.reached(flow)
+            ways_out = [w for summary in reached for w in summary.ways_out]
+            unknown = [u for summary in reached for u in summary.unknown]
             at = tp.src.at("flow")
-            if tp.escalates_to and not summary.ways_out and not summary.unknown:
+            if tp.escalates_to and not ways_out and not unknown:
                 yield Finding(
                     at,
                     i18n.msg(
@@ -113,10 +115,10 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 continue
             targets = [journey.touchpoint_by_id.get(t) for t in tp.escalates_to]
             escalated = {t.channel: t for t in targets if t is not None}
-            reached: set[str] = set()
+            channels: set[str] = set()
             unmapped = False
             said: set[str] = set()
-            for _, step in summary.queues:
+            for _, step in (q for summary in reached for q in summary.queues):
                 queue = step.queue
                 if queue is None or queue in said:
                     continue
@@ -141,7 +143,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                     continue
                 if leads.channel is None:
                     continue
-                reached.add(leads.channel)
+                channels.add(leads.channel)
                 if leads.channel not in escalated:
                     yield Finding(
                         at,
@@ -158,10 +160,10 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                         subject=Subject("flow", flow.id),
                         detail=("channel", leads.channel),
                     )
-            if unmapped or summary.unknown:
+            if unmapped or unknown:
                 continue
             for channel, target in sorted(escalated.items()):
-                if channel not in reached:
+                if channel not in channels:
                     yield Finding(
                         at,
                         i18n.msg(

@@ -97,7 +97,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     named = flows.linked(workspace)
     said: set[tuple[str, str]] = set()
     for flow in flows.roots(workspace):
-        for end in graph.summary(flow).dead_ends:
+        for end in graph.dead_ends(flow):
             where, step = end.end
             if (where.id, step.id) in said:
                 continue

@@ -90,8 +90,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     limit = context.options["max_depth"]
     named = flows.linked(workspace)
     for ident, flow in sorted(graph.flows.items()):
-        depths = graph.menu_depths(flow)
-        for step, (depth, path) in depths.items():
+        for step, depth, path in graph.menu_depths(flow):
             # The first menu past the limit on its way: the ones after it follow.
             if depth == limit + 1:
                 yield Finding(
@@ -105,7 +104,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                         step=step.label,
                         flow=ident,
                         limit=limit,
-                        path=path_words(path),
+                        path=path_words(path()),
                     ),
                     i18n.msg("merge menus, or offer a person earlier"),
                     tuple(named.get(ident, ())),

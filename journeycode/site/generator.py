@@ -369,7 +369,6 @@ class _Context:
     def flow(self, flow: Flow) -> dict[str, Any]:
         graph = self.workspace.flows
         assert graph is not None
-        summary = graph.summary(flow)
         return {
             "flow": flow,
             "status": _flow_status(graph, flow),
@@ -377,7 +376,7 @@ class _Context:
             "file": flow.display,
             "users": self._flow_users().get(flow.id, []),
             "diagram": render.flow_name(flow.id),
-            "dead_ends": [i18n.say(path_words(end.path)) for end in summary.dead_ends],
+            "dead_ends": [i18n.say(path_words(end.path)) for end in graph.dead_ends(flow)],
             "steps": [
                 {"id": s.id, "kind": _(STEP_KINDS[s.kind]), "type": s.type, "text": s.text}
                 for s in flow.steps.values()
@@ -727,14 +726,13 @@ def _flow_status(graph: Flows | None, flow: Flow | None) -> Markup:
     """A flow's way out, as a badge: every path reaches a person, or how many dead ends."""
     if graph is None or flow is None:
         return _status_badge("flow-dead", _("no such flow"))
-    summary = graph.summary(flow)
     if flow.runs_beside:
         return _status_badge("", _("plays to a waiting contact"))
-    count = len(summary.dead_ends)
+    count = sum(1 for _end in graph.dead_ends(flow))
     if count:
         said = ngettext("%(count)s dead end", "%(count)s dead ends", count) % {"count": count}
         return _status_badge("flow-dead", said)
-    if summary.unknown:
+    if any(summary.unknown for summary in graph.reached(flow)):
         return _status_badge("flow-unknown", _("a sub-flow is not in the workspace"))
     return _status_badge("flow-ok", _("every path reaches a person"))
 
