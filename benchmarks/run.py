@@ -379,7 +379,7 @@ def contact_flows(count: int, actions: int, repeat: int, work: Path) -> None:
     print(
         f"  one flow of {small:,} and of {4 * small:,} actions: "
         f"{1e6 * per_action[0]:.1f} and {1e6 * per_action[1]:.1f} µs per action, "
-        f"flows ratio {ratio:.2f} {verdict}"
+        f"growth {ratio:.2f} ({verdict}: ≤ 1.5)"
     )
 
 

@@ -48,7 +48,7 @@ def test_benchmark_smoke_run() -> None:
     assert "1,000 rows read and checked in" in run.stdout
     assert "sources/floor" in run.stdout
     assert "3 flows read and checked in" in run.stdout and "flows/floor" in run.stdout
-    assert re.search(r"flows ratio \d+\.\d\d (?:linear|NOT LINEAR)\n", run.stdout)
+    assert re.search(r"µs per action, growth \d+\.\d\d \((?:linear|NOT LINEAR)", run.stdout)
     assert re.search(
         r"start-up: journeycode check of one journey imports for [1-9]\d* ms", run.stdout
     )
