@@ -15,8 +15,8 @@ portfolios, 30 journeys changed, against one ``check`` (target ≤ 2.5); the
 time a 100,000-row measurement file adds to a check (target: well under a
 second); the time 200 contact flows of 250 actions add to a check (target:
 under a second) against a bare ``json.loads`` of them, and the time per action
-of one flow of n and of 4n actions (linear); a second check after one file changed against a first one, with no
-cache (target ≤ 0.30); the language server on 300 journeys: its first
+of one flow of n and of 4n actions (linear); a second check after one file
+changed against a first one, with no cache (target ≤ 0.30); the language server on 300 journeys: its first
 diagnostics after a ``check`` filled the cache (target ≤ 1.0 s after
 ``initialize``), and 50 edits of four kinds to their diagnostics (targets:
 median ≤ 100 ms, 95th percentile ≤ 150 ms); the time per item of the shapes
