@@ -8,25 +8,24 @@ For each portfolio size, on the same generated files, in separate processes:
 * peer  — ``check-jsonschema --schemafile schema/journeycode.schema.json`` on the files.
 
 It prints the imports of a one-journey ``check``, summed from ``-X importtime``
-(target ≤ 150 ms); check/floor (target ≤ 0.8 at 300 journeys of 40
-touchpoints, aim 0.5) and peer/check (target ≥ 10); the scaling exponent of
-check time in touchpoints (1 is linear); ``diff`` of two 300-journey
-portfolios, 30 journeys changed, against one ``check`` (target ≤ 2.5); the
-time a 100,000-row measurement file adds to a check (target: well under a
-second); the time 200 contact flows of 250 actions add to a check (target:
-under a second) against a bare ``json.loads`` of them, and the time per action
-of one flow of n and of 4n actions (linear); a second check after one file
-changed against a first one, with no cache (target ≤ 0.30); the language server on 300 journeys: its first
+(target ≤ 150 ms); check/floor (target ≤ 0.8 at 300 journeys of 40 touchpoints,
+aim 0.5) and peer/check (target ≥ 10); the scaling exponent of check time in
+touchpoints (1 is linear); ``diff`` of two 300-journey portfolios, 30 journeys
+changed, against one ``check`` (target ≤ 2.5); the time a 100,000-row
+measurement file adds to a check (target: well under a second); the time 200
+contact flows of 250 actions add to a check (target: under a second) against a
+bare ``json.loads`` of them, and the time per action of one flow of n and of 4n
+actions (linear); a second check after one file changed against a first one,
+with no cache (target ≤ 0.30); the language server on 300 journeys: its first
 diagnostics after a ``check`` filled the cache (target ≤ 1.0 s after
 ``initialize``), and 50 edits of four kinds to their diagnostics (targets:
-median ≤ 100 ms, 95th percentile ≤ 150 ms); the time per item of the shapes
-in :mod:`benchmarks.scaling` at two sizes; and, for the site, a full ``mkdocs
-build`` of a 100-journey portfolio (target ≤ 8 s on 2 cores) against a
-rebuild after editing one touchpoint (targets ≤ 15% and ≤ 1.0 s), after
-renaming a journey (target ≤ 25%) and with nothing changed, and serial
-against parallel diagram rendering. Checks run with an empty cache but in
-that second check. Each time is the median of ``--repeat`` runs;
-``--only`` runs some rows alone.
+median ≤ 100 ms, 95th percentile ≤ 150 ms); the time per item of the shapes in
+:mod:`benchmarks.scaling` at two sizes; and, for the site, a full ``mkdocs
+build`` of a 100-journey portfolio (target ≤ 8 s on 2 cores) against a rebuild
+after editing one touchpoint (targets ≤ 15% and ≤ 1.0 s), after renaming a
+journey (target ≤ 25%) and with nothing changed, and serial against parallel
+diagram rendering. Checks run with an empty cache but in that second check.
+Each time is the median of ``--repeat`` runs; ``--only`` runs some rows alone.
 """
 
 from __future__ import annotations
