@@ -35,15 +35,16 @@ _OUTSIDE = re.compile("[\r\t\x85\u2028\u2029\ufeff]")
 _MARKERS = ("\n---", "\n...", "\n%")
 
 # One line: indentation, the '- ' of sequence items, a key and its ':', and
-# either a plain scalar with no ':' and no '#' (then perhaps a comment; its
-# trailing spaces are stripped after) or whatever else is left. Only a space
-# counts as blank, as in libyaml. Plain scalars with a ':' or a '#' are
-# looked at by :func:`_plain`; keys with either are left to libyaml.
+# either a plain scalar with no ':' and no '#' (then perhaps spaces and a
+# comment) or whatever else is left. Only a space counts as blank, as in
+# libyaml. Plain scalars with a ':' or a '#' are looked at by :func:`_plain`;
+# keys with either, or with a space before the ':', are left to libyaml.
 _START = r"""(?:[^ \n\-?:,\[\]{}#&*!|>'"%@`]|-(?=[^ \n]))"""
+_REST = r"""(?:[^:#\n]*[^ :#\n])?"""
 _LINE = re.compile(
     rf"""^(?P<indent>[ ]*)(?P<dashes>(?:-[ ]+)*)"""
-    rf"""(?:(?P<key>{_START}[^:#\n]*)(?P<colon>:[ ]+|:$))?"""
-    rf"""(?:(?P<plain>{_START}[^:#\n]*)(?:(?<=[ ])\#[^\n]*)?|(?P<other>[^\n]*))$""",
+    rf"""(?:(?P<key>{_START}{_REST})(?P<colon>:[ ]+|:$))?"""
+    rf"""(?:(?P<plain>{_START}{_REST})[ ]*(?:(?<=[ ])\#[^\n]*)?|(?P<other>[^\n]*))$""",
     re.MULTILINE,
 )
 _PLAIN = re.compile(rf"""{_START}(?:[^:#\n]|:(?=[^ \n])|(?<=[^ \n])\#)*""")
@@ -121,13 +122,12 @@ class _Scan:
             ):
                 # The most common line by far: one more "key: text" in a mapping.
                 mapping = frame[0]
-                if key in mapping or key == "<<" or key[-1] == " ":
+                if key in mapping or key == "<<":
                     raise _Outside
                 add_line(number)
                 add_column(col)
                 add_line(number)
                 add_column(col + len(key) + len(colon))
-                plain = plain.rstrip(" ")
                 # Most values are text: resolve_plain only where one may not be.
                 if plain[0] in NUMERIC_START or plain in WORDS:
                     plain = resolve_plain(plain)
@@ -188,7 +188,6 @@ class _Scan:
                     if plain:
                         add_line(number)
                         add_column(at)
-                        plain = plain.rstrip(" ")
                         if plain[0] in NUMERIC_START or plain in WORDS:
                             plain = resolve_plain(plain)
                         container.append(plain)
@@ -207,14 +206,13 @@ class _Scan:
                 container = new
             elif not key or not frame[2]:
                 raise _Outside
-            if key in container or key == "<<" or key[-1] == " ":
-                raise _Outside  # the event walk explains it (or trims the key)
+            if key in container or key == "<<":
+                raise _Outside  # the event walk explains it
             add_line(number)
             add_column(at)
             if plain:
                 add_line(number)
                 add_column(at + len(key) + len(colon))
-                plain = plain.rstrip(" ")
                 if plain[0] in NUMERIC_START or plain in WORDS:
                     plain = resolve_plain(plain)
                 container[key] = plain
