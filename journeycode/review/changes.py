@@ -68,6 +68,12 @@ class ChangeKind(enum.StrEnum):
         N_("A self-service or automated step no longer reaches a human."),
         "escalation-path",
     )
+    FLOW_WAY_OUT_LOST = (
+        "flow-way-out-lost",
+        _B,
+        N_("A path of a contact flow that reached a person now ends with nobody."),
+        "flow-way-out",
+    )
     ONLY_PATH_REMOVED = (
         "only-path-removed",
         _B,
@@ -225,6 +231,18 @@ class ChangeKind(enum.StrEnum):
         _I,
         N_("An opportunity moved on (or back)."),
     )
+    FLOW_MENU_OPTIONS_REMOVED = (
+        "flow-menu-options-removed",
+        _N,
+        N_("A menu of a contact flow offers fewer options."),
+    )
+    FLOW_QUEUES_CHANGED = (
+        "flow-queues-changed",
+        _N,
+        N_("A contact flow sends customers to other queues."),
+    )
+    FLOW_ADDED = "flow-added", _N, N_("A contact flow file is new.")
+    FLOW_REMOVED = "flow-removed", _N, N_("A contact flow file is gone.")
     WAIVER_REMOVED = "waiver-removed", _I, N_("A waiver is gone: the rule applies again.")
     TEXT_CHANGED = "text-changed", _I, N_("Names, descriptions and other text.")
 

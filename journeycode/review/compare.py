@@ -18,11 +18,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from journeycode import kinds, pipeline_rules
+from journeycode import flows, kinds, pipeline_rules
 from journeycode.compiler import Compiled
 from journeycode.config import RuleSetting
 from journeycode.coverage import Coverage, coverage
+from journeycode.flows.paths import Path, path_words
 from journeycode.i18n import N_
+from journeycode.i18n import say as say_in_language
 from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
 from journeycode.problems import Problem
 from journeycode.queries import needs_escalation, reaches_a_human, stage_kpis
@@ -31,6 +33,7 @@ from journeycode.review.fields import CATALOG, Pair, changes, field_word, show, 
 from journeycode.review.message import (
     Mention,
     Message,
+    later,
     listed,
     mention,
     named,
@@ -41,6 +44,7 @@ from journeycode.review.message import (
 )
 from journeycode.review.renames import Renames, follow
 from journeycode.review.renames import find as find_renames
+from journeycode.rules import ivr_menu_options
 
 
 @dataclass(frozen=True)
@@ -335,6 +339,7 @@ class _Comparer:
                 self._new_waivers(kinds.within(journey), about)
             else:
                 self._journey(base_journeys[journey.id], journey, about)
+        self._flows()
         added = [j for j in self.head.by_id(Journey).values() if j.id not in base_journeys]
         for journey in base_journeys.values():
             if journey.id not in self.head.by_id(Journey):
@@ -345,6 +350,81 @@ class _Comparer:
                     About(journey.id),
                 )
         self.changes.sort(key=lambda c: (-c.level, c.journey or "", c.path or "", c.line, c.col))
+
+    def _flows(self) -> None:
+        """The contact flows: added or removed, a path that now ends with
+        nobody, a menu with fewer options, other queues."""
+        base, head = self.base.flows, self.head.flows
+        if base is None or head is None:
+            return
+        about = About()
+        for ident, flow in sorted(head.flows.items()):
+            if ident not in base.flows:
+                self.add(_C.FLOW_ADDED, sentence("flow {flow} added", flow=ident), flow.src, about)
+        for ident in sorted(base.flows):
+            if ident not in head.flows:
+                self.add(_C.FLOW_REMOVED, sentence("flow {flow} removed", flow=ident), None, about)
+        ended = {
+            (end.flow.id, end.step.id)
+            for flow in flows.roots(self.base)
+            for end in base.dead_ends(flow)
+        }
+        for flow in flows.roots(self.head):
+            if flow.id not in base.flows:
+                continue
+            for end in head.dead_ends(flow):
+                if (end.flow.id, end.step.id) in ended:
+                    continue
+                ended.add((end.flow.id, end.step.id))
+                self.add(
+                    _C.FLOW_WAY_OUT_LOST,
+                    sentence(
+                        "flow {flow}: a path now ends with nobody: {path}",
+                        flow=flow.id,
+                        path=later(_path_words, end.path),
+                    ),
+                    end.step.src,
+                    about,
+                )
+        for ident, new in sorted(head.flows.items()):
+            old = base.flows.get(ident)
+            if old is None:
+                continue
+            for step in new.steps.values():
+                before = old.steps.get(step.id)
+                if step.kind != "menu" or before is None or before.kind != "menu":
+                    continue
+                was, now = (
+                    ivr_menu_options.options(old, before),
+                    ivr_menu_options.options(new, step),
+                )
+                if now < was:
+                    self.add(
+                        _C.FLOW_MENU_OPTIONS_REMOVED,
+                        sentence(
+                            "flow {flow}: menu {step} offers {now} options, {was} before",
+                            flow=ident,
+                            step=step.label,
+                            now=str(now),
+                            was=str(was),
+                        ),
+                        step.src,
+                        about,
+                    )
+            was_queues = {s.queue for s in old.steps.values() if s.queue is not None}
+            queues = {s.queue for s in new.steps.values() if s.queue is not None}
+            if queues != was_queues:
+                self.add(
+                    _C.FLOW_QUEUES_CHANGED,
+                    sentence(
+                        "flow {flow}: queues added: {added}; removed: {removed}",
+                        flow=ident,
+                        added=listed(sorted(queues - was_queues)),
+                        removed=listed(sorted(was_queues - queues)),
+                    ),
+                    new.src,
+                    about,
+                )
 
     def _renamed(self, renames: Renames) -> None:
         """One change for each rename, about the entity where HEAD has it."""
@@ -677,6 +757,10 @@ class _Comparer:
                     entity.src.at("waive", rule),
                     about,
                 )
+
+
+def _path_words(path: Path) -> str:
+    return say_in_language(path_words(path))
 
 
 def _added(entity: Entity) -> Message:
