@@ -258,7 +258,7 @@ Start with the [journey portfolio](journeys/index.md) or the
 """
 
 
-WORKSPACE_FILES = rf"^{MAPS}/.*\.(ya?ml|csv)$"
+WORKSPACE_FILES = rf"^{MAPS}/.*\.(ya?ml|csv|json)$"
 """What a hook runs on: the maps, the settings and the measurement files."""
 
 

@@ -208,7 +208,7 @@ def test_source_chooses_how_the_workflow_and_the_hook_install_journeycode(
     (repo,) = config["repos"]
     assert (repo["repo"], repo.get("rev")) == hooks
     (hook,) = repo["hooks"]
-    assert hook["files"] == r"^maps/.*\.(ya?ml|csv)$"
+    assert hook["files"] == r"^maps/.*\.(ya?ml|csv|json)$"
     if hooks[0] == "local":
         assert hook["additional_dependencies"][0].startswith(requirement)
         assert hook["entry"] == "journeycode check --errors-first maps"

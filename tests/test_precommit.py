@@ -67,7 +67,7 @@ def test_the_hooks_are_declared_for_the_whole_workspace() -> None:
     for hook in HOOKS:
         assert hook["language"] == "python" and hook["pass_filenames"] is False
         # The settings and the measurement files break maps as much as maps do.
-        assert hook["files"] == r"\.(ya?ml|csv)$" and "--errors-first" in hook["entry"]
+        assert hook["files"] == r"\.(ya?ml|csv|json)$" and "--errors-first" in hook["entry"]
 
 
 def test_a_good_map_passes_and_a_broken_one_is_blocked(repo: Path, home: Path) -> None:
