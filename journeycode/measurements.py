@@ -165,6 +165,7 @@ class _File:
         subject: Subject | None = None,
         detail: tuple[str, ...] = ("file",),
         fix: Fix | None = None,
+        rule: str = pipeline_rules.MEASUREMENTS,
     ) -> None:
         """A problem of the file; ``detail`` says what it is about, as the
         diff matches it across revisions: the file as a whole by default, a
@@ -174,7 +175,7 @@ class _File:
                 self.display,
                 line,
                 col,
-                pipeline_rules.MEASUREMENTS,
+                rule,
                 Level.ERROR,
                 message,
                 hint,
@@ -277,6 +278,7 @@ class _File:
                     "in journeycode.yaml"
                 ),
                 detail=("header",),
+                rule=pipeline_rules.MEASUREMENT_COLUMN,
             )
             return
         index = {n: columns.get(wanted[n]) for n in MEASUREMENT_COLUMNS}
@@ -362,6 +364,7 @@ class _File:
                     subject=subject,
                     detail=("kpi", *cells),
                     fix=suggest.fix(kpi_id, close),
+                    rule=pipeline_rules.MEASUREMENT_CODE,
                 )
             return
         if len(date) != 10 or not _is_date(date):
@@ -417,6 +420,7 @@ class _File:
                 msg("first at {place}; keep one", place=first),
                 subject=subject,
                 detail=("twice", *cells),
+                rule=pipeline_rules.MEASUREMENT_TWICE,
             )
             return
         self.seen[key] = f"{self.display}:{line}:1"

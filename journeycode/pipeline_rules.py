@@ -1,11 +1,12 @@
 """The pipeline's own checks, by rule id, with their documentation.
 
 Reading a file (``load``), its format (``schema``), the rows of measurement
-files (``measurements``) and the contact flows' files (``flows``) are no rule
-modules: the stages of the pipeline report them, always as errors, and the
-settings file cannot configure them. Their ids
-and their pages are here, once; the reporters, the settings file and the
-documentation read them from this table.
+files (``measurements``, and the ``measurement-…`` checks for the figures a
+file would lose: a code, a column, a period, a value given twice) and the
+contact flows' files (``flows``) are no rule modules: the stages of the
+pipeline report them, always as errors, and the settings file cannot
+configure them. Their ids and their pages are here, once; the reporters, the
+settings file and the documentation read them from this table.
 """
 
 from __future__ import annotations
@@ -17,6 +18,10 @@ from journeycode.problems import Level
 LOAD = "load"
 SCHEMA = "schema"
 MEASUREMENTS = "measurements"
+MEASUREMENT_CODE = "measurement-code"
+MEASUREMENT_COLUMN = "measurement-column"
+MEASUREMENT_PERIOD = "measurement-period"
+MEASUREMENT_TWICE = "measurement-twice"
 FLOWS = "flows"
 
 LEVEL = Level.ERROR
@@ -47,20 +52,51 @@ row with `kpi`, `period_end` (YYYY-MM-DD) and `value`, and optionally
 `journey`, `stage`, `channel` and `segment`, which break a KPI down. Headers
 of another tool's export are mapped in `journeycode.yaml`
 (`measurements: {columns: {kpi: Metric, period_end: Interval End, value: Value}}`).
-A row naming an unknown KPI, with a date that is not a date, a value that is
-not a number (a comma is not a decimal mark here) or is outside the KPI's range,
-or measuring a KPI and period already measured, is reported at its cell and
-left out; the other rows are used.
+A row with a date that is not a date, or a value that is not a number (a
+comma is not a decimal mark here) or is outside the KPI's range, is reported
+at its cell and left out; the other rows are used. What would lose a file's
+figures has a check of its own: `measurement-code`, `measurement-column`,
+`measurement-period` and `measurement-twice`.
 
 Exports read as they come are sources (`measurements: sources:`), each with
 its delimiter, decimal mark, encoding, shape (`long` or `wide`), period form
 and codes; their problems are the same, and besides: a file in another
-encoding than the source's, a header without a column the source names (or of
-one column, another delimiter), a code that names no KPI nor metric (one
-problem for all its rows), a period that falls in no period of the KPIs that
-sum it (weeks summed to months), a metric two sources give for the same
-period and part, and a computed KPI (`measurements: kpis:`) that names an
-unknown KPI or a metric no source gives, at its line in the settings.
+encoding than the source's, a header of one column (another delimiter), and
+a computed KPI (`measurements: kpis:`) that names an unknown KPI or a metric
+no source gives, at its line in the settings.
+""",
+    MEASUREMENT_CODE: """A measurement row's KPI or code that names no KPI.
+
+A row of a measurement file names its KPI by id; a source's export names it
+by the platform's code (`AHT`, `nOffered`), which its `codes:` map to a KPI or
+to a metric a computed KPI sums. A code that is neither is reported once for
+all its rows, at the first, with how many rows it leaves out and the KPI it
+most likely means, as the mapping that reads it (`AHT: aht`).
+""",
+    MEASUREMENT_COLUMN: """A measurement file's header without a column it must have.
+
+The header of a measurement file must name `kpi`, `period_end` and `value`
+(or the headers mapped under `measurements: columns:`); a source's header the
+period column and the columns it names (`columns:`). A file whose header lacks
+one is not read, the problem at its header with the column it most likely
+means. A header of one column is most often another delimiter: that is said
+instead (`measurements`).
+""",
+    MEASUREMENT_PERIOD: """A source's periods that fall in no period of its KPIs.
+
+A computed KPI (`measurements: kpis:`) sums its metrics over its period (a
+month by default, `period:` per KPI). A file's periods must each fall in one
+such period: days and weeks sum to weeks, days and months to months, but an
+ISO week straddles two months. A file of weeks summed to months is reported
+at its header, with the metric it leaves out and the period that would sum it.
+""",
+    MEASUREMENT_TWICE: """A KPI or metric given twice for one period and part.
+
+Each KPI has one value per period and breakdown (journey, stage, channel,
+segment): a row that measures a KPI and period already measured, in a map, a
+file or a source, or computed from a source's metrics, is reported at its row
+with where the first one is. A metric two sources give for the same period and
+part is reported too: summing both would count the contacts twice.
 """,
     FLOWS: """A contact flow's file that cannot be read.
 

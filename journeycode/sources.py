@@ -226,6 +226,7 @@ def _problem(
     subject: Subject | None = None,
     detail: tuple[str, ...] = ("file",),
     fix: Fix | None = None,
+    rule: str = pipeline_rules.MEASUREMENTS,
 ) -> None:
     display, line, col = where.rsplit(":", 2)
     out.problems.append(
@@ -233,7 +234,7 @@ def _problem(
             display,
             int(line),
             int(col),
-            pipeline_rules.MEASUREMENTS,
+            rule,
             Level.ERROR,
             message,
             hint,
@@ -287,6 +288,7 @@ class _File:
         subject: Subject | None = None,
         detail: tuple[str, ...] = ("file",),
         fix: Fix | None = None,
+        rule: str = pipeline_rules.MEASUREMENTS,
     ) -> bool:
         """A problem of the file; False once the file has too many to say more."""
         if self.found >= MAX_PROBLEMS:
@@ -311,6 +313,7 @@ class _File:
             subject=subject,
             detail=detail,
             fix=fix,
+            rule=rule,
         )
         self.found += 1
         return True
@@ -475,12 +478,8 @@ class _File:
                 wanted[role] = header  # named in the settings: it must be there
         missing = [h for h in wanted.values() if h not in index]
         if missing:
-            self.problem(
-                1,
-                1,
-                *self.missing(names, missing),
-                detail=("header",),
-            )
+            message, hint, rule = self.missing(names, missing)
+            self.problem(1, 1, message, hint, detail=("header",), rule=rule)
             return None
         found = {role: index[header] for role, header in wanted.items()}
         if source.shape == "wide":
@@ -502,13 +501,14 @@ class _File:
                     if coded
                     else msg("map its headers to KPIs or metrics under codes: in its source"),
                     detail=("header",),
+                    rule=pipeline_rules.MEASUREMENT_COLUMN,
                 )
                 return None
         return found
 
-    def missing(self, names: list[str], missing: list[str]) -> tuple[str, str]:
-        """The message and hint for a header without the columns ``missing``:
-        a header of one column is most often another delimiter."""
+    def missing(self, names: list[str], missing: list[str]) -> tuple[str, str, str]:
+        """The message, hint and rule for a header without the columns
+        ``missing``: a header of one column is most often another delimiter."""
         if len(names) == 1:
             other = sniff(names[0])
             if other != self.delimiter and other in names[0]:
@@ -520,12 +520,14 @@ class _File:
                     msg(
                         "set delimiter: {delimiter} on its source", delimiter=shown_delimiter(other)
                     ),
+                    pipeline_rules.MEASUREMENTS,
                 )
         close = suggest.closest(missing[0], names)
         return (
             msg("no column {columns} in the header", columns=", ".join(map(repr, missing))),
             suggest.hint(close)
             or msg("name them in the header, or map your headers under columns: in its source"),
+            pipeline_rules.MEASUREMENT_COLUMN,
         )
 
     def frame(
@@ -807,6 +809,7 @@ class _File:
             else msg("map it to a KPI under codes: in its source ({code}: KPI-ID)", code=code),
             subject=Subject("kpi", code) if code else None,
             detail=("kpi", code),
+            rule=pipeline_rules.MEASUREMENT_CODE,
         )
 
     # -- wide files: a row per period and part, a column per metric
@@ -908,6 +911,7 @@ class _File:
                     msg("first at {place}; keep one", place=first),
                     subject=subject,
                     detail=("twice", *detail),
+                    rule=pipeline_rules.MEASUREMENT_TWICE,
                 ):
                     return
                 continue
@@ -1014,6 +1018,7 @@ class _File:
                     ),
                     msg("compute the KPIs that sum it by period: {form}", form=found.kind),
                     detail=("period", name, wanted),
+                    rule=pipeline_rules.MEASUREMENT_PERIOD,
                 )
                 return None
             ends[cell] = end.isoformat()
@@ -1039,6 +1044,7 @@ class _File:
                 ),
                 msg("first at {place}; read it from one", place=found.row),
                 detail=("twice", metric, end, *(p or "" for p in parts)),
+                rule=pipeline_rules.MEASUREMENT_TWICE,
             )
         else:
             found.total += total
@@ -1127,6 +1133,7 @@ def _compute(
                     msg("first at {place}; keep one", place=first),
                     subject=Subject("kpi", kpi.id),
                     detail=("twice", end, *(p or "" for p in parts)),
+                    rule=pipeline_rules.MEASUREMENT_TWICE,
                 )
                 continue
             seen[key] = f"{found.row}:1"

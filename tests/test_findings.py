@@ -99,7 +99,7 @@ def test_a_schema_problem_whose_hint_suggests_nothing_has_no_fix(tmp_path: Path)
 def test_an_unknown_kpi_in_a_measurement_export_suggests_the_kpi(tmp_path: Path) -> None:
     maps = _maps(tmp_path, "head")
     _edit(maps / "measurements" / "cx-dashboard-2026.csv", "\naht,2026-07-31", "\nahtt,2026-07-31")
-    problem = _only(_compile(maps), "measurements")
+    problem = _only(_compile(maps), "measurement-code")
     assert problem.subject == Subject("kpi", "ahtt")
     assert problem.fix == Fix("ahtt", "aht")
 

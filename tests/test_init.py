@@ -285,7 +285,7 @@ def test_pre_commit_blocks_a_commit_that_breaks_a_map_or_a_measurement_file(
     _git(team, "add", "-A")
     blocked = _git(team, "commit", "-m", "Break the dashboard", env=env)
     assert blocked.returncode == 1
-    assert "error: unknown KPI 'csatt' [measurements]" in blocked.stdout + blocked.stderr
+    assert "error: unknown KPI 'csatt' [measurement-code]" in blocked.stdout + blocked.stderr
     dashboard.write_text("kpi,period_end,value\ncsat,2026-06-30,4.5\n", "utf-8")
 
     journey = team / "maps" / "journeys" / "billing-question.yaml"

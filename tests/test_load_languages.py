@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from journeycode import compiler, i18n
+from journeycode import compiler, i18n, pipeline_rules
 from journeycode.problems import ExitCode
 from tests.conftest import invoke
 
@@ -81,7 +81,7 @@ def test_the_problems_of_reading_are_said_in_the_readers_language(tmp_path: Path
     """A YAML syntax error, a schema error with its did-you-mean and a bad
     measurement cell, at the places they always had."""
     result = compiler.check(_workspace(tmp_path), "")
-    read = [p for p in result.problems if p.rule in ("load", "schema", "measurements")]
+    read = [p for p in result.problems if p.rule in pipeline_rules.DOCS]
     with i18n.using(tag):
         said = [(p.location, i18n.say(p.message), p.hint and i18n.say(p.hint)) for p in read]
     assert [s for s in said if s[0] in {where for where, _, _ in SAID[tag]}] == SAID[tag]

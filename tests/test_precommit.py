@@ -96,7 +96,7 @@ def test_a_commit_that_breaks_only_a_measurement_file_is_blocked(repo: Path, hom
     _git(repo, "add", "-A")
     broken = _try(repo, home, "journeycode-check")
     assert broken.returncode == 1, broken.stdout
-    assert "error: unknown KPI 'ahtt' [measurements]" in broken.stdout
+    assert "error: unknown KPI 'ahtt' [measurement-code]" in broken.stdout
 
 
 def test_the_strict_hook_blocks_warnings_too(repo: Path, home: Path) -> None:

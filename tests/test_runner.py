@@ -63,6 +63,10 @@ def test_the_pipeline_checks_are_documented_first_and_always_errors() -> None:
         pipeline_rules.LOAD,
         pipeline_rules.SCHEMA,
         pipeline_rules.MEASUREMENTS,
+        pipeline_rules.MEASUREMENT_CODE,
+        pipeline_rules.MEASUREMENT_COLUMN,
+        pipeline_rules.MEASUREMENT_PERIOD,
+        pipeline_rules.MEASUREMENT_TWICE,
         pipeline_rules.FLOWS,
     ]
     assert list(DOCS) == [*pipeline, *rules.REGISTRY]

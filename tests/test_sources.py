@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from journeycode import pipeline_rules
 from journeycode.compiler import compile_workspace
 from journeycode.model import Kpi, Measurement
 from journeycode.problems import Level
@@ -46,7 +47,9 @@ measurements:
 
 def _problems(root: Path) -> list[tuple[str, str, str | None]]:
     result = compile_workspace(root, "", today=TODAY).result
-    return [(p.location, p.message, p.hint) for p in result.problems if p.rule == "measurements"]
+    return [
+        (p.location, p.message, p.hint) for p in result.problems if p.rule in pipeline_rules.DOCS
+    ]
 
 
 def _values(root: Path) -> dict[str, list[tuple[str, str | None, float]]]:
