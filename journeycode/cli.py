@@ -30,6 +30,7 @@ from journeycode import (
     discover,
     export,
     i18n,
+    measurements,
     render,
     schema,
     words,
@@ -46,6 +47,7 @@ from journeycode.report import FORMATS as CHECK_FORMATS
 from journeycode.report import text as text_report
 from journeycode.report.coverage_report import FORMATS as COVERAGE_FORMATS
 from journeycode.report.formats import Format, Formats, Options
+from journeycode.report.measurements_report import FORMATS as MEASUREMENTS_FORMATS
 from journeycode.review import report as review_report
 from journeycode.rules.docs import DOCS
 from journeycode.suggest import did_you_mean
@@ -427,6 +429,27 @@ def coverage_command(
         click.echo(f"journeycode: {said}", err=True)
         sys.exit(ExitCode.PROBLEMS)
     sys.exit(ExitCode.OK)
+
+
+@main.command("measurements")
+@_PATH
+@_format_option(MEASUREMENTS_FORMATS, default="text", show_default=True)
+@_OUTPUT
+@_LANGUAGE
+def measurements_command(
+    path: Path | None, output_format: str, output: Path | None, language: i18n.Language | None
+) -> None:
+    """Show what the measurement files in PATH give, source by source: the rows,
+    periods, KPIs and parts read, what was left out and why, and the values.
+    Exit 1 when anything was left out."""
+    target = _workspace(path)
+    compiled = _compile(target)
+    shown = measurements.shown(
+        target.root, target.display, compiled.settings.measurements, compiled.workspace
+    )
+    _report(MEASUREMENTS_FORMATS[output_format], shown, output)
+    left_out = shown.other or any(s.ignored for s in shown.sources)
+    sys.exit(ExitCode.PROBLEMS if left_out else ExitCode.OK)
 
 
 @main.command("render")

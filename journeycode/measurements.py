@@ -34,7 +34,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from journeycode import discover, loader, pipeline_rules, positions, suggest
@@ -57,6 +57,101 @@ class Read:
     rows: dict[str, list[Measurement]]
     problems: list[Problem]
     files: list[str]
+    sources: dict[str, str] = field(default_factory=dict)
+    """Each file's source: the measurements folder, or a source's ``files``."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Each file's data rows, read or not."""
+
+
+@dataclass(frozen=True)
+class SourceRead:
+    """What one source (or the measurements folder) gave, for
+    ``journeycode measurements``: its files and rows, the periods, KPIs and
+    parts its values are of, the values (a computed KPI's with the source of
+    its first row), and its problems: what was left out, and why."""
+
+    name: str
+    where: str | None
+    """``file:line:col`` of the source in the settings; None for the folder."""
+    files: tuple[str, ...]
+    rows: int
+    values: tuple[tuple[str, Measurement], ...]
+    """(KPI id, value), by KPI, period and part."""
+    ignored: tuple[Problem, ...]
+
+    @property
+    def periods(self) -> list[str]:
+        return sorted({m.date for _, m in self.values})
+
+    @property
+    def kpis(self) -> list[str]:
+        return sorted({kpi for kpi, _ in self.values})
+
+    @property
+    def parts(self) -> list[str]:
+        return sorted({part(m) for _, m in self.values} - {""})
+
+
+@dataclass(frozen=True)
+class Shown:
+    sources: tuple[SourceRead, ...]
+    other: tuple[Problem, ...]
+    """The problems of no source's file: the computed KPIs' settings."""
+
+
+def part(m: Measurement) -> str:
+    """A value's breakdown as the problems name it: ``channel phone, segment Retail``."""
+    return ", ".join(
+        f"{name} {value}"
+        for name, value in zip(BREAKDOWN, (m.journey, m.stage, m.channel, m.segment), strict=True)
+        if value
+    )
+
+
+def shown(root: Path, display_root: str, settings: Measurements, workspace: Workspace) -> Shown:
+    """What the measurement files of a compiled ``workspace`` give, source by
+    source: they are read again against the maps' own measurements."""
+    kpis = [
+        dataclasses.replace(
+            kpi,
+            measurements=tuple(m for m in kpi.measurements if m.row is None),
+            breakdown=tuple(m for m in kpi.breakdown if m.row is None),
+        )
+        for kpi in workspace.entities(Kpi)
+    ]
+    written = dataclasses.replace(
+        workspace, definitions={**workspace.definitions, Kpi: tuple(kpis)}
+    )
+    found = read(root, display_root, settings, written)
+    names = [settings.path, *(s.files for s in settings.sources)]
+    wheres: dict[str, str | None] = {settings.path: None}
+    wheres.update((s.files, s.where) for s in settings.sources)
+    values: dict[str, list[tuple[str, Measurement]]] = {n: [] for n in names}
+    for kpi, rows in found.rows.items():
+        for m in rows:
+            file = (m.row or "").rsplit(":", 1)[0]
+            values[found.sources.get(file, settings.path)].append((kpi, m))
+    ignored: dict[str, list[Problem]] = {n: [] for n in names}
+    other: list[Problem] = []
+    for problem in found.problems:
+        source = found.sources.get(problem.path)
+        (ignored[source] if source is not None else other).append(problem)
+    out = []
+    for name in dict.fromkeys(names):
+        files = tuple(f for f in found.files if found.sources.get(f) == name)
+        if name == settings.path and not files:
+            continue  # no folder of exports: only the sources are read
+        out.append(
+            SourceRead(
+                name,
+                wheres[name],
+                files,
+                sum(found.counts.get(f, 0) for f in files),
+                tuple(sorted(values[name], key=lambda v: (v[0], v[1].date, part(v[1])))),
+                tuple(ignored[name]),
+            )
+        )
+    return Shown(tuple(out), tuple(other))
 
 
 def files(root: Path, settings: Measurements) -> list[Path]:
@@ -107,6 +202,7 @@ def read(root: Path, display_root: str, settings: Measurements, workspace: Works
             continue  # read as its source says
         display = discover.display(display_root, path.relative_to(root))
         out.files.append(display)
+        out.sources[display] = settings.path
         _File(display, settings, workspace, seen, out).read(path)
     sources.read(root, display_root, settings, workspace, seen, out)
     return out
@@ -304,6 +400,7 @@ class _File:
                 )
                 return
             if "".join(row).strip():
+                self.out.counts[self.display] = self.out.counts.get(self.display, 0) + 1
                 if len(row) < width:
                     row += [""] * (width - len(row))
                 self.row(line, row, index)

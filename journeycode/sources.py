@@ -196,6 +196,7 @@ def read(
         for path in files(root, source):
             display = discover.display(display_root, path.relative_to(root))
             out.files.append(display)
+            out.sources[display] = source.files
             _File(display, source, workspace, seen, out, wanted, weighed, sums).read(path)
     _compute(settings.computed, workspace, sums, seen, out)
 
@@ -400,6 +401,7 @@ class _File:
         frame = self.frame(text, names, sorted(set(columns.values())), numeric)
         if frame is None:
             return
+        self.out.counts[self.display] = frame.height
         if self.source.shape == "long":
             self.long(frame, columns)
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,9 +14,9 @@ import pytest
 from journeycode import pipeline_rules
 from journeycode.compiler import compile_workspace
 from journeycode.model import Kpi, Measurement
-from journeycode.problems import Level
+from journeycode.problems import ExitCode, Level
 from journeycode.sources import _number
-from tests.conftest import ROOT, write_files
+from tests.conftest import ROOT, invoke, write_files
 
 TODAY = datetime.date(2026, 7, 10)
 KPIS = """\
@@ -423,3 +424,48 @@ def test_utf16_from_excel_reads_by_its_byte_order_mark(tmp_path: Path) -> None:
     )
     assert _problems(root) == []
     assert _values(root)["aht"] == [("2026-06-30", None, 300.0)]
+
+
+@pytest.mark.parametrize("example", ["amazon-connect", "genesys-cloud"])
+def test_measurements_shows_the_values_each_example_source_gives(example: str) -> None:
+    """The command's values are the pipeline's, by KPI, period and queue."""
+    result = invoke(ROOT, "measurements", f"examples/{example}", "--format", "json")
+    assert result.exit_code == ExitCode.OK, result.stdout
+    (source,) = json.loads(result.stdout)["sources"]
+    assert source["name"] == "exports" and source["ignored"] == []
+    shown: dict[str, dict[tuple[str, str], float]] = {}
+    for value in source["values"]:
+        part = (value["period_end"], value["segment"] or "")
+        shown.setdefault(value["kpi"], {})[part] = value["value"]
+    assert shown == {kpi: values for kpi, values in _computed(example).items() if values}
+    assert source["kpis"] == sorted(shown)
+    assert source["periods"] == sorted({d for v in shown.values() for d, _ in v})
+
+
+def test_measurements_says_what_a_bank_export_left_out_and_why(tmp_path: Path) -> None:
+    settings = BANK_SOURCE.replace(
+        "codes: {AHT: aht, FCR: fcr, SL: service-level}", "codes: {AHT: aht, SL: service-level}"
+    )
+    root = _bank(tmp_path, settings)
+    result = invoke(root, "measurements")
+    assert result.exit_code == ExitCode.PROBLEMS
+    assert result.stdout == (
+        "exports (journeycode.yaml:3:7)\n"
+        "  1 file, 5 rows\n"
+        "  periods: 2026-05-31, 2026-06-30\n"
+        "  KPIs: aht, service-level\n"
+        "  parts: segment Карты, segment Кредиты\n"
+        "  left out:\n"
+        "    exports/bank.csv:3:1: error: unknown KPI or code 'FCR' (1 row) [measurement-code]\n"
+        "      hint: is it KPI 'fcr'? map it under codes: in its source (FCR: fcr)\n"
+        "  values:\n"
+        "    aht            2026-05-31       312.4  segment Карты\n"
+        "    aht            2026-06-30      1298.7  segment Кредиты\n"
+        "    service-level  2026-05-31          82  segment Карты\n"
+        "    service-level  2026-06-30        79.5  segment Кредиты\n"
+    )
+    sheet = invoke(root, "measurements", "--format", "csv").stdout.splitlines()
+    assert sheet[0] == "source,kpi,period_end,journey,stage,channel,segment,value,row"
+    assert sheet[1] == "exports,aht,2026-05-31,,,,Карты,312.4,exports/bank.csv:2"
+    said = invoke(root, "measurements", "--language", "ru").stdout
+    assert "  пропущено:\n" in said and "  1 файл, 5 строк\n" in said
