@@ -469,3 +469,34 @@ def test_measurements_says_what_a_bank_export_left_out_and_why(tmp_path: Path) -
     assert sheet[1] == "exports,aht,2026-05-31,,,,Карты,312.4,exports/bank.csv:2"
     said = invoke(root, "measurements", "--language", "ru").stdout
     assert "  пропущено:\n" in said and "  1 файл, 5 строк\n" in said
+
+
+def test_what_would_lose_figures_has_a_check_of_its_own(tmp_path: Path) -> None:
+    """An unmapped code, a missing column, a period in no KPI's period and a
+    KPI given twice: each a located problem with its own id."""
+    root = write_files(
+        tmp_path,
+        {
+            "kpis.yaml": KPIS,
+            "journeycode.yaml": (
+                "measurements:\n  sources:\n"
+                "    - {files: a, codes: {AHT: aht}}\n"
+                "    - {files: b, codes: {AHT: aht}}\n"
+                "    - {files: c, columns: {segment: queue}}\n"
+                "    - {files: d, codes: {HT: handle_time, N: handled}}\n"
+                "  kpis:\n    aht: {sum: handle_time, per: handled}\n"
+            ),
+            "a/x.csv": "kpi,period_end,value\nAHT,2026-05-31,300\nXYZ,2026-05-31,1\n",
+            "b/x.csv": "kpi,period_end,value\nAHT,2026-05-31,310\n",
+            "c/x.csv": "kpi,period_end,value\naht,2026-04-30,300\n",
+            "d/x.csv": "kpi,period_end,value\nHT,2026-W10,600\nN,2026-W10,2\n",
+        },
+    )
+    problems = compile_workspace(root, "", today=TODAY).result.problems
+    assert sorted((p.location, p.rule) for p in problems if p.rule in pipeline_rules.DOCS) == [
+        ("a/x.csv:3:1", "measurement-code"),
+        ("b/x.csv:2:1", "measurement-twice"),
+        ("c/x.csv:1:1", "measurement-column"),
+        ("d/x.csv:1:1", "measurement-period"),  # handle_time
+        ("d/x.csv:1:1", "measurement-period"),  # and handled
+    ]
