@@ -400,6 +400,7 @@ ALLOWED = {
     "CSV",
     "JSON",
     "Schema",
+    "ISO",
     "YAML",
     "yaml",
     "yml",
@@ -418,7 +419,7 @@ ALLOWED = {
 }
 """Words that stay as they are in every language: abbreviations the trade uses
 everywhere, the platforms' names (Amazon Connect, Twilio Studio, Terraform),
-the formats' names (JSON Schema, UTF-8), the literal values of the format that
+the standards' names (JSON Schema, UTF-8, ISO weeks), the literal values of the format that
 its docs name (YAML's true and false, a date's YYYY-MM-DD, the maps' file
 extensions), the tool's name (and the rule ids, which are the public contract)."""
 
