@@ -37,7 +37,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from journeycode import discover, loader, pipeline_rules, positions, suggest
+from journeycode import discover, i18n, loader, pipeline_rules, positions, suggest
 from journeycode.config import MEASUREMENT_COLUMNS, Measurements
 from journeycode.i18n import msg
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
@@ -152,6 +152,24 @@ def shown(root: Path, display_root: str, settings: Measurements, workspace: Work
             )
         )
     return Shown(tuple(out), tuple(other))
+
+
+def measured_twice(
+    kpi: str, date: str, parts: Sequence[str | None], first: str
+) -> tuple[i18n.Msg, i18n.Msg]:
+    """The message and hint of a KPI given twice for one period and part, the
+    first time at ``first``; the breakdown named by its column names, as a
+    header writes them."""
+    named = zip(BREAKDOWN, parts, strict=True)
+    return (
+        msg(
+            "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
+            kpi=kpi,
+            date=date,
+            breakdown="".join(f", {n} {p}" for n, p in named if p),
+        ),
+        msg("first at {place}; keep one", place=first),
+    )
 
 
 def files(root: Path, settings: Measurements) -> list[Path]:
@@ -503,18 +521,10 @@ class _File:
         key = (kpi.id, date, *parts)
         first = self.seen.get(key)
         if first is not None:
-            named = zip(BREAKDOWN, parts, strict=True)
             self.problem(
                 line,
                 1,
-                msg(
-                    "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
-                    kpi=kpi.id,
-                    date=date,
-                    # The breakdown's column names, as the header writes them.
-                    breakdown="".join(f", {n} {p}" for n, p in named if p),
-                ),
-                msg("first at {place}; keep one", place=first),
+                *measured_twice(kpi.id, date, parts, first),
                 subject=subject,
                 detail=("twice", *cells),
                 rule=pipeline_rules.MEASUREMENT_TWICE,

@@ -58,6 +58,7 @@ from journeycode.measurements import (
     _field_size_limit,
     _shown,
     cell_pattern,
+    measured_twice,
 )
 from journeycode.model import BREAKDOWN, Kpi, Measurement, Workspace
 from journeycode.problems import Fix, Level, Problem, Subject
@@ -900,17 +901,10 @@ class _File:
             key = (kpi.id, date, *parts)
             first = self.seen.get(key)
             if first is not None:
-                named = zip(BREAKDOWN, parts, strict=True)
                 if not self.problem(
                     line,
                     1,
-                    msg(
-                        "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
-                        kpi=kpi.id,
-                        date=date,
-                        breakdown="".join(f", {n} {p}" for n, p in named if p),
-                    ),
-                    msg("first at {place}; keep one", place=first),
+                    *measured_twice(kpi.id, date, parts, first),
                     subject=subject,
                     detail=("twice", *detail),
                     rule=pipeline_rules.MEASUREMENT_TWICE,
@@ -1122,17 +1116,10 @@ def _compute(
             key = (kpi.id, end, *parts)
             first = seen.get(key)
             if first is not None:
-                named = zip(BREAKDOWN, parts, strict=True)
                 _problem(
                     out,
                     f"{found.row}:1",
-                    msg(
-                        "KPI '{kpi}' is measured twice for the period ending {date}{breakdown}",
-                        kpi=kpi.id,
-                        date=end,
-                        breakdown="".join(f", {n} {p}" for n, p in named if p),
-                    ),
-                    msg("first at {place}; keep one", place=first),
+                    *measured_twice(kpi.id, end, parts, first),
                     subject=Subject("kpi", kpi.id),
                     detail=("twice", end, *(p or "" for p in parts)),
                     rule=pipeline_rules.MEASUREMENT_TWICE,
