@@ -31,6 +31,7 @@ Each time is the median of ``--repeat`` runs; ``--only`` runs some rows alone.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import math
 import os
@@ -593,6 +594,9 @@ def main() -> None:
         args.shape_scale = 0.02
         args.editor_journeys = 3
         args.source_queues, args.source_days = 4, 3
+    # An installed journeycode has its byte code; an editable one run with
+    # PYTHONDONTWRITEBYTECODE (as here) would compile its modules in every timed run.
+    compileall.compile_dir(ROOT / "journeycode", quiet=1)
     work = Path(tempfile.mkdtemp(prefix="journeycode-bench-"))
     try:
         if "startup" in rows:
