@@ -12,7 +12,7 @@ import gc
 import hashlib
 import os
 import time
-from collections.abc import Collection, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from journeycode import (
     config,
     discover,
     flows,
+    halves,
     loader,
     measurements,
     pipeline_rules,
@@ -56,6 +57,11 @@ class Caches:
     models: resolve.Models = field(default_factory=dict)
     checked: runner.Memo = field(default_factory=dict)
     stamps: MutableMapping[tuple[Path, str], tuple[Stamp, str]] | None = None
+    save_files: Callable[[], object] | None = None
+    save_checked: Callable[[], object] | None = None
+    """Each writes the new entries of its table where another process can
+    read them: then a one-shot compile reads its new files, and checks its
+    new journeys, on two cores (:mod:`journeycode.halves`)."""
 
 
 @dataclass(frozen=True)
@@ -121,7 +127,9 @@ def compile_workspace(
     display_root = root.as_posix() if display is None else display
     settings = config.load(root, display_root, runner.DEFAULTS)
     with gc_paused(one_shot=one_shot):
-        return _compile(root, display_root, settings, today, max_bytes, overlay or {}, caches)
+        return _compile(
+            root, display_root, settings, today, max_bytes, overlay or {}, caches, one_shot
+        )
 
 
 def _compile(
@@ -132,6 +140,7 @@ def _compile(
     max_bytes: int,
     overlay: Mapping[Path, bytes],
     caches: Caches | None,
+    one_shot: bool,
 ) -> Compiled:
     problems: list[Problem] = []
     loaded: list[tuple[loader.SourceFile, list[loader.Pointer]]] = []
@@ -144,6 +153,8 @@ def _compile(
             msg("give the folder that holds the maps"),
         )
     used: set[str] = set()
+    if one_shot and caches is not None and caches.save_files is not None:
+        _read_in_two(found, overlay, max_bytes, caches.files, caches.save_files)
     for candidate in found:
         if candidate.refused is not None:
             problems.append(_load_problem(candidate.display, candidate.refused, candidate.hint))
@@ -187,9 +198,50 @@ def _compile(
     workspace = flow_files.workspace
     problems.extend(flow_files.problems)
     checked = caches.checked if caches else None
-    problems.extend(runner.run(workspace, settings.rules, today or datetime.date.today(), checked))
+    save = caches.save_checked if caches and one_shot else None
+    day = today or datetime.date.today()
+    problems.extend(runner.run(workspace, settings.rules, day, checked, save))
     files = [*(f.display for f in found), *exports.files, *flow_files.files]
     return Compiled(workspace, settings, Result.of(problems, files))
+
+
+def _read_in_two(
+    found: list[discover.Found],
+    overlay: Mapping[Path, bytes],
+    max_bytes: int,
+    files: FileCache,
+    persist: Callable[[], object],
+) -> None:
+    """Parse and validate the files not yet in ``files`` into it, on two
+    cores (:func:`halves.in_two`). What cannot be read (a mistake) is left
+    for the caller's loop, which says why."""
+    new: list[tuple[discover.Found, bytes, str]] = []
+    for candidate in found:
+        if candidate.refused is not None or candidate.path in overlay:
+            continue
+        try:
+            raw = loader.read_bytes(candidate.path, max_bytes)
+        except (OSError, loader.LoadError):
+            continue
+        key = file_key(candidate, raw)
+        if key not in files:
+            new.append((candidate, raw, key))
+
+    def read(item: tuple[discover.Found, bytes, str]) -> None:
+        candidate, raw, key = item
+        with contextlib.suppress(loader.LoadError):
+            file = loader.from_bytes(candidate.path, candidate.display, raw, key)
+            files[key] = file, schema.validate(file)
+
+    halves.in_two(new, read, persist)
+
+
+def file_key(candidate: discover.Found, raw: bytes) -> str:
+    """A file cache's key: the digest of the file's path, name and bytes."""
+    return hashlib.blake2b(
+        b"%s\0%s\0%s" % (os.fsencode(candidate.path), candidate.display.encode(), raw),
+        digest_size=20,
+    ).hexdigest()
 
 
 def _keep_only(cache: MutableMapping[Any, Any], used: Collection[Any]) -> None:
@@ -224,10 +276,7 @@ def _read(
             return caches.files[known[1]]
     if raw is None:
         raw = loader.read_bytes(candidate.path, max_bytes)
-    key = hashlib.blake2b(
-        b"%s\0%s\0%s" % (os.fsencode(candidate.path), candidate.display.encode(), raw),
-        digest_size=20,
-    ).hexdigest()
+    key = file_key(candidate, raw)
     used.add(key)
     if now is not None and caches.stamps is not None and time.time_ns() - now[0] > SETTLED_NS:
         caches.stamps[where] = now, key

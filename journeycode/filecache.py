@@ -157,7 +157,14 @@ class DiskCache:
     def caches(self, stamps: dict[tuple[Path, str], tuple[Stamp, str]] | None = None) -> Caches:
         """The compiler's caches, with these two tables (and ``stamps``, for a
         caller that compiles again in the same process)."""
-        return Caches(files=self.files, checked=self.checked, stamps=stamps)
+        writes = self.files.folder is not None
+        return Caches(
+            files=self.files,
+            checked=self.checked,
+            stamps=stamps,
+            save_files=self.files.save if writes else None,
+            save_checked=self.checked.save if writes else None,
+        )
 
     def discard(self) -> None:
         """Forget every entry and read none from the disk any more; what is

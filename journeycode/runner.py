@@ -18,9 +18,9 @@ import datetime
 import functools
 import hashlib
 import marshal
-from collections.abc import Collection, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, MutableMapping
 
-from journeycode import kinds
+from journeycode import halves, kinds
 from journeycode.config import RuleSetting
 from journeycode.model import Entity, Journey, Kpi, Touchpoint, Workspace
 from journeycode.problems import Problem
@@ -167,11 +167,14 @@ def run(
     settings: Mapping[str, RuleSetting],
     today: datetime.date,
     memo: Memo | None = None,
+    save: Callable[[], object] | None = None,
 ) -> Iterator[Problem]:
     """Every enabled rule over the workspace at its level in ``settings`` (by
     rule id), with waivers applied: each journey's part of the rules (kept in
     ``memo``), then the parts that look at the whole workspace, in the
-    registry's order."""
+    registry's order. With ``save`` (which writes the memo's new entries
+    where another process reads them), the journeys not in the memo are
+    checked on two cores first (:mod:`journeycode.halves`)."""
     enabled = [
         (rule, setting)
         for rule in REGISTRY.values()
@@ -181,8 +184,21 @@ def run(
     unsettled = _Unsettled(workspace)
     silenced: set[Silenced] = set()
     used: set[str] = set()
+
+    def key_of(journey: Journey) -> str | None:
+        return basis and journey.src.file.digest and f"{basis}:{journey.src.file.digest}"
+
+    if memo is not None and save is not None:
+        new = [
+            (j, key) for j in workspace.entities(Journey) if (key := key_of(j)) and key not in memo
+        ]
+
+        def check_one(item: tuple[Journey, str]) -> None:
+            memo[item[1]] = _journey(item[0], workspace, enabled, today, unsettled)
+
+        halves.in_two(new, check_one, save)
     for journey in workspace.entities(Journey):
-        key = basis and journey.src.file.digest and f"{basis}:{journey.src.file.digest}"
+        key = key_of(journey)
         checked = memo.get(key) if memo is not None and key else None
         if checked is None:
             checked = _journey(journey, workspace, enabled, today, unsettled)
