@@ -16,6 +16,9 @@ reported for each touchpoint with a flow in the workspace:
   no queue of the flow leads to (one the flow does not make; said when every
   queue of the flow is mapped).
 
+A mapped queue on the channel of an escalation is reported too when its owner
+is not the escalation's owner (said when both owners are written).
+
 Passing:
 
 ```yaml
@@ -144,6 +147,33 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 if leads.channel is None:
                     continue
                 channels.add(leads.channel)
+                target = escalated.get(leads.channel)
+                if (
+                    target is not None
+                    and leads.owner is not None
+                    and target.owner is not None
+                    and leads.owner != target.owner
+                ):
+                    # The right channel but the wrong team: the map's owner
+                    # would not be the one answering the customer.
+                    yield Finding(
+                        at,
+                        i18n.msg(
+                            "flow '{flow}' sends customers to queue '{queue}', owned by "
+                            "'{owner}', but touchpoint '{id}' escalates to '{target}', "
+                            "owned by '{expected}'",
+                            flow=flow.id,
+                            queue=queue,
+                            owner=leads.owner,
+                            id=tp.id,
+                            target=target.id,
+                            expected=target.owner,
+                        ),
+                        i18n.msg("correct the queue's owner: in the settings, or the flow"),
+                        (tp,),
+                        subject=Subject("flow", flow.id),
+                        detail=("owner", queue),
+                    )
                 if leads.channel not in escalated:
                     yield Finding(
                         at,
