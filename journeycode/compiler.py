@@ -154,7 +154,11 @@ def _compile(
         )
     used: set[str] = set()
     if one_shot and caches is not None and caches.save_files is not None:
-        _read_in_two(found, overlay, max_bytes, caches.files, caches.save_files)
+        # The bytes it read are not read again.
+        overlay = {
+            **overlay,
+            **_read_in_two(found, overlay, max_bytes, caches.files, caches.save_files),
+        }
     for candidate in found:
         if candidate.refused is not None:
             problems.append(_load_problem(candidate.display, candidate.refused, candidate.hint))
@@ -211,11 +215,13 @@ def _read_in_two(
     max_bytes: int,
     files: FileCache,
     persist: Callable[[], object],
-) -> None:
+) -> dict[Path, bytes]:
     """Parse and validate the files not yet in ``files`` into it, on two
-    cores (:func:`halves.in_two`). What cannot be read (a mistake) is left
-    for the caller's loop, which says why."""
+    cores (:func:`halves.in_two`); the bytes of every file read, by path.
+    What cannot be read (a mistake) is left for the caller's loop, which
+    says why."""
     new: list[tuple[discover.Found, bytes, str]] = []
+    read: dict[Path, bytes] = {}
     for candidate in found:
         if candidate.refused is not None or candidate.path in overlay:
             continue
@@ -223,20 +229,22 @@ def _read_in_two(
             raw = loader.read_bytes(candidate.path, max_bytes)
         except (OSError, loader.LoadError):
             continue
-        key = file_key(candidate, raw)
+        read[candidate.path] = raw
+        key = _file_key(candidate, raw)
         if key not in files:
             new.append((candidate, raw, key))
 
-    def read(item: tuple[discover.Found, bytes, str]) -> None:
+    def parse(item: tuple[discover.Found, bytes, str]) -> None:
         candidate, raw, key = item
         with contextlib.suppress(loader.LoadError):
             file = loader.from_bytes(candidate.path, candidate.display, raw, key)
             files[key] = file, schema.validate(file)
 
-    halves.in_two(new, read, persist)
+    halves.in_two(new, parse, persist)
+    return read
 
 
-def file_key(candidate: discover.Found, raw: bytes) -> str:
+def _file_key(candidate: discover.Found, raw: bytes) -> str:
     """A file cache's key: the digest of the file's path, name and bytes."""
     return hashlib.blake2b(
         b"%s\0%s\0%s" % (os.fsencode(candidate.path), candidate.display.encode(), raw),
@@ -276,7 +284,7 @@ def _read(
             return caches.files[known[1]]
     if raw is None:
         raw = loader.read_bytes(candidate.path, max_bytes)
-    key = file_key(candidate, raw)
+    key = _file_key(candidate, raw)
     used.add(key)
     if now is not None and caches.stamps is not None and time.time_ns() - now[0] > SETTLED_NS:
         caches.stamps[where] = now, key

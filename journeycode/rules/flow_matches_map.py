@@ -76,7 +76,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import flows, i18n
-from journeycode.model import Journey, Workspace
+from journeycode.model import Journey, Touchpoint, Workspace
 from journeycode.problems import Level, Subject
 from journeycode.rules.base import Finding, RuleContext
 
@@ -84,6 +84,13 @@ ID = "flow-matches-map"
 LEVEL = Level.WARNING
 SETTLED_BY: frozenset[str] = frozenset({"channel"})
 OPTIONS: Mapping[str, Any] = {}
+
+
+def _found(tp: Touchpoint, flow: str, message: str, hint: str, *detail: str) -> Finding:
+    """A finding at the touchpoint's ``flow:``, about that flow."""
+    return Finding(
+        tp.src.at("flow"), message, hint, (tp,), subject=Subject("flow", flow), detail=detail
+    )
 
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
@@ -98,10 +105,10 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             reached = graph.reached(flow)
             ways_out = [w for summary in reached for w in summary.ways_out]
             unknown = [u for summary in reached for u in summary.unknown]
-            at = tp.src.at("flow")
             if tp.escalates_to and not ways_out and not unknown:
-                yield Finding(
-                    at,
+                yield _found(
+                    tp,
+                    flow.id,
                     i18n.msg(
                         "touchpoint '{id}' escalates to '{target}', but flow '{flow}' "
                         "transfers the customer to no one",
@@ -110,9 +117,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                         flow=flow.id,
                     ),
                     i18n.msg("add the transfer to the flow, or correct escalates_to:"),
-                    (tp,),
-                    subject=Subject("flow", flow.id),
-                    detail=("no-transfer",),
+                    "no-transfer",
                 )
             if not graph.queues:
                 continue
@@ -130,8 +135,9 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 if leads is None:
                     unmapped = True
                     if not queue.startswith("$."):
-                        yield Finding(
-                            at,
+                        yield _found(
+                            tp,
+                            flow.id,
                             i18n.msg(
                                 "flow '{flow}' sends customers to queue '{queue}', which the "
                                 "settings do not map to a channel",
@@ -139,9 +145,8 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                                 queue=queue,
                             ),
                             i18n.msg("add it under flows: queues: in journeycode.yaml"),
-                            (tp,),
-                            subject=Subject("flow", flow.id),
-                            detail=("queue", queue),
+                            "queue",
+                            queue,
                         )
                     continue
                 if leads.channel is None:
@@ -156,8 +161,9 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                 ):
                     # The right channel but the wrong team: the map's owner
                     # would not be the one answering the customer.
-                    yield Finding(
-                        at,
+                    yield _found(
+                        tp,
+                        flow.id,
                         i18n.msg(
                             "flow '{flow}' sends customers to queue '{queue}', owned by "
                             "'{owner}', but touchpoint '{id}' escalates to '{target}', "
@@ -170,13 +176,13 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                             expected=target.owner,
                         ),
                         i18n.msg("correct the queue's owner: in the settings, or the flow"),
-                        (tp,),
-                        subject=Subject("flow", flow.id),
-                        detail=("owner", queue),
+                        "owner",
+                        queue,
                     )
                 if leads.channel not in escalated:
-                    yield Finding(
-                        at,
+                    yield _found(
+                        tp,
+                        flow.id,
                         i18n.msg(
                             "flow '{flow}' sends customers to queue '{queue}' on {channel}, "
                             "where touchpoint '{id}' does not escalate",
@@ -186,16 +192,16 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                             id=tp.id,
                         ),
                         i18n.msg("add the escalation to escalates_to:, or correct the flow"),
-                        (tp,),
-                        subject=Subject("flow", flow.id),
-                        detail=("channel", leads.channel),
+                        "channel",
+                        leads.channel,
                     )
             if unmapped or unknown:
                 continue
             for channel, target in sorted(escalated.items()):
                 if channel not in channels:
-                    yield Finding(
-                        at,
+                    yield _found(
+                        tp,
+                        flow.id,
                         i18n.msg(
                             "touchpoint '{id}' escalates to '{target}' on {channel}, but no "
                             "queue of flow '{flow}' leads there",
@@ -205,7 +211,6 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                             flow=flow.id,
                         ),
                         i18n.msg("add the transfer to the flow, or correct escalates_to:"),
-                        (tp,),
-                        subject=Subject("flow", flow.id),
-                        detail=("escalation", target.id),
+                        "escalation",
+                        target.id,
                     )
