@@ -606,7 +606,8 @@ def site_requirements_command(config: Path, output: Path | None) -> None:
     "--diagrams",
     "diagram_dir",
     type=click.Path(path_type=Path, file_okay=False),
-    help="Write a diagram of each changed journey here (JOURNEY.change.svg).",
+    help="Write a diagram of each changed journey and contact flow here "
+    "(JOURNEY.change.svg, flow.FLOW.change.svg).",
 )
 @click.option(
     "--diagram-format",
@@ -695,14 +696,14 @@ def diff_command(
         comparison.base_label,
         comparison.head_label,
         tuple(p.as_posix() for p in written),
-        _pictures(comparison) if output_format == "markdown" else {},
-        summary_url or _run_url(),
-        max_chars,
+        summary_url=summary_url or _run_url(),
+        limit=max_chars,
+        **(_pictures(comparison) if output_format == "markdown" else {}),
     )
     _report(review_report.FORMATS[output_format], review_report.Reviewed(found, sides), output)
     if summary_file is not None:
         if output_format != "markdown":
-            sides = dataclasses.replace(sides, pictures=_pictures(comparison))
+            sides = dataclasses.replace(sides, **_pictures(comparison))
         summary = dataclasses.replace(
             sides, summary_url=None, limit=review_report.SUMMARY_LIMIT, in_bytes=True
         )
@@ -726,22 +727,30 @@ def _run_url() -> str | None:
 _SUMMARY_URL_HINT = "the job summary's page, as https://github.com/OWNER/REPO/actions/runs/ID"
 
 
-def _pictures(comparison: Comparison) -> dict[str, str | None]:
-    from journeycode.review import diagram
+def _pictures(comparison: Comparison) -> dict[str, Any]:
+    """The Mermaid pictures of the change, as :class:`review_report.Sides` takes them."""
+    from journeycode.review import diagram, flow_diagram
     from journeycode.review.renames import follow
 
     base = follow(comparison.base.workspace, comparison.review.renames)
-    return diagram.mermaid(base, comparison.head.workspace, comparison.review.changes)
+    head, changes = comparison.head.workspace, comparison.review.changes
+    return {
+        "pictures": diagram.mermaid(base, head, changes),
+        "flow_pictures": flow_diagram.mermaid(base, head, changes),
+    }
 
 
 def _change_diagrams(comparison: Comparison, folder: Path, output_format: str) -> list[Path]:
-    from journeycode.review import diagram
+    from journeycode.review import diagram, flow_diagram
     from journeycode.review.renames import follow
 
     # A renamed entity is drawn as itself, changed, not as removed and added.
     base = follow(comparison.base.workspace, comparison.review.renames)
-    head = comparison.head.workspace
-    items = diagram.diagrams(base, head, comparison.review.changes)
+    head, changes = comparison.head.workspace, comparison.review.changes
+    items = [
+        *diagram.diagrams(base, head, changes),
+        *flow_diagram.diagrams(base, head, changes),
+    ]
     with _writing(folder):
         rendered = render.render(items, output_format, Cache(default_cache_dir() / "diagrams"))
         written = render.write(folder, rendered.files)

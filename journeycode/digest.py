@@ -14,10 +14,13 @@ import functools
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from journeycode import __version__, i18n
 from journeycode.model import Journey, Kpi, Workspace
+
+if TYPE_CHECKING:
+    from journeycode.flows.paths import Flows
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -45,6 +48,19 @@ def package_digest(package: Path) -> str:
     return of(
         __version__,
         [(path.relative_to(package).as_posix(), path.read_text("utf-8")) for path in sources],
+    )
+
+
+def flows(graph: Flows | None) -> str:
+    """Every flow file of a workspace, the steps its touchpoints call resolved
+    and what names each flow: a flow's dead ends may lie in the flows it runs,
+    or end at a resolved step, so each drawing of a flow rests on all of them."""
+    if graph is None:
+        return of(None)
+    return of(
+        [(f.id, f.display, f.src.file.data) for _, f in sorted(graph.flows.items())],
+        sorted((k, sorted(v)) for k, v in graph.resolved.items()),
+        sorted(graph.names),
     )
 
 

@@ -117,13 +117,7 @@ def flow_diagrams(workspace: Workspace) -> list[Diagram]:
     graph = workspace.flows
     if graph is None:
         return []
-    # A flow's dead ends may lie in the flows it runs, or end at a step a
-    # touchpoint calls resolved: every drawing rests on all of them.
-    every = digest.of(
-        [(f.id, f.display, f.src.file.data) for _, f in sorted(graph.flows.items())],
-        sorted((k, sorted(v)) for k, v in graph.resolved.items()),
-        sorted(graph.names),
-    )
+    every = digest.flows(graph)
     found = []
     for ident, flow in sorted(graph.flows.items()):
         key = digest.of("flow", i18n.current().tag, ident, every)

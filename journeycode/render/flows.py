@@ -36,13 +36,9 @@ _TEXT_WIDTH = 28
 
 
 def flow(flows: Flows, drawn: Flow) -> pydot.Dot:
-    title = _("{platform} flow {flow}").format(platform=PLATFORMS[drawn.platform], flow=drawn.id)
-    graph = pydot.Dot("flow", graph_type="digraph", strict=False)
-    graph.set_graph_defaults(
-        fontname=FONT, label=dot_string(title), labelloc="t", fontsize="16", rankdir="TB"
+    graph = flow_graph(
+        _("{platform} flow {flow}").format(platform=PLATFORMS[drawn.platform], flow=drawn.id)
     )
-    graph.set_node_defaults(fontname=FONT, fontsize="11")
-    graph.set_edge_defaults(fontname=FONT, fontsize="9", color="#777777")
     ids = {step: f"s{index}" for index, step in enumerate(drawn.steps.values())}
     dead = {end.end[1] for end in flows.summary(drawn).dead_ends if end.end[0] is drawn}
     ways = _ways_to_a_person(drawn)
@@ -50,7 +46,7 @@ def flow(flows: Flows, drawn: Flow) -> pydot.Dot:
         graph.add_node(pydot.Node("start", label=dot_string(_("start")), shape="circle"))
         graph.add_edge(pydot.Edge("start", ids[drawn.steps[drawn.start]], penwidth="1.5"))
     for step, node in ids.items():
-        graph.add_node(_node(step, node, step in dead))
+        graph.add_node(step_node(step, node, step in dead))
     ends = 0
     for step, node in ids.items():
         for edge in step.edges:
@@ -59,14 +55,7 @@ def flow(flows: Flows, drawn: Flow) -> pydot.Dot:
             if edge.target is None:
                 ends += 1
                 end = f"e{ends}"
-                graph.add_node(
-                    pydot.Node(
-                        end,
-                        label=dot_string(_("end")),
-                        shape="plaintext",
-                        fontcolor=DEAD_COLOR if step in dead else "#555555",
-                    )
-                )
+                graph.add_node(end_node(end, DEAD_COLOR if step in dead else "#555555"))
                 graph.add_edge(pydot.Edge(node, end, style="dashed", **label))
                 continue
             target = drawn.steps[edge.target]
@@ -76,7 +65,24 @@ def flow(flows: Flows, drawn: Flow) -> pydot.Dot:
     return graph
 
 
-def _node(step: Step, node: str, dead: bool) -> pydot.Node:
+def flow_graph(title: str) -> pydot.Dot:
+    """An empty drawing of a flow, top to bottom, titled ``title``."""
+    graph = pydot.Dot("flow", graph_type="digraph", strict=False)
+    graph.set_graph_defaults(
+        fontname=FONT, label=dot_string(title), labelloc="t", fontsize="16", rankdir="TB"
+    )
+    graph.set_node_defaults(fontname=FONT, fontsize="11")
+    graph.set_edge_defaults(fontname=FONT, fontsize="9", color="#777777")
+    return graph
+
+
+def end_node(node: str, color: str) -> pydot.Node:
+    """Where an edge leads out of the flow: its end."""
+    return pydot.Node(node, label=dot_string(_("end")), shape="plaintext", fontcolor=color)
+
+
+def step_node(step: Step, node: str, dead: bool) -> pydot.Node:
+    """A step: its kind, its id, the start of what it says; a dead end says so."""
     rows = [
         f'<FONT POINT-SIZE="9">{html(_(KINDS[step.kind]))}</FONT>',
         f"<B>{label_lines(step.label)}</B>",

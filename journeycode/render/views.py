@@ -81,10 +81,11 @@ def label_lines(text: str, width: int = LABEL_WIDTH) -> str:
     return "<BR/>".join(html(line) for line in wrap(text, width)).strip() or "&#160;"
 
 
-def _min_width(*texts: str, points: float = POINTS_PER_COLUMN) -> str:
-    """A node width (inches) that holds the widest line, wide characters included:
-    Graphviz's own metrics have no width for CJK glyphs."""
-    widest = max((display_width(line) for t in texts for line in wrap(t, LABEL_WIDTH)), default=0)
+def min_width(*texts: str, points: float = POINTS_PER_COLUMN, columns: int = LABEL_WIDTH) -> str:
+    """A node width (inches) that holds the widest line of ``texts`` wrapped
+    at ``columns``, wide characters included: Graphviz's own metrics have no
+    width for CJK glyphs (nor for some symbols, ✖)."""
+    widest = max((display_width(line) for t in texts for line in wrap(t, columns)), default=0)
     return f"{widest * points / 72 + 0.3:.2f}"
 
 
@@ -249,7 +250,7 @@ def _touchpoint_node(
         for b in badges
         if display_width(b) > len(b)
     ]
-    width = max([_min_width(tp.name), *wide], key=float)
+    width = max([min_width(tp.name), *wide], key=float)
     return pydot.Node(
         node_id,
         label="<" + "<BR/>".join(rows) + ">",
@@ -433,7 +434,7 @@ def _persona_node(node_id: str, name: str) -> pydot.Node:
         style="filled",
         fillcolor="#ece4f7",
         color="#7d5ba6",
-        width=_min_width(name),
+        width=min_width(name),
     )
 
 
@@ -461,7 +462,7 @@ def _journey_node(node_id: str, journey: Journey) -> pydot.Node:
         style="rounded,filled,bold",
         fillcolor="#fff8dc",
         color="#8a6d1f",
-        width=_min_width(journey.name),
+        width=min_width(journey.name),
     )
 
 
@@ -474,5 +475,5 @@ def _channel_node(node_id: str, name: str, channel: Channel | None) -> pydot.Nod
         style="filled",
         fillcolor=MODE_COLORS.get(mode, UNKNOWN_COLOR),
         color=MODE_BORDERS.get(mode, UNKNOWN_BORDER),
-        width=_min_width(name),
+        width=min_width(name),
     )

@@ -22,7 +22,8 @@ from journeycode import flows, kinds, pipeline_rules
 from journeycode.compiler import Compiled
 from journeycode.config import RuleSetting
 from journeycode.coverage import Coverage, coverage
-from journeycode.flows.paths import Path, path_words
+from journeycode.flows.model import Flow
+from journeycode.flows.paths import DeadEnd, Path, path_words
 from journeycode.i18n import N_
 from journeycode.i18n import say as say_in_language
 from journeycode.model import Entity, Journey, Src, Touchpoint, Workspace
@@ -64,6 +65,8 @@ class Change:
     """The stage it is about, if any."""
     touchpoint: str | None = None
     """The touchpoint it is about, if any."""
+    flow: str | None = None
+    """The contact flow it is about, if any (its id)."""
 
 
 @dataclass(frozen=True)
@@ -277,11 +280,13 @@ def _removed(removed: Journey, added: list[Journey]) -> Message:
 
 @dataclass(frozen=True)
 class About:
-    """What a change is about: its journey (None for the catalog), stage and touchpoint."""
+    """What a change is about: its journey (None for the catalog), stage and
+    touchpoint, or the contact flow."""
 
     journey: str | None = None
     stage: str | None = None
     touchpoint: str | None = None
+    flow: str | None = None
 
 
 _C = ChangeKind
@@ -311,7 +316,18 @@ class _Comparer:
         level = self.levels.get(kind, kind.level)
         said = message.resolved(lambda k, ident: self._name(k, ident, about.journey))
         self.changes.append(
-            Change(kind, level, about.journey, said, path, line, col, about.stage, about.touchpoint)
+            Change(
+                kind,
+                level,
+                about.journey,
+                said,
+                path,
+                line,
+                col,
+                about.stage,
+                about.touchpoint,
+                about.flow,
+            )
         )
 
     def _name(self, kind: str, ident: str, journey: str | None) -> str | None:
@@ -357,39 +373,30 @@ class _Comparer:
         base, head = self.base.flows, self.head.flows
         if base is None or head is None:
             return
-        about = About()
         for ident, flow in sorted(head.flows.items()):
             if ident not in base.flows:
-                self.add(_C.FLOW_ADDED, sentence("flow {flow} added", flow=ident), flow.src, about)
+                said = sentence("flow {flow} added", flow=ident)
+                self.add(_C.FLOW_ADDED, said, flow.src, About(flow=ident))
         for ident in sorted(base.flows):
             if ident not in head.flows:
-                self.add(_C.FLOW_REMOVED, sentence("flow {flow} removed", flow=ident), None, about)
-        ended = {
-            (end.flow.id, end.step.id)
-            for flow in flows.roots(self.base)
-            for end in base.dead_ends(flow)
-        }
-        for flow in flows.roots(self.head):
-            if flow.id not in base.flows:
-                continue
-            for end in head.dead_ends(flow):
-                if (end.flow.id, end.step.id) in ended:
-                    continue
-                ended.add((end.flow.id, end.step.id))
-                self.add(
-                    _C.FLOW_WAY_OUT_LOST,
-                    sentence(
-                        "flow {flow}: a path now ends with nobody: {path}",
-                        flow=flow.id,
-                        path=later(_path_words, end.path),
-                    ),
-                    end.step.src,
-                    about,
-                )
+                said = sentence("flow {flow} removed", flow=ident)
+                self.add(_C.FLOW_REMOVED, said, None, About(flow=ident))
+        for flow, end in lost_ways_out(self.base, self.head):
+            self.add(
+                _C.FLOW_WAY_OUT_LOST,
+                sentence(
+                    "flow {flow}: a path now ends with nobody: {path}",
+                    flow=flow.id,
+                    path=later(_path_words, end.path),
+                ),
+                end.step.src,
+                About(flow=flow.id),
+            )
         for ident, new in sorted(head.flows.items()):
             old = base.flows.get(ident)
             if old is None:
                 continue
+            about = About(flow=ident)
             for step in new.steps.values():
                 before = old.steps.get(step.id)
                 if step.kind != "menu" or before is None or before.kind != "menu":
@@ -757,6 +764,25 @@ class _Comparer:
                     entity.src.at("waive", rule),
                     about,
                 )
+
+
+def lost_ways_out(base: Workspace, head: Workspace) -> Iterator[tuple[Flow, DeadEnd]]:
+    """Each dead end HEAD's flows reach that BASE's did not, once, with the
+    flow a contact starts in whose path reaches it first (by id); a flow
+    that BASE lacks has no way out to lose."""
+    before, after = base.flows, head.flows
+    if before is None or after is None:
+        return
+    ended = {
+        (end.flow.id, end.step.id) for flow in flows.roots(base) for end in before.dead_ends(flow)
+    }
+    for flow in flows.roots(head):
+        if flow.id not in before.flows:
+            continue
+        for end in after.dead_ends(flow):
+            if (end.flow.id, end.step.id) not in ended:
+                ended.add((end.flow.id, end.step.id))
+                yield flow, end
 
 
 def _path_words(path: Path) -> str:

@@ -41,7 +41,7 @@ STYLES: dict[Status, tuple[str, str, str]] = {
 }
 
 
-def _said(status: Status) -> str:
+def status_words(status: Status) -> str:
     """The words on a node of ``status``, in the reader's language."""
     words = STYLES[status][2]
     return gettext(words) if words else ""
@@ -235,7 +235,7 @@ class _Painter:
         _, border, _words = STYLES[status]
         if status == "same":
             return
-        words = _said(status)
+        words = status_words(status)
         cluster.set("color", border)
         cluster.set("penwidth", "2")
         if status == "removed":
@@ -248,7 +248,7 @@ class _Painter:
     def touchpoint(self, tp: Touchpoint, node: pydot.Node) -> None:
         status = self.everything or self.status.get(tp.id, "same")
         fill, border, _words = STYLES[status]
-        words = _said(status)
+        words = status_words(status)
         node.set("fillcolor", fill)
         node.set("color", border)
         node.set("penwidth", "1" if status == "same" else "2.5")
@@ -281,7 +281,7 @@ class _Painter:
             edge.set("arrowhead", "empty")
 
 
-def _legend_row(status: Status, shown: str) -> str:
+def legend_row(status: Status, shown: str) -> str:
     fill, border, _ = STYLES[status]
     style = ' STYLE="dashed"' if status == "removed" else ""
     return f'<TD BGCOLOR="{fill}" BORDER="1" COLOR="{border}"{style}>{shown}</TD>'
@@ -291,7 +291,7 @@ def _legend() -> str:
     """The legend, an HTML label, in the reader's language."""
 
     def row(status: Status) -> str:
-        return _legend_row(status, html(_said(status)))
+        return legend_row(status, html(status_words(status)))
 
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="4" CELLPADDING="4">'
@@ -308,7 +308,7 @@ def _legend() -> str:
 
 
 # Mermaid's styles for each status, as the Graphviz diagram paints it.
-_MERMAID_CLASSES: dict[Status, str] = {
+MERMAID_CLASSES: dict[str, str] = {
     status: f"fill:{fill},stroke:{border},stroke-width:2px"
     + (",stroke-dasharray:5 3,color:#757575" if status == "removed" else "")
     for status, (fill, border, _) in STYLES.items()
@@ -363,12 +363,12 @@ def _flowchart(journey: Journey, painter: _Painter) -> tuple[str, int] | None:
         if not members:
             continue
         stage_status = painter.everything or painter.stage_status.get(stage.id, "same")
-        title = stage.name + ("" if stage_status == "same" else f" ({_said(stage_status)})")
+        title = stage.name + ("" if stage_status == "same" else f" ({status_words(stage_status)})")
         lines.append(f'  subgraph s{index}["{mermaid_label(title)}"]')
         for tp in members:
             node = ids[tp.id] = f"n{len(ids)}"
             what = status(tp)
-            words = _said(what)
+            words = status_words(what)
             changed = _what(painter.words.get(tp.id, set())) if what == "changed" else ""
             label = mermaid_label(tp.name)
             if words:
@@ -396,6 +396,6 @@ def _flowchart(journey: Journey, painter: _Painter) -> tuple[str, int] | None:
         styles.append(f"  linkStyle {len(styles)} stroke:{colour}")
     lines += styles
     for what, nodes in classes.items():
-        lines.append(f"  classDef {what} {_MERMAID_CLASSES[what]}")
+        lines.append(f"  classDef {what} {MERMAID_CLASSES[what]}")
         lines.append(f"  class {','.join(nodes)} {what}")
     return "\n".join(lines) + "\n", len(styles)

@@ -50,6 +50,9 @@ class Sides:
     None where it is too large for GitHub to draw."""
     summary_url: str | None = None
     """Where the whole review is when the Markdown is cut (a CI job's summary)."""
+    flow_pictures: Mapping[str, str | None] = field(default_factory=dict)
+    """Contact flow id → a Mermaid flowchart of its changed part, shown with
+    the catalog's changes; None where it is too large for GitHub to draw."""
     limit: int = COMMENT_LIMIT
     """The Markdown's length at most, in characters."""
     in_bytes: bool = False
@@ -338,7 +341,7 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
         return _joined(blocks, set(range(len(blocks))))
     where = _whole_review(sides)
     blocks = _blocks(review, sides, pictures=False)
-    if review.changes and sides.pictures:
+    if review.changes and (sides.pictures or sides.flow_pictures):
         said = _("The pictures of the change are left out to keep this review short{where}.")
         said = f"_{said.format(where=where)}_\n\n"
         blocks.insert(1, _Block(said, first=True))
@@ -514,7 +517,8 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
         rest = [c for c in changes if c.level is not Severity.BREAKING]
         pictured = pictures and (journey or "") in sides.pictures
         picture = sides.pictures.get(journey or "") if pictures else None
-        if not rest and not pictured:
+        flow_pictures = sorted(sides.flow_pictures.items()) if pictures and journey is None else []
+        if not rest and not pictured and not flow_pictures:
             continue
         counted = _counts(changes)
         name = _("Catalog") if journey is None else review.journeys.get(journey, journey)
@@ -526,6 +530,10 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
             lines += ["```mermaid", picture.rstrip("\n"), "```", ""]
         elif pictured:
             lines += [_too_large(), ""]
+        for flow, chart in flow_pictures:
+            named = e(_("Contact flow {flow}:"), line_start=False).format(flow=markdown_code(flow))
+            shown = [_too_large()] if chart is None else ["```mermaid", chart.rstrip("\n"), "```"]
+            lines += [named, "", *shown, ""]
         lines += [
             f"- **{e(level_word(c.level), line_start=False)}** `{c.kind}` "
             f"{render(c.message, MARKDOWN)}"
