@@ -430,6 +430,117 @@ def test_diagrams_of_the_change_are_the_same_on_every_run(tmp_path: Path) -> Non
     assert pictures[0] == pictures[1] and pictures[0].startswith(b"\x89PNG")
 
 
+FLOW_SCENARIO = "contact flows changed, added and removed"
+FLOW_PICTURES = [
+    "flow.billing-ivr.change.svg",
+    "flow.new-bot.change.svg",
+    "flow.old-ivr.change.svg",
+]
+
+
+def test_diagrams_of_a_flow_change_match_their_golden_files(tmp_path: Path) -> None:
+    """The billing IVR's menu loses option 5 (dashed grey), its timeout now
+    hangs up (the path to the disconnect red, the disconnect saying it reaches
+    no one), its queue changes (both said on the step); one flow added in
+    green, one removed in grey. The comment draws the changed part in Mermaid."""
+    folders = _scenario_folders(tmp_path, FLOW_SCENARIO)
+    run = _diff(folders, "--diagrams", "pictures", "--format", "markdown")
+    assert run.exit_code == 1, run.stderr
+    assert sorted(p.name for p in (folders / "pictures").iterdir()) == FLOW_PICTURES
+    listed = ", ".join(f"`pictures/{name}`" for name in FLOW_PICTURES)
+    assert f"Diagrams of the change (artifacts): {listed}\n" in run.stdout
+    svg = (folders / "pictures" / FLOW_PICTURES[0]).read_text("utf-8")
+    compare_golden(svg, GOLDEN / FLOW_PICTURES[0])
+    assert "no longer reaches a person" in svg and "queue: billing → billing&#45;general" in svg
+    compare_golden(run.stdout, GOLDEN / "flows-comment.md")
+    text = _diff(folders, "--diagrams", "again")
+    assert "Diagrams of the change\n  again/flow.billing-ivr.change.svg\n" in text.stdout
+
+
+def test_a_flow_of_250_steps_is_drawn_as_its_changed_part(tmp_path: Path) -> None:
+    """Amazon Connect's largest flow, its 150th menu's timeout now hanging up:
+    the picture draws the new dead end, the menu and the path's last steps,
+    60 steps at most, and says how many of the 251 it draws."""
+    from benchmarks.run import contact_flow
+
+    flow = contact_flow(0, 250, 1)
+    folders = _folders(tmp_path, {"flows/big.json": json.dumps(flow, indent=1)})
+    actions: list[dict[str, Any]] = flow["Actions"]  # type: ignore[assignment]
+    menu = next(a for a in actions if a["Identifier"] == "a151")
+    menu["Transitions"]["Errors"][0]["NextAction"] = "hangup"
+    actions.append({"Identifier": "hangup", "Type": "DisconnectParticipant", "Transitions": {}})
+    (folders / "maps" / "flows" / "big.json").write_text(json.dumps(flow, indent=1), "utf-8")
+    run = _diff(folders, "--diagrams", "pictures", "--format", "markdown")
+    assert run.exit_code == 1, run.stderr
+    assert "a path now ends with nobody" in run.stdout
+    svg = (folders / "pictures" / "flow.big.change.svg").read_text("utf-8")
+    steps = re.findall(r'<g id="node\d+" class="node">\s*<title>(s\d+)</title>', svg)
+    assert 10 <= len(steps) <= 60, len(steps)
+    assert f"{len(steps)} of 251 steps drawn: the changed ones and their neighbours" in svg
+    assert ">hangup<" in svg and ">a151<" in svg and ">a150<" in svg
+    assert "no longer reaches a person" in svg and "steps not drawn" in svg
+    chart = run.stdout[run.stdout.index("```mermaid\n") + 11 :]
+    chart = chart[: chart.index("```\n")]
+    assert 10 <= chart.count('"]') - 1 <= 60 and "hangup" in chart
+
+
+FLOW_HOSTILE = [
+    "</text><script>alert(1)</script>",
+    '"]; x -> y [label="pwned',
+    "</details><img src=x onerror=alert(1)>",
+    "```\n@everyone #1 &amp; `tick`",
+]
+
+
+def _hostile_flow(states: list[tuple[str, str, str | None]]) -> str:
+    """A Studio flow of (name, type, next) states, the first the start."""
+    return json.dumps(
+        {
+            "initial_state": states[0][0],
+            "states": [
+                {
+                    "name": name,
+                    "type": kind,
+                    "properties": {"workflow": name} if kind == "send-to-flex" else {},
+                    "transitions": [{"event": "next", **({"next": to} if to else {})}],
+                }
+                for name, kind, to in states
+            ],
+        }
+    )
+
+
+def test_hostile_step_names_stay_text_in_the_flow_pictures(tmp_path: Path) -> None:
+    """Step names and a flow's file name that would close an SVG text, a DOT
+    string, a comment's <details> or a Markdown fence, or ping someone: the
+    picture and the comment show them as text."""
+    a, b, c, d = FLOW_HOSTILE
+    name = "flows/<b onclick=x>ivr &amp;.json"
+    folders = _folders(
+        tmp_path, {name: _hostile_flow([(a, "say-play", b), (b, "send-to-flex", None)])}
+    )
+    (folders / "maps" / name).write_text(
+        _hostile_flow([(a, "say-play", c), (c, "say-play", d), (d, "say-play", None)]), "utf-8"
+    )
+    run = _diff(folders, "--diagrams", "pictures", "--format", "markdown")
+    assert run.exit_code == 1, run.stderr
+    assert "a path now ends with nobody" in run.stdout
+    (picture,) = (folders / "pictures").iterdir()
+    svg = picture.read_text("utf-8")
+    assert picture.name.startswith("flow.") and "<" not in picture.name
+    assert "<script" not in svg and "<img" not in svg and 'pwned"' not in svg
+    assert "&lt;/text&gt;&lt;script&gt;" in svg and "&lt;img src=x" in svg
+    assert "&quot;]; x &#45;&gt; y [label=&quot;pwned" in svg and "@everyone #1 &amp;amp;" in svg
+    assert svg.count('class="node"') == 1 + 4 + 2 + 1  # start, 4 steps, 2 ends, the legend
+    assert comment_tags(run.stdout) <= COMMENT_TAGS
+    comment = comment_html(run.stdout)
+    assert "<img" not in comment and "<script" not in comment and "<b onclick" not in comment
+    chart = run.stdout[run.stdout.index("```mermaid\n") + 11 :]
+    chart = chart[: chart.index("```\n")]
+    assert "@everyone" not in chart and "<script" not in chart and '"]; x' not in chart
+    assert len(chart.splitlines()) > 5 and "`" not in chart
+
+
 def test_diff_runs_on_the_projects_own_history() -> None:
     """``journeycode diff HEAD~3`` in this very checkout, as the README's done-when asks."""
     shallow = _git(ROOT, "rev-parse", "--is-shallow-repository").strip() == "true"

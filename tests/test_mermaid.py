@@ -10,6 +10,7 @@ in CI (CI=true) a missing mermaid or Chromium fails these tests, elsewhere it sk
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -25,7 +26,7 @@ from journeycode.compiler import Compiled, compile_workspace
 from journeycode.export import mermaid
 from journeycode.model import Journey, Persona
 from journeycode.quoting import UNNAMED
-from journeycode.review import diagram, report
+from journeycode.review import diagram, flow_diagram, report
 from journeycode.review.compare import review
 from journeycode.review.report import Reviewed, Sides
 from tests.conftest import ROOT
@@ -412,4 +413,56 @@ def test_a_picture_too_large_for_github_is_left_out_with_a_note(
     assert charts and len(charts) == sum(chart is not None for chart in pictures.values())
     for index, text in enumerate(charts):
         assert page.evaluate(RENDER_ERROR, [text, f"fits{index}"]) == ""
+    assert ran == []
+
+
+def _flow_states(names: list[str], end: str | None) -> dict[str, Any]:
+    """A Studio flow whose steps, named ``names``, follow each other to a
+    transfer (or, with ``end`` None, to the end of the flow)."""
+    states = [
+        {"name": name, "type": "say-play", "transitions": [{"event": "x", "next": after}]}
+        for name, after in zip(names, [*names[1:], end or ""], strict=True)
+    ]
+    if end is None:
+        states[-1]["transitions"] = [{"event": "x"}]
+    else:
+        states.append({"name": end, "type": "send-to-flex", "properties": {"workflow": end}})
+    return {"initial_state": names[0], "states": states}
+
+
+def test_the_flow_pictures_read_back_as_the_changed_steps(
+    mermaid_page: tuple[Any, list[str]], tmp_path: Path
+) -> None:
+    """A flow whose every step is named with a hostile text loses its
+    transfer (a breaking change, drawn red): its flowchart in the Markdown
+    review parses and renders, a node per step and end, each named as the
+    flow names it, no markup or handler from a name."""
+    page, ran = mermaid_page
+    base_folder = tmp_path / "base"
+    shutil.copytree(ROOT / "maps", base_folder)
+    flow = base_folder / "flows" / "hostile.json"
+    flow.write_text(json.dumps(_flow_states(HOSTILE[:10], HOSTILE[10])), "utf-8")
+    head_folder = tmp_path / "head"
+    shutil.copytree(base_folder, head_folder)
+    head_flow = head_folder / "flows" / "hostile.json"
+    head_flow.write_text(json.dumps(_flow_states(HOSTILE[:10], None)), "utf-8")
+    base, head = compile_workspace(base_folder, "maps"), compile_workspace(head_folder, "maps")
+    found = review(base, head)
+    assert next(c.kind for c in found.changes if c.flow == "hostile") == "flow-way-out-lost"
+    pictures = flow_diagram.mermaid(base.workspace, head.workspace, found.changes)
+    comment = report.markdown(Reviewed(found, Sides("base", "head", flow_pictures=pictures)))
+    (text,) = re.findall(r"^```mermaid\n(.*?)^```$", comment, re.M | re.S)
+    read = page.evaluate(READ_FLOWCHART, [text, "flow"])
+    names = [
+        _read(re.split("<br/?>", label)[1].translate(LABEL_LOOK_ALIKES))
+        for label in read["nodes"]
+        if "<br" in label
+    ]
+    assert len(read["nodes"]) == text.count('"]')  # the steps and the end
+    assert names == [_expected(n) for n in [*HOSTILE[:10], HOSTILE[10]]], names
+    assert "no longer reaches a person" in text and "stroke:#b03a2e" in text
+    assert read["edges"] == text.count("linkStyle")
+    assert read["handlers"] == [] and read["markup"] == [], read
+    shown = _bare(_read("".join(read["texts"]))).translate(LABEL_LOOK_ALIKES)
+    assert all(_bare(name) in shown for name in names), read["texts"]
     assert ran == []

@@ -49,6 +49,8 @@ MAX_STEPS = 60
 
 _NEIGHBOURS = 4
 """The most neighbours drawn beside each changed step of a flow drawn in part."""
+_PATH_END = 8
+"""The steps drawn first of a lost path, back from its end, in a flow drawn in part."""
 _WIDTH = 34
 WORDS = {
     "type": N_("type"),
@@ -85,8 +87,8 @@ class _Merged:
     lost: dict[str, str | None] = field(default_factory=dict)
     """Where a path that reached a person ends with nobody now: the step, and
     the flow it ends in when that is another (the path runs it)."""
-    lost_path: list[str] = field(default_factory=list)
-    """The steps of those paths in this flow, in path order."""
+    lost_paths: list[list[str]] = field(default_factory=list)
+    """The steps of each of those paths in this flow, from its end back."""
     lost_edges: set[tuple[str, _EdgeKey]] = field(default_factory=set)
 
 
@@ -167,17 +169,12 @@ def _merge(base: Workspace, head: Workspace, ident: str) -> _Merged:
     for flow, end in lost_ways_out(base, head):
         if flow.id != ident:
             continue
-        last = None
-        for hop_flow, step, edge in end.path:
-            if hop_flow.id != ident:
-                continue
-            last = step.id
-            if step.id not in merged.lost_path:
-                merged.lost_path.append(step.id)
-            if edge is not None:
-                merged.lost_edges.add((step.id, _key(edge)))
-        if last is not None:
-            merged.lost.setdefault(last, None if end.flow.id == ident else end.flow.id)
+        hops = [(step, edge) for hop_flow, step, edge in end.path if hop_flow.id == ident]
+        if not hops:
+            continue
+        merged.lost_paths.append([step.id for step, _edge in reversed(hops)])
+        merged.lost_edges.update((step.id, _key(edge)) for step, edge in hops if edge is not None)
+        merged.lost.setdefault(hops[-1][0].id, None if end.flow.id == ident else end.flow.id)
     return merged
 
 
@@ -188,13 +185,14 @@ def _queue(name: str) -> str:
 
 def _shown(merged: _Merged, bound: bool) -> list[str]:
     """The steps to draw, in the merged order: all of them, unless ``bound``
-    or there are more than :data:`MAX_STEPS`; then the lost paths and the
-    changed steps, and a few neighbours of each (what they lead to first, a
-    step that many lead to being no reason to draw them all), :data:`MAX_STEPS`
-    at most."""
+    or there are more than :data:`MAX_STEPS`; then, :data:`MAX_STEPS` at
+    most, the changed steps and where the lost paths end, the last steps of
+    those paths, a few neighbours of each changed step (what it leads to
+    first: a step that many lead to is no reason to draw them all), then the
+    rest of the lost paths."""
     if not bound and len(merged.steps) <= MAX_STEPS:
         return list(merged.steps)
-    focus = dict.fromkeys(merged.lost_path)
+    focus = dict.fromkeys(merged.lost)
     focus.update((i, None) for i, status in merged.status.items() if status != "same")
     focus.update((i, None) for i in merged.start if merged.start[i] != "same")
     for step, edge, status in merged.edges:
@@ -207,9 +205,13 @@ def _shown(merged: _Merged, bound: bool) -> list[str]:
             after.setdefault(step.id, {})[edge.target] = None
             before.setdefault(edge.target, {})[step.id] = None
     chosen = dict(focus)
+    for path in merged.lost_paths:
+        chosen.update((i, None) for i in path[:_PATH_END])
     for ident in focus:
         near = [*after.get(ident, ()), *before.get(ident, ())]
-        chosen.update((i, None) for i in [i for i in near if i not in focus][:_NEIGHBOURS])
+        chosen.update((i, None) for i in [i for i in near if i not in chosen][:_NEIGHBOURS])
+    for path in merged.lost_paths:
+        chosen.update((i, None) for i in path)
     kept = set(list(chosen)[:MAX_STEPS])
     return [i for i in merged.steps if i in kept]
 
