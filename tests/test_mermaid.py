@@ -419,7 +419,7 @@ def test_a_picture_too_large_for_github_is_left_out_with_a_note(
 def _flow_states(names: list[str], end: str | None) -> dict[str, Any]:
     """A Studio flow whose steps, named ``names``, follow each other to a
     transfer (or, with ``end`` None, to the end of the flow)."""
-    states = [
+    states: list[dict[str, Any]] = [
         {"name": name, "type": "say-play", "transitions": [{"event": "x", "next": after}]}
         for name, after in zip(names, [*names[1:], end or ""], strict=True)
     ]
