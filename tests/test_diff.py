@@ -453,6 +453,8 @@ def test_diagrams_of_a_flow_change_match_their_golden_files(tmp_path: Path) -> N
     compare_golden(svg, GOLDEN / FLOW_PICTURES[0])
     assert "no longer reaches a person" in svg and "queue: billing → billing&#45;general" in svg
     compare_golden(run.stdout, GOLDEN / "flows-comment.md")
+    document = json.loads(_diff(folders, "--format", "json").stdout)
+    assert {c["flow"] for c in document["changes"]} == {"billing-ivr", "new-bot", "old-ivr"}
     text = _diff(folders, "--diagrams", "again")
     assert "Diagrams of the change\n  again/flow.billing-ivr.change.svg\n" in text.stdout
 

@@ -299,6 +299,7 @@ def json(reviewed: Reviewed, options: Options = PLAIN) -> str:
                 "kind": c.kind,
                 "level": str(c.level),
                 "journey": c.journey,
+                "flow": c.flow,
                 "message": str(c.message),
                 "subject": c.message.subject and c.message.subject.as_dict(),
                 "mentions": [m.as_dict() for m in c.message.mentions],
