@@ -24,7 +24,7 @@ from typing import Any
 
 import pydot
 
-from journeycode import digest
+from journeycode import digest, flows
 from journeycode.flows.model import KINDS, PLATFORMS, Edge, Flow, Step
 from journeycode.flows.paths import edge_words
 from journeycode.i18n import N_, gettext, ngettext, say
@@ -101,8 +101,12 @@ def diagrams(base: Workspace, head: Workspace, changes: Sequence[Change]) -> lis
     """One diagram, ``flow.FLOW.change`` (see :func:`~journeycode.render.flow_name`),
     for each flow a change is about, in id order."""
     found = []
+    # Which flows a contact starts in (and so which ways out are lost) rests
+    # on the touchpoints that name them too.
     key = digest.of(
-        "flow change", digest.code(), digest.flows(base.flows), digest.flows(head.flows)
+        "flow change",
+        digest.code(),
+        [(digest.flows(side.flows), sorted(flows.linked(side))) for side in (base, head)],
     )
     for ident in _flows(changes):
         build = functools.partial(_draw, base, head, ident)
