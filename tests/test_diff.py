@@ -36,6 +36,7 @@ from tests.conftest import (
     compare_golden,
     invoke,
     on_a_terminal,
+    write_files,
 )
 
 SCENARIOS = yaml.safe_load((CASES / "diff" / "scenarios.yaml").read_text("utf-8"))["scenarios"]
@@ -541,6 +542,38 @@ def test_hostile_step_names_stay_text_in_the_flow_pictures(tmp_path: Path) -> No
     chart = chart[: chart.index("```\n")]
     assert "@everyone" not in chart and "<script" not in chart and '"]; x' not in chart
     assert len(chart.splitlines()) > 5 and "`" not in chart
+
+
+def test_a_way_out_lost_in_a_sub_flow_is_drawn_on_the_step_that_runs_it(tmp_path: Path) -> None:
+    """The helper flow the main one runs hangs up where it transferred: the
+    main flow's picture marks its sub-flow step, naming the flow the path ends in."""
+
+    def main(helper_ends: bool) -> dict[str, str]:
+        runs = {"flow_sid": "helper"}
+        states = [
+            {"name": "Hello", "type": "say-play", "transitions": [{"event": "x", "next": "Run"}]},
+            {"name": "Run", "type": "run-subflow", "properties": runs, "transitions": []},
+        ]
+        helper: list[dict[str, Any]] = [
+            {"name": "Agent", "type": "send-to-flex", "properties": {"workflow": "w"}}
+        ]
+        if helper_ends:
+            helper = [{"name": "Agent", "type": "say-play", "transitions": [{"event": "x"}]}]
+        return {
+            "flows/main.json": json.dumps({"initial_state": "Hello", "states": states}),
+            "flows/helper.json": json.dumps({"initial_state": "Agent", "states": helper}),
+        }
+
+    folders = _folders(tmp_path, main(helper_ends=False))
+    write_files(folders / "maps", main(helper_ends=True))
+    run = _diff(folders, "--diagrams", "pictures", "--format", "json")
+    assert run.exit_code == 1, run.stderr
+    lost = [c for c in json.loads(run.stdout)["changes"] if c["kind"] == "flow-way-out-lost"]
+    assert [c["flow"] for c in lost] == ["main"], lost
+    svg = (folders / "pictures" / "flow.main.change.svg").read_text("utf-8")
+    assert "✖ no longer reaches a person (in</text>" in svg and ">flow helper)</text>" in svg
+    # The helper's own change (its queue gone) is drawn in its own picture.
+    assert (folders / "pictures" / "flow.helper.change.svg").is_file()
 
 
 def test_diff_runs_on_the_projects_own_history() -> None:
