@@ -191,9 +191,9 @@ def _shown(merged: _Merged, bound: bool) -> list[str]:
     """The steps to draw, in the merged order: all of them, unless ``bound``
     or there are more than :data:`MAX_STEPS`; then, :data:`MAX_STEPS` at
     most, the changed steps and where the lost paths end, the last steps of
-    those paths, a few neighbours of each changed step (what it leads to
-    first: a step that many lead to is no reason to draw them all), then the
-    rest of the lost paths."""
+    those paths (the change's message says the whole path), and a few
+    neighbours of each changed step (what it leads to first: a step that
+    many lead to is no reason to draw them all)."""
     if not bound and len(merged.steps) <= MAX_STEPS:
         return list(merged.steps)
     focus = dict.fromkeys(merged.lost)
@@ -214,8 +214,6 @@ def _shown(merged: _Merged, bound: bool) -> list[str]:
     for ident in focus:
         near = [*after.get(ident, ()), *before.get(ident, ())]
         chosen.update((i, None) for i in [i for i in near if i not in chosen][:_NEIGHBOURS])
-    for path in merged.lost_paths:
-        chosen.update((i, None) for i in path)
     kept = set(list(chosen)[:MAX_STEPS])
     return [i for i in merged.steps if i in kept]
 
