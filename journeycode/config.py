@@ -13,6 +13,8 @@ flows:
   path: flows
   aliases: {"${var.contact_flows_map[\"billing\"]}": billing-ivr}
   queues: {"arn:aws:connect:eu-west-1:111122223333:instance/x/queue/billing": agent-voice}
+  files:
+    cards-ivr: {queues: {Billing: {channel: agent-voice, owner: cards-support}}}
 ```
 
 ``language`` is the language of what journeycode writes for readers (the
@@ -169,6 +171,17 @@ class Queue:
 
 
 @dataclass(frozen=True)
+class FlowFile:
+    """The settings of one flow (``flows: {files: {FLOW: …}}``)."""
+
+    where: str
+    """Where its flow id is written, ``file:line:col``: the flow may not exist."""
+    queues: Mapping[str, Queue] = field(default_factory=dict)
+    """Where the queues its own steps name lead, over ``flows: queues:``: two
+    flows may use one queue name for two teams' queues."""
+
+
+@dataclass(frozen=True)
 class Flows:
     """Where the contact flows are, what else names them, where their queues lead."""
 
@@ -177,6 +190,8 @@ class Flows:
     """What a flow's sub-flow step writes (an ARN, a Terraform reference) → a flow id."""
     queues: Mapping[str, Queue] = field(default_factory=dict)
     """A queue as the flows name it (an ARN, an id, a Flex workflow) → its channel and owner."""
+    files: Mapping[str, FlowFile] = field(default_factory=dict)
+    """What the settings say of one flow, by flow id."""
 
 
 @dataclass(frozen=True)
@@ -336,8 +351,10 @@ class _Reader:
 
     def flows(self, value: Any) -> Flows:
         """``flows: {path: flows, aliases: {ARN: flow-id}, queues: {QUEUE: {channel: c,
-        owner: o}}}``; a queue's value may be its channel alone."""
-        given = self.mapping(value, ("flows",), {"path": None, "aliases": None, "queues": None})
+        owner: o}}, files: {FLOW: {queues: …}}}``; a queue's value may be its channel alone."""
+        given = self.mapping(
+            value, ("flows",), {"path": None, "aliases": None, "queues": None, "files": None}
+        )
         path = self.folder(("flows", "path"), given.get("path", Flows.path))
         aliases = given.get("aliases", {})
         if not isinstance(aliases, dict):
@@ -351,27 +368,48 @@ class _Reader:
                     ("flows", "aliases", written),
                     msg("{name}: expected a flow id, got {value}", name=written, value=show(ident)),
                 )
-        queues = given.get("queues", {})
-        if not isinstance(queues, dict):
+        files = given.get("files", {})
+        if not isinstance(files, dict):
             raise self.fail(
-                ("flows", "queues"),
-                msg("{name}: expected a mapping, got {value}", name="queues", value=show(queues)),
+                ("flows", "files"),
+                msg("{name}: expected a mapping, got {value}", name="files", value=show(files)),
+            )
+        return Flows(
+            path,
+            {str(k): v for k, v in aliases.items()},
+            self.queues(given.get("queues", {}), ("flows", "queues")),
+            {str(ident): self.flow_file(ident, settings) for ident, settings in files.items()},
+        )
+
+    def flow_file(self, ident: Any, value: Any) -> FlowFile:
+        """``files: {FLOW: {queues: {QUEUE: …}}}``: the flow id is checked once
+        the flows are read (:func:`journeycode.flows.attach`)."""
+        pointer = ("flows", "files", ident)
+        given = self.mapping(value, pointer, {"queues": None})
+        return FlowFile(
+            self.where(pointer), self.queues(given.get("queues", {}), (*pointer, "queues"))
+        )
+
+    def queues(self, value: Any, pointer: Pointer) -> dict[str, Queue]:
+        """``{QUEUE: {channel: c, owner: o}}``, or ``{QUEUE: c}``."""
+        if not isinstance(value, dict):
+            raise self.fail(
+                pointer,
+                msg("{name}: expected a mapping, got {value}", name="queues", value=show(value)),
             )
         found = {}
-        for queue, where in queues.items():
+        for queue, where in value.items():
             if isinstance(where, str):
                 where = {"channel": where}
-            leads = self.mapping(
-                where, ("flows", "queues", queue), {"channel": None, "owner": None}
-            )
+            leads = self.mapping(where, (*pointer, queue), {"channel": None, "owner": None})
             for name, ident in leads.items():
                 if not isinstance(ident, str) or not ident:
                     raise self.fail(
-                        ("flows", "queues", queue, name),
+                        (*pointer, queue, name),
                         msg("{name}: expected an id, got {value}", name=name, value=show(ident)),
                     )
             found[str(queue)] = Queue(leads.get("channel"), leads.get("owner"))
-        return Flows(path, {str(k): v for k, v in aliases.items()}, found)
+        return found
 
     def measurements(self, value: Any) -> Measurements:
         """``measurements: {path: exports, columns: {kpi: Metric, value: Value}}``."""

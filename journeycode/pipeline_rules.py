@@ -108,6 +108,10 @@ resource) and Twilio Studio flows (`initial_state`, `states`; bare or as
 `definition`). A file that is not JSON, holds no flow, or a flow whose start
 or transitions name a step it does not have, is reported at its line and
 column; a flow id (the file's name without `.json`) used twice too.
+
+A flow the settings speak of (`flows: {files: {FLOW: {queues: …}}}`) that no
+flow file holds is reported where the settings name it, with the closest
+flow id.
 """,
 }
 """Each check's documentation: its summary line, a blank line, the rest."""

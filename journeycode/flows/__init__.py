@@ -11,16 +11,17 @@ against the other through :mod:`journeycode.flows.paths`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from journeycode import i18n, pipeline_rules, suggest
 from journeycode.config import Flows as Settings
 from journeycode.flows import read as reading
 from journeycode.flows.model import Flow
 from journeycode.flows.paths import Flows
 from journeycode.model import Journey, Touchpoint, Workspace
-from journeycode.problems import Problem
+from journeycode.problems import Level, Problem, Subject
 
 __all__ = ["Flows", "Read", "attach", "linked", "roots"]
 
@@ -40,8 +41,37 @@ def attach(root: Path, display_root: str, settings: Settings, workspace: Workspa
         for _, tp in journey.touchpoints():
             if tp.flow_id is not None and tp.flow_resolved:
                 resolved.setdefault(tp.flow_id, set()).update(tp.flow_resolved)
-    flows = Flows(found.flows, settings.aliases, resolved, settings.queues, found.unknown_types)
-    return Read(dataclasses.replace(workspace, flows=flows), found.problems, found.files)
+    flows = Flows(
+        found.flows,
+        settings.aliases,
+        resolved,
+        settings.queues,
+        found.unknown_types,
+        {ident: own.queues for ident, own in settings.files.items()},
+    )
+    problems = [*found.problems, *_unknown_files(settings, found.flows)]
+    return Read(dataclasses.replace(workspace, flows=flows), problems, found.files)
+
+
+def _unknown_files(settings: Settings, found: Mapping[str, Flow]) -> Iterator[Problem]:
+    """A flow the settings say something of (``flows: files:``) that no flow file holds."""
+    for ident, own in settings.files.items():
+        if ident in found:
+            continue
+        display, line, col = own.where.rsplit(":", 2)
+        close = suggest.closest(ident, found)
+        yield Problem(
+            display,
+            int(line),
+            int(col),
+            pipeline_rules.FLOWS,
+            Level.ERROR,
+            i18n.msg("unknown flow '{id}'", id=ident),
+            suggest.hint(close) or i18n.msg("flows are the *.json files below the flows folder"),
+            subject=Subject("flow", ident),
+            detail=("settings",),
+            fix=suggest.fix(ident, close),
+        )
 
 
 _LINKED: list[tuple[Workspace, Mapping[str, list[Touchpoint]]]] = []

@@ -82,11 +82,15 @@ class Flows:
         resolved: Mapping[str, Collection[str]] | None = None,
         queues: Mapping[str, Queue] | None = None,
         unknown_types: Mapping[str, Src] | None = None,
+        own_queues: Mapping[str, Mapping[str, Queue]] | None = None,
     ):
         self.flows = flows
         self.resolved = resolved or {}
         self.queues = queues or {}
         """Where each queue leads in the maps (the settings' ``flows: {queues: …}``)."""
+        self.own_queues = own_queues or {}
+        """Where the queues of one flow lead, by flow id, over :attr:`queues`
+        (the settings' ``flows: {files: {FLOW: {queues: …}}}``)."""
         self.unknown_types = unknown_types or {}
         """Each step type no reader knows (``platform:type``), where it is first seen."""
         names: dict[str, Flow] = {}
@@ -99,6 +103,16 @@ class Flows:
         self.names = names
         self._summaries: dict[str, Summary] = {}
         self._walking: set[str] = set()
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the settings map any queue, of every flow or of one."""
+        return bool(self.queues) or any(self.own_queues.values())
+
+    def lead(self, flow: Flow, queue: str) -> Queue | None:
+        """Where a queue a step of ``flow`` names leads, when the settings say."""
+        own = self.own_queues.get(flow.id, {})
+        return own[queue] if queue in own else self.queues.get(queue)
 
     def resolve(self, flow: Flow, step: Step) -> Flow | None:
         """The flow a sub-flow step runs, or None when the workspace lacks it."""

@@ -19,6 +19,11 @@ reported for each touchpoint with a flow in the workspace:
 A mapped queue on the channel of an escalation is reported too when its owner
 is not the escalation's owner (said when both owners are written).
 
+A queue is mapped for every flow under ``flows: queues:``, or for one flow
+under ``flows: files: {FLOW: {queues: …}}``, which wins for that flow's own
+steps (a sub-flow's steps are read with the sub-flow's mapping): two flows
+may name two teams' queues alike.
+
 Passing:
 
 ```yaml
@@ -119,19 +124,22 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                     i18n.msg("add the transfer to the flow, or correct escalates_to:"),
                     "no-transfer",
                 )
-            if not graph.queues:
+            if not graph.mapped:
                 continue
             targets = [journey.touchpoint_by_id.get(t) for t in tp.escalates_to]
             escalated = {t.channel: t for t in targets if t is not None}
             channels: set[str] = set()
             unmapped = False
-            said: set[str] = set()
-            for _, step in (q for summary in reached for q in summary.queues):
+            said: set[tuple[str, object]] = set()
+            for where, step in (q for summary in reached for q in summary.queues):
                 queue = step.queue
-                if queue is None or queue in said:
+                if queue is None:
                     continue
-                said.add(queue)
-                leads = graph.queues.get(queue)
+                leads = graph.lead(where, queue)
+                # Two flows may map one queue name to two places: each is said.
+                if (queue, leads) in said:
+                    continue
+                said.add((queue, leads))
                 if leads is None:
                     unmapped = True
                     if not queue.startswith("$."):
@@ -144,7 +152,11 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                                 flow=flow.id,
                                 queue=queue,
                             ),
-                            i18n.msg("add it under flows: queues: in journeycode.yaml"),
+                            i18n.msg(
+                                "add it under flows: queues: in journeycode.yaml, or under "
+                                "flows: files: {flow}: queues: for that flow alone",
+                                flow=where.id,
+                            ),
                             "queue",
                             queue,
                         )
