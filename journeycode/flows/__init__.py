@@ -23,7 +23,7 @@ from journeycode.flows.paths import Flows
 from journeycode.model import Journey, Touchpoint, Workspace
 from journeycode.problems import Level, Problem, Subject
 
-__all__ = ["Flows", "Read", "attach", "linked", "roots"]
+__all__ = ["Flows", "Read", "attach", "linked", "roots", "starts"]
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,25 @@ def roots(workspace: Workspace) -> list[Flow]:
     if flows is None:
         return []
     named = linked(workspace)
-    run: set[str] = set()
-    for flow in flows.flows.values():
-        for step in flow.steps.values():
-            if step.kind == "subflow":
-                target = flows.resolve(flow, step)
-                if target is not None and target is not flow:
-                    run.add(target.id)
     return [
         flow
         for ident, flow in sorted(flows.flows.items())
-        if ident in named or (ident not in run and not flow.runs_beside)
+        if ident in named or (ident not in flows.called and not flow.runs_beside)
     ]
+
+
+def starts(workspace: Workspace, flow: Flow) -> list[str | None]:
+    """Where contacts enter ``flow``: the steps the touchpoints that name it
+    link to (``flow: ID#STEP``), and its start (None) where a touchpoint
+    names the flow alone, another flow runs it, or nothing names it at all.
+    A step the flow lacks is its start (unknown-reference reports it)."""
+    named = linked(workspace).get(flow.id, [])
+    found: list[str | None] = []
+    called = workspace.flows is not None and flow.id in workspace.flows.called
+    if not named or called:
+        found.append(None)
+    for tp in named:
+        step = tp.flow_step if tp.flow_step in flow.steps and tp.flow_step != flow.start else None
+        if step not in found:
+            found.append(step)
+    return found

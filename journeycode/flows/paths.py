@@ -26,6 +26,8 @@ from journeycode.model import Src
 Hop = tuple[Flow, Step, Edge | None]
 """A step on a path, and the edge the path leaves it by (None: the last)."""
 Path = tuple[Hop, ...]
+Entry = tuple[str, str | None]
+"""A flow's id and the step a walk of it starts at (None: it has no start)."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ class Flows:
             if ident in flows:
                 names[written] = flows[ident]
         self.names = names
-        self._summaries: dict[str, Summary] = {}
-        self._walking: set[str] = set()
+        self._summaries: dict[Entry, Summary] = {}
+        self._walking: set[Entry] = set()
 
     @property
     def mapped(self) -> bool:
@@ -113,6 +115,18 @@ class Flows:
         """Where a queue a step of ``flow`` names leads, when the settings say."""
         own = self.own_queues.get(flow.id, {})
         return own[queue] if queue in own else self.queues.get(queue)
+
+    @functools.cached_property
+    def called(self) -> frozenset[str]:
+        """The ids of the flows another flow runs (a sub-flow step names them)."""
+        return frozenset(
+            target.id
+            for flow in self.flows.values()
+            for step in flow.steps.values()
+            if step.kind == "subflow"
+            and (target := self.resolve(flow, step)) is not None
+            and target is not flow
+        )
 
     def resolve(self, flow: Flow, step: Step) -> Flow | None:
         """The flow a sub-flow step runs, or None when the workspace lacks it."""
@@ -127,22 +141,24 @@ class Flows:
                 return found
         return None
 
-    def summary(self, flow: Flow) -> Summary:
-        found = self._summaries.get(flow.id)
+    def summary(self, flow: Flow, entry: str | None = None) -> Summary:
+        """What the paths from ``entry`` (a step of the flow; None: its start) reach."""
+        key = _key(flow, entry)
+        found = self._summaries.get(key)
         if found is None:
-            self._walking.add(flow.id)
-            found = self._summaries[flow.id] = self._walk(flow)
-            self._walking.discard(flow.id)
+            self._walking.add(key)
+            found = self._summaries[key] = self._walk(flow, key[1])
+            self._walking.discard(key)
         return found
 
-    def _walk(self, flow: Flow) -> Summary:
+    def _walk(self, flow: Flow, entry: str | None) -> Summary:
         out = Summary()
-        if flow.start is None:
+        if entry is None:
             return out
         resolved = self.resolved.get(flow.id, ())
         steps = flow.steps
-        before: dict[Step, tuple[Step, Edge] | None] = {steps[flow.start]: None}
-        todo = deque([steps[flow.start]])
+        before: dict[Step, tuple[Step, Edge] | None] = {steps[entry]: None}
+        todo = deque([steps[entry]])
         ended: set[Step] = set()
 
         def path_to(step: Step, edge: Edge | None = None) -> tuple[Hop, ...]:
@@ -206,7 +222,7 @@ class Flows:
         if target is None:
             out.unknown.append((flow, step))
             return list(step.edges)
-        if target.id in self._walking:  # a flow that runs itself, by way of others
+        if _key(target, None) in self._walking:  # a flow that runs itself, by way of others
             return list(step.edges)
         inner = self.summary(target)
         out.runs.append((step, target, path))
@@ -214,37 +230,40 @@ class Flows:
             return [e for e in step.edges if e.label == "error"]
         return list(step.edges)
 
-    def reached(self, flow: Flow) -> list[Summary]:
-        """The summaries of the flow and of every flow it runs, directly or not."""
-        seen = {flow.id}
-        found = [self.summary(flow)]
+    def reached(self, flow: Flow, entry: str | None = None) -> list[Summary]:
+        """The summaries of the flow from ``entry`` and of every flow it runs,
+        directly or not (each from its start)."""
+        seen = {_key(flow, entry)}
+        found = [self.summary(flow, entry)]
         for summary in found:  # grows as it is read: breadth first
             for _step, target, _path in summary.runs:
-                if target.id not in seen:
-                    seen.add(target.id)
+                if _key(target, None) not in seen:
+                    seen.add(_key(target, None))
                     found.append(self.summary(target))
         return found
 
-    def dead_ends(self, flow: Flow) -> Iterator[DeadEnd]:
-        """Every dead end a contact that starts in ``flow`` can reach, in the
-        flows it runs too, each once, with the path that reaches it first."""
-        seen = {flow.id}
-        todo: deque[tuple[Flow, Callable[[], Path]]] = deque([(flow, tuple)])
+    def dead_ends(self, flow: Flow, entry: str | None = None) -> Iterator[DeadEnd]:
+        """Every dead end a contact that enters ``flow`` at ``entry`` (None: its
+        start) can reach, in the flows it runs too, each once, with the path
+        that reaches it first."""
+        seen = {_key(flow, entry)}
+        todo: deque[tuple[Flow, str | None, Callable[[], Path]]] = deque([(flow, entry, tuple)])
         while todo:
-            here, before = todo.popleft()
-            summary = self.summary(here)
+            here, at, before = todo.popleft()
+            summary = self.summary(here, at)
             for end in summary.dead_ends:
                 yield DeadEnd(end.flow, end.step, _joined(before, end.make))
             for step, target, path in summary.runs:
-                if target.id not in seen:
-                    seen.add(target.id)
-                    todo.append((target, _joined(before, _entered(here, step, path))))
+                if _key(target, None) not in seen:
+                    seen.add(_key(target, None))
+                    todo.append((target, None, _joined(before, _entered(here, step, path))))
 
-    def loops(self, flow: Flow) -> Iterator[tuple[Step, ...]]:
-        """Each cycle reached from the start from which no way out (a person,
-        a resolved step, the end of a module, a sub-flow) can be reached:
-        the customer goes round it for ever, or until the platform hangs up."""
-        summary = self.summary(flow)
+    def loops(self, flow: Flow, entry: str | None = None) -> Iterator[tuple[Step, ...]]:
+        """Each cycle reached from ``entry`` (None: the start) from which no
+        way out (a person, a resolved step, the end of a module, a sub-flow)
+        can be reached: the customer goes round it for ever, or until the
+        platform hangs up."""
+        summary = self.summary(flow, entry)
         reached = summary.reached
         resolved = self.resolved.get(flow.id, ())
         into: dict[Step, list[Step]] = {}
@@ -266,13 +285,17 @@ class Flows:
         for component in _components(flow, trapped):
             yield _cycle(flow, component)
 
-    def menu_depths(self, flow: Flow) -> Iterator[tuple[Step, int, Callable[[], Path]]]:
-        """Each menu of the flow, the fewest menus a caller passes to reach it
-        (that one included), and how to make the path that does it (made only
-        when asked: a flow of menus in a row has a long path to each)."""
-        if flow.start is None:
+    def menu_depths(
+        self, flow: Flow, entry: str | None = None
+    ) -> Iterator[tuple[Step, int, Callable[[], Path]]]:
+        """Each menu of the flow reached from ``entry`` (None: the start), the
+        fewest menus a caller passes to reach it (that one included), and how
+        to make the path that does it (made only when asked: a flow of menus
+        in a row has a long path to each)."""
+        first = _key(flow, entry)[1]
+        if first is None:
             return
-        start = flow.steps[flow.start]
+        start = flow.steps[first]
         # Breadth first with menus as the only cost (0-1): a deque, menus at the back.
         best: dict[Step, int] = {start: 1 if start.kind == "menu" else 0}
         before: dict[Step, tuple[Step, Edge] | None] = {start: None}
@@ -316,6 +339,12 @@ class Flows:
                 found = _silent(flow, flow.steps[edge.target])
                 if found is not None:
                     yield step, ((flow, step, edge), *found)
+
+
+def _key(flow: Flow, entry: str | None) -> Entry:
+    """Where a walk of ``flow`` from ``entry`` starts: a step the flow lacks
+    (a touchpoint's misspelt ``#STEP``, which unknown-reference reports) is its start."""
+    return flow.id, entry if entry is not None and entry in flow.steps else flow.start
 
 
 def _joined(before: Callable[[], Path], after: Callable[[], Path]) -> Callable[[], Path]:

@@ -774,12 +774,15 @@ def lost_ways_out(base: Workspace, head: Workspace) -> Iterator[tuple[Flow, Dead
     if before is None or after is None:
         return
     ended = {
-        (end.flow.id, end.step.id) for flow in flows.roots(base) for end in before.dead_ends(flow)
+        (end.flow.id, end.step.id)
+        for flow in flows.roots(base)
+        for entry in flows.starts(base, flow)
+        for end in before.dead_ends(flow, entry)
     }
     for flow in flows.roots(head):
         if flow.id not in before.flows:
             continue
-        for end in after.dead_ends(flow):
+        for end in (e for at in flows.starts(head, flow) for e in after.dead_ends(flow, at)):
             if (end.flow.id, end.step.id) not in ended:
                 ended.add((end.flow.id, end.step.id))
                 yield flow, end

@@ -8,6 +8,12 @@ module or another flow keeps the customer going round until the platform
 hangs up. Each such loop is reported once, at its first step, with the
 loop written out.
 
+A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
+callers through at that step, and the flow is followed from there: what only
+the steps before it lead to is not on their way. A flow is followed from its
+start where a touchpoint names it alone, another flow runs it, or nothing
+names it.
+
 Passing:
 
 ```yaml
@@ -67,6 +73,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import flows, i18n
+from journeycode.flows.model import Step
 from journeycode.flows.paths import path_words
 from journeycode.model import Workspace
 from journeycode.problems import Level, Subject
@@ -84,7 +91,13 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         return
     named = flows.linked(workspace)
     for ident, flow in sorted(graph.flows.items()):
-        for cycle in graph.loops(flow):
+        said: set[Step] = set()
+        for cycle in (
+            c for entry in flows.starts(workspace, flow) for c in graph.loops(flow, entry)
+        ):
+            if cycle[0] in said:
+                continue
+            said.add(cycle[0])
             hops = tuple(
                 (flow, step, next(e for e in step.edges if e.target == following.id))
                 for step, following in zip(cycle, (*cycle[1:], cycle[0]), strict=True)

@@ -24,6 +24,9 @@ under ``flows: files: {FLOW: {queues: …}}``, which wins for that flow's own
 steps (a sub-flow's steps are read with the sub-flow's mapping): two flows
 may name two teams' queues alike.
 
+A touchpoint that links a step of its flow (``flow: ID#STEP``) is compared
+with the transfers reached from that step.
+
 Passing:
 
 ```yaml
@@ -107,7 +110,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
             flow = graph.flows.get(tp.flow_id or "")
             if flow is None:
                 continue
-            reached = graph.reached(flow)
+            reached = graph.reached(flow, tp.flow_step)
             ways_out = [w for summary in reached for w in summary.ways_out]
             unknown = [u for summary in reached for u in summary.unknown]
             if tp.escalates_to and not ways_out and not unknown:

@@ -18,6 +18,12 @@ the workspace does not hold is neither a way out nor a dead end (the
 ``flow-unchecked`` rule says so, once). A touchpoint's ``waive:`` silences
 the findings of the flow it runs.
 
+A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
+callers through at that step, and the flow is followed from there: what only
+the steps before it lead to is not on their way. A flow is followed from its
+start where a touchpoint names it alone, another flow runs it, or nothing
+names it.
+
 Passing:
 
 ```yaml
@@ -97,7 +103,10 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     named = flows.linked(workspace)
     said: set[tuple[str, str]] = set()
     for flow in flows.roots(workspace):
-        for end in graph.dead_ends(flow):
+        ends = (
+            end for entry in flows.starts(workspace, flow) for end in graph.dead_ends(flow, entry)
+        )
+        for end in ends:
             where, step = end.end
             if (where.id, step.id) in said:
                 continue

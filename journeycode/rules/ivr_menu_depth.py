@@ -7,6 +7,12 @@ counted (that menu included); a menu reached only past more than
 ``max_depth`` (default 3) menus is reported, with the shortest way there. Menus
 are counted within one flow (a sub-flow's menus count in its own flow).
 
+A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
+callers through at that step, and the flow is followed from there: what only
+the steps before it lead to is not on their way. A flow is followed from its
+start where a touchpoint names it alone, another flow runs it, or nothing
+names it.
+
 Passing:
 
 ```yaml
@@ -72,6 +78,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import flows, i18n
+from journeycode.flows.model import Step
 from journeycode.flows.paths import path_words
 from journeycode.model import Workspace
 from journeycode.problems import Level, Subject
@@ -90,9 +97,13 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     limit = context.options["max_depth"]
     named = flows.linked(workspace)
     for ident, flow in sorted(graph.flows.items()):
-        for step, depth, path in graph.menu_depths(flow):
-            # The first menu past the limit on its way: the ones after it follow.
-            if depth == limit + 1:
+        said: set[Step] = set()
+        for entry in flows.starts(workspace, flow):
+            for step, depth, path in graph.menu_depths(flow, entry):
+                # The first menu past the limit on its way: the ones after it follow.
+                if depth != limit + 1 or step in said:
+                    continue
+                said.add(step)
                 yield Finding(
                     step.src,
                     i18n.msgs(

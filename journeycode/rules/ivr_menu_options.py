@@ -6,6 +6,14 @@ branches of its conditions (an Amazon Connect menu's digits, the conditions of
 the split that reads a Twilio Studio gather's input), and a menu of more than
 ``max_options`` (default 5) is reported.
 
+A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
+callers through at that step, and the flow is followed from there: what only
+the steps before it lead to is not on their way. A flow is followed from its
+start where a touchpoint names it alone, another flow runs it, or nothing
+names it.
+
+A menu no caller reaches from where they enter is not counted.
+
 Passing:
 
 ```yaml
@@ -105,8 +113,11 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     limit = context.options["max_options"]
     named = flows.linked(workspace)
     for ident, flow in sorted(graph.flows.items()):
+        heard = {
+            s for entry in flows.starts(workspace, flow) for s in graph.summary(flow, entry).reached
+        }
         for step in flow.steps.values():
-            if step.kind != "menu":
+            if step.kind != "menu" or step not in heard:
                 continue
             count = options(flow, step)
             if count > limit:

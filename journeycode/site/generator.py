@@ -326,7 +326,7 @@ class _Context:
 
     def journey_flows(self, journey: Journey) -> list[tuple[Touchpoint, Markup, Markup]]:
         """Each touchpoint of the journey that runs a flow: the flow's link and
-        its way-out status."""
+        its way-out status from where the touchpoint enters it."""
         graph = self.workspace.flows
         found = []
         for _stage, tp in journey.touchpoints():
@@ -339,7 +339,7 @@ class _Context:
             assert graph is not None
             # Journey pages sit at the top of the section.
             link = Markup(f"[{markdown_text(tp.flow or '')}]({_flow_page(flow.id)})")
-            found.append((tp, link, _flow_status(graph, flow)))
+            found.append((tp, link, _flow_status(graph, flow, tp.flow_step)))
         return found
 
     def flow_rows(self) -> list[dict[str, Any]]:
@@ -722,17 +722,18 @@ def _flow_page(ident: str) -> str:
     return f"{FLOWS}/{render.flow_name(ident).removeprefix('flow.')}.md"
 
 
-def _flow_status(graph: Flows | None, flow: Flow | None) -> Markup:
-    """A flow's way out, as a badge: every path reaches a person, or how many dead ends."""
+def _flow_status(graph: Flows | None, flow: Flow | None, entry: str | None = None) -> Markup:
+    """A flow's way out from ``entry`` (None: its start), as a badge: every
+    path reaches a person, or how many dead ends."""
     if graph is None or flow is None:
         return _status_badge("flow-dead", _("no such flow"))
     if flow.runs_beside:
         return _status_badge("", _("plays to a waiting contact"))
-    count = sum(1 for _end in graph.dead_ends(flow))
+    count = sum(1 for _end in graph.dead_ends(flow, entry))
     if count:
         said = ngettext("%(count)s dead end", "%(count)s dead ends", count) % {"count": count}
         return _status_badge("flow-dead", said)
-    if any(summary.unknown for summary in graph.reached(flow)):
+    if any(summary.unknown for summary in graph.reached(flow, entry)):
         return _status_badge("flow-unknown", _("a sub-flow is not in the workspace"))
     return _status_badge("flow-ok", _("every path reaches a person"))
 
