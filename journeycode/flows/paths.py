@@ -14,6 +14,7 @@ nor a dead end.
 from __future__ import annotations
 
 import functools
+import heapq
 from collections import deque
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -72,6 +73,20 @@ class Summary:
     """The steps of this flow reached from its start."""
 
 
+@dataclass
+class _Menus:
+    """One walk of a flow from a step, counting menus: the fewest to each
+    step reached (that step included, when it is a menu), the step and edge
+    each is reached by, and the sub-flow steps reached whose flow the
+    workspace holds, with that flow. A module that comes back adds nothing
+    to what follows it: its menus count in it alone."""
+
+    flow: Flow
+    best: dict[Step, int] = field(default_factory=dict)
+    before: dict[Step, tuple[Step, Edge] | None] = field(default_factory=dict)
+    calls: list[tuple[Step, Flow]] = field(default_factory=list)
+
+
 class Flows:
     """The workspace's flows, with what names each (``aliases``: a name, an
     ARN, a Terraform reference, mapped to a flow id in the settings), the
@@ -104,6 +119,7 @@ class Flows:
                 names[written] = flows[ident]
         self.names = names
         self._summaries: dict[Entry, Summary] = {}
+        self._menu_walks: dict[Entry, _Menus] = {}
         self._walking: set[Entry] = set()
 
     @property
@@ -162,12 +178,7 @@ class Flows:
         ended: set[Step] = set()
 
         def path_to(step: Step, edge: Edge | None = None) -> tuple[Hop, ...]:
-            hops: list[Hop] = [(flow, step, edge)]
-            at = before[step]
-            while at is not None:
-                hops.append((flow, at[0], at[1]))
-                at = before[at[0]]
-            return tuple(reversed(hops))
+            return _back(flow, before, step, edge)
 
         def dead(step: Step, edge: Edge | None = None) -> None:
             if step not in ended:
@@ -287,18 +298,68 @@ class Flows:
 
     def menu_depths(
         self, flow: Flow, entry: str | None = None
-    ) -> Iterator[tuple[Step, int, Callable[[], Path]]]:
-        """Each menu of the flow reached from ``entry`` (None: the start), the
-        fewest menus a caller passes to reach it (that one included), and how
-        to make the path that does it (made only when asked: a flow of menus
-        in a row has a long path to each)."""
-        first = _key(flow, entry)[1]
+    ) -> Iterator[tuple[Flow, Step, int, Callable[[], Path]]]:
+        """Each menu a caller who enters ``flow`` at ``entry`` (None: its
+        start) reaches, in the flows it runs too, the fewest menus they pass
+        to reach it (that one included: the menus of the flows on the way
+        count), and how to make the path that does it (made only when asked:
+        a flow of menus in a row has a long path to each).
+
+        Each flow is walked once from each step it is entered at (kept, for
+        every entry of the workspace); the flows are then put together
+        cheapest first (Dijkstra's, menus the cost), so that flows that run
+        each other end."""
+        root = _key(flow, entry)
+        walks = {root: self._menus(flow, root[1])}
+        offset = {root: 0}
+        came: dict[Entry, tuple[Entry, Step]] = {}
+        """How each flow's walk is entered: the walk and sub-flow step before it."""
+        order = [root]
+        todo = [(0, 0, root)]
+        done: set[Entry] = set()
+        while todo:
+            at, _, key = heapq.heappop(todo)
+            if key in done:
+                continue
+            done.add(key)
+            for step, target in walks[key].calls:
+                into = _key(target, None)
+                cost = at + walks[key].best[step]
+                if into not in done and cost < offset.get(into, cost + 1):
+                    if into not in walks:
+                        walks[into] = self._menus(target, into[1])
+                        order.append(into)
+                    offset[into], came[into] = cost, (key, step)
+                    heapq.heappush(todo, (cost, len(order), into))
+
+        def path(key: Entry, step: Step) -> Path:
+            parts = [_back(walks[key].flow, walks[key].before, step, None)]
+            while key in came:  # a chain of flows as long as the workspace: no recursion
+                key, through = came[key]
+                parts.append(_back(walks[key].flow, walks[key].before, through, None))
+            return tuple(hop for part in reversed(parts) for hop in part)
+
+        for key in order:
+            walk = walks[key]
+            for step, depth in walk.best.items():
+                if step.kind == "menu":
+                    yield walk.flow, step, offset[key] + depth, functools.partial(path, key, step)
+
+    def _menus(self, flow: Flow, first: str | None) -> _Menus:
+        """The fewest menus to each step of ``flow`` from step ``first``,
+        within the flow (kept: a flow many others run is walked once)."""
+        key = (flow.id, first)
+        found = self._menu_walks.get(key)
+        if found is not None:
+            return found
+        found = self._menu_walks[key] = _Menus(flow)
         if first is None:
-            return
+            return found
         start = flow.steps[first]
         # Breadth first with menus as the only cost (0-1): a deque, menus at the back.
-        best: dict[Step, int] = {start: 1 if start.kind == "menu" else 0}
-        before: dict[Step, tuple[Step, Edge] | None] = {start: None}
+        best = found.best
+        best[start] = 1 if start.kind == "menu" else 0
+        found.before[start] = None
         todo = deque([start])
         while todo:
             step = todo.popleft()
@@ -309,23 +370,17 @@ class Flows:
                 cost = best[step] + (following.kind == "menu")
                 if cost < best.get(following, cost + 1):
                     best[following] = cost
-                    before[following] = (step, edge)
+                    found.before[following] = (step, edge)
                     if following.kind == "menu":
                         todo.append(following)
                     else:
                         todo.appendleft(following)
-
-        def path(step: Step) -> Path:
-            hops: list[Hop] = [(flow, step, None)]
-            at = before[step]
-            while at is not None:
-                hops.append((flow, at[0], at[1]))
-                at = before[at[0]]
-            return tuple(reversed(hops))
-
-        for step, depth in best.items():
-            if step.kind == "menu":
-                yield step, depth, functools.partial(path, step)
+        for step in best:
+            if step.kind == "subflow":
+                target = self.resolve(flow, step)
+                if target is not None:
+                    found.calls.append((step, target))
+        return found
 
     def silent_closures(self, flow: Flow) -> Iterator[tuple[Step, tuple[Hop, ...]]]:
         """Each hours check whose closed branch reaches a disconnect (or the
@@ -345,6 +400,19 @@ def _key(flow: Flow, entry: str | None) -> Entry:
     """Where a walk of ``flow`` from ``entry`` starts: a step the flow lacks
     (a touchpoint's misspelt ``#STEP``, which unknown-reference reports) is its start."""
     return flow.id, entry if entry is not None and entry in flow.steps else flow.start
+
+
+def _back(
+    flow: Flow, before: Mapping[Step, tuple[Step, Edge] | None], step: Step, edge: Edge | None
+) -> Path:
+    """The path to ``step`` (leaving it by ``edge``) along ``before``, each
+    step's step and edge before it."""
+    hops: list[Hop] = [(flow, step, edge)]
+    at = before[step]
+    while at is not None:
+        hops.append((flow, at[0], at[1]))
+        at = before[at[0]]
+    return tuple(reversed(hops))
 
 
 def _joined(before: Callable[[], Path], after: Callable[[], Path]) -> Callable[[], Path]:
@@ -371,12 +439,7 @@ def _silent(flow: Flow, first: Step) -> tuple[Hop, ...] | None:
         if step.kind in (*WAYS_OUT, "prompt", "menu", "input", "bot", "subflow", "return"):
             continue
         if step.kind == "disconnect" or not step.edges:
-            hops: list[Hop] = [(flow, step, None)]
-            at = before[step]
-            while at is not None:
-                hops.append((flow, at[0], at[1]))
-                at = before[at[0]]
-            return tuple(reversed(hops))
+            return _back(flow, before, step, None)
         for edge in step.edges:
             if edge.target is not None and flow.steps[edge.target] not in before:
                 before[flow.steps[edge.target]] = (step, edge)

@@ -4,8 +4,14 @@ An IVR must be easy to navigate: every menu a caller has to listen to before
 the next one is more time on the line and another chance to hang up. From the
 start of each flow, the fewest menus a caller passes to reach each menu is
 counted (that menu included); a menu reached only past more than
-``max_depth`` (default 3) menus is reported, with the shortest way there. Menus
-are counted within one flow (a sub-flow's menus count in its own flow).
+``max_depth`` (default 3) menus is reported, with the shortest way there.
+
+The count goes on into the sub-flows a flow runs (``TransferToFlow``,
+``InvokeFlowModule``, ``run-subflow``): a sub-flow's menus add to the menus a
+caller passed before it, and a sub-flow that only other flows run is counted
+from them. A module that comes back adds nothing to what follows it, and a
+sub-flow the workspace does not hold adds nothing (``flow-unchecked`` says
+so). Flows that run each other are each counted once.
 
 A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
 callers through at that step, and the flow is followed from there: what only
@@ -78,7 +84,6 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from journeycode import flows, i18n
-from journeycode.flows.model import Step
 from journeycode.flows.paths import path_words
 from journeycode.model import Workspace
 from journeycode.problems import Level, Subject
@@ -96,14 +101,16 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
         return
     limit = context.options["max_depth"]
     named = flows.linked(workspace)
+    said: set[tuple[str, str]] = set()
     for ident, flow in sorted(graph.flows.items()):
-        said: set[Step] = set()
+        if ident in graph.called and ident not in named:
+            continue  # a sub-flow's menus are counted from the flows that run it
         for entry in flows.starts(workspace, flow):
-            for step, depth, path in graph.menu_depths(flow, entry):
+            for where, step, depth, path in graph.menu_depths(flow, entry):
                 # The first menu past the limit on its way: the ones after it follow.
-                if depth != limit + 1 or step in said:
+                if depth != limit + 1 or (where.id, step.id) in said:
                     continue
-                said.add(step)
+                said.add((where.id, step.id))
                 yield Finding(
                     step.src,
                     i18n.msgs(
@@ -113,12 +120,12 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
                         "'{flow}' (at most {limit}): {path}",
                         depth,
                         step=step.label,
-                        flow=ident,
+                        flow=where.id,
                         limit=limit,
                         path=path_words(path()),
                     ),
                     i18n.msg("merge menus, or offer a person earlier"),
                     tuple(named.get(ident, ())),
-                    subject=Subject("flow", ident),
+                    subject=Subject("flow", where.id),
                     detail=(step.id,),
                 )
