@@ -738,6 +738,10 @@ def test_a_cut_comment_keeps_what_fits_in_order_breaking_changes_and_problems_fi
     assert gaps > 0, "a smaller problem after one that did not fit"
 
 
+def _charts(comment: str) -> list[str]:
+    return re.findall(r"^```mermaid\n.*?^```$", comment, re.M | re.S)
+
+
 def _in_order(some: list[str], every: list[str]) -> bool:
     """Whether ``some`` are items of ``every`` in its order."""
     rest = iter(every)
@@ -795,7 +799,12 @@ def test_a_long_comment_drops_its_pictures_then_whole_sections_with_a_link(
     # The problems' section, cut item by item, before the journeys' sections.
     assert html.count("<details") == html.count("</details>") == 1
     assert "<summary>Problems: " in html
-    # Pictures alone over the limit: the sections stay, the pictures go.
+    # Pictures alone over the limit: the sections stay, the pictures that
+    # fit stay, in the review's order, and the note counts the others.
     some = _diff(folders, "--format", "markdown", "--max-chars", str(len(whole.stdout) - 1000))
-    assert "```mermaid" not in some.stdout and "more part(s)" not in some.stdout
-    assert "_The pictures of the change are left out" in some.stdout
+    assert len(some.stdout) <= len(whole.stdout) - 1000 - 256
+    assert "more part(s)" not in some.stdout
+    kept = some.stdout.count("```mermaid")
+    assert 0 < kept < 40
+    assert f"_Of the 40 pictures of the change, {40 - kept} " in some.stdout
+    assert _in_order(_charts(some.stdout), _charts(whole.stdout))

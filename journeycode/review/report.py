@@ -337,18 +337,62 @@ def markdown(reviewed: Reviewed, options: Options = PLAIN) -> str:
         return f"### journeycode: {_('no changes')}\n\n{same.format(sides=said)}\n"
     budget = sides.limit - _MARGIN
     size = _utf8_size if sides.in_bytes else len
-    blocks = _blocks(review, sides, pictures=True)
+    every = _pictures(review, sides)
+    blocks = _blocks(review, sides, every)
     if sum(size(b.text + b.end) for b in blocks) <= budget:
         return _joined(blocks, set(range(len(blocks))))
     where = _whole_review(sides)
-    blocks = _blocks(review, sides, pictures=False)
-    if review.changes and (sides.pictures or sides.flow_pictures):
-        said = _("The pictures of the change are left out to keep this review short{where}.")
-        said = f"_{said.format(where=where)}_\n\n"
-        blocks.insert(1, _Block(said, first=True))
+    # Not all pictures fit: each is kept, in the review's order, where it
+    # still fits, so a large one costs only itself.
+    said = _("The pictures of the change are left out to keep this review short{where}.")
+    note = _Block(f"_{said.format(where=where)}_\n\n", first=True)
+    blocks = _blocks(review, sides, {})
+    used = sum(size(b.text + b.end) for b in blocks) + size(note.text)
+    shown: dict[tuple[str, str], list[str]] = {}
+    for key, lines in every.items():
+        cost = sum(size(line) + 1 for line in lines)
+        if used + cost <= budget:
+            shown[key] = lines
+            used += cost
+    if shown:
+        blocks = _blocks(review, sides, shown)
+        left = len(every) - len(shown)
+        said = ngettext(
+            "Of the {total} pictures of the change, {count} is left out to keep this "
+            "review short{where}.",
+            "Of the {total} pictures of the change, {count} are left out to keep this "
+            "review short{where}.",
+            left,
+        )
+        note = _Block(f"_{said.format(count=left, total=len(every), where=where)}_\n\n", True)
+    if every:
+        blocks.insert(1, note)
     if sum(size(b.text + b.end) for b in blocks) <= budget:
         return _joined(blocks, set(range(len(blocks))))
     return _cut(blocks, sides, size, budget, where)
+
+
+def _pictures(review: Review, sides: Sides) -> dict[tuple[str, str], list[str]]:
+    """Each picture's lines in the comment, in the order they are kept when
+    not all fit: (journey id or "", "") for a journey's or the catalog's
+    picture, then ("", flow id) for a contact flow's, shown with the catalog."""
+    found: dict[tuple[str, str], list[str]] = {}
+    journeys = [journey for journey, _changes in _groups(review)]
+    for journey in journeys:
+        key = journey or ""
+        if key in sides.pictures:
+            picture = sides.pictures[key]
+            found[key, ""] = (
+                [_too_large(), ""]
+                if picture is None
+                else ["```mermaid", picture.rstrip("\n"), "```", ""]
+            )
+    if None in journeys:
+        named = markdown_inline(_("Contact flow {flow}:"), line_start=False)
+        for flow, chart in sorted(sides.flow_pictures.items()):
+            shown = [_too_large()] if chart is None else ["```mermaid", chart.rstrip("\n"), "```"]
+            found["", flow] = [named.format(flow=markdown_code(flow)), "", *shown, ""]
+    return found
 
 
 def _cut(
@@ -473,9 +517,12 @@ def _too_large() -> str:
     return f"_{markdown_inline(said, line_start=False).format(command=command)}_"
 
 
-def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
-    """The comment's parts, most important first: each is whole Markdown, so
-    the comment can be cut between any two."""
+def _blocks(
+    review: Review, sides: Sides, pictures: Mapping[tuple[str, str], list[str]]
+) -> list[_Block]:
+    """The comment's parts, most important first, with the pictures given
+    (their lines by key, as ``_pictures`` makes them): each part is whole
+    Markdown, so the comment can be cut between any two."""
     e = markdown_inline
     head = [f"### journeycode: {e(_summary(review), line_start=False)}", ""]
     rows = _coverage_rows(review)
@@ -516,10 +563,9 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
         blocks += [_Block(item, first=True) for item in breaking]
     for journey, changes in groups:
         rest = [c for c in changes if c.level is not Severity.BREAKING]
-        pictured = pictures and (journey or "") in sides.pictures
-        picture = sides.pictures.get(journey or "") if pictures else None
-        flow_pictures = sorted(sides.flow_pictures.items()) if pictures and journey is None else []
-        if not rest and not pictured and not flow_pictures:
+        key = journey or ""
+        shown = [lines for (j, _flow), lines in pictures.items() if j == key]
+        if not rest and not shown:
             continue
         counted = _counts(changes)
         name = _("Catalog") if journey is None else review.journeys.get(journey, journey)
@@ -527,14 +573,8 @@ def _blocks(review: Review, sides: Sides, *, pictures: bool) -> list[_Block]:
             journey=markdown_html(name), counts=markdown_html(_levels(counted))
         )
         lines = [f"<details><summary>{said}</summary>", ""]
-        if picture is not None:
-            lines += ["```mermaid", picture.rstrip("\n"), "```", ""]
-        elif pictured:
-            lines += [_too_large(), ""]
-        for flow, chart in flow_pictures:
-            named = e(_("Contact flow {flow}:"), line_start=False).format(flow=markdown_code(flow))
-            shown = [_too_large()] if chart is None else ["```mermaid", chart.rstrip("\n"), "```"]
-            lines += [named, "", *shown, ""]
+        for picture in shown:
+            lines += picture
         lines += [
             f"- **{e(level_word(c.level), line_start=False)}** `{c.kind}` "
             f"{render(c.message, MARKDOWN)}"
