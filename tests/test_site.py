@@ -669,3 +669,101 @@ def test_the_page_table_gives_the_reserved_names_the_navigation_and_the_titles()
     for path, title in titles.items():
         shown = "Journey portfolio" if path == "index.md" else title
         assert site.pages[path].startswith(f"---\ntitle: {json.dumps(shown, ensure_ascii=False)}")
+
+
+_ENTERED_FLOW = """{"initial_state": "Language", "states": [
+  {"name": "Language", "type": "gather-input-on-call",
+   "transitions": [{"event": "keypress", "next": "MainMenu"}, {"event": "timeout", "next": "Bye"}]},
+  {"name": "Bye", "type": "say-play", "transitions": [{"event": "audioComplete"}]},
+  {"name": "MainMenu", "type": "gather-input-on-call",
+   "transitions": [{"event": "keypress", "next": "Agent"}, {"event": "timeout", "next": "Overflow"}]},
+  {"name": "Agent", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]},
+  {"name": "Overflow", "type": "gather-input-on-call",
+   "transitions": [{"event": "keypress", "next": "Agent"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Late", "type": "gather-input-on-call",
+   "transitions": [{"event": "keypress", "next": "Agent"}, {"event": "timeout"}]}
+]}"""
+"""A flow whose start (Language) hangs up on a caller who presses nothing
+(Bye), and whose step Late, which nothing leads to, leaves such a caller at
+the end of the flow: a touchpoint that links MainMenu reaches neither, one
+that links Late reaches its end and no other."""
+
+
+def _entered_site(tmp_path: Path, entry: str) -> tuple[list[str], Any]:
+    """The flow-way-out findings of the flow above, linked at ``entry``, and its site."""
+    catalog = (ROOT / "tests" / "cases" / "rules" / "_catalog.yaml").read_text(encoding="utf-8")
+    write_files(
+        tmp_path,
+        {
+            "catalog.yaml": catalog,
+            "journey.yaml": f"""journey:
+  id: call
+  name: Call us
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {{id: menu, name: IVR menu, channel: ivr, flow: "ivr#{entry}", escalates_to: [agent]}}
+        - {{id: agent, name: Agent, channel: agent-voice}}
+""",
+            "flows/ivr.json": _ENTERED_FLOW,
+        },
+    )
+    compiled = compile_workspace(tmp_path, "")
+    found = [p.message for p in compiled.result.problems if p.rule == "flow-way-out"]
+    return found, build_site(compiled, cache=Cache(None), history=None)
+
+
+def _drawn(svg: str) -> tuple[set[str], set[str], set[str]]:
+    """The steps a flow's drawing marks as dead ends, its thick red edges
+    (``Language->MainMenu``) and the steps it draws an entry to, by step id."""
+    nodes = dict(
+        re.findall(r'<g id="node\d+" class="node">\s*<title>(s\d+)</title>(.*?)</g>', svg, re.S)
+    )
+    names = {
+        node: re.findall(r'font-weight="bold"[^>]*>([^<]+)<', body)[0]
+        for node, body in nodes.items()
+    }
+    dead = {names[n] for n, body in nodes.items() if "dead end" in body}
+    edges = re.findall(
+        r'<g id="edge\d+" class="edge">\s*<title>([^<]+)&#45;&gt;([^<]+)</title>\s*'
+        r'<path fill="none" stroke="(#[0-9a-f]+)"',
+        svg,
+    )
+    red = {f"{names[a]}->{names[b]}" for a, b, colour in edges if colour == "#c0392b"}
+    entered = {names[b] for a, b, _colour in edges if a.startswith("in")}
+    return dead, red, entered
+
+
+def test_a_flow_page_shows_the_dead_ends_of_where_touchpoints_enter_the_flow(
+    tmp_path: Path,
+) -> None:
+    """The flow page, its drawing and the journey page follow the flow from
+    the step a touchpoint links (flow: ivr#STEP), as flow-way-out does."""
+    # From MainMenu every path reaches Agent: the start's Bye and the unlinked
+    # Late are no dead ends of this touchpoint's callers, for check or the site.
+    found, site = _entered_site(tmp_path / "main", "MainMenu")
+    assert found == []
+    ok = '<span class="jc-badge jc-flow-ok">every path reaches a person</span>'
+    assert f"MainMenu](flows/ivr.md) | {ok} |" in site.pages["call.md"]
+    page = site.markdown()["flows/ivr.md"]
+    assert ok in page and "None: every path reaches a person" in page
+    assert ok in site.markdown()["flows/index.md"]
+    dead, red, entered = _drawn(site.assets["diagrams/flow.ivr.svg"].decode())
+    assert dead == set() and entered == {"MainMenu"}
+    assert red == {"MainMenu->Agent"}  # not the start's way to MainMenu: nobody comes that way
+
+    # From Late, a caller who presses nothing is left at the end of the flow,
+    # which the start never leads to: check reports it, and so does the site.
+    found, site = _entered_site(tmp_path / "late", "Late")
+    said = "menu 'Late' → [timeout] → the end of the flow"
+    assert found == [f"flow 'ivr' leaves the customer with nobody: {said}"]
+    dead_badge = '<span class="jc-badge jc-flow-dead">1 dead end</span>'
+    assert f"Late](flows/ivr.md) | {dead_badge} |" in site.pages["call.md"]
+    page = site.markdown()["flows/ivr.md"]
+    assert dead_badge in page
+    assert "1. menu &#39;Late&#39; → &#91;timeout&#93; → the end of the flow" in page
+    dead, red, entered = _drawn(site.assets["diagrams/flow.ivr.svg"].decode())
+    assert dead == {"Late"} and entered == {"Late"}
+    assert red == {"Late->Agent"}

@@ -11,19 +11,30 @@ against the other through :mod:`journeycode.flows.paths`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from journeycode import i18n, pipeline_rules, suggest
 from journeycode.config import Flows as Settings
 from journeycode.flows import read as reading
-from journeycode.flows.model import Flow
-from journeycode.flows.paths import Flows
+from journeycode.flows.model import Edge, Flow, Step
+from journeycode.flows.paths import DeadEnd, Flows
 from journeycode.model import Journey, Touchpoint, Workspace
 from journeycode.problems import Level, Problem, Subject
 
-__all__ = ["Flows", "Read", "attach", "linked", "roots", "starts"]
+__all__ = [
+    "Flows",
+    "Read",
+    "attach",
+    "dead_ends",
+    "entries",
+    "linked",
+    "roots",
+    "starts",
+    "unknown",
+    "ways_to_a_person",
+]
 
 
 @dataclass(frozen=True)
@@ -120,4 +131,68 @@ def starts(workspace: Workspace, flow: Flow) -> list[str | None]:
         step = tp.flow_step if tp.flow_step in flow.steps and tp.flow_step != flow.start else None
         if step not in found:
             found.append(step)
+    return found
+
+
+def entries(workspace: Workspace, flow: Flow) -> list[str | None]:
+    """Where a contact is in ``flow``, as :func:`starts` says; nowhere for a
+    whisper, hold or queue flow that no touchpoint names and no flow runs
+    (it plays beside a contact that is already waiting or talking)."""
+    graph = workspace.flows
+    if graph is None:
+        return []
+    if flow.runs_beside and flow.id not in graph.called and flow.id not in linked(workspace):
+        return []
+    return starts(workspace, flow)
+
+
+def dead_ends(
+    workspace: Workspace, flow: Flow, at: Sequence[str | None] | None = None
+) -> list[DeadEnd]:
+    """Every dead end a contact reaches from where it enters ``flow`` (``at``;
+    by default its :func:`entries`), in the flows it runs too, each once, with
+    the path that reaches it first: what ``flow-way-out`` reports, and what
+    the site shows of the flow."""
+    graph = workspace.flows
+    if graph is None:
+        return []
+    found: dict[tuple[str, str], DeadEnd] = {}
+    for entry in entries(workspace, flow) if at is None else at:
+        for end in graph.dead_ends(flow, entry):
+            found.setdefault((end.flow.id, end.step.id), end)
+    return list(found.values())
+
+
+def unknown(workspace: Workspace, flow: Flow, at: Sequence[str | None] | None = None) -> bool:
+    """Whether a contact that enters ``flow`` at ``at`` (by default its
+    :func:`entries`) can reach a sub-flow the workspace does not hold."""
+    graph = workspace.flows
+    return graph is not None and any(
+        summary.unknown
+        for entry in (entries(workspace, flow) if at is None else at)
+        for summary in graph.reached(flow, entry)
+    )
+
+
+def ways_to_a_person(workspace: Workspace, flow: Flow) -> set[tuple[Step, Edge]]:
+    """The edges of ``flow`` on the shortest path from each of its
+    :func:`entries` to each transfer and callback it reaches, and to each
+    sub-flow step it reaches whose flow reaches one."""
+    graph = workspace.flows
+    found: set[tuple[Step, Edge]] = set()
+    if graph is None:
+        return found
+    for entry in entries(workspace, flow):
+        summary = graph.summary(flow, entry)
+        ends = [step for _, step in summary.ways_out]
+        ends += [
+            step
+            for step, target, _path in summary.runs
+            if any(inner.ways_out for inner in graph.reached(target))
+        ]
+        for step in ends:
+            at = summary.before[step]
+            while at is not None and at not in found:
+                found.add(at)
+                at = summary.before[at[0]]
     return found

@@ -71,6 +71,9 @@ class Summary:
     and how to make the path to the step."""
     reached: set[Step] = field(default_factory=set)
     """The steps of this flow reached from its start."""
+    before: dict[Step, tuple[Step, Edge] | None] = field(default_factory=dict)
+    """The step and edge each step reached is first reached by (None: the
+    first step): the shortest path to each."""
 
 
 @dataclass
@@ -173,7 +176,8 @@ class Flows:
             return out
         resolved = self.resolved.get(flow.id, ())
         steps = flow.steps
-        before: dict[Step, tuple[Step, Edge] | None] = {steps[entry]: None}
+        before = out.before
+        before[steps[entry]] = None
         todo = deque([steps[entry]])
         ended: set[Step] = set()
 

@@ -112,6 +112,7 @@ def diagrams(
 
 def flow_diagrams(workspace: Workspace) -> list[Diagram]:
     """A drawing of each contact flow of the workspace (see :func:`flow_name`)."""
+    from journeycode import flows
     from journeycode.render import flows as drawing
 
     graph = workspace.flows
@@ -120,8 +121,10 @@ def flow_diagrams(workspace: Workspace) -> list[Diagram]:
     every = digest.flows(graph)
     found = []
     for ident, flow in sorted(graph.flows.items()):
-        key = digest.of("flow", i18n.current().tag, ident, every)
-        found.append(Diagram(flow_name(ident), _dot(drawing.flow, graph, flow), key))
+        # Its dead ends and ways to a person are those of where contacts enter it.
+        entered = flows.entries(workspace, flow)
+        key = digest.of("flow", i18n.current().tag, ident, every, entered)
+        found.append(Diagram(flow_name(ident), _dot(drawing.flow, workspace, flow), key))
     return found
 
 

@@ -1,24 +1,28 @@
 """A contact flow drawn with Graphviz: its steps, how they connect, where a
 person is reached and where the customer is left with nobody.
 
-The ways to a person (the shortest path from the start to each transfer or
-callback) are drawn thick in the escalation colour; each dead end (a step
-where a path ends with nobody, see :mod:`journeycode.flows.paths`) has a red
-border and says so. Node ids are generated; every step's id and text goes
-through :mod:`journeycode.quoting`.
+The ways to a person (the shortest path from where contacts enter the flow
+to each transfer or callback, see :func:`journeycode.flows.ways_to_a_person`)
+are drawn thick in the escalation colour; each dead end they can reach (a
+step where a path ends with nobody, as ``flow-way-out`` finds it:
+:func:`journeycode.flows.dead_ends`) has a red border and says so. A step
+only the flow's start leads to, where touchpoints put their callers through
+at a later step (``flow: ID#STEP``, drawn as an entry), is no dead end of
+theirs and is not marked. Node ids are
+generated; every step's id and text goes through :mod:`journeycode.quoting`.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from typing import Any
 
 import pydot
 
-from journeycode import i18n
-from journeycode.flows.model import KINDS, PLATFORMS, WAYS_OUT, Edge, Flow, Step
-from journeycode.flows.paths import Flows, edge_words
+from journeycode import flows, i18n
+from journeycode.flows.model import KINDS, PLATFORMS, WAYS_OUT, Flow, Step
+from journeycode.flows.paths import edge_words
 from journeycode.i18n import _
+from journeycode.model import Workspace
 from journeycode.quoting import dot_string, html, wrap
 from journeycode.render.views import ESCALATION_COLOR, FONT, label_lines
 
@@ -35,16 +39,20 @@ DEAD_COLOR = "#b03a2e"
 _TEXT_WIDTH = 28
 
 
-def flow(flows: Flows, drawn: Flow) -> pydot.Dot:
+def flow(workspace: Workspace, drawn: Flow) -> pydot.Dot:
     graph = flow_graph(
         _("{platform} flow {flow}").format(platform=PLATFORMS[drawn.platform], flow=drawn.id)
     )
     ids = {step: f"s{index}" for index, step in enumerate(drawn.steps.values())}
-    dead = {end.end[1] for end in flows.summary(drawn).dead_ends if end.end[0] is drawn}
-    ways = _ways_to_a_person(drawn)
+    dead = {end.step for end in flows.dead_ends(workspace, drawn) if end.flow is drawn}
+    ways = flows.ways_to_a_person(workspace, drawn)
     if drawn.start is not None:
         graph.add_node(pydot.Node("start", label=dot_string(_("start")), shape="circle"))
         graph.add_edge(pydot.Edge("start", ids[drawn.steps[drawn.start]], penwidth="1.5"))
+    linked = [entry for entry in flows.entries(workspace, drawn) if entry is not None]
+    for number, entry in enumerate(linked):
+        graph.add_node(pydot.Node(f"in{number}", label=dot_string(_("entry")), shape="circle"))
+        graph.add_edge(pydot.Edge(f"in{number}", ids[drawn.steps[entry]], penwidth="1.5"))
     for step, node in ids.items():
         graph.add_node(step_node(step, node, step in dead))
     ends = 0
@@ -104,26 +112,3 @@ def step_node(step: Step, node: str, dead: bool) -> pydot.Node:
         color=DEAD_COLOR if dead else (ESCALATION_COLOR if way_out else "#888888"),
         penwidth="2.2" if dead or way_out else "1",
     )
-
-
-def _ways_to_a_person(drawn: Flow) -> set[tuple[Step, Edge]]:
-    """The edges of the shortest path from the start to each transfer and callback."""
-    if drawn.start is None:
-        return set()
-    start = drawn.steps[drawn.start]
-    before: dict[Step, tuple[Step, Edge] | None] = {start: None}
-    todo = deque([start])
-    while todo:
-        step = todo.popleft()
-        for edge in step.edges:
-            if edge.target is not None and drawn.steps[edge.target] not in before:
-                before[drawn.steps[edge.target]] = (step, edge)
-                todo.append(drawn.steps[edge.target])
-    found: set[tuple[Step, Edge]] = set()
-    for step in before:
-        if step.kind in WAYS_OUT:
-            at = before[step]
-            while at is not None and at not in found:
-                found.add(at)
-                at = before[at[0]]
-    return found

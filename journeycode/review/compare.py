@@ -776,13 +776,12 @@ def lost_ways_out(base: Workspace, head: Workspace) -> Iterator[tuple[Flow, Dead
     ended = {
         (end.flow.id, end.step.id)
         for flow in flows.roots(base)
-        for entry in flows.starts(base, flow)
-        for end in before.dead_ends(flow, entry)
+        for end in flows.dead_ends(base, flow)
     }
     for flow in flows.roots(head):
         if flow.id not in before.flows:
             continue
-        for end in (e for at in flows.starts(head, flow) for e in after.dead_ends(flow, at)):
+        for end in flows.dead_ends(head, flow):
             if (end.flow.id, end.step.id) not in ended:
                 ended.add((end.flow.id, end.step.id))
                 yield flow, end

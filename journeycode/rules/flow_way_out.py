@@ -103,10 +103,7 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     named = flows.linked(workspace)
     said: set[tuple[str, str]] = set()
     for flow in flows.roots(workspace):
-        ends = (
-            end for entry in flows.starts(workspace, flow) for end in graph.dead_ends(flow, entry)
-        )
-        for end in ends:
+        for end in flows.dead_ends(workspace, flow):
             where, step = end.end
             if (where.id, step.id) in said:
                 continue

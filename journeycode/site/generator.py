@@ -15,20 +15,20 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, i18n, kinds, naming, quoting, render, words
+from journeycode import digest, flows, i18n, kinds, naming, quoting, render, words
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, Health, coverage, percent
 from journeycode.flows.model import KINDS as STEP_KINDS
 from journeycode.flows.model import PLATFORMS, Flow
-from journeycode.flows.paths import Flows, path_words
+from journeycode.flows.paths import path_words
 from journeycode.i18n import N_, _, ngettext
 from journeycode.model import (
     BREAKDOWN,
@@ -336,10 +336,9 @@ class _Context:
             if flow is None:
                 found.append((tp, Markup(markdown_text(tp.flow or "")), _flow_status(None, None)))
                 continue
-            assert graph is not None
             # Journey pages sit at the top of the section.
             link = Markup(f"[{markdown_text(tp.flow or '')}]({_flow_page(flow.id)})")
-            found.append((tp, link, _flow_status(graph, flow, tp.flow_step)))
+            found.append((tp, link, _flow_status(self.workspace, flow, [tp.flow_step])))
         return found
 
     def flow_rows(self) -> list[dict[str, Any]]:
@@ -353,7 +352,7 @@ class _Context:
                     f"[{markdown_text(ident)}]({posixpath.basename(_flow_page(ident))})"
                 ),
                 "platform": PLATFORMS[flow.platform],
-                "status": _flow_status(graph, flow),
+                "status": _flow_status(self.workspace, flow),
                 "users": users.get(ident, []),
             }
             for ident, flow in sorted(graph.flows.items())
@@ -367,16 +366,17 @@ class _Context:
         return found
 
     def flow(self, flow: Flow) -> dict[str, Any]:
-        graph = self.workspace.flows
-        assert graph is not None
         return {
             "flow": flow,
-            "status": _flow_status(graph, flow),
+            "status": _flow_status(self.workspace, flow),
             "platform": PLATFORMS[flow.platform],
             "file": flow.display,
             "users": self._flow_users().get(flow.id, []),
             "diagram": render.flow_name(flow.id),
-            "dead_ends": [i18n.say(path_words(end.path)) for end in graph.dead_ends(flow)],
+            "linked_steps": any(at is not None for at in flows.entries(self.workspace, flow)),
+            "dead_ends": [
+                i18n.say(path_words(end.path)) for end in flows.dead_ends(self.workspace, flow)
+            ],
             "steps": [
                 {"id": s.id, "kind": _(STEP_KINDS[s.kind]), "type": s.type, "text": s.text}
                 for s in flow.steps.values()
@@ -722,18 +722,22 @@ def _flow_page(ident: str) -> str:
     return f"{FLOWS}/{render.flow_name(ident).removeprefix('flow.')}.md"
 
 
-def _flow_status(graph: Flows | None, flow: Flow | None, entry: str | None = None) -> Markup:
-    """A flow's way out from ``entry`` (None: its start), as a badge: every
-    path reaches a person, or how many dead ends."""
-    if graph is None or flow is None:
+def _flow_status(
+    workspace: Workspace | None, flow: Flow | None, at: Sequence[str | None] | None = None
+) -> Markup:
+    """A flow's way out from the steps ``at`` (None: its start) or, by default,
+    from where contacts enter it (:func:`journeycode.flows.entries`, as
+    ``flow-way-out`` checks it), as a badge: every path reaches a person, or
+    how many dead ends."""
+    if workspace is None or flow is None:
         return _status_badge("flow-dead", _("no such flow"))
-    if flow.runs_beside:
+    if at is None and not flows.entries(workspace, flow):
         return _status_badge("", _("plays to a waiting contact"))
-    count = sum(1 for _end in graph.dead_ends(flow, entry))
+    count = len(flows.dead_ends(workspace, flow, at))
     if count:
         said = ngettext("%(count)s dead end", "%(count)s dead ends", count) % {"count": count}
         return _status_badge("flow-dead", said)
-    if any(summary.unknown for summary in graph.reached(flow, entry)):
+    if flows.unknown(workspace, flow, at):
         return _status_badge("flow-unknown", _("a sub-flow is not in the workspace"))
     return _status_badge("flow-ok", _("every path reaches a person"))
 
