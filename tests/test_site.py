@@ -676,10 +676,8 @@ _ENTERED_FLOW = """{"initial_state": "Language", "states": [
    "transitions": [{"event": "keypress", "next": "MainMenu"}, {"event": "timeout", "next": "Bye"}]},
   {"name": "Bye", "type": "say-play", "transitions": [{"event": "audioComplete"}]},
   {"name": "MainMenu", "type": "gather-input-on-call",
-   "transitions": [{"event": "keypress", "next": "Agent"}, {"event": "timeout", "next": "Overflow"}]},
-  {"name": "Agent", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]},
-  {"name": "Overflow", "type": "gather-input-on-call",
    "transitions": [{"event": "keypress", "next": "Agent"}, {"event": "timeout", "next": "Agent"}]},
+  {"name": "Agent", "type": "send-to-flex", "transitions": [{"event": "callComplete"}]},
   {"name": "Late", "type": "gather-input-on-call",
    "transitions": [{"event": "keypress", "next": "Agent"}, {"event": "timeout"}]}
 ]}"""
