@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from journeycode import render
+from journeycode import cachedir, render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Owner, Persona
@@ -428,14 +428,37 @@ PAGE_EDITS: list[tuple[str, str, str | None]] = [
 ]
 
 
+# Edits of what journeys show elsewhere, each made anew only on the pages that show it.
+JOURNEY_EDITS: list[tuple[str, str, str | None]] = [
+    # A touchpoint's action is on its journey's page alone.
+    ("journeys/onboarding.yaml", "action: Compares speeds", "action: Weighs speeds"),
+    ("journeys/onboarding.yaml", "name: Sales chat", "name: Sales live chat"),
+    ("journeys/billing-dispute.yaml", "moment_of_truth: true", "moment_of_truth: false"),
+    ("journeys/onboarding.yaml", "severity: high", "severity: low"),
+    ("journeys/onboarding.yaml", "kpis: [conversion-rate, csat]", "kpis: [csat]"),
+    ("journeys/onboarding.yaml", "personas: [small-business-owner]", "personas: [busy-parent]"),
+    ("journeys/onboarding.yaml", "name: Choose a plan", "name: Pick a plan"),
+    ("journeys/onboarding.yaml", "name: First-bill preview", "name: A first-bill preview"),
+    ("journeys/onboarding.yaml", "owner: sales\n      kpis", "owner: retail\n      kpis"),
+]
+
+
+def _entries(folder: Path) -> dict[Path, bytes | None]:
+    return {path: cachedir.read(path) for path in folder.iterdir()}
+
+
 def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) -> None:
     """Journey and catalog pages come from the cache by the digest of what they
-    show: edit after edit, every page is the one a build without a cache makes."""
+    show: edit after edit, every page is the one a build without a cache makes,
+    and an edit of a journey makes anew only the pages that show what changed."""
     maps = tmp_path / "maps"
     shutil.copytree(ROOT / "maps", maps)
     cache = Cache(tmp_path / "diagrams")
-    build_site(compile_workspace(maps, "maps"), cache=cache, history=None)
-    for edit in PAGE_EDITS:
+    assert cache.folder is not None
+    before = build_site(compile_workspace(maps, "maps"), cache=cache, history=None).pages
+    made_anew: dict[str, set[str]] = {}
+    for edit in [*JOURNEY_EDITS, *PAGE_EDITS]:
+        entries = _entries(cache.folder)
         apply_edit(maps, edit)
         compiled = compile_workspace(maps, "maps")
         kept = build_site(compiled, cache=cache, history=None).pages
@@ -443,6 +466,58 @@ def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) ->
         assert kept.keys() == fresh.keys()
         for page, markdown in fresh.items():
             assert kept[page] == markdown, (edit, page)
+        now = _entries(cache.folder)
+        new = {content for path, content in now.items() if path not in entries}
+        made = {page for page, markdown in kept.items() if markdown.encode() in new}
+        cached = {page for page, markdown in kept.items() if markdown.encode() in now.values()}
+        changed = {page for page, markdown in kept.items() if before.get(page) != markdown}
+        assert changed & cached <= made, edit
+        if edit in JOURNEY_EDITS:
+            assert made <= changed, edit
+        made_anew[edit[2] or ""] = made
+        before = kept
+    assert made_anew["action: Weighs speeds"] == {"onboarding.md"}
+    assert made_anew["name: Sales live chat"] == {
+        "onboarding.md",
+        "channels/webchat.md",
+        "kpis/conversion-rate.md",
+        "kpis/csat.md",
+        "owners/sales.md",
+        "personas/busy-parent.md",
+        "personas/expat-student.md",
+        "personas/small-business-owner.md",
+    }
+
+
+def test_a_rebuild_after_a_touchpoint_edit_is_the_site_a_fresh_build_makes(
+    tmp_path: Path,
+) -> None:
+    """MkDocs' rebuild from both caches after a touchpoint's name and action
+    changed is, byte for byte, the site a build without any cache makes, and
+    every page that shows the touchpoint shows its new name."""
+    project = _project(tmp_path, "mkdocs", ROOT / "maps")
+
+    def build(cache: str) -> dict[Path, bytes]:
+        # The pages say when they were built: at one moment, for both builds.
+        env = {**_env(tmp_path), "JOURNEYCODE_CACHE_DIR": str(tmp_path / cache)}
+        env["SOURCE_DATE_EPOCH"] = "1700000000"
+        command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean"]
+        run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+        assert run.returncode == 0, run.stderr
+        site = project / "site"
+        return {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    build("cache")
+    for edit in JOURNEY_EDITS[:2]:
+        apply_edit(project / "maps", edit)
+    rebuilt = build("cache")
+    fresh = build("fresh-cache")
+    assert rebuilt.keys() == fresh.keys()
+    for path, content in fresh.items():
+        assert rebuilt[path] == content, path
+    showing = {p for p, content in rebuilt.items() if b"Sales live chat" in content}
+    assert {Path("journeys/kpis/conversion-rate/index.html")} <= showing
+    assert not any(b"Sales chat" in content for content in rebuilt.values())
 
 
 def test_a_renamed_journey_changes_no_page_but_its_own(tmp_path: Path) -> None:

@@ -244,14 +244,16 @@ class _Context:
         here: str,
         entity: _E,
         details: Callable[[_Context, _E], dict[str, Any]],
+        **shown: Any,
     ) -> str:
         """An entity's page, titled with its name: ``template`` over what
-        ``details`` gives for it, from the cache by ``key`` (the digest of what
-        the page shows), or made and kept there."""
+        ``details`` gives for it and ``shown``, from the cache by ``key`` (the
+        digest of what the page shows), or made and kept there."""
         found = self.cache.get(key)
         if found is not None:
             return found.decode("utf-8")
-        markdown = self.render(template, here, naming.name_of(entity), **details(self, entity))
+        values = {**details(self, entity), **shown}
+        markdown = self.render(template, here, naming.name_of(entity), **values)
         self.cache.put(key, markdown.encode("utf-8"))
         return markdown
 
@@ -431,61 +433,115 @@ class _Context:
         return (kpi_values.target(kpi) or "") if kpi is not None else ""
 
     def persona(self, persona: Entity) -> dict[str, Any]:
-        journeys = [j for j in self.workspace.by_id(Journey).values() if persona.id in j.personas]
+        return {"persona": persona}
+
+    def persona_shows(self, persona: Entity) -> dict[str, Any]:
         paths = [
             (
-                j,
+                _shown(j, "id"),
                 [
-                    (s, [tp for tp in s.touchpoints if persona.id in j.personas_at(tp)])
+                    (
+                        _shown(s, "name"),
+                        [
+                            _shown(tp, "name", "channel", emotion=emotion_for(tp, persona.id))
+                            for tp in s.touchpoints
+                            if persona.id in j.personas_at(tp)
+                        ],
+                    )
                     for s in j.stages
                 ],
             )
-            for j in journeys
+            for j in self.workspace.by_id(Journey).values()
+            if persona.id in j.personas
         ]
-        return {"persona": persona, "paths": paths, "emotion_for": emotion_for}
+        return {"paths": paths}
 
     def channel(self, channel: Entity) -> dict[str, Any]:
-        uses = _by_journey(row for row in self.rows if row[2].channel == channel.id)
         preferred = [
             p for p in self.workspace.by_id(Persona).values() if channel.id in p.preferred_channels
         ]
         kpis = self.workspace.kpis_by_channel.get(channel.id, ())
-        return {"channel": channel, "uses": uses, "preferred": preferred, "kpis": kpis}
+        return {"channel": channel, "preferred": preferred, "kpis": kpis}
+
+    def channel_shows(self, channel: Entity) -> dict[str, Any]:
+        rows = (
+            (j, _shown(s, "name"), _shown(tp, "name"))
+            for j, s, tp in self.rows
+            if tp.channel == channel.id
+        )
+        return {"uses": _by_journey(rows)}
 
     def owner(self, owner: Entity) -> dict[str, Any]:
+        kpis = [
+            (k, kpi_values.target(k), _latest(k), kpi_values.status(k))
+            for k in self.workspace.by_id(Kpi).values()
+            if k.owner == owner.id
+        ]
+        return {"owner": owner, "kpis": kpis}
+
+    def owner_shows(self, owner: Entity) -> dict[str, Any]:
         journeys = self.workspace.by_id(Journey).values()
         touchpoints = [(j, s, tp) for j, s, tp in self.rows if owner_of(s, tp) == owner.id]
+        rows = (
+            (j, _shown(s, "name"), _shown(tp, "name", "channel", "moment_of_truth"))
+            for j, s, tp in touchpoints
+        )
         return {
-            "owner": owner,
-            "journeys": [j for j in journeys if j.owner == owner.id],
-            "stages": [(j, s) for j in journeys for s in j.stages if s.owner == owner.id],
-            "touchpoints": _by_journey(touchpoints),
-            "pain_points": [(j, tp, pain) for j, _, tp in touchpoints for pain in tp.pain_points],
-            "kpis": [
-                (k, kpi_values.target(k), _latest(k), kpi_values.status(k))
-                for k in self.workspace.by_id(Kpi).values()
-                if k.owner == owner.id
+            "journeys": [_shown(j, "id") for j in journeys if j.owner == owner.id],
+            "stages": [
+                (_shown(j, "id"), _shown(s, "name"))
+                for j in journeys
+                for s in j.stages
+                if s.owner == owner.id
+            ],
+            "touchpoints": _by_journey(rows),
+            "pain_points": [
+                (_shown(j, "id"), _shown(tp, "name"), _shown(pain, "severity", "text"))
+                for j, _, tp in touchpoints
+                for pain in tp.pain_points
             ],
             "opportunities": [
-                (j, o) for j in journeys for o in j.opportunities if o.owner == owner.id
+                (_shown(j, "id"), _shown(o, "name", "status"))
+                for j in journeys
+                for o in j.opportunities
+                if o.owner == owner.id
             ],
         }
 
     def kpi(self, kpi: Entity) -> dict[str, Any]:
         assert isinstance(kpi, Kpi)
-        journeys = self.workspace.by_id(Journey).values()
         return {
             "kpi": kpi,
             "status": kpi_values.status(kpi),
             "trend": _trend(kpi),
             "chart": Markup(charts.chart(kpi)),
-            "breakdowns": self._breakdowns(kpi),
             "range": kpi_values.span(kpi),
             "target": kpi_values.target(kpi),
-            "stages": [(j, s) for j in journeys for s in j.stages if kpi.id in s.kpis],
-            "touchpoints": _by_journey(row for row in self.rows if kpi.id in row[2].kpis),
+        }
+
+    def kpi_shows(self, kpi: Entity) -> dict[str, Any]:
+        assert isinstance(kpi, Kpi)
+        journeys = self.workspace.by_id(Journey).values()
+        rows = (
+            (j, _shown(s, "name"), _shown(tp, "name"))
+            for j, s, tp in self.rows
+            if kpi.id in tp.kpis
+        )
+        return {
+            # Its breakdowns are labelled with the names of the journeys they measure.
+            "breakdowns": self._breakdowns(kpi),
+            "stages": [
+                (_shown(j, "id"), _shown(s, "name"))
+                for j in journeys
+                for s in j.stages
+                if kpi.id in s.kpis
+            ],
+            "touchpoints": _by_journey(rows),
             "opportunities": [
-                (j, o) for j in journeys for o in j.opportunities if kpi.id in o.kpis
+                (_shown(j, "id"), _shown(o, "name"))
+                for j in journeys
+                for o in j.opportunities
+                if kpi.id in o.kpis
             ],
         }
 
@@ -749,14 +805,24 @@ def _status_badge(css: str, text: str) -> Markup:
 
 
 def _by_journey(
-    rows: Iterable[tuple[Journey, Stage, Touchpoint]],
-) -> list[tuple[Journey, list[tuple[Stage, Touchpoint]]]]:
-    """Touchpoint rows grouped under their journey, so a catalog page stays one
-    row per journey however large the portfolio."""
-    grouped: dict[str, tuple[Journey, list[tuple[Stage, Touchpoint]]]] = {}
+    rows: Iterable[tuple[Journey, dict[str, Any], dict[str, Any]]],
+) -> list[tuple[dict[str, Any], list[tuple[dict[str, Any], dict[str, Any]]]]]:
+    """Touchpoint rows (what a page shows of each stage and touchpoint) grouped
+    under their journey, so a catalog page stays one row per journey however
+    large the portfolio."""
+    grouped: dict[str, tuple[dict[str, Any], list[tuple[dict[str, Any], dict[str, Any]]]]] = {}
     for journey, stage, tp in rows:
-        grouped.setdefault(journey.id, (journey, []))[1].append((stage, tp))
+        grouped.setdefault(journey.id, (_shown(journey, "id"), []))[1].append((stage, tp))
     return list(grouped.values())
+
+
+def _shown(entity: Entity, *fields: str, **computed: Any) -> dict[str, Any]:
+    """What a catalog page shows of an entity of a journey: these fields (and
+    values computed from it), all that its template may read of it. The page's
+    cache key digests them, so it holds all the page shows of the journeys; a
+    template that read any other field would fail (StrictUndefined) rather
+    than show what the key does not hold."""
+    return {**{name: getattr(entity, name) for name in fields}, **computed}
 
 
 # --- the page table ---------------------------------------------------------------------
@@ -838,10 +904,12 @@ class _Journeys:
 @dataclass(frozen=True)
 class _Catalog:
     """A catalog kind's listing, and a page per entry: its template
-    (``persona.md.j2``) over what ``details`` gives for the entry."""
+    (``persona.md.j2``) over what ``details`` gives for the entry (from the
+    catalog alone) and what ``shows`` gives (what it shows of the journeys)."""
 
     kind: kinds.Kind
     details: Callable[[_Context, Entity], dict[str, Any]]
+    shows: Callable[[_Context, Entity], dict[str, Any]]
 
     @property
     def reserved(self) -> frozenset[str]:
@@ -853,26 +921,15 @@ class _Catalog:
         listing = f"{_folder(kind)}/index.md"
         items = [(context.pages.link(listing, kind, e.id), _summary(e)) for e in entities]
         out = {listing: context.render("catalog.md.j2", listing, plural, title=plural, items=items)}
-        journeys = context.workspace.by_id(Journey).values()
-        uses = {j.id: kinds.contents(j).uses.get(kind, ()) for j in journeys}
         for entity in entities:
             here = context.pages.path(kind, entity.id)
+            shows = self.shows(context, entity)
             # The page shows the catalogs (the entity, the names of what it links
-            # to, measurements), the journeys that refer to it, and the names of
-            # those its KPI is broken down by: made again only when one changed.
-            key = digest.of(
-                "catalog page",
-                i18n.current().tag,
-                here,
-                context.inputs.catalog,
-                [context.inputs.journey(j) for j in journeys if entity.id in uses[j.id]],
-                [
-                    naming.name(context.workspace.by_id(Journey), m.journey)
-                    for m in getattr(entity, "breakdown", ())
-                    if m.journey
-                ],
-            )
-            out[here] = context.cached(key, f"{kind}.md.j2", here, entity, self.details)
+            # to, measurements) and what ``shows`` gives of the journeys: made
+            # again only when one of them changed, not when a journey it lists
+            # changed in what it does not show.
+            key = digest.of("catalog page", i18n.current().tag, here, context.inputs.catalog, shows)
+            out[here] = context.cached(key, f"{kind}.md.j2", here, entity, self.details, **shows)
         return out
 
     def nav(self, context: _Context) -> list[Any]:
@@ -917,10 +974,10 @@ PAGES: tuple[_PageGroup, ...] = (
     INDEX,
     _Journeys(),
     # The catalog kinds with a page for each entry (systems are listed on touchpoints).
-    _Catalog(kinds.KINDS["persona"], _Context.persona),
-    _Catalog(kinds.KINDS["channel"], _Context.channel),
-    _Catalog(kinds.KINDS["owner"], _Context.owner),
-    _Catalog(kinds.KINDS["kpi"], _Context.kpi),
+    _Catalog(kinds.KINDS["persona"], _Context.persona, _Context.persona_shows),
+    _Catalog(kinds.KINDS["channel"], _Context.channel, _Context.channel_shows),
+    _Catalog(kinds.KINDS["owner"], _Context.owner, _Context.owner_shows),
+    _Catalog(kinds.KINDS["kpi"], _Context.kpi, _Context.kpi_shows),
     _Flows(),
     _Page("coverage.md", N_("Coverage"), _Context.coverage_page),
     _Page("scorecard.md", N_("KPI scorecard"), _Context.scorecard),
