@@ -192,6 +192,9 @@ class Flows:
     """A queue as the flows name it (an ARN, an id, a Flex workflow) → its channel and owner."""
     files: Mapping[str, FlowFile] = field(default_factory=dict)
     """What the settings say of one flow, by flow id."""
+    aliases_at: Mapping[str, str] = field(default_factory=dict)
+    """Where each alias's flow id is written, ``file:line:col``, by the alias:
+    the flow may not exist (checked once the flows are read)."""
 
 
 @dataclass(frozen=True)
@@ -379,6 +382,7 @@ class _Reader:
             {str(k): v for k, v in aliases.items()},
             self.queues(given.get("queues", {}), ("flows", "queues")),
             {str(ident): self.flow_file(ident, settings) for ident, settings in files.items()},
+            {str(k): self.value_at(("flows", "aliases", k)) for k in aliases},
         )
 
     def flow_file(self, ident: Any, value: Any) -> FlowFile:
@@ -452,6 +456,11 @@ class _Reader:
 
     def where(self, pointer: Pointer) -> str:
         line, col = self.file.locate(pointer, key=True)
+        return f"{self.file.display}:{line}:{col}"
+
+    def value_at(self, pointer: Pointer) -> str:
+        """Where the value at ``pointer`` is written, ``file:line:col``."""
+        line, col = self.file.locate(pointer)
         return f"{self.file.display}:{line}:{col}"
 
     def sources(self, value: Any) -> tuple[Source, ...]:

@@ -65,24 +65,31 @@ def attach(root: Path, display_root: str, settings: Settings, workspace: Workspa
 
 
 def _unknown_files(settings: Settings, found: Mapping[str, Flow]) -> Iterator[Problem]:
-    """A flow the settings say something of (``flows: files:``) that no flow file holds."""
+    """A flow the settings say something of (``flows: files:``) or map a name
+    to (``flows: aliases:``) that no flow file holds."""
     for ident, own in settings.files.items():
-        if ident in found:
-            continue
-        display, line, col = own.where.rsplit(":", 2)
-        close = suggest.closest(ident, found)
-        yield Problem(
-            display,
-            int(line),
-            int(col),
-            pipeline_rules.FLOWS,
-            Level.ERROR,
-            i18n.msg("unknown flow '{id}'", id=ident),
-            suggest.hint(close) or i18n.msg("flows are the *.json files below the flows folder"),
-            subject=Subject("flow", ident),
-            detail=("settings",),
-            fix=suggest.fix(ident, close),
-        )
+        if ident not in found:
+            yield _unknown(ident, own.where, found, ("settings",))
+    for written, ident in settings.aliases.items():
+        if ident not in found:
+            yield _unknown(ident, settings.aliases_at[written], found, ("aliases", written))
+
+
+def _unknown(ident: str, where: str, found: Mapping[str, Flow], detail: tuple[str, ...]) -> Problem:
+    display, line, col = where.rsplit(":", 2)
+    close = suggest.closest(ident, found)
+    return Problem(
+        display,
+        int(line),
+        int(col),
+        pipeline_rules.FLOWS,
+        Level.ERROR,
+        i18n.msg("unknown flow '{id}'", id=ident),
+        suggest.hint(close) or i18n.msg("flows are the *.json files below the flows folder"),
+        subject=Subject("flow", ident),
+        detail=detail,
+        fix=suggest.fix(ident, close),
+    )
 
 
 _LINKED: list[tuple[Workspace, Mapping[str, list[Touchpoint]]]] = []
