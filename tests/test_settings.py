@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from journeycode import config, runner
 from journeycode.cli import main
 from journeycode.problems import ExitCode, Fix
-from tests.conftest import CASES, EXAMPLES
+from tests.conftest import CASES, EXAMPLES, write_files
 
 CASES_FILE = CASES / "settings" / "cases.yaml"
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01"}
@@ -140,3 +140,30 @@ def test_a_settings_error_that_suggests_carries_its_fix(
         config.load(maps, "maps", runner.DEFAULTS)
     assert (raised.value.suggestion, raised.value.fix) == (fix.new, fix)
     assert raised.value.hint == f"did you mean '{fix.new}'?"
+
+
+def test_a_flow_the_settings_name_that_no_file_holds_is_a_located_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flow ids are known once the flows are read: an unknown one under
+    ``flows: files:`` or as an alias's flow is a problem of ``check`` (exit 1,
+    the other problems still found), not a settings error that stops it."""
+    maps = _workspace(
+        tmp_path,
+        "flows:\n  aliases:\n    arn:flow/billing: biling-ivr\n  files:\n    bot: {}\n",
+    )
+    write_files(
+        maps,
+        {
+            "flows/billing-ivr.json": '{"initial_state": "Menu", "states": [{"name": "Menu", '
+            '"type": "say-play", "transitions": [{"event": "audioComplete"}]}]}'
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    run = CliRunner(env=ENV).invoke(main, ["check", "maps", "--format", "json"])
+    assert run.exit_code == ExitCode.PROBLEMS
+    found = [p for p in yaml.safe_load(run.stdout)["problems"] if p["rule"] == "flows"]
+    assert [(p["line"], p["col"], p["message"], p.get("hint")) for p in found] == [
+        (3, 23, "unknown flow 'biling-ivr'", "did you mean 'billing-ivr'?"),
+        (5, 5, "unknown flow 'bot'", "flows are the *.json files below the flows folder"),
+    ]
