@@ -110,18 +110,38 @@ def linked(workspace: Workspace) -> Mapping[str, list[Touchpoint]]:
 
 
 def roots(workspace: Workspace) -> list[Flow]:
-    """The flows a contact starts in: those a touchpoint names, and those no
-    other flow runs (but for whisper, hold and queue flows, which play beside
-    a contact that is already waiting or talking), by id."""
+    """The flows a contact starts in, by id: those a touchpoint names, and
+    those no other flow runs (but for whisper, hold and queue flows, which
+    play beside a contact that is already waiting or talking).
+
+    Flows that only run each other (A runs B, B runs A) and that nothing above
+    leads to are entered somewhere too, though the workspace does not say
+    where: the first of them by id is a root, followed from its start, and
+    so on until every flow but the whisper and hold flows is reached."""
     flows = workspace.flows
     if flows is None:
         return []
     named = linked(workspace)
-    return [
-        flow
-        for ident, flow in sorted(flows.flows.items())
+    found = {
+        ident
+        for ident, flow in flows.flows.items()
         if ident in named or (ident not in flows.called and not flow.runs_beside)
-    ]
+    }
+    reached: set[str] = set()
+
+    def reach(todo: list[str]) -> None:
+        while todo:
+            at = todo.pop()
+            if at not in reached:
+                reached.add(at)
+                todo.extend(flows.runs[at] - reached)
+
+    reach(list(found))
+    for ident, flow in sorted(flows.flows.items()):
+        if ident not in reached and not flow.runs_beside:
+            found.add(ident)
+            reach([ident])
+    return [flows.flows[ident] for ident in sorted(found)]
 
 
 def starts(workspace: Workspace, flow: Flow) -> list[str | None]:

@@ -136,16 +136,23 @@ class Flows:
         return own[queue] if queue in own else self.queues.get(queue)
 
     @functools.cached_property
-    def called(self) -> frozenset[str]:
-        """The ids of the flows another flow runs (a sub-flow step names them)."""
-        return frozenset(
-            target.id
+    def runs(self) -> Mapping[str, frozenset[str]]:
+        """The ids of the other flows each flow runs (its sub-flow steps name them), by id."""
+        return {
+            flow.id: frozenset(
+                target.id
+                for step in flow.steps.values()
+                if step.kind == "subflow"
+                and (target := self.resolve(flow, step)) is not None
+                and target is not flow
+            )
             for flow in self.flows.values()
-            for step in flow.steps.values()
-            if step.kind == "subflow"
-            and (target := self.resolve(flow, step)) is not None
-            and target is not flow
-        )
+        }
+
+    @functools.cached_property
+    def called(self) -> frozenset[str]:
+        """The ids of the flows another flow runs."""
+        return frozenset(ident for run in self.runs.values() for ident in run)
 
     def resolve(self, flow: Flow, step: Step) -> Flow | None:
         """The flow a sub-flow step runs, or None when the workspace lacks it."""

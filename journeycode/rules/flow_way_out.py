@@ -18,6 +18,11 @@ the workspace does not hold is neither a way out nor a dead end (the
 ``flow-unchecked`` rule says so, once). A touchpoint's ``waive:`` silences
 the findings of the flow it runs.
 
+Flows that only run each other (A runs B, B runs A), which no touchpoint
+names and no flow above leads to, are entered too, though the workspace does
+not say where: the first of them by id is checked from its start, and the
+others on the way through it.
+
 A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
 callers through at that step, and the flow is followed from there: what only
 the steps before it lead to is not on their way. A flow is followed from its

@@ -13,6 +13,10 @@ from them. A module that comes back adds nothing to what follows it, and a
 sub-flow the workspace does not hold adds nothing (``flow-unchecked`` says
 so). Flows that run each other are each counted once.
 
+Flows that only run each other (A runs B, B runs A), which no touchpoint
+names and no other flow leads to, are entered too, though the workspace does
+not say where: they are counted from the start of the first of them by id.
+
 A touchpoint that links a step of its flow (``flow: ID#STEP``) puts its
 callers through at that step, and the flow is followed from there: what only
 the steps before it lead to is not on their way. A flow is followed from its
@@ -102,8 +106,9 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     limit = context.options["max_depth"]
     named = flows.linked(workspace)
     said: set[tuple[str, str]] = set()
+    first = {flow.id for flow in flows.roots(workspace)}
     for ident, flow in sorted(graph.flows.items()):
-        if ident in graph.called and ident not in named:
+        if ident in graph.called and ident not in first:
             continue  # a sub-flow's menus are counted from the flows that run it
         for entry in flows.starts(workspace, flow):
             for where, step, depth, path in graph.menu_depths(flow, entry):
