@@ -30,7 +30,10 @@ The files are read by Polars (a columnar CSV reader in Rust) as text, the
 cells parsed column by column; a cell that cannot be used is reported at its
 ``file:line:col``, found again in the text only then. A file the fast reader
 cannot take as it is (quoted cells, blank lines, lone ``\\r`` line ends,
-ragged rows) is read by the csv module instead, with the same result.
+ragged rows) is read by the csv module instead, with the same result. A wide
+export with nothing to report, the common case, is summed by day and part as
+Polars reads it, its rows never reaching Python (:meth:`_File.summed`); any
+row it cannot vouch for sends the file to the reading above, which says why.
 """
 
 from __future__ import annotations
@@ -367,6 +370,8 @@ class _File:
         except OSError as error:
             self.problem(1, 1, msg("cannot read the file: {reason}", reason=error.strerror))
             return
+        if self.source.shape == "wide" and self.summed(raw):
+            return
         text = self.decode(raw)
         if text is None:
             return
@@ -408,8 +413,146 @@ class _File:
         else:
             self.wide(frame, columns, names)
 
-    def _dialect(self) -> type[csv.Dialect]:
-        delimiter = self.delimiter
+    def summed(self, raw: bytes) -> bool:
+        """A wide file summed by day without its rows ever reaching Python:
+        True when read so, False (and nothing said or summed) when it is not
+        a file of that kind, for the reading above, which then says the same."""
+        said, found, names = len(self.out.problems), self.found, set(self.sums.names)
+        if self._summed(raw):
+            return True
+        # What the header said, the reading above says again, in its order.
+        del self.out.problems[said:]
+        self.found = found
+        self.sums.names.intersection_update(names)
+        return False
+
+    def _summed(self, raw: bytes) -> bool:
+        """:meth:`summed`, saying what the header says.
+
+        The kind: UTF-8 without a byte-order mark, a decimal point and no
+        thousands mark; every column read, each metric a number in every row,
+        none a KPI's own value; the periods days or intervals in one form
+        (a date, an instant, no space around), checked as the file is read;
+        no quote, carriage return or NUL in a part's cells. Such a file's
+        cells are what the csv module reads and the period's day is the
+        cell's first ten characters, so its sums by day and part, rolled up
+        by :meth:`aggregate`, are those of its rows."""
+        import polars as pl
+
+        source = self.source
+        if (
+            (source.encoding is not None and codecs.lookup(source.encoding).name != "utf-8")
+            or source.decimal != "."
+            or source.thousands is not None
+            or source.form not in (None, "date", "interval")
+            or raw.startswith(tuple(mark for mark, _ in _BOMS))
+        ):
+            return False
+        end = raw.find(b"\n")
+        header_bytes = raw[: end + 1] if end >= 0 else b""
+        if (
+            not header_bytes.isascii()
+            or any(b in header_bytes.rstrip(b"\r\n") for b in b'"\0\r')
+            or not header_bytes
+        ):
+            return False
+        header_line = header_bytes.decode("ascii")
+        delimiter = source.delimiter or sniff(header_line)
+        with _field_size_limit(MAX_BYTES):
+            header = next(
+                csv.reader(io.StringIO(header_line, newline=""), self._dialect(delimiter)), []
+            )
+        names = [h.strip() for h in header]
+        if len(set(names)) < len(names) or not all(names):
+            return False
+        columns = self.columns(names)
+        if columns is None:
+            return False
+        kpis = self.workspace.by_id(Kpi)
+        coded = {role[5:]: i for role, i in columns.items() if role.startswith("code:")}
+        parts = [columns[name] for name in BREAKDOWN if name in columns]
+        if len(set(columns.values())) < len(names) or any(
+            source.codes.get(code, code) in kpis for code in coded
+        ):
+            return False
+        d = columns["period"]
+        form = source.form
+        instant = form != "date"
+        metrics: dict[str, tuple[pl.Expr, str | None]] = {}
+        for code, position in coded.items():
+            unit = source.units.get(code)
+            kind = TIME if unit in _SECONDS else SHARE if unit in _SHARES else None
+            scale = _SECONDS.get(unit or "") or _SHARES.get(unit or "") or 1.0
+            value = pl.col(f"c{position}")
+            metrics[source.codes.get(code, code)] = (value * scale if scale != 1.0 else value, kind)
+        for mean, weight in sorted(self.weighed):
+            if mean in metrics and weight in metrics:
+                metrics[f"{mean}*{weight}"] = metrics[mean][0] * metrics[weight][0], None
+                metrics[f"{weight}@{mean}"] = metrics[weight][0], None
+        cells = pl.col(f"c{d}")
+        numbers = [pl.col(f"c{i}") for i in coded.values()]
+        # One pass, as the file is read: its sums by day and part, and what
+        # tells whether every row is one the reading above reads the same.
+        query = (
+            pl.scan_csv(
+                raw,
+                separator=delimiter,
+                infer_schema=False,
+                new_columns=[f"c{i}" for i in range(len(names))],
+                schema_overrides=[
+                    pl.String if i == d or i in parts else pl.Float64 for i in range(len(names))
+                ],
+                quote_char=None,
+                empty_string_is_null=False,
+            )
+            .with_row_index("row")
+            .group_by(cells.str.head(10).alias("_day"), *(f"c{i}" for i in parts))
+            .agg(
+                pl.col("row").min(),
+                pl.len().alias("_rows"),
+                pl.all_horizontal(n.is_not_null() for n in numbers).all().alias("_numbers"),
+                cells.str.contains(_FAST_INSTANT if instant else _FAST_DATE).all().alias("_days"),
+                cells.str.len_bytes().min().alias("_short"),
+                cells.str.len_bytes().max().alias("_long"),
+                *(expr.sum().alias(f"m:{name}") for name, (expr, _kind) in metrics.items()),
+            )
+        )
+        try:
+            by_day = query.collect().sort("row")
+        except (pl.exceptions.PolarsError, ValueError):
+            return False
+        if not by_day.height or not (by_day["_numbers"].all() and by_day["_days"].all()):
+            return False
+        if form is None:
+            # As the reading above tells it by the least cell: all dates, or all instants.
+            short, long = by_day["_short"].min(), by_day["_long"].max()
+            form = "date" if long == 10 else "interval" if short != 10 else None
+            if form is None:
+                return False
+        for part in parts:
+            if by_day.get_column(f"c{part}").str.contains(r"[\"\r\x00]").any():
+                return False
+        sums = by_day.select(pl.col(f"m:{name}") for name in metrics)
+        if not all(sums.select(pl.all().is_finite().all()).row(0)):
+            return False  # a cell that is none of the numbers the reading above takes
+        days: dict[str, _Period | None] = {}
+        for day in by_day["_day"].unique().to_list():
+            days[day] = _parse_period(day, "date")
+            if days[day] is None:
+                return False
+        self.delimiter, self.names, self.form = delimiter, names, form
+        self.out.counts[self.display] = int(by_day["_rows"].sum())
+        self.aggregate(
+            by_day,
+            "_day",
+            days,
+            self.parts(columns),
+            {name: (pl.col(f"m:{name}"), kind) for name, (_expr, kind) in metrics.items()},
+        )
+        return True
+
+    def _dialect(self, delimiter: str | None = None) -> type[csv.Dialect]:
+        delimiter = delimiter or self.delimiter
 
         class Dialect(csv.excel):
             pass
@@ -1065,6 +1208,7 @@ def _compute(
     for: the sum over the sum of ``per`` (or the weighed mean), never a mean
     of the rows' own ratios."""
     kpis = workspace.by_id(Kpi)
+    ordered = sorted(sums.sums.items(), key=_order)
     for c in computed:
         kpi = kpis.get(c.kpi)
         if kpi is None:
@@ -1102,7 +1246,7 @@ def _compute(
                 detail=("computed", kpi.id, absent[0]),
             )
             continue
-        for (metric, period, end, parts), found in sorted(sums.sums.items(), key=_order):
+        for (metric, period, end, parts), found in ordered:
             if metric != top or period != c.period:
                 continue
             if bottom is None:
@@ -1300,6 +1444,14 @@ _BOMS = (
 _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)?")
 _ENDS = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(rb"\r(?!\n)")
+# The period cells :meth:`_File.summed` takes, as :func:`_parse_period` reads
+# them but with no space around: a date, or an instant (a time of day in
+# range, an offset) whose day is its first ten characters.
+_FAST_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_FAST_INSTANT = (
+    r"^\d{4}-\d{2}-\d{2}(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
+    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+)
 
 
 def _likely(raw: bytes) -> str | None:
