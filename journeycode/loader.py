@@ -31,10 +31,12 @@ parse either, ``rest`` is None and only the load error is reported.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import stat
 from array import array
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -372,6 +374,14 @@ def _refuse_anchor_or_tag(event: Any) -> None:
 def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file of at most ``max_bytes``. A FIFO, socket or
     device is refused without waiting on it; a symlink is not followed."""
+    with opened(path, max_bytes) as (fd, size):
+        return read_opened(fd, size, max_bytes)
+
+
+@contextlib.contextmanager
+def opened(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[tuple[int, int]]:
+    """A regular file of at most ``max_bytes`` open for reading: its
+    descriptor and size, as :func:`read_bytes` checks them."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
     try:
         info = os.fstat(fd)
@@ -382,19 +392,22 @@ def read_bytes(path: Path, max_bytes: int = MAX_BYTES) -> bytes:
             )
         if info.st_size > max_bytes:
             raise LoadError(over_limit(info.st_size, max_bytes), hint=SPLIT)
-        handle = os.fdopen(fd, "rb")
-    except BaseException:
+        yield fd, info.st_size
+    finally:
         os.close(fd)
-        raise
-    with handle:
+
+
+def read_opened(fd: int, size: int, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a file :func:`opened` opened, at most ``max_bytes``."""
+    with os.fdopen(os.dup(fd), "rb") as handle:
         # Read one byte past the limit: the file may have grown since fstat.
         # Its size first: a buffer of the limit (200 MB for a measurement
         # file) would cost more than reading most files.
-        data = handle.read(min(info.st_size, max_bytes) + 1)
-        if len(data) > info.st_size:
+        data = handle.read(min(size, max_bytes) + 1)
+        if len(data) > size:
             data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:
-        raise LoadError(over_limit(max(len(data), info.st_size), max_bytes), hint=SPLIT)
+        raise LoadError(over_limit(max(len(data), size), max_bytes), hint=SPLIT)
     return data
 
 

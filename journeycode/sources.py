@@ -363,14 +363,19 @@ class _File:
 
     def read(self, path: Path) -> None:
         try:
-            raw = loader.read_bytes(path, MAX_BYTES)
+            with loader.opened(path, MAX_BYTES) as (fd, size):
+                # Polars maps the open file itself where the system names it
+                # (no copy, no second look-up of the path), else its bytes.
+                named = _BY_FD.format(fd=fd) if Path(_BY_FD.format(fd="")).is_dir() else None
+                raw = None if named else loader.read_opened(fd, size, MAX_BYTES)
+                if self.source.shape == "wide" and self.summed(fd, named or raw or b""):
+                    return
+                raw = raw or loader.read_opened(fd, size, MAX_BYTES)
         except loader.LoadError as error:
             self.problem(1, 1, error.message, error.hint)
             return
         except OSError as error:
             self.problem(1, 1, msg("cannot read the file: {reason}", reason=error.strerror))
-            return
-        if self.source.shape == "wide" and self.summed(raw):
             return
         text = self.decode(raw)
         if text is None:
@@ -413,12 +418,12 @@ class _File:
         else:
             self.wide(frame, columns, names)
 
-    def summed(self, raw: bytes) -> bool:
+    def summed(self, fd: int, data: str | bytes) -> bool:
         """A wide file summed by day without its rows ever reaching Python:
         True when read so, False (and nothing said or summed) when it is not
         a file of that kind, for the reading above, which then says the same."""
         said, found, names = len(self.out.problems), self.found, set(self.sums.names)
-        if self._summed(raw):
+        if self._summed(fd, data):
             return True
         # What the header said, the reading above says again, in its order.
         del self.out.problems[said:]
@@ -426,8 +431,9 @@ class _File:
         self.sums.names.intersection_update(names)
         return False
 
-    def _summed(self, raw: bytes) -> bool:
-        """:meth:`summed`, saying what the header says.
+    def _summed(self, fd: int, data: str | bytes) -> bool:
+        """:meth:`summed` of the open file ``fd``, whose bytes are ``data``
+        or at the path ``data`` names, saying what the header says.
 
         The kind: UTF-8 without a byte-order mark, a decimal point and no
         thousands mark; every column read, each metric a number in every row,
@@ -445,11 +451,13 @@ class _File:
             or source.decimal != "."
             or source.thousands is not None
             or source.form not in (None, "date", "interval")
-            or raw.startswith(tuple(mark for mark, _ in _BOMS))
         ):
             return False
-        end = raw.find(b"\n")
-        header_bytes = raw[: end + 1] if end >= 0 else b""
+        start = os.pread(fd, _HEADER_BYTES, 0)
+        end = start.find(b"\n")
+        header_bytes = start[: end + 1] if end >= 0 else b""
+        if start.startswith(tuple(mark for mark, _ in _BOMS)):
+            return False
         if (
             not header_bytes.isascii()
             or any(b in header_bytes.rstrip(b"\r\n") for b in b'"\0\r')
@@ -495,7 +503,7 @@ class _File:
         # tells whether every row is one the reading above reads the same.
         query = (
             pl.scan_csv(
-                raw,
+                data,
                 separator=delimiter,
                 infer_schema=False,
                 new_columns=[f"c{i}" for i in range(len(names))],
@@ -1208,7 +1216,9 @@ def _compute(
     for: the sum over the sum of ``per`` (or the weighed mean), never a mean
     of the rows' own ratios."""
     kpis = workspace.by_id(Kpi)
-    ordered = sorted(sums.sums.items(), key=_order)
+    ordered: dict[tuple[str, str], list[tuple[str, Parts, _Sum]]] = defaultdict(list)
+    for (metric, period, end, parts), found in sorted(sums.sums.items(), key=_order):
+        ordered[metric, period].append((end, parts, found))
     for c in computed:
         kpi = kpis.get(c.kpi)
         if kpi is None:
@@ -1246,9 +1256,8 @@ def _compute(
                 detail=("computed", kpi.id, absent[0]),
             )
             continue
-        for (metric, period, end, parts), found in ordered:
-            if metric != top or period != c.period:
-                continue
+        period = c.period
+        for end, parts, found in ordered.get((top, period), ()):
             if bottom is None:
                 value = found.total
             else:
@@ -1444,6 +1453,9 @@ _BOMS = (
 _LINE = re.compile(r"[^\r\n]*+(?:\r\n|\r|\n)?")
 _ENDS = re.compile(r"\r\n|\r|\n")
 _LONE_CR = re.compile(rb"\r(?!\n)")
+_BY_FD = "/proc/self/fd/{fd}"
+_HEADER_BYTES = 1 << 16
+"""A header longer than this is read the slow way."""
 # The period cells :meth:`_File.summed` takes, as :func:`_parse_period` reads
 # them but with no space around: a date, or an instant (a time of day in
 # range, an offset) whose day is its first ten characters.

@@ -243,14 +243,14 @@ def test_a_file_summed_as_read_reads_as_its_rows_one_by_one(
     taken: list[bool] = []
     reader = sources._File.summed
 
-    def counted(self: Any, raw: bytes) -> bool:
-        taken.append(reader(self, raw))
+    def counted(self: Any, fd: int, data: str | bytes) -> bool:
+        taken.append(reader(self, fd, data))
         return taken[-1]
 
     monkeypatch.setattr(sources._File, "summed", counted)
     fast = _read(root)
     assert taken == [summed]
-    monkeypatch.setattr(sources._File, "summed", lambda self, raw: False)
+    monkeypatch.setattr(sources._File, "summed", lambda self, fd, data: False)
     rows = _read(root)
     # Figures in other units are not quarters: summed by day first, they may
     # differ in their last bit.
@@ -260,3 +260,22 @@ def test_a_file_summed_as_read_reads_as_its_rows_one_by_one(
     assert fast[1] == rows[1]
     values, problems = fast
     assert sum(map(len, values.values())) > 0 or problems
+
+
+def test_where_the_system_names_no_open_file_its_bytes_are_summed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without /proc/self/fd (macOS, say), the file's bytes go to Polars."""
+    root = _workspace(tmp_path, None, {}, HEADER)
+    named = _read(root)
+    monkeypatch.setattr(sources, "_BY_FD", str(tmp_path / "no-proc" / "{fd}"))
+    given: list[str | bytes] = []
+    reader = sources._File.summed
+
+    def counted(self: Any, fd: int, data: str | bytes) -> bool:
+        given.append(data)
+        return reader(self, fd, data)
+
+    monkeypatch.setattr(sources._File, "summed", counted)
+    assert _read(root) == named
+    assert [type(d) for d in given] == [bytes]
