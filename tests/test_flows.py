@@ -248,3 +248,13 @@ def test_hostile_flow_files_are_located_problems_never_a_crash(tmp_path: Path) -
         if line.startswith("::") and "pwned" in line.split("::", 2)[1]
     ]
     assert "%0A::error file=x::pwned" in run.output
+
+
+def test_each_folder_of_real_flows_keeps_the_licence_it_came_with() -> None:
+    """tests/flows/README.md names each folder's licence file: it is there."""
+    table = (FLOWS / "README.md").read_text("utf-8")
+    folders = sorted(p.name for p in FLOWS.iterdir() if p.is_dir())
+    assert folders
+    for folder in folders:
+        assert f"`{folder}/LICENSE`" in table, folder
+        assert (FLOWS / folder / "LICENSE").read_text("utf-8").strip(), folder
