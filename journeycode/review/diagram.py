@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Literal
 
 import pydot
@@ -394,8 +394,19 @@ def _flowchart(journey: Journey, painter: _Painter) -> tuple[str, int] | None:
         elif key not in painter.new_edges:
             colour = STYLES["removed"][1] + ",stroke-dasharray:5 3"
         styles.append(f"  linkStyle {len(styles)} stroke:{colour}")
-    lines += styles
-    for what, nodes in classes.items():
-        lines.append(f"  classDef {what} {MERMAID_CLASSES[what]}")
+    return mermaid_end(lines, styles, classes.items(), MERMAID_CLASSES)
+
+
+def mermaid_end(
+    lines: list[str],
+    styles: list[str],
+    classes: Iterable[tuple[str, list[str]]],
+    definitions: Mapping[str, str],
+) -> tuple[str, int]:
+    """A flowchart's lines with its edges' styles and its nodes' classes
+    after them, and how many edges it draws."""
+    lines = [*lines, *styles]
+    for what, nodes in classes:
+        lines.append(f"  classDef {what} {definitions[what]}")
         lines.append(f"  class {','.join(nodes)} {what}")
     return "\n".join(lines) + "\n", len(styles)

@@ -41,6 +41,7 @@ from journeycode.review.diagram import (
     STYLES,
     Status,
     legend_row,
+    mermaid_end,
     status_words,
 )
 
@@ -416,11 +417,7 @@ def _flowchart(merged: _Merged, shown: list[str]) -> tuple[str, int]:
         elif status == "removed":
             colour = STYLES["removed"][1] + ",stroke-dasharray:5 3"
         styles.append(f"  linkStyle {len(styles)} stroke:{colour}")
-    lines += styles
-    for name, nodes in classes.items():
-        lines.append(f"  classDef {name} {_CLASSES[name]}")
-        lines.append(f"  class {','.join(nodes)} {name}")
-    return "\n".join(lines) + "\n", len(styles)
+    return mermaid_end(lines, styles, classes.items(), _CLASSES)
 
 
 _CLASSES = {
