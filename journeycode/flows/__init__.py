@@ -11,7 +11,7 @@ against the other through :mod:`journeycode.flows.paths`.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,19 +59,22 @@ def attach(root: Path, display_root: str, settings: Settings, workspace: Workspa
         settings.queues,
         found.unknown_types,
         {ident: own.queues for ident, own in settings.files.items()},
+        found.unread,
     )
-    problems = [*found.problems, *_unknown_files(settings, found.flows)]
+    problems = [*found.problems, *_unknown_files(settings, found.flows, found.unread)]
     return Read(dataclasses.replace(workspace, flows=flows), problems, found.files)
 
 
-def _unknown_files(settings: Settings, found: Mapping[str, Flow]) -> Iterator[Problem]:
+def _unknown_files(
+    settings: Settings, found: Mapping[str, Flow], unread: Collection[str]
+) -> Iterator[Problem]:
     """A flow the settings say something of (``flows: files:``) or map a name
     to (``flows: aliases:``) that no flow file holds."""
     for ident, own in settings.files.items():
-        if ident not in found:
+        if ident not in found and ident not in unread:
             yield _unknown(ident, own.where, found, ("settings",))
     for written, ident in settings.aliases.items():
-        if ident not in found:
+        if ident not in found and ident not in unread:
             yield _unknown(ident, settings.aliases_at[written], found, ("aliases", written))
 
 

@@ -103,8 +103,11 @@ class Flows:
         queues: Mapping[str, Queue] | None = None,
         unknown_types: Mapping[str, Src] | None = None,
         own_queues: Mapping[str, Mapping[str, Queue]] | None = None,
+        unread: Collection[str] = (),
     ):
         self.flows = flows
+        self.unread = frozenset(unread)
+        """The ids of the flow files that could not be read (each says why)."""
         self.resolved = resolved or {}
         self.queues = queues or {}
         """Where each queue leads in the maps (the settings' ``flows: {queues: …}``)."""

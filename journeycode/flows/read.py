@@ -118,6 +118,9 @@ class Read:
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     unknown_types: dict[str, Src] = field(default_factory=dict)
+    unread: set[str] = field(default_factory=set)
+    """The ids of the files that could not be read (each says why): a
+    reference to one is no second mistake."""
 
 
 def is_flow_file(parts: Sequence[str], folder: str) -> bool:
@@ -199,7 +202,10 @@ def _problem(
 
 
 def _read_file(path: Path, display: str, out: Read) -> Iterator[Flow]:
+    stem = path.name[: -len(SUFFIX)]
+
     def fail(message: str, hint: str | None = None, where: Position = (1, 1)) -> None:
+        out.unread.add(stem)
         out.problems.append(
             Problem(display, *where, pipeline_rules.FLOWS, Level.ERROR, message, hint)
         )
@@ -232,7 +238,6 @@ def _read_file(path: Path, display: str, out: Read) -> Iterator[Flow]:
                 "flow (initial_state, states)"
             ),
         )
-    stem = path.name[: -len(SUFFIX)]
     for name, src, content, holder in found:
         ident = stem if len(found) == 1 else name or stem
         yield _flow(ident, src, content, holder, out)

@@ -9,7 +9,9 @@ an agent or a number, a callback, or a step the touchpoint that runs the flow
 lists in ``flow_resolved`` (a self-service success: the balance was read out,
 the payment taken). A path that ends anywhere else (a disconnect, the end of
 a Studio flow, a step with nowhere to go) is a dead end: the customer is left
-with nobody, and it is reported at its last step, the path step by step.
+with nobody, and it is reported at its last step, once, with the shortest
+path there step by step: the end is the one mistake, however many paths lead
+to it, and mending it mends them all.
 
 The flows a contact starts in are checked: those a touchpoint names
 (``flow:``) and those no other flow runs. Whisper, hold and queue flows play

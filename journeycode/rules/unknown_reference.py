@@ -68,12 +68,13 @@ def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     if workspace.flows is not None and flows.linked(workspace):
         for journey in workspace.entities(Journey):
             for _, tp in journey.touchpoints():
-                yield from _flow(workspace.flows.flows, tp)
+                yield from _flow(workspace.flows.flows, tp, workspace.flows.unread)
 
 
-def _flow(flows: Mapping[str, Flow], tp: Touchpoint) -> Iterator[Finding]:
-    """A touchpoint's flow, its step and its resolved steps exist."""
-    if tp.flow_id is None:
+def _flow(flows: Mapping[str, Flow], tp: Touchpoint, unread: Collection[str]) -> Iterator[Finding]:
+    """A touchpoint's flow, its step and its resolved steps exist (a flow
+    whose file could not be read is not said again here)."""
+    if tp.flow_id is None or tp.flow_id in unread:
         return
     flow = flows.get(tp.flow_id)
     if flow is None:
