@@ -421,6 +421,10 @@ class _Comparer:
             was_queues = {s.queue for s in old.steps.values() if s.queue is not None}
             queues = {s.queue for s in new.steps.values() if s.queue is not None}
             if queues != was_queues:
+                # Where a queue is added, the step that sends customers there.
+                at = next(
+                    (s.src for s in new.steps.values() if s.queue in queues - was_queues), None
+                )
                 self.add(
                     _C.FLOW_QUEUES_CHANGED,
                     sentence(
@@ -429,7 +433,7 @@ class _Comparer:
                         added=listed(sorted(queues - was_queues)),
                         removed=listed(sorted(was_queues - queues)),
                     ),
-                    new.src,
+                    at or new.src,
                     about,
                 )
 
