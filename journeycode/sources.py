@@ -366,11 +366,15 @@ class _File:
             with loader.opened(path, MAX_BYTES) as (fd, size):
                 # Polars maps the open file itself where the system names it
                 # (no copy, no second look-up of the path), else its bytes.
-                named = _BY_FD.format(fd=fd) if Path(_BY_FD.format(fd="")).is_dir() else None
-                raw = None if named else loader.read_opened(fd, size, MAX_BYTES)
-                if self.source.shape == "wide" and self.summed(fd, named or raw or b""):
+                data: str | bytes
+                if Path(_BY_FD.format(fd="")).is_dir():
+                    data = _BY_FD.format(fd=fd)
+                else:
+                    data = raw = loader.read_opened(fd, size, MAX_BYTES)
+                if self.source.shape == "wide" and self.summed(fd, data):
                     return
-                raw = raw or loader.read_opened(fd, size, MAX_BYTES)
+                if isinstance(data, str):
+                    raw = loader.read_opened(fd, size, MAX_BYTES)
         except loader.LoadError as error:
             self.problem(1, 1, error.message, error.hint)
             return
@@ -456,12 +460,11 @@ class _File:
         start = os.pread(fd, _HEADER_BYTES, 0)
         end = start.find(b"\n")
         header_bytes = start[: end + 1] if end >= 0 else b""
-        if start.startswith(tuple(mark for mark, _ in _BOMS)):
-            return False
         if (
-            not header_bytes.isascii()
+            not header_bytes
+            or start.startswith(tuple(mark for mark, _ in _BOMS))
+            or not header_bytes.isascii()
             or any(b in header_bytes.rstrip(b"\r\n") for b in b'"\0\r')
-            or not header_bytes
         ):
             return False
         header_line = header_bytes.decode("ascii")
@@ -478,7 +481,7 @@ class _File:
             return False
         kpis = self.workspace.by_id(Kpi)
         coded = {role[5:]: i for role, i in columns.items() if role.startswith("code:")}
-        parts = [columns[name] for name in BREAKDOWN if name in columns]
+        parts = self.parts(columns)
         if len(set(columns.values())) < len(names) or any(
             source.codes.get(code, code) in kpis for code in coded
         ):
@@ -508,20 +511,28 @@ class _File:
                 infer_schema=False,
                 new_columns=[f"c{i}" for i in range(len(names))],
                 schema_overrides=[
-                    pl.String if i == d or i in parts else pl.Float64 for i in range(len(names))
+                    pl.String if i == d or f"c{i}" in parts else pl.Float64
+                    for i in range(len(names))
                 ],
                 quote_char=None,
                 empty_string_is_null=False,
             )
             .with_row_index("row")
-            .group_by(cells.str.head(10).alias("_day"), *(f"c{i}" for i in parts))
+            .group_by(cells.str.head(10).alias("_day"), *parts)
             .agg(
                 pl.col("row").min(),
                 pl.len().alias("_rows"),
                 pl.all_horizontal(n.is_not_null() for n in numbers).all().alias("_numbers"),
                 cells.str.contains(_FAST_INSTANT if instant else _FAST_DATE).all().alias("_days"),
-                cells.str.len_bytes().min().alias("_short"),
-                cells.str.len_bytes().max().alias("_long"),
+                # The form, where the source does not say it, by the cells' lengths.
+                *(
+                    (
+                        cells.str.len_bytes().min().alias("_short"),
+                        cells.str.len_bytes().max().alias("_long"),
+                    )
+                    if form is None
+                    else ()
+                ),
                 *(expr.sum().alias(f"m:{name}") for name, (expr, _kind) in metrics.items()),
             )
         )
@@ -538,7 +549,7 @@ class _File:
             if form is None:
                 return False
         for part in parts:
-            if by_day.get_column(f"c{part}").str.contains(r"[\"\r\x00]").any():
+            if by_day.get_column(part).str.contains(r"[\"\r\x00]").any():
                 return False
         sums = by_day.select(pl.col(f"m:{name}") for name in metrics)
         if not all(sums.select(pl.all().is_finite().all()).row(0)):
@@ -554,7 +565,7 @@ class _File:
             by_day,
             "_day",
             days,
-            self.parts(columns),
+            parts,
             {name: (pl.col(f"m:{name}"), kind) for name, (_expr, kind) in metrics.items()},
         )
         return True
