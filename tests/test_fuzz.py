@@ -21,6 +21,7 @@ import re
 import shutil
 import signal
 import tempfile
+import traceback
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,6 +194,10 @@ def _check_every_format(folder: Path) -> None:
         finally:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, previous)
+        if run.exc_info is not None:
+            # The runner keeps the exit's traceback, whose frames hold the
+            # compiled workspace: each example's would stay for the whole run.
+            traceback.clear_frames(run.exc_info[2])
         COUNTS[f"exit {run.exit_code}"] += 1
         ok = run.exception is None or isinstance(run.exception, SystemExit)
         if run.exit_code not in (0, 1, 2) or not ok:
