@@ -489,58 +489,85 @@ class _File:
         d = columns["period"]
         form = source.form
         instant = form != "date"
-        metrics: dict[str, tuple[pl.Expr, str | None]] = {}
-        for code, position in coded.items():
-            unit = source.units.get(code)
-            kind = TIME if unit in _SECONDS else SHARE if unit in _SHARES else None
-            scale = _SECONDS.get(unit or "") or _SHARES.get(unit or "") or 1.0
-            value = pl.col(f"c{position}")
-            metrics[source.codes.get(code, code)] = (value * scale if scale != 1.0 else value, kind)
-        for mean, weight in sorted(self.weighed):
-            if mean in metrics and weight in metrics:
-                metrics[f"{mean}*{weight}"] = metrics[mean][0] * metrics[weight][0], None
-                metrics[f"{weight}@{mean}"] = metrics[weight][0], None
+        whole = _whole_columns(start[end + 1 : end + 1 + _SAMPLE], delimiter, list(coded.values()))
         cells = pl.col(f"c{d}")
         numbers = [pl.col(f"c{i}") for i in coded.values()]
-        # One pass, as the file is read: its sums by day and part, and what
-        # tells whether every row is one the reading above reads the same.
-        query = (
-            pl.scan_csv(
-                data,
-                separator=delimiter,
-                infer_schema=False,
-                new_columns=[f"c{i}" for i in range(len(names))],
-                schema_overrides=[
-                    pl.String if i == d or f"c{i}" in parts else pl.Float64
-                    for i in range(len(names))
-                ],
-                quote_char=None,
-                empty_string_is_null=False,
+
+        # What each metric measures, in the order the query sums them.
+        kinds: dict[str, str | None] = {}
+        for code in coded:
+            kinds[source.codes.get(code, code)] = _unit(source, code)[0]
+        weighed = [(m, w) for m, w in sorted(self.weighed) if m in kinds and w in kinds]
+        for mean, weight in weighed:
+            kinds[f"{mean}*{weight}"] = kinds[f"{weight}@{mean}"] = None
+
+        def query(whole: set[int]) -> pl.LazyFrame:
+            """One pass, as the file is read: its sums by day and part, and
+            what tells whether every row is one the reading above reads the
+            same. The ``whole`` columns are read as 32-bit integers and summed
+            as 64-bit ones (faster than as floats, and no day's sum can
+            overflow); the rest, and every product and scaled figure, as floats."""
+            sums: dict[str, pl.Expr] = {}
+            floats: dict[str, pl.Expr] = {}
+            for code, position in coded.items():
+                name = source.codes.get(code, code)
+                value, scale = pl.col(f"c{position}"), _unit(source, code)[1]
+                floats[name] = value.cast(pl.Float64) * scale
+                exact = value.cast(pl.Int64) if position in whole else value
+                sums[name] = exact if scale == 1.0 else floats[name]
+            for mean, weight in weighed:
+                sums[f"{mean}*{weight}"] = floats[mean] * floats[weight]
+                sums[f"{weight}@{mean}"] = sums[weight]
+            return (
+                pl.scan_csv(
+                    data,
+                    separator=delimiter,
+                    infer_schema=False,
+                    new_columns=[f"c{i}" for i in range(len(names))],
+                    schema_overrides=[
+                        pl.String
+                        if i == d or f"c{i}" in parts
+                        else pl.Int32
+                        if i in whole
+                        else pl.Float64
+                        for i in range(len(names))
+                    ],
+                    quote_char=None,
+                    empty_string_is_null=False,
+                )
+                .with_row_index("row")
+                .group_by(cells.str.head(10).alias("_day"), *parts)
+                .agg(
+                    pl.col("row").min(),
+                    pl.len().alias("_rows"),
+                    pl.sum_horizontal(n.null_count() for n in numbers).alias("_empty"),
+                    cells.str.contains(_FAST_INSTANT if instant else _FAST_DATE)
+                    .all()
+                    .alias("_days"),
+                    # The form, where the source does not say it, by the cells' lengths.
+                    *(
+                        (
+                            cells.str.len_bytes().min().alias("_short"),
+                            cells.str.len_bytes().max().alias("_long"),
+                        )
+                        if form is None
+                        else ()
+                    ),
+                    *(sums[name].sum().alias(f"m:{name}") for name in kinds),
+                )
             )
-            .with_row_index("row")
-            .group_by(cells.str.head(10).alias("_day"), *parts)
-            .agg(
-                pl.col("row").min(),
-                pl.len().alias("_rows"),
-                pl.all_horizontal(n.is_not_null() for n in numbers).all().alias("_numbers"),
-                cells.str.contains(_FAST_INSTANT if instant else _FAST_DATE).all().alias("_days"),
-                # The form, where the source does not say it, by the cells' lengths.
-                *(
-                    (
-                        cells.str.len_bytes().min().alias("_short"),
-                        cells.str.len_bytes().max().alias("_long"),
-                    )
-                    if form is None
-                    else ()
-                ),
-                *(expr.sum().alias(f"m:{name}") for name, (expr, _kind) in metrics.items()),
-            )
-        )
+
         try:
-            by_day = query.collect().sort("row")
+            try:
+                by_day = query(whole).collect().sort("row")
+            except pl.exceptions.ComputeError:
+                if not whole:
+                    raise
+                # A whole column's later cell that is not (a fraction, a large figure).
+                by_day = query(set()).collect().sort("row")
         except (pl.exceptions.PolarsError, ValueError):
             return False
-        if not by_day.height or not (by_day["_numbers"].all() and by_day["_days"].all()):
+        if not by_day.height or by_day["_empty"].sum() or not by_day["_days"].all():
             return False
         if form is None:
             # As the reading above tells it by the least cell: all dates, or all instants.
@@ -551,8 +578,8 @@ class _File:
         for part in parts:
             if by_day.get_column(part).str.contains(r"[\"\r\x00]").any():
                 return False
-        sums = by_day.select(pl.col(f"m:{name}") for name in metrics)
-        if not all(sums.select(pl.all().is_finite().all()).row(0)):
+        totals = by_day.select(pl.col(f"m:{name}").cast(pl.Float64) for name in kinds)
+        if not all(totals.select(pl.all().is_finite().all()).row(0)):
             return False  # a cell that is none of the numbers the reading above takes
         days: dict[str, _Period | None] = {}
         for day in by_day["_day"].unique().to_list():
@@ -566,7 +593,7 @@ class _File:
             "_day",
             days,
             parts,
-            {name: (pl.col(f"m:{name}"), kind) for name, (_expr, kind) in metrics.items()},
+            {name: (pl.col(f"m:{name}"), kind) for name, kind in kinds.items()},
         )
         return True
 
@@ -782,9 +809,7 @@ class _File:
         import polars as pl
 
         raw = frame.get_column(f"c{column}")
-        unit = self.source.units.get(code or "")
-        kind = TIME if unit in _SECONDS else SHARE if unit in _SHARES else None
-        scale = _SECONDS.get(unit or "") or _SHARES.get(unit or "") or 1.0
+        kind, scale = _unit(self.source, code)
         decimal, thousands = self.source.decimal, self.source.thousands
         if column in self.typed:
             values = raw
@@ -1303,6 +1328,30 @@ def _order(item: tuple[tuple[str, str, str, Parts], _Sum]) -> tuple[Any, ...]:
     return metric, period, end, tuple(p or "" for p in parts)
 
 
+def _unit(source: Source, code: str | None) -> tuple[str | None, float]:
+    """What a metric column measures (:data:`TIME`, :data:`SHARE` or None)
+    and the factor its cells are multiplied by (to seconds, or to a ratio)."""
+    unit = source.units.get(code or "")
+    kind = TIME if unit in _SECONDS else SHARE if unit in _SHARES else None
+    return kind, _SECONDS.get(unit or "") or _SHARES.get(unit or "") or 1.0
+
+
+def _whole_columns(sample: bytes, delimiter: str, columns: Sequence[int]) -> set[int]:
+    """The ``columns`` whose cells in ``sample`` (the first bytes of a file's
+    data rows) are all whole numbers that fit 32 bits, by far: the columns
+    worth reading as integers. A later cell that is not makes the read fail,
+    and it is read again as floats."""
+    lines = sample.split(b"\n")[:-1]  # the last may be cut short
+    whole = set(columns)
+    separator = delimiter.encode()
+    for line in lines:
+        cells = line.rstrip(b"\r").split(separator)
+        whole = {c for c in whole if c < len(cells) and _WHOLE.fullmatch(cells[c])}
+        if not whole:
+            break
+    return whole if lines else set()
+
+
 def _to_kpi(value: float, kind: str | None, unit: str) -> float:
     """A value in seconds (a duration) or as a ratio (a share) in the KPI's unit;
     one of no declared kind is in the KPI's unit already."""
@@ -1471,6 +1520,9 @@ _HEADER_BYTES = 1 << 16
 # them but with no space around: a date, or an instant (a time of day in
 # range, an offset) whose day is its first ten characters.
 _FAST_DATE = r"^\d{4}-\d{2}-\d{2}$"
+_WHOLE = re.compile(rb"[+-]?\d{1,9}")
+_SAMPLE = 8192
+"""The bytes of data rows :func:`_whole_columns` looks at."""
 _FAST_INSTANT = (
     r"^\d{4}-\d{2}-\d{2}(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
     r"(?:Z|[+-]\d{2}:?\d{2})?$"

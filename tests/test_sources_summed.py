@@ -72,6 +72,18 @@ def _insert(index: int, line: str) -> Callable[[list[str]], None]:
     return lambda rows: rows.insert(index, line)
 
 
+def _far_down(figure: str) -> Callable[[list[str]], None]:
+    """The rows three times over (beyond the first bytes looked at), the last
+    one's offered count then ``figure``."""
+
+    def change(rows: list[str]) -> None:
+        rows[:] = rows * 3
+        cells = rows[-1].split(",")
+        rows[-1] = ",".join([*cells[:2], figure, *cells[3:]])
+
+    return change
+
+
 # (case, a change to the data rows, settings, the header, summed as read)
 CASES: list[tuple[str, Callable[[list[str]], None] | None, dict[str, str], str, bool]] = [
     ("plain", None, {}, HEADER, True),
@@ -100,6 +112,10 @@ CASES: list[tuple[str, Callable[[list[str]], None] | None, dict[str, str], str, 
         HEADER,
         True,
     ),
+    # Whole figures in the first rows read as integers; a later one that is
+    # not (past the rows looked at first) makes the file read again as floats.
+    ("a fraction far down", _far_down("7.5"), {}, HEADER, True),
+    ("a large figure far down", _far_down("5000000000"), {}, HEADER, True),
     ("a blank line", _insert(9, ""), {}, HEADER, False),
     (
         "an empty metric",
