@@ -505,8 +505,10 @@ class _File:
             """One pass, as the file is read: its sums by day and part, and
             what tells whether every row is one the reading above reads the
             same. The ``whole`` columns are read as 32-bit integers and summed
-            as 64-bit ones (faster than as floats, and no day's sum can
-            overflow); the rest, and every product and scaled figure, as floats."""
+            as 64-bit ones: faster than as floats, and exact; no sum of a
+            file's cells can overflow (it has fewer than 2**32 rows, at most
+            :data:`MAX_BYTES`). The rest, and every product and scaled
+            figure, as floats."""
             sums: dict[str, pl.Expr] = {}
             floats: dict[str, pl.Expr] = {}
             for code, position in coded.items():
