@@ -25,22 +25,43 @@ FROM = 40
 def in_two(items: Sequence[T], do: Callable[[T], object], persist: Callable[[], object]) -> None:
     """``do(item)`` for every item: the first half (a little more) here, the rest in a
     forked child that calls ``persist`` when done. Does nothing where there
-    are few items, no fork, or threads (a fork can leave another thread's
-    lock held in the child), for the caller's own loop then does it all."""
-    if len(items) < FROM or not hasattr(os, "fork") or threading.active_count() > 1:
+    are few items, no fork, or threads (see :func:`forked`), for the caller's
+    own loop then does it all."""
+    if len(items) < FROM:
         return
     # The child also writes what it did: it takes a little less.
     half = len(items) * 11 // 20
-    pid = os.fork()
-    if pid == 0:
-        try:
-            for item in items[half:]:
-                do(item)
-            persist()
-        finally:
-            os._exit(0)
+
+    def rest() -> None:
+        for item in items[half:]:
+            do(item)
+        persist()
+
+    pid = forked(rest)
+    if pid is None:
+        return
     try:
         for item in items[:half]:
             do(item)
     finally:
         os.waitpid(pid, 0)
+
+
+def forked(work: Callable[[], object], *, quiet: bool = False) -> int | None:
+    """The process id of a forked child that does ``work`` and exits, or
+    None where there is no fork, or other threads (a fork can leave another
+    thread's lock held in the child). A ``quiet`` child's standard output
+    and error go nowhere: what it would say, the caller says itself."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    pid = os.fork()
+    if pid == 0:
+        try:
+            if quiet:
+                nowhere = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(nowhere, 1)
+                os.dup2(nowhere, 2)
+            work()
+        finally:
+            os._exit(0)
+    return pid

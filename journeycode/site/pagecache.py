@@ -29,6 +29,7 @@ from typing import Any
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.utils import meta
 
 from journeycode import atomic, cachedir, digest
 from journeycode.quoting import html_text, named
@@ -74,9 +75,22 @@ class PageCache:
         """The build is over (or failed): warnings are no longer counted."""
         logging.getLogger(_LOGGER).removeHandler(self._warnings)
 
+    def _key(self, page: Page, markdown: str) -> str:
+        return digest.of(VERSION, self.site, page.url, markdown)
+
+    def missing(self, page: Page) -> bool:
+        """Whether the page's Markdown, as written, has no entry yet: a page
+        worth converting beforehand on another core (:mod:`journeycode.site.prerender`),
+        whose entry this build then finds. Never without a cache folder,
+        which is the only way such a page's HTML would reach this build."""
+        if self.folder is None:
+            return False
+        markdown, _ = meta.get_data(page.file.content_string)  # as Page.read_source reads it
+        return not (self.folder / self._key(page, markdown)).is_file()
+
     def before(self, page: Page, markdown: str) -> str:
         """The Markdown MkDocs should convert: the page's own, or nothing when cached."""
-        key = digest.of(VERSION, self.site, page.url, markdown)
+        key = self._key(page, markdown)
         entry = self._read(key)
         if entry is not None:
             self._hits[page.file.src_uri] = entry

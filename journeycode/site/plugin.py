@@ -23,7 +23,7 @@ from mkdocs.utils.yaml import yaml_load
 from journeycode import cachedir, discover, i18n
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import default_cache_dir
-from journeycode.site import project
+from journeycode.site import prerender, project
 from journeycode.site.generator import CSS, Site
 from journeycode.site.pagecache import PageCache, named_page
 
@@ -46,6 +46,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     site: Site | None = None
     language: i18n.Language = i18n.ENGLISH
     pages = PageCache(None)
+    child = prerender.Child()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = Path(config.config_file_path or ".").parent / self.config.maps
@@ -85,6 +86,12 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         self.pages.start_build((f.src_uri for f in files), extensions)
         return files
 
+    def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        self.child = prerender.Child()  # (what a forked child sees)
+        ours = [f.page for f in files.documentation_pages() if f.page and self._ours(f.page)]
+        self.child = prerender.start([p for p in ours if self.pages.missing(p)], config, files)
+        return nav
+
     def _journeys(self) -> str:
         """The title of the section the site's pages are in."""
         with i18n.using(self.language):
@@ -94,7 +101,10 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         return page.file.src_uri.startswith(self.config.path.strip("/") + "/")
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
-        return self.pages.before(page, markdown) if self._ours(page) else markdown
+        if not self._ours(page):
+            return markdown
+        self.child.before(page)
+        return self.pages.before(page, markdown)
 
     def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
         assert self.site is not None
@@ -102,9 +112,11 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         return named_page(page, html, self.site.names)  # the home page has names too
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.child.end()
         self.pages.end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.child.end()
         self.pages.end_build()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
