@@ -59,9 +59,12 @@ def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(
     )
     handed: list[int] = []
     start = prerender.start
-    monkeypatch.setattr(
-        prerender, "start", lambda pages, *rest: handed.append(len(pages)) or start(pages, *rest)
-    )
+
+    def counted(pages: list[Page], *rest: Any) -> prerender.Child:
+        handed.append(len(pages))
+        return start(pages, *rest)
+
+    monkeypatch.setattr(prerender, "start", counted)
     two, here = _built(tmp_path, "two", monkeypatch)
     # Built again, every page is in the cache: no child is even started.
     again, converted = _built(tmp_path, "two", monkeypatch)
