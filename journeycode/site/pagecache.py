@@ -62,6 +62,7 @@ class PageCache:
         self._warnings = _Counter()
         self._pending: dict[str, tuple[str, int]] = {}  # src_uri -> (key, warnings before)
         self._hits: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, tuple[str, str]] = {}  # src_uri -> (Markdown, key)
 
     def start_build(self, files: Iterable[str], settings: Any) -> None:
         """What every page's HTML depends on besides its own Markdown and URL;
@@ -69,6 +70,7 @@ class PageCache:
         self.site = digest.of(sorted(files), settings, digest.code(), _converters())
         self._pending.clear()
         self._hits.clear()
+        self._keys.clear()
         logging.getLogger(_LOGGER).addHandler(self._warnings)
 
     def end_build(self) -> None:
@@ -76,7 +78,12 @@ class PageCache:
         logging.getLogger(_LOGGER).removeHandler(self._warnings)
 
     def _key(self, page: Page, markdown: str) -> str:
-        return digest.of(VERSION, self.site, page.url, markdown)
+        known = self._keys.get(page.file.src_uri)
+        if known is not None and known[0] == markdown:
+            return known[1]  # (a page's digest is worth keeping: it may be 200 KB)
+        key = digest.of(VERSION, self.site, page.url, markdown)
+        self._keys[page.file.src_uri] = markdown, key
+        return key
 
     def missing(self, page: Page) -> bool:
         """Whether the page's Markdown, as written, has no entry yet: a page
