@@ -46,6 +46,9 @@ from journeycode.rules import unknown_reference
 # Long enough to take the changes an editor sends at once (or a fast typist's
 # keys) in one compile; every millisecond of it is waited for after each edit.
 DEBOUNCE_SECONDS = 0.03
+# The diagnostics of this many files (a few milliseconds) are sent between
+# reads of the editor's messages, when most files' problems changed at once.
+_FILES_AT_ONCE = 10
 SOURCE = "journeycode"
 _LEVELS = {
     Level.ERROR: types.DiagnosticSeverity.Error,
@@ -71,6 +74,10 @@ class JourneyServer(LanguageServer):
         self.compiled: Compiled | None = None
         self.index: Index | None = None
         self.published: dict[str, list[Problem]] = {}
+        """The problems of each file as its diagnostics were last sent."""
+        self.unsent: dict[str, list[Problem]] = {}
+        """Each file's problems not yet sent, by URI (:meth:`publish`)."""
+        self.sending: asyncio.Handle | None = None
         self.dirty = True
         self.pending: asyncio.TimerHandle | None = None
         self.compiles = 0
@@ -160,7 +167,8 @@ class JourneyServer(LanguageServer):
                     problems.extend(dataclasses.replace(p, path=path) for p in found)
         self.language = language or i18n.ENGLISH
         with i18n.using(self.language):
-            self.publish(problems)
+            # At once: the compile that corrects them comes straight after.
+            self.publish(problems, at_once=True)
 
     def soon(self) -> None:
         """Recompile once the typing has paused."""
@@ -179,27 +187,65 @@ class JourneyServer(LanguageServer):
             self.index = Index(self.compiled.workspace, self.text)
         return self.index
 
-    def publish(self, problems: Sequence[Problem]) -> None:
+    def publish(self, problems: Sequence[Problem], *, at_once: bool = False) -> None:
         """Diagnostics for every file whose problems changed, and for every
         open one (its editor waits for them after an edit); a file whose
-        problems did not change is not even read."""
+        problems did not change is not even read. The open files' go first;
+        the others' follow a few files at a time between the editor's
+        messages (unless ``at_once``): a line broken while typing changes
+        the problems of most files, whose diagnostics would otherwise hold
+        up the next keystroke's compile, and what a newer compile finds
+        before they are sent replaces them."""
         by_file: dict[str, list[Problem]] = {}
         for problem in problems:
             uri = uri_of(problem.path)
             by_file.setdefault(uri, []).append(problem)
         opened = self.workspace.text_documents.keys()
-        for uri in (self.published.keys() | opened) - by_file.keys():
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+        cleared = (self.published.keys() | opened) - by_file.keys()
+        changed: dict[str, list[Problem]] = {uri: [] for uri in cleared}
+        changed.update(
+            (uri, found)
+            for uri, found in by_file.items()
+            if uri in opened or self.published.get(uri) != found
+        )
+        self.unsent = {}
+        for uri, found in changed.items():
+            if uri in opened:
+                self.send(uri, found)
+            else:
+                self.unsent[uri] = found
+        if at_once:
+            unsent, self.unsent = self.unsent, {}
+            for uri, found in unsent.items():
+                self.send(uri, found)
+        elif self.unsent and self.sending is None:
+            self.sending = asyncio.get_running_loop().call_soon(self.send_some)
+
+    def send_some(self) -> None:
+        """A few of the files' diagnostics still to send, and the rest after
+        the editor's next messages are read."""
+        self.sending = None
+        with i18n.using(self.language):
+            for _ in range(_FILES_AT_ONCE):
+                if not self.unsent:
+                    return
+                uri = next(iter(self.unsent))
+                self.send(uri, self.unsent.pop(uri))
+        if self.unsent:
+            self.sending = asyncio.get_running_loop().call_soon(self.send_some)
+
+    def send(self, uri: str, found: list[Problem]) -> None:
+        """One file's diagnostics, which the editor then has."""
+        lines = self.lines(Path(found[0].path)) if found else []
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(
+                uri=uri, diagnostics=[self.diagnostic(lines, problem) for problem in found]
             )
-        for uri, found in by_file.items():
-            if uri in opened or self.published.get(uri) != found:
-                lines = self.lines(Path(found[0].path))
-                diagnostics = [self.diagnostic(lines, problem) for problem in found]
-                self.text_document_publish_diagnostics(
-                    types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics)
-                )
-        self.published = by_file
+        )
+        if found:
+            self.published[uri] = found
+        else:
+            self.published.pop(uri, None)
 
     def diagnostic(self, lines: list[str], problem: Problem) -> types.Diagnostic:
         line, start = problem.line - 1, problem.col - 1
@@ -225,6 +271,15 @@ class JourneyServer(LanguageServer):
         self, lines: Sequence[str], line: int, start: int, end_line: int, end: int
     ) -> types.Range:
         """A range in code points, in the client's units."""
+        if 0 <= line < len(lines) and 0 <= end_line < len(lines):
+            first, last = lines[line], lines[end_line]
+            if first.isascii() and last.isascii():
+                # A character of ASCII is one unit in every encoding: the codec
+                # would count them one by one (a third of a publish's time).
+                return types.Range(
+                    start=types.Position(line=line, character=len(first[:start])),
+                    end=types.Position(line=end_line, character=len(last[:end])),
+                )
         span = types.Range(
             start=types.Position(line=line, character=start),
             end=types.Position(line=end_line, character=end),
