@@ -87,7 +87,7 @@ OPTIONS: Mapping[str, Any] = {}
 
 def check(workspace: Workspace, context: RuleContext) -> Iterator[Finding]:
     graph = workspace.flows
-    if graph is None:
+    if graph is None or not graph.flows:
         return
     named = flows.linked(workspace)
     always = _always_open(workspace)
