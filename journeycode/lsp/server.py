@@ -31,7 +31,14 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from journeycode import __version__, discover, i18n, kinds, values
-from journeycode.compiler import Caches, Compiled, compile_workspace, pinned_today, stamp
+from journeycode.compiler import (
+    Caches,
+    Compiled,
+    compile_workspace,
+    gc_paused,
+    pinned_today,
+    stamp,
+)
 from journeycode.filecache import DiskCache, compile_cached
 from journeycode.i18n import _, ngettext
 from journeycode.loader import LoadError, read_bytes
@@ -108,6 +115,12 @@ class JourneyServer(LanguageServer):
 
     def recompile(self) -> None:
         """Compile the workspace with the open documents' text and publish."""
+        # The cycle collector scans what the compile made once the open
+        # files' diagnostics are out, not before.
+        with gc_paused():
+            self._recompile()
+
+    def _recompile(self) -> None:
         self.pending = None
         if self.root is None:
             return
