@@ -7,6 +7,7 @@ and text that is not YAML, or is hostile, never brings the server down.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import json
 import os
@@ -989,3 +990,65 @@ async def test_diagnostics_and_quick_fixes_speak_the_workspace_s_language(
     text = shown.contents.value.replace("\\", "").replace("\u202f", " ").replace("\xa0", " ")
     assert "цель ≤ 7 мин" in text and "последний замер 7 мин 21 с (31 октября 2026 г.)" in text
     assert "цель не достигнута" in text and "Определено в" in text and "Используется" in text
+
+
+async def test_a_broken_line_publishes_the_open_file_first_and_the_others_after(
+    tmp_path: Path,
+) -> None:
+    """A line broken while typing changes most files' problems (what the
+    broken file may refer to is unsettled): the open file's diagnostics come
+    first, every other changed file's follow, and once the line is mended
+    the editor has what it had before."""
+    from benchmarks import portfolio
+    from benchmarks.editing import _edits
+
+    files = portfolio.write(tmp_path / "maps", 12, 6)
+    journey = next(f for f in files if f.parent.name == "journeys")
+    text = journey.read_text("utf-8")
+    broken = _edits(text)[3]
+    server = _Raw(tmp_path)
+    try:
+        server.initialize()
+        uri = _uri(journey.resolve())
+        server.send(
+            {
+                "method": "textDocument/didOpen",
+                "params": {
+                    "textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}
+                },
+            }
+        )
+        had: dict[str, Any] = {}
+
+        def published(message: dict[str, Any]) -> bool:
+            if message.get("method") != "textDocument/publishDiagnostics":
+                return False
+            had[message["params"]["uri"]] = message["params"]["diagnostics"]
+            return True
+
+        def settle() -> list[str]:
+            """The URIs published until the server is quiet for a second."""
+            uris = []
+            with contextlib.suppress(AssertionError):
+                while True:
+                    uris.append(server.wait(published, seconds=1)["params"]["uri"])
+            return uris
+
+        settle()
+        before = dict(had)
+        for version, edited in ((2, broken), (3, text)):
+            server.send(
+                {
+                    "method": "textDocument/didChange",
+                    "params": {
+                        "textDocument": {"uri": uri, "version": version},
+                        "contentChanges": [{"text": edited}],
+                    },
+                }
+            )
+            uris = settle()
+            assert uris[0] == uri
+            assert len(uris) > 2  # the other files' diagnostics changed too
+        assert had == before
+    finally:
+        server.close()
