@@ -1052,3 +1052,22 @@ async def test_a_broken_line_publishes_the_open_file_first_and_the_others_after(
         assert had == before
     finally:
         server.close()
+
+
+async def test_a_server_asked_to_exit_while_diagnostics_are_still_to_send_exits(
+    tmp_path: Path,
+) -> None:
+    """The first compile's diagnostics go out a few files at a time: a
+    shutdown and exit among them end the server, which sends no more."""
+    from benchmarks import portfolio
+
+    portfolio.write(tmp_path / "maps", 300, 4)
+    server = _Raw(tmp_path)
+    try:
+        server.initialize()
+        server.wait(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        server.call("shutdown")
+        server.send({"method": "exit"})
+        assert server.process.wait(timeout=10) == 0
+    finally:
+        server.close()

@@ -378,6 +378,18 @@ async def changed(ls: JourneyServer, params: Any) -> None:
     ls.soon()
 
 
+@server.feature(types.SHUTDOWN)
+@server.feature(types.EXIT)
+def stopping(ls: JourneyServer, params: Any) -> None:
+    """Nothing more is compiled or sent: after ``exit`` the output is closed,
+    and a write to it is an error pygls reports by writing again, for ever."""
+    for handle in (ls.pending, ls.sending):
+        if handle is not None:
+            handle.cancel()
+    ls.pending = ls.sending = None
+    ls.unsent = {}
+
+
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: JourneyServer, params: types.DidSaveTextDocumentParams) -> None:
     ls.dirty = True
