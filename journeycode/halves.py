@@ -12,14 +12,19 @@ the caller does itself.
 from __future__ import annotations
 
 import os
+import signal
 import threading
+import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
 
 # Below this many items a second process costs more than it saves.
 FROM = 40
+PATIENCE = 10.0
+"""The least time a child is waited for (:func:`reap`), in seconds."""
 
 
 def in_two(items: Sequence[T], do: Callable[[T], object], persist: Callable[[], object]) -> None:
@@ -37,6 +42,7 @@ def in_two(items: Sequence[T], do: Callable[[T], object], persist: Callable[[], 
             do(item)
         persist()
 
+    started = time.monotonic()
     pid = forked(rest)
     if pid is None:
         return
@@ -44,15 +50,16 @@ def in_two(items: Sequence[T], do: Callable[[T], object], persist: Callable[[], 
         for item in items[:half]:
             do(item)
     finally:
-        os.waitpid(pid, 0)
+        reap(pid, started)
 
 
 def forked(work: Callable[[], object], *, quiet: bool = False) -> int | None:
     """The process id of a forked child that does ``work`` and exits, or
-    None where there is no fork, or other threads (a fork can leave another
-    thread's lock held in the child). A ``quiet`` child's standard output
-    and error go nowhere: what it would say, the caller says itself."""
-    if not hasattr(os, "fork") or threading.active_count() > 1:
+    None where there is no fork, or other threads, a library's own among
+    them (a fork can leave another thread's lock held in the child). A
+    ``quiet`` child's standard output and error go nowhere: what it would
+    say, the caller says itself."""
+    if not hasattr(os, "fork") or _threads() > 1:
         return None
     pid = os.fork()
     if pid == 0:
@@ -65,3 +72,34 @@ def forked(work: Callable[[], object], *, quiet: bool = False) -> int | None:
         finally:
             os._exit(0)
     return pid
+
+
+def reap(pid: int, started: float, *, stop: bool = False) -> None:
+    """Wait for the child ``pid``, forked at ``started`` (``time.monotonic``),
+    which has about as much to do as its parent did meanwhile: twice that
+    long more at most, and at least :data:`PATIENCE` seconds; then (or at once,
+    with ``stop``) it is killed, for a child that hangs costs only time."""
+    waited = time.monotonic()
+    deadline = waited + max(PATIENCE, 2 * (waited - started))
+    while not stop and time.monotonic() < deadline:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        time.sleep(0.005)
+    try:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    except (ProcessLookupError, ChildProcessError):
+        pass
+
+
+def _threads() -> int:
+    """This process's threads, native ones too (a library's pool), where the
+    system lists them."""
+    try:
+        return sum(1 for _ in Path("/proc/self/task").iterdir())
+    except OSError:
+        return threading.active_count()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,56 @@ from journeycode.cli import main
 ENV = {"JOURNEYCODE_TODAY": "2026-11-01", "NO_COLOR": "1"}
 
 
+# In a process of its own: a test process may hold a library's threads (a
+# Polars pool, say), beside which nothing is forked.
+IN_TWO = """
+import sys
+from pathlib import Path
+from journeycode import halves
+done = []
+written = Path(sys.argv[1])
+halves.in_two(list(range(100)), done.append, lambda: written.write_text(",".join(map(str, done))))
+print(",".join(map(str, done)))
+"""
+
+
 def test_the_second_half_is_done_in_a_child_that_persists_it(tmp_path: Path) -> None:
-    done: list[int] = []
     written = tmp_path / "persisted"
-
-    def persist() -> None:
-        written.write_text(",".join(map(str, done)), "utf-8")
-
-    halves.in_two(list(range(100)), done.append, persist)
+    run = subprocess.run(
+        [sys.executable, "-c", IN_TWO, str(written)], capture_output=True, text=True, check=True
+    )
     # Here, the first half; the child's own list (the second half) only on disk.
-    assert done == list(range(55))
+    assert run.stdout.strip() == ",".join(map(str, range(55)))
     assert written.read_text("utf-8") == ",".join(map(str, range(55, 100)))
+
+
+NATIVE_THREADS = """
+import polars as pl
+from journeycode import halves
+pl.DataFrame({"a": range(10**5), "b": [1] * 10**5}).group_by("b").agg(pl.col("a").sum())
+print(halves.forked(lambda: None))
+"""
+
+
+def test_nothing_is_forked_beside_a_librarys_own_threads() -> None:
+    """Polars' pool is no thread of Python's, and may hold a lock in the child."""
+    run = subprocess.run(
+        [sys.executable, "-c", NATIVE_THREADS], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "None"
+
+
+def test_a_child_that_hangs_is_killed_and_costs_only_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(halves, "PATIENCE", 0.2)
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(600)
+        os._exit(0)
+    halves.reap(pid, time.monotonic())
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
 
 
 def test_few_items_are_left_to_the_caller(tmp_path: Path) -> None:

@@ -5,49 +5,66 @@ one process builds."""
 
 from __future__ import annotations
 
-import threading
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from benchmarks import portfolio
+from tests.conftest import write_files
+
+# Each build in a process of its own (a test process may hold a library's
+# threads, beside which nothing is forked): it says which of the section's
+# pages its own process converted (a page from the cache converts nothing)
+# and how many pages the child was offered.
+BUILD = """
+import json, sys
 from mkdocs.commands import build
 from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
-
-from benchmarks import portfolio
 from journeycode import halves
 from journeycode.site import prerender
-from tests.conftest import write_files
+converted, handed = [], []
+render, start = Page.render, prerender.start
+def counted(page, config, files):
+    if page.markdown and page.file.src_uri.startswith("journeys/"):
+        converted.append(page.file.src_uri)
+    render(page, config, files)
+def offered(pages, *rest):
+    handed.append(len(pages))
+    return start(pages, *rest)
+Page.render, prerender.start = counted, offered
+if sys.argv[3] == "one":
+    halves.FROM = 10**9
+build.build(load_config(sys.argv[1], site_dir=sys.argv[2]))
+print(json.dumps({"converted": converted, "handed": handed}))
+"""
 
-RENDER = Page.render
 
-
-def _built(
-    tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch
-) -> tuple[dict[Path, bytes], list[str]]:
-    """The HTML of the journeys section of a cold build, and the pages whose
-    Markdown this process converted (a page from the cache converts nothing)."""
-    monkeypatch.setenv("JOURNEYCODE_CACHE_DIR", str(tmp_path / f"cache-{name}"))
-    converted: list[str] = []
-
-    def counted(page: Page, config: Any, files: Any) -> None:
-        if page.markdown:
-            converted.append(page.file.src_uri)
-        RENDER(page, config, files)
-
-    monkeypatch.setattr(Page, "render", counted)
-    config = load_config(str(tmp_path / "project" / "mkdocs.yml"), site_dir=str(tmp_path / name))
-    build.build(config)
-    site = tmp_path / name / "journeys"
-    return {p.relative_to(site): p.read_bytes() for p in site.rglob("*.html")}, converted
+def _built(tmp_path: Path, name: str, cores: str) -> tuple[dict[Path, bytes], dict[str, Any]]:
+    """The HTML of the journeys section of a build into ``name`` with the
+    cache of that name, and what its process said."""
+    env = {**os.environ, "JOURNEYCODE_CACHE_DIR": str(tmp_path / f"cache-{name}")}
+    config, site = str(tmp_path / "project" / "mkdocs.yml"), tmp_path / name
+    run = subprocess.run(
+        [sys.executable, "-c", BUILD, config, str(site), cores],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    pages = site / "journeys"
+    html = {p.relative_to(pages): p.read_bytes() for p in pages.rglob("*.html")}
+    return html, json.loads(run.stdout.splitlines()[-1])
 
 
 @pytest.mark.slow
-def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A fork is refused beside other threads: this test would then show nothing.
-    assert threading.active_count() == 1
+def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(tmp_path: Path) -> None:
     portfolio.write(tmp_path / "project" / "maps", 30, 6)
     write_files(
         tmp_path / "project",
@@ -57,28 +74,18 @@ def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(
             "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
         },
     )
-    handed: list[int] = []
-    start = prerender.start
-
-    def counted(pages: list[Page], *rest: Any) -> prerender.Child:
-        handed.append(len(pages))
-        return start(pages, *rest)
-
-    monkeypatch.setattr(prerender, "start", counted)
-    two, here = _built(tmp_path, "two", monkeypatch)
-    # Built again, every page is in the cache: no child is even started.
-    again, converted = _built(tmp_path, "two", monkeypatch)
-    assert [uri for uri in converted if uri.startswith("journeys/")] == []
+    two, here = _built(tmp_path, "two", "two")
+    # Built again, every page is in the cache: no child is even offered one.
+    again, warm = _built(tmp_path, "two", "two")
+    assert warm == {"converted": [], "handed": [0]}
     assert again == two
-    assert handed[1] == 0
-    monkeypatch.setattr(halves, "FROM", 10**9)
-    one, alone = _built(tmp_path, "one", monkeypatch)
-    ours = {uri for uri in alone if uri.startswith("journeys/")}
+    one, alone = _built(tmp_path, "one", "one")
+    ours = set(alone["converted"])
     assert len(ours) >= 40
     # The child took a real share, and nothing was converted twice here.
-    mine = {uri for uri in here if uri.startswith("journeys/")}
+    mine = set(here["converted"])
     assert 0.2 * len(ours) < len(ours - mine) < 0.8 * len(ours)
-    assert len(here) == len(set(here))
+    assert len(here["converted"]) == len(mine)
     assert two.keys() == one.keys()
     for path, html in one.items():
         assert two[path] == html, path

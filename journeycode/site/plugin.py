@@ -116,7 +116,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         self.pages.end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
-        self.child.end()
+        self.child.end(stop=True)
         self.pages.end_build()
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -10,13 +10,13 @@ plugin's page events), so that each lands in the page cache
 populates every page itself as always; at the first page of the child's half
 the plugin waits for the child (:meth:`Child.before`), and those pages come
 from the cache. A page that warned is not cached, so MkDocs converts it again
-and warns itself; a child that fails only costs time.
+and warns itself; a child that fails or hangs only costs time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -34,16 +34,17 @@ class Child:
     pid: int | None = None
     pages: frozenset[str] = field(default_factory=frozenset)
     """The source paths of the pages it converts."""
+    started: float = 0.0
 
     def before(self, page: Page) -> None:
         """Wait for the child before its first page is read from the cache."""
         if page.file.src_uri in self.pages:
             self.end()
 
-    def end(self) -> None:
+    def end(self, *, stop: bool = False) -> None:
+        """Wait for the child (:func:`journeycode.halves.reap`), or ``stop`` it."""
         if self.pid is not None:
-            with contextlib.suppress(ChildProcessError):
-                os.waitpid(self.pid, 0)
+            halves.reap(self.pid, self.started, stop=stop)
             self.pid = None
 
 
@@ -65,5 +66,6 @@ def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
             with contextlib.suppress(Exception):
                 build._populate_page(page, config, files)
 
+    started = time.monotonic()
     pid = halves.forked(convert, quiet=True)
-    return Child(pid, frozenset(p.file.src_uri for p in half) if pid else frozenset())
+    return Child(pid, frozenset(p.file.src_uri for p in half) if pid else frozenset(), started)
