@@ -177,8 +177,9 @@ class Touchpoint(Entity):
     """Steps of that flow where the customer's need is met by itself."""
     description: str | None = None
 
-    @property
+    @cached_property
     def flow_id(self) -> str | None:
+        # Kept: the flow rules ask every touchpoint for it in every compile.
         return None if self.flow is None else self.flow.split("#", 1)[0]
 
     @property

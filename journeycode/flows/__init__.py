@@ -50,7 +50,7 @@ def attach(root: Path, display_root: str, settings: Settings, workspace: Workspa
     resolved: dict[str, set[str]] = {}
     for journey in workspace.entities(Journey):
         for _, tp in journey.touchpoints():
-            if tp.flow_resolved and tp.flow_id is not None:
+            if tp.flow_id is not None and tp.flow_resolved:
                 resolved.setdefault(tp.flow_id, set()).update(tp.flow_resolved)
     flows = Flows(
         found.flows,
@@ -106,8 +106,7 @@ def linked(workspace: Workspace) -> Mapping[str, list[Touchpoint]]:
     found: dict[str, list[Touchpoint]] = {}
     for journey in workspace.entities(Journey):
         for _, tp in journey.touchpoints():
-            # (The field first: most touchpoints run no flow.)
-            if tp.flow is not None and tp.flow_id is not None:
+            if tp.flow_id is not None:
                 found.setdefault(tp.flow_id, []).append(tp)
     _LINKED[:] = [(workspace, found)]
     return found

@@ -290,8 +290,8 @@ class JourneyServer(LanguageServer):
                 # A character of ASCII is one unit in every encoding: the codec
                 # would count them one by one (a third of a publish's time).
                 return types.Range(
-                    start=types.Position(line=line, character=len(first[:start])),
-                    end=types.Position(line=end_line, character=len(last[:end])),
+                    start=types.Position(line=line, character=min(start, len(first))),
+                    end=types.Position(line=end_line, character=min(end, len(last))),
                 )
         span = types.Range(
             start=types.Position(line=line, character=start),
