@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.yaml import yaml_load
 
 from journeycode import cachedir, discover, i18n
+from journeycode.compiler import frozen_at_exit
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import default_cache_dir
 from journeycode.site import prerender, project
@@ -49,6 +50,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     child = prerender.Child()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        frozen_at_exit()
         root = Path(config.config_file_path or ".").parent / self.config.maps
         section = self.config.path.strip("/")
         try:
