@@ -14,7 +14,7 @@ import functools
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,9 @@ class Diagram:
     is_svg: bool = False
     png_dpi: int | None = None
     """Pixels per inch of its PNG, for a view meant to be printed (default: 96)."""
+    large: bool = False
+    """Drawn before the others (the portfolio, which lays out every journey):
+    a long layout started last would keep one core busy after the rest."""
 
     def filename(self, output_format: str) -> str:
         """Its file in ``output_format``: an SVG-only diagram's DOT is its SVG."""
@@ -106,7 +109,7 @@ def diagrams(
                 found.append(Diagram(name, _dot(draws[view], workspace, journey), key, png_dpi=dpi))
     if "portfolio" in view_names and wanted is None:
         key = digest.of("portfolio", [inputs.journey(j) for j in workspace.by_id(Journey).values()])
-        found.append(Diagram("portfolio", _dot(views.portfolio, workspace), key))
+        found.append(Diagram("portfolio", _dot(views.portfolio, workspace), key, large=True))
     return found
 
 
@@ -164,20 +167,6 @@ def render(
     drawn_with = [raster.identity] if raster is not None else []
     done: dict[str, bytes] = {}
     missing: dict[str, tuple[Missing, ...]] = {}
-    todo: list[tuple[str, str, str, Diagram]] = []  # name, key, source, diagram
-    for diagram in items:
-        name = diagram.filename(output_format)
-        dpi = diagram.png_dpi if output_format == "png" else None
-        ident = "" if diagram.is_svg or output_format == "dot" else _identity(program)
-        # A diagram's words are in the language of the work at hand: one
-        # language's drawing is never another's.
-        key = digest.of(diagram.inputs, output_format, dpi, ident, i18n.current().tag, *drawn_with)
-        cached = cache.get(key)
-        notes = _notes(cache, key, name) if raster is not None else ()
-        if cached is not None and notes is not None:
-            done[name], missing[name] = cached, notes
-        else:
-            todo.append((name, key, diagram.build(), diagram))
 
     def one(item: tuple[str, str, str, Diagram]) -> tuple[str, bytes, tuple[Missing, ...]]:
         name, key, source, diagram = item
@@ -197,10 +186,29 @@ def render(
         cache.put(key, data)
         return name, data, found
 
-    if raster is not None and todo:
-        raster.faces  # noqa: B018  # read the fonts once, before the threads need them
     with ThreadPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool:
-        for name, data, found in pool.map(one, todo):
+        # Each diagram is laid out as soon as its source is built: Graphviz
+        # runs on the other cores while this thread builds the next sources.
+        drawn: list[Future[tuple[str, bytes, tuple[Missing, ...]]]] = []
+        for diagram in sorted(items, key=lambda d: not d.large):
+            name = diagram.filename(output_format)
+            dpi = diagram.png_dpi if output_format == "png" else None
+            ident = "" if diagram.is_svg or output_format == "dot" else _identity(program)
+            # A diagram's words are in the language of the work at hand: one
+            # language's drawing is never another's.
+            key = digest.of(
+                diagram.inputs, output_format, dpi, ident, i18n.current().tag, *drawn_with
+            )
+            cached = cache.get(key)
+            notes = _notes(cache, key, name) if raster is not None else ()
+            if cached is not None and notes is not None:
+                done[name], missing[name] = cached, notes
+            else:
+                if raster is not None and not drawn:
+                    raster.faces  # noqa: B018  # read the fonts once, before the threads need them
+                drawn.append(pool.submit(one, (name, key, diagram.build(), diagram)))
+        for future in drawn:
+            name, data, found = future.result()
             done[name], missing[name] = data, found
     names = [d.filename(output_format) for d in items]
     return Rendered(
