@@ -216,3 +216,15 @@ def test_the_diagram_cache_keeps_each_language_apart(tmp_path: Path) -> None:
     with i18n.using("ru"):
         render.render(diagrams, "svg", cache)
     assert len(list((tmp_path / "diagrams").rglob("*"))) > kept  # drawn again, in Russian
+
+
+def test_the_site_draws_its_diagrams_in_its_language(tmp_path: Path) -> None:
+    """The diagrams are drawn on a thread of their own while the pages are
+    made: in the site's language, as the pages are."""
+    compiled = compile_workspace(ROOT / "maps", "maps")
+    with i18n.using("ru"):
+        site = build_site(compiled, cache=Cache(tmp_path / "cache"), history=None)
+        lane = i18n._("Customer actions")
+    assert lane != "Customer actions"
+    blueprints = [data for name, data in site.assets.items() if name.endswith(".blueprint.svg")]
+    assert blueprints and all(lane.encode() in data for data in blueprints)

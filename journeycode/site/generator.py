@@ -13,9 +13,11 @@ map can become a link, HTML or template code on the site.
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -184,19 +186,21 @@ def build_site(
     ``section`` (the folder the pages go in), ``Site.home`` is made too."""
     workspace = compiled.workspace
     inputs = digest.Inputs(workspace, compiled.settings)
-    diagrams = render.render(
-        [*render.diagrams(workspace, inputs=inputs), *render.flow_diagrams(workspace)],
-        "svg",
-        cache,
-        graphviz,
-    ).files
+    items = [*render.diagrams(workspace, inputs=inputs), *render.flow_diagrams(workspace)]
+    with ThreadPoolExecutor(max_workers=1) as drawing:
+        # The pages are made while Graphviz lays the diagrams out on the
+        # other cores (in the language of the work at hand, as here).
+        drawn = drawing.submit(
+            contextvars.copy_context().run, render.render, items, "svg", cache, graphviz
+        )
+        context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
+        out: dict[str, str] = {}
+        for entry in PAGES:
+            out.update(entry.pages(context))
+        home = None if section is None else INDEX.render(context, base=f"{section}/")
+        diagrams = drawn.result().files
     assets = {f"{DIAGRAMS}/{name}": data for name, data in diagrams.items()}
     assets[CSS] = _STYLESHEET.encode()
-    context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
-    out: dict[str, str] = {}
-    for entry in PAGES:
-        out.update(entry.pages(context))
-    home = None if section is None else INDEX.render(context, base=f"{section}/")
     nav = [item for entry in PAGES for item in entry.nav(context)]
     names = {j.id: j.name for j in workspace.by_id(Journey).values()}
     return Site(out, assets, nav, home, names)
