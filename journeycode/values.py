@@ -58,7 +58,7 @@ def _infinite(number: float) -> str | None:
     return None if math.isfinite(number) else ("-∞" if number < 0 else "∞")
 
 
-def _plain(number: float) -> str:
+def plain(number: float) -> str:
     """At most two decimals, no trailing zeros, thousands grouped."""
     shown = _infinite(number)
     if shown:
@@ -87,7 +87,7 @@ _CLDR = {
 
 def _unit(number: float, unit: str) -> str:
     """``number`` (a size, unsigned) in ``unit``: ``85 %``, ``30 days``, ``5 мин``."""
-    shown = _plain(number)
+    shown = plain(number)
     if i18n.current().english:
         if unit == "days":
             return "1 day" if number == 1 else f"{shown} days"
@@ -133,15 +133,15 @@ def written(number: float, unit: str, scale: tuple[float, float] | None) -> str:
         low, high = scale
         if low < 0:
             return _signed(number)
-        return _("{value} / {high}").format(value=_plain(number), high=_plain(high))
-    return _plain(number)
+        return _("{value} / {high}").format(value=plain(number), high=plain(high))
+    return plain(number)
 
 
 def _signed(number: float) -> str:
     """``+32``, ``-5``: a value on a scale that goes below zero."""
     if i18n.current().english:
         return f"{number:+g}"
-    return ("+" if number > 0 else "") + _plain(number)
+    return ("+" if number > 0 else "") + plain(number)
 
 
 def span(kpi: Kpi) -> str | None:
@@ -151,7 +151,7 @@ def span(kpi: Kpi) -> str | None:
         return None
     low, high = kpi.range
     if kpi.unit == "score":
-        shown = (_signed(low), _signed(high)) if low < 0 else (_plain(low), _plain(high))
+        shown = (_signed(low), _signed(high)) if low < 0 else (plain(low), plain(high))
     else:
         shown = (value(low, kpi), value(high, kpi))
     return _("{low} to {high}").format(low=shown[0], high=shown[1])
@@ -164,12 +164,12 @@ def delta(number: float, kpi: Kpi) -> str:
     unit = kpi.unit
     if unit == "percent":
         # Percentage points: a change of a percentage is not a percentage of it.
-        return _("{sign}{size} pp").format(sign=sign, size=_plain(size))
+        return _("{sign}{size} pp").format(sign=sign, size=plain(size))
     if unit == "seconds":
         return sign + _duration(size)
     if unit in _CLDR:
         return sign + _unit(size, unit)
-    return f"{sign}{_plain(size)}"
+    return f"{sign}{plain(size)}"
 
 
 def change(step: float, kpi: Kpi) -> str:

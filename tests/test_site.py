@@ -483,8 +483,11 @@ def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) ->
         "kpis/conversion-rate.md",
         "kpis/csat.md",
         "owners/sales.md",
+    }
+    # A persona's page has a row a journey, not the touchpoints' names: a
+    # touchpoint moved to another persona changes it.
+    assert made_anew["personas: [busy-parent]"] >= {
         "personas/busy-parent.md",
-        "personas/expat-student.md",
         "personas/small-business-owner.md",
     }
 
@@ -868,3 +871,58 @@ def test_a_build_leaves_the_collector_nothing_to_scan_at_exit(tmp_path: Path) ->
     assert run.returncode == 0, run.stderr
     frozen = int(run.stdout.split("frozen")[-1])
     assert frozen > 10_000, run.stdout
+
+
+def test_a_persona_page_has_a_row_a_journey(tmp_path: Path) -> None:
+    """A persona's journeys, a row each: the touchpoints it uses, its emotion
+    in each stage (the mean of those touchpoints', as the emotion curve draws
+    it), where it has no path, and its channels; no touchpoint of its own."""
+    write_files(
+        tmp_path,
+        {
+            "catalog.yaml": """\
+personas:
+  - {id: p, name: Pat}
+  - {id: q, name: Quinn}
+channels:
+  - {id: app, name: App, type: digital, mode: self-service, hours: 24/7}
+  - {id: phone, name: Phone, type: voice, mode: assisted, hours: 24/7}
+owners:
+  - {id: o, name: Ops, contact: ops@example.com}
+""",
+            "journey.yaml": """\
+journey:
+  id: j
+  name: Join
+  owner: o
+  personas: [p, q]
+  stages:
+    - id: a
+      name: Ask
+      owner: o
+      touchpoints:
+        - {id: t1, name: Asks in the app, channel: app, action: Asks, emotion: -2}
+        - {id: t2, name: Calls, channel: phone, action: Calls, emotion: {p: 1, q: 2}}
+        - {id: t3, name: Waits, channel: phone, action: Waits}
+    - id: b
+      name: Decide
+      owner: o
+      touchpoints:
+        - {id: t4, name: Quinn alone, channel: app, action: Decides, personas: [q], emotion: 2}
+    - id: c
+      name: Pay
+      owner: o
+      touchpoints:
+        - {id: t5, name: Pays, channel: app, action: Pays}
+""",
+        },
+    )
+    site = build_site(compile_workspace(tmp_path, "maps"), cache=Cache(None), history=None)
+    pat, quinn = (
+        site.pages[f"personas/{p}.md"].replace("\ue000", "").replace("\ue001", "")  # late names
+        for p in "pq"
+    )
+    channels = "[App](../channels/app.md), [Phone](../channels/phone.md)"
+    assert f"| [j](../j.md) | 4 | Ask -0.5; **Decide: no path**; Pay — | {channels} |" in pat
+    assert "Asks in the app" not in pat
+    assert "| [j](../j.md) | 5 | Ask 0; Decide 2; Pay — |" in quinn

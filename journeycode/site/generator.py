@@ -440,25 +440,26 @@ class _Context:
         return {"persona": persona}
 
     def persona_shows(self, persona: Entity) -> dict[str, Any]:
-        paths = [
-            (
-                _shown(j, "id"),
-                [
-                    (
-                        _shown(s, "name"),
-                        [
-                            _shown(tp, "name", "channel", emotion=emotion_for(tp, persona.id))
-                            for tp in s.touchpoints
-                            if persona.id in j.personas_at(tp)
-                        ],
-                    )
-                    for s in j.stages
-                ],
-            )
-            for j in self.workspace.by_id(Journey).values()
-            if persona.id in j.personas
-        ]
-        return {"paths": paths}
+        """A row a journey: how many touchpoints the persona uses, its
+        emotion in each stage (their mean, as the emotion curve draws it; None
+        where no touchpoint there gives one) or that it has no path there, and
+        the channels it uses. The journey's page has each touchpoint."""
+        rows = []
+        for j in self.workspace.by_id(Journey).values():
+            if persona.id not in j.personas:
+                continue
+            used = [
+                (s, [tp for tp in s.touchpoints if persona.id in j.personas_at(tp)])
+                for s in j.stages
+            ]
+            stages = []
+            for stage, tps in used:
+                felt = [e for e in (emotion_for(tp, persona.id) for tp in tps) if e is not None]
+                mean = kpi_values.plain(round(sum(felt) / len(felt), 1)) if felt else None
+                stages.append((_shown(stage, "name"), bool(tps), mean))
+            channels = list(dict.fromkeys(tp.channel for _, tps in used for tp in tps))
+            rows.append((_shown(j, "id"), sum(len(tps) for _, tps in used), stages, channels))
+        return {"paths": rows}
 
     def channel(self, channel: Entity) -> dict[str, Any]:
         preferred = [
