@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from benchmarks import portfolio
+from journeycode import i18n
 from tests.conftest import write_files
 
 # Each build in a process of its own (a test process may hold a library's
@@ -28,8 +29,13 @@ from mkdocs.config import load_config
 from mkdocs.structure.pages import Page
 from journeycode import halves
 from journeycode.site import prerender
-converted, handed = [], []
-render, start = Page.render, prerender.start
+from journeycode.render.graphviz import Graphviz
+converted, handed, drawn = [], [], []
+render, start, run = Page.render, prerender.start, Graphviz.run
+def layout(self, *args):
+    drawn.append(1)  # in this process: a child's are its own
+    return run(self, *args)
+Graphviz.run = layout
 def counted(page, config, files):
     if page.markdown and page.file.src_uri.startswith("journeys/"):
         converted.append(page.file.src_uri)
@@ -41,7 +47,7 @@ Page.render, prerender.start = counted, offered
 if sys.argv[3] == "one":
     halves.FROM = 10**9
 build.build(load_config(sys.argv[1], site_dir=sys.argv[2]))
-print(json.dumps({"converted": converted, "handed": handed}))
+print(json.dumps({"converted": converted, "handed": handed, "drawn": len(drawn)}))
 """
 
 
@@ -77,7 +83,7 @@ def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(tmp_path: Path)
     two, here = _built(tmp_path, "two", "two")
     # Built again, every page is in the cache: no child is even offered one.
     again, warm = _built(tmp_path, "two", "two")
-    assert warm == {"converted": [], "handed": [0]}
+    assert warm == {"converted": [], "handed": [0], "drawn": 0}
     assert again == two
     one, alone = _built(tmp_path, "one", "one")
     ours = set(alone["converted"])
@@ -86,6 +92,66 @@ def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(tmp_path: Path)
     mine = set(here["converted"])
     assert 0.2 * len(ours) < len(ours - mine) < 0.8 * len(ours)
     assert len(here["converted"]) == len(mine)
+    # Every diagram was drawn by a child of the two-core build, none in it.
+    assert here["drawn"] == 0 and alone["drawn"] >= 90
     assert two.keys() == one.keys()
     for path, html in one.items():
         assert two[path] == html, path
+
+
+@pytest.mark.slow
+def test_graphviz_failing_in_the_drawing_child_fails_the_build_plainly(tmp_path: Path) -> None:
+    """The child that draws a cold build's diagrams says nothing: its failure
+    is the parent's, which draws what the cache lacks itself and says why it
+    cannot, as a build drawing on a thread does."""
+    portfolio.write(tmp_path / "project" / "maps", 30, 6)
+    write_files(
+        tmp_path / "project",
+        {
+            "docs/index.md": "# Home\n",
+            "mkdocs.yml": "site_name: test\ntheme: {name: mkdocs}\n"
+            "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
+            "broken-dot": "#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n",
+        },
+    )
+    (tmp_path / "project" / "broken-dot").chmod(0o755)
+    env = {
+        **os.environ,
+        "JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache"),
+        "JOURNEYCODE_DOT": str(tmp_path / "project" / "broken-dot"),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build"],
+        cwd=tmp_path / "project",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 1
+    assert "journeycode: " in run.stderr and "failed (exit 3): syntax error in line 1" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+@pytest.mark.slow
+def test_the_drawing_child_draws_in_the_site_language(tmp_path: Path) -> None:
+    """The child draws in the language the site is written in, and the parent
+    finds its drawings under that language's keys: it draws none itself."""
+    maps = tmp_path / "project" / "maps"
+    portfolio.write(maps, 12, 4)
+    write_files(
+        tmp_path / "project",
+        {
+            "maps/journeycode.yaml": "language: ru\n",
+            "docs/index.md": "# Home\n",
+            "mkdocs.yml": "site_name: test\ntheme: {name: mkdocs}\n"
+            "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
+        },
+    )
+    _, said = _built(tmp_path, "ru", "two")
+    assert said["drawn"] == 0
+    with i18n.using("ru"):
+        lane = i18n._("Customer actions").encode()
+    blueprints = list((tmp_path / "ru" / "journeys" / "diagrams").glob("*.blueprint.svg"))
+    assert len(blueprints) == 12 and all(lane in p.read_bytes() for p in blueprints)

@@ -192,13 +192,7 @@ def render(
         drawn: list[Future[tuple[str, bytes, tuple[Missing, ...]]]] = []
         for diagram in sorted(items, key=lambda d: not d.large):
             name = diagram.filename(output_format)
-            dpi = diagram.png_dpi if output_format == "png" else None
-            ident = "" if diagram.is_svg or output_format == "dot" else _identity(program)
-            # A diagram's words are in the language of the work at hand: one
-            # language's drawing is never another's.
-            key = digest.of(
-                diagram.inputs, output_format, dpi, ident, i18n.current().tag, *drawn_with
-            )
+            key = _key(diagram, output_format, program, drawn_with)
             cached = cache.get(key)
             notes = _notes(cache, key, name) if raster is not None else ()
             if cached is not None and notes is not None:
@@ -220,6 +214,27 @@ def render(
 
 def _notes_key(key: str) -> str:
     return digest.of(key, "missing glyphs")
+
+
+def _key(
+    diagram: Diagram, output_format: str, program: Graphviz | None, drawn_with: Sequence[str]
+) -> str:
+    dpi = diagram.png_dpi if output_format == "png" else None
+    ident = "" if diagram.is_svg or output_format == "dot" else _identity(program)
+    # A diagram's words are in the language of the work at hand: one
+    # language's drawing is never another's.
+    return digest.of(diagram.inputs, output_format, dpi, ident, i18n.current().tag, *drawn_with)
+
+
+def uncached(items: Sequence[Diagram], cache: Cache, graphviz: Graphviz | None = None) -> int:
+    """How many of the SVGs of ``items`` the cache has no entry for, by its
+    folder's listing alone: what :func:`render` would draw (about: an entry
+    it cannot trust is drawn too)."""
+    if cache.folder is None:
+        return len(items)
+    program = graphviz or (Graphviz.find() if any(not d.is_svg for d in items) else None)
+    kept = cache.names()
+    return sum(_key(d, "svg", program, ()) not in kept for d in items)
 
 
 def _write_notes(notes: Sequence[Missing]) -> bytes:

@@ -107,6 +107,15 @@ class Cache:
     def get(self, key: str) -> bytes | None:
         return None if self.folder is None else cachedir.read(self.folder / key)
 
+    def names(self) -> set[str]:
+        """The keys it has entries for (trusted or not)."""
+        if self.folder is None:
+            return set()
+        try:
+            return {p.name for p in self.folder.iterdir()}
+        except OSError:
+            return set()
+
     def put(self, key: str, data: bytes) -> None:
         if self.folder is not None:
             cachedir.write(self.folder / key, data)

@@ -13,18 +13,16 @@ map can become a link, HTML or template code on the site.
 
 from __future__ import annotations
 
-import contextvars
 import datetime
 import posixpath
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 import jinja2
 from markupsafe import Markup
 
-from journeycode import digest, flows, i18n, kinds, naming, quoting, render, words
+from journeycode import digest, flows, halves, i18n, kinds, naming, quoting, render, words
 from journeycode import values as kpi_values
 from journeycode.compiler import Compiled
 from journeycode.coverage import SHARES, Coverage, Health, coverage, percent
@@ -51,7 +49,7 @@ from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.review.changes import KINDS
 from journeycode.rules import stale_review
 from journeycode.rules.docs import DOCS
-from journeycode.site import charts, reference
+from journeycode.site import aside, charts, reference
 from journeycode.site.history import Change
 
 CSS = "journeycode.css"
@@ -63,8 +61,9 @@ DIAGRAMS = "diagrams"  # the folder of the diagrams' SVG files
 class Site:
     pages: dict[str, str]
     """Path inside the section (``personas/busy-parent.md``) → Markdown."""
-    assets: dict[str, bytes] = field(default_factory=dict)
-    """Path inside the section (``diagrams/x.svg``, the stylesheet) → content."""
+    assets: Mapping[str, bytes] = field(default_factory=dict)
+    """Path inside the section (``diagrams/x.svg``, the stylesheet) → content:
+    the paths at once, a diagram's content once it is drawn."""
     nav: list[Any] = field(default_factory=list)
     """The section's navigation, in MkDocs ``nav`` form, paths inside the section."""
     home: str | None = None
@@ -83,6 +82,39 @@ class Site:
     def markdown(self) -> dict[str, str]:
         """The pages with the journeys' names in, for a generator of their own."""
         return {path: named(text, self.names, markdown_text) for path, text in self.pages.items()}
+
+
+Drawing = Callable[[Callable[[], dict[str, bytes]], bool], Callable[[], dict[str, bytes]]]
+"""Begins drawing (the work, and whether it draws many diagrams); gives what
+waits for the drawings."""
+
+
+class _Assets(Mapping[str, bytes]):
+    """A site's assets: its ``own`` files, and the diagrams by their ``names``
+    (in their order, first), whose content ``drawn`` waits for."""
+
+    def __init__(
+        self, own: dict[str, bytes], names: list[str], drawn: Callable[[], dict[str, bytes]]
+    ):
+        self._own, self._drawn = own, drawn
+        self._paths = [*(f"{DIAGRAMS}/{name}" for name in names), *own]
+        self._diagrams: dict[str, bytes] | None = None
+
+    def __getitem__(self, path: str) -> bytes:
+        if path in self._own:
+            return self._own[path]
+        if self._diagrams is None:
+            self._diagrams = {f"{DIAGRAMS}/{n}": data for n, data in self._drawn().items()}
+        return self._diagrams[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._own or path in self._paths  # without waiting
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._paths)
+
+    def __len__(self) -> int:
+        return len(self._paths)
 
 
 def _prefixed(nav: Any, section: str) -> Any:
@@ -177,30 +209,31 @@ def build_site(
     history: dict[Any, list[Change]] | None,
     graphviz: Graphviz | None = None,
     section: str | None = None,
+    draw: Drawing = aside.on_a_thread,
 ) -> Site:
     """Every page and diagram of the site. Raises RenderError if Graphviz fails.
 
     ``cache`` holds the diagrams, the journey pages and the catalog entries'
     pages, by the digest of their inputs, so a rebuild after editing one map
     redoes only that map's and those of the entries it refers to. With
-    ``section`` (the folder the pages go in), ``Site.home`` is made too."""
+    ``section`` (the folder the pages go in), ``Site.home`` is made too.
+    ``draw`` begins the drawing (see :mod:`journeycode.site.aside`); the
+    site's assets wait for it when a diagram's content is first read, and
+    raise the RenderError then."""
     workspace = compiled.workspace
     inputs = digest.Inputs(workspace, compiled.settings)
     items = [*render.diagrams(workspace, inputs=inputs), *render.flow_diagrams(workspace)]
-    with ThreadPoolExecutor(max_workers=1) as drawing:
-        # The pages are made while Graphviz lays the diagrams out on the
-        # other cores (in the language of the work at hand, as here).
-        drawn = drawing.submit(
-            contextvars.copy_context().run, render.render, items, "svg", cache, graphviz
-        )
-        context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
-        out: dict[str, str] = {}
-        for entry in PAGES:
-            out.update(entry.pages(context))
-        home = None if section is None else INDEX.render(context, base=f"{section}/")
-        diagrams = drawn.result().files
-    assets = {f"{DIAGRAMS}/{name}": data for name, data in diagrams.items()}
-    assets[CSS] = _STYLESHEET.encode()
+    # The pages are made while the diagrams are drawn aside.
+    drawn = draw(
+        lambda: render.render(items, "svg", cache, graphviz).files,
+        render.uncached(items, cache, graphviz) >= halves.FROM,
+    )
+    context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
+    out: dict[str, str] = {}
+    for entry in PAGES:
+        out.update(entry.pages(context))
+    home = None if section is None else INDEX.render(context, base=f"{section}/")
+    assets = _Assets({CSS: _STYLESHEET.encode()}, [d.filename("svg") for d in items], drawn)
     nav = [item for entry in PAGES for item in entry.nav(context)]
     names = {j.id: j.name for j in workspace.by_id(Journey).values()}
     return Site(out, assets, nav, home, names)

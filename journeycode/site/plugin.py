@@ -23,8 +23,8 @@ from mkdocs.utils.yaml import yaml_load
 from journeycode import cachedir, discover, i18n
 from journeycode.compiler import frozen_at_exit
 from journeycode.quoting import terminal
-from journeycode.render.graphviz import default_cache_dir
-from journeycode.site import prerender, project
+from journeycode.render.graphviz import RenderError, default_cache_dir
+from journeycode.site import aside, prerender, project
 from journeycode.site.generator import CSS, Site
 from journeycode.site.pagecache import PageCache, named_page
 
@@ -48,14 +48,22 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     language: i18n.Language = i18n.ENGLISH
     pages = PageCache(None)
     child = prerender.Child()
+    drawing = aside.InAChild()
+    assets: dict[str, File]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         frozen_at_exit()
         root = Path(config.config_file_path or ".").parent / self.config.maps
         section = self.config.path.strip("/")
+        self.drawing, self.assets = aside.InAChild(), {}
         try:
             self.site, self.language = project.site(
-                root, self.config.maps, self.config.fail_on, section, config.theme.get("language")
+                root,
+                self.config.maps,
+                self.config.fail_on,
+                section,
+                config.theme.get("language"),
+                self.drawing,
             )
         except project.SiteError as error:
             raise PluginError(f"journeycode: {error}") from None
@@ -82,8 +90,13 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
             config.nav = [*home, *theirs, {self._journeys(): self.site.nav_under(section)}]
         for path, markdown in self.site.pages.items():
             files.append(File.generated(config, f"{section}/{path}", content=markdown))
-        for path, data in self.site.assets.items():
-            files.append(File.generated(config, f"{section}/{path}", content=data))
+        # The diagrams may still be drawn: their content comes at on_env.
+        self.assets = {
+            path: File.generated(config, f"{section}/{path}", content=b"")
+            for path in self.site.assets
+        }
+        for file in self.assets.values():
+            files.append(file)
         extensions = [config.use_directory_urls, config.markdown_extensions, config.mdx_configs]
         self.pages.start_build((f.src_uri for f in files), extensions)
         return files
@@ -113,11 +126,22 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         html = self.pages.after(page, html, files) if self._ours(page) else html
         return named_page(page, html, self.site.names)  # the home page has names too
 
+    def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
+        """The assets' content, before MkDocs copies them: the drawings done."""
+        assert self.site is not None
+        try:
+            for path, file in self.assets.items():
+                file.content_bytes = self.site.assets[path]
+        except RenderError as error:
+            raise PluginError(f"journeycode: {terminal(str(error))}") from None
+        return env
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.child.end()
         self.pages.end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.drawing.end(stop=True)
         self.child.end(stop=True)
         self.pages.end_build()
 

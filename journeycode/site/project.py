@@ -11,8 +11,8 @@ from journeycode.problems import Level, WorkspaceError
 from journeycode.quoting import terminal
 from journeycode.render.graphviz import Cache, RenderError, default_cache_dir
 from journeycode.report import text
-from journeycode.site import history
-from journeycode.site.generator import Site, build_site
+from journeycode.site import aside, history
+from journeycode.site.generator import Drawing, Site, build_site
 
 FAILING = {"error": {Level.ERROR}, "warning": {Level.ERROR, Level.WARNING}, "never": set()}
 """The levels of problem that stop the build, by the plugin's ``fail_on``."""
@@ -23,7 +23,12 @@ class SiteError(Exception):
 
 
 def site(
-    root: Path, maps: str, fail_on: str, section: str, theme_language: str | None = None
+    root: Path,
+    maps: str,
+    fail_on: str,
+    section: str,
+    theme_language: str | None = None,
+    draw: Drawing = aside.on_a_thread,
 ) -> tuple[Site, i18n.Language]:
     """The site of the maps in ``root`` (written ``maps`` in messages), its
     pages in ``section``, and the language it is written in: the workspace's
@@ -48,6 +53,7 @@ def site(
                 cache=Cache(default_cache_dir() / "diagrams"),
                 history=history.history(root, files),
                 section=section,
+                draw=draw,
             )
         except RenderError as error:
             raise SiteError(terminal(str(error))) from None
