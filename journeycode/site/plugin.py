@@ -118,7 +118,8 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
         if not self._ours(page):
             return markdown
-        self.child.before(page)
+        if self.child.pid is not None:
+            self.child.before(page, not self.pages.missing(page))
         return self.pages.before(page, markdown)
 
     def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
@@ -137,7 +138,7 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.child.end()
+        self.child.end(stop=True)  # every page is done: what it still does, this process did
         self.pages.end_build()
 
     def on_build_error(self, *, error: Exception) -> None:

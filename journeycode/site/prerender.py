@@ -1,16 +1,20 @@
-"""Half of a cold build's Markdown on a second core.
+"""A cold build's Markdown on two cores.
 
 MkDocs converts its pages one after another, and in a build of a large
 portfolio with few pages in the page cache that conversion is most of the
 build. :func:`start`, called once the pages exist and before MkDocs reads
-them (``on_nav``), forks a child that populates the second half of the
-generated pages the cache lacks exactly as MkDocs does (its own steps, every
-plugin's page events), so that each lands in the page cache
+them (``on_nav``), forks a child that populates the generated pages the cache
+lacks exactly as MkDocs does (its own steps, every plugin's page events), but
+from the last one back, so that each lands in the page cache
 (:mod:`journeycode.site.pagecache`), says nothing and exits. MkDocs then
-populates every page itself as always; at the first page of the child's half
-the plugin waits for the child (:meth:`Child.before`), and those pages come
-from the cache. A page that warned is not cached, so MkDocs converts it again
-and warns itself; a child that fails or hangs only costs time.
+populates every page itself as always, from the first, taking from the cache
+what the child has done; the two meet wherever their speeds take them (the
+parent also shares its cores with the drawing, :mod:`journeycode.site.aside`).
+At the first of the child's pages the parent finds in the cache, every page
+after it is there too: the child, now converting pages the parent has done,
+is stopped (:meth:`Child.before`). A page that warned is not cached, so
+MkDocs converts it again and warns itself; a child that fails or hangs only
+costs time.
 """
 
 from __future__ import annotations
@@ -19,7 +23,6 @@ import contextlib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import accumulate
 
 from mkdocs.commands import build
 from mkdocs.config.defaults import MkDocsConfig
@@ -36,10 +39,11 @@ class Child:
     """The source paths of the pages it converts."""
     started: float = 0.0
 
-    def before(self, page: Page) -> None:
-        """Wait for the child before its first page is read from the cache."""
-        if page.file.src_uri in self.pages:
-            self.end()
+    def before(self, page: Page, cached: bool) -> None:
+        """Stop the child where the parent meets it: at ``page``, one of the
+        child's, ``cached`` (by the child: it was not when the child began)."""
+        if cached and page.file.src_uri in self.pages:
+            self.end(stop=True)
 
     def end(self, *, stop: bool = False) -> None:
         """Wait for the child (:func:`journeycode.halves.reap`), or ``stop`` it."""
@@ -49,18 +53,13 @@ class Child:
 
 
 def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
-    """A child converting the second half of ``pages`` (in MkDocs' order, by
-    the size of their Markdown), or one that converts nothing where there are
-    few or no fork."""
+    """A child converting ``pages`` from the last (in MkDocs' order), or one
+    that converts nothing where there are few or no fork."""
     if len(pages) < halves.FROM:
         return Child()
-    # Halves of the Markdown, not of the pages: a persona's page may be ten journeys'.
-    sizes = [len(p.file.content_string) for p in pages]
-    total = sum(sizes)
-    half = pages[next(i for i, upto in enumerate(accumulate(sizes), 1) if 2 * upto >= total) :]
 
     def convert() -> None:
-        for page in half:
+        for page in reversed(pages):
             # MkDocs' own reading of a page (mkdocs.commands.build, 1.6): the
             # same events, so the same HTML as the parent's would be.
             with contextlib.suppress(Exception):
@@ -68,4 +67,4 @@ def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
 
     started = time.monotonic()
     pid = halves.forked(convert, quiet=True)
-    return Child(pid, frozenset(p.file.src_uri for p in half) if pid else frozenset(), started)
+    return Child(pid, frozenset(p.file.src_uri for p in pages) if pid else frozenset(), started)
