@@ -64,9 +64,11 @@ def _project(tmp_path: Path, theme: str, maps: Path, fail_on: str = "error") -> 
     return project
 
 
-def _build(project: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+def _build(
+    project: Path, tmp_path: Path, mkdocs: tuple[str, ...] = ("-m", "mkdocs")
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        [sys.executable, *mkdocs, "build", "--strict"],
         cwd=project,
         env=_env(tmp_path),
         capture_output=True,
@@ -860,14 +862,7 @@ def test_a_build_leaves_the_collector_nothing_to_scan_at_exit(tmp_path: Path) ->
     """The interpreter's last collections would scan every object the build
     made only to free it: the plugin moves them out of their sight at exit."""
     project = _project(tmp_path, "mkdocs", ROOT / "maps")
-    run = subprocess.run(
-        [sys.executable, "-c", EXITING, "build", "--strict", "-q"],
-        cwd=project,
-        env=_env(tmp_path),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = _build(project, tmp_path, ("-c", EXITING))
     assert run.returncode == 0, run.stderr
     frozen = int(run.stdout.split("frozen")[-1])
     assert frozen > 10_000, run.stdout

@@ -51,6 +51,22 @@ print(json.dumps({"converted": converted, "handed": handed, "drawn": len(drawn)}
 """
 
 
+def _project(
+    tmp_path: Path, journeys: int, touchpoints: int, extra: dict[str, str] | None = None
+) -> None:
+    """A project in ``tmp_path / "project"``: a generated portfolio, and ``extra`` files."""
+    portfolio.write(tmp_path / "project" / "maps", journeys, touchpoints)
+    write_files(
+        tmp_path / "project",
+        {
+            "docs/index.md": "# Home\n",
+            "mkdocs.yml": "site_name: test\ntheme: {name: mkdocs}\n"
+            "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
+            **(extra or {}),
+        },
+    )
+
+
 def _built(tmp_path: Path, name: str, cores: str) -> tuple[dict[Path, bytes], dict[str, Any]]:
     """The HTML of the journeys section of a build into ``name`` with the
     cache of that name, and what its process said."""
@@ -71,15 +87,7 @@ def _built(tmp_path: Path, name: str, cores: str) -> tuple[dict[Path, bytes], di
 
 @pytest.mark.slow
 def test_a_cold_build_on_two_cores_makes_the_site_one_core_makes(tmp_path: Path) -> None:
-    portfolio.write(tmp_path / "project" / "maps", 30, 6)
-    write_files(
-        tmp_path / "project",
-        {
-            "docs/index.md": "# Home\n",
-            "mkdocs.yml": "site_name: test\ntheme: {name: mkdocs}\n"
-            "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
-        },
-    )
+    _project(tmp_path, 30, 6)
     two, here = _built(tmp_path, "two", "two")
     # Built again, every page is in the cache: no child is even offered one.
     again, warm = _built(tmp_path, "two", "two")
@@ -104,15 +112,8 @@ def test_graphviz_failing_in_the_drawing_child_fails_the_build_plainly(tmp_path:
     """The child that draws a cold build's diagrams says nothing: its failure
     is the parent's, which draws what the cache lacks itself and says why it
     cannot, as a build drawing on a thread does."""
-    portfolio.write(tmp_path / "project" / "maps", 30, 6)
-    write_files(
-        tmp_path / "project",
-        {
-            "docs/index.md": "# Home\n",
-            "mkdocs.yml": "site_name: test\ntheme: {name: mkdocs}\n"
-            "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
-            "broken-dot": "#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n",
-        },
+    _project(
+        tmp_path, 30, 6, {"broken-dot": "#!/bin/sh\necho 'syntax error in line 1' >&2\nexit 3\n"}
     )
     (tmp_path / "project" / "broken-dot").chmod(0o755)
     env = {
@@ -138,17 +139,7 @@ def test_graphviz_failing_in_the_drawing_child_fails_the_build_plainly(tmp_path:
 def test_the_drawing_child_draws_in_the_site_language(tmp_path: Path) -> None:
     """The child draws in the language the site is written in, and the parent
     finds its drawings under that language's keys: it draws none itself."""
-    maps = tmp_path / "project" / "maps"
-    portfolio.write(maps, 12, 4)
-    write_files(
-        tmp_path / "project",
-        {
-            "maps/journeycode.yaml": "language: ru\n",
-            "docs/index.md": "# Home\n",
-            "mkdocs.yml": "site_name: test\ntheme: {name: mkdocs}\n"
-            "plugins:\n  - journeycode: {maps: maps, fail_on: never}\n",
-        },
-    )
+    _project(tmp_path, 12, 4, {"maps/journeycode.yaml": "language: ru\n"})
     _, said = _built(tmp_path, "ru", "two")
     assert said["drawn"] == 0
     with i18n.using("ru"):
