@@ -11,6 +11,7 @@ the caller does itself.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import threading
@@ -89,11 +90,34 @@ def reap(pid: int, started: float, *, stop: bool = False) -> None:
         if done:
             return
         time.sleep(0.005)
+    _kill(pid)
+
+
+def _kill(pid: int) -> None:
+    """Kill the child ``pid`` and the programs it runs (Graphviz, say): held
+    first, so that it starts no other, where the system lists a process's
+    children; they would otherwise run on, their parent gone."""
     try:
+        os.kill(pid, signal.SIGSTOP)
+        for child in _children(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child, signal.SIGKILL)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     except (ProcessLookupError, ChildProcessError):
         pass
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return []
+    found: list[int] = []
+    for task in tasks:
+        with contextlib.suppress(OSError, ValueError):
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
 def _threads() -> int:

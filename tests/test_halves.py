@@ -72,6 +72,36 @@ def test_a_child_that_hangs_is_killed_and_costs_only_time(
         os.waitpid(pid, os.WNOHANG)  # reaped: no such child any more
 
 
+# A child that runs a program and hangs waiting for it; its parent stops it
+# and says whether that program still runs.
+RUNS_A_PROGRAM = """
+import os, subprocess, sys, time
+from journeycode import halves
+read, write = os.pipe()
+def work():
+    program = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    os.write(write, str(program.pid).encode())
+    program.wait()
+pid = halves.forked(work)
+program = int(os.read(read, 20))
+halves.reap(pid, time.monotonic(), stop=True)
+time.sleep(0.2)
+try:  # gone, or dead and not yet reaped by its new parent
+    state = open(f"/proc/{program}/stat").read().rsplit(")", 1)[1].split()[0]
+    print("gone" if state in "ZX" else "still runs")
+except FileNotFoundError:
+    print("gone")
+"""
+
+
+def test_a_stopped_child_takes_the_programs_it_runs_with_it() -> None:
+    """A drawing child's Graphviz does not run on once the child is stopped."""
+    run = subprocess.run(
+        [sys.executable, "-c", RUNS_A_PROGRAM], capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "gone"
+
+
 def test_few_items_are_left_to_the_caller(tmp_path: Path) -> None:
     done: list[int] = []
     halves.in_two(list(range(halves.FROM - 1)), done.append, lambda: None)
