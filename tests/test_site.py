@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,13 +17,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from benchmarks import portfolio
 from journeycode import cachedir, render
 from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.site import history
-from journeycode.site.generator import CSS, RESERVED, build_site
+from journeycode.site.generator import CSS, RESERVED, _Assets, build_site
 from journeycode.site.pagecache import PageCache
 from tests.conftest import ROOT, apply_edit, write_files
 
@@ -918,6 +920,29 @@ journey:
         for p in "pq"
     )
     channels = "[App](../channels/app.md), [Phone](../channels/phone.md)"
-    assert f"| [j](../j.md) | 4 | Ask -0.5; **Decide: no path**; Pay — | {channels} |" in pat
+    assert f"| [j](../j.md) | 4 | Ask: -0.5; **Decide: no path**; Pay: — | {channels} |" in pat
     assert "Asks in the app" not in pat
-    assert "| [j](../j.md) | 5 | Ask 0; Decide 2; Pay — |" in quinn
+    assert "| [j](../j.md) | 5 | Ask: 0; Decide: &#43;2; Pay: — |" in quinn
+
+
+def test_no_drawing_child_where_the_cache_cannot_keep_its_drawings(tmp_path: Path) -> None:
+    """A child's drawings reach the parent through the diagram cache: with
+    none, the parent draws them (on a thread) rather than twice."""
+    portfolio.write(tmp_path / "maps", 12, 4)
+    compiled = compile_workspace(tmp_path / "maps", "maps")
+    asked: list[bool] = []
+
+    def draw(work: Callable[[], dict[str, bytes]], many: bool) -> Callable[[], dict[str, bytes]]:
+        asked.append(many)
+        return work
+
+    for cache in (Cache(None), Cache(tmp_path / "diagrams")):
+        build_site(compiled, cache=cache, history=None, draw=draw)
+    assert asked == [False, True]
+
+
+def test_a_site_lists_each_asset_once() -> None:
+    """A journey ``flow`` and a flow ``emotion`` both draw ``flow.emotion.svg``."""
+    assets = _Assets({CSS: b"css"}, ["a.svg", "flow.emotion.svg", "flow.emotion.svg"], dict)
+    assert list(assets) == ["diagrams/a.svg", "diagrams/flow.emotion.svg", CSS]
+    assert len(assets) == 3 and "diagrams/a.svg" in assets

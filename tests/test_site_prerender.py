@@ -146,3 +146,40 @@ def test_the_drawing_child_draws_in_the_site_language(tmp_path: Path) -> None:
         lane = i18n._("Customer actions").encode()
     blueprints = list((tmp_path / "ru" / "journeys" / "diagrams").glob("*.blueprint.svg"))
     assert len(blueprints) == 12 and all(lane in p.read_bytes() for p in blueprints)
+
+
+# A hook that takes a while over each of our pages, and says in a log of its
+# process's own when it begins and when it ends one.
+HOOK = """
+import os, time
+def on_page_content(html, page, config, files):
+    if page.file.src_uri.startswith("journeys/"):
+        with open(os.path.join(os.environ["PAGE_LOG"], str(os.getpid())), "a") as log:
+            log.write("begin\\n")
+            log.flush()
+            time.sleep(0.02)
+            log.write("end\\n")
+    return html
+"""
+
+
+@pytest.mark.slow
+def test_the_markdown_child_stops_between_pages(tmp_path: Path) -> None:
+    """Where the two processes meet, the child is told to stop and stops
+    before its next page: never killed in the middle of another plugin's
+    page events."""
+    _project(tmp_path, 30, 6, {"hook.py": HOOK})
+    config = tmp_path / "project" / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "hooks: [hook.py]\n", "utf-8")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    os.environ["PAGE_LOG"] = str(logs)
+    try:
+        _, said = _built(tmp_path, "site", "two")
+    finally:
+        del os.environ["PAGE_LOG"]
+    assert said["handed"] and said["handed"][0] >= 40
+    by_process = {log.name: log.read_text("utf-8").split() for log in logs.iterdir()}
+    assert len(by_process) == 2  # the parent's and the child's
+    for words in by_process.values():
+        assert words.count("begin") == words.count("end"), words[-3:]

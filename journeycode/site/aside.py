@@ -43,21 +43,29 @@ class InAChild:
 
     pid: int | None = None
     started: float = 0.0
+    on_thread: Callable[[], object] | None = None
 
     def __call__(self, work: Callable[[], T], many: bool = False) -> Callable[[], T]:
-        if not many:
-            return on_a_thread(work)
         context = contextvars.copy_context()
-        self.started = time.monotonic()
-        self.pid = halves.forked(work, quiet=True)
+        if many:
+            self.started = time.monotonic()
+            self.pid = halves.forked(work, quiet=True)
         if self.pid is None:
-            return on_a_thread(work)
+            drawn = on_a_thread(work)
+            self.on_thread = drawn
+            return drawn
 
         def done() -> T:
             self.end()
             return context.run(work)  # from the cache, in the language it began in
 
         return done
+
+    def settle(self) -> None:
+        """Wait for a drawing on a thread, before a fork that would refuse
+        to leave it behind (the Markdown child's); raises its RenderError."""
+        if self.on_thread is not None:
+            self.on_thread()
 
     def end(self, *, stop: bool = False) -> None:
         """Wait for the child (:func:`journeycode.halves.reap`), or ``stop`` it."""

@@ -97,7 +97,7 @@ class _Assets(Mapping[str, bytes]):
         self, own: dict[str, bytes], names: list[str], drawn: Callable[[], dict[str, bytes]]
     ):
         self._own, self._drawn = own, drawn
-        self._paths = [*(f"{DIAGRAMS}/{name}" for name in names), *own]
+        self._paths = list(dict.fromkeys([*(f"{DIAGRAMS}/{name}" for name in names), *own]))
         self._diagrams: dict[str, bytes] | None = None
 
     def __getitem__(self, path: str) -> bytes:
@@ -226,7 +226,8 @@ def build_site(
     # The pages are made while the diagrams are drawn aside.
     drawn = draw(
         lambda: render.render(items, "svg", cache, graphviz).files,
-        render.uncached(items, cache, graphviz) >= halves.FROM,
+        # Many to draw, where the cache keeps them for this process to find.
+        cache.folder is not None and render.uncached(items, cache, graphviz) >= halves.FROM,
     )
     context = _Context(compiled, _Pages(workspace), coverage(workspace), history, inputs, cache)
     out: dict[str, str] = {}
@@ -488,8 +489,10 @@ class _Context:
             stages = []
             for stage, tps in used:
                 felt = [e for e in (emotion_for(tp, persona.id) for tp in tps) if e is not None]
-                mean = kpi_values.plain(round(sum(felt) / len(felt), 1)) if felt else None
-                stages.append((_shown(stage, "name"), bool(tps), mean))
+                mean = round(sum(felt) / len(felt), 1) if felt else None
+                # Signed, as the scale it is on is written (-2 to +2).
+                shown = None if mean is None else ("+" if mean > 0 else "") + kpi_values.plain(mean)
+                stages.append((_shown(stage, "name"), bool(tps), shown))
             channels = list(dict.fromkeys(tp.channel for _, tps in used for tp in tps))
             rows.append((_shown(j, "id"), sum(len(tps) for _, tps in used), stages, channels))
         return {"paths": rows}

@@ -7,6 +7,8 @@ mkdocs.yml), ``path`` (the site section, default ``journeys``) and ``fail_on``
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +105,8 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
 
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         self.child = prerender.Child()  # (what a forked child sees)
+        with _drawing():
+            self.drawing.settle()
         ours = [f.page for f in files.documentation_pages() if f.page and self._ours(f.page)]
         self.child = prerender.start([p for p in ours if self.pages.missing(p)], config, files)
         return nav
@@ -130,15 +134,13 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     def on_env(self, env: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         """The assets' content, before MkDocs copies them: the drawings done."""
         assert self.site is not None
-        try:
+        with _drawing():
             for path, file in self.assets.items():
                 file.content_bytes = self.site.assets[path]
-        except RenderError as error:
-            raise PluginError(f"journeycode: {terminal(str(error))}") from None
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self.child.end(stop=True)  # every page is done: what it still does, this process did
+        self.child.end()
         self.pages.end_build()
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -149,6 +151,15 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(Path(config.config_file_path or ".").parent / self.config.maps))
         return server
+
+
+@contextlib.contextmanager
+def _drawing() -> Iterator[None]:
+    """A Graphviz that fails, as the build's error."""
+    try:
+        yield
+    except RenderError as error:
+        raise PluginError(f"journeycode: {terminal(str(error))}") from None
 
 
 def _theme_speaks(config: MkDocsConfig, language: i18n.Language) -> None:

@@ -12,7 +12,7 @@ what the child has done; the two meet wherever their speeds take them (the
 parent also shares its cores with the drawing, :mod:`journeycode.site.aside`).
 At the first of the child's pages the parent finds in the cache, every page
 after it is there too: the child, now converting pages the parent has done,
-is stopped (:meth:`Child.before`). A page that warned is not cached, so
+is told to stop before its next page (:meth:`Child.before`). A page that warned is not cached, so
 MkDocs converts it again and warns itself; a child that fails or hangs only
 costs time.
 """
@@ -20,6 +20,8 @@ costs time.
 from __future__ import annotations
 
 import contextlib
+import os
+import select
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,18 +40,28 @@ class Child:
     pages: frozenset[str] = field(default_factory=frozenset)
     """The source paths of the pages it converts."""
     started: float = 0.0
+    told: int | None = None
+    """The pipe closed to tell it to stop before its next page."""
 
     def before(self, page: Page, cached: bool) -> None:
-        """Stop the child where the parent meets it: at ``page``, one of the
-        child's, ``cached`` (by the child: it was not when the child began)."""
+        """Tell the child to stop where the parent meets it: at ``page``, one
+        of the child's, ``cached`` (by the child: it was not when it began)."""
         if cached and page.file.src_uri in self.pages:
-            self.end(stop=True)
+            self._tell()
 
     def end(self, *, stop: bool = False) -> None:
-        """Wait for the child (:func:`journeycode.halves.reap`), or ``stop`` it."""
+        """Tell the child to stop after the page it converts (this process has
+        done the rest) and wait for it (:func:`journeycode.halves.reap`), or
+        ``stop`` it at once, mid-page."""
+        self._tell()
         if self.pid is not None:
             halves.reap(self.pid, self.started, stop=stop)
             self.pid = None
+
+    def _tell(self) -> None:
+        if self.told is not None:
+            os.close(self.told)
+            self.told = None
 
 
 def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
@@ -57,9 +69,13 @@ def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
     that converts nothing where there are few or no fork."""
     if len(pages) < halves.FROM:
         return Child()
+    told, tell = os.pipe()
 
     def convert() -> None:
+        os.close(tell)
         for page in reversed(pages):
+            if select.select([told], [], [], 0)[0]:
+                return  # the parent closed its end: it has done the rest
             # MkDocs' own reading of a page (mkdocs.commands.build, 1.6): the
             # same events, so the same HTML as the parent's would be.
             with contextlib.suppress(Exception):
@@ -67,4 +83,8 @@ def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
 
     started = time.monotonic()
     pid = halves.forked(convert, quiet=True)
-    return Child(pid, frozenset(p.file.src_uri for p in pages) if pid else frozenset(), started)
+    os.close(told)
+    if pid is None:
+        os.close(tell)
+        return Child()
+    return Child(pid, frozenset(p.file.src_uri for p in pages), started, tell)
