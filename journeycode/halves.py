@@ -17,6 +17,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,15 +44,34 @@ def in_two(items: Sequence[T], do: Callable[[T], object], persist: Callable[[], 
             do(item)
         persist()
 
-    started = time.monotonic()
-    pid = forked(rest)
-    if pid is None:
+    child = fork(rest)
+    if child.pid is None:
         return
     try:
         for item in items[:half]:
             do(item)
     finally:
-        reap(pid, started)
+        child.end()
+
+
+@dataclass
+class Forked:
+    """A child :func:`fork` began (none: ``pid`` None), waited for or stopped once."""
+
+    pid: int | None = None
+    started: float = 0.0
+
+    def end(self, *, stop: bool = False) -> None:
+        """Wait for the child (:func:`reap`), or ``stop`` it at once."""
+        if self.pid is not None:
+            reap(self.pid, self.started, stop=stop)
+            self.pid = None
+
+
+def fork(work: Callable[[], object], *, quiet: bool = False) -> Forked:
+    """A child doing ``work`` (see :func:`forked`), and when it began."""
+    started = time.monotonic()
+    return Forked(forked(work, quiet=quiet), started)
 
 
 def forked(work: Callable[[], object], *, quiet: bool = False) -> int | None:

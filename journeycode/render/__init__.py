@@ -230,8 +230,6 @@ def uncached(items: Sequence[Diagram], cache: Cache, graphviz: Graphviz | None =
     """How many of the SVGs of ``items`` the cache has no entry for, by its
     folder's listing alone: what :func:`render` would draw (about: an entry
     it cannot trust is drawn too)."""
-    if cache.folder is None:
-        return len(items)
     program = graphviz or (Graphviz.find() if any(not d.is_svg for d in items) else None)
     kept = cache.names()
     return sum(_key(d, "svg", program, ()) not in kept for d in items)

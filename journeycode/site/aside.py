@@ -16,10 +16,9 @@ still lacks itself.
 from __future__ import annotations
 
 import contextvars
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from journeycode import halves
@@ -41,22 +40,20 @@ class InAChild:
     """Draws ``many`` diagrams in a forked child (see the module), else as
     :func:`on_a_thread` does."""
 
-    pid: int | None = None
-    started: float = 0.0
+    child: halves.Forked = field(default_factory=halves.Forked)
     on_thread: Callable[[], object] | None = None
 
     def __call__(self, work: Callable[[], T], many: bool = False) -> Callable[[], T]:
         context = contextvars.copy_context()
         if many:
-            self.started = time.monotonic()
-            self.pid = halves.forked(work, quiet=True)
-        if self.pid is None:
+            self.child = halves.fork(work, quiet=True)
+        if self.child.pid is None:
             drawn = on_a_thread(work)
             self.on_thread = drawn
             return drawn
 
         def done() -> T:
-            self.end()
+            self.child.end()
             return context.run(work)  # from the cache, in the language it began in
 
         return done
@@ -68,7 +65,5 @@ class InAChild:
             self.on_thread()
 
     def end(self, *, stop: bool = False) -> None:
-        """Wait for the child (:func:`journeycode.halves.reap`), or ``stop`` it."""
-        if self.pid is not None:
-            halves.reap(self.pid, self.started, stop=stop)
-            self.pid = None
+        """Wait for the child, or ``stop`` it."""
+        self.child.end(stop=stop)

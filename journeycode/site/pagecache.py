@@ -95,6 +95,10 @@ class PageCache:
         markdown, _ = meta.get_data(page.file.content_string)  # as Page.read_source reads it
         return not (self.folder / self._key(page, markdown)).is_file()
 
+    def hit(self, page: Page) -> bool:
+        """Whether :meth:`before` found the page in the cache."""
+        return page.file.src_uri in self._hits
+
     def before(self, page: Page, markdown: str) -> str:
         """The Markdown MkDocs should convert: the page's own, or nothing when cached."""
         key = self._key(page, markdown)

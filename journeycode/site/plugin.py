@@ -122,9 +122,9 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: Any, files: Files) -> str:
         if not self._ours(page):
             return markdown
-        if self.child.pid is not None:
-            self.child.before(page, not self.pages.missing(page))
-        return self.pages.before(page, markdown)
+        markdown = self.pages.before(page, markdown)
+        self.child.before(page, self.pages.hit(page))
+        return markdown
 
     def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
         assert self.site is not None

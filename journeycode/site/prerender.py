@@ -12,9 +12,9 @@ what the child has done; the two meet wherever their speeds take them (the
 parent also shares its cores with the drawing, :mod:`journeycode.site.aside`).
 At the first of the child's pages the parent finds in the cache, every page
 after it is there too: the child, now converting pages the parent has done,
-is told to stop before its next page (:meth:`Child.before`). A page that warned is not cached, so
-MkDocs converts it again and warns itself; a child that fails or hangs only
-costs time.
+is told to stop before its next page (:meth:`Child.before`). A page that
+warned is not cached, so MkDocs converts it again and warns itself; a child
+that fails or hangs only costs time.
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,12 +35,11 @@ from journeycode import halves
 
 @dataclass
 class Child:
-    pid: int | None = None
+    child: halves.Forked = field(default_factory=halves.Forked)
     pages: frozenset[str] = field(default_factory=frozenset)
     """The source paths of the pages it converts."""
-    started: float = 0.0
-    told: int | None = None
-    """The pipe closed to tell it to stop before its next page."""
+    tell: int | None = None
+    """The end of its pipe that is closed to tell it to stop before its next page."""
 
     def before(self, page: Page, cached: bool) -> None:
         """Tell the child to stop where the parent meets it: at ``page``, one
@@ -51,17 +49,14 @@ class Child:
 
     def end(self, *, stop: bool = False) -> None:
         """Tell the child to stop after the page it converts (this process has
-        done the rest) and wait for it (:func:`journeycode.halves.reap`), or
-        ``stop`` it at once, mid-page."""
+        done the rest) and wait for it, or ``stop`` it at once, mid-page."""
         self._tell()
-        if self.pid is not None:
-            halves.reap(self.pid, self.started, stop=stop)
-            self.pid = None
+        self.child.end(stop=stop)
 
     def _tell(self) -> None:
-        if self.told is not None:
-            os.close(self.told)
-            self.told = None
+        if self.tell is not None:
+            os.close(self.tell)
+            self.tell = None
 
 
 def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
@@ -81,10 +76,9 @@ def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
             with contextlib.suppress(Exception):
                 build._populate_page(page, config, files)
 
-    started = time.monotonic()
-    pid = halves.forked(convert, quiet=True)
+    child = halves.fork(convert, quiet=True)
     os.close(told)
-    if pid is None:
+    if child.pid is None:
         os.close(tell)
         return Child()
-    return Child(pid, frozenset(p.file.src_uri for p in pages), started, tell)
+    return Child(child, frozenset(p.file.src_uri for p in pages), tell)
