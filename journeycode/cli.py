@@ -607,7 +607,7 @@ def site_requirements_command(config: Path, output: Path | None) -> None:
     "diagram_dir",
     type=click.Path(path_type=Path, file_okay=False),
     help="Write a diagram of each changed journey and contact flow here "
-    "(JOURNEY.change.svg, flow.FLOW.change.svg).",
+    "(JOURNEY.change.svg, flow_FLOW.change.svg).",
 )
 @click.option(
     "--diagram-format",

@@ -433,9 +433,9 @@ def test_diagrams_of_the_change_are_the_same_on_every_run(tmp_path: Path) -> Non
 
 FLOW_SCENARIO = "contact flows changed, added and removed"
 FLOW_PICTURES = [
-    "flow.billing-ivr.change.svg",
-    "flow.new-bot.change.svg",
-    "flow.old-ivr.change.svg",
+    "flow_billing-ivr.change.svg",
+    "flow_new-bot.change.svg",
+    "flow_old-ivr.change.svg",
 ]
 
 
@@ -457,7 +457,7 @@ def test_diagrams_of_a_flow_change_match_their_golden_files(tmp_path: Path) -> N
     document = json.loads(_diff(folders, "--format", "json").stdout)
     assert {c["flow"] for c in document["changes"]} == {"billing-ivr", "new-bot", "old-ivr"}
     text = _diff(folders, "--diagrams", "again")
-    assert "Diagrams of the change\n  again/flow.billing-ivr.change.svg\n" in text.stdout
+    assert "Diagrams of the change\n  again/flow_billing-ivr.change.svg\n" in text.stdout
 
 
 def test_a_flow_of_250_steps_is_drawn_as_its_changed_part(tmp_path: Path) -> None:
@@ -476,7 +476,7 @@ def test_a_flow_of_250_steps_is_drawn_as_its_changed_part(tmp_path: Path) -> Non
     run = _diff(folders, "--diagrams", "pictures", "--format", "markdown")
     assert run.exit_code == 1, run.stderr
     assert "a path now ends with nobody" in run.stdout
-    svg = (folders / "pictures" / "flow.big.change.svg").read_text("utf-8")
+    svg = (folders / "pictures" / "flow_big.change.svg").read_text("utf-8")
     steps = re.findall(r'<g id="node\d+" class="node">\s*<title>(s\d+)</title>', svg)
     assert 10 <= len(steps) <= 60, len(steps)
     assert f"{len(steps)} of 251 steps drawn: the changed ones and their neighbours" in svg
@@ -530,7 +530,7 @@ def test_hostile_step_names_stay_text_in_the_flow_pictures(tmp_path: Path) -> No
     assert "a path now ends with nobody" in run.stdout
     (picture,) = (folders / "pictures").iterdir()
     svg = picture.read_text("utf-8")
-    assert picture.name.startswith("flow.") and "<" not in picture.name
+    assert picture.name.startswith("flow_") and "<" not in picture.name
     assert "<script" not in svg and "<img" not in svg and 'pwned"' not in svg
     assert "&lt;/text&gt;&lt;script&gt;" in svg and "&lt;img src=x" in svg
     assert "&quot;]; x &#45;&gt; y [label=&quot;pwned" in svg and "@everyone #1 &amp;amp;" in svg
@@ -570,10 +570,10 @@ def test_a_way_out_lost_in_a_sub_flow_is_drawn_on_the_step_that_runs_it(tmp_path
     assert run.exit_code == 1, run.stderr
     lost = [c for c in json.loads(run.stdout)["changes"] if c["kind"] == "flow-way-out-lost"]
     assert [c["flow"] for c in lost] == ["main"], lost
-    svg = (folders / "pictures" / "flow.main.change.svg").read_text("utf-8")
+    svg = (folders / "pictures" / "flow_main.change.svg").read_text("utf-8")
     assert "✖ no longer reaches a person (in</text>" in svg and ">flow helper)</text>" in svg
     # The helper's own change (its queue gone) is drawn in its own picture.
-    assert (folders / "pictures" / "flow.helper.change.svg").is_file()
+    assert (folders / "pictures" / "flow_helper.change.svg").is_file()
 
 
 def test_diff_runs_on_the_projects_own_history() -> None:

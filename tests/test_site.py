@@ -24,7 +24,7 @@ from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.site import history
-from journeycode.site.generator import CSS, RESERVED, _Assets, build_site
+from journeycode.site.generator import CSS, RESERVED, build_site
 from journeycode.site.pagecache import PageCache
 from tests.conftest import ROOT, apply_edit, write_files
 
@@ -110,11 +110,11 @@ def test_generator_makes_every_page() -> None:
         '<span class="jc-badge jc-flow-ok">every path reaches a person</span> |'
     ) in page
     flow = site.markdown()["flows/billing-ivr.md"]
-    assert "[![Contact flow: billing-ivr](../diagrams/flow.billing-ivr.svg)]" in flow
+    assert "[![Contact flow: billing-ivr](../diagrams/flow_billing-ivr.svg)]" in flow
     assert "**Run by:** [Resolve a billing dispute](../billing-dispute.md): IVR billing" in flow
     assert "| MainMenu | menu | GetParticipantInput |" in flow
     assert "offers 7 options &#40;at most 5&#41;" in flow
-    drawing = site.assets["diagrams/flow.billing-ivr.svg"].decode()
+    drawing = site.assets["diagrams/flow_billing-ivr.svg"].decode()
     assert "MainMenu" in drawing and "Callback" in drawing
 
 
@@ -830,7 +830,7 @@ def test_a_flow_page_shows_the_dead_ends_of_where_touchpoints_enter_the_flow(
     page = site.markdown()["flows/ivr.md"]
     assert ok in page and "None: every path reaches a person" in page
     assert ok in site.markdown()["flows/index.md"]
-    dead, red, entered = _drawn(site.assets["diagrams/flow.ivr.svg"].decode())
+    dead, red, entered = _drawn(site.assets["diagrams/flow_ivr.svg"].decode())
     assert dead == set() and entered == {"MainMenu"}
     assert red == {"MainMenu->Agent"}  # not the start's way to MainMenu: nobody comes that way
 
@@ -844,7 +844,7 @@ def test_a_flow_page_shows_the_dead_ends_of_where_touchpoints_enter_the_flow(
     page = site.markdown()["flows/ivr.md"]
     assert dead_badge in page
     assert "1. menu &#39;Late&#39; → &#91;timeout&#93; → the end of the flow" in page
-    dead, red, entered = _drawn(site.assets["diagrams/flow.ivr.svg"].decode())
+    dead, red, entered = _drawn(site.assets["diagrams/flow_ivr.svg"].decode())
     assert dead == {"Late"} and entered == {"Late"}
     assert red == {"Late->Agent"}
 
@@ -941,8 +941,28 @@ def test_no_drawing_child_where_the_cache_cannot_keep_its_drawings(tmp_path: Pat
     assert asked == [False, True]
 
 
-def test_a_site_lists_each_asset_once() -> None:
-    """A journey ``flow`` and a flow ``emotion`` both draw ``flow.emotion.svg``."""
-    assets = _Assets({CSS: b"css"}, ["a.svg", "flow.emotion.svg", "flow.emotion.svg"], dict)
-    assert list(assets) == ["diagrams/a.svg", "diagrams/flow.emotion.svg", CSS]
-    assert len(assets) == 3 and "diagrams/a.svg" in assets
+def test_a_journey_flow_and_a_flow_emotion_draw_two_files(tmp_path: Path) -> None:
+    """A journey's drawings are ``JOURNEY.VIEW``: a flow named after a view
+    must not draw over the emotion curve of a journey named ``flow``."""
+    catalog = (ROOT / "tests" / "cases" / "rules" / "_catalog.yaml").read_text(encoding="utf-8")
+    journey = """journey:
+  id: flow
+  name: Flow
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {id: menu, name: IVR menu, channel: ivr, flow: "emotion#MainMenu", escalates_to: [agent]}
+        - {id: agent, name: Agent, channel: agent-voice}
+"""
+    files = {"catalog.yaml": catalog, "journey.yaml": journey, "flows/emotion.json": _ENTERED_FLOW}
+    write_files(tmp_path, files)
+    site = build_site(compile_workspace(tmp_path, ""), cache=Cache(None), history=None)
+    drawings = [a for a in site.assets if a.startswith("diagrams/")]
+    assert len(drawings) == len(set(drawings)) == len(render.JOURNEY_VIEWS) + 2
+    assert "Emotion" in site.assets["diagrams/flow.emotion.svg"].decode()
+    assert "MainMenu" in site.assets["diagrams/flow_emotion.svg"].decode()
+    flow_page = site.markdown()["flows/emotion.md"]
+    assert "(../diagrams/flow_emotion.svg)" in flow_page
+    assert "(diagrams/flow.emotion.svg)" in site.pages["flow.md"]

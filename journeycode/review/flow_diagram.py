@@ -99,7 +99,7 @@ def _flows(changes: Sequence[Change]) -> list[str]:
 
 
 def diagrams(base: Workspace, head: Workspace, changes: Sequence[Change]) -> list[Diagram]:
-    """One diagram, ``flow.FLOW.change`` (see :func:`~journeycode.render.flow_name`),
+    """One diagram, ``flow_FLOW.change`` (see :func:`~journeycode.render.flow_name`),
     for each flow a change is about, in id order."""
     found = []
     # Which flows a contact starts in (and so which ways out are lost) rests

@@ -44,7 +44,7 @@ from journeycode.model import (
 )
 from journeycode.problems import Problem
 from journeycode.queries import emotion_for, owner_of
-from journeycode.quoting import late_name, markdown_text, named
+from journeycode.quoting import late_name, markdown_text, named, uri_reference
 from journeycode.render.graphviz import Cache, Graphviz
 from journeycode.review.changes import KINDS
 from journeycode.rules import stale_review
@@ -97,7 +97,7 @@ class _Assets(Mapping[str, bytes]):
         self, own: dict[str, bytes], names: list[str], drawn: Callable[[], dict[str, bytes]]
     ):
         self._own, self._drawn = own, drawn
-        self._paths = list(dict.fromkeys([*(f"{DIAGRAMS}/{name}" for name in names), *own]))
+        self._paths = [*(f"{DIAGRAMS}/{name}" for name in names), *own]
         self._diagrams: dict[str, bytes] | None = None
 
     def __getitem__(self, path: str) -> bytes:
@@ -305,8 +305,11 @@ class _Context:
         def link(kind: str, ident: str | None, text: str | None = None) -> Markup:
             return self.pages.link(here, kind, ident, text, base) if ident else Markup("—")
 
-        def asset(path: str) -> str:
-            return base + posixpath.relpath(path, posixpath.dirname(here) or ".")
+        def asset(path: str) -> Markup:
+            # A link target, which Markdown's escapes (``&#95;``) would not leave as it is.
+            return Markup(
+                uri_reference(base + posixpath.relpath(path, posixpath.dirname(here) or "."))
+            )
 
         body = _ENVIRONMENT.get_template(template).render(
             link=link,
@@ -816,7 +819,7 @@ FLOWS = "flows"  # the folder of the flows' pages
 
 
 def _flow_page(ident: str) -> str:
-    return f"{FLOWS}/{render.flow_name(ident).removeprefix('flow.')}.md"
+    return f"{FLOWS}/{render.flow_name(ident).removeprefix('flow_')}.md"
 
 
 def _flow_status(
