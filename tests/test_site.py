@@ -23,7 +23,7 @@ from journeycode.cli import main
 from journeycode.compiler import compile_workspace
 from journeycode.model import Channel, Journey, Kpi, Owner, Persona
 from journeycode.render.graphviz import Cache, Graphviz
-from journeycode.site import history
+from journeycode.site import generator, history
 from journeycode.site.generator import CSS, RESERVED, build_site
 from journeycode.site.pagecache import PageCache
 from tests.conftest import ROOT, apply_edit, write_files
@@ -494,6 +494,41 @@ def test_pages_kept_by_what_they_show_are_the_pages_made_anew(tmp_path: Path) ->
         "personas/busy-parent.md",
         "personas/small-business-owner.md",
     }
+
+
+def test_a_rebuild_works_out_what_catalog_pages_show_only_of_the_journey_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What each catalog page shows of a journey is kept by the journey's
+    inputs: a rebuild after an edit of one journey looks at that one alone,
+    where no catalog page is made again."""
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    cache = Cache(tmp_path / "diagrams")
+    looked_at: list[str] = []
+    real = generator._Context.journey_shows
+
+    def counted(context: Any, catalog: Any, journey: Journey) -> Any:
+        looked_at.append(journey.id)
+        return real(context, catalog, journey)
+
+    monkeypatch.setattr(generator._Context, "journey_shows", counted)
+    build_site(compile_workspace(maps, "maps"), cache=cache, history=None)
+    journeys = {j.stem for j in (maps / "journeys").glob("*.yaml")}
+    assert set(looked_at) == journeys
+    looked_at.clear()
+    apply_edit(maps, JOURNEY_EDITS[0])
+    build_site(compile_workspace(maps, "maps"), cache=cache, history=None)
+    assert set(looked_at) == {"onboarding"}
+    # An entry of another shape is worked out again, not trusted.
+    for name in cache.names():
+        if (cache.get(name) or b"").startswith(b'{"'):
+            cache.put(name, b'["not", "digests"]')
+    looked_at.clear()
+    compiled = compile_workspace(maps, "maps")
+    kept = build_site(compiled, cache=cache, history=None).pages
+    assert set(looked_at) == journeys
+    assert kept == build_site(compiled, cache=Cache(None), history=None).pages
 
 
 def test_a_rebuild_after_a_touchpoint_edit_is_the_site_a_fresh_build_makes(

@@ -13,7 +13,9 @@ map can become a link, HTML or template code on the site.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import json
 import posixpath
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -271,9 +273,9 @@ class _Context:
         self.problems_by_path: dict[str, list[Problem]] = {}
         for problem in compiled.result.problems:
             self.problems_by_path.setdefault(problem.path, []).append(problem)
-        self.rows = [
-            (j, s, tp) for j in self.workspace.by_id(Journey).values() for s, tp in j.touchpoints()
-        ]
+        self.rows = _rows(self.workspace.by_id(Journey).values())
+        self._journey_shows: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
+        self._shown_digests: dict[str, dict[str, str]] = {}
 
     def cached(
         self,
@@ -282,18 +284,56 @@ class _Context:
         here: str,
         entity: _E,
         details: Callable[[_Context, _E], dict[str, Any]],
-        **shown: Any,
+        shown: Callable[[], dict[str, Any]] = dict,
     ) -> str:
         """An entity's page, titled with its name: ``template`` over what
-        ``details`` gives for it and ``shown``, from the cache by ``key`` (the
+        ``details`` gives for it and ``shown()``, from the cache by ``key`` (the
         digest of what the page shows), or made and kept there."""
         found = self.cache.get(key)
         if found is not None:
             return found.decode("utf-8")
-        values = {**details(self, entity), **shown}
+        values = {**details(self, entity), **shown()}
         markdown = self.render(template, here, naming.name_of(entity), **values)
         self.cache.put(key, markdown.encode("utf-8"))
         return markdown
+
+    def journey_shows(self, catalog: _Catalog, journey: Journey) -> dict[str, dict[str, Any]]:
+        """What each entry's page of ``catalog`` shows of ``journey``, by the
+        entry's id, for the entries it shows something of."""
+        key = (catalog.kind.name, journey.id)
+        if key not in self._journey_shows:
+            entities = self.workspace.by_id(catalog.kind.model).values()
+            self._journey_shows[key] = {
+                e.id: shows
+                for e in entities
+                if any((shows := catalog.shows(self, e, [journey])).values())
+            }
+        return self._journey_shows[key]
+
+    def shown_digests(self, journey: Journey) -> dict[str, str]:
+        """The digest of what each catalog page shows of ``journey``, by
+        ``kind:id``: from the cache by the journey's inputs (its file and the
+        catalogs), so a rebuild works them out only for the maps that changed."""
+        if journey.id not in self._shown_digests:
+            self._shown_digests[journey.id] = self._shown_digests_of(journey)
+        return self._shown_digests[journey.id]
+
+    def _shown_digests_of(self, journey: Journey) -> dict[str, str]:
+        key = digest.of("catalog shows", i18n.current().tag, self.inputs.journey(journey))
+        found = self.cache.get(key)
+        if found is not None:
+            with contextlib.suppress(ValueError):
+                kept = json.loads(found)
+                if isinstance(kept, dict) and all(isinstance(v, str) for v in kept.values()):
+                    return kept
+        made = {
+            f"{catalog.kind.name}:{ident}": digest.of(shows)
+            for catalog in PAGES
+            if isinstance(catalog, _Catalog)
+            for ident, shows in self.journey_shows(catalog, journey).items()
+        }
+        self.cache.put(key, json.dumps(made).encode("utf-8"))
+        return made
 
     def render(
         self, template: str, here: str, page_title: str, base: str = "", **values: Any
@@ -476,13 +516,13 @@ class _Context:
     def persona(self, persona: Entity) -> dict[str, Any]:
         return {"persona": persona}
 
-    def persona_shows(self, persona: Entity) -> dict[str, Any]:
+    def persona_shows(self, persona: Entity, journeys: Iterable[Journey]) -> dict[str, Any]:
         """A row a journey: how many touchpoints the persona uses, its
         emotion in each stage (their mean, as the emotion curve draws it; None
         where no touchpoint there gives one) or that it has no path there, and
         the channels it uses. The journey's page has each touchpoint."""
         rows = []
-        for j in self.workspace.by_id(Journey).values():
+        for j in journeys:
             if persona.id not in j.personas:
                 continue
             used = [
@@ -507,10 +547,10 @@ class _Context:
         kpis = self.workspace.kpis_by_channel.get(channel.id, ())
         return {"channel": channel, "preferred": preferred, "kpis": kpis}
 
-    def channel_shows(self, channel: Entity) -> dict[str, Any]:
+    def channel_shows(self, channel: Entity, journeys: Iterable[Journey]) -> dict[str, Any]:
         rows = (
             (j, _shown(s, "name"), _shown(tp, "name"))
-            for j, s, tp in self.rows
+            for j, s, tp in _rows(journeys)
             if tp.channel == channel.id
         )
         return {"uses": _by_journey(rows)}
@@ -523,9 +563,8 @@ class _Context:
         ]
         return {"owner": owner, "kpis": kpis}
 
-    def owner_shows(self, owner: Entity) -> dict[str, Any]:
-        journeys = self.workspace.by_id(Journey).values()
-        touchpoints = [(j, s, tp) for j, s, tp in self.rows if owner_of(s, tp) == owner.id]
+    def owner_shows(self, owner: Entity, journeys: Sequence[Journey]) -> dict[str, Any]:
+        touchpoints = [(j, s, tp) for j, s, tp in _rows(journeys) if owner_of(s, tp) == owner.id]
         rows = (
             (j, _shown(s, "name"), _shown(tp, "name", "channel", "moment_of_truth"))
             for j, s, tp in touchpoints
@@ -563,17 +602,18 @@ class _Context:
             "target": kpi_values.target(kpi),
         }
 
-    def kpi_shows(self, kpi: Entity) -> dict[str, Any]:
+    def kpi_keyed(self, kpi: Entity) -> dict[str, Any]:
+        # Its breakdowns are labelled with the names of the journeys they measure.
         assert isinstance(kpi, Kpi)
-        journeys = self.workspace.by_id(Journey).values()
+        return {"breakdowns": self._breakdowns(kpi)}
+
+    def kpi_shows(self, kpi: Entity, journeys: Sequence[Journey]) -> dict[str, Any]:
         rows = (
             (j, _shown(s, "name"), _shown(tp, "name"))
-            for j, s, tp in self.rows
+            for j, s, tp in _rows(journeys)
             if kpi.id in tp.kpis
         )
         return {
-            # Its breakdowns are labelled with the names of the journeys they measure.
-            "breakdowns": self._breakdowns(kpi),
             "stages": [
                 (_shown(j, "id"), _shown(s, "name"))
                 for j in journeys
@@ -860,6 +900,10 @@ def _by_journey(
     return list(grouped.values())
 
 
+def _rows(journeys: Iterable[Journey]) -> list[tuple[Journey, Stage, Touchpoint]]:
+    return [(j, s, tp) for j in journeys for s, tp in j.touchpoints()]
+
+
 def _shown(entity: Entity, *fields: str, **computed: Any) -> dict[str, Any]:
     """What a catalog page shows of an entity of a journey: these fields (and
     values computed from it), all that its template may read of it. The page's
@@ -949,11 +993,15 @@ class _Journeys:
 class _Catalog:
     """A catalog kind's listing, and a page per entry: its template
     (``persona.md.j2``) over what ``details`` gives for the entry (from the
-    catalog alone) and what ``shows`` gives (what it shows of the journeys)."""
+    catalog alone), what ``keyed`` gives (from the catalog and what its digest
+    does not hold) and what ``shows`` gives of the journeys."""
 
     kind: kinds.Kind
     details: Callable[[_Context, Entity], dict[str, Any]]
-    shows: Callable[[_Context, Entity], dict[str, Any]]
+    shows: Callable[[_Context, Entity, Sequence[Journey]], dict[str, Any]]
+    """Lists, each the journeys' own items in the journeys' order: what it
+    gives of all the journeys is what it gives of each, joined."""
+    keyed: Callable[[_Context, Entity], dict[str, Any]] = lambda context, entity: {}
 
     @property
     def reserved(self) -> frozenset[str]:
@@ -965,15 +1013,31 @@ class _Catalog:
         listing = f"{_folder(kind)}/index.md"
         items = [(context.pages.link(listing, kind, e.id), _summary(e)) for e in entities]
         out = {listing: context.render("catalog.md.j2", listing, plural, title=plural, items=items)}
+        journeys = list(context.workspace.by_id(Journey).values())
         for entity in entities:
             here = context.pages.path(kind, entity.id)
-            shows = self.shows(context, entity)
+            keyed = self.keyed(context, entity)
             # The page shows the catalogs (the entity, the names of what it links
-            # to, measurements) and what ``shows`` gives of the journeys: made
-            # again only when one of them changed, not when a journey it lists
-            # changed in what it does not show.
-            key = digest.of("catalog page", i18n.current().tag, here, context.inputs.catalog, shows)
-            out[here] = context.cached(key, f"{kind}.md.j2", here, entity, self.details, **shows)
+            # to, measurements), ``keyed`` and what ``shows`` gives of each journey,
+            # by its digest: made again only when one of them changed, not when a
+            # journey it lists changed in what it does not show.
+            of_journeys = [
+                (j.id, found)
+                for j in journeys
+                if (found := context.shown_digests(j).get(f"{kind}:{entity.id}"))
+            ]
+            key = digest.of(
+                "catalog page", i18n.current().tag, here, context.inputs.catalog, keyed, of_journeys
+            )
+
+            def shown(entity: Entity = entity, keyed: dict[str, Any] = keyed) -> dict[str, Any]:
+                joined = self.shows(context, entity, [])
+                for j in journeys:
+                    for name, items in context.journey_shows(self, j).get(entity.id, {}).items():
+                        joined[name].extend(items)
+                return {**joined, **keyed}
+
+            out[here] = context.cached(key, f"{kind}.md.j2", here, entity, self.details, shown)
         return out
 
     def nav(self, context: _Context) -> list[Any]:
@@ -1021,7 +1085,7 @@ PAGES: tuple[_PageGroup, ...] = (
     _Catalog(kinds.KINDS["persona"], _Context.persona, _Context.persona_shows),
     _Catalog(kinds.KINDS["channel"], _Context.channel, _Context.channel_shows),
     _Catalog(kinds.KINDS["owner"], _Context.owner, _Context.owner_shows),
-    _Catalog(kinds.KINDS["kpi"], _Context.kpi, _Context.kpi_shows),
+    _Catalog(kinds.KINDS["kpi"], _Context.kpi, _Context.kpi_shows, _Context.kpi_keyed),
     _Flows(),
     _Page("coverage.md", N_("Coverage"), _Context.coverage_page),
     _Page("scorecard.md", N_("KPI scorecard"), _Context.scorecard),
