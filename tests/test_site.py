@@ -10,12 +10,14 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from markdown import markdown as to_html  # type: ignore[import-untyped]
 
 from benchmarks import portfolio
 from journeycode import cachedir, render
@@ -1001,3 +1003,42 @@ def test_a_journey_flow_and_a_flow_emotion_draw_two_files(tmp_path: Path) -> Non
     flow_page = site.markdown()["flows/emotion.md"]
     assert "(../diagrams/flow_emotion.svg)" in flow_page
     assert "(diagrams/flow.emotion.svg)" in site.pages["flow.md"]
+
+
+def test_no_page_or_drawing_takes_another_ones_name(tmp_path: Path) -> None:
+    """A flow named ``index`` keeps the flows' listing; a flow whose name
+    would be a digest keeps apart from one named as that digest; a journey
+    with a reserved id keeps apart from one named as its page."""
+    catalog = (ROOT / "tests" / "cases" / "rules" / "_catalog.yaml").read_text(encoding="utf-8")
+    journeys = {
+        f"{ident}.yaml": f"""journey:
+  id: {ident}
+  name: Journey {ident}
+  personas: [busy-parent]
+  stages:
+    - id: ask
+      name: Ask
+      touchpoints:
+        - {{id: agent, name: Agent, channel: agent-voice}}
+"""
+        for ident in ("coverage", "coverage-journey")
+    }
+    odd = render.flow_name("a b").removeprefix("flow_")
+    flows = {f"flows/{name}.json": _ENTERED_FLOW for name in ("index", "a b", odd)}
+    write_files(tmp_path, {"catalog.yaml": catalog, **journeys, **flows})
+    site = build_site(compile_workspace(tmp_path, ""), cache=Cache(None), history=None)
+    names = [*site.pages, *site.assets]
+    assert len(names) == len(set(names))
+    assert site.pages["flows/index.md"].startswith('---\ntitle: "Contact flows"')
+    assert len([p for p in site.pages if p.startswith("flows/")]) == 4
+    assert len([a for a in site.assets if a.startswith("diagrams/flow_")]) == 3
+    assert "id `coverage`" in site.markdown()["coverage_journey.md"]
+    assert "id `coverage-journey`" in site.markdown()["coverage-journey.md"]
+
+
+def test_code_in_a_table_cell_shows_as_written() -> None:
+    """A field's name in the field reference, as the browser shows it."""
+    site = build_site(compile_workspace(ROOT / "maps", "maps"), cache=Cache(None), history=None)
+    converted = to_html(site.markdown()["format.md"], extensions=["tables"])
+    shown = {unescape(c) for c in re.findall(r"<code>(.*?)</code>", converted)}
+    assert "moment_of_truth" in shown

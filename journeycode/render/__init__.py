@@ -133,11 +133,13 @@ def flow_diagrams(workspace: Workspace) -> list[Diagram]:
 
 def flow_name(ident: str) -> str:
     """A flow diagram's (and page's) file name: the flow's id where it is a plain
-    word, else a digest of it (a file's name may hold anything). ``flow_`` and no
-    dot: a journey's drawings are ``JOURNEY.VIEW``, and no journey id holds ``_``,
-    so a flow ``emotion`` never draws over the emotion curve of a journey ``flow``."""
-    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", ident)
-    return f"flow_{ident}" if plain else f"flow_{digest.of('flow name', ident)[:16]}"
+    word, else ``_`` and a digest of it (a file's name may hold anything; no
+    plain word starts with ``_``). Not the word ``index``: the flows' listing is
+    ``flows/index.md``. ``flow_`` and no dot: a journey's drawings are
+    ``JOURNEY.VIEW``, and no journey id holds ``_``, so a flow ``emotion`` never
+    draws over the emotion curve of a journey ``flow``."""
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,80}", ident) and ident.lower() != "index"
+    return f"flow_{ident}" if plain else f"flow__{digest.of('flow name', ident)[:16]}"
 
 
 def _dot(draw: Callable[..., Any], *args: Any) -> Callable[[], str]:

@@ -171,6 +171,12 @@ _ENVIRONMENT.install_gettext_callables(  # type: ignore[attr-defined]
 _ENVIRONMENT.filters["safe_doc"] = Markup
 
 
+def _code(text: Any) -> Markup:
+    """Text shown as code, in a table cell too: a Markdown code span would show
+    the escapes that keep it literal (``&#95;``) as they are written."""
+    return Markup(f"<code>{markdown_text(str(text))}</code>")
+
+
 def _number(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
@@ -179,8 +185,9 @@ class _Pages:
     """Where each entity's page is, and links to it from any other page."""
 
     def __init__(self, workspace: Workspace):
+        # "_": no journey id holds one, so a journey "coverage-journey" keeps its page.
         self.journey = {
-            j.id: f"{j.id}-journey.md" if j.id in RESERVED else f"{j.id}.md"
+            j.id: f"{j.id}_journey.md" if j.id in RESERVED else f"{j.id}.md"
             for j in workspace.by_id(Journey).values()
         }
         self.entities: dict[str, Mapping[str, Entity]] = {
@@ -358,6 +365,7 @@ class _Context:
             percent=percent,
             number=_number,
             badge=_badge,
+            code=_code,
             word=_word,
             date=_date,
             say=i18n.say,
