@@ -183,3 +183,21 @@ def test_the_markdown_child_stops_between_pages(tmp_path: Path) -> None:
     assert len(by_process) == 2  # the parent's and the child's
     for words in by_process.values():
         assert words.count("begin") == words.count("end"), words[-3:]
+
+
+def test_a_drawing_on_a_thread_is_waited_for_only_where_the_child_is_forked() -> None:
+    """Too few pages for a child: a drawing on a thread goes on beside
+    MkDocs' reading; enough: it is settled first (a fork would refuse it)."""
+    from types import SimpleNamespace
+
+    from journeycode import halves
+    from journeycode.site import prerender
+
+    settled: list[int] = []
+    pages: Any = [SimpleNamespace(file=SimpleNamespace(src_uri=f"j/{n}.md")) for n in range(99)]
+    few, enough = pages[: halves.FROM - 1], pages[: halves.FROM]
+    unread: Any = None  # the child reads no page of these: each fails, and is passed over
+    prerender.start(few, unread, unread, lambda: settled.append(len(few))).end()
+    assert settled == []
+    prerender.start(enough, unread, unread, lambda: settled.append(len(enough))).end(stop=True)
+    assert settled == [halves.FROM]

@@ -105,10 +105,16 @@ class JourneycodePlugin(BasePlugin[JourneycodeConfig]):
 
     def on_nav(self, nav: Any, /, *, config: MkDocsConfig, files: Files) -> Any:
         self.child = prerender.Child()  # (what a forked child sees)
-        with _drawing():
-            self.drawing.settle()
         ours = [f.page for f in files.documentation_pages() if f.page and self._ours(f.page)]
-        self.child = prerender.start([p for p in ours if self.pages.missing(p)], config, files)
+
+        def settle() -> None:
+            # A drawing on a thread: waited for only where a child is forked,
+            # else it goes on beside MkDocs' reading of the pages.
+            with _drawing():
+                self.drawing.settle()
+
+        missing = [p for p in ours if self.pages.missing(p)]
+        self.child = prerender.start(missing, config, files, settle)
         return nav
 
     def _journeys(self) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import select
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from mkdocs.commands import build
@@ -59,11 +59,18 @@ class Child:
             self.tell = None
 
 
-def start(pages: Sequence[Page], config: MkDocsConfig, files: Files) -> Child:
+def start(
+    pages: Sequence[Page],
+    config: MkDocsConfig,
+    files: Files,
+    settle: Callable[[], None] = lambda: None,
+) -> Child:
     """A child converting ``pages`` from the last (in MkDocs' order), or one
-    that converts nothing where there are few or no fork."""
+    that converts nothing where there are few or no fork. ``settle`` runs
+    just before the fork, which would refuse to leave a thread behind."""
     if len(pages) < halves.FROM:
         return Child()
+    settle()
     told, tell = os.pipe()
 
     def convert() -> None:
