@@ -335,8 +335,7 @@ class _Context:
                     return kept
         made = {
             f"{catalog.kind.name}:{ident}": digest.of(shows)
-            for catalog in PAGES
-            if isinstance(catalog, _Catalog)
+            for catalog in CATALOGS
             for ident, shows in self.journey_shows(catalog, journey).items()
         }
         self.cache.put(key, json.dumps(made).encode("utf-8"))
@@ -1105,7 +1104,8 @@ PAGES: tuple[_PageGroup, ...] = (
 entry here (and its template)."""
 RESERVED = frozenset({DIAGRAMS}.union(*(entry.reserved for entry in PAGES)))
 """The section's own names: a journey with such an id gets a suffix."""
-PAGED = tuple(entry.kind for entry in PAGES if isinstance(entry, _Catalog))
+CATALOGS = tuple(entry for entry in PAGES if isinstance(entry, _Catalog))
+PAGED = tuple(catalog.kind for catalog in CATALOGS)
 
 
 _STYLESHEET = """\
