@@ -25,6 +25,7 @@ import contextlib
 import contextvars
 import datetime
 import gettext as _gettext
+import importlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -190,6 +191,17 @@ def N_(message: str) -> str:
 def babel_locale() -> Locale:
     """The reader's language as Babel's CLDR data knows it (numbers, units, dates)."""
     return _locale(current().locale)
+
+
+def load_formats() -> None:
+    """What writing numbers, units, dates and lists in the current language
+    imports on first use, imported now, before a second thread writes in it
+    too: two threads importing one package at once can each meet the other's
+    module half made, and fail. Nothing in English, which does not use Babel."""
+    if not current().english:
+        babel_locale()
+        for module in ("babel.numbers", "babel.units", "babel.dates", "babel.lists"):
+            importlib.import_module(module)
 
 
 @cache

@@ -201,3 +201,29 @@ def test_a_drawing_on_a_thread_is_waited_for_only_where_the_child_is_forked() ->
     assert settled == []
     prerender.start(enough, unread, unread, lambda: settled.append(len(enough))).end(stop=True)
     assert settled == [halves.FROM]
+
+
+LOADED_BEFORE_THE_THREAD = """
+import sys
+from journeycode import i18n
+from journeycode.site import aside
+babel = ("babel.numbers", "babel.units", "babel.dates", "babel.lists")
+with i18n.using(sys.argv[1]):
+    seen = aside.on_a_thread(lambda: [m in sys.modules for m in babel])()
+print(seen)
+"""
+
+
+@pytest.mark.parametrize(("language", "loaded"), [("ru", True), ("en", False)])
+def test_a_drawing_thread_finds_babel_imported_in_a_language_that_uses_it(
+    language: str, loaded: bool
+) -> None:
+    """Two threads importing Babel at once fail ('partially initialized
+    module'): the drawing thread begins after the language's formats are in."""
+    run = subprocess.run(
+        [sys.executable, "-c", LOADED_BEFORE_THE_THREAD, language],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert run.stdout.strip() == str([loaded] * 4)

@@ -21,7 +21,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from journeycode import halves
+from journeycode import halves, i18n
 
 T = TypeVar("T")
 
@@ -29,6 +29,7 @@ T = TypeVar("T")
 def on_a_thread(work: Callable[[], T], many: bool = False) -> Callable[[], T]:
     """``work`` begun on a thread of its own, in the caller's context (the
     language of the work at hand); the function that waits for what it gives."""
+    i18n.load_formats()
     pool = ThreadPoolExecutor(max_workers=1)
     future = pool.submit(contextvars.copy_context().run, work)
     pool.shutdown(wait=False)
