@@ -501,6 +501,13 @@ class _File:
         for mean, weight in weighed:
             kinds[f"{mean}*{weight}"] = kinds[f"{weight}@{mean}"] = None
 
+        # The period cells are read as categories of their own: each distinct
+        # cell is checked once, after the pass, not once a row (an interval's
+        # cell is on a row per queue); the day is cut from the categories too.
+        # The empty Series keeps the categories alive once the query is done.
+        periods = pl.Categories.random()
+        kept = pl.Series(dtype=pl.Categorical(periods))
+
         def query(whole: set[int]) -> pl.LazyFrame:
             """One pass, as the file is read: its sums by day and part, and
             what tells whether every row is one the reading above reads the
@@ -527,8 +534,10 @@ class _File:
                     infer_schema=False,
                     new_columns=[f"c{i}" for i in range(len(names))],
                     schema_overrides=[
-                        pl.String
-                        if i == d or f"c{i}" in parts
+                        pl.Categorical(periods)
+                        if i == d
+                        else pl.String
+                        if f"c{i}" in parts
                         else pl.Int32
                         if i in whole
                         else pl.Float64
@@ -538,23 +547,11 @@ class _File:
                     empty_string_is_null=False,
                 )
                 .with_row_index("row")
-                .group_by(cells.str.head(10).alias("_day"), *parts)
+                .group_by(cells.cat.slice(0, 10).alias("_day"), *parts)
                 .agg(
                     pl.col("row").min(),
                     pl.len().alias("_rows"),
                     pl.sum_horizontal(n.null_count() for n in numbers).alias("_empty"),
-                    cells.str.contains(_FAST_INSTANT if instant else _FAST_DATE)
-                    .all()
-                    .alias("_days"),
-                    # The form, where the source does not say it, by the cells' lengths.
-                    *(
-                        (
-                            cells.str.len_bytes().min().alias("_short"),
-                            cells.str.len_bytes().max().alias("_long"),
-                        )
-                        if form is None
-                        else ()
-                    ),
                     *(sums[name].sum().alias(f"m:{name}") for name in kinds),
                 )
             )
@@ -569,11 +566,21 @@ class _File:
                 by_day = query(set()).collect().sort("row")
         except (pl.exceptions.PolarsError, ValueError):
             return False
-        if not by_day.height or by_day["_empty"].sum() or not by_day["_days"].all():
+        # Every period cell of the file, once (None for one the query took but
+        # did not name: not seen here, so not taken).
+        seen = periods.to_series()
+        del kept
+        if (
+            not by_day.height
+            or by_day["_empty"].sum()
+            or by_day["_day"].null_count()  # a short row, without its period
+            or seen.null_count()
+            or not seen.str.contains(_FAST_INSTANT if instant else _FAST_DATE).all()
+        ):
             return False
         if form is None:
             # As the reading above tells it by the least cell: all dates, or all instants.
-            short, long = by_day["_short"].min(), by_day["_long"].max()
+            short, long = seen.str.len_bytes().min(), seen.str.len_bytes().max()
             form = "date" if long == 10 else "interval" if short != 10 else None
             if form is None:
                 return False

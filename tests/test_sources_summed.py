@@ -84,6 +84,11 @@ def _far_down(figure: str) -> Callable[[list[str]], None]:
     return change
 
 
+def _period_last_short_row(rows: list[str]) -> None:
+    rows[:] = [",".join([*r.split(",")[1:], r.split(",")[0]]) for r in rows]
+    rows[8] = rows[8].rsplit(",", 1)[0]
+
+
 # (case, a change to the data rows, settings, the header, summed as read)
 CASES: list[tuple[str, Callable[[list[str]], None] | None, dict[str, str], str, bool]] = [
     ("plain", None, {}, HEADER, True),
@@ -184,6 +189,13 @@ CASES: list[tuple[str, Callable[[list[str]], None] | None, dict[str, str], str, 
         lambda rows: rows.__setitem__(8, rows[8].rsplit(",", 1)[0]),
         {},
         HEADER,
+        False,
+    ),
+    (
+        "a short row without its period, the last column",
+        _period_last_short_row,
+        {},
+        HEADER.replace("interval,", "") + ",interval",
         False,
     ),
     (
