@@ -56,6 +56,7 @@ def test_benchmark_smoke_run() -> None:
     assert "first diagnostics after a check (its cache)" in run.stdout
     assert re.search(r"edit to diagnostics, 8 edits of 4 kinds: median \d+ ms", run.stdout)
     assert "rebuild with nothing changed" in run.stdout
+    assert re.search(r"MkDocs alone on these pages, HTML given +\d+\.\d\d s", run.stdout)
     # One row per shape; its verdict is a timing, which a smoke run on a busy machine
     # must not assert (make bench is where the verdicts are read).
     rows = re.findall(r"ratio \d+\.\d\d (?:linear|NOT LINEAR)\n", run.stdout)
