@@ -25,7 +25,8 @@ build`` of a 100-journey portfolio (target ≤ 8 s on 2 cores) against a rebuild
 after editing one touchpoint (targets ≤ 15% and ≤ 1.0 s), after renaming a
 journey (target ≤ 25%) and with nothing changed, MkDocs alone building the
 same pages with their HTML given (:mod:`benchmarks.html_given`: the floor of
-any rebuild), and serial against parallel diagram rendering. Checks run with an empty cache but in that second check.
+any rebuild), and serial against parallel diagram rendering. Checks run with
+an empty cache but in that second check.
 Each time is the median of ``--repeat`` runs; ``--only`` runs some rows alone.
 """
 
