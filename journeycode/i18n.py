@@ -249,8 +249,11 @@ class Msg(str):
         count: int | None = None,
     ) -> Msg:
         parts = tuple(args.items())
-        with using(ENGLISH):
+        if _current.get().english:  # most messages are made so: no block to enter
             text = _said(msgid, plural, count, parts)
+        else:
+            with using(ENGLISH):
+                text = _said(msgid, plural, count, parts)
         made = super().__new__(cls, text)
         made.msgid, made.plural, made.number, made.args = msgid, plural, count, parts
         return made

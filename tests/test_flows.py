@@ -258,3 +258,41 @@ def test_each_folder_of_real_flows_keeps_the_licence_it_came_with() -> None:
     for folder in folders:
         assert f"`{folder}/LICENSE`" in table, folder
         assert (FLOWS / folder / "LICENSE").read_text("utf-8").strip(), folder
+
+
+def test_a_long_path_is_said_in_russian_from_a_cold_and_a_warm_cache(tmp_path: Path) -> None:
+    """A dead end 600 prompts down: its path, one message of messages, is said
+    again in the reader's language and kept in the cache and read back; nested
+    as deep as it is long, it went past Python's recursion limit."""
+    steps = [
+        {
+            "Identifier": f"p{n}",
+            "Type": "MessageParticipant",
+            "Parameters": {"Text": f"Prompt {n}"},
+            "Transitions": {"NextAction": f"p{n + 1}" if n < 599 else "bye"},
+        }
+        for n in range(600)
+    ]
+    steps.append({"Identifier": "bye", "Type": "DisconnectParticipant", "Transitions": {}})
+    write_files(
+        tmp_path,
+        {
+            "journeycode.yaml": "language: ru\n",
+            "catalog.yaml": CATALOG,
+            "journey.yaml": _journey(
+                "{id: ivr, name: IVR, channel: ivr, flow: long, escalates_to: [person]}"
+            ),
+            "flows/long.json": json.dumps(
+                {"Version": "2019-10-30", "StartAction": "p0", "Actions": steps}
+            ),
+        },
+    )
+    env = {"JOURNEYCODE_CACHE_DIR": str(tmp_path / "cache")}
+    cold, warm = (invoke(tmp_path, "check", ".", env=env) for _ in range(2))
+    assert cold.exit_code == warm.exit_code == 1, cold.output
+    assert warm.output == cold.output
+    said = next(line for line in cold.output.splitlines() if "[flow-way-out]" in line)
+    prompts = [f"'p{n}'" for n in range(600)]
+    assert said.index(prompts[0]) < said.index(prompts[299]) < said.index(prompts[599])
+    assert " → ".join(["'p0'", "'p1'"]) not in said  # each step is said with its kind
+    assert said.count(" → ") == 600  # 600 prompts, the hang-up

@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from journeycode.config import Queue
-from journeycode.flows.model import KINDS, LABELS, WAYS_OUT, Edge, Flow, Step
+from journeycode.flows.model import KINDS, LABELS, WAYS_OUT, Edge, Flow, Step, StepKind
 from journeycode.i18n import N_, Msg, msg
 from journeycode.model import Src
 
@@ -537,7 +537,14 @@ def _cycle(flow: Flow, part: list[Step]) -> tuple[Step, ...]:
 
 def step_words(flow: Flow, step: Step) -> Msg:
     """A step as a path names it: its kind and its id."""
-    return msg("{kind} '{step}'", kind=msg(KINDS[step.kind]), step=step.label)
+    return _step_words(step.kind, step.label)
+
+
+@functools.lru_cache(maxsize=4096)
+def _step_words(kind: StepKind, label: str) -> Msg:
+    # Paths through the same flows name the same steps: each message made once
+    # (in English, with what says it again in the reader's language).
+    return msg("{kind} '{step}'", kind=msg(KINDS[kind]), step=label)
 
 
 _OPEN = N_("open")
@@ -558,19 +565,31 @@ def edge_words(step: Step, edge: Edge) -> Msg | str | None:
 def path_words(path: tuple[Hop, ...]) -> Msg:
     """A path step by step: ``menu 'Main' → [no match] → disconnect 'Bye'``;
     where it enters another flow, that flow is named."""
-    said: Msg | None = None
+    parts: list[Msg | str] = []
     current: Flow | None = None
     for flow, step, edge in path:
         words: Msg = step_words(flow, step)
         if current is not None and flow is not current:
             words = msg("flow '{flow}': {step}", flow=flow.id, step=words)
         current = flow
-        said = words if said is None else msg("{path} → {next}", path=said, next=words)
+        parts.append(words)
         if edge is not None:
             branch = edge_words(step, edge)
             if branch is not None:
-                said = msg("{path} → {next}", path=said, next=branch)
+                parts.append(branch)
             if edge.target is None:
-                said = msg("{path} → {next}", path=said, next=msg("the end of the flow"))
-    assert said is not None
-    return said
+                parts.append(msg("the end of the flow"))
+    joined = _arrows(parts)
+    assert isinstance(joined, Msg)
+    return joined
+
+
+def _arrows(parts: list[Msg | str]) -> Msg | str:
+    """``a → b → c → d`` as ``(a → b) → (c → d)``: the arrow joins the same
+    either way, in every language, but a message nested as deep as the path
+    is long took time in the square of its length to write, and more than
+    Python's recursion limit to say again in another language."""
+    if len(parts) == 1:
+        return parts[0]
+    middle = len(parts) // 2
+    return msg("{path} → {next}", path=_arrows(parts[:middle]), next=_arrows(parts[middle:]))
