@@ -31,6 +31,7 @@ from journeycode import (
     runner,
     schema,
 )
+from journeycode.flows.read import Kept as FlowsKept
 from journeycode.i18n import msg
 from journeycode.model import Workspace
 from journeycode.problems import Problem, Result, WorkspaceError
@@ -59,6 +60,9 @@ class Caches:
     models: resolve.Models = field(default_factory=dict)
     checked: runner.Memo = field(default_factory=dict)
     stamps: MutableMapping[tuple[Path, str], tuple[Stamp, str]] | None = None
+    flows: FlowsKept = field(default_factory=dict)
+    """What each flow file gave, for a caller that compiles the folder again in
+    the same process (``stamps`` given)."""
     save_files: Callable[[], object] | None = None
     save_checked: Callable[[], object] | None = None
     """Each writes the new entries of its table where another process can
@@ -210,7 +214,8 @@ def _compile(
     exports = measurements.read(root, display_root, settings.measurements, workspace)
     workspace = measurements.merged(workspace, exports.rows)
     problems.extend(exports.problems)
-    flow_files = flows.attach(root, display_root, settings.flows, workspace)
+    kept_flows = caches.flows if caches and caches.stamps is not None else None
+    flow_files = flows.attach(root, display_root, settings.flows, workspace, kept_flows)
     workspace = flow_files.workspace
     problems.extend(flow_files.problems)
     checked = caches.checked if caches else None

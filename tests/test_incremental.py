@@ -15,11 +15,17 @@ import pytest
 
 from journeycode import compiler, config, kinds, loader, rules, runner
 from journeycode.model import Journey
+from journeycode.problems import Result
 from journeycode.rules.base import RuleContext, parts
 from tests.conftest import apply_edit
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = datetime.date(2026, 11, 15)
+
+HANG_UP = (
+    '{"Version": "2019-10-30", "StartAction": "bye", "Actions": '
+    '[{"Identifier": "bye", "Type": "DisconnectParticipant", "Transitions": {}}]}'
+)
 
 # (file below maps/, text written there, what replaces it; "" as the text
 # appends, None as the replacement deletes the file), one edit a step, each on
@@ -49,6 +55,11 @@ EDITS: list[tuple[str, str, str | None]] = [
     ("measurements/cx-dashboard-2026.csv", "aht,2026-05-31,494", "aht,2026-05-31,300"),
     ("journeycode.yaml", "", None),
     ("journeys/billing-dispute.yaml", "emotion: -9\n", "emotion: -1\n"),
+    # A flow file that does not parse, a new one that only hangs up, both undone.
+    ("flows/billing-ivr.json", "{", "{{"),
+    ("flows/billing-ivr.json", "{{", "{"),
+    ("flows/hang-up.json", "", HANG_UP),
+    ("flows/hang-up.json", "", None),
 ]
 
 
@@ -147,3 +158,41 @@ def test_a_file_whose_stamp_did_not_change_is_not_read_again(
     again = compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches)
     assert read == [journey]
     assert any("webchaX" in p.message for p in again.result.problems)
+
+
+def test_flow_files_that_did_not_change_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-lived caller's edit of a journey parses no flow file again; an
+    edited flow file is parsed again, alone; a deleted one is forgotten."""
+    from journeycode.flows import read
+
+    maps = tmp_path / "maps"
+    shutil.copytree(ROOT / "maps", maps)
+    caches = compiler.Caches(stamps={})
+    parsed: list[str] = []
+    reader = read._read_file
+
+    def counted(path: Path, display: str, out: Any, raw: bytes | None = None) -> Any:
+        parsed.append(path.name)
+        return reader(path, display, out, raw)
+
+    monkeypatch.setattr(read, "_read_file", counted)
+
+    def warm() -> Result:
+        return compiler.compile_workspace(maps, "maps", today=TODAY, caches=caches).result
+
+    warm()
+    assert sorted(parsed) == ["billing-ivr.json", "fault-bot.json"]
+    for edit, again in (
+        (EDITS[0], []),
+        (("flows/fault-bot.json", '"', ' "'), ["fault-bot.json"]),
+        (("flows/hang-up.json", "", HANG_UP), ["hang-up.json"]),
+        (("flows/hang-up.json", "", None), []),
+    ):
+        apply_edit(maps, edit)
+        parsed.clear()
+        found = warm()
+        assert parsed == again, edit
+        assert found == compiler.compile_workspace(maps, "maps", today=TODAY).result
+    assert set(caches.flows) == {maps / "flows" / f for f in ("billing-ivr.json", "fault-bot.json")}

@@ -44,9 +44,16 @@ class Read:
     files: list[str]
 
 
-def attach(root: Path, display_root: str, settings: Settings, workspace: Workspace) -> Read:
-    """The workspace with its flows read from the flow files (``workspace.flows``)."""
-    found = reading.read(root, display_root, settings.path)
+def attach(
+    root: Path,
+    display_root: str,
+    settings: Settings,
+    workspace: Workspace,
+    kept: reading.Kept | None = None,
+) -> Read:
+    """The workspace with its flows read from the flow files (``workspace.flows``);
+    ``kept``: what the files gave a long-lived caller's last compile."""
+    found = reading.read(root, display_root, settings.path, kept)
     resolved: dict[str, set[str]] = {}
     for journey in workspace.entities(Journey):
         for _, tp in journey.touchpoints():

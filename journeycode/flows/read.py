@@ -152,13 +152,26 @@ def files(root: Path, folder: str) -> list[Path]:
     return sorted(found)
 
 
-def read(root: Path, display_root: str, folder: str) -> Read:
+Kept = dict[Path, tuple[tuple[str, bytes], list[Flow], Read]]
+"""What each flow file gave a long-lived caller's last compile (the language
+server's, ``mkdocs serve``'s), by path: its name and bytes, its flows, and
+what else it added to the :class:`Read`."""
+
+
+def read(root: Path, display_root: str, folder: str, kept: Kept | None = None) -> Read:
+    """The flow files below ``folder``; ``kept``, where given, holds what each
+    file gave before, taken again for a file whose name and bytes are the same
+    (and updated to this read's files)."""
     out = Read()
     first: dict[str, Flow] = {}
-    for path in files(root, folder):
+    paths = files(root, folder)
+    if kept is not None:
+        for gone in kept.keys() - set(paths):
+            del kept[gone]
+    for path in paths:
         display = discover.display(display_root, path.relative_to(root))
         out.files.append(display)
-        for flow in _read_file(path, display, out):
+        for flow in _read_kept(path, display, out, kept):
             if flow.id in first:
                 line, _ = first[flow.id].src.file.locate(first[flow.id].src.pointer)
                 other = f"{first[flow.id].display}:{line}"
@@ -201,7 +214,30 @@ def _problem(
     )
 
 
-def _read_file(path: Path, display: str, out: Read) -> Iterator[Flow]:
+def _read_kept(path: Path, display: str, out: Read, kept: Kept | None) -> list[Flow]:
+    """The file's flows, what else it gives added to ``out``: from ``kept``
+    when the file is what it was."""
+    if kept is None:
+        return list(_read_file(path, display, out))
+    try:
+        key = (display, loader.read_bytes(path, MAX_BYTES))
+    except (loader.LoadError, OSError):
+        kept.pop(path, None)
+        return list(_read_file(path, display, out))  # which says why
+    entry = kept.get(path)
+    if entry is None or entry[0] != key:
+        own = Read()
+        entry = kept[path] = key, list(_read_file(path, display, own, key[1])), own
+    _, flows, own = entry
+    out.problems.extend(own.problems)
+    out.unread.update(own.unread)
+    for kind, where in own.unknown_types.items():
+        out.unknown_types.setdefault(kind, where)  # the first file's, as read in turn
+    return flows
+
+
+def _read_file(path: Path, display: str, out: Read, raw: bytes | None = None) -> Iterator[Flow]:
+    """The file's flows (its bytes ``raw`` where read already)."""
     stem = path.name[: -len(SUFFIX)]
 
     def fail(message: str, hint: str | None = None, where: Position = (1, 1)) -> None:
@@ -211,13 +247,13 @@ def _read_file(path: Path, display: str, out: Read) -> Iterator[Flow]:
         )
 
     try:
-        raw = loader.read_bytes(path, MAX_BYTES)
-        text = raw.decode("utf-8-sig")
+        bytes_read = loader.read_bytes(path, MAX_BYTES) if raw is None else raw
+        text = bytes_read.decode("utf-8-sig")
     except loader.LoadError as error:
         return fail(error.message, error.hint)
     except UnicodeDecodeError as error:
-        byte = format(raw[error.start], "#04x")
-        before = raw[: error.start].decode("utf-8", "replace")
+        byte = format(bytes_read[error.start], "#04x")
+        before = bytes_read[: error.start].decode("utf-8", "replace")
         return fail(
             msg("the file is not UTF-8: byte {byte} cannot be decoded", byte=byte),
             msg("save the file as UTF-8"),
