@@ -683,6 +683,24 @@ class _File:
             self.problem(1, 1, message, hint, detail=("header",), rule=rule)
             return None
         found = {role: index[header] for role, header in wanted.items()}
+        roles_of: dict[str, list[str]] = defaultdict(list)
+        for role, header in wanted.items():
+            roles_of[header].append(role)
+        for header, given in roles_of.items():
+            if len(given) > 1:
+                self.problem(
+                    *self.cell(1, index[header]),
+                    msg(
+                        "column {name} is named twice in its source's settings: "
+                        "as {first} and as {second}",
+                        name=_shown(header),
+                        first=_shown(given[0]),
+                        second=_shown(given[1]),
+                    ),
+                    msg("name a column of its own for each"),
+                    detail=("header", header, "roles"),
+                )
+                return None
         if source.shape == "wide":
             kpis = self.workspace.by_id(Kpi)
             for position, name in enumerate(names):
@@ -1442,7 +1460,9 @@ class _Period:
 
 
 def _month_end(year: int, month: int) -> datetime.date:
-    following = datetime.date(year + month // 12, month % 12 + 1, 1)
+    if month == 12:
+        return datetime.date(year, 12, 31)  # (no day follows 9999-12-31)
+    following = datetime.date(year, month + 1, 1)
     return following - datetime.timedelta(days=1)
 
 
@@ -1527,14 +1547,17 @@ _HEADER_BYTES = 1 << 16
 """A header longer than this is read the slow way."""
 # The period cells :meth:`_File.summed` takes, as :func:`_parse_period` reads
 # them but with no space around: a date, or an instant (a time of day in
-# range, an offset) whose day is its first ten characters.
-_FAST_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# range, an offset) whose day is its first ten characters. Digits are ASCII
+# ones: Polars' \d knows digits newer than this Python's re does (Unicode 16
+# against 14), which the reading above would not take; it reads the others.
+_FAST_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 _WHOLE = re.compile(rb"[+-]?\d{1,9}")
 _SAMPLE = 8192
 """The bytes of data rows :func:`_whole_columns` looks at."""
 _FAST_INSTANT = (
-    r"^\d{4}-\d{2}-\d{2}(?:[T ](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
-    r"(?:Z|[+-]\d{2}:?\d{2})?$"
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[T ](?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?)?"
+    r"(?:Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
 
 

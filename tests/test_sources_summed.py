@@ -167,6 +167,10 @@ CASES: list[tuple[str, Callable[[list[str]], None] | None, dict[str, str], str, 
         False,
     ),
     ("a no-break space", _replace(8, "T0", "T\u00a0"), {}, HEADER, False),
+    # Polars knows digits this Python's re does not (Unicode 16 against 14).
+    ("a digit of Unicode 16 in the hour", _replace(8, "T08", "T0\U00010d44"), {}, HEADER, False),
+    ("an Arabic-Indic digit in the hour", _replace(8, "T08", "T0\u0668"), {}, HEADER, False),
+    ("the last day there is", _replace(8, "2026-05-20", "9999-12-31"), {}, HEADER, True),
     ("a year of five digits", _replace(8, "2026-0", "02026-"), {}, HEADER, False),
     ("a day that is not", _replace(8, "2026-05-2", "2026-02-3"), {}, HEADER, False),
     ("a date among instants", _replace(3, "T04:00:00", ""), {}, HEADER, False),
@@ -307,3 +311,30 @@ def test_where_the_system_names_no_open_file_its_bytes_are_summed(
     monkeypatch.setattr(sources._File, "summed", counted)
     assert _read(root) == named
     assert [type(d) for d in given] == [bytes]
+
+
+@pytest.mark.parametrize("shape", ["wide", "long"])
+def test_a_column_read_as_two_things_is_a_problem_at_its_header(tmp_path: Path, shape: str) -> None:
+    """The period's column named as a part too: said at the header, the file not read."""
+    settings = SETTINGS % {"form": "", "extra": ""}
+    settings = settings.replace("columns: {segment: queue}", "columns: {segment: interval}")
+    settings = settings.replace("shape: wide", f"shape: {shape}")
+    text = "\n".join([HEADER, *_rows(days=3)]) + "\n"
+    if shape == "long":
+        text = "kpi,value,interval\naht,300,2026-05-20T04:00:00\n"
+    root = write_files(
+        tmp_path,
+        {"kpis.yaml": KPIS, "journeycode.yaml": settings, "exports/intervals.csv": text},
+    )
+    values, problems = _read(root)
+    assert not any(values.values())  # nothing read from the file
+    said = [p for p in problems if p[0].startswith("exports/intervals.csv")]
+    assert said == [
+        (
+            f"exports/intervals.csv:1:{text.index('interval') + 1}",
+            "measurements",
+            "column 'interval' is named twice in its source's settings: "
+            "as 'period' and as 'segment'",
+            "name a column of its own for each",
+        )
+    ]
