@@ -683,19 +683,18 @@ class _File:
             self.problem(1, 1, message, hint, detail=("header",), rule=rule)
             return None
         found = {role: index[header] for role, header in wanted.items()}
-        roles_of: dict[str, list[str]] = defaultdict(list)
+        role_of: dict[str, str] = {}
         for role, header in wanted.items():
-            roles_of[header].append(role)
-        for header, given in roles_of.items():
-            if len(given) > 1:
+            first_role = role_of.setdefault(header, role)
+            if first_role != role:
                 self.problem(
                     *self.cell(1, index[header]),
                     msg(
                         "column {name} is named twice in its source's settings: "
                         "as {first} and as {second}",
                         name=_shown(header),
-                        first=_shown(given[0]),
-                        second=_shown(given[1]),
+                        first=_shown(first_role),
+                        second=_shown(role),
                     ),
                     msg("name a column of its own for each"),
                     detail=("header", header, "roles"),
