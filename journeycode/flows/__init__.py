@@ -52,7 +52,7 @@ def attach(
     kept: reading.Kept | None = None,
 ) -> Read:
     """The workspace with its flows read from the flow files (``workspace.flows``);
-    ``kept``: what the files gave a long-lived caller's last compile."""
+    ``kept``: what the files gave the caller's last compile (:data:`reading.Kept`)."""
     found = reading.read(root, display_root, settings.path, kept)
     resolved: dict[str, set[str]] = {}
     for journey in workspace.entities(Journey):

@@ -153,9 +153,9 @@ def files(root: Path, folder: str) -> list[Path]:
 
 
 Kept = dict[Path, tuple[tuple[str, bytes], list[Flow], Read]]
-"""What each flow file gave a long-lived caller's last compile (the language
-server's, ``mkdocs serve``'s), by path: its name and bytes, its flows, and
-what else it added to the :class:`Read`."""
+"""What each flow file gave the last compile of a caller that compiles the
+folder again in one process (the language server, ``mkdocs serve``), by
+path: its name and bytes, its flows, and what else it added to the :class:`Read`."""
 
 
 def read(root: Path, display_root: str, folder: str, kept: Kept | None = None) -> Read:
